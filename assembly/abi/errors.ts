@@ -1,0 +1,5 @@
+// Error codes returned by the core's exports. Negative values are errors;
+// zero and positive values are results. Stable across versions: the host
+// maps them to messages (host/errors.ts).
+export const OK: i32 = 0;
+export const E_RANGE: i32 = -1; // a pointer range leaves linear memory

@@ -1,0 +1,103 @@
+// Loads build/core.wasm synchronously (picofeed's API is synchronous) and
+// wraps its exports in typed, allocation-light helpers. Node only.
+//
+// The host side of the ABI for the feed API: it copies bytes into the core's
+// I/O window, calls an export, and reads results back. The window layout is
+// the host's choice (docs/ABI.md):
+//   [0, 64)     signature        [64, 96)   public key
+//   [96, 128)   seed             [128, 192) scan results / varint scratch
+//   [256, cap)  data: a block, a message, or a chunk of one
+
+import { readFileSync, existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export interface CoreExports {
+  memory: WebAssembly.Memory
+  io(): number
+  io_cap(): number
+  sha512(ptr: number, len: number, out: number): number
+  block_scan(ptr: number, have: number, avail: number, out: number): number
+  feed_block_scan(ptr: number, have: number, avail: number, out: number): number
+  varint_decode(ptr: number, len: number, out: number): number
+  varint_encode(value: number, ptr: number): number
+  ed25519_public_key(seed: number, outPk: number): number
+  ed25519_sign(seed: number, msg: number, len: number, outSig: number): number
+  ed25519_verify(sig: number, pk: number, msg: number, len: number): number
+  ed25519_verify_begin(sig: number, pk: number): number
+  ed25519_verify_update(ptr: number, len: number): number
+  ed25519_verify_end(): number
+  ed25519_sign_begin(seed: number): number
+  ed25519_sign_update(ptr: number, len: number): number
+  ed25519_sign_commit(): number
+  ed25519_sign_end(outSig: number): number
+}
+
+/** Where the release module lives, from source (host/) or compiled (dist/host/). */
+export function coreWasmPath (): string {
+  for (const rel of ['../build/core.wasm', '../../build/core.wasm']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url))
+    if (existsSync(p)) return p
+  }
+  throw new Error('build/core.wasm not found: run `npm run build`')
+}
+
+/** Host imports for the feed API: no acceleration, aborts become exceptions. */
+export function hostImports (memoryRef: { memory?: WebAssembly.Memory }): WebAssembly.Imports {
+  return {
+    env: {
+      abort (msg: number, file: number, line: number, col: number) {
+        throw new Error(`core aborted at ${line}:${col}`)
+      }
+    },
+    host: {
+      // Fast-accept hook: 0 means "no opinion", so the core's own verifier decides.
+      ed25519_verify: () => 0
+    }
+  }
+}
+
+export function instantiateCore (bytes: Uint8Array = readFileSync(coreWasmPath())): CoreExports {
+  const ref: { memory?: WebAssembly.Memory } = {}
+  const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)
+  const instance = new WebAssembly.Instance(module, hostImports(ref))
+  const exports = instance.exports as unknown as CoreExports
+  ref.memory = exports.memory
+  return exports
+}
+
+export const IO_SIG = 0
+export const IO_PK = 64
+export const IO_SEED = 96
+export const IO_OUT = 128
+export const IO_DATA = 256
+
+/** One loaded core with its window views; the feed API shares one per process. */
+export class Core {
+  readonly x: CoreExports
+  readonly io: number
+  readonly dataCap: number
+  /** The memory is fixed-size (never grows), so these views stay valid. */
+  readonly u8: Uint8Array
+  readonly i32: Int32Array
+
+  constructor (exports: CoreExports = instantiateCore()) {
+    this.x = exports
+    this.io = exports.io()
+    this.dataCap = exports.io_cap() - IO_DATA
+    this.u8 = new Uint8Array(exports.memory.buffer)
+    this.i32 = new Int32Array(exports.memory.buffer)
+  }
+
+  /** Reads the i-th i32 of the scan-result area. */
+  out (i: number): number { return this.i32[((this.io + IO_OUT) >> 2) + i] }
+
+  put (at: number, bytes: Uint8Array): void { this.u8.set(bytes, this.io + at) }
+  get (at: number, len: number): Uint8Array { return this.u8.slice(this.io + at, this.io + at + len) }
+}
+
+let shared: Core | undefined
+/** The process-wide core used by the picofeed-compatible API. */
+export function core (): Core {
+  if (!shared) shared = new Core()
+  return shared
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// `npm test`: builds the core, then runs every suite that checks the project
+// and ends with one line CI reads: "N passed, N failed".
+//
+// Suites: the build itself, as-pect (AssemblyScript units), the TypeScript
+// type check, vitest (host, interop, properties, fuzz), and picofeed 8.0.5's
+// own test suite run against picobadge with only its import line changed.
+
+import { spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
+const totals = { passed: 0, failed: 0 }
+const lines = []
+
+function run (title, cmd, args, opts = {}) {
+  process.stdout.write(`\n=== ${title}\n`)
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, FORCE_COLOR: '0' }, ...opts })
+  const out = (r.stdout ?? '') + (r.stderr ?? '')
+  process.stdout.write(out)
+  return { status: r.status ?? 1, out: stripAnsi(out) }
+}
+
+function record (title, passed, failed) {
+  totals.passed += passed
+  totals.failed += failed
+  lines.push(`${title}: ${passed} passed, ${failed} failed`)
+}
+
+// 1. Build: core (release + debug) and host. A broken build fails everything after it.
+const build = run('build', 'npm', ['run', '--silent', 'build'])
+record('build', build.status === 0 ? 1 : 0, build.status === 0 ? 0 : 1)
+
+// 2. as-pect.
+{
+  const r = run('as-pect (AssemblyScript units)', bin('asp'), ['--config', 'as-pect.config.js', '--nologo'])
+  const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(r.out)
+  if (m && r.status === 0) record('as-pect', Number(m[1]), Number(m[2]) - Number(m[1]))
+  else if (m) record('as-pect', Number(m[1]), Math.max(1, Number(m[2]) - Number(m[1])))
+  else record('as-pect', 0, 1)
+}
+
+// 3. Type check of the host.
+{
+  const r = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
+  record('typecheck', r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1)
+}
+
+// 4. vitest.
+{
+  mkdirSync(join(root, 'build'), { recursive: true })
+  const report = join(root, 'build', 'vitest-report.json')
+  const r = run('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
+  if (existsSync(report)) {
+    const j = JSON.parse(readFileSync(report, 'utf8'))
+    const failed = j.numFailedTests + (j.numFailedTestSuites ?? 0) + (r.status !== 0 && j.numFailedTests === 0 ? 1 : 0)
+    record('vitest', j.numPassedTests, failed)
+  } else record('vitest', 0, 1)
+}
+
+// 5. picofeed 8.0.5's own suite, import line swapped to picobadge.
+{
+  const src = readFileSync(join(root, 'node_modules', 'picofeed', 'test.js'), 'utf8')
+  const swapped = src.replace(/from '\.\/index\.js'/, "from 'picobadge'")
+  if (swapped === src) throw new Error("picofeed's test.js no longer imports './index.js'")
+  const dir = join(root, 'build', 'picofeed-suite')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'test.js'), swapped)
+  const r = run("picofeed 8.0.5's test.js against picobadge", process.execPath, [join(dir, 'test.js')])
+  // brittle closes with "# tests = P/T pass".
+  const m = /# tests = (\d+)\/(\d+) pass/.exec(r.out)
+  const p = m ? Number(m[1]) : 0
+  const f = m ? Number(m[2]) - p : 1
+  record('picofeed suite', p, r.status === 0 ? f : Math.max(1, f))
+}
+
+process.stdout.write('\n' + lines.join('\n') + '\n')
+process.stdout.write(`${totals.passed} passed, ${totals.failed} failed\n`)
+process.exit(totals.failed === 0 ? 0 : 1)

@@ -37,7 +37,7 @@ record('build', build.status === 0 ? 1 : 0, build.status === 0 ? 0 : 1)
 
 // 2. as-pect.
 {
-  const r = run('as-pect (AssemblyScript units)', bin('asp'), ['--config', 'as-pect.config.js', '--nologo'])
+  const r = run('as-pect (AssemblyScript units)', bin('asp'), ['--config', 'as-pect.config.js', '--no-logo'])
   const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(r.out)
   if (m && r.status === 0) record('as-pect', Number(m[1]), Number(m[2]) - Number(m[1]))
   else if (m) record('as-pect', Number(m[1]), Math.max(1, Number(m[2]) - Number(m[1])))

@@ -13,6 +13,8 @@ export const symBlock = Symbol.for('PIC0::Block')
 
 export const SCAN_OK = 0
 export const SCAN_END = 1
+const E_WINDOW = -14
+const SCAN_PREFIX = 512
 
 /** The scanner's answer for one position: a status and, when 0, the layout. */
 export interface Layout {
@@ -44,11 +46,18 @@ export function scanError (rc: number, headerType: number): Error {
 export function scan (buffer: Uint8Array, offset: number, feedMode: boolean): Layout | null {
   const c = core()
   const avail = Math.max(0, buffer.length - offset)
-  const have = Math.min(avail, c.dataCap)
-  c.u8.set(buffer.subarray(offset, offset + have), c.io + IO_DATA)
   const ptr = c.io + IO_DATA
   const out = c.io + IO_OUT
-  const rc = feedMode ? c.x.feed_block_scan(ptr, have, avail, out) : c.x.block_scan(ptr, have, avail, out)
+  // Headers of ordinary blocks end within 170 bytes: copy a short prefix
+  // first and the whole window only when the core asks for more.
+  let have = Math.min(avail, SCAN_PREFIX)
+  c.u8.set(buffer.subarray(offset, offset + have), ptr)
+  let rc = feedMode ? c.x.feed_block_scan(ptr, have, avail, out) : c.x.block_scan(ptr, have, avail, out)
+  if (rc === E_WINDOW && have < avail) {
+    have = Math.min(avail, c.dataCap)
+    c.u8.set(buffer.subarray(offset, offset + have), ptr)
+    rc = feedMode ? c.x.feed_block_scan(ptr, have, avail, out) : c.x.block_scan(ptr, have, avail, out)
+  }
   if (rc === SCAN_END) return null
   if (rc !== SCAN_OK) throw scanError(rc, c.out(8))
   return {

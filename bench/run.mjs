@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm run bench`: picobadge against its anchors, side by side in one run,
+// reported as ratios (absolute numbers on a shared 2-core machine mean
+// little). Each pair runs interleaved for several rounds; the median counts.
+
+import { statSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import * as PF from 'picofeed'
+import * as PB from '../dist/host/index.js'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200)
+const BODY = 100
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+
+/** ops/s of fn (which performs `ops` operations), median over rounds. */
+function rate (fn, ops) {
+  const rates = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.hrtime.bigint()
+    fn()
+    const dt = Number(process.hrtime.bigint() - t0) / 1e9
+    rates.push(ops / dt)
+  }
+  return median(rates)
+}
+
+function pair (title, anchor, ours, ops, target) {
+  anchor(); ours() // warm up both
+  const a = rate(anchor, ops)
+  const b = rate(ours, ops)
+  return { title, anchor: a, ours: b, ratio: b / a, target }
+}
+
+function bodies (n) {
+  const out = []
+  for (let i = 0; i < n; i++) {
+    const b = new Uint8Array(BODY)
+    for (let j = 0; j < BODY; j++) b[j] = 1 + ((i * 31 + j * 7) % 255)
+    out.push(b)
+  }
+  return out
+}
+
+const sk = PF.toHex(new Uint8Array(32).map((_, i) => i + 1))
+const data = bodies(BLOCKS)
+const made = new PF.Feed()
+for (const b of data) made.append(b, sk)
+const feedBytes = Uint8Array.from(made.buffer)
+
+const results = [
+  pair(`verify: Feed.from(${BLOCKS} blocks)`,
+    () => PF.Feed.from(feedBytes),
+    () => PB.Feed.from(feedBytes),
+    BLOCKS, 10),
+  pair(`append: ${BLOCKS} blocks (sign + verify)`,
+    () => { const f = new PF.Feed(); for (const b of data) f.append(b, sk) },
+    () => { const f = new PB.Feed(); for (const b of data) f.append(b, sk) },
+    BLOCKS, 10)
+]
+
+const fmt = (n) => n >= 100 ? n.toFixed(0) : n.toFixed(1)
+console.log(`picobadge bench — ${ROUNDS} rounds, median; ${BLOCKS} blocks of ${BODY} B, one author`)
+console.log('')
+console.log('| what | picofeed 8.0.5 (/s) | picobadge (/s) | ratio | target |')
+console.log('| --- | ---: | ---: | ---: | --- |')
+for (const r of results) {
+  const ok = r.ratio >= r.target ? 'met' : 'MISSED'
+  console.log(`| ${r.title} | ${fmt(r.anchor)} | ${fmt(r.ours)} | ${r.ratio.toFixed(1)}× | ≥ ${r.target}× ${ok} |`)
+}
+const wasm = fileURLToPath(new URL('../build/core.wasm', import.meta.url))
+const size = statSync(wasm).size
+console.log(`| build/core.wasm size | | ${(size / 1024).toFixed(1)} KiB | | < 48 KiB ${size < 48 * 1024 ? 'met' : 'MISSED'} |`)

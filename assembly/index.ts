@@ -1,3 +1,8 @@
 // The picobadge core: the module's exports. See docs/ABI.md.
 export { io, io_cap, sha512 } from './abi/io';
 export { block_scan, feed_block_scan, varint_decode, varint_encode } from './abi/feed';
+export {
+  ed25519_public_key, ed25519_sign, ed25519_verify,
+  ed25519_verify_begin, ed25519_verify_update, ed25519_verify_end,
+  ed25519_sign_begin, ed25519_sign_update, ed25519_sign_commit, ed25519_sign_end,
+} from './abi/crypto';

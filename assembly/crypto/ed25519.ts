@@ -1,0 +1,234 @@
+// Ed25519 (RFC 8032): keys from a 32-byte seed, deterministic signatures,
+// and verification with exactly the rules picofeed 8.0.5 applies through
+// @noble/curves (ZIP-215):
+//   - S must be below L (S = 0 is fine);
+//   - A and R decode as in decodeZip215 (non-canonical y and x = 0 with the
+//     sign bit set are accepted);
+//   - k = SHA-512(enc(R) || enc(A) || M) mod L over the *canonical*
+//     re-encodings of R and A, as noble hashes them;
+//   - valid iff [8](R + kA - SB) is the identity (cofactored).
+//
+// Both signing and verification stream the message, so a body of any size
+// passes through the fixed I/O window. Signing hashes the message twice
+// (nonce, then challenge), so the host feeds it twice, with `signCommit`
+// between the passes.
+//
+// Caches, all fixed-size:
+//   - the expanded secret of the last seed (signing the next block of the
+//     same feed skips a hash and a base-point multiplication);
+//   - one public key's comb table (30 KiB). A key verified twice in a row
+//     gets a table; from then on its blocks verify with 128 mixed
+//     additions instead of ~250 doublings and ~85 additions. A feed is
+//     usually one author, so this is the common case.
+
+import { Sha512 } from './sha512';
+import { scReduce64, scMulAdd, scIsCanonical } from './scalar25519';
+import {
+  P3, COMB_TABLE, decodeZip215, encode, encodeAffine, mulBase, mulDoubleComb, mulDoubleSlide,
+  combTableBuild, p3ToCached, addCached, p1p1ToP3, times8, isIdentity,
+} from './edwards25519';
+
+@external("host", "ed25519_verify")
+declare function hostVerify(sig: usize, pk: usize, msg: usize, len: i32): i32;
+
+/** Out-of-order streaming call (e.g. update without begin). */
+/** A streaming call out of order (update before begin, ...). */
+export const E_STATE: i32 = -2;
+
+const sha = new Sha512();
+const digest: usize = heap.alloc(64);
+const point: usize = heap.alloc(P3);
+const scratch: usize = heap.alloc(P3);
+const cachedR: usize = heap.alloc(P3);
+
+/** Constant-time equality of n bytes. */
+function ctEqual(a: usize, b: usize, n: usize): bool {
+  let d: u32 = 0;
+  for (let i: usize = 0; i < n; i++) d |= <u32>(load<u8>(a + i) ^ load<u8>(b + i));
+  return d == 0;
+}
+
+// ---- keys ------------------------------------------------------------------
+
+const keySeed: usize = heap.alloc(32);
+const keyScalar: usize = heap.alloc(32);
+const keyPrefix: usize = heap.alloc(32);
+const keyPublic: usize = heap.alloc(32);
+let keyValid: bool = false;
+
+/** Expands seed into (clamped scalar, nonce prefix, public key), reusing the last expansion. */
+function expand(seed: usize): void {
+  if (keyValid && ctEqual(seed, keySeed, 32)) return;
+  sha.reset();
+  sha.update(seed, 32);
+  sha.final(digest);
+  memory.copy(keyScalar, digest, 32);
+  store<u8>(keyScalar, load<u8>(keyScalar) & 248);
+  store<u8>(keyScalar + 31, (load<u8>(keyScalar + 31) & 127) | 64);
+  memory.copy(keyPrefix, digest + 32, 32);
+  mulBase(point, keyScalar);
+  encode(keyPublic, point);
+  memory.copy(keySeed, seed, 32);
+  keyValid = true;
+  memory.fill(digest, 0, 64);
+}
+
+/** Writes the 32-byte public key of a 32-byte seed to out. */
+export function publicKey(seed: usize, out: usize): void {
+  expand(seed);
+  memory.copy(out, keyPublic, 32);
+}
+
+// ---- signing ---------------------------------------------------------------
+
+const SIGN_IDLE: i32 = 0;
+const SIGN_NONCE: i32 = 1; // hashing prefix || M
+const SIGN_CHALLENGE: i32 = 2; // hashing R || A || M
+let signState: i32 = SIGN_IDLE;
+const signSha = new Sha512();
+const signScalar: usize = heap.alloc(32);
+const signPublic: usize = heap.alloc(32);
+const signNonce: usize = heap.alloc(32);
+const signR: usize = heap.alloc(32);
+
+export function signBegin(seed: usize): void {
+  expand(seed);
+  memory.copy(signScalar, keyScalar, 32);
+  memory.copy(signPublic, keyPublic, 32);
+  signSha.reset();
+  signSha.update(keyPrefix, 32);
+  signState = SIGN_NONCE;
+}
+
+export function signUpdate(ptr: usize, len: usize): i32 {
+  if (signState == SIGN_IDLE) return E_STATE;
+  signSha.update(ptr, len);
+  return 0;
+}
+
+/** Ends the first pass: fixes the nonce and R; the message follows again. */
+export function signCommit(): i32 {
+  if (signState != SIGN_NONCE) return E_STATE;
+  signSha.final(digest);
+  scReduce64(signNonce, digest);
+  mulBase(point, signNonce);
+  encode(signR, point);
+  signSha.reset();
+  signSha.update(signR, 32);
+  signSha.update(signPublic, 32);
+  signState = SIGN_CHALLENGE;
+  return 0;
+}
+
+/** Writes R || S (64 bytes) to out. */
+export function signEnd(out: usize): i32 {
+  if (signState != SIGN_CHALLENGE) return E_STATE;
+  signSha.final(digest);
+  scReduce64(digest, digest);
+  memory.copy(out, signR, 32);
+  scMulAdd(out + 32, digest, signScalar, signNonce);
+  memory.fill(signNonce, 0, 32);
+  memory.fill(signScalar, 0, 32);
+  memory.fill(digest, 0, 64);
+  signState = SIGN_IDLE;
+  return 0;
+}
+
+export function sign(seed: usize, msg: usize, len: usize, out: usize): void {
+  signBegin(seed);
+  signUpdate(msg, len);
+  signCommit();
+  signUpdate(msg, len);
+  signEnd(out);
+}
+
+// ---- verification ------------------------------------------------------------
+
+const slotTable: usize = heap.alloc(COMB_TABLE);
+const slotKey: usize = heap.alloc(32);
+const slotEncoded: usize = heap.alloc(32);
+let slotValid: bool = false;
+const lastKey: usize = heap.alloc(32);
+let lastValid: bool = false;
+
+const VERIFY_IDLE: i32 = 0;
+const VERIFY_HASHING: i32 = 1;
+let verifyState: i32 = VERIFY_IDLE;
+let verifyDecoded: bool = false; // S canonical, A and R decoded
+let verifyUsesSlot: bool = false;
+const verifyS: usize = heap.alloc(32);
+const verifyR: usize = heap.alloc(P3);
+const verifyA: usize = heap.alloc(P3);
+const encR: usize = heap.alloc(32);
+const encA: usize = heap.alloc(32);
+const k: usize = heap.alloc(32);
+
+/** Decodes the public key into verifyA (or finds its table); fills encA. */
+function decodeKey(pk: usize): bool {
+  if (slotValid && ctEqual(pk, slotKey, 32)) {
+    memory.copy(encA, slotEncoded, 32);
+    verifyUsesSlot = true;
+    return true;
+  }
+  verifyUsesSlot = false;
+  if (decodeZip215(verifyA, pk) != 0) return false;
+  encodeAffine(encA, verifyA);
+  if (lastValid && ctEqual(pk, lastKey, 32)) {
+    combTableBuild(slotTable, verifyA);
+    memory.copy(slotKey, pk, 32);
+    memory.copy(slotEncoded, encA, 32);
+    slotValid = true;
+    verifyUsesSlot = true;
+  }
+  memory.copy(lastKey, pk, 32);
+  lastValid = true;
+  return true;
+}
+
+export function verifyBegin(sig: usize, pk: usize): void {
+  memory.copy(verifyS, sig + 32, 32);
+  verifyDecoded = scIsCanonical(verifyS) == 1 && decodeKey(pk) && decodeZip215(verifyR, sig) == 0;
+  if (verifyDecoded) encodeAffine(encR, verifyR);
+  sha.reset();
+  sha.update(encR, 32);
+  sha.update(encA, 32);
+  verifyState = VERIFY_HASHING;
+}
+
+export function verifyUpdate(ptr: usize, len: usize): i32 {
+  if (verifyState != VERIFY_HASHING) return E_STATE;
+  sha.update(ptr, len);
+  return 0;
+}
+
+/** 1 valid, 0 invalid, E_STATE without a begin. */
+export function verifyEnd(): i32 {
+  if (verifyState != VERIFY_HASHING) return E_STATE;
+  verifyState = VERIFY_IDLE;
+  sha.final(digest);
+  if (!verifyDecoded) return 0;
+  scReduce64(k, digest);
+  if (verifyUsesSlot) mulDoubleComb(point, verifyS, slotTable, k);
+  else mulDoubleSlide(point, verifyS, verifyA, k);
+  // point = S B - k A; subtract R and clear the cofactor.
+  p3ToCached(cachedR, verifyR);
+  addCached(scratch, point, cachedR, true);
+  p1p1ToP3(point, scratch);
+  times8(point);
+  return isIdentity(point);
+}
+
+/**
+ * One-shot verification of a message in memory. A host accelerator is asked
+ * first, but only when S, A and R are canonical: then its (strict) yes
+ * implies the cofactored yes. Its no is never trusted.
+ */
+export function verify(sig: usize, pk: usize, msg: usize, len: usize): i32 {
+  verifyBegin(sig, pk);
+  if (verifyDecoded && ctEqual(encA, pk, 32) && ctEqual(encR, sig, 32) && hostVerify(sig, pk, msg, <i32>len) == 1) {
+    verifyState = VERIFY_IDLE;
+    return 1;
+  }
+  verifyUpdate(msg, len);
+  return verifyEnd();
+}

@@ -1,0 +1,521 @@
+// The twisted Edwards curve -x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255 - 19):
+// point formats, additions and scalar multiplications from ref10
+// (Bernstein, Duif, Lange, Schwabe, Yang), plus ZIP-215 decoding.
+//
+// Point formats, each a run of 80-byte field elements at a pointer:
+//   P3      (X, Y, Z, T)            extended: x = X/Z, y = Y/Z, xy = T/Z
+//   P1P1    (X, Y, Z, T)            completed: x = X/Z, y = Y/T
+//   P2      (X, Y, Z)               projective
+//   CACHED  (Y+X, Y-X, Z, 2dT)      a P3 ready to be added
+//   PRECOMP (y+x, y-x, 2dxy)        an affine point ready to be added
+// Tables keep PRECOMP entries compactly as i32 limbs: 120 bytes each.
+//
+// The output of a formula must not alias its inputs (ref10 writes some
+// outputs before it has read all inputs). Everything lives in static
+// scratch allocated when the module starts.
+
+import {
+  FE, feAlloc, fe0, fe1, feCopy, feAdd, feSub, feNeg, feMul, feSq, feSq2, feCmov,
+  feInvert, fePow22523, feFromBytes, feToBytes, feIsNegative, feIsNonZero, feLoad32, feStore32,
+} from './field25519';
+
+export const P3: usize = 4 * FE;
+export const PRECOMP: usize = 3 * FE;
+export const ENTRY: usize = 120; // compact PRECOMP
+/** A comb table: 32 rows of (1..8) * 256^row * P. */
+export const COMB_TABLE: usize = 32 * 8 * ENTRY;
+
+const X: usize = 0;
+const Y: usize = FE;
+const Z: usize = 2 * FE;
+const T: usize = 3 * FE;
+
+function nibble(c: i32): i32 {
+  return c <= 57 ? c - 48 : c - 87; // '0'..'9', 'a'..'f'
+}
+
+/** 32 bytes from 64 lowercase hex digits, into static storage. */
+function fromHex(hex: string): usize {
+  const p = heap.alloc(32);
+  for (let i = 0; i < 32; i++) {
+    const b = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+    store<u8>(p + <usize>i, <u8>b);
+  }
+  return p;
+}
+
+function feConst(hex: string): usize {
+  const f = feAlloc(1);
+  feFromBytes(f, fromHex(hex));
+  return f;
+}
+
+// Checked against BigInt arithmetic in the specs: d = -121665/121666,
+// sqrt(-1) = 2^((p-1)/4), the base point's y = 4/5.
+const D: usize = feConst('a3785913ca4deb75abd841414d0a700098e879777940c78c73fe6f2bee6c0352');
+const D2: usize = feConst('59f1b226949bd6eb56b183829a14e00030d1f3eef2808e19e7fcdf56dcd90624');
+const SQRTM1: usize = feConst('b0a00e4a271beec478e42fad0618432fa7d7fb3d99004d2b0bdfc14f8024832b');
+export const BASE_ENCODED: usize = fromHex('5866666666666666666666666666666666666666666666666666666666666666');
+
+export function p3Identity(h: usize): void {
+  fe0(h + X);
+  fe1(h + Y);
+  fe1(h + Z);
+  fe0(h + T);
+}
+
+export function p3Copy(h: usize, p: usize): void {
+  memory.copy(h, p, P3);
+}
+
+export function p3Neg(h: usize, p: usize): void {
+  feNeg(h + X, p + X);
+  feCopy(h + Y, p + Y);
+  feCopy(h + Z, p + Z);
+  feNeg(h + T, p + T);
+}
+
+const t0: usize = feAlloc(1);
+
+/** r (P1P1) = 2 p, where p is a P2 (or the first three coordinates of a P3). */
+export function dbl(r: usize, p: usize): void {
+  feSq(r + X, p + X);
+  feSq(r + Z, p + Y);
+  feSq2(r + T, p + Z);
+  feAdd(r + Y, p + X, p + Y);
+  feSq(t0, r + Y);
+  feAdd(r + Y, r + Z, r + X);
+  feSub(r + Z, r + Z, r + X);
+  feSub(r + X, t0, r + Y);
+  feSub(r + T, r + T, r + Z);
+}
+
+export function p1p1ToP2(r: usize, p: usize): void {
+  feMul(r + X, p + X, p + T);
+  feMul(r + Y, p + Y, p + Z);
+  feMul(r + Z, p + Z, p + T);
+}
+
+export function p1p1ToP3(r: usize, p: usize): void {
+  feMul(r + X, p + X, p + T);
+  feMul(r + Y, p + Y, p + Z);
+  feMul(r + Z, p + Z, p + T);
+  feMul(r + T, p + X, p + Y);
+}
+
+export function p3ToCached(r: usize, p: usize): void {
+  feAdd(r + X, p + Y, p + X);
+  feSub(r + Y, p + Y, p + X);
+  feCopy(r + Z, p + Z);
+  feMul(r + T, p + T, D2);
+}
+
+/** r (P1P1) = p (P3) + q (CACHED), or p - q when negate is true. */
+export function addCached(r: usize, p: usize, q: usize, negate: bool): void {
+  feAdd(r + X, p + Y, p + X);
+  feSub(r + Y, p + Y, p + X);
+  feMul(r + Z, r + X, q + (negate ? Y : X));
+  feMul(r + Y, r + Y, q + (negate ? X : Y));
+  feMul(r + T, q + T, p + T);
+  feMul(r + X, p + Z, q + Z);
+  feAdd(t0, r + X, r + X);
+  feSub(r + X, r + Z, r + Y);
+  feAdd(r + Y, r + Z, r + Y);
+  if (negate) {
+    feSub(r + Z, t0, r + T);
+    feAdd(r + T, t0, r + T);
+  } else {
+    feAdd(r + Z, t0, r + T);
+    feSub(r + T, t0, r + T);
+  }
+}
+
+/** r (P1P1) = p (P3) + q (PRECOMP), or p - q when negate is true. */
+export function addPrecomp(r: usize, p: usize, q: usize, negate: bool): void {
+  feAdd(r + X, p + Y, p + X);
+  feSub(r + Y, p + Y, p + X);
+  feMul(r + Z, r + X, q + (negate ? Y : X));
+  feMul(r + Y, r + Y, q + (negate ? X : Y));
+  feMul(r + T, q + Z, p + T); // xy2d is the third element
+  feAdd(t0, p + Z, p + Z);
+  feSub(r + X, r + Z, r + Y);
+  feAdd(r + Y, r + Z, r + Y);
+  if (negate) {
+    feSub(r + Z, t0, r + T);
+    feAdd(r + T, t0, r + T);
+  } else {
+    feAdd(r + Z, t0, r + T);
+    feSub(r + T, t0, r + T);
+  }
+}
+
+/** 1 when the P2/P3 point p is the identity (X = 0 and Y = Z). Variable time. */
+export function isIdentity(p: usize): i32 {
+  if (feIsNonZero(p + X)) return 0;
+  feSub(t0, p + Y, p + Z);
+  return <i32>!feIsNonZero(t0);
+}
+
+// ---- encoding ------------------------------------------------------------
+
+const u: usize = feAlloc(1);
+const v: usize = feAlloc(1);
+const v3: usize = feAlloc(1);
+const vx2: usize = feAlloc(1);
+const chk: usize = feAlloc(1);
+const recip: usize = feAlloc(1);
+
+/**
+ * Decodes 32 bytes into h (P3) the way ZIP-215 and @noble/curves (zip215: true)
+ * do: y is bits 0..254 taken as they are, even when >= p; x is the square
+ * root of (y^2 - 1) / (d y^2 + 1), and bit 255 picks its sign, also when
+ * x = 0. Returns 0, or -1 when there is no square root. Variable time.
+ */
+export function decodeZip215(h: usize, s: usize): i32 {
+  feFromBytes(h + Y, s);
+  fe1(h + Z);
+  feSq(u, h + Y);
+  feMul(v, u, D);
+  feSub(u, u, h + Z); // u = y^2 - 1
+  feAdd(v, v, h + Z); // v = d y^2 + 1
+
+  feSq(v3, v);
+  feMul(v3, v3, v); // v^3
+  feSq(h + X, v3);
+  feMul(h + X, h + X, v);
+  feMul(h + X, h + X, u); // u v^7
+  fePow22523(h + T, h + X); // (u v^7)^((p - 5) / 8)
+  feMul(h + X, h + T, v3);
+  feMul(h + X, h + X, u); // x = u v^3 (u v^7)^((p - 5) / 8)
+
+  feSq(vx2, h + X);
+  feMul(vx2, vx2, v);
+  feSub(chk, vx2, u);
+  if (feIsNonZero(chk)) {
+    feAdd(chk, vx2, u);
+    if (feIsNonZero(chk)) return -1;
+    feMul(h + X, h + X, SQRTM1);
+  }
+  // Take the even root, then the sign bit's choice (so x = 0 stays 0).
+  if (feIsNegative(h + X)) feNeg(h + X, h + X);
+  if ((load<u8>(s + 31) >> 7) != 0) feNeg(h + X, h + X);
+  feMul(h + T, h + X, h + Y);
+  return 0;
+}
+
+/** Writes the canonical encoding of the P3 point p to s (32 bytes). */
+export function encode(s: usize, p: usize): void {
+  feInvert(recip, p + Z);
+  feMul(u, p + X, recip);
+  feMul(v, p + Y, recip);
+  feToBytes(s, v);
+  store<u8>(s + 31, load<u8>(s + 31) ^ <u8>(feIsNegative(u) << 7));
+}
+
+/** Canonical encoding of a point with Z = 1 (fresh from decodeZip215): no inversion needed. */
+export function encodeAffine(s: usize, p: usize): void {
+  feToBytes(s, p + Y);
+  store<u8>(s + 31, load<u8>(s + 31) ^ <u8>(feIsNegative(p + X) << 7));
+}
+
+// ---- comb tables -----------------------------------------------------------
+
+const CHUNK: i32 = 64; // entries normalised per inversion
+const prefix: usize = heap.alloc(<usize>CHUNK * 40);
+const row: usize = feAlloc(4);
+const acc: usize = feAlloc(4);
+const cq: usize = feAlloc(4);
+const r1: usize = feAlloc(4);
+const zacc: usize = feAlloc(1);
+const zinv: usize = feAlloc(1);
+const ax: usize = feAlloc(1);
+const ay: usize = feAlloc(1);
+const tz: usize = feAlloc(1);
+
+/**
+ * Fills table (COMB_TABLE bytes) with (j + 1) * 256^i * P as compact
+ * PRECOMP entries, for rows i < 32 and j < 8: ref10's base table, for any P.
+ * Projective points are parked in the entries and turned affine CHUNK at a
+ * time with one inversion (Montgomery's trick).
+ */
+export function combTableBuild(table: usize, p: usize): void {
+  p3Copy(row, p);
+  for (let i = 0; i < 32; i++) {
+    p3Copy(acc, row);
+    p3ToCached(cq, row);
+    for (let j = 0; j < 8; j++) {
+      const e = table + <usize>(i * 8 + j) * ENTRY;
+      if (j > 0) {
+        addCached(r1, acc, cq, false);
+        p1p1ToP3(acc, r1);
+      }
+      feStore32(e, acc + X);
+      feStore32(e + 40, acc + Y);
+      feStore32(e + 80, acc + Z);
+    }
+    if (i < 31) {
+      for (let k = 0; k < 8; k++) {
+        dbl(r1, row);
+        if (k < 7) p1p1ToP2(row, r1);
+        else p1p1ToP3(row, r1);
+      }
+    }
+    if (((i + 1) * 8) % CHUNK == 0) normalise(table + <usize>((i + 1) * 8 - CHUNK) * ENTRY);
+  }
+}
+
+/** Turns CHUNK parked projective entries (X, Y, Z) into PRECOMP (y+x, y-x, 2dxy). */
+function normalise(first: usize): void {
+  fe1(zacc);
+  for (let k = 0; k < CHUNK; k++) {
+    feStore32(prefix + <usize>k * 40, zacc);
+    feLoad32(tz, first + <usize>k * ENTRY + 80);
+    feMul(zacc, zacc, tz);
+  }
+  feInvert(zinv, zacc);
+  for (let k = CHUNK - 1; k >= 0; k--) {
+    const e = first + <usize>k * ENTRY;
+    feLoad32(tz, prefix + <usize>k * 40);
+    feMul(tz, tz, zinv); // 1 / Z_k
+    feLoad32(ax, e + 80);
+    feMul(zinv, zinv, ax); // drop Z_k from the running inverse
+    feLoad32(ax, e);
+    feMul(ax, ax, tz);
+    feLoad32(ay, e + 40);
+    feMul(ay, ay, tz);
+    feAdd(u, ay, ax);
+    feStore32(e, u);
+    feSub(u, ay, ax);
+    feStore32(e + 40, u);
+    feMul(u, ax, ay);
+    feMul(u, u, D2);
+    feStore32(e + 80, u);
+  }
+}
+
+function loadEntry(q: usize, e: usize): void {
+  feLoad32(q, e);
+  feLoad32(q + FE, e + 40);
+  feLoad32(q + 2 * FE, e + 80);
+}
+
+// ---- scalar recoding -------------------------------------------------------
+
+/** 64 signed radix-16 digits in [-8, 8] of a scalar below 2^255. Branch-free. */
+export function recode16(e: usize, a: usize): void {
+  for (let i: usize = 0; i < 32; i++) {
+    const b = <i32>load<u8>(a + i);
+    store<i8>(e + 2 * i, <i8>(b & 15));
+    store<i8>(e + 2 * i + 1, <i8>(b >> 4));
+  }
+  let carry: i32 = 0;
+  for (let i: usize = 0; i < 63; i++) {
+    let d = <i32>load<i8>(e + i) + carry;
+    carry = (d + 8) >> 4;
+    d -= carry << 4;
+    store<i8>(e + i, <i8>d);
+  }
+  store<i8>(e + 63, <i8>(<i32>load<i8>(e + 63) + carry));
+}
+
+// ---- base-point multiplication (constant time) ------------------------------
+
+const BASE_TABLE: usize = heap.alloc(COMB_TABLE);
+const digits: usize = heap.alloc(64);
+const digits2: usize = heap.alloc(64);
+const sel: usize = feAlloc(3);
+const cand: usize = feAlloc(3);
+const r2: usize = feAlloc(4);
+
+/** sel = sign(b) * table[pos][|b| - 1], or the identity for b = 0, in constant time. */
+function selectCt(table: usize, pos: i32, b: i32): void {
+  const neg = <i64>((b >> 31) & 1);
+  const babs = b - ((b + b) & (b >> 31)); // |b|
+  fe1(sel);
+  fe1(sel + FE);
+  fe0(sel + 2 * FE);
+  for (let j = 1; j <= 8; j++) {
+    loadEntry(cand, table + <usize>(pos * 8 + j - 1) * ENTRY);
+    const eq = <i64>(((babs ^ j) - 1) >>> 31); // 1 when babs == j
+    feCmov(sel, cand, eq);
+    feCmov(sel + FE, cand + FE, eq);
+    feCmov(sel + 2 * FE, cand + 2 * FE, eq);
+  }
+  // -P swaps y+x with y-x and negates 2dxy.
+  feCopy(cand, sel + FE);
+  feCopy(cand + FE, sel);
+  feNeg(cand + 2 * FE, sel + 2 * FE);
+  feCmov(sel, cand, neg);
+  feCmov(sel + FE, cand + FE, neg);
+  feCmov(sel + 2 * FE, cand + 2 * FE, neg);
+}
+
+/** h (P3) = a * B for a secret scalar a < 2^255, in constant time. */
+export function mulBase(h: usize, a: usize): void {
+  recode16(digits, a);
+  p3Identity(h);
+  for (let i = 1; i < 64; i += 2) {
+    selectCt(BASE_TABLE, i >> 1, <i32>load<i8>(digits + <usize>i));
+    addPrecomp(r2, h, sel, false);
+    p1p1ToP3(h, r2);
+  }
+  times16(h);
+  for (let i = 0; i < 64; i += 2) {
+    selectCt(BASE_TABLE, i >> 1, <i32>load<i8>(digits + <usize>i));
+    addPrecomp(r2, h, sel, false);
+    p1p1ToP3(h, r2);
+  }
+}
+
+function times16(h: usize): void {
+  dbl(r2, h);
+  p1p1ToP2(h, r2);
+  dbl(r2, h);
+  p1p1ToP2(h, r2);
+  dbl(r2, h);
+  p1p1ToP2(h, r2);
+  dbl(r2, h);
+  p1p1ToP3(h, r2);
+}
+
+/** h (P3) = 8 h. */
+export function times8(h: usize): void {
+  dbl(r2, h);
+  p1p1ToP2(h, r2);
+  dbl(r2, h);
+  p1p1ToP2(h, r2);
+  dbl(r2, h);
+  p1p1ToP3(h, r2);
+}
+
+// ---- double-scalar multiplication, variable time (public scalars only) -------
+
+/** h += sign(d) * table[pos][|d| - 1]; nothing for d = 0. */
+function combStep(h: usize, table: usize, pos: i32, d: i32, negate: bool): void {
+  if (d == 0) return;
+  const a = d < 0 ? -d : d;
+  loadEntry(sel, table + <usize>(pos * 8 + a - 1) * ENTRY);
+  addPrecomp(r2, h, sel, (d < 0) != negate);
+  p1p1ToP3(h, r2);
+}
+
+/**
+ * h (P3) = s * B - k * A, where aTable is A's comb table: 128 mixed
+ * additions and 4 doublings. s and k are public scalars below 2^255.
+ */
+export function mulDoubleComb(h: usize, s: usize, aTable: usize, k: usize): void {
+  recode16(digits, s);
+  recode16(digits2, k);
+  p3Identity(h);
+  for (let i = 1; i < 64; i += 2) {
+    combStep(h, BASE_TABLE, i >> 1, <i32>load<i8>(digits + <usize>i), false);
+    combStep(h, aTable, i >> 1, <i32>load<i8>(digits2 + <usize>i), true);
+  }
+  times16(h);
+  for (let i = 0; i < 64; i += 2) {
+    combStep(h, BASE_TABLE, i >> 1, <i32>load<i8>(digits + <usize>i), false);
+    combStep(h, aTable, i >> 1, <i32>load<i8>(digits2 + <usize>i), true);
+  }
+}
+
+const aslide: usize = heap.alloc(256);
+const bslide: usize = heap.alloc(256);
+const AI: usize = heap.alloc(8 * P3); // A, 3A, ..., 15A as CACHED
+const BI: usize = heap.alloc(8 * PRECOMP); // B, 3B, ..., 15B as PRECOMP
+const a2: usize = feAlloc(4);
+const t3: usize = feAlloc(4);
+
+/** Sliding-window (width 5) signed digits of a scalar below 2^255: ref10's slide. */
+function slide(r: usize, a: usize): void {
+  for (let i = 0; i < 256; i++) store<i8>(r + <usize>i, <i8>(1 & (load<u8>(a + <usize>(i >> 3)) >> <u8>(i & 7))));
+  for (let i = 0; i < 256; i++) {
+    let ri = <i32>load<i8>(r + <usize>i);
+    if (ri == 0) continue;
+    for (let b = 1; b <= 6 && i + b < 256; b++) {
+      const rb = <i32>load<i8>(r + <usize>(i + b));
+      if (rb == 0) continue;
+      if (ri + (rb << b) <= 15) {
+        ri += rb << b;
+        store<i8>(r + <usize>i, <i8>ri);
+        store<i8>(r + <usize>(i + b), 0);
+      } else if (ri - (rb << b) >= -15) {
+        ri -= rb << b;
+        store<i8>(r + <usize>i, <i8>ri);
+        for (let k = i + b; k < 256; k++) {
+          if (load<i8>(r + <usize>k) == 0) {
+            store<i8>(r + <usize>k, 1);
+            break;
+          }
+          store<i8>(r + <usize>k, 0);
+        }
+      } else break;
+    }
+  }
+}
+
+/**
+ * h (P3) = s * B - k * A for a point A seen once (no table): ref10's
+ * double_scalarmult_vartime on (-A, k) and (B, s).
+ */
+export function mulDoubleSlide(h: usize, s: usize, a: usize, k: usize): void {
+  slide(aslide, k);
+  slide(bslide, s);
+  p3Neg(t3, a);
+  p3ToCached(AI, t3);
+  dbl(r2, t3);
+  p1p1ToP3(a2, r2);
+  for (let i: usize = 1; i < 8; i++) {
+    addCached(r2, a2, AI + (i - 1) * P3, false);
+    p1p1ToP3(t3, r2);
+    p3ToCached(AI + i * P3, t3);
+  }
+  let i = 255;
+  while (i >= 0 && load<i8>(aslide + <usize>i) == 0 && load<i8>(bslide + <usize>i) == 0) i--;
+  p3Identity(h);
+  for (; i >= 0; i--) {
+    dbl(r2, h);
+    const ad = <i32>load<i8>(aslide + <usize>i);
+    const bd = <i32>load<i8>(bslide + <usize>i);
+    if (ad != 0) {
+      p1p1ToP3(t3, r2);
+      addCached(r2, t3, AI + <usize>((ad < 0 ? -ad : ad) >> 1) * P3, ad < 0);
+    }
+    if (bd != 0) {
+      p1p1ToP3(t3, r2);
+      addPrecomp(r2, t3, BI + <usize>((bd < 0 ? -bd : bd) >> 1) * PRECOMP, bd < 0);
+    }
+    if (i > 0) p1p1ToP2(h, r2);
+    else p1p1ToP3(h, r2);
+  }
+}
+
+// ---- module start: the base point's tables ----------------------------------
+
+const base: usize = feAlloc(4);
+
+function initBaseTables(): void {
+  decodeZip215(base, BASE_ENCODED);
+  combTableBuild(BASE_TABLE, base);
+  // Odd multiples for the sliding window: row 0 of the comb table holds
+  // 1..8 * B, of which 1, 3, 5, 7 are odd; 9..15 come from additions.
+  p3Copy(t3, base);
+  dbl(r2, base);
+  p1p1ToP3(a2, r2);
+  p3ToCached(cq, a2);
+  for (let i: usize = 0; i < 8; i++) {
+    if (i > 0) {
+      addCached(r2, t3, cq, false);
+      p1p1ToP3(t3, r2);
+    }
+    // affine PRECOMP of t3
+    feInvert(recip, t3 + Z);
+    feMul(ax, t3 + X, recip);
+    feMul(ay, t3 + Y, recip);
+    const q = BI + i * PRECOMP;
+    feAdd(q, ay, ax);
+    feSub(q + FE, ay, ax);
+    feMul(q + 2 * FE, ax, ay);
+    feMul(q + 2 * FE, q + 2 * FE, D2);
+  }
+}
+initBaseTables();

@@ -41,8 +41,16 @@ export function coreWasmPath (): string {
   throw new Error('build/core.wasm not found: run `npm run build`')
 }
 
-/** Host imports for the feed API: no acceleration, aborts become exceptions. */
-export function hostImports (memoryRef: { memory?: WebAssembly.Memory }): WebAssembly.Imports {
+/**
+ * An optional Ed25519 verifier the core may consult as a fast accept
+ * (docs/ABI.md): it is asked only about canonical signatures, and its "no"
+ * is always re-checked by the core.
+ */
+export type Accelerator = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array) => boolean
+
+/** Host imports for the feed API: aborts become exceptions; no acceleration unless given. */
+export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, accelerate?: Accelerator): WebAssembly.Imports {
+  const view = (ptr: number, len: number) => new Uint8Array(memoryRef.memory!.buffer, ptr, len)
   return {
     env: {
       abort (msg: number, file: number, line: number, col: number) {
@@ -51,15 +59,17 @@ export function hostImports (memoryRef: { memory?: WebAssembly.Memory }): WebAss
     },
     host: {
       // Fast-accept hook: 0 means "no opinion", so the core's own verifier decides.
-      ed25519_verify: () => 0
+      ed25519_verify: accelerate
+        ? (sig: number, pk: number, msg: number, len: number) => accelerate(view(sig, 64), view(pk, 32), view(msg, len)) ? 1 : 0
+        : () => 0
     }
   }
 }
 
-export function instantiateCore (bytes: Uint8Array = readFileSync(coreWasmPath())): CoreExports {
+export function instantiateCore (bytes: Uint8Array = readFileSync(coreWasmPath()), accelerate?: Accelerator): CoreExports {
   const ref: { memory?: WebAssembly.Memory } = {}
   const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)
-  const instance = new WebAssembly.Instance(module, hostImports(ref))
+  const instance = new WebAssembly.Instance(module, hostImports(ref, accelerate))
   const exports = instance.exports as unknown as CoreExports
   ref.memory = exports.memory
   return exports

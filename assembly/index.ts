@@ -6,3 +6,12 @@ export {
   ed25519_verify_begin, ed25519_verify_update, ed25519_verify_end,
   ed25519_sign_begin, ed25519_sign_update, ed25519_sign_commit, ed25519_sign_end,
 } from './abi/crypto';
+
+// Every allocation happens while the module starts (the imports above run
+// their top-level code first); this marks where it ended.
+const STATIC_END: usize = heap.alloc(0);
+
+/** Bytes of linear memory in use: static data, tables, caches and the I/O window. Fixed after start. */
+export function memory_used(): usize {
+  return STATIC_END;
+}

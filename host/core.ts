@@ -30,6 +30,7 @@ export interface CoreExports {
   ed25519_sign_update(ptr: number, len: number): number
   ed25519_sign_commit(): number
   ed25519_sign_end(outSig: number): number
+  memory_used(): number
 }
 
 /** Where the release module lives, from source (host/) or compiled (dist/host/). */

@@ -44,10 +44,10 @@ record('build', build.status === 0 ? 1 : 0, build.status === 0 ? 0 : 1)
   else record('as-pect', 0, 1)
 }
 
-// 3. Type check of the host.
-{
-  const r = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
-  record('typecheck', r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1)
+// 3. Type checks: the host as published, then the host with the tests.
+for (const config of ['tsconfig.json', 'tsconfig.test.json']) {
+  const r = run(`typecheck (${config})`, bin('tsc'), ['-p', config, '--noEmit'])
+  record(`typecheck ${config}`, r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1)
 }
 
 // 4. vitest.

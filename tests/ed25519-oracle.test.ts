@@ -15,7 +15,8 @@ import { publicKeyOf, signWith, verifyWith } from '../host/ed25519.js'
 import { Rng } from './support/rng.js'
 
 const Point = ed25519.ExtendedPoint
-const { p: P, n: L } = ed25519.CURVE
+const P = 2n ** 255n - 19n
+const L = ed25519.CURVE.n
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 const unhex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'))
 const le = (n: bigint) => { const b = new Uint8Array(32); for (let i = 0; i < 32; i++) { b[i] = Number(n & 255n); n >>= 8n } return b }

@@ -7,6 +7,8 @@ import { describe, it, expect } from 'vitest'
 import * as PF from 'picofeed'
 import * as PB from '../host/index.js'
 import { Core } from '../host/core.js'
+import { ed25519 } from '@noble/curves/ed25519'
+import { signWith, verifyWith } from '../host/ed25519.js'
 import { Rng, body } from './support/rng.js'
 
 const hex = PB.toHex
@@ -99,32 +101,62 @@ describe(`feed parser fuzz (seed ${SEED}, ${CASES} cases)`, () => {
   })
 })
 
-describe('raw exports under hostile pointers (no trap)', () => {
-  it('answers out-of-range pointers and lengths with error codes', () => {
+describe('raw exports under hostile pointers and call orders (no trap, no corruption)', () => {
+  it('answers ranges outside the I/O window with E_RANGE and streaming calls out of order with E_STATE', () => {
     const c = new Core()
     const rng = new Rng(SEED + 3)
     const mem = c.u8.length
-    const ptrs = () => rng.pick([0, 1, c.io, mem - 1, mem, mem + 1, 0x7fffffff, 0xffffffff, rng.u32(), rng.int(mem)])
-    const lens = () => rng.pick([0, 1, 64, 65, 66, 16384, mem, 0x7fffffff, -1, rng.u32() | 0, rng.int(4096)])
-    for (let i = 0; i < 5000; i++) {
-      const calls: Array<() => number> = [
-        () => c.x.block_scan(ptrs(), lens(), lens(), ptrs()),
-        () => c.x.feed_block_scan(ptrs(), lens(), lens(), ptrs()),
-        () => c.x.varint_decode(ptrs(), lens(), ptrs()),
-        () => c.x.varint_encode(rng.u32(), ptrs()),
-        () => c.x.sha512(ptrs(), lens(), ptrs()),
-        () => c.x.ed25519_verify(ptrs(), ptrs(), ptrs(), Math.min(lens(), 100000)),
-        () => c.x.ed25519_public_key(ptrs(), ptrs()),
-        () => c.x.ed25519_verify_update(ptrs(), lens()),
-        () => c.x.ed25519_verify_end(),
-        () => c.x.ed25519_sign_end(ptrs())
-      ]
-      const rc = rng.pick(calls)()
-      expect(Number.isInteger(rc)).toBe(true)
+    const cap = c.x.io_cap()
+    const ptrs = () => rng.pick([0, 1, c.io - 1, c.io, c.io + 1, c.io + cap - 64, c.io + cap - 1, c.io + cap,
+      mem - 1, mem, mem + 1, 0x7fffffff, 0xffffffff, rng.u32(), rng.int(mem), c.io + rng.int(cap)])
+    const lens = () => rng.pick([0, 1, 64, 65, 66, cap - 1, cap, cap + 1, mem, 0x7fffffff, -1, rng.u32() | 0, rng.int(4096)])
+    const crypto: Array<() => number> = [
+      () => c.x.ed25519_verify(ptrs(), ptrs(), ptrs(), lens()),
+      () => c.x.ed25519_public_key(ptrs(), ptrs()),
+      () => c.x.ed25519_sign(ptrs(), ptrs(), lens(), ptrs()),
+      () => c.x.ed25519_verify_begin(ptrs(), ptrs()),
+      () => c.x.ed25519_verify_update(ptrs(), lens()),
+      () => c.x.ed25519_verify_end(),
+      () => c.x.ed25519_sign_begin(ptrs()),
+      () => c.x.ed25519_sign_update(ptrs(), lens()),
+      () => c.x.ed25519_sign_commit(),
+      () => c.x.ed25519_sign_end(ptrs()),
+      () => c.x.sha512(ptrs(), lens(), ptrs())
+    ]
+    const feed: Array<() => number> = [
+      () => c.x.block_scan(ptrs(), lens(), lens(), ptrs()),
+      () => c.x.feed_block_scan(ptrs(), lens(), lens(), ptrs()),
+      () => c.x.varint_decode(ptrs(), lens(), ptrs()),
+      () => c.x.varint_encode(rng.u32(), ptrs())
+    ]
+    const before = c.x.memory_used()
+    let inRange = 0
+    for (let i = 0; i < 6000; i++) {
+      if (rng.int(4) === 0) c.u8.set(rng.bytes(256), c.io + rng.int(cap - 256)) // garbage in the window
+      if (rng.int(2)) {
+        const rc = rng.pick(crypto)()
+        expect([-2, -1, 0, 1]).toContain(rc)
+        if (rc !== -1) inRange++
+      } else {
+        const rc = rng.pick(feed)()
+        expect(Number.isInteger(rc) && rc >= -14).toBe(true)
+      }
     }
-    // The core still works afterwards.
+    expect(inRange).toBeGreaterThan(500) // the corpus reaches past the range checks
+    expect(c.x.memory_used()).toBe(before)
+    expect(c.u8.length).toBe(mem)
+    // Nothing the host did touched the core's tables or caches.
+    for (let i = 0; i < 4; i++) {
+      const seed = rng.bytes(32)
+      const msg = rng.bytes(100)
+      expect(hex(signWith(seed, msg, c))).toBe(hex(ed25519.sign(msg, seed)))
+      expect(verifyWith(ed25519.sign(msg, seed), ed25519.getPublicKey(seed), msg, c)).toBe(true)
+      expect(verifyWith(ed25519.sign(msg, seed), ed25519.getPublicKey(seed), msg.subarray(1), c)).toBe(false)
+    }
     const sk = hex(rng.bytes(32))
-    const f = new PB.Feed(); f.append('still alive', sk)
-    expect(PF.Feed.from(f.buffer).length).toBe(1)
+    const f = new PB.Feed(); f.append('still alive', sk); f.append('and well', sk)
+    expect(PF.Feed.from(f.buffer).length).toBe(2)
+    const g = new PF.Feed(); g.append('from picofeed', sk); g.append('twice', sk); g.append('thrice', sk)
+    expect(PB.Feed.from(g.buffer).length).toBe(3)
   })
 })

@@ -85,7 +85,7 @@ describe('interop with picofeed 8.0.5', () => {
       const k = rng.int(4)
       const ia = new PF.Feed(); const ib = new PB.Feed()
       let ca = 0; let cb = 0
-      const ra = ia.merge(a, (_b: unknown, stop: (after?: boolean) => void) => { if (++ca > k) stop(rng.int(2) === 0) })
+      const ra = ia.merge(a, (_b: unknown, stop: (after: boolean) => void) => { if (++ca > k) stop(rng.int(2) === 0) })
       const rb = ib.merge(b, (_b, stop) => { if (++cb > k) stop(ca % 2 === 0) })
       expect(typeof rb).toBe(typeof ra)
       expect(ib.length).toBeGreaterThanOrEqual(0)

@@ -1,7 +1,7 @@
 // Ed25519 exports. Inputs come through the I/O window (or anywhere in
 // memory); every range is checked before the core touches it.
 
-import { inMemory } from './bounds';
+import { inWindow } from './window';
 import { E_RANGE } from './errors';
 import {
   publicKey, sign, signBegin, signUpdate, signCommit, signEnd,
@@ -10,34 +10,34 @@ import {
 
 /** Public key (32 bytes) of a 32-byte seed, written to out. 0, or E_RANGE. */
 export function ed25519_public_key(seed: usize, out: usize): i32 {
-  if (!inMemory(seed, 32) || !inMemory(out, 32)) return E_RANGE;
+  if (!inWindow(seed, 32) || !inWindow(out, 32)) return E_RANGE;
   publicKey(seed, out);
   return 0;
 }
 
 /** RFC 8032 signature (64 bytes) of len bytes at msg, written to out. 0, or E_RANGE. */
 export function ed25519_sign(seed: usize, msg: usize, len: i32, out: usize): i32 {
-  if (len < 0 || !inMemory(seed, 32) || !inMemory(msg, <usize>len) || !inMemory(out, 64)) return E_RANGE;
+  if (len < 0 || !inWindow(seed, 32) || !inWindow(msg, <usize>len) || !inWindow(out, 64)) return E_RANGE;
   sign(seed, msg, <usize>len, out);
   return 0;
 }
 
 /** 1 valid, 0 invalid (ZIP-215, as picofeed 8.0.5 decides), or E_RANGE. */
 export function ed25519_verify(sig: usize, pk: usize, msg: usize, len: i32): i32 {
-  if (len < 0 || !inMemory(sig, 64) || !inMemory(pk, 32) || !inMemory(msg, <usize>len)) return E_RANGE;
+  if (len < 0 || !inWindow(sig, 64) || !inWindow(pk, 32) || !inWindow(msg, <usize>len)) return E_RANGE;
   return verify(sig, pk, msg, <usize>len);
 }
 
 /** Starts a streamed verification; the message follows through _update. */
 export function ed25519_verify_begin(sig: usize, pk: usize): i32 {
-  if (!inMemory(sig, 64) || !inMemory(pk, 32)) return E_RANGE;
+  if (!inWindow(sig, 64) || !inWindow(pk, 32)) return E_RANGE;
   verifyBegin(sig, pk);
   return 0;
 }
 
 /** 0, E_RANGE, or E_STATE (-2) without a begin. */
 export function ed25519_verify_update(ptr: usize, len: i32): i32 {
-  if (len < 0 || !inMemory(ptr, <usize>len)) return E_RANGE;
+  if (len < 0 || !inWindow(ptr, <usize>len)) return E_RANGE;
   return verifyUpdate(ptr, <usize>len);
 }
 
@@ -48,14 +48,14 @@ export function ed25519_verify_end(): i32 {
 
 /** Starts a streamed signature: the message follows, then _commit, then the message again. */
 export function ed25519_sign_begin(seed: usize): i32 {
-  if (!inMemory(seed, 32)) return E_RANGE;
+  if (!inWindow(seed, 32)) return E_RANGE;
   signBegin(seed);
   return 0;
 }
 
 /** 0, E_RANGE, or E_STATE (-2) without a begin. */
 export function ed25519_sign_update(ptr: usize, len: i32): i32 {
-  if (len < 0 || !inMemory(ptr, <usize>len)) return E_RANGE;
+  if (len < 0 || !inWindow(ptr, <usize>len)) return E_RANGE;
   return signUpdate(ptr, <usize>len);
 }
 
@@ -66,6 +66,6 @@ export function ed25519_sign_commit(): i32 {
 
 /** Writes R || S (64 bytes) to out. 0, E_RANGE, or E_STATE (-2) out of order. */
 export function ed25519_sign_end(out: usize): i32 {
-  if (!inMemory(out, 64)) return E_RANGE;
+  if (!inWindow(out, 64)) return E_RANGE;
   return signEnd(out);
 }

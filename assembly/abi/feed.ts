@@ -1,26 +1,26 @@
 // Block-format exports. The host copies bytes into the I/O window and asks
 // the core what they are; the core never trusts a length it is given.
 
-import { inMemory } from './bounds';
+import { inWindow } from './window';
 import { E_RANGE } from './errors';
 import { scanBlock, scanFeedBlock, OUT_SIZE } from '../feed/block';
 import { varintDecode, varintValue, varintLength, varintEncode } from '../feed/varint';
 
 /** Scans the block at ptr (see feed/block.ts); writes the layout to out. */
 export function block_scan(ptr: usize, have: i32, avail: i32, out: usize): i32 {
-  if (have < 0 || avail < 0 || !inMemory(ptr, <usize>have) || !inMemory(out, <usize>OUT_SIZE)) return E_RANGE;
+  if (have < 0 || avail < 0 || !inWindow(ptr, <usize>have) || !inWindow(out, <usize>OUT_SIZE)) return E_RANGE;
   return scanBlock(ptr, have, avail, out);
 }
 
 /** Scans the block at a feed position, applying picofeed's end-of-feed rules. */
 export function feed_block_scan(ptr: usize, have: i32, avail: i32, out: usize): i32 {
-  if (have < 0 || avail < 0 || !inMemory(ptr, <usize>have) || !inMemory(out, <usize>OUT_SIZE)) return E_RANGE;
+  if (have < 0 || avail < 0 || !inWindow(ptr, <usize>have) || !inWindow(out, <usize>OUT_SIZE)) return E_RANGE;
   return scanFeedBlock(ptr, have, avail, out);
 }
 
 /** Decodes a varint at ptr; writes [value, length] as i32 to out. 0 ok, -10 truncated. */
 export function varint_decode(ptr: usize, len: i32, out: usize): i32 {
-  if (len < 0 || !inMemory(ptr, <usize>len) || !inMemory(out, 8)) return E_RANGE;
+  if (len < 0 || !inWindow(ptr, <usize>len) || !inWindow(out, 8)) return E_RANGE;
   if (!varintDecode(ptr, len)) return -10;
   store<i32>(out, varintValue);
   store<i32>(out, varintLength, 4);
@@ -29,6 +29,6 @@ export function varint_decode(ptr: usize, len: i32, out: usize): i32 {
 
 /** Encodes value (unsigned 32-bit) at ptr; returns the number of bytes written. */
 export function varint_encode(value: u32, ptr: usize): i32 {
-  if (!inMemory(ptr, 5)) return E_RANGE;
+  if (!inWindow(ptr, 5)) return E_RANGE;
   return varintEncode(value, ptr);
 }

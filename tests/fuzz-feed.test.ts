@@ -101,6 +101,22 @@ describe(`feed parser fuzz (seed ${SEED}, ${CASES} cases)`, () => {
   })
 })
 
+describe(`varint parser fuzz (seed ${SEED})`, () => {
+  it('random byte strings decode to what picofeed decodes, or fail where it fails', () => {
+    const rng = new Rng(SEED + 4)
+    for (let i = 0; i < CASES * 4; i++) {
+      const n = rng.int(12)
+      const buf = rng.bytes(n)
+      // Bias toward long continuation runs: the overlong and huge cases.
+      for (let j = 0; j < n - 1; j++) if (rng.int(3)) buf[j] |= 0x80
+      const outcome = (fn: () => unknown) => { try { return JSON.stringify(fn()) } catch (e) { return `throws ${(e as Error).message}` } }
+      const want = outcome(() => PF.varintDecode(buf))
+      const got = outcome(() => PB.varintDecode(buf))
+      expect(got, hex(buf)).toEqual(want)
+    }
+  })
+})
+
 describe('raw exports under hostile pointers and call orders (no trap, no corruption)', () => {
   it('answers ranges outside the I/O window with E_RANGE and streaming calls out of order with E_STATE', () => {
     const c = new Core()

@@ -6,6 +6,9 @@ export {
   ed25519_verify_begin, ed25519_verify_update, ed25519_verify_end,
   ed25519_sign_begin, ed25519_sign_update, ed25519_sign_commit, ed25519_sign_end,
 } from './abi/crypto';
+export {
+  store_mount, store_write, store_read, store_head, store_load, store_evict, store_chains, store_stats,
+} from './abi/store';
 
 // Every allocation happens while the module starts (the imports above run
 // their top-level code first); this marks where it ended.

@@ -31,6 +31,14 @@ export interface CoreExports {
   ed25519_sign_commit(): number
   ed25519_sign_end(outSig: number): number
   memory_used(): number
+  store_mount(sectorSize: number, wordSize: number, regionSize: number): number
+  store_write(ptr: number, len: number, now: bigint): number
+  store_read(sig: number, out: number, cap: number): number
+  store_head(owner: number, out: number): number
+  store_load(owner: number, from: number, out: number, cap: number): number
+  store_evict(owner: number, until: bigint, now: bigint): number
+  store_chains(start: number, out: number, cap: number): number
+  store_stats(out: number): number
 }
 
 /** Where the release module lives, from source (host/) or compiled (dist/host/). */
@@ -49,10 +57,32 @@ export function coreWasmPath (): string {
  */
 export type Accelerator = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array) => boolean
 
-/** Host imports for the feed API: aborts become exceptions; no acceleration unless given. */
-export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, accelerate?: Accelerator): WebAssembly.Imports {
+/**
+ * The flash region the core's block store lives on (docs/ABI.md): offsets
+ * into the region; pointers into the core's memory; 0 or a negative code.
+ * host/nor-flash.ts provides a simulated NOR part.
+ */
+export interface FlashImports {
+  read (addr: number, ptr: number, len: number): number
+  program (addr: number, ptr: number, len: number): number
+  erase (addr: number): number
+}
+
+/** What a core is instantiated with besides its module. */
+export interface CoreOptions {
+  accelerate?: Accelerator
+  /** Given the core's memory once it exists, the flash imports; without it the store has no flash (store_mount fails). */
+  flash?: (memory: () => WebAssembly.Memory) => FlashImports
+}
+
+const NO_FLASH: FlashImports = { read: () => -1, program: () => -1, erase: () => -1 }
+
+/** Host imports: aborts become exceptions; no acceleration and no flash unless given. */
+export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accelerate, flash }: CoreOptions = {}): WebAssembly.Imports {
   const view = (ptr: number, len: number) => new Uint8Array(memoryRef.memory!.buffer, ptr, len)
+  const flashImports = flash ? flash(() => memoryRef.memory!) : NO_FLASH
   return {
+    flash: { read: flashImports.read, program: flashImports.program, erase: flashImports.erase },
     env: {
       abort (msg: number, file: number, line: number, col: number) {
         throw new Error(`core aborted at ${line}:${col}`)
@@ -67,10 +97,17 @@ export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, acceler
   }
 }
 
-export function instantiateCore (bytes: Uint8Array = readFileSync(coreWasmPath()), accelerate?: Accelerator): CoreExports {
+let compiled: WebAssembly.Module | undefined
+/** The release module, compiled once per process (instances are cheap; compiling is not). */
+function coreModule (): WebAssembly.Module {
+  if (!compiled) compiled = new WebAssembly.Module(readFileSync(coreWasmPath()) as Uint8Array<ArrayBuffer>)
+  return compiled
+}
+
+export function instantiateCore (bytes?: Uint8Array, options: CoreOptions = {}): CoreExports {
   const ref: { memory?: WebAssembly.Memory } = {}
-  const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)
-  const instance = new WebAssembly.Instance(module, hostImports(ref, accelerate))
+  const module = bytes ? new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) : coreModule()
+  const instance = new WebAssembly.Instance(module, hostImports(ref, options))
   const exports = instance.exports as unknown as CoreExports
   ref.memory = exports.memory
   return exports

@@ -207,7 +207,7 @@ describe('Ed25519 against @noble/curves 1.9.7 (picofeed\'s verifier)', () => {
       const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pk]), format: 'der', type: 'spki' })
       return nodeVerify(null, msg, key, sig)
     }
-    const c = new Core(instantiateCore(undefined, accel))
+    const c = new Core(instantiateCore(undefined, { accelerate: accel }))
     const encs = smallOrderEncodings()
     const msg = unhex('8c93255d71dcab10e8f379c26200f3c7bd5f09d9bc3068d3ef4edeb4853022b6')
     for (const a of encs) for (const r of encs) agree(cat(r, le(0n)), a, msg, 'accelerated small-order', c)

@@ -1,0 +1,670 @@
+// The block repository on flash: picorepo 2's job for a badge. Blocks of
+// many chains live as BLOCK records in the log (log.ts); a chain is owned
+// by the author of its genesis block, one chain per owner, as picorepo does
+// by default. An evicted chain leaves an EVICT record (a tombstone) that
+// kills every older block of that owner and refuses the chain until a
+// given time, so a neighbour cannot bring it back early.
+//
+// RAM holds only an index, rebuilt at mount from the records: per block an
+// 8-byte prefix of its signature (the key), its flash address, a stamp, its
+// parent and chain; per chain its owner, genesis and head. Block bodies
+// stay on flash.
+//
+// Invariants (the power-loss test checks them after every cut):
+//   R1 A block is committed when its record is; the index changes only after
+//      the program call returned. So a cut loses at most the block being
+//      written.
+//   R2 Every record carries a stamp. An EVICT record of owner X kills the
+//      blocks of X's chain whose stamp is below its own, wherever they lie in
+//      the log. Stamps only grow; a block copied by compaction gets a fresh
+//      stamp (a live block's stamp is above every tombstone of its owner, so
+//      raising it changes nothing), a copied tombstone keeps its own.
+//   R3 A tombstone is dropped (not copied by compaction) only when its time
+//      has passed and no block record older than it remains anywhere, so a
+//      dead block can never come back at the next mount.
+//   R4 Compaction copies a sector's live records first and erases it only
+//      afterwards; a cut in between leaves two copies of a block, and mount
+//      keeps one.
+//   R5 Mount links blocks by their parent signatures, not by log order, so
+//      copies moved by compaction rejoin their chains. A block whose parent
+//      cannot be found is not part of any chain and is dropped.
+//
+// Keys: two blocks with the same 8-byte signature prefix would need a
+// 64-bit collision with a block someone else signed; an author can only
+// confuse their own chain that way.
+
+import { scanBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
+import { geometry, flashRead } from './flash';
+import {
+  logGeometry, logMount, readRecord, setEnd, sectorsBySeq, append, headFits, openSector, eraseSector,
+  freeSectors, recBuf, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, liveOf, addLive,
+  seqOf, erasesOf, secLive, SEALED, MAX_SECTORS, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
+} from './log';
+
+export const MAX_BLOCKS: i32 = 1024;
+export const MAX_CHAINS: i32 = 128;
+export const MAX_TOMBS: i32 = 128;
+const SLOTS: i32 = 2048; // hash slots, a power of two above MAX_BLOCKS
+
+const REC_BLOCK: u8 = 1;
+const REC_EVICT: u8 = 2;
+
+// Results of repoWrite (0 = already stored, 1 = written) and errors.
+export const E_ANONYMOUS: i32 = -50; // no AUTHOR header: picorepo refuses these too
+export const E_MALFORMED: i32 = -51;
+export const E_TOO_LARGE: i32 = -52; // larger than a flash record can hold
+export const E_FORK: i32 = -53; // the owner has a chain and this does not extend its head
+export const E_ORPHAN: i32 = -54; // the parent is not stored
+export const E_EVICTED: i32 = -55; // the chain was evicted and may not return yet
+export const E_TABLE_FULL: i32 = -56; // no free block, chain or tombstone slot
+export const E_FULL: i32 = -57; // flash full of live blocks
+export const E_NOT_FOUND: i32 = -58;
+export const E_NOT_MOUNTED: i32 = -59;
+
+// ---- tables ------------------------------------------------------------------
+
+const bKey: usize = heap.alloc(<usize>MAX_BLOCKS * 8);
+const bAddr: usize = heap.alloc(<usize>MAX_BLOCKS * 4);
+const bStamp: usize = heap.alloc(<usize>MAX_BLOCKS * 4);
+const bLen: usize = heap.alloc(<usize>MAX_BLOCKS * 2);
+const bParent: usize = heap.alloc(<usize>MAX_BLOCKS * 2);
+const bChain: usize = heap.alloc(<usize>MAX_BLOCKS * 2);
+const bHeight: usize = heap.alloc(<usize>MAX_BLOCKS * 2); // 0 = slot free
+const slots: usize = heap.alloc(<usize>SLOTS * 2); // -1 empty, -2 deleted, else block index
+
+const cOwner: usize = heap.alloc(<usize>MAX_CHAINS * 32);
+const cGenesis: usize = heap.alloc(<usize>MAX_CHAINS * 2);
+const cHead: usize = heap.alloc(<usize>MAX_CHAINS * 2); // -1 = slot free
+
+const tOwner: usize = heap.alloc(<usize>MAX_TOMBS * 32);
+const tUntil: usize = heap.alloc(<usize>MAX_TOMBS * 8);
+const tStamp: usize = heap.alloc(<usize>MAX_TOMBS * 4);
+const tAddr: usize = heap.alloc(<usize>MAX_TOMBS * 4); // 0xffffffff = slot free
+
+const secMinStamp: usize = heap.alloc(<usize>MAX_SECTORS * 4); // oldest block record per sector
+const order: usize = heap.alloc(<usize>MAX_SECTORS * 2);
+const walk: usize = heap.alloc(<usize>MAX_BLOCKS * 2);
+const scanOut: usize = heap.alloc(<usize>OUT_SIZE);
+const tomb: usize = heap.alloc(40);
+
+let maxStamp: u32 = 0;
+let mounted: bool = false;
+let blockCount: i32 = 0;
+
+@inline function key(i: i32): u64 { return load<u64>(bKey + (<usize>i << 3)); }
+@inline function addrOf(i: i32): u32 { return load<u32>(bAddr + (<usize>i << 2)); }
+@inline function lenOf(i: i32): u32 { return <u32>load<u16>(bLen + (<usize>i << 1)); }
+@inline function parentOf(i: i32): i32 { return <i32>load<i16>(bParent + (<usize>i << 1)); }
+@inline function chainOf(i: i32): i32 { return <i32>load<i16>(bChain + (<usize>i << 1)); }
+@inline function heightOf(i: i32): i32 { return <i32>load<u16>(bHeight + (<usize>i << 1)); }
+@inline function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
+@inline function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
+@inline function genesisOf(c: i32): i32 { return <i32>load<i16>(cGenesis + (<usize>c << 1)); }
+@inline function tombUsed(t: i32): bool { return load<u32>(tAddr + (<usize>t << 2)) != 0xffffffff; }
+
+function bytesEqual(a: usize, b: usize, n: usize): bool {
+  for (let i: usize = 0; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
+}
+
+function keyOf(sig: usize): u64 {
+  return load<u64>(sig);
+}
+
+function hashSlot(k: u64): i32 {
+  return <i32>((k ^ (k >> 29)) * 0x9e3779b97f4a7c15 >> 53) & (SLOTS - 1);
+}
+
+/** Index of the block with key k, or -1. */
+export function findBlock(k: u64): i32 {
+  let h = hashSlot(k);
+  for (let n = 0; n < SLOTS; n++) {
+    const v = <i32>load<i16>(slots + (<usize>h << 1));
+    if (v == -1) return -1;
+    if (v >= 0 && key(v) == k) return v;
+    h = (h + 1) & (SLOTS - 1);
+  }
+  return -1;
+}
+
+function hashInsert(i: i32): void {
+  let h = hashSlot(key(i));
+  while (load<i16>(slots + (<usize>h << 1)) >= 0) h = (h + 1) & (SLOTS - 1);
+  store<i16>(slots + (<usize>h << 1), <i16>i);
+}
+
+function hashRemove(i: i32): void {
+  let h = hashSlot(key(i));
+  for (let n = 0; n < SLOTS; n++) {
+    const v = <i32>load<i16>(slots + (<usize>h << 1));
+    if (v == -1) return;
+    if (v == i) {
+      store<i16>(slots + (<usize>h << 1), -2);
+      return;
+    }
+    h = (h + 1) & (SLOTS - 1);
+  }
+}
+
+function freeBlockSlot(): i32 {
+  for (let i = 0; i < MAX_BLOCKS; i++) if (heightOf(i) == 0) return i;
+  return -1;
+}
+
+function addBlock(k: u64, addr: u32, stamp: u32, len: u32): i32 {
+  const i = freeBlockSlot();
+  if (i < 0) return -1;
+  store<u64>(bKey + (<usize>i << 3), k);
+  store<u32>(bAddr + (<usize>i << 2), addr);
+  store<u32>(bStamp + (<usize>i << 2), stamp);
+  store<u16>(bLen + (<usize>i << 1), <u16>len);
+  store<i16>(bParent + (<usize>i << 1), -1);
+  store<i16>(bChain + (<usize>i << 1), -1);
+  store<u16>(bHeight + (<usize>i << 1), 0xffff); // used, height unknown
+  hashInsert(i);
+  blockCount++;
+  return i;
+}
+
+/** Removes block i from the index (its record stays on flash as garbage). */
+function forget(i: i32): void {
+  hashRemove(i);
+  store<u16>(bHeight + (<usize>i << 1), 0);
+  blockCount--;
+}
+
+/** Forgets block i and counts its record as garbage in its sector. */
+function dropBlock(i: i32): void {
+  addLive(sectorOfAddr(addrOf(i)), -<i32>recordSize(lenOf(i)));
+  forget(i);
+}
+
+function freeChainSlot(): i32 {
+  for (let c = 0; c < MAX_CHAINS; c++) if (headOf(c) < 0) return c;
+  return -1;
+}
+
+/** Chain owned by the 32-byte key at owner, or -1. */
+export function findChain(owner: usize): i32 {
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    if (headOf(c) >= 0 && bytesEqual(cOwner + (<usize>c << 5), owner, 32)) return c;
+  }
+  return -1;
+}
+
+function findTomb(owner: usize): i32 {
+  for (let t = 0; t < MAX_TOMBS; t++) {
+    if (tombUsed(t) && bytesEqual(tOwner + (<usize>t << 5), owner, 32)) return t;
+  }
+  return -1;
+}
+
+function freeTombSlot(): i32 {
+  for (let t = 0; t < MAX_TOMBS; t++) if (!tombUsed(t)) return t;
+  return -1;
+}
+
+function minBlockStampOnFlash(except: i32): u32 {
+  let m: u32 = 0xffffffff;
+  for (let s: u32 = 0; s < geometry.sectors; s++) {
+    if (<i32>s == except) continue;
+    const st = state(s);
+    if (st != SEALED && <i32>s != headSector) continue;
+    const v = load<u32>(secMinStamp + (s << 2));
+    if (v < m) m = v;
+  }
+  return m;
+}
+
+function noteStamp(addr: u32, type: u8, stamp: u32): void {
+  if (type != REC_BLOCK) return;
+  const p = secMinStamp + (sectorOfAddr(addr) << 2);
+  if (stamp < load<u32>(p)) store<u32>(p, stamp);
+}
+
+// ---- mount ---------------------------------------------------------------------
+
+function clearTables(): void {
+  memory.fill(bHeight, 0, <usize>MAX_BLOCKS * 2);
+  memory.fill(slots, 0xff, <usize>SLOTS * 2);
+  memory.fill(cHead, 0xff, <usize>MAX_CHAINS * 2);
+  memory.fill(tAddr, 0xff, <usize>MAX_TOMBS * 4);
+  memory.fill(secMinStamp, 0xff, <usize>MAX_SECTORS * 4);
+  blockCount = 0;
+  maxStamp = 0;
+}
+
+const prefix: usize = heap.alloc(256);
+
+/** Key of block i's parent, read back from flash; 0 for a genesis block. */
+function parentKeyOf(i: i32): u64 {
+  const n = min<u32>(lenOf(i), 256);
+  if (readBlockPrefix(addrOf(i), prefix, n) != 0) return 0;
+  if (scanBlock(prefix, <i32>n, <i32>lenOf(i), scanOut) != SCAN_OK) return 0;
+  const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
+  if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) < 8) return 0;
+  return load<u64>(prefix + <usize>po);
+}
+
+/** Reads the first n bytes of the block in the record at addr (the block follows the record header). */
+function readBlockPrefix(addr: u32, ptr: usize, n: u32): i32 {
+  return flashRead(addr + RECORD_HEADER, ptr, n);
+}
+
+/** Mounts the repo on a region of the given geometry: rebuilds the index. 0 or an error. */
+export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 {
+  mounted = false;
+  let rc = logGeometry(sectorSize, wordSize, regionSize);
+  if (rc != 0) return rc;
+  rc = logMount();
+  if (rc != 0) return rc;
+  clearTables();
+
+  // Pass 1: every valid record, in write order (R4: duplicates keep the last copy).
+  const n = sectorsBySeq(order);
+  for (let j: u32 = 0; j < n; j++) {
+    const s = <u32>load<u16>(order + (j << 1));
+    let off = SECTOR_HEADER;
+    let r = 0;
+    while ((r = readRecord(s, off)) > 0) {
+      const addr = s * geometry.sectorSize + off;
+      if (recStamp > maxStamp) maxStamp = recStamp;
+      noteStamp(addr, recType, recStamp);
+      if (recType == REC_BLOCK) mountBlock(addr);
+      else if (recType == REC_EVICT && recLen == 40) mountTomb(addr);
+      off += <u32>r;
+    }
+    setEnd(s, off, r == 0);
+  }
+  // Pass 2: link blocks to parents and chains (R5), apply tombstones (R2).
+  for (let i = 0; i < MAX_BLOCKS; i++) {
+    if (heightOf(i) == 0) continue;
+    const pk = parentKeyOf(i);
+    if (pk != 0) store<i16>(bParent + (<usize>i << 1), <i16>findBlock(pk));
+  }
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    if (headOf(c) < 0) continue;
+    const g = genesisOf(c);
+    const t = findTomb(cOwner + (<usize>c << 5));
+    if (t >= 0 && load<u32>(bStamp + (<usize>g << 2)) < load<u32>(tStamp + (<usize>t << 2))) {
+      forget(g);
+      store<i16>(cHead + (<usize>c << 1), -1);
+    }
+  }
+  // Two live genesis blocks of one owner cannot be written; keep the older if flash says otherwise.
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    if (headOf(c) < 0) continue;
+    for (let d = c + 1; d < MAX_CHAINS; d++) {
+      if (headOf(d) < 0 || !bytesEqual(cOwner + (<usize>c << 5), cOwner + (<usize>d << 5), 32)) continue;
+      const younger = load<u32>(bStamp + (<usize>genesisOf(c) << 2)) > load<u32>(bStamp + (<usize>genesisOf(d) << 2)) ? c : d;
+      forget(genesisOf(younger));
+      store<i16>(cHead + (<usize>younger << 1), -1);
+      if (younger == c) break;
+    }
+  }
+  for (let i = 0; i < MAX_BLOCKS; i++) if (heightOf(i) == 0xffff) resolve(i);
+  // A chain's head is its highest block; anything not on the path to it goes (forks cannot be written, but flash is untrusted).
+  for (let i = 0; i < MAX_BLOCKS; i++) {
+    if (heightOf(i) == 0) continue;
+    const c = chainOf(i);
+    const h = headOf(c);
+    if (h < 0 || heightOf(i) > heightOf(h)) store<i16>(cHead + (<usize>c << 1), <i16>i);
+  }
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    const h = headOf(c);
+    if (h < 0) continue;
+    let i = h;
+    while (i >= 0) { store<u16>(bHeight + (<usize>i << 1), heightOf(i) | 0x8000); i = parentOf(i); }
+  }
+  for (let i = 0; i < MAX_BLOCKS; i++) {
+    const ht = heightOf(i);
+    if (ht == 0) continue;
+    if ((ht & 0x8000) == 0) { forget(i); continue; }
+    store<u16>(bHeight + (<usize>i << 1), ht & 0x7fff);
+  }
+  // Live bytes per sector, for compaction.
+  for (let s: u32 = 0; s < geometry.sectors; s++) store<u32>(secLive + (s << 2), 0);
+  for (let i = 0; i < MAX_BLOCKS; i++) if (heightOf(i) != 0) addLive(sectorOfAddr(addrOf(i)), <i32>recordSize(lenOf(i)));
+  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) addLive(sectorOfAddr(load<u32>(tAddr + (<usize>t << 2))), <i32>recordSize(40));
+  mounted = true;
+  return 0;
+}
+
+
+function mountBlock(addr: u32): void {
+  if (scanBlock(recBuf, <i32>recLen, <i32>recLen, scanOut) != SCAN_OK) return;
+  if (<u32>load<i32>(scanOut + OUT_BLOCK_SIZE) != recLen) return;
+  const k = keyOf(recBuf);
+  const prev = findBlock(k);
+  if (prev >= 0) {
+    // A second copy (compaction was cut before its erase): keep the later one.
+    store<u32>(bAddr + (<usize>prev << 2), addr);
+    store<u32>(bStamp + (<usize>prev << 2), recStamp);
+    return;
+  }
+  const i = addBlock(k, addr, recStamp, recLen);
+  if (i < 0) return; // more blocks on flash than the table holds: the rest are dropped
+  if (load<i32>(scanOut + OUT_PSIG_OFFSET) < 0) {
+    // Genesis: it founds a chain, unless its owner already has one (a tombstone settles which one lives).
+    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+    if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) { forget(i); return; }
+    const c = freeChainSlot();
+    if (c < 0) { forget(i); return; }
+    memory.copy(cOwner + (<usize>c << 5), recBuf + <usize>ko, 32);
+    store<i16>(cGenesis + (<usize>c << 1), <i16>i);
+    store<i16>(cHead + (<usize>c << 1), <i16>i);
+    store<i16>(bChain + (<usize>i << 1), <i16>c);
+    store<u16>(bHeight + (<usize>i << 1), 1);
+  }
+}
+
+function mountTomb(addr: u32): void {
+  let t = findTomb(recBuf);
+  if (t >= 0 && load<u32>(tStamp + (<usize>t << 2)) > recStamp) return;
+  if (t < 0) t = freeTombSlot();
+  if (t < 0) return;
+  memory.copy(tOwner + (<usize>t << 5), recBuf, 32);
+  store<u64>(tUntil + (<usize>t << 3), load<u64>(recBuf, 32));
+  store<u32>(tStamp + (<usize>t << 2), recStamp);
+  store<u32>(tAddr + (<usize>t << 2), addr);
+}
+
+/** Finds block i's chain and height by walking to a block that knows its own; drops what cannot be placed. */
+function resolve(i: i32): void {
+  let n = 0;
+  let j = i;
+  while (j >= 0 && heightOf(j) == 0xffff && n < MAX_BLOCKS) {
+    store<i16>(walk + (<usize>n << 1), <i16>j);
+    n++;
+    j = parentOf(j);
+  }
+  let c = j >= 0 && heightOf(j) != 0 && heightOf(j) != 0xffff ? chainOf(j) : -1;
+  let h = c >= 0 ? heightOf(j) : 0;
+  // Tombstones: a block older than its owner's tombstone is dead (R2).
+  let tStampOwner: u32 = 0;
+  if (c >= 0) {
+    const t = findTomb(cOwner + (<usize>c << 5));
+    if (t >= 0) tStampOwner = load<u32>(tStamp + (<usize>t << 2));
+  }
+  for (let x = n - 1; x >= 0; x--) {
+    const b = <i32>load<i16>(walk + (<usize>x << 1));
+    if (c < 0 || h >= 0x7ffe || load<u32>(bStamp + (<usize>b << 2)) < tStampOwner) {
+      c = -1;
+      forget(b);
+      continue;
+    }
+    h++;
+    store<i16>(bChain + (<usize>b << 1), <i16>c);
+    store<u16>(bHeight + (<usize>b << 1), <u16>h);
+  }
+}
+
+// ---- operations ------------------------------------------------------------------
+
+const RESERVE: u32 = 1; // free sectors kept back so compaction always has somewhere to copy to
+const sigBuf: usize = heap.alloc(64);
+
+@inline function tombAddr(t: i32): u32 { return load<u32>(tAddr + (<usize>t << 2)); }
+@inline function tombStamp(t: i32): u32 { return load<u32>(tStamp + (<usize>t << 2)); }
+@inline function tombUntil(t: i32): u64 { return load<u64>(tUntil + (<usize>t << 3)); }
+
+/** True when block i's full signature equals the 64 bytes at sig (the index keeps only a prefix). */
+function sameSig(i: i32, sig: usize): bool {
+  if (readBlockPrefix(addrOf(i), sigBuf, 64) != 0) return false;
+  return bytesEqual(sigBuf, sig, 64);
+}
+
+/** Appends a record, opening a sector when the head is full. */
+function put(type: u8, stamp: u32, ptr: usize, len: u32): i64 {
+  if (!headFits(len)) {
+    const rc = openSector();
+    if (rc < 0) return rc;
+  }
+  const addr = append(type, stamp, ptr, len);
+  if (addr >= 0) noteStamp(<u32>addr, type, stamp);
+  return addr;
+}
+
+/** Makes room for a record of len bytes, compacting when the free sectors run down to the reserve. */
+function makeRoom(len: u32, now: u64): i32 {
+  // Each compaction reclaims some garbage, but record tails that fit nothing
+  // are not garbage: bound the rounds so a full region ends in E_FULL.
+  for (let round: u32 = 0; !headFits(len); round++) {
+    if (round > 2 * geometry.sectors) return E_FULL;
+    if (freeSectors() > RESERVE) {
+      const rc = openSector();
+      if (rc < 0) return rc;
+      continue;
+    }
+    const rc = compactOne(now);
+    if (rc < 0) return rc;
+  }
+  return 0;
+}
+
+/**
+ * Reclaims one sector: the sealed sector with the fewest live bytes (the
+ * fewest erases among equals, for wear), whose live records are copied to
+ * the head before it is erased (R4). E_FULL when no sector has garbage.
+ */
+export function compactOne(now: u64): i32 {
+  const capacity = geometry.sectorSize - SECTOR_HEADER;
+  let victim: i32 = -1;
+  for (let s: u32 = 0; s < geometry.sectors; s++) {
+    if (state(s) != SEALED) continue;
+    if (victim < 0 || liveOf(s) < liveOf(<u32>victim) || (liveOf(s) == liveOf(<u32>victim) && erasesOf(s) < erasesOf(<u32>victim))) victim = <i32>s;
+  }
+  if (victim < 0 || liveOf(<u32>victim) >= capacity) return E_FULL;
+  const v = <u32>victim;
+  let off = SECTOR_HEADER;
+  let r = 0;
+  while ((r = readRecord(v, off)) > 0) {
+    const addr = v * geometry.sectorSize + off;
+    off += <u32>r;
+    if (recType == REC_BLOCK) {
+      const i = findBlock(keyOf(recBuf));
+      if (i < 0 || addrOf(i) != addr) continue; // garbage: dead, or an older copy
+      const stamp = ++maxStamp; // R2: a fresh stamp for a live block
+      const moved = put(REC_BLOCK, stamp, recBuf, recLen);
+      if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
+      store<u32>(bAddr + (<usize>i << 2), <u32>moved);
+      store<u32>(bStamp + (<usize>i << 2), stamp);
+    } else if (recType == REC_EVICT && recLen == 40) {
+      const t = findTomb(recBuf);
+      if (t < 0 || tombAddr(t) != addr) continue;
+      // R3: drop it only when it has expired and nothing older than it is left.
+      if (tombUntil(t) <= now && tombStamp(t) < minBlockStampOnFlash(victim)) {
+        store<u32>(tAddr + (<usize>t << 2), 0xffffffff);
+        continue;
+      }
+      const moved = put(REC_EVICT, tombStamp(t), recBuf, recLen);
+      if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
+      store<u32>(tAddr + (<usize>t << 2), <u32>moved);
+    }
+  }
+  store<u32>(secMinStamp + (v << 2), 0xffffffff);
+  return eraseSector(v);
+}
+
+/**
+ * Stores a block that the caller has verified, by picorepo's rules: a
+ * genesis block founds its author's chain (refused when the author has one,
+ * or when the chain was evicted and `now` has not reached its tombstone's
+ * time); any other block must extend its chain's head. Returns 1 written,
+ * 0 already stored, or an error.
+ */
+export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
+  if (!mounted) return E_NOT_MOUNTED;
+  if (len < 66 || scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
+  if (<u32>load<i32>(scanOut + OUT_BLOCK_SIZE) != len) return E_MALFORMED;
+  if (len > maxPayload()) return E_TOO_LARGE;
+  const k = keyOf(ptr);
+  const existing = findBlock(k);
+  if (existing >= 0) return sameSig(existing, ptr) ? 0 : E_FORK;
+  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+  if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+  const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
+  let c: i32 = -1;
+  let parent: i32 = -1;
+  if (po < 0) {
+    if (findChain(ptr + <usize>ko) >= 0) return E_FORK;
+    const t = findTomb(ptr + <usize>ko);
+    if (t >= 0 && tombUntil(t) > now) return E_EVICTED;
+    c = freeChainSlot();
+    if (c < 0) return E_TABLE_FULL;
+  } else {
+    if (load<i32>(scanOut + OUT_PSIG_LEN) != 64) return E_MALFORMED;
+    parent = findBlock(load<u64>(ptr + <usize>po));
+    if (parent < 0 || !sameSig(parent, ptr + <usize>po)) return E_ORPHAN;
+    c = chainOf(parent);
+    if (headOf(c) != parent) return E_FORK;
+    if (heightOf(parent) >= 0x7ffe) return E_TABLE_FULL;
+  }
+  if (freeBlockSlot() < 0) return E_TABLE_FULL;
+  const room = makeRoom(len, now);
+  if (room < 0) return room;
+  if (parent >= 0 && headOf(c) != parent) return E_FORK; // compaction never changes heads; kept as a guard
+  const stamp = ++maxStamp;
+  const addr = put(REC_BLOCK, stamp, ptr, len);
+  if (addr < 0) return <i32>addr;
+  // R1: the record is committed; now the index.
+  const i = addBlock(k, <u32>addr, stamp, len);
+  store<i16>(bParent + (<usize>i << 1), <i16>parent);
+  store<i16>(bChain + (<usize>i << 1), <i16>c);
+  store<u16>(bHeight + (<usize>i << 1), <u16>(parent >= 0 ? heightOf(parent) + 1 : 1));
+  if (parent < 0) {
+    memory.copy(cOwner + (<usize>c << 5), ptr + <usize>ko, 32);
+    store<i16>(cGenesis + (<usize>c << 1), <i16>i);
+  }
+  store<i16>(cHead + (<usize>c << 1), <i16>i);
+  return 1;
+}
+
+/**
+ * Evicts the chain owned by owner (picorepo's rollback): writes a tombstone
+ * that refuses the chain until `until`, then forgets its blocks (their
+ * flash is reclaimed by compaction). Returns the number of blocks evicted.
+ */
+export function repoEvict(owner: usize, until: u64, now: u64): i32 {
+  if (!mounted) return E_NOT_MOUNTED;
+  const c = findChain(owner);
+  if (c < 0) return E_NOT_FOUND;
+  let t = findTomb(owner);
+  if (t < 0) t = freeTombSlot();
+  if (t < 0) return E_TABLE_FULL;
+  memory.copy(tomb, owner, 32);
+  store<u64>(tomb, until, 32);
+  const room = makeRoom(40, now);
+  if (room < 0) return room;
+  t = findTomb(owner); // compaction may have dropped or moved tombstones
+  if (t < 0) t = freeTombSlot();
+  if (t < 0) return E_TABLE_FULL;
+  const stamp = ++maxStamp;
+  const addr = put(REC_EVICT, stamp, tomb, 40);
+  if (addr < 0) return <i32>addr;
+  if (tombUsed(t)) addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40)); // superseded
+  memory.copy(tOwner + (<usize>t << 5), owner, 32);
+  store<u64>(tUntil + (<usize>t << 3), until);
+  store<u32>(tStamp + (<usize>t << 2), stamp);
+  store<u32>(tAddr + (<usize>t << 2), <u32>addr);
+  let n = 0;
+  let i = headOf(c);
+  while (i >= 0) {
+    const p = parentOf(i);
+    dropBlock(i);
+    n++;
+    i = p;
+  }
+  store<i16>(cHead + (<usize>c << 1), -1);
+  return n;
+}
+
+/** Copies the block whose signature is at sig to out (up to cap bytes). Its length, or an error. */
+export function repoRead(sig: usize, out: usize, cap: u32): i32 {
+  if (!mounted) return E_NOT_MOUNTED;
+  const i = findBlock(keyOf(sig));
+  if (i < 0) return E_NOT_FOUND;
+  const a = addrOf(i);
+  const r = readRecord(sectorOfAddr(a), a % geometry.sectorSize);
+  // The index points only at records that passed their CRC at mount or write; a failure now is flash decay.
+  if (r <= 0 || recType != REC_BLOCK || !bytesEqual(recBuf, sig, 64)) return E_NOT_FOUND;
+  if (recLen > cap) return E_TOO_LARGE;
+  memory.copy(out, recBuf, recLen);
+  return <i32>recLen;
+}
+
+/** Writes the head block's signature of owner's chain to out (64 bytes); returns the chain's length. */
+export function repoHead(owner: usize, out: usize): i32 {
+  if (!mounted) return E_NOT_MOUNTED;
+  const c = findChain(owner);
+  if (c < 0) return E_NOT_FOUND;
+  const h = headOf(c);
+  if (readBlockPrefix(addrOf(h), out, 64) != 0) return E_NOT_FOUND;
+  return heightOf(h);
+}
+
+/**
+ * Loads owner's chain as a picofeed byte run: blocks from height `from`
+ * (1 = genesis) on, as many as fit in cap bytes, written after a u32 byte
+ * count at out. Returns the number of blocks written.
+ */
+export function repoLoad(owner: usize, from: i32, out: usize, cap: u32): i32 {
+  if (!mounted) return E_NOT_MOUNTED;
+  const c = findChain(owner);
+  if (c < 0) return E_NOT_FOUND;
+  let n = 0;
+  for (let i = headOf(c); i >= 0; i = parentOf(i)) {
+    store<i16>(walk + (<usize>n << 1), <i16>i);
+    n++;
+  }
+  let used: u32 = 4;
+  let count = 0;
+  for (let x = n - max(from, 1); x >= 0; x--) {
+    const i = <i32>load<i16>(walk + (<usize>x << 1));
+    if (used + lenOf(i) > cap) break;
+    const a = addrOf(i);
+    const r = readRecord(sectorOfAddr(a), a % geometry.sectorSize);
+    if (r <= 0) return E_NOT_FOUND;
+    memory.copy(out + used, recBuf, recLen);
+    used += recLen;
+    count++;
+  }
+  store<u32>(out, used - 4);
+  return count;
+}
+
+/** Lists chains from index `start`: per chain owner(32) | length u32 | head signature(64). Returns how many fit. */
+export function repoChains(start: i32, out: usize, cap: u32): i32 {
+  if (!mounted) return E_NOT_MOUNTED;
+  let seen = 0;
+  let count = 0;
+  let used: u32 = 0;
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    if (headOf(c) < 0) continue;
+    if (seen++ < start) continue;
+    if (used + 100 > cap) break;
+    memory.copy(out + used, cOwner + (<usize>c << 5), 32);
+    store<u32>(out + used + 32, <u32>heightOf(headOf(c)));
+    if (readBlockPrefix(addrOf(headOf(c)), out + used + 36, 64) != 0) return E_NOT_FOUND;
+    used += 100;
+    count++;
+  }
+  return count;
+}
+
+/** Counters for tests and the simulator, as u32s: blocks, chains, tombstones, free sectors, live bytes, stamp. */
+export function repoStats(out: usize): i32 {
+  let chains: u32 = 0;
+  for (let c = 0; c < MAX_CHAINS; c++) if (headOf(c) >= 0) chains++;
+  let tombs: u32 = 0;
+  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) tombs++;
+  let live: u32 = 0;
+  for (let s: u32 = 0; s < geometry.sectors; s++) live += liveOf(s);
+  store<u32>(out, <u32>blockCount);
+  store<u32>(out, chains, 4);
+  store<u32>(out, tombs, 8);
+  store<u32>(out, freeSectors(), 12);
+  store<u32>(out, live, 16);
+  store<u32>(out, maxStamp, 20);
+  return mounted ? 0 : E_NOT_MOUNTED;
+}

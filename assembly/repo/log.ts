@@ -98,12 +98,16 @@ export function logGeometry(sectorSize: u32, wordSize: u32, regionSize: u32): i3
   return 0;
 }
 
+// Its own buffer: a blank check can happen while recBuf holds a record being copied.
+const BLANK_CHUNK: u32 = 256;
+const blankBuf: usize = heap.alloc(BLANK_CHUNK);
+
 /** True when len bytes at addr all read 0xFF. */
 function blank(addr: u32, len: u32): bool {
   while (len > 0) {
-    const n = min(len, MAX_SECTOR_SIZE);
-    if (flashRead(addr, recBuf, n) != 0) return false;
-    for (let i: u32 = 0; i < n; i++) if (load<u8>(recBuf + i) != 0xff) return false;
+    const n = min(len, BLANK_CHUNK);
+    if (flashRead(addr, blankBuf, n) != 0) return false;
+    for (let i: u32 = 0; i < n; i += 4) if (load<u32>(blankBuf + i) != 0xffffffff) return false;
     addr += n;
     len -= n;
   }

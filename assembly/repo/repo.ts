@@ -271,10 +271,22 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
       if (recStamp > maxStamp) maxStamp = recStamp;
       noteStamp(addr, recType, recStamp);
       if (recType == REC_BLOCK) mountBlock(addr);
-      else if (recType == REC_EVICT && recLen == 40) mountTomb(addr);
       off += <u32>r;
     }
     setEnd(s, off, r == 0);
+  }
+  // Pass 1b: tombstones, now that the oldest block record is known. Those
+  // that still kill something always fit (R3 keeps them at most MAX_TOMBS);
+  // those that only guard against an early return share what is left.
+  const oldestBlock = minBlockStampOnFlash(-1);
+  for (let j: u32 = 0; j < n; j++) {
+    const s = <u32>load<u16>(order + (j << 1));
+    let off = SECTOR_HEADER;
+    let r = 0;
+    while ((r = readRecord(s, off)) > 0) {
+      if (recType == REC_EVICT && recLen == 40) mountTomb(s * geometry.sectorSize + off, oldestBlock);
+      off += <u32>r;
+    }
   }
   // Pass 2: link blocks to parents and chains (R5), apply tombstones (R2).
   for (let i = 0; i < MAX_BLOCKS; i++) {
@@ -358,11 +370,19 @@ function mountBlock(addr: u32): void {
   }
 }
 
-function mountTomb(addr: u32): void {
+function mountTomb(addr: u32, oldestBlock: u32): void {
   let t = findTomb(recBuf);
   if (t >= 0 && load<u32>(tStamp + (<usize>t << 2)) > recStamp) return;
   if (t < 0) t = freeTombSlot();
-  if (t < 0) return;
+  if (t < 0) {
+    // Full: give way to a tombstone that kills something, at the expense of
+    // the guard-only one whose time ends first.
+    for (let x = 0; x < MAX_TOMBS; x++) {
+      if (tombStamp(x) >= oldestBlock) continue;
+      if (t < 0 || tombUntil(x) < tombUntil(t)) t = x;
+    }
+    if (t < 0 || (recStamp < oldestBlock && load<u64>(recBuf, 32) <= tombUntil(t))) return;
+  }
   memory.copy(tOwner + (<usize>t << 5), recBuf, 32);
   store<u64>(tUntil + (<usize>t << 3), load<u64>(recBuf, 32));
   store<u32>(tStamp + (<usize>t << 2), recStamp);
@@ -401,7 +421,11 @@ function resolve(i: i32): void {
 
 // ---- operations ------------------------------------------------------------------
 
-const RESERVE: u32 = 1; // free sectors kept back so compaction always has somewhere to copy to
+// Free sectors kept back from ordinary writes: compaction copies into one;
+// the other is there when a power cut sealed a half-used head in the middle
+// of a compaction, so that the compaction can start over after mount.
+const RESERVE: u32 = 2;
+const WEAR_SPREAD: u32 = 4; // erase-count gap that makes compaction move cold blocks
 const sigBuf: usize = heap.alloc(64);
 
 @inline function tombAddr(t: i32): u32 { return load<u32>(tAddr + (<usize>t << 2)); }
@@ -450,12 +474,24 @@ function makeRoom(len: u32, now: u64): i32 {
 export function compactOne(now: u64): i32 {
   const capacity = geometry.sectorSize - SECTOR_HEADER;
   let victim: i32 = -1;
+  let coldest: i32 = -1;
+  let most: u32 = 0;
   for (let s: u32 = 0; s < geometry.sectors; s++) {
+    if (erasesOf(s) > most) most = erasesOf(s);
     if (state(s) != SEALED) continue;
     if (victim < 0 || liveOf(s) < liveOf(<u32>victim) || (liveOf(s) == liveOf(<u32>victim) && erasesOf(s) < erasesOf(<u32>victim))) victim = <i32>s;
+    if (coldest < 0 || erasesOf(s) < erasesOf(<u32>coldest)) coldest = <i32>s;
   }
-  if (victim < 0 || liveOf(<u32>victim) >= capacity) return E_FULL;
-  const v = <u32>victim;
+  // Static wear levelling: a sector that holds long-lived blocks is never
+  // erased by garbage collection alone; once it lags too far behind, move
+  // its blocks so that its erase cycles get used too.
+  if (coldest >= 0 && most - erasesOf(<u32>coldest) > WEAR_SPREAD && freeSectors() > 0) victim = coldest;
+  else if (victim < 0 || liveOf(<u32>victim) >= capacity) return E_FULL;
+  return compactSector(<u32>victim, now);
+}
+
+/** Copies sector v's live records to the head, then erases it (R4). */
+function compactSector(v: u32, now: u64): i32 {
   let off = SECTOR_HEADER;
   let r = 0;
   while ((r = readRecord(v, off)) > 0) {
@@ -473,7 +509,7 @@ export function compactOne(now: u64): i32 {
       const t = findTomb(recBuf);
       if (t < 0 || tombAddr(t) != addr) continue;
       // R3: drop it only when it has expired and nothing older than it is left.
-      if (tombUntil(t) <= now && tombStamp(t) < minBlockStampOnFlash(victim)) {
+      if (tombUntil(t) <= now && tombStamp(t) < minBlockStampOnFlash(<i32>v)) {
         store<u32>(tAddr + (<usize>t << 2), 0xffffffff);
         continue;
       }
@@ -484,6 +520,45 @@ export function compactOne(now: u64): i32 {
   }
   store<u32>(secMinStamp + (v << 2), 0xffffffff);
   return eraseSector(v);
+}
+
+/**
+ * Frees a tombstone slot when all are taken: the tombstone whose time ends
+ * first goes, after the sectors holding blocks older than it have been
+ * compacted (R3: their blocks get fresh stamps, the dead ones vanish, so
+ * nothing comes back at the next mount). If its time had not yet come, the
+ * chain may return early: the price of a bounded table, paid by the chain
+ * that was closest to being allowed back anyway.
+ */
+function reclaimTomb(now: u64): i32 {
+  let t: i32 = -1;
+  for (let x = 0; x < MAX_TOMBS; x++) {
+    if (tombUsed(x) && (t < 0 || tombUntil(x) < tombUntil(t))) t = x;
+  }
+  if (t < 0) return E_TABLE_FULL;
+  if (tombUntil(t) > now) now = tombUntil(t); // let compaction drop it too
+  for (let round: u32 = 0; round <= geometry.sectors; round++) {
+    let oldest: i32 = -1;
+    for (let s: u32 = 0; s < geometry.sectors; s++) {
+      if (state(s) != SEALED && <i32>s != headSector) continue;
+      const m = load<u32>(secMinStamp + (s << 2));
+      if (m < tombStamp(t) && (oldest < 0 || m < load<u32>(secMinStamp + (<u32>oldest << 2)))) oldest = <i32>s;
+    }
+    if (oldest < 0) break;
+    if (oldest == headSector) {
+      const rc = openSector(); // seal the head so it can be compacted
+      if (rc < 0) return rc;
+    }
+    const rc = compactSector(<u32>oldest, now);
+    if (rc < 0) return rc;
+    if (!tombUsed(t)) return t; // compaction dropped it
+  }
+  if (tombStamp(t) < minBlockStampOnFlash(-1)) {
+    addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40));
+    store<u32>(tAddr + (<usize>t << 2), 0xffffffff);
+    return t;
+  }
+  return E_TABLE_FULL;
 }
 
 /**
@@ -551,7 +626,8 @@ export function repoEvict(owner: usize, until: u64, now: u64): i32 {
   if (c < 0) return E_NOT_FOUND;
   let t = findTomb(owner);
   if (t < 0) t = freeTombSlot();
-  if (t < 0) return E_TABLE_FULL;
+  if (t < 0) t = reclaimTomb(now);
+  if (t < 0) return t;
   memory.copy(tomb, owner, 32);
   store<u64>(tomb, until, 32);
   const room = makeRoom(40, now);

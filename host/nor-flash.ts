@@ -1,0 +1,168 @@
+// A simulated NOR flash part, faithful to the contract real parts keep and
+// the core's store relies on:
+//   - erase works on whole sectors and sets every bit to 1 (0xFF);
+//   - program works on whole words at word-aligned addresses and can only
+//     clear bits: programming a 1 where a cell holds 0 is a bug in the
+//     caller, refused here as FlashRuleError (real parts silently corrupt);
+//   - an operation interrupted by a power cut leaves indeterminate content:
+//     a program cut short has programmed some words and part of one more;
+//     an erase cut short leaves the sector partly erased or garbage.
+// Erases are counted per sector (wear), and power can be cut at any chosen
+// program or erase, which is how the power-loss tests walk a workload.
+
+export interface NorGeometry { sectorSize: number, wordSize: number, size: number }
+
+/** nRF52840: 4 KiB pages, 32-bit word writes; a 256 KiB region. */
+export const NRF52840: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 256 * 1024 }
+/** ESP32 SPI flash: 4 KiB sectors (byte writes, kept to words here); a 256 KiB region. */
+export const ESP32: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 256 * 1024 }
+
+export class FlashRuleError extends Error { override name = 'FlashRuleError' }
+export class PowerLoss extends Error { override name = 'PowerLoss' }
+
+/** mulberry32: torn operations are random but reproducible. */
+function prng (seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    let t = (s = (s + 0x6d2b79f5) >>> 0)
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 0x100000000
+  }
+}
+
+export class NorFlash {
+  readonly bytes: Uint8Array
+  readonly eraseCounts: Uint32Array
+  readonly stats = { reads: 0, programs: 0, erases: 0, bytesProgrammed: 0, bytesRead: 0 }
+  /** Accepted programs and erases so far. */
+  mutations = 0
+  #cutAt = 0
+  #cutMode: 'before' | 'torn' = 'torn'
+  #off = false
+  #random: () => number
+
+  constructor (readonly geometry: NorGeometry, opts: { seed?: number } = {}) {
+    const { sectorSize, wordSize, size } = geometry
+    if (sectorSize % wordSize || size % sectorSize) throw new Error('NorFlash: sector size must be a multiple of the word size, region size of the sector size')
+    this.bytes = new Uint8Array(size).fill(0xff)
+    this.eraseCounts = new Uint32Array(size / sectorSize)
+    this.#random = prng(opts.seed ?? 1)
+  }
+
+  #powered (): void {
+    if (this.#off) throw new PowerLoss('flash: no power')
+  }
+
+  #range (addr: number, len: number): void {
+    if (!Number.isInteger(addr) || !Number.isInteger(len) || addr < 0 || len < 0 || addr + len > this.bytes.length) {
+      throw new FlashRuleError(`flash: [${addr}, ${addr + len}) is outside the ${this.bytes.length}-byte region`)
+    }
+  }
+
+  /** True when this mutation is the one power dies in. */
+  #hit (): boolean {
+    if (this.#cutAt > 0 && --this.#cutAt === 0) { this.#off = true; return true }
+    return false
+  }
+
+  read (addr: number, len: number): Uint8Array {
+    this.#powered()
+    this.#range(addr, len)
+    this.stats.reads++
+    this.stats.bytesRead += len
+    return this.bytes.slice(addr, addr + len)
+  }
+
+  program (addr: number, data: Uint8Array): void {
+    this.#powered()
+    const w = this.geometry.wordSize
+    this.#range(addr, data.length)
+    if (addr % w || data.length % w) throw new FlashRuleError(`flash: program of ${data.length} bytes at ${addr} is not word-aligned (${w})`)
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] & ~this.bytes[addr + i] & 0xff) throw new FlashRuleError(`flash: program at ${addr + i} would set a 0 bit back to 1 (cell ${this.bytes[addr + i].toString(16)}, data ${data[i].toString(16)}) without an erase`)
+    }
+    if (this.#hit()) {
+      if (this.#cutMode === 'torn') {
+        const words = data.length / w
+        const done = Math.floor(this.#random() * words)
+        for (let i = 0; i < done * w; i++) this.bytes[addr + i] &= data[i]
+        if (done < words) {
+          for (let i = done * w; i < (done + 1) * w; i++) this.bytes[addr + i] &= data[i] | Math.floor(this.#random() * 256)
+        }
+      }
+      throw new PowerLoss(`flash: power cut during program at ${addr}`)
+    }
+    for (let i = 0; i < data.length; i++) this.bytes[addr + i] &= data[i]
+    this.mutations++
+    this.stats.programs++
+    this.stats.bytesProgrammed += data.length
+  }
+
+  erase (sectorAddr: number): void {
+    this.#powered()
+    const s = this.geometry.sectorSize
+    this.#range(sectorAddr, s)
+    if (sectorAddr % s) throw new FlashRuleError(`flash: erase at ${sectorAddr} is not sector-aligned (${s})`)
+    if (this.#hit()) {
+      if (this.#cutMode === 'torn') {
+        if (this.#random() < 0.5) {
+          this.bytes.fill(0xff, sectorAddr, sectorAddr + Math.floor(this.#random() * s))
+        } else {
+          for (let i = 0; i < s; i++) this.bytes[sectorAddr + i] = Math.floor(this.#random() * 256)
+        }
+      }
+      throw new PowerLoss(`flash: power cut during erase at ${sectorAddr}`)
+    }
+    this.bytes.fill(0xff, sectorAddr, sectorAddr + s)
+    this.eraseCounts[sectorAddr / s]++
+    this.mutations++
+    this.stats.erases++
+  }
+
+  /** The n-th program or erase from now (1 = the next) loses power: it does nothing ('before') or part of its work ('torn'). */
+  cutPowerAt (n: number, mode: 'before' | 'torn' = 'torn'): void {
+    if (!Number.isInteger(n) || n < 1) throw new Error('cutPowerAt: n must be a positive integer')
+    this.#cutAt = n
+    this.#cutMode = mode
+  }
+
+  /** Power is back; the cells hold whatever the cut left. */
+  powerOn (): void {
+    this.#off = false
+    this.#cutAt = 0
+  }
+
+  clone (): NorFlash {
+    const c = new NorFlash(this.geometry, { seed: Math.floor(this.#random() * 0x100000000) })
+    c.bytes.set(this.bytes)
+    c.eraseCounts.set(this.eraseCounts)
+    Object.assign(c.stats, this.stats)
+    c.mutations = this.mutations
+    return c
+  }
+}
+
+/** Codes the flash imports return for rule errors (docs/ABI.md: negative = failed). */
+export const FLASH_MISALIGNED = -1
+export const FLASH_OUT_OF_RANGE = -2
+export const FLASH_SETS_BITS = -3
+
+/**
+ * The core's flash imports on a simulated part. Rule errors become codes
+ * (the core must see its own mistakes); a power cut propagates as an
+ * exception, which aborts the core's call exactly as a real cut stops the CPU.
+ */
+export function flashImports (flash: NorFlash, memory: () => WebAssembly.Memory) {
+  const guard = (fn: () => void): number => {
+    try { fn(); return 0 } catch (e) {
+      if (!(e instanceof FlashRuleError)) throw e
+      return /aligned/.test(e.message) ? FLASH_MISALIGNED : /outside/.test(e.message) ? FLASH_OUT_OF_RANGE : FLASH_SETS_BITS
+    }
+  }
+  return {
+    read: (addr: number, ptr: number, len: number) => guard(() => new Uint8Array(memory().buffer, ptr, len).set(flash.read(addr, len))),
+    program: (addr: number, ptr: number, len: number) => guard(() => flash.program(addr, new Uint8Array(memory().buffer, ptr, len).slice())),
+    erase: (addr: number) => guard(() => flash.erase(addr))
+  }
+}

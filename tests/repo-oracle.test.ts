@@ -63,7 +63,7 @@ describe('block store against picorepo 2.2.5 (core on simulated NOR flash)', () 
       let written = 0
       for (const [i, b] of blocks.entries()) {
         let want: boolean
-        try { want = (await oracle.merge(new PF.Block(b))) === 1 } catch { want = false }
+        try { want = (await oracle.merge(new PF.Block(b), undefined as any)) === 1 } catch { want = false }
         let got: boolean
         try { got = ours.write(b, 0) } catch (e) { if (!(e instanceof StoreError)) throw e; got = false }
         expect(got, `offer ${i}: ${hex(b.subarray(0, 8))}`).toBe(want)

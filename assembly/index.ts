@@ -9,6 +9,13 @@ export {
 export {
   store_mount, store_write, store_read, store_head, store_load, store_evict, store_chains, store_stats,
 } from './abi/store';
+export { engine_mount, engine_dispatch, engine_tick, engine_state, engine_collection, engine_stats } from './abi/engine';
+
+// The app: its collections, registered before anything mounts. The default
+// build carries the example a badge would run.
+import { registerCollection } from './store/engine';
+import { ContactCards } from './store/contacts';
+registerCollection(new ContactCards());
 
 // Every allocation happens while the module starts (the imports above run
 // their top-level code first); this marks where it ended.

@@ -39,6 +39,12 @@ export interface CoreExports {
   store_evict(owner: number, until: bigint, now: bigint): number
   store_chains(start: number, out: number, cap: number): number
   store_stats(out: number): number
+  engine_mount(sectorSize: number, wordSize: number, regionSize: number, now: bigint): number
+  engine_dispatch(ptr: number, len: number, now: bigint): number
+  engine_tick(now: bigint): number
+  engine_state(collection: number, id: number, out: number): number
+  engine_collection(index: number, out: number, cap: number): number
+  engine_stats(out: number): number
 }
 
 /** Where the release module lives, from source (host/) or compiled (dist/host/). */

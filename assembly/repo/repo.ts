@@ -744,3 +744,39 @@ export function repoStats(out: usize): i32 {
   store<u32>(out, maxStamp, 20);
   return mounted ? 0 : E_NOT_MOUNTED;
 }
+
+/** True when the block with the 64-byte signature at sig is stored. */
+export function repoHas(sig: usize): bool {
+  if (!mounted) return false;
+  const i = findBlock(keyOf(sig));
+  return i >= 0 && sameSig(i, sig);
+}
+
+/** Writes the owner (32 bytes) of the chain holding the block with signature sig to out; returns the block's height. */
+export function repoOwnerOf(sig: usize, out: usize): i32 {
+  if (!mounted) return E_NOT_MOUNTED;
+  const i = findBlock(keyOf(sig));
+  if (i < 0 || !sameSig(i, sig)) return E_NOT_FOUND;
+  memory.copy(out, cOwner + (<usize>chainOf(i) << 5), 32);
+  return heightOf(i);
+}
+
+/** Writes the genesis signature (64 bytes) of owner's chain to out. 0 or E_NOT_FOUND. */
+export function repoGenesis(owner: usize, out: usize): i32 {
+  const c = findChain(owner);
+  if (c < 0) return E_NOT_FOUND;
+  return readBlockPrefix(addrOf(genesisOf(c)), out, 64) == 0 ? 0 : E_NOT_FOUND;
+}
+
+/** The owner key of the n-th live chain (0-based) into out; false past the end. */
+export function repoChainAt(n: i32, out: usize): bool {
+  let seen = 0;
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    if (headOf(c) < 0) continue;
+    if (seen++ == n) {
+      memory.copy(out, cOwner + (<usize>c << 5), 32);
+      return true;
+    }
+  }
+  return false;
+}

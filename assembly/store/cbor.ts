@@ -1,0 +1,192 @@
+// A CBOR (RFC 8949) reader over bytes in memory, for picostore 3 block
+// bodies: `[collection, payload, date]` as @telamon/picostore encodes them
+// with cborg. It reads in place (strings come back as spans), allocates
+// nothing, and refuses what cborg's decode refuses with its default options
+// where it matters for agreeing on blocks:
+//   - tags (cborg decodes none by default: "tag not supported");
+//   - map keys that are not text (cborg builds plain objects: "non-string keys");
+//   - additional-information values 28-30, a break outside an indefinite item,
+//     indefinite strings whose chunks are not of the same type;
+//   - trailing bytes after the top-level item (checked by the caller);
+//   - nesting deeper than MAX_DEPTH (cborg has no limit; a badge must).
+// Accepted as cborg does: non-minimal lengths, indefinite lengths,
+// undefined / null / booleans / simple values, half / single / double floats
+// including NaN and infinities, integers up to 64 bits, any bytes in text.
+
+export const MAX_DEPTH: i32 = 32;
+
+export const MAJOR_UINT: i32 = 0;
+export const MAJOR_NEGINT: i32 = 1;
+export const MAJOR_BYTES: i32 = 2;
+export const MAJOR_TEXT: i32 = 3;
+export const MAJOR_ARRAY: i32 = 4;
+export const MAJOR_MAP: i32 = 5;
+export const MAJOR_TAG: i32 = 6;
+export const MAJOR_SIMPLE: i32 = 7;
+
+const INDEFINITE: u64 = 0xffffffffffffffff;
+
+export class CborReader {
+  pos: usize = 0;
+  end: usize = 0;
+  failed: bool = false;
+  // The last head read.
+  major: i32 = 0;
+  info: i32 = 0;
+  arg: u64 = 0;
+  // The last string read.
+  spanPtr: usize = 0;
+  spanLen: u32 = 0;
+
+  reset(ptr: usize, len: usize): void {
+    this.pos = ptr;
+    this.end = ptr + len;
+    this.failed = false;
+  }
+
+  atEnd(): bool { return this.pos >= this.end; }
+
+  private fail(): bool {
+    this.failed = true;
+    return false;
+  }
+
+  private byte(): i32 {
+    if (this.pos >= this.end) { this.failed = true; return 0; }
+    return <i32>load<u8>(this.pos++);
+  }
+
+  /** Reads an initial byte and its argument. False on truncation or a reserved value. */
+  head(): bool {
+    if (this.failed) return false;
+    const b = this.byte();
+    if (this.failed) return false;
+    this.major = b >> 5;
+    this.info = b & 31;
+    const ai = this.info;
+    if (ai < 24) { this.arg = <u64>ai; return true; }
+    if (ai == 31) { this.arg = INDEFINITE; return true; }
+    if (ai > 27) return this.fail();
+    const n = 1 << (ai - 24);
+    if (this.pos + <usize>n > this.end) return this.fail();
+    let v: u64 = 0;
+    for (let i = 0; i < n; i++) v = (v << 8) | <u64>load<u8>(this.pos + <usize>i);
+    this.pos += <usize>n;
+    this.arg = v;
+    return true;
+  }
+
+  /** Peeks the major type of the next item (-1 at the end). */
+  peekMajor(): i32 {
+    return this.pos < this.end ? <i32>(load<u8>(this.pos) >> 5) : -1;
+  }
+
+  /** An array header: its length, -1 for indefinite, -2 when it is not an array. */
+  arrayLength(): i64 {
+    if (!this.head() || this.major != MAJOR_ARRAY) { this.failed = true; return -2; }
+    return this.arg == INDEFINITE ? -1 : <i64>min(this.arg, <u64>0x7fffffff);
+  }
+
+  /** A map header: its pair count, -1 for indefinite, -2 when it is not a map. */
+  mapLength(): i64 {
+    if (!this.head() || this.major != MAJOR_MAP) { this.failed = true; return -2; }
+    return this.arg == INDEFINITE ? -1 : <i64>min(this.arg, <u64>0x7fffffff);
+  }
+
+  /** True (and consumes it) when the next byte is a break (0xff). */
+  isBreak(): bool {
+    if (this.pos < this.end && load<u8>(this.pos) == 0xff) { this.pos++; return true; }
+    return false;
+  }
+
+  /** A definite text string as a span (spanPtr, spanLen). False otherwise. */
+  text(): bool {
+    if (!this.head() || this.major != MAJOR_TEXT || this.arg == INDEFINITE) return this.fail();
+    if (this.arg > <u64>(this.end - this.pos)) return this.fail();
+    this.spanPtr = this.pos;
+    this.spanLen = <u32>this.arg;
+    this.pos += <usize>this.arg;
+    return true;
+  }
+
+  /** Any number (integer or float) as f64. False when the item is not a number. */
+  number(out: usize): bool {
+    if (!this.head()) return false;
+    let v: f64;
+    if (this.major == MAJOR_UINT) v = <f64>this.arg;
+    else if (this.major == MAJOR_NEGINT) v = -1.0 - <f64>this.arg;
+    else if (this.major == MAJOR_SIMPLE && this.info == 25) v = halfToF64(<u32>this.arg);
+    else if (this.major == MAJOR_SIMPLE && this.info == 26) v = <f64>reinterpret<f32>(<u32>this.arg);
+    else if (this.major == MAJOR_SIMPLE && this.info == 27) v = reinterpret<f64>(this.arg);
+    else return this.fail();
+    store<f64>(out, v);
+    return true;
+  }
+
+  /** Skips one whole item, whatever it is. False when it is malformed or refused. */
+  skip(): bool {
+    return this.skipAt(0);
+  }
+
+  private skipAt(depth: i32): bool {
+    if (depth > MAX_DEPTH || !this.head()) return this.fail();
+    const major = this.major;
+    const arg = this.arg;
+    switch (major) {
+      case MAJOR_UINT:
+      case MAJOR_NEGINT:
+        return arg != INDEFINITE || this.fail();
+      case MAJOR_BYTES:
+      case MAJOR_TEXT: {
+        if (arg != INDEFINITE) {
+          if (arg > <u64>(this.end - this.pos)) return this.fail();
+          this.pos += <usize>arg;
+          return true;
+        }
+        // Indefinite: definite chunks of the same major type, then a break.
+        while (!this.isBreak()) {
+          if (!this.head() || this.major != major || this.arg == INDEFINITE) return this.fail();
+          if (this.arg > <u64>(this.end - this.pos)) return this.fail();
+          this.pos += <usize>this.arg;
+        }
+        return true;
+      }
+      case MAJOR_ARRAY: {
+        if (arg == INDEFINITE) {
+          while (!this.isBreak()) if (!this.skipAt(depth + 1)) return false;
+          return !this.failed;
+        }
+        if (arg > <u64>(this.end - this.pos)) return this.fail(); // each item takes a byte at least
+        for (let i: u64 = 0; i < arg; i++) if (!this.skipAt(depth + 1)) return false;
+        return true;
+      }
+      case MAJOR_MAP: {
+        if (arg == INDEFINITE) {
+          while (!this.isBreak()) {
+            if (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1) || !this.skipAt(depth + 1)) return this.fail();
+          }
+          return true;
+        }
+        if (arg > <u64>(this.end - this.pos)) return this.fail();
+        for (let i: u64 = 0; i < arg; i++) {
+          if (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1) || !this.skipAt(depth + 1)) return this.fail();
+        }
+        return true;
+      }
+      case MAJOR_TAG:
+        return this.fail();
+      default: // simple values and floats; a lone break is not an item
+        return this.info != 31 || this.fail();
+    }
+  }
+}
+
+function halfToF64(h: u32): f64 {
+  const exp = (h >> 10) & 0x1f;
+  const mant = <f64>(h & 0x3ff);
+  let v: f64;
+  if (exp == 0) v = mant * Math.pow(2, -24);
+  else if (exp == 31) v = mant == 0 ? Infinity : NaN;
+  else v = (mant + 1024) * Math.pow(2, <f64>exp - 25);
+  return (h & 0x8000) != 0 ? -v : v;
+}

@@ -1,0 +1,54 @@
+// The example collection a badge runs: contact cards. Each author has one
+// card, `{ name }`, which they may update; a card is forgotten an hour after
+// its owner's last update, and with it, once nothing else refers to it, the
+// owner's chain. The same rules in JavaScript (tests/engine-oracle.test.ts)
+// run on @telamon/picostore 3, and both must agree block for block.
+//
+// State (33 bytes): updated u64 (the block's date) | name length u8 | name (≤ 24 bytes, UTF-8).
+
+import { Collection, BlockContext, Latch, ACCEPT, PER_AUTHOR } from './collection';
+import { CborReader, MAJOR_TEXT } from './cbor';
+
+export const CARD_TTL: u64 = 60 * 60 * 1000;
+export const NAME_MAX: u32 = 24;
+
+// Reasons a card is refused.
+export const NOT_A_MAP: i32 = 1;
+export const NO_NAME: i32 = 2;
+export const BAD_NAME: i32 = 3;
+export const STALE: i32 = 4;
+
+const NAME_KEY: ArrayBuffer = String.UTF8.encode('name');
+
+export class ContactCards extends Collection {
+  constructor() {
+    super('cards', PER_AUTHOR, 33);
+  }
+
+  compute(state: usize, draft: usize, payload: CborReader, ctx: BlockContext): i32 {
+    const pairs = payload.mapLength();
+    if (pairs == -2) return NOT_A_MAP;
+    let found = false;
+    for (let i: i64 = 0; pairs == -1 ? !payload.isBreak() : i < pairs; i++) {
+      if (!payload.text()) return NOT_A_MAP;
+      const isName = payload.spanLen == <u32>NAME_KEY.byteLength && memory.compare(payload.spanPtr, changetype<usize>(NAME_KEY), 4) == 0;
+      if (isName) {
+        // A later "name" wins, as in a JavaScript object built from the map.
+        if (payload.peekMajor() != MAJOR_TEXT || !payload.text()) return BAD_NAME;
+        if (payload.spanLen == 0 || payload.spanLen > NAME_MAX) return BAD_NAME;
+        store<u8>(draft, <u8>payload.spanLen, 8);
+        memory.fill(draft + 9, 0, NAME_MAX);
+        memory.copy(draft + 9, payload.spanPtr, payload.spanLen);
+        found = true;
+      } else if (!payload.skip()) return NOT_A_MAP;
+    }
+    if (!found) return NO_NAME;
+    if (!ctx.fresh && ctx.date < load<u64>(state)) return STALE;
+    store<u64>(draft, ctx.date);
+    return ACCEPT;
+  }
+
+  expiresAt(state: usize, latch: Latch): u64 {
+    return load<u64>(state) + CARD_TTL;
+  }
+}

@@ -1,0 +1,401 @@
+// The state engine: picostore 3's dispatch and garbage collector, on the
+// flash repo. A feed arrives; its blocks are verified, placed on their
+// chain, and applied one by one: the body `[collection, payload, date]` is
+// decoded, the collection's compute() accepts or rejects, and what was
+// accepted is stored (block first, then state: a power cut in between is
+// repaired by the replay at mount). The first rejected block stops the feed.
+//
+// Forgetting: every state has an expiry; the timer wheel wakes the engine at
+// that time (tick), expiresAt() is asked again (a state may have been
+// renewed or latched onto another), and a swept state drops its reference
+// to its chain. A chain that nothing references is evicted from the repo
+// with a tombstone that refuses it until its expiry has passed for every
+// badge whose clock is within SKEW of ours.
+//
+// Rules beyond picostore's, for badges:
+//   E1 A block dated more than SKEW ahead of the mesh clock is rejected.
+//   E2 A block whose new state would already be expired is rejected, so an
+//      expired chain cannot come back through a neighbour that still has it.
+//   E3 When the state table, the block index or the flash is full, the chain
+//      whose states expire soonest is evicted to make room (never the chain
+//      being extended), so the store keeps accepting new blocks.
+//   E4 Blocks must carry an AUTHOR header (picorepo refuses anonymous ones).
+// State survives a reboot because it is never stored: mount replays every
+// stored chain through compute(), which is deterministic.
+
+import { scanBlock, scanFeedBlock, OUT_BLOCK_SIZE, OUT_BODY_OFFSET, OUT_BODY_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
+import { verify } from '../crypto/ed25519';
+import { CborReader } from './cbor';
+import { Collection, BlockContext, Latch, ACCEPT, NEVER, STATE_MAX, PER_AUTHOR } from './collection';
+import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, findObject, addObject, dropObject, referencesOf, objectCount } from './objects';
+import { pendingAdd, pendingTake, pendingClear, pendingCount } from './pending';
+import { TimerWheel } from '../gc/wheel';
+import {
+  repoMount, repoWrite, repoHas, repoOwnerOf, repoGenesis, repoHead, repoLoad, repoEvict, repoChainAt,
+  E_TABLE_FULL, E_FULL, E_ANONYMOUS, E_MALFORMED, E_NOT_FOUND,
+} from '../repo/repo';
+
+export const SKEW: u64 = 5 * 60 * 1000;
+const MAX_COLLECTIONS: i32 = 8;
+const MAX_FEED_BLOCKS: i32 = 256; // more than the I/O window can hold (blocks are at least 67 bytes)
+const LATCH_DEPTH: i32 = 5;
+
+// Results below zero (reasons a feed stopped); zero and above count accepted blocks.
+export const E_INVALID_SIGNATURE: i32 = -60;
+export const E_INVALID_PARENT: i32 = -61; // the feed's blocks do not link up
+export const E_UNRECOGNIZED_BODY: i32 = -62; // not CBOR [collection, payload, date]
+export const E_UNKNOWN_COLLECTION: i32 = -63;
+export const E_FUTURE: i32 = -64; // E1
+export const E_EXPIRED: i32 = -65; // E2
+export const E_REJECTED: i32 = -66; // compute() said no
+export const E_FEED_TOO_LONG: i32 = -67;
+
+const registry = new Array<Collection>(0);
+
+/** Registers a collection; only before the first mount (the app's start code). Returns its index. */
+export function registerCollection(c: Collection): i32 {
+  if (registry.length >= MAX_COLLECTIONS || c.stateSize > STATE_MAX) return -1;
+  c.index = registry.length;
+  registry.push(c);
+  return c.index;
+}
+
+export function collectionCount(): i32 { return registry.length; }
+export function collectionAt(i: i32): Collection { return registry[i]; }
+
+const wheel = new TimerWheel(MAX_OBJECTS);
+const reader = new CborReader();
+const ctx = new BlockContext();
+const scanOut: usize = heap.alloc(<usize>OUT_SIZE);
+const offsets: usize = heap.alloc(<usize>MAX_FEED_BLOCKS * 8);
+const owner: usize = heap.alloc(32);
+const genesis: usize = heap.alloc(64);
+const head: usize = heap.alloc(64);
+const draft: usize = heap.alloc(<usize>STATE_MAX);
+const number: usize = heap.alloc(8);
+const blockBuf: usize = heap.alloc(4096);
+let evictions: u32 = 0;
+let rejections: u32 = 0;
+let lastReason: i32 = 0;
+
+class ExpiryLatch extends Latch {
+  depth: i32 = 0;
+  expiryOf(c: Collection, id: usize): u64 {
+    if (this.depth >= LATCH_DEPTH) return NEVER;
+    const slot = findObject(c.index, id);
+    if (slot < 0) return 0; // gone: picostore's latch returns 0
+    this.depth++;
+    const t = c.expiresAt(stateOf(slot), this);
+    this.depth--;
+    return t;
+  }
+}
+const latch = new ExpiryLatch();
+
+function expiresAt(c: Collection, state: usize): u64 {
+  latch.depth = 0;
+  return c.expiresAt(state, latch);
+}
+
+// ---- applying one block ------------------------------------------------------
+
+let pendingSlot: i32 = -1;
+let pendingCollection: i32 = -1;
+let pendingExpiry: u64 = 0;
+const pendingId: usize = heap.alloc(32);
+
+/**
+ * Decodes and computes block (ptr, len) of the chain owned by `owner` (whose
+ * genesis signature is in `genesis`), without changing anything: the new
+ * state is left in `draft`. ACCEPT or a negative reason.
+ */
+function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
+  if (scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
+  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+  if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+  const bodySize = load<i32>(scanOut + OUT_BODY_SIZE);
+  const bo = load<i32>(scanOut + OUT_BODY_OFFSET);
+  if (bodySize <= 0) return E_UNRECOGNIZED_BODY;
+  // picofeed's body runs 2 bytes per header past the block (a picofeed quirk the core mirrors); the CBOR is within the block.
+  const bodyEnd = ptr + <usize>len;
+  reader.reset(ptr + <usize>bo, bodyEnd - (ptr + <usize>bo));
+  const n = reader.arrayLength();
+  if (n == -2 || n == 0) return E_UNRECOGNIZED_BODY;
+  if (reader.peekMajor() != 3 || !reader.text()) return E_UNKNOWN_COLLECTION;
+  let c: Collection | null = null;
+  for (let i = 0; i < registry.length; i++) {
+    const r = registry[i];
+    if (<u32>r.nameBytes.byteLength == reader.spanLen && memory.compare(changetype<usize>(r.nameBytes), reader.spanPtr, reader.spanLen) == 0) { c = r; break; }
+  }
+  // The payload and the date; the whole body must be one well-formed item.
+  const payloadAt = reader.pos;
+  const haveArgs = n == -1 ? !reader.isBreak() : n >= 2;
+  if (haveArgs && !reader.skip()) return E_UNRECOGNIZED_BODY;
+  let date: f64 = NaN;
+  let rest: i64 = n == -1 ? -1 : n - 2;
+  if (haveArgs && (n == -1 ? !reader.isBreak() : n >= 3)) {
+    const dateAt = reader.pos;
+    if (!reader.number(number)) { reader.reset(dateAt, bodyEnd - dateAt); reader.failed = false; if (!reader.skip()) return E_UNRECOGNIZED_BODY; } else date = load<f64>(number);
+    rest = n == -1 ? -1 : n - 3;
+  } else if (n == -1 && !haveArgs) rest = 0;
+  if (rest == -1) { while (!reader.isBreak()) if (!reader.skip()) return E_UNRECOGNIZED_BODY; } else for (let i: i64 = 0; i < rest; i++) if (!reader.skip()) return E_UNRECOGNIZED_BODY;
+  if (reader.failed || !reader.atEnd()) return E_UNRECOGNIZED_BODY;
+  if (c == null) return E_UNKNOWN_COLLECTION;
+  const col = changetype<Collection>(c);
+  if (!(date >= 0) || date != Math.floor(date) || date > 9007199254740991) return E_REJECTED;
+  const d = <u64>date;
+  if (!replay && d > now + SKEW) return E_FUTURE;
+
+  // The object this block addresses.
+  const id = col.identity == PER_AUTHOR ? owner : genesis;
+  const slot = findObject(col.index, id);
+  memory.fill(draft, 0, <usize>STATE_MAX);
+  if (slot >= 0) memory.copy(draft, stateOf(slot), <usize>col.stateSize);
+  ctx.author = ptr + <usize>ko;
+  ctx.owner = owner;
+  ctx.chain = genesis;
+  ctx.date = d;
+  ctx.now = replay ? 0 : now;
+  ctx.fresh = slot < 0;
+  reader.reset(payloadAt, bodyEnd - payloadAt);
+  if (!haveArgs) reader.reset(bodyEnd, 0);
+  const rc = col.compute(slot >= 0 ? stateOf(slot) : draft, draft, reader, ctx);
+  if (rc != ACCEPT) { lastReason = rc; return E_REJECTED; }
+  const exp = expiresAt(col, draft);
+  if (!replay && exp <= now) return E_EXPIRED;
+  pendingSlot = slot;
+  pendingCollection = col.index;
+  pendingExpiry = exp;
+  memory.copy(pendingId, id, 32);
+  return ACCEPT;
+}
+
+/** Stores the draft computed last as its object's state and schedules its expiry. -1 when the table is full. */
+function commit(): i32 {
+  let slot = pendingSlot;
+  if (slot < 0) slot = addObject(pendingCollection, pendingId, owner);
+  if (slot < 0) return -1;
+  memory.copy(stateOf(slot), draft, <usize>STATE_MAX);
+  setExpiry(slot, pendingExpiry);
+  if (pendingExpiry == NEVER) wheel.cancel(slot);
+  else wheel.schedule(slot, pendingExpiry);
+  return slot;
+}
+
+// ---- forgetting ------------------------------------------------------------------
+
+/** Evicts owner's chain and every state it holds up; refuses it until `until`. */
+function evictChain(o: usize, until: u64, now: u64): i32 {
+  for (let s = 0; s < MAX_OBJECTS; s++) {
+    if (used(s) && memory.compare(ownerOf(s), o, 32) == 0) {
+      wheel.cancel(s);
+      dropObject(s);
+    }
+  }
+  const n = repoEvict(o, until, now);
+  if (n >= 0) evictions++;
+  return n;
+}
+
+const victim: usize = heap.alloc(32);
+
+/** E3: evicts the chain whose states expire first, sparing `keep`. False when there is none. */
+function makeRoom(keep: usize, now: u64): bool {
+  let best: i32 = -1;
+  for (let s = 0; s < MAX_OBJECTS; s++) {
+    if (!used(s) || memory.compare(ownerOf(s), keep, 32) == 0) continue;
+    if (best < 0 || expiryOf(s) < expiryOf(best)) best = s;
+  }
+  if (best >= 0) {
+    memory.copy(victim, ownerOf(best), 32);
+    const exp = expiryOf(best);
+    evictChain(victim, (exp == NEVER ? now : max(exp, now)) + SKEW, now);
+    return true;
+  }
+  // Chains with no state at all (their states were swept, eviction pending) go first.
+  for (let n = 0; repoChainAt(n, victim); n++) {
+    if (memory.compare(victim, keep, 32) != 0 && referencesOf(victim) == 0) {
+      evictChain(victim, now + SKEW, now);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The mesh clock moved: sweeps expired states; returns how many chains were evicted. */
+export function tick(now: u64): i32 {
+  wheel.advance(now);
+  let evicted = 0;
+  let slot = wheel.nextDue();
+  while (slot >= 0) {
+    if (used(slot)) {
+      const c = registry[collectionOf(slot)];
+      const exp = expiresAt(c, stateOf(slot));
+      if (exp <= now) {
+        memory.copy(victim, ownerOf(slot), 32);
+        dropObject(slot);
+        if (referencesOf(victim) == 0 && evictChain(victim, exp + SKEW, now) >= 0) evicted++;
+      } else {
+        setExpiry(slot, exp);
+        if (exp != NEVER) wheel.schedule(slot, exp);
+      }
+    }
+    slot = wheel.nextDue();
+  }
+  return evicted;
+}
+
+// ---- dispatch ---------------------------------------------------------------------
+
+/** Finds the chain a block extends or founds: sets owner and genesis. False when its parent is unknown. */
+function place(ptr: usize): bool {
+  const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
+  if (po < 0) {
+    memory.copy(owner, ptr + <usize>load<i32>(scanOut + OUT_KEY_OFFSET), 32);
+    if (repoGenesis(owner, genesis) != 0) memory.copy(genesis, ptr, 64);
+    return true;
+  }
+  if (repoOwnerOf(ptr + <usize>po, owner) < 0) return false;
+  return repoGenesis(owner, genesis) == 0;
+}
+
+/** Applies one verified block: returns 1 stored, 0 already stored, or a reason < 0. */
+function applyBlock(ptr: usize, len: u32, now: u64): i32 {
+  if (repoHas(ptr)) return 0;
+  if (scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
+  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+  if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+  if (!place(ptr)) {
+    pendingAdd(ptr, len);
+    return E_NOT_FOUND;
+  }
+  let rc = compute(ptr, len, now, false);
+  if (rc != ACCEPT) { rejections++; return rc; }
+  // Block first (R1 of the repo), then state.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    rc = repoWrite(ptr, len, now);
+    if ((rc != E_TABLE_FULL && rc != E_FULL) || !makeRoom(owner, now)) break;
+    // makeRoom may have evicted a state this block's draft was built on: recompute.
+    if (compute(ptr, len, now, false) != ACCEPT) return E_REJECTED;
+  }
+  if (rc < 0) return rc;
+  if (commit() < 0) {
+    if (!makeRoom(owner, now) || commit() < 0) return E_TABLE_FULL;
+  }
+  return 1;
+}
+
+/**
+ * Dispatches a feed (picofeed bytes, optionally with PIC0) received at `now`:
+ * verifies it, then applies its new blocks in order until one is refused.
+ * Returns the number of blocks accepted, or a reason < 0 when none was and
+ * the feed was refused. Blocks whose parent is unknown wait in the pending
+ * pool; a block that completes a chain pulls its waiting children in.
+ */
+export function dispatch(ptr: usize, len: u32, now: u64): i32 {
+  let at: u32 = len >= 4 && load<u32>(ptr) == 0x30434950 ? 4 : 0; // "PIC0"
+  let n = 0;
+  while (at < len) {
+    const rc = scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut);
+    if (rc != SCAN_OK) break;
+    if (n == MAX_FEED_BLOCKS) return E_FEED_TOO_LONG;
+    const size = <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
+    store<u32>(offsets + (<usize>n << 3), at);
+    store<u32>(offsets + (<usize>n << 3) + 4, size);
+    n++;
+    at += size;
+  }
+  // Verify everything first, as Feed.from does: parent links, then signatures.
+  for (let i = 0; i < n; i++) {
+    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
+    const size = load<u32>(offsets + (<usize>i << 3) + 4);
+    scanBlock(p, <i32>size, <i32>size, scanOut);
+    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+    if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+    if (i > 0) {
+      const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
+      const prev = ptr + <usize>load<u32>(offsets + (<usize>(i - 1) << 3));
+      if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || memory.compare(p + <usize>po, prev, 64) != 0) return E_INVALID_PARENT;
+    }
+    if (verify(p, p + <usize>ko, p + 64, size - 64) != 1) return E_INVALID_SIGNATURE;
+  }
+  let accepted = 0;
+  let last: i32 = 0;
+  for (let i = 0; i < n; i++) {
+    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
+    const size = load<u32>(offsets + (<usize>i << 3) + 4);
+    last = applyBlock(p, size, now);
+    if (last < 0) break;
+    accepted += last;
+  }
+  if (accepted > 0) accepted += drainPending(now);
+  return accepted > 0 || last >= 0 ? accepted : last;
+}
+
+/** Applies waiting blocks whose parents are now the head of their chain. */
+function drainPending(now: u64): i32 {
+  let added = 0;
+  let more = true;
+  while (more && pendingCount() > 0) {
+    more = false;
+    if (repoHead(owner, head) < 0) break;
+    const len = pendingTake(head, blockBuf);
+    if (len == 0) break;
+    // A waiting block was checked only for shape: verify it now.
+    scanBlock(blockBuf, <i32>len, <i32>len, scanOut);
+    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+    if (verify(blockBuf, blockBuf + <usize>ko, blockBuf + 64, len - 64) != 1) { more = true; continue; }
+    const rc = applyBlock(blockBuf, len, now);
+    if (rc > 0) { added += rc; more = true; }
+  }
+  return added;
+}
+
+// ---- mount: replay ----------------------------------------------------------------
+
+/** Mounts the repo and rebuilds every state by replaying the stored chains. 0 or an error. */
+export function mount(sectorSize: u32, wordSize: u32, regionSize: u32, now: u64): i32 {
+  const rc = repoMount(sectorSize, wordSize, regionSize);
+  if (rc != 0) return rc;
+  clearObjects();
+  pendingClear();
+  wheel.reset(now);
+  for (let c = 0; repoChainAt(c, owner); c++) {
+    if (repoGenesis(owner, genesis) != 0) continue;
+    let from = 1;
+    while (true) {
+      const count = repoLoad(owner, from, blockBuf, 4096);
+      if (count <= 0) break;
+      let at: usize = 4;
+      for (let k = 0; k < count; k++) {
+        scanBlock(blockBuf + at, 4096, 4096, scanOut);
+        const size = <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
+        if (compute(blockBuf + at, size, now, true) == ACCEPT) commit();
+        at += <usize>size;
+      }
+      from += count;
+    }
+  }
+  return 0;
+}
+
+/** Copies the state of (collection, 32-byte id) to out; returns its size, or E_NOT_FOUND. Writes its expiry after it. */
+export function readState(collection: i32, id: usize, out: usize): i32 {
+  if (collection < 0 || collection >= registry.length) return E_NOT_FOUND;
+  const slot = findObject(collection, id);
+  if (slot < 0) return E_NOT_FOUND;
+  const size = registry[collection].stateSize;
+  memory.copy(out, stateOf(slot), <usize>size);
+  store<u64>(out + <usize>size, expiryOf(slot));
+  return size;
+}
+
+/** Counters: objects, timers, pending blocks, chains evicted, blocks rejected, last reject reason. */
+export function engineStats(out: usize): void {
+  store<u32>(out, <u32>objectCount());
+  store<u32>(out, <u32>wheel.count(), 4);
+  store<u32>(out, <u32>pendingCount(), 8);
+  store<u32>(out, evictions, 12);
+  store<u32>(out, rejections, 16);
+  store<i32>(out, lastReason, 20);
+}

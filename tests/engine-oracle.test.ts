@@ -1,0 +1,164 @@
+// The core's state engine against the real @telamon/picostore 3.0.4 (with
+// picorepo 2.2.5 on memory-level), running the same contact-card collection:
+// the AssemblyScript one in the core (assembly/store/contacts.ts) and its
+// JavaScript twin below. The same blocks, dispatched at the same times,
+// must be accepted or refused alike, leave the same states, and be
+// forgotten at the same collector runs. Then power is cut under the engine
+// and the states it mounts with must equal picostore's replay of what the
+// flash holds. The core runs on a simulated NOR flash.
+
+import { describe, it, expect } from 'vitest'
+import { Store, Memory } from '@telamon/picostore'
+import { MemoryLevel } from 'memory-level'
+import { encode } from 'cborg'
+import * as PF from 'picofeed'
+import { BadgeEngine } from '../host/engine.js'
+import { FlashRepo } from '../host/repo.js'
+import { NorFlash, flashImports, PowerLoss, NorGeometry } from '../host/nor-flash.js'
+import { Rng } from './support/rng.js'
+
+const HOUR = 3_600_000
+const T0 = 1_700_000_000_000
+const hex = PF.toHex
+
+/** The JavaScript twin of assembly/store/contacts.ts. */
+class Cards extends Memory {
+  override async idOf ({ AUTHOR }: { AUTHOR: string }) { return AUTHOR }
+  override async compute (value: any, { payload, date, reject }: any) {
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload) || payload instanceof Uint8Array) return reject('NotAMap')
+    if (!('name' in payload)) return reject('NoName')
+    const name = payload.name
+    if (typeof name !== 'string') return reject('BadName')
+    const n = new TextEncoder().encode(name).length
+    if (n < 1 || n > 24) return reject('BadName')
+    if (typeof date !== 'number' || !Number.isInteger(date) || date < 0) return reject('BadDate')
+    if (value && date < value.updated) return reject('Stale')
+    return { name, updated: date }
+  }
+
+  override async expiresAt (v: any) { return v.updated + HOUR }
+}
+
+function picostore () {
+  const db = new MemoryLevel<Uint8Array, Uint8Array>({ keyEncoding: 'view', valueEncoding: 'view' })
+  const store = new Store(db as any)
+  const cards = store.register('cards', Cards)
+  return { store, cards }
+}
+
+function engineOn (flash: NorFlash, now: number): BadgeEngine {
+  return new BadgeEngine(flash.geometry, m => flashImports(flash, m)).mount(now)
+}
+
+function decodeCard (bytes: Uint8Array): { name: string, updated: number } {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset)
+  return { updated: Number(dv.getBigUint64(0, true)), name: new TextDecoder().decode(bytes.subarray(9, 9 + bytes[8])) }
+}
+
+const NAMES = ['ann', 'bob', 'cy', 'dora', 'eve', 'Łukasz', '李雷', 'a-very-long-name-indeed', 'zoë']
+
+/** A body the app would write, or one of the ways a hostile or buggy peer would not. */
+function cardBody (rng: Rng, date: number): Uint8Array {
+  const k = rng.int(20)
+  if (k === 0) return encode(['cards', 42, date])
+  if (k === 1) return encode(['cards', {}, date])
+  if (k === 2) return encode(['cards', { name: '' }, date])
+  if (k === 3) return encode(['cards', { name: 'x'.repeat(30) }, date])
+  if (k === 4) return encode(['cards', { name: 7 }, date])
+  if (k === 5) return encode(['other', { name: 'ann' }, date])
+  if (k === 6) return encode({ not: 'an array' })
+  if (k === 7) return encode(['cards', { name: rng.pick(NAMES), mood: [1, 2, { x: null }] }, date])
+  if (k === 8) return encode(['cards', { name: rng.pick(NAMES) }, date + 0.5])
+  return encode(['cards', { name: rng.pick(NAMES) }, date])
+}
+
+describe('state engine against @telamon/picostore 3.0.4 (contact cards; core on simulated NOR flash)', () => {
+  it('accepts, refuses, remembers and forgets the same blocks at the same times', async () => {
+    const rng = new Rng(51)
+    const { store, cards } = picostore()
+    await store.load()
+    const flash = new NorFlash({ sectorSize: 4096, wordSize: 4, size: 64 * 4096 })
+    let now = T0
+    const engine = engineOn(flash, now)
+    const ci = engine.collection('cards')
+    const authors = Array.from({ length: 10 }, () => ({ ...PF.Feed.signPair(), feed: new PF.Feed(), last: 0, retired: false }))
+    let accepted = 0; let refused = 0; let evicted = 0
+    for (let step = 0; step < 400; step++) {
+      now += 1000 * rng.int(8 * 60) // up to 8 minutes between events
+      const a = rng.pick(authors.filter(x => !x.retired))
+      // Mostly fresh dates, sometimes a stale one.
+      const date = Math.floor((rng.int(10) === 0 ? a.last - 60_000 : now - 1000 * rng.int(60)) / 1000) * 1000
+      const f = a.feed.clone()
+      f.append(cardBody(rng, Math.max(0, date)), a.sk)
+      const patch = rng.int(4) === 0 ? f : f.slice(-1)
+      let want = 0
+      try { const merged = await store.dispatch(patch); want = merged ? merged.length : 0 } catch { want = 0 }
+      const got = Math.max(0, engine.dispatch(Uint8Array.from(patch.buffer), now))
+      expect(got, `step ${step}`).toBe(want)
+      if (want > 0) { a.feed = f; a.last = Math.max(a.last, date); accepted++ } else refused++
+      if (rng.int(3) === 0) {
+        const gcAt = now + 500 // never exactly on an expiry (picostore's timer keys blur that edge)
+        const gone = await store.gc(gcAt)
+        const ours = engine.tick(gcAt)
+        expect(ours, `gc at step ${step}`).toBe(gone.length)
+        evicted += ours
+        // An evicted author would start a new chain, which the core refuses until its tombstone's time (picostore has no tombstones): retire them.
+        for (const g of gone) for (const x of authors) if (hex(g.first.key!) === hex(x.feed.first?.key ?? new Uint8Array())) x.retired = true
+        if (authors.every(x => x.retired)) authors.push({ ...PF.Feed.signPair(), feed: new PF.Feed(), last: 0, retired: false })
+      }
+      for (const x of authors) {
+        const theirs = await cards.readState(x.pk)
+        const ours = engine.state(ci, PF.fromHex(x.pk))
+        expect(ours ? decodeCard(ours.bytes) : undefined, `state of ${x.pk.slice(0, 8)} at step ${step}`).toEqual(theirs ? { name: theirs.name, updated: theirs.updated } : undefined)
+        if (ours) expect(ours.expires).toBe(theirs.updated + HOUR)
+      }
+    }
+    expect(accepted).toBeGreaterThan(100)
+    expect(refused).toBeGreaterThan(30)
+    expect(evicted).toBeGreaterThan(3)
+  })
+})
+
+describe('state engine under power loss (simulated NOR flash)', () => {
+  it('mounts after a cut with the states that replaying its stored chains gives in picostore', async () => {
+    const rng = new Rng(52)
+    const geometry: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 16 * 4096 }
+    const flash = new NorFlash(geometry)
+    const authors = Array.from({ length: 6 }, () => ({ ...PF.Feed.signPair(), feed: new PF.Feed() }))
+    let now = T0
+    const feeds: Array<{ bytes: Uint8Array, now: number }> = []
+    for (let i = 0; i < 120; i++) {
+      now += 1000 * rng.int(120)
+      const a = rng.pick(authors)
+      a.feed.append(encode(['cards', { name: rng.pick(NAMES) }, now - 1000]), a.sk)
+      feeds.push({ bytes: Uint8Array.from(a.feed.slice(-1).buffer), now })
+    }
+    let checked = 0
+    for (let cut = 1; cut < 140; cut += 3) {
+      const f = new NorFlash(geometry, { seed: cut })
+      let engine = engineOn(f, T0)
+      f.cutPowerAt(cut, 'torn')
+      let at = 0
+      try { for (; at < feeds.length; at++) engine.dispatch(feeds[at].bytes, feeds[at].now) } catch (e) { if (!(e instanceof PowerLoss)) throw e }
+      f.powerOn()
+      const mountAt = feeds[Math.min(at, feeds.length - 1)].now
+      engine = engineOn(f, mountAt)
+      const ci = engine.collection('cards')
+      // picostore replays the chains the flash holds.
+      const repo = new FlashRepo(geometry, m => flashImports(f, m)).mount()
+      const { store, cards } = picostore()
+      await store.load()
+      for (const c of repo.chains()) await store.dispatch(PF.Feed.from(repo.load(PF.fromHex(c.owner))!))
+      for (const x of authors) {
+        const theirs = await cards.readState(x.pk)
+        const ours = engine.state(ci, PF.fromHex(x.pk))
+        expect(ours ? decodeCard(ours.bytes) : undefined, `cut ${cut}`).toEqual(theirs ? { name: theirs.name, updated: theirs.updated } : undefined)
+      }
+      // Everything dispatched before the cut is there (the block in flight may be lost).
+      const stored = repo.stats().blocks
+      expect(stored).toBeGreaterThanOrEqual(at)
+      checked++
+    }
+    expect(checked).toBeGreaterThan(40)
+  })
+})

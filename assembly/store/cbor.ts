@@ -5,13 +5,16 @@
 // where it matters for agreeing on blocks:
 //   - tags (cborg decodes none by default: "tag not supported");
 //   - map keys that are not text (cborg builds plain objects: "non-string keys");
-//   - additional-information values 28-30, a break outside an indefinite item,
-//     indefinite strings whose chunks are not of the same type;
+//   - simple values other than false, true, null and undefined ("simple
+//     values are not supported"), including the one-byte form 0xf8;
+//   - indefinite-length byte and text strings ("not supported");
+//   - additional-information values 28-30, and 31 on integers, tags and as a
+//     break outside an indefinite array or map;
 //   - trailing bytes after the top-level item (checked by the caller);
 //   - nesting deeper than MAX_DEPTH (cborg has no limit; a badge must).
-// Accepted as cborg does: non-minimal lengths, indefinite lengths,
-// undefined / null / booleans / simple values, half / single / double floats
-// including NaN and infinities, integers up to 64 bits, any bytes in text.
+// Accepted as cborg does: non-minimal lengths, indefinite arrays and maps,
+// half / single / double floats including NaN and infinities, integers up
+// to 64 bits, any bytes in text (cborg decodes UTF-8 leniently).
 
 export const MAX_DEPTH: i32 = 32;
 
@@ -138,17 +141,9 @@ export class CborReader {
         return arg != INDEFINITE || this.fail();
       case MAJOR_BYTES:
       case MAJOR_TEXT: {
-        if (arg != INDEFINITE) {
-          if (arg > <u64>(this.end - this.pos)) return this.fail();
-          this.pos += <usize>arg;
-          return true;
-        }
-        // Indefinite: definite chunks of the same major type, then a break.
-        while (!this.isBreak()) {
-          if (!this.head() || this.major != major || this.arg == INDEFINITE) return this.fail();
-          if (this.arg > <u64>(this.end - this.pos)) return this.fail();
-          this.pos += <usize>this.arg;
-        }
+        if (arg == INDEFINITE) return this.fail();
+        if (arg > <u64>(this.end - this.pos)) return this.fail();
+        this.pos += <usize>arg;
         return true;
       }
       case MAJOR_ARRAY: {
@@ -175,8 +170,8 @@ export class CborReader {
       }
       case MAJOR_TAG:
         return this.fail();
-      default: // simple values and floats; a lone break is not an item
-        return this.info != 31 || this.fail();
+      default: // false, true, null, undefined and floats only
+        return (this.info >= 20 && this.info <= 23) || (this.info >= 25 && this.info <= 27) || this.fail();
     }
   }
 }

@@ -28,21 +28,25 @@ export class ContactCards extends Collection {
   compute(state: usize, draft: usize, payload: CborReader, ctx: BlockContext): i32 {
     const pairs = payload.mapLength();
     if (pairs == -2) return NOT_A_MAP;
-    let found = false;
+    // A later "name" wins, as in the JavaScript object cborg builds from the map.
+    let name = NO_NAME;
     for (let i: i64 = 0; pairs == -1 ? !payload.isBreak() : i < pairs; i++) {
       if (!payload.text()) return NOT_A_MAP;
       const isName = payload.spanLen == <u32>NAME_KEY.byteLength && memory.compare(payload.spanPtr, changetype<usize>(NAME_KEY), 4) == 0;
-      if (isName) {
-        // A later "name" wins, as in a JavaScript object built from the map.
-        if (payload.peekMajor() != MAJOR_TEXT || !payload.text()) return BAD_NAME;
-        if (payload.spanLen == 0 || payload.spanLen > NAME_MAX) return BAD_NAME;
+      if (isName && payload.peekMajor() == MAJOR_TEXT) {
+        if (!payload.text()) return NOT_A_MAP;
+        if (payload.spanLen == 0 || payload.spanLen > NAME_MAX) { name = BAD_NAME; continue; }
         store<u8>(draft, <u8>payload.spanLen, 8);
         memory.fill(draft + 9, 0, NAME_MAX);
         memory.copy(draft + 9, payload.spanPtr, payload.spanLen);
-        found = true;
-      } else if (!payload.skip()) return NOT_A_MAP;
+        name = ACCEPT;
+      } else {
+        if (!payload.skip()) return NOT_A_MAP;
+        if (isName) name = BAD_NAME;
+      }
     }
-    if (!found) return NO_NAME;
+    if (payload.failed) return NOT_A_MAP;
+    if (name != ACCEPT) return name;
     if (!ctx.fresh && ctx.date < load<u64>(state)) return STALE;
     store<u64>(draft, ctx.date);
     return ACCEPT;

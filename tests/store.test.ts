@@ -189,7 +189,7 @@ describe('block store under power loss (simulated NOR flash, cut at every progra
   it('loses at most the block being written, never a committed one, and never returns a torn block', () => {
     const rng = new Rng(36)
     const geometry: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 16 * 4096 }
-    const ops = workload(rng, 900)
+    const ops = workload(rng, 2400)
     // Record every mutation of a clean run: the flash before it, and which op it belonged to.
     const flash = new NorFlash(geometry)
     const points: Array<{ before: NorFlash, op: number, mutation: (f: NorFlash) => void }> = []
@@ -214,7 +214,8 @@ describe('block store under power loss (simulated NOR flash, cut at every progra
       if (op.kind === 'write') { try { r.write(op.block, now) } catch (e) { if (!(e instanceof StoreError) || e.code !== -53) throw e } } else r.evict(op.owner, op.until, now)
     }
     for (current = 0; current < ops.length; current++) apply(repo, ops[current], current)
-    expect(points.length).toBeGreaterThan(1000)
+    expect(points.length).toBeGreaterThan(2000)
+    expect(ops.length).toBeGreaterThan(2000) // thousands of operations
     expect(points.filter(p => p.mutation.toString().includes('erase')).length).toBeGreaterThan(10)
 
     let checked = 0

@@ -103,7 +103,9 @@ let blockCount: i32 = 0;
 @inline function tombUsed(t: i32): bool { return load<u32>(tAddr + (<usize>t << 2)) != 0xffffffff; }
 
 function bytesEqual(a: usize, b: usize, n: usize): bool {
-  for (let i: usize = 0; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  let i: usize = 0;
+  for (; i + 8 <= n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
   return true;
 }
 

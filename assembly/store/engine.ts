@@ -27,7 +27,7 @@ import { scanBlock, scanFeedBlock, OUT_BLOCK_SIZE, OUT_BODY_OFFSET, OUT_BODY_SIZ
 import { verify } from '../crypto/ed25519';
 import { CborReader } from './cbor';
 import { Collection, BlockContext, Latch, ACCEPT, NEVER, STATE_MAX, PER_AUTHOR } from './collection';
-import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, findObject, addObject, dropObject, referencesOf, objectCount } from './objects';
+import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, findObject, addObject, dropObject, referencesOf, objectCount, same } from './objects';
 import { pendingAdd, pendingTake, pendingClear, pendingCount } from './pending';
 import { TimerWheel } from '../gc/wheel';
 import {
@@ -187,7 +187,7 @@ function commit(): i32 {
 /** Evicts owner's chain and every state it holds up; refuses it until `until`. */
 function evictChain(o: usize, until: u64, now: u64): i32 {
   for (let s = 0; s < MAX_OBJECTS; s++) {
-    if (used(s) && memory.compare(ownerOf(s), o, 32) == 0) {
+    if (used(s) && same(ownerOf(s), o)) {
       wheel.cancel(s);
       dropObject(s);
     }
@@ -203,7 +203,7 @@ const victim: usize = heap.alloc(32);
 function makeRoom(keep: usize, now: u64): bool {
   let best: i32 = -1;
   for (let s = 0; s < MAX_OBJECTS; s++) {
-    if (!used(s) || memory.compare(ownerOf(s), keep, 32) == 0) continue;
+    if (!used(s) || same(ownerOf(s), keep)) continue;
     if (best < 0 || expiryOf(s) < expiryOf(best)) best = s;
   }
   if (best >= 0) {
@@ -214,7 +214,7 @@ function makeRoom(keep: usize, now: u64): bool {
   }
   // Chains with no state at all (their states were swept, eviction pending) go first.
   for (let n = 0; repoChainAt(n, victim); n++) {
-    if (memory.compare(victim, keep, 32) != 0 && referencesOf(victim) == 0) {
+    if (!same(victim, keep) && referencesOf(victim) == 0) {
       evictChain(victim, now + SKEW, now);
       return true;
     }

@@ -15,7 +15,8 @@ const oOwner: usize = heap.alloc(<usize>MAX_OBJECTS * 32);
 const oState: usize = heap.alloc(<usize>MAX_OBJECTS * <usize>STATE_MAX);
 const oExp: usize = heap.alloc(<usize>MAX_OBJECTS * 8);
 
-function same(a: usize, b: usize): bool {
+/** Equality of two 32-byte keys, a word at a time (these scans run on every dispatch and sweep). */
+export function same(a: usize, b: usize): bool {
   return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8) &&
     load<u64>(a, 16) == load<u64>(b, 16) && load<u64>(a, 24) == load<u64>(b, 24);
 }

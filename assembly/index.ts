@@ -14,8 +14,10 @@ export { engine_mount, engine_dispatch, engine_tick, engine_state, engine_collec
 // The app: its collections, registered before anything mounts. The default
 // build carries the example a badge would run.
 import { registerCollection } from './store/engine';
-import { ContactCards } from './store/contacts';
-registerCollection(new ContactCards());
+import { cards } from './store/contacts';
+import { status } from './store/status';
+registerCollection(cards);
+registerCollection(status);
 
 // Every allocation happens while the module starts (the imports above run
 // their top-level code first); this marks where it ended.

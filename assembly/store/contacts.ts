@@ -56,3 +56,5 @@ export class ContactCards extends Collection {
     return load<u64>(state) + CARD_TTL;
   }
 }
+
+export const cards = new ContactCards();

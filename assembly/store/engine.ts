@@ -379,15 +379,19 @@ export function mount(sectorSize: u32, wordSize: u32, regionSize: u32, now: u64)
   return 0;
 }
 
-/** Copies the state of (collection, 32-byte id) to out; returns its size, or E_NOT_FOUND. Writes its expiry after it. */
+/**
+ * Copies the state of (collection, 32-byte id) to out; returns its size, or
+ * E_NOT_FOUND. Writes its expiry after it, as expiresAt() says now (a
+ * latched state follows the object it latches onto).
+ */
 export function readState(collection: i32, id: usize, out: usize): i32 {
   if (collection < 0 || collection >= registry.length) return E_NOT_FOUND;
   const slot = findObject(collection, id);
   if (slot < 0) return E_NOT_FOUND;
-  const size = registry[collection].stateSize;
-  memory.copy(out, stateOf(slot), <usize>size);
-  store<u64>(out + <usize>size, expiryOf(slot));
-  return size;
+  const c = registry[collection];
+  memory.copy(out, stateOf(slot), <usize>c.stateSize);
+  store<u64>(out + <usize>c.stateSize, expiresAt(c, stateOf(slot)));
+  return c.stateSize;
 }
 
 /** Counters: objects, timers, pending blocks, chains evicted, blocks rejected, last reject reason. */

@@ -492,8 +492,11 @@ export function compactOne(now: u64): i32 {
   return compactSector(<u32>victim, now);
 }
 
+let compactions: u32 = 0;
+
 /** Copies sector v's live records to the head, then erases it (R4). */
 function compactSector(v: u32, now: u64): i32 {
+  compactions++;
   let off = SECTOR_HEADER;
   let r = 0;
   while ((r = readRecord(v, off)) > 0) {
@@ -533,6 +536,10 @@ function compactSector(v: u32, now: u64): i32 {
  * that was closest to being allowed back anyway.
  */
 function reclaimTomb(now: u64): i32 {
+  // First the cheap way: every tombstone whose time has passed and that
+  // guards nothing any more (R3) goes, freeing many slots at once.
+  let freed = dropSpentTombs(now);
+  if (freed >= 0) return freed;
   let t: i32 = -1;
   for (let x = 0; x < MAX_TOMBS; x++) {
     if (tombUsed(x) && (t < 0 || tombUntil(x) < tombUntil(t))) t = x;
@@ -553,14 +560,28 @@ function reclaimTomb(now: u64): i32 {
     }
     const rc = compactSector(<u32>oldest, now);
     if (rc < 0) return rc;
-    if (!tombUsed(t)) return t; // compaction dropped it
+    if (!tombUsed(t)) break; // compaction dropped it
   }
-  if (tombStamp(t) < minBlockStampOnFlash(-1)) {
+  if (tombUsed(t) && tombStamp(t) < minBlockStampOnFlash(-1)) {
     addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40));
     store<u32>(tAddr + (<usize>t << 2), 0xffffffff);
-    return t;
   }
-  return E_TABLE_FULL;
+  freed = dropSpentTombs(now);
+  if (!tombUsed(t)) return t;
+  return freed >= 0 ? freed : E_TABLE_FULL;
+}
+
+/** Drops every tombstone whose time has passed and that no older block needs (R3); returns a freed slot or -1. */
+function dropSpentTombs(now: u64): i32 {
+  const oldest = minBlockStampOnFlash(-1);
+  let freed: i32 = -1;
+  for (let x = 0; x < MAX_TOMBS; x++) {
+    if (!tombUsed(x) || tombUntil(x) > now || tombStamp(x) >= oldest) continue;
+    addLive(sectorOfAddr(tombAddr(x)), -<i32>recordSize(40));
+    store<u32>(tAddr + (<usize>x << 2), 0xffffffff);
+    freed = x;
+  }
+  return freed;
 }
 
 /**
@@ -626,17 +647,33 @@ export function repoEvict(owner: usize, until: u64, now: u64): i32 {
   if (!mounted) return E_NOT_MOUNTED;
   const c = findChain(owner);
   if (c < 0) return E_NOT_FOUND;
+  return repoEvictChain(c, until, now);
+}
+
+/** The chain slot of owner's chain, or -1 (stable until the chain is evicted or the repo remounted). */
+export function repoChainIndex(owner: usize): i32 {
+  return findChain(owner);
+}
+
+/** repoEvict for a chain slot the caller already knows. */
+export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
+  if (!mounted) return E_NOT_MOUNTED;
+  if (c < 0 || c >= MAX_CHAINS || headOf(c) < 0) return E_NOT_FOUND;
+  const owner = cOwner + (<usize>c << 5);
   let t = findTomb(owner);
   if (t < 0) t = freeTombSlot();
   if (t < 0) t = reclaimTomb(now);
   if (t < 0) return t;
   memory.copy(tomb, owner, 32);
   store<u64>(tomb, until, 32);
+  const before = compactions;
   const room = makeRoom(40, now);
   if (room < 0) return room;
-  t = findTomb(owner); // compaction may have dropped or moved tombstones
-  if (t < 0) t = freeTombSlot();
-  if (t < 0) return E_TABLE_FULL;
+  if (compactions != before) {
+    t = findTomb(owner); // compaction may have dropped or moved tombstones
+    if (t < 0) t = freeTombSlot();
+    if (t < 0) return E_TABLE_FULL;
+  }
   const stamp = ++maxStamp;
   const addr = put(REC_EVICT, stamp, tomb, 40);
   if (addr < 0) return <i32>addr;

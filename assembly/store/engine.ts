@@ -27,11 +27,11 @@ import { scanBlock, scanFeedBlock, OUT_BLOCK_SIZE, OUT_BODY_OFFSET, OUT_BODY_SIZ
 import { verify } from '../crypto/ed25519';
 import { CborReader } from './cbor';
 import { Collection, BlockContext, Latch, ACCEPT, NEVER, STATE_MAX, PER_AUTHOR } from './collection';
-import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, findObject, addObject, dropObject, referencesOf, objectCount, same } from './objects';
+import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount, same } from './objects';
 import { pendingAdd, pendingTake, pendingClear, pendingCount } from './pending';
 import { TimerWheel } from '../gc/wheel';
 import {
-  repoMount, repoWrite, repoHas, repoOwnerOf, repoGenesis, repoHead, repoLoad, repoEvict, repoChainAt,
+  repoMount, repoWrite, repoHas, repoOwnerOf, repoGenesis, repoHead, repoLoad, repoEvictChain, repoChainIndex, repoChainAt,
   E_TABLE_FULL, E_FULL, E_ANONYMOUS, E_MALFORMED, E_NOT_FOUND,
 } from '../repo/repo';
 
@@ -173,7 +173,11 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
 /** Stores the draft computed last as its object's state and schedules its expiry. -1 when the table is full. */
 function commit(): i32 {
   let slot = pendingSlot;
-  if (slot < 0) slot = addObject(pendingCollection, pendingId, owner);
+  if (slot < 0) {
+    const chain = repoChainIndex(owner);
+    if (chain < 0) return -1;
+    slot = addObject(pendingCollection, pendingId, owner, chain);
+  }
   if (slot < 0) return -1;
   memory.copy(stateOf(slot), draft, <usize>STATE_MAX);
   setExpiry(slot, pendingExpiry);
@@ -184,15 +188,15 @@ function commit(): i32 {
 
 // ---- forgetting ------------------------------------------------------------------
 
-/** Evicts owner's chain and every state it holds up; refuses it until `until`. */
-function evictChain(o: usize, until: u64, now: u64): i32 {
-  for (let s = 0; s < MAX_OBJECTS; s++) {
-    if (used(s) && same(ownerOf(s), o)) {
+/** Evicts the chain in repo slot c and every state it holds up; refuses it until `until`. */
+function evictChain(c: i32, until: u64, now: u64): i32 {
+  for (let s = 0; refsOf(c) > 0 && s < MAX_OBJECTS; s++) {
+    if (used(s) && chainOf(s) == c) {
       wheel.cancel(s);
       dropObject(s);
     }
   }
-  const n = repoEvict(o, until, now);
+  const n = repoEvictChain(c, until, now);
   if (n >= 0) evictions++;
   return n;
 }
@@ -207,15 +211,15 @@ function makeRoom(keep: usize, now: u64): bool {
     if (best < 0 || expiryOf(s) < expiryOf(best)) best = s;
   }
   if (best >= 0) {
-    memory.copy(victim, ownerOf(best), 32);
     const exp = expiryOf(best);
-    evictChain(victim, (exp == NEVER ? now : max(exp, now)) + SKEW, now);
+    evictChain(chainOf(best), (exp == NEVER ? now : max(exp, now)) + SKEW, now);
     return true;
   }
-  // Chains with no state at all (their states were swept, eviction pending) go first.
+  // Chains no state refers to (every block refused by compute, say) go next.
   for (let n = 0; repoChainAt(n, victim); n++) {
-    if (!same(victim, keep) && referencesOf(victim) == 0) {
-      evictChain(victim, now + SKEW, now);
+    const c = repoChainIndex(victim);
+    if (!same(victim, keep) && refsOf(c) == 0) {
+      evictChain(c, now + SKEW, now);
       return true;
     }
   }
@@ -232,9 +236,8 @@ export function tick(now: u64): i32 {
       const c = registry[collectionOf(slot)];
       const exp = expiresAt(c, stateOf(slot));
       if (exp <= now) {
-        memory.copy(victim, ownerOf(slot), 32);
-        dropObject(slot);
-        if (referencesOf(victim) == 0 && evictChain(victim, exp + SKEW, now) >= 0) evicted++;
+        const chain = dropObject(slot);
+        if (refsOf(chain) == 0 && evictChain(chain, exp + SKEW, now) >= 0) evicted++;
       } else {
         setExpiry(slot, exp);
         if (exp != NEVER) wheel.schedule(slot, exp);

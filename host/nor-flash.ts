@@ -75,28 +75,50 @@ export class NorFlash {
   }
 
   program (addr: number, data: Uint8Array): void {
+    this.programFrom(addr, data, 0, data.length)
+  }
+
+  /** program() from len bytes of src at offset: the core's imports use it on the core's memory without copying. */
+  programFrom (addr: number, src: Uint8Array, offset: number, len: number): void {
     this.#powered()
     const w = this.geometry.wordSize
-    this.#range(addr, data.length)
-    if (addr % w || data.length % w) throw new FlashRuleError(`flash: program of ${data.length} bytes at ${addr} is not word-aligned (${w})`)
-    for (let i = 0; i < data.length; i++) {
-      if (data[i] & ~this.bytes[addr + i] & 0xff) throw new FlashRuleError(`flash: program at ${addr + i} would set a 0 bit back to 1 (cell ${this.bytes[addr + i].toString(16)}, data ${data[i].toString(16)}) without an erase`)
+    this.#range(addr, len)
+    if (addr % w || len % w) throw new FlashRuleError(`flash: program of ${len} bytes at ${addr} is not word-aligned (${w})`)
+    const cells = this.bytes
+    for (let i = 0; i < len; i++) {
+      if (src[offset + i] & ~cells[addr + i] & 0xff) this.#setsBits(addr, src.subarray(offset, offset + len))
     }
     if (this.#hit()) {
       if (this.#cutMode === 'torn') {
-        const words = data.length / w
+        const words = len / w
         const done = Math.floor(this.#random() * words)
-        for (let i = 0; i < done * w; i++) this.bytes[addr + i] &= data[i]
+        for (let i = 0; i < done * w; i++) cells[addr + i] &= src[offset + i]
         if (done < words) {
-          for (let i = done * w; i < (done + 1) * w; i++) this.bytes[addr + i] &= data[i] | Math.floor(this.#random() * 256)
+          for (let i = done * w; i < (done + 1) * w; i++) cells[addr + i] &= src[offset + i] | Math.floor(this.#random() * 256)
         }
       }
       throw new PowerLoss(`flash: power cut during program at ${addr}`)
     }
-    for (let i = 0; i < data.length; i++) this.bytes[addr + i] &= data[i]
+    for (let i = 0; i < len; i++) cells[addr + i] &= src[offset + i]
     this.mutations++
     this.stats.programs++
-    this.stats.bytesProgrammed += data.length
+    this.stats.bytesProgrammed += len
+  }
+
+  /** read() into len bytes of dst at offset. */
+  readInto (addr: number, dst: Uint8Array, offset: number, len: number): void {
+    this.#powered()
+    this.#range(addr, len)
+    this.stats.reads++
+    this.stats.bytesRead += len
+    dst.set(this.bytes.subarray(addr, addr + len), offset)
+  }
+
+  #setsBits (addr: number, data: Uint8Array): never {
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] & ~this.bytes[addr + i] & 0xff) throw new FlashRuleError(`flash: program at ${addr + i} would set a 0 bit back to 1 (cell ${this.bytes[addr + i].toString(16)}, data ${data[i].toString(16)}) without an erase`)
+    }
+    throw new FlashRuleError('flash: program would set a 0 bit back to 1')
   }
 
   erase (sectorAddr: number): void {
@@ -154,15 +176,22 @@ export const FLASH_SETS_BITS = -3
  * exception, which aborts the core's call exactly as a real cut stops the CPU.
  */
 export function flashImports (flash: NorFlash, memory: () => WebAssembly.Memory) {
-  const guard = (fn: () => void): number => {
-    try { fn(); return 0 } catch (e) {
-      if (!(e instanceof FlashRuleError)) throw e
-      return /aligned/.test(e.message) ? FLASH_MISALIGNED : /outside/.test(e.message) ? FLASH_OUT_OF_RANGE : FLASH_SETS_BITS
-    }
+  const code = (e: unknown): number => {
+    if (!(e instanceof FlashRuleError)) throw e
+    return /aligned/.test(e.message) ? FLASH_MISALIGNED : /outside/.test(e.message) ? FLASH_OUT_OF_RANGE : FLASH_SETS_BITS
   }
+  // The core's memory never grows (docs/ABI.md), so one view serves every call.
+  let mem: Uint8Array | undefined
+  const view = () => (mem ??= new Uint8Array(memory().buffer))
   return {
-    read: (addr: number, ptr: number, len: number) => guard(() => new Uint8Array(memory().buffer, ptr, len).set(flash.read(addr, len))),
-    program: (addr: number, ptr: number, len: number) => guard(() => flash.program(addr, new Uint8Array(memory().buffer, ptr, len).slice())),
-    erase: (addr: number) => guard(() => flash.erase(addr))
+    read (addr: number, ptr: number, len: number): number {
+      try { flash.readInto(addr, view(), ptr, len); return 0 } catch (e) { return code(e) }
+    },
+    program (addr: number, ptr: number, len: number): number {
+      try { flash.programFrom(addr, view(), ptr, len); return 0 } catch (e) { return code(e) }
+    },
+    erase (addr: number): number {
+      try { flash.erase(addr); return 0 } catch (e) { return code(e) }
+    }
   }
 }

@@ -75,6 +75,10 @@ const slots: usize = heap.alloc(<usize>SLOTS * 2); // -1 empty, -2 deleted, else
 const cOwner: usize = heap.alloc(<usize>MAX_CHAINS * 32);
 const cGenesis: usize = heap.alloc(<usize>MAX_CHAINS * 2);
 const cHead: usize = heap.alloc(<usize>MAX_CHAINS * 2); // -1 = slot free
+// First 8 bytes of each owner, so lookups scan one tight array; a slot's
+// key may be stale after it is freed (the slot's own flag decides).
+const cKey: usize = heap.alloc(<usize>MAX_CHAINS * 8);
+const tKey: usize = heap.alloc(<usize>MAX_TOMBS * 8);
 
 const tOwner: usize = heap.alloc(<usize>MAX_TOMBS * 32);
 const tUntil: usize = heap.alloc(<usize>MAX_TOMBS * 8);
@@ -188,15 +192,27 @@ function freeChainSlot(): i32 {
 
 /** Chain owned by the 32-byte key at owner, or -1. */
 export function findChain(owner: usize): i32 {
+  const k = load<u64>(owner);
   for (let c = 0; c < MAX_CHAINS; c++) {
-    if (headOf(c) >= 0 && bytesEqual(cOwner + (<usize>c << 5), owner, 32)) return c;
+    if (load<u64>(cKey + (<usize>c << 3)) == k && headOf(c) >= 0 && bytesEqual(cOwner + (<usize>c << 5), owner, 32)) return c;
   }
   return -1;
 }
 
+function setChainOwner(c: i32, owner: usize): void {
+  memory.copy(cOwner + (<usize>c << 5), owner, 32);
+  store<u64>(cKey + (<usize>c << 3), load<u64>(owner));
+}
+
+function setTombOwner(t: i32, owner: usize): void {
+  memory.copy(tOwner + (<usize>t << 5), owner, 32);
+  store<u64>(tKey + (<usize>t << 3), load<u64>(owner));
+}
+
 function findTomb(owner: usize): i32 {
+  const k = load<u64>(owner);
   for (let t = 0; t < MAX_TOMBS; t++) {
-    if (tombUsed(t) && bytesEqual(tOwner + (<usize>t << 5), owner, 32)) return t;
+    if (load<u64>(tKey + (<usize>t << 3)) == k && tombUsed(t) && bytesEqual(tOwner + (<usize>t << 5), owner, 32)) return t;
   }
   return -1;
 }
@@ -364,7 +380,7 @@ function mountBlock(addr: u32): void {
     if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) { forget(i); return; }
     const c = freeChainSlot();
     if (c < 0) { forget(i); return; }
-    memory.copy(cOwner + (<usize>c << 5), recBuf + <usize>ko, 32);
+    setChainOwner(c, recBuf + <usize>ko);
     store<i16>(cGenesis + (<usize>c << 1), <i16>i);
     store<i16>(cHead + (<usize>c << 1), <i16>i);
     store<i16>(bChain + (<usize>i << 1), <i16>c);
@@ -385,7 +401,7 @@ function mountTomb(addr: u32, oldestBlock: u32): void {
     }
     if (t < 0 || (recStamp < oldestBlock && load<u64>(recBuf, 32) <= tombUntil(t))) return;
   }
-  memory.copy(tOwner + (<usize>t << 5), recBuf, 32);
+  setTombOwner(t, recBuf);
   store<u64>(tUntil + (<usize>t << 3), load<u64>(recBuf, 32));
   store<u32>(tStamp + (<usize>t << 2), recStamp);
   store<u32>(tAddr + (<usize>t << 2), addr);
@@ -631,7 +647,7 @@ export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   store<i16>(bChain + (<usize>i << 1), <i16>c);
   store<u16>(bHeight + (<usize>i << 1), <u16>(parent >= 0 ? heightOf(parent) + 1 : 1));
   if (parent < 0) {
-    memory.copy(cOwner + (<usize>c << 5), ptr + <usize>ko, 32);
+    setChainOwner(c, ptr + <usize>ko);
     store<i16>(cGenesis + (<usize>c << 1), <i16>i);
   }
   store<i16>(cHead + (<usize>c << 1), <i16>i);
@@ -678,7 +694,7 @@ export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
   const addr = put(REC_EVICT, stamp, tomb, 40);
   if (addr < 0) return <i32>addr;
   if (tombUsed(t)) addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40)); // superseded
-  memory.copy(tOwner + (<usize>t << 5), owner, 32);
+  setTombOwner(t, owner);
   store<u64>(tUntil + (<usize>t << 3), until);
   store<u32>(tStamp + (<usize>t << 2), stamp);
   store<u32>(tAddr + (<usize>t << 2), <u32>addr);

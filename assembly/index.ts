@@ -4,7 +4,7 @@ export { block_scan, feed_block_scan, varint_decode, varint_encode } from './abi
 export {
   ed25519_public_key, ed25519_sign, ed25519_verify,
   ed25519_verify_begin, ed25519_verify_update, ed25519_verify_end,
-  ed25519_sign_begin, ed25519_sign_update, ed25519_sign_commit, ed25519_sign_end,
+  ed25519_sign_begin, ed25519_sign_update, ed25519_sign_commit, ed25519_sign_end, ed25519_verify_run,
 } from './abi/crypto';
 export {
   store_mount, store_write, store_read, store_head, store_load, store_evict, store_chains, store_stats,

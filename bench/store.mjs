@@ -106,7 +106,7 @@ async function evictions () {
 function timers () {
   const out = `${root}build/bench-timers.wasm`
   const asc = spawnSync(`${root}node_modules/.bin/asc`, ['assembly/bench/timers.ts', '--runtime', 'stub', '-O3', '--noAssert',
-    '--initialMemory', '1024', '--maximumMemory', '1024', '--outFile', out], { cwd: root, encoding: 'utf8' })
+    '--initialMemory', '1024', '--maximumMemory', '1024', '--outFile', out, '--textFile', out.replace(/wasm$/, 'wat')], { cwd: root, encoding: 'utf8' })
   if (asc.status !== 0) throw new Error(`asc: ${asc.stderr}`)
   const x = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(out)), { env: { abort () { throw new Error('abort') } } }).exports
   const N = 1_000_000

@@ -31,6 +31,7 @@ export interface CoreExports {
   ed25519_sign_commit(): number
   ed25519_sign_end(outSig: number): number
   memory_used(): number
+  ed25519_verify_run(n: number, entries: number, pk: number): number
   store_mount(sectorSize: number, wordSize: number, regionSize: number): number
   store_write(ptr: number, len: number, now: bigint): number
   store_read(sig: number, out: number, cap: number): number

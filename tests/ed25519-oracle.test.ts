@@ -225,6 +225,48 @@ describe('Ed25519 against @noble/curves 1.9.7 (picofeed\'s verifier)', () => {
     expect(asked.length).toBeGreaterThan(50)
   })
 
+  it('batch-verifies a run by one key with the verdict of verifying each (torsion, small order, flips)', () => {
+    const rng = new Rng(807)
+    const B = Point.BASE
+    const run = (sigs: Uint8Array[], msgs: Uint8Array[], pk: Uint8Array): number => {
+      let o = 256
+      const ents: number[][] = []
+      for (let i = 0; i < sigs.length; i++) {
+        core.put(o, sigs[i]); const so = o; o += 64
+        core.put(o, msgs[i]); ents.push([core.io + so, core.io + o, msgs[i].length]); o += msgs[i].length
+      }
+      const eo = o
+      for (const [a, b, l] of ents) { const dv = new DataView(core.u8.buffer, core.io + o, 12); dv.setUint32(0, a, true); dv.setUint32(4, b, true); dv.setUint32(8, l, true); o += 12 }
+      core.put(64, pk)
+      return core.x.ed25519_verify_run(sigs.length, core.io + eo, core.io + 64)
+    }
+    let allValid = 0; let someInvalid = 0
+    for (let c = 0; c < 120; c++) {
+      const n = 1 + rng.int(8)
+      const a = modL(fromLe(rng.bytes(32))) || 1n
+      const A = B.multiply(a).add(TORSION[rng.int(8)]) // keys with a torsion component too
+      const pk = A.toRawBytes()
+      const sigs: Uint8Array[] = []; const msgs: Uint8Array[] = []
+      for (let i = 0; i < n; i++) {
+        const r = modL(fromLe(rng.bytes(32))) || 1n
+        const R = B.multiply(r).add(TORSION[rng.int(8)])
+        const msg = rng.bytes(rng.int(120))
+        const k = modL(fromLe(sha512(R.toRawBytes(), pk, msg)))
+        sigs.push(cat(R.toRawBytes(), le(modL(r + k * a)))); msgs.push(msg)
+      }
+      // Now and then something a single verification refuses: a flipped bit, S + L, a wrong message.
+      const kind = rng.int(4)
+      if (kind === 1) sigs[rng.int(n)][rng.int(64)] ^= 1 << rng.int(8)
+      if (kind === 2) { const i = rng.int(n); sigs[i] = cat(sigs[i].subarray(0, 32), le(fromLe(sigs[i].subarray(32)) + L)) }
+      if (kind === 3) msgs[rng.int(n)] = rng.bytes(5)
+      const want = sigs.every((sg, i) => noble(sg, pk, msgs[i]))
+      expect(run(sigs, msgs, pk) === 1, `case ${c}`).toBe(want)
+      want ? allValid++ : someInvalid++
+    }
+    expect(allValid).toBeGreaterThan(30)
+    expect(someInvalid).toBeGreaterThan(30)
+  })
+
   it('refuses streaming calls out of order with E_STATE (-2)', () => {
     const c = new Core(instantiateCore())
     expect(c.x.ed25519_verify_update(c.io, 1)).toBe(-2)

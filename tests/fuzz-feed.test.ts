@@ -128,6 +128,13 @@ describe('raw exports under hostile pointers and call orders (no trap, no corrup
     const lens = () => rng.pick([0, 1, 64, 65, 66, cap - 1, cap, cap + 1, mem, 0x7fffffff, -1, rng.u32() | 0, rng.int(4096)])
     const crypto: Array<() => number> = [
       () => c.x.ed25519_verify(ptrs(), ptrs(), ptrs(), lens()),
+      () => c.x.ed25519_verify_run(rng.int(12) - 1, ptrs(), ptrs()),
+      () => { // a run whose records point anywhere
+        const at = c.io + 8192
+        const dv = new DataView(c.u8.buffer, at, 96)
+        for (let k = 0; k < 24; k++) dv.setUint32(k * 4, k % 3 === 2 ? rng.int(300) : ptrs() >>> 0, true)
+        return c.x.ed25519_verify_run(1 + rng.int(8), at, ptrs())
+      },
       () => c.x.ed25519_public_key(ptrs(), ptrs()),
       () => c.x.ed25519_sign(ptrs(), ptrs(), lens(), ptrs()),
       () => c.x.ed25519_verify_begin(ptrs(), ptrs()),

@@ -7,6 +7,11 @@ import {
   publicKey, sign, signBegin, signUpdate, signCommit, signEnd,
   verify, verifyBegin, verifyUpdate, verifyEnd,
 } from '../crypto/ed25519';
+import { verifyRun, BATCH_MAX } from '../crypto/batch';
+
+const runSigs: usize = heap.alloc(<usize>BATCH_MAX * 4);
+const runMsgs: usize = heap.alloc(<usize>BATCH_MAX * 4);
+const runLens: usize = heap.alloc(<usize>BATCH_MAX * 4);
 
 /** Public key (32 bytes) of a 32-byte seed, written to out. 0, or E_RANGE. */
 export function ed25519_public_key(seed: usize, out: usize): i32 {
@@ -68,4 +73,22 @@ export function ed25519_sign_commit(): i32 {
 export function ed25519_sign_end(out: usize): i32 {
   if (!inWindow(out, 64)) return E_RANGE;
   return signEnd(out);
+}
+
+/**
+ * Verifies n signatures by the key at pk at once (a chain's run of blocks):
+ * entries is n records of three u32s (sig pointer, message pointer, message
+ * length), every range in the window. 1 all valid, 0 some invalid, or E_RANGE.
+ */
+export function ed25519_verify_run(n: i32, entries: usize, pk: usize): i32 {
+  if (n < 1 || n > BATCH_MAX || !inWindow(entries, <usize>n * 12) || !inWindow(pk, 32)) return E_RANGE;
+  for (let i = 0; i < n; i++) {
+    const e = entries + <usize>i * 12;
+    const len = load<u32>(e, 8);
+    if (!inWindow(<usize>load<u32>(e), 64) || !inWindow(<usize>load<u32>(e, 4), <usize>len)) return E_RANGE;
+    store<u32>(runSigs + (<usize>i << 2), load<u32>(e));
+    store<u32>(runMsgs + (<usize>i << 2), load<u32>(e, 4));
+    store<u32>(runLens + (<usize>i << 2), len);
+  }
+  return verifyRun(n, runSigs, runMsgs, runLens, pk);
 }

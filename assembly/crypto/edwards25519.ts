@@ -489,9 +489,58 @@ export function mulDoubleSlide(h: usize, s: usize, a: usize, k: usize): void {
   }
 }
 
+// ---- multi-scalar multiplication, variable time (batch verification) ------------
+
+export const MULTI_MAX: i32 = 10;
+/** Scratch mulMulti needs: per point 256 digits and 8 CACHED points (P, 3P, ..., 15P). */
+export const MULTI_SCRATCH: usize = <usize>MULTI_MAX * (256 + 8 * P3);
+
+/**
+ * h (P3) = Σ scalar_j · point_j for n ≤ MULTI_MAX points (P3, P3 apart at
+ * points) and scalars below 2^255 (32 bytes each at scalars): Straus's
+ * interleaving, one run of doublings shared by all, sliding windows of
+ * width 5 per point. Public scalars only. scratch: MULTI_SCRATCH bytes.
+ */
+export function mulMulti(h: usize, n: i32, points: usize, scalars: usize, scratch: usize): void {
+  const multiDigits = scratch;
+  const multiTables = scratch + <usize>MULTI_MAX * 256;
+  let top = -1;
+  for (let j = 0; j < n; j++) {
+    const d = multiDigits + (<usize>j << 8);
+    slide(d, scalars + (<usize>j << 5));
+    for (let i = 255; i > top; i--) if (load<i8>(d + <usize>i) != 0) { top = i; break; }
+    const tab = multiTables + <usize>j * 8 * P3;
+    const pt = points + <usize>j * P3;
+    p3ToCached(tab, pt);
+    dbl(r2, pt);
+    p1p1ToP3(a2, r2);
+    for (let k: usize = 1; k < 8; k++) {
+      addCached(r2, a2, tab + (k - 1) * P3, false);
+      p1p1ToP3(t3, r2);
+      p3ToCached(tab + k * P3, t3);
+    }
+  }
+  p3Identity(h);
+  if (top < 0) return;
+  for (let i = top; i >= 0; i--) {
+    dbl(r2, h);
+    for (let j = 0; j < n; j++) {
+      const d = <i32>load<i8>(multiDigits + (<usize>j << 8) + <usize>i);
+      if (d == 0) continue;
+      p1p1ToP3(t3, r2);
+      addCached(r2, t3, multiTables + <usize>j * 8 * P3 + <usize>((d < 0 ? -d : d) >> 1) * P3, d < 0);
+    }
+    if (i > 0) p1p1ToP2(h, r2);
+    else p1p1ToP3(h, r2);
+  }
+}
+
 // ---- module start: the base point's tables ----------------------------------
 
 const base: usize = feAlloc(4);
+
+/** The base point B (P3, Z = 1). */
+export function basePoint(): usize { return base; }
 
 function initBaseTables(): void {
   decodeZip215(base, BASE_ENCODED);

@@ -25,6 +25,7 @@
 
 import { scanBlock, scanFeedBlock, OUT_BLOCK_SIZE, OUT_BODY_OFFSET, OUT_BODY_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { verify } from '../crypto/ed25519';
+import { verifyRun, BATCH_MAX } from '../crypto/batch';
 import { CborReader } from './cbor';
 import { Collection, BlockContext, Latch, ACCEPT, NEVER, STATE_MAX, PER_AUTHOR } from './collection';
 import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount, same } from './objects';
@@ -308,7 +309,10 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
     n++;
     at += size;
   }
-  // Verify everything first, as Feed.from does: parent links, then signatures.
+  // Verify everything first, as Feed.from does: parent links, then
+  // signatures, a run of blocks by one author at a time (batch.ts).
+  let runStart = 0;
+  let runKey: usize = 0;
   for (let i = 0; i < n; i++) {
     const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
     const size = load<u32>(offsets + (<usize>i << 3) + 4);
@@ -320,8 +324,14 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
       const prev = ptr + <usize>load<u32>(offsets + (<usize>(i - 1) << 3));
       if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || memory.compare(p + <usize>po, prev, 64) != 0) return E_INVALID_PARENT;
     }
-    if (verify(p, p + <usize>ko, p + 64, size - 64) != 1) return E_INVALID_SIGNATURE;
+    const key = p + <usize>ko;
+    if (i > runStart && (i - runStart == BATCH_MAX || memory.compare(key, runKey, 32) != 0)) {
+      if (!verifyBlocks(ptr, runStart, i, runKey)) return E_INVALID_SIGNATURE;
+      runStart = i;
+    }
+    if (i == runStart) runKey = key;
   }
+  if (n > runStart && !verifyBlocks(ptr, runStart, n, runKey)) return E_INVALID_SIGNATURE;
   let accepted = 0;
   let last: i32 = 0;
   for (let i = 0; i < n; i++) {
@@ -333,6 +343,25 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
   }
   if (accepted > 0) accepted += drainPending(now);
   return accepted > 0 || last >= 0 ? accepted : last;
+}
+
+const runSigs: usize = heap.alloc(<usize>BATCH_MAX * 4);
+const runMsgs: usize = heap.alloc(<usize>BATCH_MAX * 4);
+const runLens: usize = heap.alloc(<usize>BATCH_MAX * 4);
+
+/** Verifies blocks [from, to) of the feed at ptr, all signed by the key at key: one by one, or as a batch. */
+function verifyBlocks(ptr: usize, from: i32, to: i32, key: usize): bool {
+  if (to - from == 1) {
+    const p = ptr + <usize>load<u32>(offsets + (<usize>from << 3));
+    return verify(p, key, p + 64, load<u32>(offsets + (<usize>from << 3) + 4) - 64) == 1;
+  }
+  for (let i = from; i < to; i++) {
+    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
+    store<u32>(runSigs + (<usize>(i - from) << 2), <u32>p);
+    store<u32>(runMsgs + (<usize>(i - from) << 2), <u32>(p + 64));
+    store<u32>(runLens + (<usize>(i - from) << 2), load<u32>(offsets + (<usize>i << 3) + 4) - 64);
+  }
+  return verifyRun(to - from, runSigs, runMsgs, runLens, key) == 1;
 }
 
 /** Applies waiting blocks whose parents are now the head of their chain. */

@@ -44,9 +44,9 @@ export interface StoreStats { blocks: number, chains: number, tombstones: number
 export class FlashRepo {
   readonly core: Core
 
-  /** A fresh core on the given flash; call mount() before anything else. */
-  constructor (readonly geometry: RegionGeometry, flash: (memory: () => WebAssembly.Memory) => FlashImports) {
-    this.core = new Core(instantiateCore(undefined, { flash }))
+  /** A fresh core on the given flash (call mount() first), or a view of the store inside an existing core (already mounted). */
+  constructor (readonly geometry: RegionGeometry, flash: ((memory: () => WebAssembly.Memory) => FlashImports) | Core) {
+    this.core = flash instanceof Core ? flash : new Core(instantiateCore(undefined, { flash }))
   }
 
   /** Rebuilds the index from flash (after boot or a power cut). */

@@ -10,7 +10,7 @@
 import { describe, it, expect } from 'vitest'
 import { Store, Memory } from '@telamon/picostore'
 import { MemoryLevel } from 'memory-level'
-import { encode } from 'cborg'
+import { encode, decode } from 'cborg'
 import * as PF from 'picofeed'
 import { BadgeEngine } from '../host/engine.js'
 import { FlashRepo } from '../host/repo.js'
@@ -194,5 +194,94 @@ describe('state engine under power loss (simulated NOR flash)', () => {
       checked++
     }
     expect(checked).toBeGreaterThan(40)
+  })
+
+  it('at every program and erase of a long workload: committed blocks survive and states equal a replay of the flash', async () => {
+    const rng = new Rng(55)
+    const geometry: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 16 * 4096 }
+    const authors = Array.from({ length: 12 }, () => ({ ...PF.Feed.signPair(), feed: new PF.Feed() }))
+    type Op = { kind: 'dispatch', bytes: Uint8Array, owner: string, sig: string, now: number } | { kind: 'tick', now: number }
+    const ops: Op[] = []
+    let now = T0
+    for (let i = 0; i < 1100; i++) {
+      now += 1000 * rng.int(90)
+      if (i % 40 === 39) { ops.push({ kind: 'tick', now }); continue }
+      const a = authors[rng.int(rng.int(3) === 0 ? 12 : 6)] // half the authors post rarely and expire
+      a.feed.append(encode(['cards', { name: rng.pick(NAMES) }, now - 1000]), a.sk)
+      ops.push({ kind: 'dispatch', bytes: Uint8Array.from(a.feed.slice(-1).buffer), owner: a.pk, sig: PF.toHex(a.feed.last.sig), now })
+    }
+    // One clean run, recording the flash before every program and erase,
+    // and what each chain must hold once each op has returned.
+    const flash = new NorFlash(geometry)
+    const points: Array<{ before: NorFlash, op: number, mutation: (f: NorFlash) => void }> = []
+    let current = 0
+    const recording = (memory: () => WebAssembly.Memory) => {
+      const f = flashImports(flash, memory)
+      return {
+        read: f.read,
+        program: (addr: number, ptr: number, len: number) => {
+          const data = new Uint8Array(memory().buffer, ptr, len).slice()
+          points.push({ before: flash.clone(), op: current, mutation: g => g.program(addr, data) })
+          return f.program(addr, ptr, len)
+        },
+        erase: (addr: number) => {
+          points.push({ before: flash.clone(), op: current, mutation: g => g.erase(addr) })
+          return f.erase(addr)
+        }
+      }
+    }
+    const clean = new BadgeEngine(geometry, recording).mount(T0)
+    const cleanRepo = new FlashRepo(geometry, clean.core)
+    type Chain = { length: number, head: string }
+    // What the running engine holds once ops[0, i] have returned: the truth a cut must not lose.
+    const after: Array<Map<string, Chain>> = []
+    for (current = 0; current < ops.length; current++) {
+      const op = ops[current]
+      if (op.kind === 'dispatch') clean.dispatch(op.bytes, op.now)
+      else clean.tick(op.now)
+      const chains = new Map<string, Chain>()
+      for (const x of authors) {
+        const h = cleanRepo.head(PF.fromHex(x.pk))
+        if (h) chains.set(x.pk, { length: h.length, head: PF.toHex(h.sig) })
+      }
+      after.push(chains)
+    }
+    expect(points.length).toBeGreaterThan(1000)
+    expect(ops.length).toBeGreaterThan(1000)
+    let withPicostore = 0
+    for (const [k, point] of points.entries()) {
+      const f = point.before.clone()
+      f.cutPowerAt(1, 'torn')
+      expect(() => point.mutation(f)).toThrow(PowerLoss)
+      f.powerOn()
+      const engine = engineOn(f, ops[point.op].now)
+      const ci = engine.collection('cards')
+      const repo = new FlashRepo(geometry, engine.core) // the engine's own store, mounted
+      const before = point.op > 0 ? after[point.op - 1] : new Map<string, Chain>()
+      const done = after[point.op] // if the op in flight had completed
+      for (const x of authors) {
+        const head = repo.head(PF.fromHex(x.pk))
+        const got = head ? { length: head.length, head: PF.toHex(head.sig) } : undefined
+        // Either nothing of the op in flight happened, or all of it: never anything else.
+        expect([before.get(x.pk), done.get(x.pk)], `cut ${k} (op ${point.op}): chain of ${x.pk.slice(0, 8)}`).toContainEqual(got)
+        // Its state is what replaying the chain gives: its last card.
+        const ours = engine.state(ci, PF.fromHex(x.pk))
+        if (!head) { expect(ours, `cut ${k}`).toBeUndefined(); continue }
+        const [, payload, date] = decode(new PF.Block(repo.read(head.sig)!).body)
+        expect(ours ? decodeCard(ours.bytes) : undefined, `cut ${k}`).toEqual({ name: payload.name, updated: date })
+      }
+      if (k % 250 === 0) { // and now and then, picostore's own replay of the whole flash
+        const { store, cards } = picostore()
+        await store.load()
+        for (const c of repo.chains()) await store.dispatch(PF.Feed.from(repo.load(PF.fromHex(c.owner))!, true))
+        for (const x of authors) {
+          const theirs = await cards.readState(x.pk)
+          const ours = engine.state(ci, PF.fromHex(x.pk))
+          expect(ours ? decodeCard(ours.bytes) : undefined, `cut ${k}`).toEqual(theirs ? { name: theirs.name, updated: theirs.updated } : undefined)
+        }
+        withPicostore++
+      }
+    }
+    expect(withPicostore).toBeGreaterThan(3)
   })
 })

@@ -8,7 +8,7 @@
 // flash holds. The core runs on a simulated NOR flash.
 
 import { describe, it, expect } from 'vitest'
-import { Store, Memory } from '@telamon/picostore'
+import { Store } from '@telamon/picostore'
 import { MemoryLevel } from 'memory-level'
 import { encode, decode } from 'cborg'
 import * as PF from 'picofeed'
@@ -16,41 +16,10 @@ import { BadgeEngine } from '../host/engine.js'
 import { FlashRepo } from '../host/repo.js'
 import { NorFlash, flashImports, PowerLoss, NorGeometry } from '../host/nor-flash.js'
 import { Rng } from './support/rng.js'
+import { Cards, Status, HOUR } from './support/cards.js'
 
-const HOUR = 3_600_000
 const T0 = 1_700_000_000_000
 const hex = PF.toHex
-
-/** The JavaScript twin of assembly/store/contacts.ts. */
-class Cards extends Memory {
-  override async idOf ({ AUTHOR }: { AUTHOR: string }) { return AUTHOR }
-  override async compute (value: any, { payload, date, reject }: any) {
-    if (!payload || typeof payload !== 'object' || Array.isArray(payload) || payload instanceof Uint8Array) return reject('NotAMap')
-    if (!('name' in payload)) return reject('NoName')
-    const name = payload.name
-    if (typeof name !== 'string') return reject('BadName')
-    const n = new TextEncoder().encode(name).length
-    if (n < 1 || n > 24) return reject('BadName')
-    if (typeof date !== 'number' || !Number.isInteger(date) || date < 0) return reject('BadDate')
-    if (value && date < value.updated) return reject('Stale')
-    return { name, updated: date }
-  }
-
-  override async expiresAt (v: any) { return v.updated + HOUR }
-}
-
-/** The JavaScript twin of assembly/store/status.ts: lives as long as its author's card (latch). */
-class Status extends Memory {
-  override async idOf ({ AUTHOR }: { AUTHOR: string }) { return AUTHOR }
-  override async compute (value: any, { payload, AUTHOR, reject }: any) {
-    if (typeof payload !== 'string') return reject('NotText')
-    const n = new TextEncoder().encode(payload).length
-    if (n < 1 || n > 15) return reject('BadLength')
-    return { owner: AUTHOR, text: payload }
-  }
-
-  override async expiresAt (v: any, latch: any) { return latch('cards', v.owner) }
-}
 
 function picostore () {
   const db = new MemoryLevel<Uint8Array, Uint8Array>({ keyEncoding: 'view', valueEncoding: 'view' })

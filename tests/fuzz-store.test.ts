@@ -4,7 +4,7 @@
 // against mount. No trap, no hang, nothing lost. Flash is simulated.
 
 import { describe, it, expect } from 'vitest'
-import { Store, Memory } from '@telamon/picostore'
+import { Store } from '@telamon/picostore'
 import { MemoryLevel } from 'memory-level'
 import { encode, decode } from 'cborg'
 import * as PF from 'picofeed'
@@ -12,26 +12,10 @@ import { BadgeEngine } from '../host/engine.js'
 import { FlashRepo } from '../host/repo.js'
 import { NorFlash, flashImports } from '../host/nor-flash.js'
 import { Rng } from './support/rng.js'
+import { Cards } from './support/cards.js'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 7101)
 const T0 = 1_700_000_000_000
-
-class Cards extends Memory {
-  override async idOf ({ AUTHOR }: { AUTHOR: string }) { return AUTHOR }
-  override async compute (value: any, { payload, date, reject }: any) {
-    if (!payload || typeof payload !== 'object' || Array.isArray(payload) || payload instanceof Uint8Array) return reject('NotAMap')
-    if (!('name' in payload)) return reject('NoName')
-    const name = payload.name
-    if (typeof name !== 'string') return reject('BadName')
-    const n = new TextEncoder().encode(name).length
-    if (n < 1 || n > 24) return reject('BadName')
-    if (typeof date !== 'number' || !Number.isInteger(date) || date < 0) return reject('BadDate')
-    if (value && date < value.updated) return reject('Stale')
-    return { name, updated: date }
-  }
-
-  override async expiresAt (v: any) { return v.updated + 3_600_000 }
-}
 
 /** Valid bodies and byte-level mutations of them: what a buggy or hostile app would sign. */
 function body (rng: Rng): Uint8Array {

@@ -136,6 +136,26 @@ describe('block store on simulated NOR flash (nRF52840 geometry, 16 × 4 KiB)', 
     expect(errors).toEqual([])
   })
 
+  it('remounts a region holding more block records than the index has slots (evicted chains not yet compacted)', () => {
+    const rng = new Rng(37)
+    const flash = new NorFlash({ sectorSize: 4096, wordSize: 4, size: 64 * 4096 })
+    let repo = repoOn(flash)
+    const live: Array<{ owner: Uint8Array, blocks: Uint8Array[] }> = []
+    let records = 0
+    for (let i = 0; i < 100; i++) {
+      const c = chain(rng, 15, 20)
+      for (const b of c.blocks) repo.write(b, 0)
+      records += c.blocks.length
+      live.push(c)
+      if (live.length > 60) repo.evict(live.shift()!.owner, 1, 0)
+    }
+    expect(records).toBeGreaterThan(1024) // more records on flash than index slots
+    expect(repo.stats().blocks).toBe(60 * 15)
+    repo = repoOn(flash)
+    expect(repo.stats().blocks).toBe(60 * 15)
+    for (const c of live) expect(repo.head(c.owner)!.length).toBe(15)
+  })
+
   it('says StoreFull when every sector holds live blocks, and loses nothing', () => {
     const rng = new Rng(35)
     const flash = new NorFlash({ sectorSize: 4096, wordSize: 4, size: 4 * 4096 })

@@ -278,22 +278,23 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   if (rc != 0) return rc;
   clearTables();
 
-  // Pass 1: every valid record, in write order (R4: duplicates keep the last copy).
+  // Pass 1: where the written part of each sector ends, the oldest block
+  // stamps, and how many block records there are.
   const n = sectorsBySeq(order);
+  let records: i32 = 0;
   for (let j: u32 = 0; j < n; j++) {
     const s = <u32>load<u16>(order + (j << 1));
     let off = SECTOR_HEADER;
     let r = 0;
     while ((r = readRecord(s, off)) > 0) {
-      const addr = s * geometry.sectorSize + off;
       if (recStamp > maxStamp) maxStamp = recStamp;
-      noteStamp(addr, recType, recStamp);
-      if (recType == REC_BLOCK) mountBlock(addr);
+      noteStamp(s * geometry.sectorSize + off, recType, recStamp);
+      if (recType == REC_BLOCK) records++;
       off += <u32>r;
     }
     setEnd(s, off, r == 0);
   }
-  // Pass 1b: tombstones, now that the oldest block record is known. Those
+  // Pass 2: tombstones, now that the oldest block record is known. Those
   // that still kill something always fit (R3 keeps them at most MAX_TOMBS);
   // those that only guard against an early return share what is left.
   const oldestBlock = minBlockStampOnFlash(-1);
@@ -306,7 +307,22 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
       off += <u32>r;
     }
   }
-  // Pass 2: link blocks to parents and chains (R5), apply tombstones (R2).
+  // Pass 3: blocks, in write order (R4: duplicates keep the last copy). The
+  // index holds MAX_BLOCKS; live blocks never exceed it, but records of
+  // evicted chains wait on flash for compaction. When there are more records
+  // than slots, a block older than its author's tombstone is skipped here
+  // already (it is dead unless it extends someone else's chain).
+  const crowded = records > MAX_BLOCKS;
+  for (let j: u32 = 0; j < n; j++) {
+    const s = <u32>load<u16>(order + (j << 1));
+    let off = SECTOR_HEADER;
+    let r = 0;
+    while ((r = readRecord(s, off)) > 0) {
+      if (recType == REC_BLOCK) mountBlock(s * geometry.sectorSize + off, crowded);
+      off += <u32>r;
+    }
+  }
+  // Pass 4: link blocks to parents and chains (R5), apply tombstones (R2).
   for (let i = 0; i < MAX_BLOCKS; i++) {
     if (heightOf(i) == 0) continue;
     const pk = parentKeyOf(i);
@@ -361,9 +377,16 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
 }
 
 
-function mountBlock(addr: u32): void {
+function mountBlock(addr: u32, crowded: bool): void {
   if (scanBlock(recBuf, <i32>recLen, <i32>recLen, scanOut) != SCAN_OK) return;
   if (<u32>load<i32>(scanOut + OUT_BLOCK_SIZE) != recLen) return;
+  if (crowded) {
+    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+    if (ko >= 0 && load<i32>(scanOut + OUT_KEY_LEN) == 32) {
+      const t = findTomb(recBuf + <usize>ko);
+      if (t >= 0 && recStamp < tombStamp(t)) return;
+    }
+  }
   const k = keyOf(recBuf);
   const prev = findBlock(k);
   if (prev >= 0) {

@@ -156,6 +156,22 @@ describe('block store on simulated NOR flash (nRF52840 geometry, 16 × 4 KiB)', 
     for (const c of live) expect(repo.head(c.owner)!.length).toBe(15)
   })
 
+  it('remounts with more genesis records on flash than chain slots (evicted chains not yet compacted)', () => {
+    const rng = new Rng(38)
+    const flash = new NorFlash({ sectorSize: 4096, wordSize: 4, size: 32 * 4096 })
+    let repo = repoOn(flash)
+    const chains = Array.from({ length: 140 }, () => chain(rng, 1, 20))
+    for (const [i, c] of chains.entries()) {
+      repo.write(c.blocks[0], 0)
+      if (i >= 40) repo.evict(chains[i - 40].owner, 1, 0)
+    }
+    const survivors = chains.slice(100)
+    expect(repo.stats().chains).toBe(40)
+    repo = repoOn(flash)
+    expect(repo.stats().chains).toBe(40)
+    for (const c of survivors) expect(repo.head(c.owner)?.length).toBe(1)
+  })
+
   it('says StoreFull when every sector holds live blocks, and loses nothing', () => {
     const rng = new Rng(35)
     const flash = new NorFlash({ sectorSize: 4096, wordSize: 4, size: 4 * 4096 })

@@ -380,12 +380,13 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
 function mountBlock(addr: u32, crowded: bool): void {
   if (scanBlock(recBuf, <i32>recLen, <i32>recLen, scanOut) != SCAN_OK) return;
   if (<u32>load<i32>(scanOut + OUT_BLOCK_SIZE) != recLen) return;
-  if (crowded) {
-    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-    if (ko >= 0 && load<i32>(scanOut + OUT_KEY_LEN) == 32) {
-      const t = findTomb(recBuf + <usize>ko);
-      if (t >= 0 && recStamp < tombStamp(t)) return;
-    }
+  // A genesis block older than its author's tombstone is dead (R2: its
+  // author owns its chain): skip it, so dead chains never crowd out live ones
+  // from the chain table. Other blocks only when the index is crowded.
+  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+  if ((crowded || load<i32>(scanOut + OUT_PSIG_OFFSET) < 0) && ko >= 0 && load<i32>(scanOut + OUT_KEY_LEN) == 32) {
+    const t = findTomb(recBuf + <usize>ko);
+    if (t >= 0 && recStamp < tombStamp(t)) return;
   }
   const k = keyOf(recBuf);
   const prev = findBlock(k);

@@ -65,6 +65,28 @@ describe('state engine badge rules (simulated NOR flash)', () => {
     expect(new TextDecoder().decode(s.bytes.subarray(9, 9 + s.bytes[8]))).toBe('three')
   })
 
+  it('bounds the pending pool under a flood of orphans, and still merges what it kept', () => {
+    const { engine, ci } = setup()
+    const used = engine.core.x.memory_used()
+    // A hostile neighbour offers blocks whose parents never come.
+    for (let i = 0; i < 300; i++) {
+      const x = PF.Feed.signPair()
+      const f = new PF.Feed()
+      card(f, x.sk, 'ghost', T0)
+      expect(engine.dispatch(card(f, x.sk, 'orphan', T0 + 1), T0 + 2)).toBeLessThan(0)
+    }
+    expect(engine.stats().pending).toBeLessThanOrEqual(24)
+    expect(engine.core.x.memory_used()).toBe(used)
+    // An honest chain whose blocks arrive backwards still comes together.
+    const a = PF.Feed.signPair()
+    const feed = new PF.Feed()
+    const blocks = [0, 1, 2, 3].map(i => card(feed, a.sk, `v${i}`, T0 + 10 + i))
+    for (const b of blocks.slice(1).reverse()) engine.dispatch(b, T0 + 20)
+    expect(engine.dispatch(blocks[0], T0 + 20)).toBe(4)
+    const s = engine.state(ci, PF.fromHex(a.pk))!
+    expect(new TextDecoder().decode(s.bytes.subarray(9, 9 + s.bytes[8]))).toBe('v3')
+  })
+
   it('under memory pressure evicts the chains that expire soonest and keeps accepting', () => {
     const { engine, ci } = setup(64)
     const authors = Array.from({ length: 200 }, (_, i) => ({ ...PF.Feed.signPair(), date: T0 + i * 1000 }))

@@ -17,6 +17,7 @@ import { FlashRepo } from '../host/repo.js'
 import { NorFlash, flashImports, PowerLoss, NorGeometry } from '../host/nor-flash.js'
 import { Rng } from './support/rng.js'
 import { Cards, Status, HOUR } from './support/cards.js'
+import { CutRecorder } from './support/cut-points.js'
 
 const T0 = 1_700_000_000_000
 const hex = PF.toHex
@@ -181,31 +182,15 @@ describe('state engine under power loss (simulated NOR flash)', () => {
     }
     // One clean run, recording the flash before every program and erase,
     // and what each chain must hold once each op has returned.
-    const flash = new NorFlash(geometry)
-    const points: Array<{ before: NorFlash, op: number, mutation: (f: NorFlash) => void }> = []
-    let current = 0
-    const recording = (memory: () => WebAssembly.Memory) => {
-      const f = flashImports(flash, memory)
-      return {
-        read: f.read,
-        program: (addr: number, ptr: number, len: number) => {
-          const data = new Uint8Array(memory().buffer, ptr, len).slice()
-          points.push({ before: flash.clone(), op: current, mutation: g => g.program(addr, data) })
-          return f.program(addr, ptr, len)
-        },
-        erase: (addr: number) => {
-          points.push({ before: flash.clone(), op: current, mutation: g => g.erase(addr) })
-          return f.erase(addr)
-        }
-      }
-    }
-    const clean = new BadgeEngine(geometry, recording).mount(T0)
+    const recorder = new CutRecorder(new NorFlash(geometry))
+    const points = recorder.points
+    const clean = new BadgeEngine(geometry, recorder.imports).mount(T0)
     const cleanRepo = new FlashRepo(geometry, clean.core)
     type Chain = { length: number, head: string }
     // What the running engine holds once ops[0, i] have returned: the truth a cut must not lose.
     const after: Array<Map<string, Chain>> = []
-    for (current = 0; current < ops.length; current++) {
-      const op = ops[current]
+    for (recorder.op = 0; recorder.op < ops.length; recorder.op++) {
+      const op = ops[recorder.op]
       if (op.kind === 'dispatch') clean.dispatch(op.bytes, op.now)
       else clean.tick(op.now)
       const chains = new Map<string, Chain>()

@@ -8,6 +8,7 @@ import * as PB from '../host/index.js'
 import { FlashRepo, StoreError } from '../host/repo.js'
 import { NorFlash, flashImports, FlashRuleError, PowerLoss, NorGeometry } from '../host/nor-flash.js'
 import { Rng, body } from './support/rng.js'
+import { CutRecorder } from './support/cut-points.js'
 
 const hex = PB.toHex
 const SMALL: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 16 * 4096 }
@@ -227,29 +228,13 @@ describe('block store under power loss (simulated NOR flash, cut at every progra
     const geometry: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 16 * 4096 }
     const ops = workload(rng, 2400)
     // Record every mutation of a clean run: the flash before it, and which op it belonged to.
-    const flash = new NorFlash(geometry)
-    const points: Array<{ before: NorFlash, op: number, mutation: (f: NorFlash) => void }> = []
-    let current = 0
-    const recording = (memory: () => WebAssembly.Memory) => {
-      const f = flashImports(flash, memory)
-      return {
-        read: f.read,
-        program: (addr: number, ptr: number, len: number) => {
-          const data = new Uint8Array(memory().buffer, ptr, len).slice()
-          points.push({ before: flash.clone(), op: current, mutation: g => g.program(addr, data) })
-          return f.program(addr, ptr, len)
-        },
-        erase: (addr: number) => {
-          points.push({ before: flash.clone(), op: current, mutation: g => g.erase(addr) })
-          return f.erase(addr)
-        }
-      }
-    }
-    const repo = new FlashRepo(geometry, recording).mount()
+    const recorder = new CutRecorder(new NorFlash(geometry))
+    const points = recorder.points
+    const repo = new FlashRepo(geometry, recorder.imports).mount()
     const apply = (r: FlashRepo, op: Op, now: number) => {
       if (op.kind === 'write') { try { r.write(op.block, now) } catch (e) { if (!(e instanceof StoreError) || e.code !== -53) throw e } } else r.evict(op.owner, op.until, now)
     }
-    for (current = 0; current < ops.length; current++) apply(repo, ops[current], current)
+    for (recorder.op = 0; recorder.op < ops.length; recorder.op++) apply(repo, ops[recorder.op], recorder.op)
     expect(points.length).toBeGreaterThan(2000)
     expect(ops.length).toBeGreaterThan(2000) // thousands of operations
     expect(points.filter(p => p.mutation.toString().includes('erase')).length).toBeGreaterThan(10)

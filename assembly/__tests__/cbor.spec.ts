@@ -1,12 +1,5 @@
 import { CborReader, MAJOR_TEXT } from '../store/cbor';
 
-function bytes(h: string): usize {
-  const n = h.length >> 1;
-  const p = heap.alloc(<usize>max(n, 1));
-  for (let i = 0; i < n; i++) store<u8>(p + <usize>i, <u8>I32.parseInt(h.substr(2 * i, 2), 16));
-  return p;
-}
-
 /** True when the hex is exactly one item the reader accepts. */
 function wellFormed(h: string): bool {
   const r = new CborReader();

@@ -2,22 +2,6 @@ import { feAlloc, feFromBytes, feToBytes, feMul, feSq, feInvert, feSub, feIsNonZ
 import { scReduce64, scMulAdd, scIsCanonical } from '../crypto/scalar25519';
 import { publicKey, sign, verify } from '../crypto/ed25519';
 
-function hex(p: usize, n: i32): string {
-  let s = '';
-  for (let i = 0; i < n; i++) {
-    const b = load<u8>(p + <usize>i);
-    s += (b < 16 ? '0' : '') + b.toString(16);
-  }
-  return s;
-}
-
-function bytes(h: string): usize {
-  const n = h.length >> 1;
-  const p = heap.alloc(<usize>max(n, 1));
-  for (let i = 0; i < n; i++) store<u8>(p + <usize>i, <u8>I32.parseInt(h.substr(2 * i, 2), 16));
-  return p;
-}
-
 const P_LE = 'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'; // p = 2^255 - 19
 const L_LE = 'edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010';
 

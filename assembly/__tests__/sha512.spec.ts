@@ -1,14 +1,5 @@
 import { Sha512 } from '../crypto/sha512';
 
-function hex(p: usize, n: i32): string {
-  let s = '';
-  for (let i = 0; i < n; i++) {
-    const b = load<u8>(p + <usize>i);
-    s += (b < 16 ? '0' : '') + b.toString(16);
-  }
-  return s;
-}
-
 function digestOf(msg: string, chunk: i32 = 1 << 30): string {
   const h = new Sha512();
   const bytes = String.UTF8.encode(msg);

@@ -10,6 +10,10 @@ export {
   store_mount, store_write, store_read, store_head, store_load, store_evict, store_chains, store_stats,
 } from './abi/store';
 export { engine_mount, engine_dispatch, engine_tick, engine_state, engine_collection, engine_stats } from './abi/engine';
+export {
+  badge_init, badge_tick, badge_advert, badge_link_up, badge_link_down, badge_link_ready, badge_frame, badge_action,
+  badge_outbox, badge_status, badge_identity,
+} from './abi/badge';
 
 // The app: its collections, registered before anything mounts. The default
 // build carries the example a badge would run.

@@ -40,6 +40,17 @@ export interface CoreExports {
   store_evict(owner: number, until: bigint, now: bigint): number
   store_chains(start: number, out: number, cap: number): number
   store_stats(out: number): number
+  badge_init(sectorSize: number, wordSize: number, regionSize: number, local: bigint, hint: bigint): number
+  badge_tick(local: bigint): number
+  badge_advert(addr: number, data: number, len: number, local: bigint): number
+  badge_link_up(handle: number, mtu: number, central: number, addr: number, local: bigint): number
+  badge_link_down(handle: number, local: bigint): number
+  badge_link_ready(handle: number, local: bigint): number
+  badge_frame(handle: number, ptr: number, len: number, local: bigint): number
+  badge_action(ptr: number, len: number, local: bigint): number
+  badge_outbox(out: number, cap: number): number
+  badge_status(out: number, local: bigint): number
+  badge_identity(out: number): number
   engine_mount(sectorSize: number, wordSize: number, regionSize: number, now: bigint): number
   engine_dispatch(ptr: number, len: number, now: bigint): number
   engine_tick(now: bigint): number
@@ -78,6 +89,10 @@ export interface FlashImports {
 /** What a core is instantiated with besides its module. */
 export interface CoreOptions {
   accelerate?: Accelerator
+  /** Fills the buffer with random bytes (the badge's key is made from them once); defaults to the platform's CSPRNG. */
+  entropy?: (buf: Uint8Array) => void
+  /** Receives the core's log lines (link drops and why); ignored by default. */
+  log?: (line: string) => void
   /** Given the core's memory once it exists, the flash imports; without it the store has no flash (store_mount fails). */
   flash?: (memory: () => WebAssembly.Memory) => FlashImports
 }
@@ -85,7 +100,7 @@ export interface CoreOptions {
 const NO_FLASH: FlashImports = { read: () => -1, program: () => -1, erase: () => -1 }
 
 /** Host imports: aborts become exceptions; no acceleration and no flash unless given. */
-export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accelerate, flash }: CoreOptions = {}): WebAssembly.Imports {
+export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accelerate, flash, entropy, log }: CoreOptions = {}): WebAssembly.Imports {
   const view = (ptr: number, len: number) => new Uint8Array(memoryRef.memory!.buffer, ptr, len)
   const flashImports = flash ? flash(() => memoryRef.memory!) : NO_FLASH
   return {
@@ -99,21 +114,30 @@ export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accel
       // Fast-accept hook: 0 means "no opinion", so the core's own verifier decides.
       ed25519_verify: accelerate
         ? (sig: number, pk: number, msg: number, len: number) => accelerate(view(sig, 64), view(pk, 32), view(msg, len)) ? 1 : 0
-        : () => 0
+        : () => 0,
+      entropy (ptr: number, len: number): number {
+        const buf = view(ptr, len)
+        if (entropy) entropy(buf)
+        else globalThis.crypto.getRandomValues(buf)
+        return 0
+      },
+      log (ptr: number, len: number): void {
+        if (log) log(new TextDecoder().decode(view(ptr, len)))
+      }
     }
   }
 }
 
 let compiled: WebAssembly.Module | undefined
 /** The release module, compiled once per process (instances are cheap; compiling is not). */
-function coreModule (): WebAssembly.Module {
+export function coreModule (): WebAssembly.Module {
   if (!compiled) compiled = new WebAssembly.Module(readFileSync(coreWasmPath()) as Uint8Array<ArrayBuffer>)
   return compiled
 }
 
-export function instantiateCore (bytes?: Uint8Array, options: CoreOptions = {}): CoreExports {
+export function instantiateCore (bytes?: Uint8Array | WebAssembly.Module, options: CoreOptions = {}): CoreExports {
   const ref: { memory?: WebAssembly.Memory } = {}
-  const module = bytes ? new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) : coreModule()
+  const module = bytes instanceof WebAssembly.Module ? bytes : bytes ? new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>) : coreModule()
   const instance = new WebAssembly.Instance(module, hostImports(ref, options))
   const exports = instance.exports as unknown as CoreExports
   ref.memory = exports.memory

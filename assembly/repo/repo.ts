@@ -859,3 +859,15 @@ export function repoChainAt(n: i32, out: usize): bool {
   }
   return false;
 }
+
+/** Changes whenever a record is written (a block, a tombstone, a compaction's copy): callers cache views of the chains against it. */
+export function repoVersion(): u32 {
+  return mounted ? maxStamp : 0;
+}
+
+/** True when owner's chain was evicted and may not come back before `now` (a sync need not ask for it). */
+export function repoRefuses(owner: usize, now: u64): bool {
+  if (!mounted || findChain(owner) >= 0) return false;
+  const t = findTomb(owner);
+  return t >= 0 && tombUntil(t) > now;
+}

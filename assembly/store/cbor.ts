@@ -176,12 +176,17 @@ export class CborReader {
   }
 }
 
+/** 2^k for -1022 ≤ k ≤ 1023, exactly (Math.pow would cost a kilobyte of code for this). */
+function pow2(k: i32): f64 {
+  return reinterpret<f64>(<u64>(k + 1023) << 52);
+}
+
 function halfToF64(h: u32): f64 {
   const exp = (h >> 10) & 0x1f;
   const mant = <f64>(h & 0x3ff);
   let v: f64;
-  if (exp == 0) v = mant * Math.pow(2, -24);
+  if (exp == 0) v = mant * pow2(-24);
   else if (exp == 31) v = mant == 0 ? Infinity : NaN;
-  else v = (mant + 1024) * Math.pow(2, <f64>exp - 25);
+  else v = (mant + 1024) * pow2(<i32>exp - 25);
   return (h & 0x8000) != 0 ? -v : v;
 }

@@ -77,6 +77,7 @@ const number: usize = heap.alloc(8);
 const blockBuf: usize = heap.alloc(4096);
 let evictions: u32 = 0;
 let rejections: u32 = 0;
+let latestDate: u64 = 0; // the latest date of a block accepted or replayed since mount
 let lastReason: i32 = 0;
 
 class ExpiryLatch extends Latch {
@@ -164,6 +165,7 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   if (rc != ACCEPT) { lastReason = rc; return E_REJECTED; }
   const exp = expiresAt(col, draft);
   if (!replay && exp <= now) return E_EXPIRED;
+  if (d > latestDate) latestDate = d;
   pendingSlot = slot;
   pendingCollection = col.index;
   pendingExpiry = exp;
@@ -392,6 +394,7 @@ export function mount(sectorSize: u32, wordSize: u32, regionSize: u32, now: u64)
   clearObjects();
   pendingClear();
   wheel.reset(now);
+  latestDate = 0;
   for (let c = 0; repoChainAt(c, owner); c++) {
     if (repoGenesis(owner, genesis) != 0) continue;
     let from = 1;
@@ -410,6 +413,13 @@ export function mount(sectorSize: u32, wordSize: u32, regionSize: u32, now: u64)
   }
   return 0;
 }
+
+/**
+ * The latest date of any block accepted or replayed since mount. Every such
+ * block was dated at most SKEW ahead of the mesh clock when it came, so
+ * after a reboot the mesh clock was at least this minus SKEW.
+ */
+export function latestBlockDate(): u64 { return latestDate; }
 
 /**
  * Copies the state of (collection, 32-byte id) to out; returns its size, or

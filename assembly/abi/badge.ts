@@ -1,0 +1,79 @@
+// The badge runtime's exports (docs/ABI.md, "Badge"): what badge firmware
+// calls. Every call carries the host's monotonic time in milliseconds
+// (`local`, i64); pointers must lie in the I/O window. After each call the
+// host drains the outbox with badge_outbox.
+
+import { inWindow } from './window';
+import { E_RANGE } from './errors';
+import {
+  badgeInit, badgeTick, badgeAdvertSeen, badgeLinkUp, badgeLinkDown, badgeLinkReady, badgeFrame, badgeAction, badgeStatus,
+  badgeStarted, E_NOT_STARTED,
+} from '../badge/badge';
+import { outboxDrain } from '../badge/outbox';
+import { publicKeyOf } from '../badge/identity';
+
+/** Starts the badge on its flash region; `hint` is the host's idea of the mesh time (0: none). 0 or an error. */
+export function badge_init(sectorSize: u32, wordSize: u32, regionSize: u32, local: i64, hint: i64): i32 {
+  return badgeInit(sectorSize, wordSize, regionSize, <u64>local, <u64>hint);
+}
+
+/** Time passes. The number of chains the collector evicted, or an error. */
+export function badge_tick(local: i64): i32 {
+  return badgeTick(<u64>local);
+}
+
+/** An advertisement (len ≤ 31 bytes at data) from the 6-byte address at addr. 1 when the badge asks to connect. */
+export function badge_advert(addr: usize, data: usize, len: i32, local: i64): i32 {
+  if (len < 0 || !inWindow(addr, 6) || !inWindow(data, <usize>len)) return E_RANGE;
+  return badgeAdvertSeen(addr, data, <u32>len, <u64>local);
+}
+
+/** A connection is up: host handle, negotiated ATT MTU, 1 when we are the central, the peer's 6-byte address. */
+export function badge_link_up(handle: u32, mtu: u32, central: i32, addr: usize, local: i64): i32 {
+  if (!inWindow(addr, 6)) return E_RANGE;
+  return badgeLinkUp(handle & 0xffff, mtu, central != 0, addr, <u64>local);
+}
+
+/** The connection is gone. */
+export function badge_link_down(handle: u32, local: i64): i32 {
+  return badgeLinkDown(handle & 0xffff, <u64>local);
+}
+
+/** The frames handed over for this link have been sent: the badge may hand over more. */
+export function badge_link_ready(handle: u32, local: i64): i32 {
+  return badgeLinkReady(handle & 0xffff, <u64>local);
+}
+
+/** A frame (one BLE write or notification, len bytes at ptr) arrived on a link. */
+export function badge_frame(handle: u32, ptr: usize, len: i32, local: i64): i32 {
+  if (len < 0 || !inWindow(ptr, <usize>len)) return E_RANGE;
+  return badgeFrame(handle & 0xffff, ptr, <u32>len, <u64>local);
+}
+
+/** A local action: u8 name length | collection name | CBOR payload. 1 when its block was accepted, else why not. */
+export function badge_action(ptr: usize, len: i32, local: i64): i32 {
+  if (len < 0 || !inWindow(ptr, <usize>len)) return E_RANGE;
+  return badgeAction(ptr, <u32>len, <u64>local);
+}
+
+/** Moves whole outbox records into [out, out + cap); the number of bytes moved (0: empty). */
+export function badge_outbox(out: usize, cap: i32): i32 {
+  if (cap < 0 || !inWindow(out, <usize>cap)) return E_RANGE;
+  return <i32>outboxDrain(out, <u32>cap);
+}
+
+/** Counters (80 bytes at out, docs/ABI.md). 0 or an error. */
+export function badge_status(out: usize, local: i64): i32 {
+  if (!inWindow(out, 80)) return E_RANGE;
+  if (!badgeStarted()) return E_NOT_STARTED;
+  badgeStatus(out, <u64>local);
+  return 0;
+}
+
+/** The badge's public key (32 bytes) to out. */
+export function badge_identity(out: usize): i32 {
+  if (!inWindow(out, 32)) return E_RANGE;
+  if (!badgeStarted()) return E_NOT_STARTED;
+  memory.copy(out, publicKeyOf, 32);
+  return 0;
+}

@@ -1,0 +1,222 @@
+// The badge: the engine, its identity, the mesh clock, its neighbours and
+// its links, behind the calls the host makes (abi/badge.ts). The host
+// moves bytes and time; everything that decides is here.
+//
+// Flash: the host lends one region. Its last sector holds the identity
+// (identity.ts); the block store mounts on the sectors before it.
+// Time: every call carries the host's monotonic milliseconds (`local`);
+// the engine runs on the mesh clock (clock.ts).
+
+import { mount, tick as engineTick, latestBlockDate, engineStats, SKEW } from '../store/engine';
+import { identityLoad, identityIsNew, publicKeyOf } from './identity';
+import { clockStart, meshNow, clockJumps } from './clock';
+import { outboxPut, outboxClear, outboxDropped, ADVERTISE, CONNECT, DISCONNECT } from './outbox';
+import { links, MAX_LINKS, linkByHandle, freeLinkSlots } from './link';
+import { post } from './post';
+import { itemsRefresh, itemsInvalidate, itemCount, itemsFingerprint } from '../sync/items';
+import { Advert, readAdvert, writeAdvert, ADV_SIZE } from '../sync/advert';
+import { peersClear, peerSlot, peerHeard, peerDone, peerHoldOff, addrKey, addrOfKey } from '../sync/peers';
+import { MTU_MIN, MTU_MAX } from '../sync/messages';
+
+export const E_NOT_STARTED: i32 = -73; // badge_init has not succeeded
+export const E_NO_LINK: i32 = -74; // no link with that handle
+export const E_LINKS_FULL: i32 = -71; // every link slot is taken: the host should disconnect
+export const E_GEOMETRY: i32 = -41;
+
+export const CONNECT_TIMEOUT: u64 = 5000;
+
+let started: bool = false;
+let connecting: u64 = 0; // address key of the connection attempt in flight (P4)
+let connectDeadline: u64 = 0;
+let advDigest: u64 = 0;
+let advFree: i32 = -1;
+let connections: u32 = 0;
+let linksOk: u32 = 0;
+let linksFailed: u32 = 0;
+// Totals of links that have closed.
+let bytesTx: u64 = 0;
+let bytesRx: u64 = 0;
+let blocksRx: u32 = 0;
+let blocksTx: u32 = 0;
+let violations: u32 = 0;
+const advert = new Advert();
+const advBuf: usize = heap.alloc(<usize>ADV_SIZE);
+
+/** The set digest two badges compare: fingerprint and count, folded. */
+function digest(): u64 {
+  itemsRefresh();
+  return itemsFingerprint() ^ (<u64>itemCount() * 0x9e3779b97f4a7c15);
+}
+
+function myId(): u32 { return bswap<u32>(load<u32>(publicKeyOf)); }
+
+/** Re-advertises when what we hold or our free slots changed. */
+function refreshAdvert(): void {
+  const d = digest();
+  const free = freeLinkSlots();
+  if (d == advDigest && free == advFree) return;
+  const p = outboxPut(ADVERTISE, 0, ADV_SIZE);
+  if (p == 0) return; // tried again on the next call
+  writeAdvert(p, publicKeyOf, <u32>itemCount(), itemsFingerprint(), <u32>free);
+  advDigest = d;
+  advFree = free;
+}
+
+/**
+ * Starts the badge on a flash region of regionSize bytes: mounts the store
+ * (recovering from a power cut), loads or creates the identity, starts the
+ * mesh clock no earlier than `hint` (what the host believes the time is,
+ * 0 when it has no idea) nor the latest stored block's date minus SKEW.
+ */
+export function badgeInit(sectorSize: u32, wordSize: u32, regionSize: u32, local: u64, hint: u64): i32 {
+  started = false;
+  if (sectorSize == 0 || regionSize % sectorSize != 0 || regionSize / sectorSize < 4) return E_GEOMETRY;
+  const storeSize = regionSize - sectorSize;
+  let rc = mount(sectorSize, wordSize, storeSize, local);
+  if (rc != 0) return rc;
+  rc = identityLoad(storeSize / sectorSize);
+  if (rc != 0) return rc;
+  const latest = latestBlockDate();
+  clockStart(local, max(hint, latest > SKEW ? latest - SKEW : 0));
+  for (let i = 0; i < MAX_LINKS; i++) links[i].used = false;
+  peersClear();
+  outboxClear();
+  itemsInvalidate();
+  connecting = 0;
+  advDigest = 0;
+  advFree = -1;
+  connections = 0; linksOk = 0; linksFailed = 0;
+  bytesTx = 0; bytesRx = 0; blocksRx = 0; blocksTx = 0; violations = 0;
+  started = true;
+  engineTick(meshNow(local));
+  refreshAdvert();
+  return 0;
+}
+
+export function badgeStarted(): bool { return started; }
+
+/** Time passes: the collector, link timeouts, the advertisement, and frames waiting to go. */
+export function badgeTick(local: u64): i32 {
+  if (!started) return E_NOT_STARTED;
+  const evicted = engineTick(meshNow(local));
+  if (connecting != 0 && local >= connectDeadline) {
+    peerDone(connecting, false, digest(), 0, local);
+    connecting = 0;
+  }
+  for (let i = 0; i < MAX_LINKS; i++) links[i].tick(local);
+  refreshAdvert();
+  return evicted;
+}
+
+/** An advertisement from the 6-byte address at addr. 1 when it asks the host to connect, else 0. */
+export function badgeAdvertSeen(addr: usize, data: usize, len: u32, local: u64): i32 {
+  if (!started) return E_NOT_STARTED;
+  if (!readAdvert(data, len, advert)) return 0;
+  const key = addrKey(addr);
+  const slot = peerSlot(key, local);
+  const go = peerHeard(slot, advert.id, advert.fp ^ (<u64>advert.items * 0x9e3779b97f4a7c15), advert.free, digest(), myId(), local);
+  if (!go || connecting != 0 || freeLinkSlots() == 0) return 0;
+  for (let i = 0; i < MAX_LINKS; i++) if (links[i].used && links[i].addrKey == key) return 0;
+  const p = outboxPut(CONNECT, 0, 6);
+  if (p == 0) return 0;
+  addrOfKey(key, p);
+  connecting = key;
+  connectDeadline = local + CONNECT_TIMEOUT;
+  peerHoldOff(key, local + CONNECT_TIMEOUT);
+  return 1;
+}
+
+/** A connection is up (as central when we asked for it). The link count, or E_LINKS_FULL. */
+export function badgeLinkUp(handle: u32, mtu: u32, central: bool, addr: usize, local: u64): i32 {
+  if (!started) return E_NOT_STARTED;
+  const key = addrKey(addr);
+  if (central && key == connecting) connecting = 0;
+  if (linkByHandle(handle) >= 0) return E_LINKS_FULL;
+  let slot = -1;
+  for (let i = 0; i < MAX_LINKS; i++) if (!links[i].used) { slot = i; break; }
+  if (slot < 0) {
+    outboxPut(DISCONNECT, handle, 0);
+    return E_LINKS_FULL;
+  }
+  connections++;
+  const m = mtu < MTU_MIN ? MTU_MIN : mtu > MTU_MAX ? MTU_MAX : mtu;
+  links[slot].open(handle, m, central, key, local);
+  links[slot].pump(local);
+  refreshAdvert();
+  return MAX_LINKS - freeLinkSlots();
+}
+
+/** The connection with this handle is gone (either side, or out of range). */
+export function badgeLinkDown(handle: u32, local: u64): i32 {
+  if (!started) return E_NOT_STARTED;
+  const i = linkByHandle(handle);
+  if (i < 0) return E_NO_LINK;
+  const l = links[i];
+  if (!l.closing) peerDone(l.addrKey, false, digest(), l.peerFp, local);
+  if (l.ok) linksOk++; else linksFailed++;
+  bytesTx += l.bytesTx; bytesRx += l.bytesRx;
+  blocksRx += l.blocksRx; blocksTx += l.blocksTx;
+  violations += l.violations;
+  l.used = false;
+  refreshAdvert();
+  return 0;
+}
+
+/** The host sent the frames it was given on this link: it may take more. */
+export function badgeLinkReady(handle: u32, local: u64): i32 {
+  if (!started) return E_NOT_STARTED;
+  const i = linkByHandle(handle);
+  if (i < 0) return E_NO_LINK;
+  links[i].ready(local);
+  return 0;
+}
+
+/** A frame arrived on a link. */
+export function badgeFrame(handle: u32, ptr: usize, len: u32, local: u64): i32 {
+  if (!started) return E_NOT_STARTED;
+  const i = linkByHandle(handle);
+  if (i < 0) return E_NO_LINK;
+  links[i].frame(ptr, len, local);
+  refreshAdvert();
+  return 0;
+}
+
+/** A local action (post.ts). 1 accepted, or why not. */
+export function badgeAction(ptr: usize, len: u32, local: u64): i32 {
+  if (!started) return E_NOT_STARTED;
+  const rc = post(ptr, len, meshNow(local));
+  refreshAdvert();
+  for (let i = 0; i < MAX_LINKS; i++) links[i].pump(local);
+  return rc;
+}
+
+/** Counters for the host (docs/ABI.md, badge_status). */
+export function badgeStatus(out: usize, local: u64): void {
+  let up: u32 = 0;
+  let tx = bytesTx; let rx = bytesRx; let brx = blocksRx; let btx = blocksTx; let v = violations;
+  for (let i = 0; i < MAX_LINKS; i++) {
+    const l = links[i];
+    if (!l.used) continue;
+    up++;
+    tx += l.bytesTx; rx += l.bytesRx; brx += l.blocksRx; btx += l.blocksTx; v += l.violations;
+  }
+  itemsRefresh();
+  engineStats(out + 64); // borrow the tail for the engine's counters
+  const evictions = load<u32>(out + 64 + 12);
+  store<u32>(out, up);
+  store<u32>(out, connections, 4);
+  store<u32>(out, linksOk, 8);
+  store<u32>(out, linksFailed, 12);
+  store<u32>(out, v, 16);
+  store<u32>(out, brx, 20);
+  store<u32>(out, btx, 24);
+  store<u32>(out, <u32>itemCount(), 28);
+  store<u32>(out, evictions, 32);
+  store<u32>(out, clockJumps(), 36);
+  store<u32>(out, outboxDropped(), 40);
+  store<u32>(out, identityIsNew() ? 1 : 0, 44);
+  store<u64>(out, tx, 48);
+  store<u64>(out, rx, 56);
+  store<u64>(out, meshNow(local), 64);
+  store<u64>(out, itemsFingerprint(), 72);
+}

@@ -1,0 +1,449 @@
+// One BLE connection's share of the sync protocol (docs/SYNC.md): frames
+// in and out, the reconciliation, wants and the blocks that answer them.
+//
+// Per link, everything is fixed-size: a reassembly buffer and a transmit
+// buffer of one message each, a queue of control messages, WANTS wants
+// and SERVES requests. A peer that overflows any of them, breaks the
+// framing, sends what nobody asked for, or a block that does not verify,
+// is a broken or hostile peer: the link drops (violation()), the store has
+// lost nothing (every block was verified before it was stored), and the
+// peer is backed off.
+//
+// Conversation (both sides run the same code; the central leads):
+//   both      HELLO                      clocks, and whether the sets differ at all
+//   central   RECON (opening)            when they differ
+//   each      RECON replies              until one side answers all-SKIP
+//   each      WANT × k                   for chains it lacks or holds lower
+//   each      BLOCKS … END per WANT      the other side serves, in order
+//   each      DONE                       reconciled, every WANT answered
+// The central disconnects once both sides are DONE and it has served all;
+// a peripheral that stays connected LINGER after that disconnects itself.
+
+import { WantSink, reconcile, openRecon, SKIP } from '../sync/recon';
+import { WireReader, WireWriter } from '../sync/wire';
+import { itemsRefresh, itemCount, itemsFingerprint, heightOf, keyOfOwner } from '../sync/items';
+import {
+  FRAME_FIRST, FRAME_LAST, FRAME_SEQ, ATT_OVERHEAD, PROTOCOL_VERSION, MSG_MAX, HELLO_SIZE,
+  MSG_HELLO, MSG_RECON, MSG_WANT, MSG_BLOCKS, MSG_END, MSG_DONE,
+} from '../sync/messages';
+import { outboxPut, SEND, DISCONNECT, STORED } from './outbox';
+import { dispatch } from '../store/engine';
+import { repoLoad } from '../repo/repo';
+import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_SIZE, SCAN_OK } from '../feed/block';
+import { clockObserve, meshNow } from './clock';
+import { publicKeyOf } from './identity';
+import { peerDone } from '../sync/peers';
+import { logEvent, text } from './log';
+
+export const MAX_LINKS: i32 = 3;
+export const TX_WINDOW: u32 = 4; // frames handed to the host before it says the link is ready for more
+export const STALL_MS: u64 = 10000; // silence while we wait for the peer
+export const LINK_MAX_MS: u64 = 120000; // no sync takes longer; a peer that drags one out is dropped
+export const LINGER_MS: u64 = 2000;
+export const NEW_CHAINS_MAX: u32 = 16; // chains one link may bring that we did not hold (flood bound)
+const CTL_CAP: u32 = 2048;
+const WANTS: u32 = 16;
+const SERVES: u32 = 16;
+const RECON_CAP: u32 = 1536;
+
+const T_LINK = text('link');
+const R_FRAME = text('broken framing');
+const R_TOO_BIG = text('message too large');
+const R_HELLO = text('bad or repeated HELLO');
+const R_VERSION = text('protocol version differs');
+const R_SELF = text('peer has our own key');
+const R_DUPLICATE = text('second link to the same badge');
+const R_RECON = text('malformed reconciliation');
+const R_QUEUE = text('queue overflow');
+const R_UNASKED = text('blocks nobody asked for');
+const R_BAD_BLOCK = text('a block that does not verify or parse');
+const R_END = text('END out of order');
+const R_TYPE = text('unknown message type');
+const R_STALL = text('stalled');
+const R_LONG = text('sync took too long');
+
+// Shared scratch: one message is handled at a time.
+const reader = new WireReader();
+const writer = new WireWriter();
+const reconOut: usize = heap.alloc(<usize>RECON_CAP);
+const scanOut: usize = heap.alloc(<usize>OUT_SIZE);
+
+export class Link extends WantSink {
+  used: bool = false;
+  handle: u32 = 0;
+  mtu: u32 = 23;
+  central: bool = false;
+  addrKey: u64 = 0;
+  peerPk: usize = heap.alloc(32);
+  peerFp: u64 = 0;
+  upAt: u64 = 0;
+  lastRx: u64 = 0;
+  doneAt: u64 = 0;
+  gotHello: bool = false;
+  reconDone: bool = false;
+  sentDone: bool = false;
+  gotDone: bool = false;
+  closing: bool = false;
+  ok: bool = false;
+  newChains: u32 = 0;
+  // Receiving.
+  rx: usize = heap.alloc(<usize>MSG_MAX);
+  rxLen: u32 = 0;
+  rxSeq: u32 = 0;
+  rxOpen: bool = false;
+  // Sending: the message being fragmented lives at txMsg (in tx).
+  tx: usize = heap.alloc(<usize>MSG_MAX);
+  txMsg: usize = 0;
+  txLen: u32 = 0;
+  txOff: u32 = 0;
+  txSeq: u32 = 0;
+  inflight: u32 = 0;
+  ctl: usize = heap.alloc(<usize>CTL_CAP);
+  ctlLen: u32 = 0;
+  // Wants we ask: [wHead, wSent) sent and open, [wSent, wTail) to send.
+  wOwner: usize = heap.alloc(<usize>WANTS * 32);
+  wHave: usize = heap.alloc(<usize>WANTS * 4);
+  wTheirs: usize = heap.alloc(<usize>WANTS * 4);
+  wHead: u32 = 0;
+  wSent: u32 = 0;
+  wTail: u32 = 0;
+  wGot: u32 = 0; // blocks received for the oldest open want
+  // Requests we serve: [sHead, sTail).
+  sOwner: usize = heap.alloc(<usize>SERVES * 32);
+  sNext: usize = heap.alloc(<usize>SERVES * 4);
+  sHead: u32 = 0;
+  sTail: u32 = 0;
+  // Counters.
+  bytesTx: u32 = 0;
+  bytesRx: u32 = 0;
+  blocksRx: u32 = 0;
+  blocksTx: u32 = 0;
+  violations: u32 = 0;
+
+  open(handle: u32, mtu: u32, central: bool, addrKey: u64, now: u64): void {
+    this.used = true;
+    this.handle = handle;
+    this.mtu = mtu;
+    this.central = central;
+    this.addrKey = addrKey;
+    this.peerFp = 0;
+    this.upAt = now;
+    this.lastRx = now;
+    this.doneAt = 0;
+    this.gotHello = false;
+    this.reconDone = false;
+    this.sentDone = false;
+    this.gotDone = false;
+    this.closing = false;
+    this.ok = false;
+    this.newChains = 0;
+    this.rxLen = 0; this.rxSeq = 0; this.rxOpen = false;
+    this.txLen = 0; this.txOff = 0; this.txSeq = 0; this.inflight = 0;
+    this.ctlLen = 0;
+    this.wHead = 0; this.wSent = 0; this.wTail = 0; this.wGot = 0;
+    this.sHead = 0; this.sTail = 0;
+    this.bytesTx = 0; this.bytesRx = 0; this.blocksRx = 0; this.blocksTx = 0;
+    memory.fill(this.peerPk, 0, 32);
+    this.queueHello(now);
+  }
+
+  // ---- outgoing -------------------------------------------------------------------
+
+  /** Appends a control message (type, then body bytes at body) to the queue; false when it is full. */
+  private queue(type: u8, body: usize, len: u32): bool {
+    if (this.ctlLen + 3 + len > CTL_CAP) return false;
+    const p = this.ctl + <usize>this.ctlLen;
+    store<u16>(p, <u16>(len + 1));
+    store<u8>(p, type, 2);
+    memory.copy(p + 3, body, <usize>len);
+    this.ctlLen += 3 + len;
+    return true;
+  }
+
+  private queueHello(now: u64): void {
+    itemsRefresh();
+    writer.reset(reconOut, HELLO_SIZE);
+    writer.u8(PROTOCOL_VERSION);
+    writer.bytes(publicKeyOf, 32);
+    writer.u64(meshNow(now));
+    store<u16>(writer.pos, <u16>itemCount()); writer.pos += 2;
+    writer.u64(itemsFingerprint());
+    this.queue(MSG_HELLO, reconOut, writer.length());
+  }
+
+  /** Puts the next message into the transmit buffer; false when there is nothing to send. */
+  private nextMessage(): bool {
+    if (this.ctlLen > 0) {
+      const len = <u32>load<u16>(this.ctl);
+      memory.copy(this.tx, this.ctl + 2, <usize>len);
+      memory.copy(this.ctl, this.ctl + 2 + <usize>len, <usize>(this.ctlLen - 2 - len));
+      this.ctlLen -= 2 + len;
+      this.txMsg = this.tx;
+      this.txLen = len;
+      return true;
+    }
+    if (this.wSent != this.wTail) {
+      const i = <usize>(this.wSent % WANTS);
+      writer.reset(this.tx, 64);
+      writer.u8(MSG_WANT);
+      writer.bytes(this.wOwner + (i << 5), 32);
+      writer.varint(load<u32>(this.wHave + (i << 2)));
+      this.txMsg = this.tx;
+      this.txLen = writer.length();
+      this.wSent++;
+      return true;
+    }
+    if (this.sHead != this.sTail) {
+      const i = <usize>(this.sHead % SERVES);
+      const owner = this.sOwner + (i << 5);
+      const next = load<u32>(this.sNext + (i << 2));
+      // repoLoad writes a u32 byte count, then the blocks: the header goes just before them.
+      const n = next <= 0xffff ? repoLoad(owner, <i32>next, this.tx + 4, MSG_MAX - 8) : 0;
+      if (n > 0) {
+        this.txLen = 2 + load<u32>(this.tx + 4);
+        store<u8>(this.tx, MSG_BLOCKS, 6);
+        store<u8>(this.tx, <u8>n, 7);
+        this.txMsg = this.tx + 6;
+        store<u32>(this.sNext + (i << 2), next + <u32>n);
+        this.blocksTx += <u32>n;
+      } else {
+        store<u8>(this.tx, MSG_END);
+        memory.copy(this.tx + 1, owner, 32);
+        this.txMsg = this.tx;
+        this.txLen = 33;
+        this.sHead++;
+      }
+      return true;
+    }
+    if (this.reconDone && this.wHead == this.wTail && !this.sentDone) {
+      store<u8>(this.tx, MSG_DONE);
+      this.txMsg = this.tx;
+      this.txLen = 1;
+      this.sentDone = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Hands the host as many frames as the window and the outbox take. */
+  pump(now: u64): void {
+    if (!this.used || this.closing) return;
+    const payload = this.mtu - ATT_OVERHEAD - 1;
+    while (this.inflight < TX_WINDOW) {
+      if (this.txLen == 0 && !this.nextMessage()) break;
+      const n = min(payload, this.txLen - this.txOff);
+      const p = outboxPut(SEND, this.handle, 1 + n);
+      if (p == 0) break;
+      let h = this.txSeq;
+      if (this.txOff == 0) h |= FRAME_FIRST;
+      if (this.txOff + n == this.txLen) h |= FRAME_LAST;
+      store<u8>(p, <u8>h);
+      memory.copy(p + 1, this.txMsg + <usize>this.txOff, <usize>n);
+      this.txSeq = (this.txSeq + 1) & FRAME_SEQ;
+      this.txOff += n;
+      this.inflight++;
+      this.bytesTx += 1 + n;
+      if (this.txOff == this.txLen) { this.txLen = 0; this.txOff = 0; }
+    }
+    this.checkFinished(now);
+  }
+
+  /** The host sent what it was given: more may go. */
+  ready(now: u64): void {
+    this.inflight = 0;
+    this.pump(now);
+  }
+
+  private idle(): bool {
+    return this.sentDone && this.gotDone && this.sHead == this.sTail && this.txLen == 0 && this.ctlLen == 0;
+  }
+
+  private checkFinished(now: u64): void {
+    if (this.closing || !this.idle()) return;
+    if (this.doneAt == 0) this.doneAt = now;
+    if (this.central || now - this.doneAt >= LINGER_MS) this.close(true, now);
+  }
+
+  /** Asks the host to disconnect. `ok`: the sync ran to its end. */
+  close(ok: bool, now: u64): void {
+    if (this.closing) return;
+    if (outboxPut(DISCONNECT, this.handle, 0) == 0) return; // tried again on the next call
+    this.closing = true;
+    this.ok = ok;
+    itemsRefresh();
+    peerDone(this.addrKey, ok, itemsFingerprint(), this.peerFp, now);
+  }
+
+  violation(why: ArrayBuffer, now: u64): void {
+    logEvent(T_LINK, <i64>this.handle, why);
+    this.violations++;
+    this.close(false, now);
+  }
+
+  /** Time passes: drops a stalled or endless link. */
+  tick(now: u64): void {
+    if (!this.used || this.closing) return;
+    if (now - this.upAt > LINK_MAX_MS) { this.violation(R_LONG, now); return; }
+    if (!this.idle() && now - this.lastRx > STALL_MS) { this.violation(R_STALL, now); return; }
+    this.pump(now);
+  }
+
+  // ---- incoming -------------------------------------------------------------------
+
+  /** The reconciliation found a chain to ask for (WantSink). */
+  want(owner: usize, have: u32, theirs: u32): void {
+    if (this.wTail - this.wHead >= WANTS) return; // the rest waits for the next sync
+    for (let c = this.wHead; c != this.wTail; c++) {
+      if (memory.compare(this.wOwner + (<usize>(c % WANTS) << 5), owner, 32) == 0) return;
+    }
+    if (have == 0) {
+      if (this.newChains >= NEW_CHAINS_MAX) return;
+      this.newChains++;
+    }
+    const i = <usize>(this.wTail % WANTS);
+    memory.copy(this.wOwner + (i << 5), owner, 32);
+    store<u32>(this.wHave + (i << 2), have);
+    store<u32>(this.wTheirs + (i << 2), theirs);
+    this.wTail++;
+  }
+
+  /** A frame arrived (one BLE write or notification). */
+  frame(ptr: usize, len: u32, local: u64): void {
+    if (!this.used || this.closing) return;
+    const now = meshNow(local);
+    this.lastRx = local;
+    this.bytesRx += len;
+    if (len < 2 || len > this.mtu - ATT_OVERHEAD) { this.violation(R_FRAME, local); return; }
+    const h = <u32>load<u8>(ptr);
+    const first = (h & FRAME_FIRST) != 0;
+    if ((h & FRAME_SEQ) != this.rxSeq || first == this.rxOpen) { this.violation(R_FRAME, local); return; }
+    this.rxSeq = (this.rxSeq + 1) & FRAME_SEQ;
+    if (first) { this.rxOpen = true; this.rxLen = 0; }
+    if (this.rxLen + len - 1 > MSG_MAX) { this.violation(R_TOO_BIG, local); return; }
+    memory.copy(this.rx + <usize>this.rxLen, ptr + 1, <usize>(len - 1));
+    this.rxLen += len - 1;
+    if ((h & FRAME_LAST) != 0) {
+      this.rxOpen = false;
+      this.message(local, now);
+    }
+    this.pump(local);
+  }
+
+  private message(local: u64, now: u64): void {
+    const type = load<u8>(this.rx);
+    reader.reset(this.rx + 1, <usize>this.rxLen - 1);
+    if (type == MSG_HELLO) this.onHello(local);
+    else if (!this.gotHello) this.violation(R_HELLO, local);
+    else if (type == MSG_RECON) this.onRecon(local, now);
+    else if (type == MSG_WANT) this.onWant(local);
+    else if (type == MSG_BLOCKS) this.onBlocks(local, now);
+    else if (type == MSG_END) this.onEnd(local);
+    else if (type == MSG_DONE) { this.gotDone = true; if (reader.remaining() != 0) this.violation(R_TYPE, local); }
+    else this.violation(R_TYPE, local);
+  }
+
+  private onHello(local: u64): void {
+    if (this.gotHello || this.rxLen != HELLO_SIZE) { this.violation(R_HELLO, local); return; }
+    if (reader.u8() != PROTOCOL_VERSION) { this.violation(R_VERSION, local); return; }
+    const pk = reader.span(32);
+    const theirTime = reader.u64();
+    const theirItems = <u32>load<u16>(reader.span(2));
+    const theirFp = reader.u64();
+    if (memory.compare(pk, publicKeyOf, 32) == 0) { this.violation(R_SELF, local); return; }
+    if (linkToPeer(pk) >= 0) { this.violation(R_DUPLICATE, local); return; }
+    memory.copy(this.peerPk, pk, 32);
+    this.gotHello = true;
+    this.peerFp = theirFp;
+    clockObserve(keyOfOwner(pk), theirTime, local);
+    itemsRefresh();
+    if (theirItems == <u32>itemCount() && theirFp == itemsFingerprint()) { this.reconDone = true; return; }
+    if (this.central) {
+      const n = openRecon(reconOut, RECON_CAP);
+      if (!this.queue(MSG_RECON, reconOut, <u32>n)) this.violation(R_QUEUE, local);
+    }
+  }
+
+  private onRecon(local: u64, now: u64): void {
+    itemsRefresh();
+    const n = reconcile(reader, reconOut, RECON_CAP, now, this);
+    if (n < 0) { this.violation(R_RECON, local); return; }
+    if (n == 0) { this.reconDone = true; return; }
+    // One SKIP over everything: we found nothing more; the peer will not answer.
+    if (load<u8>(reconOut) == 1 && <u32>load<u8>(reconOut, 9) == SKIP) this.reconDone = true;
+    if (!this.queue(MSG_RECON, reconOut, <u32>n)) this.violation(R_QUEUE, local);
+  }
+
+  private onWant(local: u64): void {
+    const owner = reader.span(32);
+    const have = reader.varint();
+    if (reader.failed || reader.remaining() != 0) { this.violation(R_TYPE, local); return; }
+    if (this.sTail - this.sHead >= SERVES) { this.violation(R_QUEUE, local); return; }
+    const i = <usize>(this.sTail % SERVES);
+    memory.copy(this.sOwner + (i << 5), owner, 32);
+    store<u32>(this.sNext + (i << 2), have < 0xffffffff ? have + 1 : have);
+    this.sTail++;
+  }
+
+  private onBlocks(local: u64, now: u64): void {
+    if (this.wHead == this.wSent) { this.violation(R_UNASKED, local); return; }
+    const n = reader.u8();
+    const ptr = reader.pos;
+    const len = <u32>reader.remaining();
+    const i = <usize>(this.wHead % WANTS);
+    const asked = load<u32>(this.wTheirs + (i << 2)) - load<u32>(this.wHave + (i << 2));
+    if (reader.failed || n == 0 || this.wGot + n > asked) { this.violation(R_UNASKED, local); return; }
+    // The run must be exactly n whole blocks.
+    let at: u32 = 0;
+    for (let k: u32 = 0; k < n; k++) {
+      if (at >= len || scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut) != SCAN_OK) { this.violation(R_BAD_BLOCK, local); return; }
+      at += <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
+    }
+    if (at != len) { this.violation(R_BAD_BLOCK, local); return; }
+    this.wGot += n;
+    const rc = dispatch(ptr, len, now);
+    // Forged or broken blocks are the peer's doing; refusals by the rules (dated ahead, evicted, full) need not be.
+    if (rc == -60 || rc == -61 || rc == -50 || rc == -51) { this.violation(R_BAD_BLOCK, local); return; }
+    if (rc > 0) {
+      this.blocksRx += <u32>rc;
+      itemsRefresh();
+      const owner = this.wOwner + (i << 5);
+      const p = outboxPut(STORED, this.handle, 36);
+      if (p != 0) {
+        memory.copy(p, owner, 32);
+        store<u32>(p, heightOf(owner), 32);
+      }
+    }
+  }
+
+  private onEnd(local: u64): void {
+    const owner = reader.span(32);
+    if (reader.failed || reader.remaining() != 0 || this.wHead == this.wSent) { this.violation(R_END, local); return; }
+    if (memory.compare(owner, this.wOwner + (<usize>(this.wHead % WANTS) << 5), 32) != 0) { this.violation(R_END, local); return; }
+    this.wHead++;
+    this.wGot = 0;
+  }
+}
+
+export const links = new StaticArray<Link>(MAX_LINKS);
+for (let i = 0; i < MAX_LINKS; i++) links[i] = new Link();
+
+/** The link slot with this host handle, or -1. */
+export function linkByHandle(handle: u32): i32 {
+  for (let i = 0; i < MAX_LINKS; i++) if (links[i].used && links[i].handle == handle) return i;
+  return -1;
+}
+
+/** The link already talking to the badge with this public key, or -1. */
+export function linkToPeer(pk: usize): i32 {
+  for (let i = 0; i < MAX_LINKS; i++) {
+    const l = links[i];
+    if (l.used && l.gotHello && memory.compare(l.peerPk, pk, 32) == 0) return i;
+  }
+  return -1;
+}
+
+export function freeLinkSlots(): i32 {
+  let n = 0;
+  for (let i = 0; i < MAX_LINKS; i++) if (!links[i].used) n++;
+  return n;
+}

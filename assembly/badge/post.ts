@@ -1,0 +1,72 @@
+// A local action becomes a block on the badge's own chain: the host hands
+// over a collection name and a CBOR payload (a button press, a name typed
+// on the badge); the core dates it on the mesh clock, builds picostore 3's
+// body `[collection, payload, date]`, signs the block with the badge's key
+// as picofeed 8 lays it out (AUTHOR header, PSIG of the chain's head when
+// there is one), and dispatches it like any block from outside, so the
+// collection's compute() has the last word.
+
+import { CborReader } from '../store/cbor';
+import { dispatch } from '../store/engine';
+import { repoHead } from '../repo/repo';
+import { varintEncode } from '../feed/varint';
+import { sign } from '../crypto/ed25519';
+import { seed, publicKeyOf } from './identity';
+
+export const BODY_MAX: u32 = 1024;
+export const E_ACTION: i32 = -72; // the action is malformed: no name, or a payload that is not one CBOR item
+
+const block: usize = heap.alloc(<usize>(64 + 5 + 34 + 66 + BODY_MAX));
+const body: usize = heap.alloc(<usize>BODY_MAX);
+const head: usize = heap.alloc(64);
+const reader = new CborReader();
+
+/** Writes a CBOR head (major type, argument) at p in the shortest form, as cborg does; its length. */
+function cborHead(p: usize, major: u32, v: u64): u32 {
+  const m = <u8>(major << 5);
+  if (v < 24) { store<u8>(p, m | <u8>v); return 1; }
+  if (v < 0x100) { store<u8>(p, m | 24); store<u8>(p, <u8>v, 1); return 2; }
+  if (v < 0x10000) { store<u8>(p, m | 25); store<u16>(p + 1, bswap<u16>(<u16>v)); return 3; }
+  if (v < 0x100000000) { store<u8>(p, m | 26); store<u32>(p + 1, bswap<u32>(<u32>v)); return 5; }
+  store<u8>(p, m | 27);
+  store<u64>(p + 1, bswap<u64>(v));
+  return 9;
+}
+
+/**
+ * Posts an action: at ptr, u8 name length | collection name (UTF-8) | one
+ * CBOR item, the payload. Returns 1 when the block was accepted, or why not.
+ */
+export function post(ptr: usize, len: u32, now: u64): i32 {
+  if (len < 2) return E_ACTION;
+  const nameLen = <u32>load<u8>(ptr);
+  if (nameLen == 0 || 1 + nameLen >= len) return E_ACTION;
+  const payload = ptr + 1 + <usize>nameLen;
+  const payloadLen = len - 1 - nameLen;
+  reader.reset(payload, <usize>payloadLen);
+  if (!reader.skip() || !reader.atEnd()) return E_ACTION;
+  if (<u32>13 + nameLen + payloadLen > BODY_MAX) return E_ACTION;
+  let b: u32 = cborHead(body, 4, 3);
+  b += cborHead(body + <usize>b, 3, <u64>nameLen);
+  memory.copy(body + <usize>b, ptr + 1, <usize>nameLen);
+  b += nameLen;
+  memory.copy(body + <usize>b, payload, <usize>payloadLen);
+  b += payloadLen;
+  b += cborHead(body + <usize>b, 0, now);
+
+  const height = repoHead(publicKeyOf, head);
+  const size: u32 = 34 + (height > 0 ? 66 : 0) + b;
+  let o: usize = 64 + <usize>varintEncode(size, block + 64);
+  store<u8>(block + o, 0); store<u8>(block + o, 1, 1);
+  memory.copy(block + o + 2, publicKeyOf, 32);
+  o += 34;
+  if (height > 0) {
+    store<u8>(block + o, 0); store<u8>(block + o, 2, 1);
+    memory.copy(block + o + 2, head, 64);
+    o += 66;
+  }
+  memory.copy(block + o, body, <usize>b);
+  o += <usize>b;
+  sign(seed, block + 64, o - 64, block);
+  return dispatch(block, <u32>o, now);
+}

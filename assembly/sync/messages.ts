@@ -1,0 +1,31 @@
+// The sync protocol's framing and message types (docs/SYNC.md).
+//
+// Frames: what one BLE write or notification carries, at most MTU − 3
+// bytes. The first byte is a header: FIRST (0x80) on the frame that starts
+// a message, LAST (0x40) on the one that ends it, and a 6-bit sequence
+// number that counts frames on the link in each direction. BLE delivers in
+// order and does not lose frames on a live connection, so any gap, repeat,
+// or misplaced FIRST / LAST means a broken or hostile peer: the link drops.
+//
+// Messages: a type byte, then its body.
+
+export const FRAME_FIRST: u32 = 0x80;
+export const FRAME_LAST: u32 = 0x40;
+export const FRAME_SEQ: u32 = 0x3f;
+
+export const MTU_MIN: u32 = 23;
+export const MTU_MAX: u32 = 247;
+export const ATT_OVERHEAD: u32 = 3;
+
+export const PROTOCOL_VERSION: u32 = 1;
+
+export const MSG_HELLO: u8 = 1; // version u8 | public key 32 | mesh time u64 | items u16 | fingerprint u64
+export const MSG_RECON: u8 = 2; // ranges (recon.ts)
+export const MSG_WANT: u8 = 3; // owner 32 | height we hold (varint)
+export const MSG_BLOCKS: u8 = 4; // count u8 | picofeed blocks of one chain, in order
+export const MSG_END: u8 = 5; // owner 32: nothing more for the oldest open WANT
+export const MSG_DONE: u8 = 6; // we want nothing more on this link
+
+/** Largest message: a run of blocks up to one flash record (4064 bytes) with its header, and room to spare. */
+export const MSG_MAX: u32 = 4160;
+export const HELLO_SIZE: u32 = 1 + 1 + 32 + 8 + 2 + 8;

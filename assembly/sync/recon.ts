@@ -1,0 +1,234 @@
+// Range-based set reconciliation (after Meyer's range-based set
+// reconciliation and Negentropy), over the chain set of items.ts. A RECON
+// message is a list of ranges that tile the key space [0, 2^64) in order;
+// each range is
+//   SKIP                     nothing to do here
+//   FP     count, fingerprint  the sender's summary of its items here
+//   LIST   items              every (owner, height) the sender holds here
+//   FINAL  items              a LIST sent in answer to a LIST (never answered)
+// The receiver answers range by range: equal summaries become SKIP; a
+// differing summary is answered with its own items (when few) or split
+// into SPLIT sub-ranges with their summaries; a LIST tells the receiver
+// the whole difference there, so it asks for what it lacks (wants) and
+// answers with its own items only when it holds something the sender
+// lacks. A reply that is all SKIP ends the reconciliation. The traffic
+// grows with the number of differing chains times log(n), not with n.
+//
+// Bounds: a message holds at most RANGES_MAX ranges and a list at most
+// LIST_IN items; anything else is a protocol violation (the caller drops
+// the link). Replies stay within the caller's buffer: when room runs short
+// a differing range is echoed as one summary and the peer splits it.
+
+import { WireReader, WireWriter } from './wire';
+import {
+  KEY_END, itemCount, itemKey, itemFp, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound, keyOfOwner,
+} from './items';
+import { repoRefuses } from '../repo/repo';
+
+export const SKIP: u32 = 0;
+export const FP: u32 = 1;
+export const LIST: u32 = 2;
+export const FINAL: u32 = 3;
+
+export const RANGES_MAX: i32 = 32;
+export const LIST_MAX: i32 = 4; // items we list instead of splitting
+export const LIST_IN: i32 = 8; // items we accept in one listed range
+export const SPLIT: i32 = 8;
+
+const FP_SIZE: usize = 8 + 1 + 5 + 8;
+const ITEM_SIZE: usize = 32 + 5;
+
+/** Receives what the reconciliation found: chains to ask the peer for. */
+export abstract class WantSink {
+  /** The peer holds owner's chain at height `theirs`; we hold `have` (< theirs). */
+  abstract want(owner: usize, have: u32, theirs: u32): void;
+}
+
+/** Writes a range; consecutive SKIPs merge into one. */
+class ReplyWriter {
+  w: WireWriter = new WireWriter();
+  ranges: i32 = 0;
+  lastSkipAt: usize = 0; // where the last range's bound is, when that range is a SKIP
+  nonSkip: i32 = 0;
+
+  reset(ptr: usize, cap: usize): void {
+    this.w.reset(ptr, cap);
+    this.w.u8(0); // range count, patched by finish()
+    this.ranges = 0;
+    this.lastSkipAt = 0;
+    this.nonSkip = 0;
+  }
+
+  skip(bound: u64): void {
+    if (this.lastSkipAt != 0) { store<u64>(this.lastSkipAt, bound); return; }
+    this.lastSkipAt = this.w.pos;
+    this.w.u64(bound);
+    this.w.u8(SKIP);
+    this.ranges++;
+  }
+
+  fp(bound: u64, count: u32, fp: u64): void {
+    this.lastSkipAt = 0;
+    this.w.u64(bound);
+    this.w.u8(FP);
+    this.w.varint(count);
+    this.w.u64(fp);
+    this.ranges++;
+    this.nonSkip++;
+  }
+
+  list(bound: u64, mode: u32, from: i32, to: i32): void {
+    this.lastSkipAt = 0;
+    this.w.u64(bound);
+    this.w.u8(mode);
+    this.w.u8(<u32>(to - from));
+    for (let i = from; i < to; i++) {
+      this.w.bytes(itemOwner(i), 32);
+      this.w.varint(itemHeight(i));
+    }
+    this.ranges++;
+    this.nonSkip++;
+  }
+
+  room(): usize { return this.w.end - this.w.pos; }
+
+  /** Patches the range count; the message's length. */
+  finish(): u32 {
+    store<u8>(this.w.start, <u8>this.ranges);
+    return this.w.length();
+  }
+}
+
+const out = new ReplyWriter();
+const theirOwners: usize = heap.alloc(<usize>LIST_IN * 32);
+const theirHeights: usize = heap.alloc(<usize>LIST_IN * 4);
+
+/**
+ * Splits our items [from, to) of the range that ends at `bound` into up to
+ * SPLIT sub-ranges with their summaries (or lists, when one holds so few
+ * items that listing is cheaper). Items with equal keys stay together.
+ */
+function split(from: i32, to: i32, bound: u64, small: u32): void {
+  const n = to - from;
+  let at = from;
+  for (let b = 1; b <= SPLIT && at < to; b++) {
+    let next = b == SPLIT ? to : from + (n * b) / SPLIT;
+    while (next < to && next > at && itemKey(next) == itemKey(next - 1)) next++;
+    if (next <= at) continue;
+    const hi = next == to ? bound : itemKey(next);
+    if (next - at <= <i32>small) out.list(hi, LIST, at, next);
+    else out.fp(hi, <u32>(next - at), rangeFp(at, next));
+    at = next;
+  }
+}
+
+/** True when the range [from, to) cannot be split (every key equal). */
+function unsplittable(from: i32, to: i32): bool {
+  return to - from > 1 && itemKey(from) == itemKey(to - 1);
+}
+
+/**
+ * Answers a differing range [from, to) ending at bound: our items, a split,
+ * or an echo of our summary when room is short. `left` ranges follow it in
+ * the message being answered; each needs one range of the reply, so a
+ * split may use only what they leave (the reply never exceeds RANGES_MAX).
+ */
+function answerDiffering(from: i32, to: i32, bound: u64, mode: u32, reserve: usize, left: i32): void {
+  const n = to - from;
+  const listSize: usize = 10 + <usize>n * ITEM_SIZE;
+  if (n <= LIST_MAX || unsplittable(from, to)) {
+    const m = min(n, LIST_IN);
+    if (out.room() >= listSize + reserve) { out.list(bound, mode, from, from + m); return; }
+  } else if (out.ranges + SPLIT + left <= RANGES_MAX && out.room() >= <usize>SPLIT * FP_SIZE + reserve) {
+    split(from, to, bound, 0);
+    return;
+  }
+  out.fp(bound, <u32>n, rangeFp(from, to));
+}
+
+/**
+ * Compares a peer's LIST with our items [from, to): asks for what we lack
+ * (or hold lower); true when we hold something the peer lacks or holds lower.
+ */
+function compareList(r: WireReader, n: i32, from: i32, to: i32, now: u64, sink: WantSink): bool {
+  for (let i = 0; i < n; i++) {
+    const p = r.span(32);
+    const h = r.varint();
+    if (r.failed || h == 0) { r.failed = true; return false; }
+    memory.copy(theirOwners + (<usize>i << 5), p, 32);
+    store<u32>(theirHeights + (<usize>i << 2), h);
+  }
+  for (let i = 0; i < n; i++) {
+    const owner = theirOwners + (<usize>i << 5);
+    const theirs = load<u32>(theirHeights + (<usize>i << 2));
+    const mine = heightOf(owner);
+    if (mine < theirs && !repoRefuses(owner, now)) sink.want(owner, mine, theirs);
+  }
+  for (let j = from; j < to; j++) {
+    let theirs: u32 = 0;
+    for (let i = 0; i < n; i++) {
+      if (memory.compare(theirOwners + (<usize>i << 5), itemOwner(j), 32) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
+    }
+    if (theirs < itemHeight(j)) return true;
+  }
+  return false;
+}
+
+/**
+ * Processes the body of a RECON message (after its type byte) and writes
+ * the reply's body into [ptr, ptr + cap). Returns the reply's length, 0
+ * when the reconciliation is complete and nothing need be sent back, or -1
+ * for a malformed message.
+ */
+export function reconcile(r: WireReader, ptr: usize, cap: usize, now: u64, sink: WantSink): i32 {
+  const n = <i32>r.u8();
+  if (r.failed || n < 1 || n > RANGES_MAX) return -1;
+  out.reset(ptr, cap);
+  let lo: u64 = 0;
+  let allSkip = true;
+  for (let k = 0; k < n; k++) {
+    const bound = r.u64();
+    const mode = r.u8();
+    if (r.failed) return -1;
+    // Bounds tile the key space in increasing order, and the last one ends it.
+    if ((bound <= lo && !(k == 0 && bound == KEY_END)) || (k == n - 1) != (bound == KEY_END)) return -1;
+    const from = lowerBound(lo);
+    const to = rangeEnd(bound);
+    const reserve = <usize>(n - k) * FP_SIZE;
+    if (mode == SKIP) {
+      out.skip(bound);
+    } else if (mode == FP) {
+      const count = r.varint();
+      const fp = r.u64();
+      if (r.failed) return -1;
+      allSkip = false;
+      if (count == <u32>(to - from) && fp == rangeFp(from, to)) out.skip(bound);
+      else answerDiffering(from, to, bound, LIST, reserve, n - k - 1);
+    } else if (mode == LIST || mode == FINAL) {
+      const m = <i32>r.u8();
+      if (r.failed || m > LIST_IN) return -1;
+      allSkip = false;
+      const weHaveMore = compareList(r, m, from, to, now, sink);
+      if (r.failed) return -1;
+      if (mode == LIST && weHaveMore) answerDiffering(from, to, bound, FINAL, reserve, n - k - 1);
+      else out.skip(bound);
+    } else return -1;
+    lo = bound;
+  }
+  if (r.remaining() != 0) return -1;
+  if (allSkip) return 0;
+  if (out.w.failed) return -1; // cannot happen: room is reserved above
+  return <i32>out.finish();
+}
+
+/** The opening RECON body: all our items, split (or listed when few). Its length. */
+export function openRecon(ptr: usize, cap: usize): i32 {
+  out.reset(ptr, cap);
+  const n = itemCount();
+  if (n <= LIST_MAX || unsplittable(0, n)) out.list(KEY_END, LIST, 0, min(n, LIST_IN));
+  else split(0, n, KEY_END, 0);
+  return <i32>out.finish();
+}
+
+// Keys of owners, for callers that track chains by key.
+export { keyOfOwner };

@@ -1,0 +1,233 @@
+// One badge from Node: the real core.wasm behind the badge ABI
+// (docs/ABI.md, "Badge"), on a simulated NOR flash part. This is the same
+// call sequence firmware makes: init once, then tick / advert / link /
+// frame / action as things happen, draining the outbox after each call.
+
+import { Core, coreModule, instantiateCore, IO_DATA, IO_OUT, Accelerator } from './core.js'
+import { NorFlash, NorGeometry, NRF52840, flashImports } from './nor-flash.js'
+import { StoreError } from './repo.js'
+import { ENGINE_ERRORS } from './engine.js'
+import { cborEncode, CborValue } from './cbor.js'
+
+/** Codes the badge exports return, beyond the engine's (docs/ABI.md). */
+export const BADGE_ERRORS: Record<number, string> = {
+  ...ENGINE_ERRORS,
+  [-70]: 'NoEntropy',
+  [-71]: 'LinksFull',
+  [-72]: 'MalformedAction',
+  [-73]: 'NotStarted',
+  [-74]: 'NoSuchLink'
+}
+
+export class BadgeError extends Error {
+  override name = 'BadgeError'
+  constructor (readonly code: number, what: string) {
+    super(`${what}: ${BADGE_ERRORS[code] ?? 'error'} (${code})`)
+  }
+}
+
+export type OutboxRecord =
+  | { kind: 'advertise', data: Uint8Array }
+  | { kind: 'connect', addr: Uint8Array }
+  | { kind: 'disconnect', link: number }
+  | { kind: 'send', link: number, frame: Uint8Array }
+  | { kind: 'stored', owner: Uint8Array, height: number }
+
+export interface BadgeStatus {
+  linksUp: number
+  connections: number
+  linksOk: number
+  linksFailed: number
+  violations: number
+  blocksReceived: number
+  blocksSent: number
+  chains: number
+  evictions: number
+  clockJumps: number
+  notesDropped: number
+  newIdentity: boolean
+  bytesSent: number
+  bytesReceived: number
+  meshTime: number
+  fingerprint: bigint
+}
+
+export interface BadgeOptions {
+  /** The flash part the badge's region lives on (default: a fresh nRF52840-sized region). */
+  flash?: NorFlash
+  accelerate?: Accelerator
+  entropy?: (buf: Uint8Array) => void
+  log?: (line: string) => void
+}
+
+const IO_ADDR = 192 // 6 bytes of address, then the data area at IO_DATA
+const OUTBOX_CHUNK = 8192
+
+export class Badge {
+  readonly core: Core
+  readonly flash: NorFlash
+  readonly geometry: NorGeometry
+
+  constructor (opts: BadgeOptions = {}) {
+    this.flash = opts.flash ?? new NorFlash(NRF52840)
+    this.geometry = this.flash.geometry
+    const flash = this.flash
+    this.core = new Core(instantiateCore(coreModule(), {
+      accelerate: opts.accelerate,
+      entropy: opts.entropy,
+      log: opts.log,
+      flash: m => flashImports(flash, m)
+    }))
+  }
+
+  #check (rc: number, what: string): number {
+    if (rc < 0) throw new BadgeError(rc, what)
+    return rc
+  }
+
+  /** Starts (or restarts after a power cut) the badge; `hint` is the host's idea of the mesh time, 0 for none. */
+  init (local: number, hint = 0): this {
+    const { sectorSize, wordSize, size } = this.geometry
+    this.#check(this.core.x.badge_init(sectorSize, wordSize, size, BigInt(local), BigInt(hint)), 'init')
+    return this
+  }
+
+  /** Time passes; returns the number of chains the collector forgot. */
+  tick (local: number): number { return this.#check(this.core.x.badge_tick(BigInt(local)), 'tick') }
+
+  /** An advertisement heard from addr (6 bytes); true when the badge asks to connect. */
+  advert (addr: Uint8Array, data: Uint8Array, local: number): boolean {
+    const c = this.core
+    c.put(IO_ADDR, addr)
+    c.put(IO_DATA, data)
+    return this.#check(c.x.badge_advert(c.io + IO_ADDR, c.io + IO_DATA, data.length, BigInt(local)), 'advert') === 1
+  }
+
+  /** A connection is up. Returns false when the badge has no free link (it asked to disconnect). */
+  linkUp (link: number, mtu: number, central: boolean, addr: Uint8Array, local: number): boolean {
+    const c = this.core
+    c.put(IO_ADDR, addr)
+    const rc = c.x.badge_link_up(link, mtu, central ? 1 : 0, c.io + IO_ADDR, BigInt(local))
+    if (rc === -71) return false
+    this.#check(rc, 'linkUp')
+    return true
+  }
+
+  linkDown (link: number, local: number): void { this.#check(this.core.x.badge_link_down(link, BigInt(local)), 'linkDown') }
+  linkReady (link: number, local: number): void { this.#check(this.core.x.badge_link_ready(link, BigInt(local)), 'linkReady') }
+
+  /** A frame arrived on a link. */
+  frame (link: number, bytes: Uint8Array, local: number): void {
+    const c = this.core
+    c.put(IO_DATA, bytes)
+    this.#check(c.x.badge_frame(link, c.io + IO_DATA, bytes.length, BigInt(local)), 'frame')
+  }
+
+  /**
+   * Posts to a collection (a button press becomes a block on the badge's
+   * own chain). Returns 1 when the block was accepted, or the reason code.
+   */
+  post (collection: string, payload: CborValue, local: number): number {
+    const name = new TextEncoder().encode(collection)
+    if (name.length === 0 || name.length > 255) throw new RangeError('collection name: 1 to 255 bytes')
+    const body = cborEncode(payload)
+    const c = this.core
+    const msg = new Uint8Array(1 + name.length + body.length)
+    msg[0] = name.length; msg.set(name, 1); msg.set(body, 1 + name.length)
+    if (msg.length > c.dataCap) throw new RangeError('action too large')
+    c.put(IO_DATA, msg)
+    return c.x.badge_action(c.io + IO_DATA, msg.length, BigInt(local))
+  }
+
+  /** Everything the badge asked its host to do since the last drain, in order. */
+  drain (): OutboxRecord[] {
+    const c = this.core
+    const out: OutboxRecord[] = []
+    for (;;) {
+      const n = c.x.badge_outbox(c.io + IO_DATA, Math.min(OUTBOX_CHUNK, c.dataCap))
+      if (n <= 0) break
+      const base = c.io + IO_DATA
+      const u8 = c.u8
+      for (let o = 0; o < n;) {
+        const kind = u8[base + o]
+        const link = u8[base + o + 2] | (u8[base + o + 3] << 8)
+        const len = u8[base + o + 4] | (u8[base + o + 5] << 8)
+        const p = base + o + 6
+        if (kind === 1) out.push({ kind: 'advertise', data: u8.slice(p, p + len) })
+        else if (kind === 2) out.push({ kind: 'connect', addr: u8.slice(p, p + 6) })
+        else if (kind === 3) out.push({ kind: 'disconnect', link })
+        else if (kind === 4) out.push({ kind: 'send', link, frame: u8.slice(p, p + len) })
+        else if (kind === 5) out.push({ kind: 'stored', owner: u8.slice(p, p + 32), height: new DataView(u8.buffer, p + 32, 4).getUint32(0, true) })
+        else throw new Error(`outbox: unknown record kind ${kind}`)
+        o += 6 + len
+      }
+    }
+    return out
+  }
+
+  status (local: number): BadgeStatus {
+    const c = this.core
+    this.#check(c.x.badge_status(c.io + IO_DATA, BigInt(local)), 'status')
+    const v = new DataView(c.u8.buffer, c.io + IO_DATA, 80)
+    const u = (i: number) => v.getUint32(i * 4, true)
+    return {
+      linksUp: u(0),
+      connections: u(1),
+      linksOk: u(2),
+      linksFailed: u(3),
+      violations: u(4),
+      blocksReceived: u(5),
+      blocksSent: u(6),
+      chains: u(7),
+      evictions: u(8),
+      clockJumps: u(9),
+      notesDropped: u(10),
+      newIdentity: u(11) === 1,
+      bytesSent: Number(v.getBigUint64(48, true)),
+      bytesReceived: Number(v.getBigUint64(56, true)),
+      meshTime: Number(v.getBigUint64(64, true)),
+      fingerprint: v.getBigUint64(72, true)
+    }
+  }
+
+  /** The badge's public key. */
+  identity (): Uint8Array {
+    const c = this.core
+    this.#check(c.x.badge_identity(c.io + IO_OUT), 'identity')
+    return c.get(IO_OUT, 32)
+  }
+
+  /** The chains the badge holds: owner, length, head signature. */
+  chains (): Array<{ owner: Uint8Array, length: number, head: Uint8Array }> {
+    const c = this.core
+    const out: Array<{ owner: Uint8Array, length: number, head: Uint8Array }> = []
+    for (let start = 0; ;) {
+      const n = c.x.store_chains(start, c.io + IO_DATA, c.dataCap)
+      if (n < 0) throw new StoreError(n, 'chains')
+      if (n === 0) break
+      for (let i = 0; i < n; i++) {
+        const p = IO_DATA + i * 100
+        out.push({ owner: c.get(p, 32), length: new DataView(c.u8.buffer, c.io + p + 32, 4).getUint32(0, true), head: c.get(p + 36, 64) })
+      }
+      start += n
+    }
+    return out
+  }
+
+  /** The state of object id (32 bytes) in the named collection, with its expiry; undefined when there is none. */
+  state (collection: string, id: Uint8Array): { bytes: Uint8Array, expires: number } | undefined {
+    const c = this.core
+    let index = -1
+    for (let i = 0; ; i++) {
+      const n = c.x.engine_collection(i, c.io + IO_DATA, 64)
+      if (n < 0) break
+      if (new TextDecoder().decode(c.get(IO_DATA, n)) === collection) { index = i; break }
+    }
+    if (index < 0) throw new Error(`no collection named ${collection}`)
+    c.put(IO_OUT, id)
+    const n = c.x.engine_state(index, c.io + IO_OUT, c.io + IO_DATA)
+    if (n === -58) return undefined
+    if (n < 0) throw new StoreError(n, 'state')
+    return { bytes: c.get(IO_DATA, n), expires: Number(new DataView(c.u8.buffer, c.io + IO_DATA + n, 8).getBigUint64(0, true)) }
+  }
+}

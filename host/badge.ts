@@ -113,7 +113,14 @@ export class Badge {
     return true
   }
 
-  linkDown (link: number, local: number): void { this.#check(this.core.x.badge_link_down(link, BigInt(local)), 'linkDown') }
+  /** The link is gone. False when the badge did not know it (it refused the link, or rebooted since). */
+  linkDown (link: number, local: number): boolean {
+    const rc = this.core.x.badge_link_down(link, BigInt(local))
+    if (rc === -74) return false
+    this.#check(rc, 'linkDown')
+    return true
+  }
+
   linkReady (link: number, local: number): void { this.#check(this.core.x.badge_link_ready(link, BigInt(local)), 'linkReady') }
 
   /** A frame arrived on a link. */

@@ -152,8 +152,10 @@ export function badgeLinkDown(handle: u32, local: u64): i32 {
   const i = linkByHandle(handle);
   if (i < 0) return E_NO_LINK;
   const l = links[i];
-  if (!l.closing) peerDone(l.addrKey, false, digest(), l.peerFp, local);
-  if (l.ok) linksOk++; else linksFailed++;
+  // A peripheral whose central hung up after both said DONE synced to the end too.
+  const ok = l.closing ? l.ok : l.idle();
+  if (!l.closing) peerDone(l.addrKey, ok, digest(), l.peerFp, local);
+  if (ok) linksOk++; else linksFailed++;
   bytesTx += l.bytesTx; bytesRx += l.bytesRx;
   blocksRx += l.blocksRx; blocksTx += l.blocksTx;
   violations += l.violations;

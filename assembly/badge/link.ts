@@ -28,7 +28,7 @@ import {
 } from '../sync/messages';
 import { outboxPut, SEND, DISCONNECT, STORED } from './outbox';
 import { dispatch } from '../store/engine';
-import { repoLoad } from '../repo/repo';
+import { repoLoad, repoFreeChains } from '../repo/repo';
 import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
@@ -41,6 +41,7 @@ export const STALL_MS: u64 = 10000; // silence while we wait for the peer
 export const LINK_MAX_MS: u64 = 120000; // no sync takes longer; a peer that drags one out is dropped
 export const LINGER_MS: u64 = 2000;
 export const NEW_CHAINS_MAX: u32 = 16; // chains one link may bring that we did not hold (flood bound)
+export const CHAIN_RESERVE: i32 = 8; // chain slots sync leaves free: new chains are not fetched into a full store
 const CTL_CAP: u32 = 2048;
 const WANTS: u32 = 16;
 const SERVES: u32 = 16;
@@ -76,6 +77,10 @@ export class Link extends WantSink {
   addrKey: u64 = 0;
   peerPk: usize = heap.alloc(32);
   peerFp: u64 = 0;
+  // What our HELLO said: both sides decide from the two HELLOs alone, so they decide alike
+  // even when a set changes while the HELLOs cross.
+  helloItems: u32 = 0;
+  helloFp: u64 = 0;
   upAt: u64 = 0;
   lastRx: u64 = 0;
   doneAt: u64 = 0;
@@ -142,7 +147,7 @@ export class Link extends WantSink {
     this.ctlLen = 0;
     this.wHead = 0; this.wSent = 0; this.wTail = 0; this.wGot = 0;
     this.sHead = 0; this.sTail = 0;
-    this.bytesTx = 0; this.bytesRx = 0; this.blocksRx = 0; this.blocksTx = 0;
+    this.bytesTx = 0; this.bytesRx = 0; this.blocksRx = 0; this.blocksTx = 0; this.violations = 0;
     memory.fill(this.peerPk, 0, 32);
     this.queueHello(now);
   }
@@ -166,8 +171,10 @@ export class Link extends WantSink {
     writer.u8(PROTOCOL_VERSION);
     writer.bytes(publicKeyOf, 32);
     writer.u64(meshNow(now));
-    store<u16>(writer.pos, <u16>itemCount()); writer.pos += 2;
-    writer.u64(itemsFingerprint());
+    this.helloItems = <u32>itemCount();
+    this.helloFp = itemsFingerprint();
+    store<u16>(writer.pos, <u16>this.helloItems); writer.pos += 2;
+    writer.u64(this.helloFp);
     this.queue(MSG_HELLO, reconOut, writer.length());
   }
 
@@ -254,12 +261,14 @@ export class Link extends WantSink {
     this.pump(now);
   }
 
-  private idle(): bool {
+  /** True when both sides said DONE and nothing is left to send: the sync ran to its end. */
+  idle(): bool {
     return this.sentDone && this.gotDone && this.sHead == this.sTail && this.txLen == 0 && this.ctlLen == 0;
   }
 
   private checkFinished(now: u64): void {
-    if (this.closing || !this.idle()) return;
+    // Not before the host has sent our last frames: the peer must hear our DONE.
+    if (this.closing || !this.idle() || this.inflight != 0) return;
     if (this.doneAt == 0) this.doneAt = now;
     if (this.central || now - this.doneAt >= LINGER_MS) this.close(true, now);
   }
@@ -297,7 +306,9 @@ export class Link extends WantSink {
       if (memory.compare(this.wOwner + (<usize>(c % WANTS) << 5), owner, 32) == 0) return;
     }
     if (have == 0) {
-      if (this.newChains >= NEW_CHAINS_MAX) return;
+      // A full store would evict one chain to take another, and fetch the evicted one back from the
+      // next neighbour: churn without end. So sync only fills free slots; the collector frees them.
+      if (this.newChains >= NEW_CHAINS_MAX || repoFreeChains() - <i32>this.newChains <= CHAIN_RESERVE) return;
       this.newChains++;
     }
     const i = <usize>(this.wTail % WANTS);
@@ -355,9 +366,9 @@ export class Link extends WantSink {
     this.gotHello = true;
     this.peerFp = theirFp;
     clockObserve(keyOfOwner(pk), theirTime, local);
-    itemsRefresh();
-    if (theirItems == <u32>itemCount() && theirFp == itemsFingerprint()) { this.reconDone = true; return; }
+    if (theirItems == this.helloItems && theirFp == this.helloFp) { this.reconDone = true; return; }
     if (this.central) {
+      itemsRefresh();
       const n = openRecon(reconOut, RECON_CAP);
       if (!this.queue(MSG_RECON, reconOut, <u32>n)) this.violation(R_QUEUE, local);
     }

@@ -871,3 +871,32 @@ export function repoRefuses(owner: usize, now: u64): bool {
   const t = findTomb(owner);
   return t >= 0 && tombUntil(t) > now;
 }
+
+/** The height of the chain in slot c (0 when the slot is free); its owner (32 bytes) is at repoSlotOwner(c). */
+export function repoSlotHeight(c: i32): i32 {
+  if (!mounted || c < 0 || c >= MAX_CHAINS || headOf(c) < 0) return 0;
+  return heightOf(headOf(c));
+}
+
+export function repoSlotOwner(c: i32): usize {
+  return cOwner + (<usize>c << 5);
+}
+
+/** Reads the head signature of the chain in slot c to out. 0 or an error. */
+export function repoSlotHead(c: i32, out: usize): i32 {
+  if (repoSlotHeight(c) == 0) return E_NOT_FOUND;
+  return readBlockPrefix(addrOf(headOf(c)), out, 64);
+}
+
+/** The 8-byte index key (signature prefix) of the head block of the chain in slot c; 0 when the slot is free. */
+export function repoSlotHeadKey(c: i32): u64 {
+  if (repoSlotHeight(c) == 0) return 0;
+  return key(headOf(c));
+}
+
+/** Free chain slots: how many more chains the store can found before something must be evicted. */
+export function repoFreeChains(): i32 {
+  let n = 0;
+  for (let c = 0; c < MAX_CHAINS; c++) if (headOf(c) < 0) n++;
+  return n;
+}

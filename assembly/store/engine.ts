@@ -26,6 +26,7 @@
 import { scanBlock, scanFeedBlock, OUT_BLOCK_SIZE, OUT_BODY_OFFSET, OUT_BODY_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { verify } from '../crypto/ed25519';
 import { verifyRun, BATCH_MAX } from '../crypto/batch';
+import { hostAccepts } from '../crypto/accept';
 import { CborReader } from './cbor';
 import { Collection, BlockContext, Latch, ACCEPT, NEVER, STATE_MAX, PER_AUTHOR } from './collection';
 import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount, same } from './objects';
@@ -353,6 +354,13 @@ const runLens: usize = heap.alloc(<usize>BATCH_MAX * 4);
 
 /** Verifies blocks [from, to) of the feed at ptr, all signed by the key at key: one by one, or as a batch. */
 function verifyBlocks(ptr: usize, from: i32, to: i32, key: usize): bool {
+  // A host that vouches for every signature saves the work (accept.ts says when it may).
+  let vouched = true;
+  for (let i = from; i < to && vouched; i++) {
+    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
+    vouched = hostAccepts(p, key, p + 64, load<u32>(offsets + (<usize>i << 3) + 4) - 64);
+  }
+  if (vouched) return true;
   if (to - from == 1) {
     const p = ptr + <usize>load<u32>(offsets + (<usize>from << 3));
     return verify(p, key, p + 64, load<u32>(offsets + (<usize>from << 3) + 4) - 64) == 1;

@@ -8,16 +8,21 @@
 // same heads there, barring a 64-bit collision, which an author could only
 // engineer against their own chains.
 //
-// The view is rebuilt from the repo when the repo's version changed: at
-// most 128 hashes, and only after something was written.
+// The view follows the repo's chain slots: when the repo's version moved,
+// only chains whose height, owner or head changed are hashed again, and the
+// sorted order is repaired by insertion sort over slot numbers (already
+// almost sorted), so keeping it fresh costs little per stored block.
 
 import { Sha512 } from '../crypto/sha512';
-import { MAX_CHAINS, repoChainAt, repoHead, repoVersion } from '../repo/repo';
+import { MAX_CHAINS, repoVersion, repoSlotHeight, repoSlotOwner, repoSlotHead, repoSlotHeadKey } from '../repo/repo';
 
-const iKey: usize = heap.alloc(<usize>MAX_CHAINS * 8);
-const iFp: usize = heap.alloc(<usize>MAX_CHAINS * 8);
-const iHeight: usize = heap.alloc(<usize>MAX_CHAINS * 4);
-const iOwner: usize = heap.alloc(<usize>MAX_CHAINS * 32);
+// Per chain slot: the height, key and head the fingerprint was made for, and the fingerprint.
+const sHeight: usize = heap.alloc(<usize>MAX_CHAINS * 4);
+const sHead: usize = heap.alloc(<usize>MAX_CHAINS * 8);
+const sKey: usize = heap.alloc(<usize>MAX_CHAINS * 8);
+const sFp: usize = heap.alloc(<usize>MAX_CHAINS * 8);
+// Slots holding a chain, in key order.
+const order: usize = heap.alloc(<usize>MAX_CHAINS * 2);
 const hashIn: usize = heap.alloc(100);
 const hashOut: usize = heap.alloc(64);
 const hasher = new Sha512();
@@ -28,21 +33,15 @@ let total: u64 = 0;
 
 export const KEY_END: u64 = 0xffffffffffffffff;
 
-@inline export function itemKey(i: i32): u64 { return load<u64>(iKey + (<usize>i << 3)); }
-@inline export function itemFp(i: i32): u64 { return load<u64>(iFp + (<usize>i << 3)); }
-@inline export function itemHeight(i: i32): u32 { return load<u32>(iHeight + (<usize>i << 2)); }
-@inline export function itemOwner(i: i32): usize { return iOwner + (<usize>i << 5); }
+@inline function slotAt(i: i32): i32 { return <i32>load<u16>(order + (<usize>i << 1)); }
+@inline export function itemKey(i: i32): u64 { return load<u64>(sKey + (<usize>slotAt(i) << 3)); }
+@inline export function itemFp(i: i32): u64 { return load<u64>(sFp + (<usize>slotAt(i) << 3)); }
+@inline export function itemHeight(i: i32): u32 { return load<u32>(sHeight + (<usize>slotAt(i) << 2)); }
+@inline export function itemOwner(i: i32): usize { return repoSlotOwner(slotAt(i)); }
 
 /** The key of a 32-byte owner: its first eight bytes, big-endian. */
 export function keyOfOwner(owner: usize): u64 {
   return bswap<u64>(load<u64>(owner));
-}
-
-function swap(a: i32, b: i32): void {
-  const k = itemKey(a); store<u64>(iKey + (<usize>a << 3), itemKey(b)); store<u64>(iKey + (<usize>b << 3), k);
-  const f = itemFp(a); store<u64>(iFp + (<usize>a << 3), itemFp(b)); store<u64>(iFp + (<usize>b << 3), f);
-  const h = itemHeight(a); store<u32>(iHeight + (<usize>a << 2), itemHeight(b)); store<u32>(iHeight + (<usize>b << 2), h);
-  memory.copy(hashIn, itemOwner(a), 32); memory.copy(itemOwner(a), itemOwner(b), 32); memory.copy(itemOwner(b), hashIn, 32);
 }
 
 /** Owner byte order, for items whose keys tie. */
@@ -58,31 +57,53 @@ export function itemsRefresh(): void {
   const v = repoVersion();
   if (v == builtAt) return;
   builtAt = v;
-  count = 0;
+  // Keep the previous order for slots still holding a chain, then add new ones.
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const c = slotAt(i);
+    if (repoSlotHeight(c) > 0) { store<u16>(order + (<usize>n << 1), <u16>c); n++; }
+  }
+  const kept = n;
   total = 0;
-  for (let n = 0; count < MAX_CHAINS && repoChainAt(n, itemOwner(count)); n++) {
-    const owner = itemOwner(count);
-    const h = repoHead(owner, hashIn + 36);
-    if (h <= 0) continue; // cannot happen for a listed chain; keeps the view consistent if it did
-    memory.copy(hashIn, owner, 32);
-    store<u32>(hashIn + 32, <u32>h);
-    hasher.update(hashIn, 100);
-    hasher.final(hashOut);
-    const fp = load<u64>(hashOut);
-    store<u64>(iKey + (<usize>count << 3), keyOfOwner(owner));
-    store<u64>(iFp + (<usize>count << 3), fp);
-    store<u32>(iHeight + (<usize>count << 2), <u32>h);
-    total += fp;
-    count++;
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    const h = repoSlotHeight(c);
+    if (h <= 0) { store<u32>(sHeight + (<usize>c << 2), 0); continue; }
+    const owner = repoSlotOwner(c);
+    const k = keyOfOwner(owner);
+    const was = load<u32>(sHeight + (<usize>c << 2));
+    if (was == 0) { store<u16>(order + (<usize>n << 1), <u16>c); n++; }
+    const head = repoSlotHeadKey(c);
+    if (was != <u32>h || load<u64>(sKey + (<usize>c << 3)) != k || load<u64>(sHead + (<usize>c << 3)) != head) {
+      store<u64>(sHead + (<usize>c << 3), head);
+      memory.copy(hashIn, owner, 32);
+      store<u32>(hashIn + 32, <u32>h);
+      if (repoSlotHead(c, hashIn + 36) != 0) memory.fill(hashIn + 36, 0, 64); // flash decay: an item nobody matches
+      hasher.update(hashIn, 100);
+      hasher.final(hashOut);
+      store<u64>(sFp + (<usize>c << 3), load<u64>(hashOut));
+      store<u64>(sKey + (<usize>c << 3), k);
+      store<u32>(sHeight + (<usize>c << 2), <u32>h);
+    }
+    total += load<u64>(sFp + (<usize>c << 3));
   }
-  // Insertion sort: at most 128 items, usually almost sorted already.
+  count = n;
+  // A slot freed and taken again by another owner between refreshes sits in the kept part under its new key: sorting fixes that too.
   for (let i = 1; i < count; i++) {
-    for (let j = i; j > 0 && before(j, j - 1); j--) swap(j, j - 1);
+    for (let j = i; j > 0 && before(j, j - 1); j--) {
+      const a = load<u16>(order + (<usize>j << 1));
+      store<u16>(order + (<usize>j << 1), load<u16>(order + (<usize>(j - 1) << 1)));
+      store<u16>(order + (<usize>(j - 1) << 1), a);
+    }
   }
+  if (kept > count) count = kept; // cannot happen; keeps the invariant obvious
 }
 
-/** Forces the next refresh to rebuild (after a remount). */
-export function itemsInvalidate(): void { builtAt = 0xffffffff; }
+/** Forces the next refresh to rebuild from scratch (after a remount). */
+export function itemsInvalidate(): void {
+  builtAt = 0xffffffff;
+  count = 0;
+  memory.fill(sHeight, 0, <usize>MAX_CHAINS * 4);
+}
 
 export function itemCount(): i32 { return count; }
 export function itemsFingerprint(): u64 { return total; }
@@ -113,7 +134,8 @@ export function rangeFp(from: i32, to: i32): u64 {
 
 /** The height at which this badge holds owner's chain, 0 when it holds none. */
 export function heightOf(owner: usize): u32 {
-  for (let i = lowerBound(keyOfOwner(owner)); i < count && itemKey(i) == keyOfOwner(owner); i++) {
+  const k = keyOfOwner(owner);
+  for (let i = lowerBound(k); i < count && itemKey(i) == k; i++) {
     if (memory.compare(itemOwner(i), owner, 32) == 0) return itemHeight(i);
   }
   return 0;

@@ -1,0 +1,48 @@
+// The host's fast accept for runs of signatures (engine.ts verifies a run
+// of blocks by one author as a batch; a host with a fast or memoizing
+// verifier should still be able to say yes first). The host is asked only
+// where its "yes" cannot differ from ours: A and R canonically encoded
+// (y < p, and no sign bit on an x = 0 point) and s < L. Then a strict,
+// even cofactorless, verifier's yes implies the cofactored ZIP-215 yes,
+// and the challenge it hashes is the one we would. Anything else, or a
+// "no", leaves the verdict to the core's own verifier.
+
+@external("host", "ed25519_verify")
+declare function hostVerify(sig: usize, pk: usize, msg: usize, len: i32): i32;
+
+// p = 2^255 - 19 and L = 2^252 + 27742317777372353535851937790883648493, little-endian u64 limbs.
+const P0: u64 = 0xffffffffffffffed;
+const P3: u64 = 0x7fffffffffffffff;
+const L0: u64 = 0x5812631a5cf5d3ed;
+const L1: u64 = 0x14def9dea2f79cd6;
+const L3: u64 = 0x1000000000000000;
+
+/** True when the 32-byte encoding at e is a canonical point encoding (y < p; x = 0 points without the sign bit). */
+function canonical(e: usize): bool {
+  const a = load<u64>(e);
+  const b = load<u64>(e, 8);
+  const c = load<u64>(e, 16);
+  const d = load<u64>(e, 24) & P3;
+  const sign = (load<u64>(e, 24) >> 63) != 0;
+  const ones = b == 0xffffffffffffffff && c == 0xffffffffffffffff && d == P3;
+  if (ones && a >= P0) return false; // y ≥ p
+  // y = 1 or y = p − 1 is an x = 0 point: the sign bit must be clear.
+  if (sign && ((a == 1 && b == 0 && c == 0 && d == 0) || (ones && a == P0 - 1))) return false;
+  return true;
+}
+
+/** True when the 32-byte little-endian scalar at s is below L. */
+function belowL(s: usize): bool {
+  const d = load<u64>(s, 24);
+  if (d != L3) return d < L3;
+  const c = load<u64>(s, 16);
+  if (c != 0) return false;
+  const b = load<u64>(s, 8);
+  if (b != L1) return b < L1;
+  return load<u64>(s) < L0;
+}
+
+/** True when the host vouches for the signature (sig 64 bytes, key pk, message msg of len bytes); false means "ask the core". */
+export function hostAccepts(sig: usize, pk: usize, msg: usize, len: u32): bool {
+  return canonical(pk) && canonical(sig) && belowL(sig + 32) && hostVerify(sig, pk, msg, <i32>len) == 1;
+}

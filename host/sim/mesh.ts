@@ -1,0 +1,483 @@
+// The mesh simulator: a discrete-event simulation in virtual time of a
+// floor full of badges, each one the real core.wasm (its own instance,
+// memory and simulated NOR flash), talking through the radio model of
+// radio.ts while people walk around (venue.ts) and badges lose power.
+// Seeded: the same options give the same run, event for event.
+//
+// The simulator is the badges' host: it calls the badge ABI exactly as
+// firmware does (init, tick every second, adverts heard, links up and
+// down, frames, link-ready) and carries out what each badge's outbox asks
+// (advertise, connect, disconnect, send).
+
+import { Badge, OutboxRecord } from '../badge.js'
+import { NorFlash, NorGeometry, NRF52840, PowerLoss } from '../nor-flash.js'
+import { toHex } from '../bytes.js'
+import { EventQueue } from './queue.js'
+import { Rng } from './rng.js'
+import { Venue, Walker } from './venue.js'
+import {
+  RANGE, ADV_INTERVAL, ADV_JITTER, SCAN_DUTY, DUP_FILTER_RESET, CONNECT_SETUP, MAX_CONNECTIONS,
+  FRAME_OVERHEAD, ADV_OVERHEAD, ADV_CHANNELS, lossAt, effectiveDistance, frameTime
+} from './radio.js'
+import { VerifyCache } from './verify-cache.js'
+import { Metrics } from './metrics.js'
+import type { CborValue } from '../cbor.js'
+
+export const EPOCH = 1_760_000_000_000 // the mesh time the event starts at (ms)
+const TICK = 1000
+const SAMPLE = 10_000
+const MAX_POSTERS = 80
+
+/** A badge that does not play by the rules (tests and demos of robustness). */
+export type HostileKind =
+  | 'garbage' // its frames after the first few are random bytes
+  | 'replay' // repeats earlier frames
+  | 'reorder' // swaps consecutive frames
+  | 'forge' // offers chains whose signatures do not verify
+  | 'flood' // offers a flood of valid new chains (made with fresh keys)
+
+export interface PlannedPost { badge: number, at: number, collection: string, payload: CborValue }
+
+export interface SimOptions {
+  badges: number
+  minutes: number
+  seed: number
+  /** Share of badges that post a contact card (the default plan). */
+  posters?: number
+  /** Explicit posts instead of the default plan. */
+  plan?: PlannedPost[]
+  /** Largest ATT MTU the badges negotiate (23–247). */
+  mtu?: number
+  /** Mean minutes between power cuts of each badge; 0 for none. */
+  powerCutEvery?: number
+  /** How long people stay in one place, in minutes [min, max]. */
+  dwellMinutes?: [number, number]
+  venue?: Venue
+  hostile?: Array<{ badge: number, kind: HostileKind, chains?: number }>
+  geometry?: NorGeometry
+  /** Memoize verification across badges through the accelerator import (default true). */
+  accelerate?: boolean
+  /** Called about every simulated second with the fraction done. */
+  onProgress?: (fraction: number) => void
+  log?: (badge: number, line: string) => void
+}
+
+export class SimLink {
+  up = true
+  readonly queue: [Uint8Array[], Uint8Array[]] = [[], []]
+  readonly busy = [false, false]
+  constructor (readonly a: SimBadge, readonly b: SimBadge, readonly ha: number, readonly hb: number, readonly mtu: number) {}
+  other (n: SimBadge): SimBadge { return n === this.a ? this.b : this.a }
+  handleOf (n: SimBadge): number { return n === this.a ? this.ha : this.hb }
+}
+
+export class SimBadge {
+  badge: Badge | null = null
+  on = false
+  bootAt = 0
+  advData: Uint8Array | null = null
+  advKey = ''
+  readonly links = new Map<number, SimLink>()
+  nextHandle = 1
+  readonly heard = new Map<number, { key: string, t: number }>()
+  owner = ''
+  posts = 0
+  held: Array<{ frame: Uint8Array }> = []
+  constructor (
+    readonly index: number,
+    readonly addr: Uint8Array,
+    readonly flash: NorFlash,
+    readonly walker: Walker,
+    readonly rng: Rng,
+    readonly drift: number,
+    readonly mtu: number,
+    readonly hostile: HostileKind | undefined
+  ) {}
+
+  /** The badge's own clock: ms since it booted, running drift fast or slow. */
+  local (t: number): number { return Math.floor((t - this.bootAt) * (1 + this.drift)) }
+}
+
+export class MeshSimulator {
+  readonly q = new EventQueue()
+  readonly rng: Rng
+  readonly venue: Venue
+  readonly nodes: SimBadge[] = []
+  readonly metrics: Metrics
+  readonly cache = new VerifyCache()
+  readonly end: number
+  readonly #byAddr = new Map<string, SimBadge>()
+  #grid = new Map<number, SimBadge[]>()
+  #cols = 1
+  readonly timeline: Array<{ t: number, coverage: number, chains: number, links: number }> = []
+  linkBreaksPending = 0
+
+  constructor (readonly opts: SimOptions) {
+    if (!(opts.badges >= 2)) throw new RangeError('sim: at least 2 badges')
+    if (!(opts.minutes > 0)) throw new RangeError('sim: minutes must be positive')
+    this.rng = new Rng(opts.seed)
+    this.venue = opts.venue ?? Venue.forBadges(opts.badges)
+    this.end = opts.minutes * 60_000
+    const hostile = new Map((opts.hostile ?? []).map(h => [h.badge, h]))
+    this.metrics = new Metrics(opts.badges, i => !hostile.has(i) && this.nodes[i] !== undefined)
+    const mtu = opts.mtu ?? 247
+    for (let i = 0; i < opts.badges; i++) {
+      const r = this.rng.fork()
+      const addr = Uint8Array.of(i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff, 0x5a, 0xb0, 0xc0)
+      const n = new SimBadge(i, addr, new NorFlash(opts.geometry ?? NRF52840, { seed: r.u32() }), new Walker(this.venue, r.fork(), opts.dwellMinutes), r, r.range(-50e-6, 50e-6), mtu, hostile.get(i)?.kind)
+      this.nodes.push(n)
+      this.#byAddr.set(toHex(addr), n)
+    }
+    this.#cols = Math.ceil(this.venue.width / RANGE) + 1
+  }
+
+  // ---- calling the badges ------------------------------------------------------------
+
+  /** Runs one ABI call on a badge and carries out its outbox; a power cut inside it turns the badge off. */
+  call (n: SimBadge, fn: (b: Badge, local: number) => void): void {
+    if (!n.on || n.badge === null) return
+    try {
+      fn(n.badge, n.local(this.q.now))
+      this.#carryOut(n, n.badge.drain())
+    } catch (e) {
+      if (e instanceof PowerLoss) { this.powerOff(n); return }
+      throw e
+    }
+  }
+
+  #carryOut (n: SimBadge, records: OutboxRecord[]): void {
+    for (const r of records) {
+      switch (r.kind) {
+        case 'advertise': n.advData = r.data; n.advKey = Buffer.from(r.data).toString('latin1'); break
+        case 'connect': this.#connect(n, r.addr); break
+        case 'disconnect': { const l = n.links.get(r.link); if (l) this.#breakLink(l, 1); break }
+        case 'send': this.#send(n, r.link, r.frame); break
+        case 'stored': this.metrics.stored(n.index, toHex(r.owner), r.height, this.q.now); break
+      }
+    }
+  }
+
+  // ---- power -------------------------------------------------------------------------
+
+  powerOn (n: SimBadge): void {
+    if (n.on) return
+    n.flash.powerOn()
+    n.badge = new Badge({
+      flash: n.flash,
+      accelerate: this.opts.accelerate === false ? undefined : this.cache.accelerate,
+      entropy: buf => n.rng.fill(buf),
+      log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined
+    })
+    n.on = true
+    n.bootAt = this.q.now
+    n.heard.clear()
+    // The first boot knows roughly when the event started (flashed that morning); later boots know nothing.
+    const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
+    this.call(n, (b, local) => b.init(local, hint))
+    if (n.badge) n.owner = toHex(n.badge.identity())
+  }
+
+  /** Power fails: the badge's links break and its RAM is gone; flash keeps what was committed. */
+  powerOff (n: SimBadge): void {
+    if (!n.on) return
+    n.on = false
+    n.badge = null
+    n.advData = null
+    this.metrics.powerCuts++
+    for (const l of [...n.links.values()]) this.#breakLink(l, 0)
+  }
+
+  /** Cuts power now, or (midWrite) in the middle of the badge's next flash program or erase. */
+  cutPower (n: SimBadge, { midWrite = false, offFor = 30_000 } = {}): void {
+    const back = () => this.q.after(offFor, () => this.powerOn(n))
+    if (!midWrite) { this.powerOff(n); back(); return }
+    n.flash.cutPowerAt(1 + n.rng.int(3))
+    const watch = () => { if (!n.on) back(); else this.q.after(50, watch) }
+    this.q.after(50, watch)
+  }
+
+  // ---- radio: advertising and connecting -------------------------------------------
+
+  #cell (x: number, y: number): number { return Math.floor(y / RANGE) * this.#cols + Math.floor(x / RANGE) }
+
+  /** Every second: people move; links whose ends walked apart break. */
+  #radioEpoch (): void {
+    const grid = new Map<number, SimBadge[]>()
+    for (const n of this.nodes) {
+      n.walker.at(this.q.now)
+      const c = this.#cell(n.walker.x, n.walker.y)
+      let cell = grid.get(c)
+      if (!cell) grid.set(c, cell = [])
+      cell.push(n)
+    }
+    this.#grid = grid
+    for (const n of this.nodes) {
+      for (const l of n.links.values()) {
+        if (l.a === n && this.#distance(l.a, l.b) >= RANGE) { this.metrics.linkBreaks++; this.#breakLink(l, 0) }
+      }
+    }
+  }
+
+  #distance (a: SimBadge, b: SimBadge): number {
+    return effectiveDistance(a.walker.x - b.walker.x, a.walker.y - b.walker.y, a.walker.room === b.walker.room)
+  }
+
+  #advertise (n: SimBadge): void {
+    this.q.after(ADV_INTERVAL + this.rng.range(0, ADV_JITTER), () => this.#advertise(n))
+    if (!n.on || n.advData === null) return
+    this.metrics.advertBytes += (n.advData.length + ADV_OVERHEAD) * ADV_CHANNELS
+    const cx = Math.floor(n.walker.x / RANGE)
+    const cy = Math.floor(n.walker.y / RANGE)
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        if (cx + dx < 0 || cy + dy < 0) continue
+        const cell = this.#grid.get((cy + dy) * this.#cols + cx + dx)
+        if (!cell) continue
+        for (const m of cell) {
+          if (m === n || !m.on) continue
+          const d = this.#distance(n, m)
+          if (d >= RANGE || !this.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
+          const seen = m.heard.get(n.index)
+          if (seen && seen.key === n.advKey && this.q.now - seen.t < DUP_FILTER_RESET) continue
+          m.heard.set(n.index, { key: n.advKey, t: this.q.now })
+          const data = n.advData
+          this.call(m, (b, local) => { b.advert(n.addr, data, local) })
+        }
+      }
+    }
+  }
+
+  #connect (n: SimBadge, addr: Uint8Array): void {
+    const target = this.#byAddr.get(toHex(addr))
+    if (!target) return
+    // The central waits for the target's next advertisement, then the connection is set up.
+    this.q.after(this.rng.range(0, ADV_INTERVAL) + this.rng.range(CONNECT_SETUP[0], CONNECT_SETUP[1]), () => {
+      if (!n.on || !target.on || n.links.size >= MAX_CONNECTIONS || target.links.size >= MAX_CONNECTIONS) { this.metrics.connectFailures++; return }
+      for (const l of n.links.values()) if (l.other(n) === target) { this.metrics.connectFailures++; return }
+      const d = this.#distance(n, target)
+      const ok = 1 - lossAt(d)
+      if (d >= RANGE || !this.rng.chance(ok * ok)) { this.metrics.connectFailures++; return }
+      const l = new SimLink(n, target, n.nextHandle++ & 0xffff, target.nextHandle++ & 0xffff, Math.min(n.mtu, target.mtu))
+      n.links.set(l.ha, l)
+      target.links.set(l.hb, l)
+      this.metrics.connections++
+      this.call(n, (b, local) => { b.linkUp(l.ha, l.mtu, true, target.addr, local) })
+      this.call(target, (b, local) => { b.linkUp(l.hb, l.mtu, false, n.addr, local) })
+    })
+  }
+
+  /** Ends a link for both sides; each badge hears of it after `delay` ms (supervision and termination). */
+  #breakLink (l: SimLink, delay: number): void {
+    if (!l.up) return
+    l.up = false
+    l.a.links.delete(l.ha)
+    l.b.links.delete(l.hb)
+    const down = (n: SimBadge, h: number) => this.q.after(delay, () => this.call(n, (b, local) => { b.linkDown(h, local) }))
+    down(l.a, l.ha)
+    down(l.b, l.hb)
+  }
+
+  // ---- radio: frames -------------------------------------------------------------------
+
+  #send (n: SimBadge, handle: number, frame: Uint8Array): void {
+    const l = n.links.get(handle)
+    if (!l || !l.up) return
+    const dir = l.a === n ? 0 : 1
+    for (const f of this.#misbehave(n, frame)) l.queue[dir].push(f)
+    if (!l.busy[dir]) this.#transmit(l, dir)
+  }
+
+  #transmit (l: SimLink, dir: 0 | 1): void {
+    const frame = l.queue[dir][0]
+    if (!frame) { l.busy[dir] = false; return }
+    l.busy[dir] = true
+    this.q.after(frameTime(frame.length), () => {
+      if (!l.up) return
+      l.queue[dir].shift()
+      this.metrics.linkBytes += frame.length + FRAME_OVERHEAD
+      this.metrics.frames++
+      const from = dir === 0 ? l.a : l.b
+      const to = dir === 0 ? l.b : l.a
+      this.call(to, (b, local) => b.frame(l.handleOf(to), frame, local))
+      if (!l.up) return
+      if (l.queue[dir].length > 0) this.#transmit(l, dir)
+      else {
+        l.busy[dir] = false
+        this.call(from, (b, local) => b.linkReady(l.handleOf(from), local))
+      }
+    })
+  }
+
+  /** What a hostile badge does to its outgoing frames. */
+  #misbehave (n: SimBadge, frame: Uint8Array): Uint8Array[] {
+    switch (n.hostile) {
+      case 'garbage': {
+        if (n.rng.chance(0.5)) return [frame]
+        const g = new Uint8Array(frame.length); n.rng.fill(g); return [g]
+      }
+      case 'replay':
+        n.held.push({ frame })
+        return n.rng.chance(0.3) && n.held.length > 1 ? [frame, n.rng.pick(n.held).frame] : [frame]
+      case 'reorder': {
+        const prev = n.held.pop()
+        if (prev) return [frame, prev.frame]
+        if (n.rng.chance(0.5)) { n.held.push({ frame }); return [] }
+        return [frame]
+      }
+      default: return [frame]
+    }
+  }
+
+  // ---- the event --------------------------------------------------------------------
+
+  /** Posts on badge i now; returns the core's answer (1 accepted). */
+  post (i: number, collection: string, payload: CborValue): number {
+    const n = this.nodes[i]
+    let rc = -73
+    this.call(n, (b, local) => { rc = b.post(collection, payload, local) })
+    if (rc === 1 && n.badge) {
+      const own = n.badge.chains().find(c => toHex(c.owner) === n.owner)
+      if (own) this.metrics.posted(i, n.owner, own.length, this.q.now)
+      n.posts++
+    }
+    return rc
+  }
+
+  #defaultPlan (): PlannedPost[] {
+    const names = ['Ada', 'Grace', 'Alan', 'Radia', 'Linus', 'Hedy', 'Ken', 'Barbara', 'Dennis', 'Margaret', 'Tim', 'Frances', 'Edsger', 'Karen', 'Donald', 'Sophie']
+    const plan: PlannedPost[] = []
+    // Each badge holds at most 128 chains (docs/ABI.md); the default event stays below that.
+    const share = this.opts.posters ?? Math.min(0.3, MAX_POSTERS / this.nodes.length)
+    for (const n of this.nodes) {
+      if (n.hostile || !n.rng.chance(share)) continue
+      const name = `${n.rng.pick(names)} #${n.index}`
+      let at = n.rng.range(0, Math.min(this.end * 0.5, 10 * 60_000))
+      plan.push({ badge: n.index, at, collection: 'cards', payload: { name } })
+      // Some update their card now and then, which keeps it alive.
+      while (n.rng.chance(0.4)) {
+        at += n.rng.range(5, 40) * 60_000
+        if (at >= this.end) break
+        plan.push({ badge: n.index, at, collection: 'cards', payload: { name: `${name.split(' ')[0]} (${n.rng.pick(['at the bar', 'in Room A', 'hacking', 'hiring', 'lunch'])})` } })
+      }
+    }
+    return plan
+  }
+
+  /** Fills hostile badges' stores with what they offer. */
+  #arm (n: SimBadge, kind: HostileKind, chains: number): void {
+    if (kind !== 'forge' && kind !== 'flood') return
+    const b = n.badge!
+    const local = n.local(this.q.now)
+    const now = b.status(local).meshTime
+    const x = b.core.x
+    for (let i = 0; i < chains; i++) {
+      const seed = new Uint8Array(32); n.rng.fill(seed)
+      const c = b.core
+      const body = Buffer.concat([Buffer.from([0x83, 0x65]), Buffer.from('cards'), Buffer.from([0xa1, 0x64]), Buffer.from('name'), Buffer.from([0x68]), Buffer.from(`spam${String(i).padStart(4, '0')}`.slice(0, 8)), Buffer.from([0x1b]), Buffer.from(new BigUint64Array([BigInt(now)]).buffer).reverse()])
+      const block = makeBlock(c, seed, body)
+      if (kind === 'forge') block[n.rng.int(64)] ^= 1 << n.rng.int(8)
+      c.put(256, block)
+      if (kind === 'forge') x.store_write(c.io + 256, block.length, BigInt(now))
+      else x.engine_dispatch(c.io + 256, block.length, BigInt(now))
+    }
+    this.#carryOut(n, b.drain())
+    b.tick(local)
+    this.#carryOut(n, b.drain())
+  }
+
+  /** Runs the whole event; returns when virtual time reaches the end. */
+  run (): this {
+    this.start()
+    this.runUntil(this.end)
+    return this
+  }
+
+  #started = false
+  start (): void {
+    if (this.#started) return
+    this.#started = true
+    this.#radioEpoch()
+    for (const n of this.nodes) {
+      this.powerOn(n)
+      const h = this.opts.hostile?.find(x => x.badge === n.index)
+      if (h) this.#arm(n, h.kind, h.chains ?? 40)
+      this.q.at(this.rng.range(0, TICK), () => this.#tick(n))
+      this.q.at(this.rng.range(0, ADV_INTERVAL), () => this.#advertise(n))
+      if ((this.opts.powerCutEvery ?? 0) > 0) this.#schedulePowerCut(n)
+    }
+    for (const p of this.opts.plan ?? this.#defaultPlan()) this.q.at(p.at, () => this.post(p.badge, p.collection, p.payload))
+    const epoch = () => { this.#radioEpoch(); this.q.after(TICK, epoch) }
+    this.q.after(TICK, epoch)
+    const sample = () => { this.#sample(); this.q.after(SAMPLE, sample) }
+    this.q.at(0, sample)
+  }
+
+  #tick (n: SimBadge): void {
+    this.q.after(TICK, () => this.#tick(n))
+    this.call(n, (b, local) => { b.tick(local) })
+  }
+
+  #schedulePowerCut (n: SimBadge): void {
+    const mean = this.opts.powerCutEvery! * 60_000
+    this.q.after(-Math.log(1 - n.rng.next()) * mean, () => {
+      if (n.on) this.cutPower(n, { midWrite: n.rng.chance(0.5), offFor: n.rng.range(10_000, 120_000) })
+      this.#schedulePowerCut(n)
+    })
+  }
+
+  #sample (): void {
+    let pairs = 0; let held = 0
+    const now = this.q.now
+    for (const track of this.metrics.blocks.values()) {
+      if (now - track.postedAt > 3_600_000) continue // expired cards are no longer expected anywhere
+      for (let i = 0; i < this.nodes.length; i++) {
+        if (!this.metrics.counted(i)) continue
+        pairs++
+        if (!Number.isNaN(track.times[i])) held++
+      }
+    }
+    let chains = 0; let links = 0
+    for (const n of this.nodes) {
+      if (!n.on || !n.badge) continue
+      const s = n.badge.status(n.local(now))
+      chains += s.chains
+      links += s.linksUp
+    }
+    this.timeline.push({ t: now, coverage: pairs ? held / pairs : 1, chains: chains / this.nodes.length, links })
+  }
+
+  /** Runs events until virtual time t. */
+  runUntil (t: number): void {
+    this.start()
+    let nextProgress = this.q.now + 1000
+    while (this.q.peekTime() <= t) {
+      const e = this.q.pop()!
+      e.run()
+      if (this.opts.onProgress && this.q.now >= nextProgress) {
+        this.opts.onProgress(Math.min(1, this.q.now / this.end))
+        nextProgress = this.q.now + 1000
+      }
+    }
+    this.q.now = Math.max(this.q.now, t)
+  }
+}
+
+/** A signed genesis block of picofeed 8 with an AUTHOR header, made by the core (for hostile badges' stores). */
+function makeBlock (c: Badge['core'], seed: Uint8Array, body: Uint8Array): Uint8Array {
+  const x = c.x
+  c.put(96, seed)
+  x.ed25519_public_key(c.io + 96, c.io + 64)
+  const pk = c.get(64, 32)
+  const size = 34 + body.length
+  const block = new Uint8Array(64 + 2 + size)
+  let o = 64
+  if (size < 128) block[o++] = size
+  else { block[o++] = (size & 0x7f) | 0x80; block[o++] = size >> 7 }
+  block[o++] = 0; block[o++] = 1; block.set(pk, o); o += 32
+  block.set(body, o); o += body.length
+  const b = block.subarray(0, o)
+  c.put(256, b.subarray(64))
+  x.ed25519_sign(c.io + 96, c.io + 256, o - 64, c.io + 0)
+  b.set(c.get(0, 64), 0)
+  return b.slice()
+}

@@ -1,0 +1,80 @@
+// What the simulator measures while it runs: when each posted block first
+// reaches each badge (from the badges' STORED notes), bytes on air, and a
+// coarse timeline. Blocks are tracked per (owner, chain generation,
+// height): a chain forgotten by the collector and started again by its
+// owner is a new generation.
+
+export interface BlockTrack {
+  owner: string
+  generation: number
+  height: number
+  poster: number
+  postedAt: number
+  /** First time each badge held it (ms of virtual time), NaN while it has not. */
+  times: Float64Array
+  holders: number
+}
+
+export class Metrics {
+  readonly blocks = new Map<string, BlockTrack>()
+  readonly #generation = new Map<string, number>()
+  readonly #held: Array<Map<string, { generation: number, height: number }>>
+  linkBytes = 0
+  advertBytes = 0
+  frames = 0
+  deliveries = 0
+  connections = 0
+  connectFailures = 0
+  linkBreaks = 0
+  powerCuts = 0
+
+  constructor (readonly badges: number, readonly counted: (i: number) => boolean) {
+    this.#held = Array.from({ length: badges }, () => new Map())
+  }
+
+  #key (owner: string, generation: number, height: number): string { return `${owner}:${generation}:${height}` }
+
+  /** Badge `poster` posted the block at `height` of its own chain, at time t. */
+  posted (poster: number, owner: string, height: number, t: number): void {
+    let g = this.#generation.get(owner) ?? 0
+    if (height === 1 && this.#generation.has(owner)) g++
+    this.#generation.set(owner, g)
+    const track: BlockTrack = { owner, generation: g, height, poster, postedAt: t, times: new Float64Array(this.badges).fill(NaN), holders: 0 }
+    this.blocks.set(this.#key(owner, g, height), track)
+    this.#hold(poster, owner, height, t, false)
+  }
+
+  /** Badge i now holds owner's chain up to `height` (a STORED note). */
+  stored (i: number, owner: string, height: number, t: number): void { this.#hold(i, owner, height, t, true) }
+
+  #hold (i: number, owner: string, height: number, t: number, delivered: boolean): void {
+    const g = this.#generation.get(owner) ?? 0
+    const prev = this.#held[i].get(owner)
+    const from = prev && prev.generation === g ? prev.height : 0
+    if (height <= from) return
+    for (let h = from + 1; h <= height; h++) {
+      const track = this.blocks.get(this.#key(owner, g, h))
+      if (track && Number.isNaN(track.times[i])) {
+        track.times[i] = t
+        track.holders++
+        if (delivered) this.deliveries++
+      }
+    }
+    this.#held[i].set(owner, { generation: g, height })
+  }
+
+  /** Seconds from posting until `fraction` of the counted badges held the block; undefined when it never got there. */
+  spread (track: BlockTrack, fraction: number): number | undefined {
+    const times: number[] = []
+    let n = 0
+    for (let i = 0; i < this.badges; i++) {
+      if (!this.counted(i)) continue
+      n++
+      if (!Number.isNaN(track.times[i])) times.push(track.times[i])
+    }
+    const need = Math.max(1, Math.ceil(n * fraction))
+    if (times.length < need) return undefined
+    times.sort((a, b) => a - b)
+    return (times[need - 1] - track.postedAt) / 1000
+  }
+}

@@ -1,0 +1,131 @@
+// The end of a simulated event, as numbers (for --json and tests) and as a
+// page a newcomer reads in ten seconds.
+
+import type { MeshSimulator } from './mesh.js'
+
+export interface Spread { median?: number, p90?: number, max?: number }
+
+export interface SimReport {
+  badges: number
+  minutes: number
+  seed: number
+  wallSeconds: number
+  badgeMinutesPerSecond: number
+  posts: number
+  /** Posted blocks that reached every badge, and how long that took (seconds; median / p90 / worst over blocks). */
+  blocks: { tracked: number, reachedAll: number, to50: Spread, to95: Spread, to100: Spread }
+  radio: { connections: number, connectFailures: number, linkBreaks: number, frames: number, linkBytes: number, advertBytes: number, deliveries: number, bytesPerDeliveredBlock: number }
+  badgesHealth: { linksOk: number, linksFailed: number, violations: number, evictions: number, powerCuts: number, clockJumps: number }
+  flash: { regionBytes: number, liveBytesMax: number, liveBytesMean: number, erasesMax: number }
+  ramBytes: number
+  converged: { badges: number, agreeing: number, fingerprint: string }
+  verifyCache: { hits: number, misses: number }
+  timeline: Array<{ t: number, coverage: number, chains: number, links: number }>
+}
+
+function spread (xs: number[]): Spread {
+  if (xs.length === 0) return {}
+  const s = [...xs].sort((a, b) => a - b)
+  return { median: s[(s.length - 1) >> 1], p90: s[Math.min(s.length - 1, Math.floor(s.length * 0.9))], max: s[s.length - 1] }
+}
+
+export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
+  const m = sim.metrics
+  const now = sim.q.now
+  const to50: number[] = []; const to95: number[] = []; const to100: number[] = []
+  let reachedAll = 0
+  for (const track of m.blocks.values()) {
+    const a = m.spread(track, 0.5); const b = m.spread(track, 0.95); const c = m.spread(track, 1)
+    if (a !== undefined) to50.push(a)
+    if (b !== undefined) to95.push(b)
+    if (c !== undefined) { to100.push(c); reachedAll++ }
+  }
+  const health = { linksOk: 0, linksFailed: 0, violations: 0, evictions: 0, powerCuts: m.powerCuts, clockJumps: 0 }
+  const live: number[] = []
+  let erasesMax = 0
+  const prints = new Map<string, number>()
+  let ram = 0
+  let counted = 0
+  for (const n of sim.nodes) {
+    erasesMax = Math.max(erasesMax, ...n.flash.eraseCounts)
+    if (!n.on || !n.badge) continue
+    const s = n.badge.status(n.local(now))
+    health.linksOk += s.linksOk; health.linksFailed += s.linksFailed; health.violations += s.violations
+    health.evictions += s.evictions; health.clockJumps += s.clockJumps
+    const x = n.badge.core.x
+    x.store_stats(n.badge.core.io + 128)
+    live.push(new DataView(n.badge.core.u8.buffer, n.badge.core.io + 128 + 16, 4).getUint32(0, true))
+    ram = x.memory_used()
+    if (m.counted(n.index)) {
+      counted++
+      const fp = s.fingerprint.toString(16).padStart(16, '0')
+      prints.set(fp, (prints.get(fp) ?? 0) + 1)
+    }
+  }
+  let best = ''; let agreeing = 0
+  for (const [fp, k] of prints) if (k > agreeing) { best = fp; agreeing = k }
+  const minutes = now / 60_000
+  return {
+    badges: sim.nodes.length,
+    minutes,
+    seed: sim.opts.seed,
+    wallSeconds,
+    badgeMinutesPerSecond: (sim.nodes.length * minutes) / Math.max(wallSeconds, 1e-9),
+    posts: m.blocks.size,
+    blocks: { tracked: m.blocks.size, reachedAll, to50: spread(to50), to95: spread(to95), to100: spread(to100) },
+    radio: {
+      connections: m.connections,
+      connectFailures: m.connectFailures,
+      linkBreaks: m.linkBreaks,
+      frames: m.frames,
+      linkBytes: m.linkBytes,
+      advertBytes: m.advertBytes,
+      deliveries: m.deliveries,
+      bytesPerDeliveredBlock: m.deliveries ? m.linkBytes / m.deliveries : 0
+    },
+    badgesHealth: health,
+    flash: { regionBytes: sim.nodes[0].flash.bytes.length, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
+    ramBytes: ram,
+    converged: { badges: counted, agreeing, fingerprint: best },
+    verifyCache: { hits: sim.cache.hits, misses: sim.cache.misses },
+    timeline: sim.timeline
+  }
+}
+
+const kib = (n: number) => `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KiB`
+const secs = (s?: number) => s === undefined ? '—' : s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`
+
+/** A sparkline of values in [0, 1]. */
+function spark (xs: number[]): string {
+  const bars = '▁▂▃▄▅▆▇█'
+  return xs.map(x => bars[Math.max(0, Math.min(7, Math.round(x * 7)))]).join('')
+}
+
+/** The report as a page of text. */
+export function renderReport (r: SimReport): string {
+  const lines: string[] = []
+  const b = r.blocks
+  lines.push(`${r.badges} badges, ${r.minutes.toFixed(0)} simulated minutes (seed ${r.seed}), in ${r.wallSeconds.toFixed(1)} s: ${r.badgeMinutesPerSecond.toFixed(0)} badge-minutes per second`)
+  lines.push('')
+  lines.push(`Posts: ${r.posts} blocks posted on badges; ${b.reachedAll} of them reached every badge.`)
+  lines.push(`  time to reach 50% of badges   median ${secs(b.to50.median)}, 90th percentile ${secs(b.to50.p90)}`)
+  lines.push(`  time to reach 95% of badges   median ${secs(b.to95.median)}, 90th percentile ${secs(b.to95.p90)}`)
+  lines.push(`  time to reach every badge     median ${secs(b.to100.median)}, 90th percentile ${secs(b.to100.p90)}, worst ${secs(b.to100.max)}`)
+  lines.push(`Agreement: ${r.converged.agreeing} of ${r.converged.badges} badges hold exactly the same chains (set fingerprint ${r.converged.fingerprint.slice(0, 8)}…).`)
+  lines.push(`Forgetting: ${r.badgesHealth.evictions} chains forgotten by the badges' collectors (cards expire an hour after their last update).`)
+  lines.push('')
+  lines.push(`Radio: ${r.radio.connections} connections (${r.radio.connectFailures} attempts failed, ${r.radio.linkBreaks} links broke walking apart)`)
+  lines.push(`  ${kib(r.radio.linkBytes)} on air over links, ${Math.round(r.radio.bytesPerDeliveredBlock)} bytes per delivered block; adverts ${kib(r.radio.advertBytes)}`)
+  lines.push(`  links that ran to the end ${r.badgesHealth.linksOk}, cut short ${r.badgesHealth.linksFailed}, dropped for misbehaviour ${r.badgesHealth.violations}`)
+  lines.push(`Each badge: ${kib(r.ramBytes)} of core RAM (fixed); flash ${kib(r.flash.liveBytesMean)} live on average, ${kib(r.flash.liveBytesMax)} at most, of ${kib(r.flash.regionBytes)}; ≤ ${r.flash.erasesMax} erases per sector`)
+  if (r.badgesHealth.powerCuts) lines.push(`Power cuts: ${r.badgesHealth.powerCuts}`)
+  if (r.timeline.length > 1) {
+    const step = Math.max(1, Math.ceil(r.timeline.length / 60))
+    const pts = r.timeline.filter((_, i) => i % step === 0)
+    lines.push('')
+    lines.push(`Coverage of live posts over time  ${spark(pts.map(p => p.coverage))}`)
+    const maxChains = Math.max(1, ...pts.map(p => p.chains))
+    lines.push(`Chains held per badge over time   ${spark(pts.map(p => p.chains / maxChains))}  (peak ${maxChains.toFixed(1)})`)
+  }
+  return lines.join('\n')
+}

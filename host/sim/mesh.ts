@@ -27,6 +27,8 @@ export const EPOCH = 1_760_000_000_000 // the mesh time the event starts at (ms)
 const TICK = 1000
 const SAMPLE = 10_000
 const MAX_POSTERS = 80
+const CARD_TTL = 3_600_000 // the example collection's: a card is forgotten an hour after its last update
+const SKEW = 300_000 // the engine's bound on clock skew (assembly/store/engine.ts)
 
 /** A badge that does not play by the rules (tests and demos of robustness). */
 export type HostileKind =
@@ -60,6 +62,8 @@ export interface SimOptions {
   /** Called about every simulated second with the fraction done. */
   onProgress?: (fraction: number) => void
   log?: (badge: number, line: string) => void
+  /** How long a posted state lives after its last update (the collection's expiresAt; cards: one hour). */
+  ttl?: number
 }
 
 export class SimLink {
@@ -425,11 +429,38 @@ export class MeshSimulator {
     })
   }
 
+  /** Owners whose chains every badge should have forgotten by now: last post older than the TTL, the skew bound and a tick. */
+  expiredOwners (): Set<string> {
+    const last = new Map<string, number>()
+    for (const t of this.metrics.blocks.values()) last.set(t.owner, Math.max(last.get(t.owner) ?? 0, t.postedAt))
+    const out = new Set<string>()
+    const ttl = this.opts.ttl ?? CARD_TTL
+    for (const [owner, at] of last) if (this.q.now > at + ttl + SKEW + 2 * TICK) out.add(owner)
+    return out
+  }
+
+  /** Badges that still hold a chain that should be gone ("zombies"); checked every minute. */
+  checkForgotten (): void {
+    const expired = this.expiredOwners()
+    if (expired.size === 0) return
+    let holding = 0
+    for (const n of this.nodes) {
+      if (!n.on || !n.badge || n.hostile) continue
+      if (n.badge.chains().some(c => expired.has(toHex(c.owner)))) holding++
+    }
+    this.zombies = Math.max(this.zombies, holding)
+    this.forgotten = expired.size
+  }
+
+  zombies = 0
+  forgotten = 0
+
   #sample (): void {
+    if (this.timeline.length % 6 === 0) this.checkForgotten()
     let pairs = 0; let held = 0
     const now = this.q.now
     for (const track of this.metrics.blocks.values()) {
-      if (now - track.postedAt > 3_600_000) continue // expired cards are no longer expected anywhere
+      if (now - track.postedAt > (this.opts.ttl ?? CARD_TTL)) continue // expired cards are no longer expected anywhere
       for (let i = 0; i < this.nodes.length; i++) {
         if (!this.metrics.counted(i)) continue
         pairs++

@@ -1,0 +1,113 @@
+// `picobadge sim` and the demo `npm start` runs: a simulated event, its
+// progress on stderr, and the report (text, or --json for machines).
+
+import { MeshSimulator, HostileKind, SimOptions } from './mesh.js'
+import { report, renderReport, SimReport } from './report.js'
+import { progressBar } from './progress.js'
+
+export const SIM_HELP = `picobadge sim — a simulated event: badges running the real core.wasm, on a
+conference floor, talking over a model of Bluetooth LE.
+
+usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
+
+  --badges N        badges on the floor (default 40)
+  --minutes M       simulated minutes (default 10)
+  --seed S          random seed; the same seed replays the same event (default 1)
+  --posters F       share of badges that post a contact card (default 0.3, at most 80 badges)
+  --mtu N           largest ATT MTU the badges negotiate, 23 to 247 (default 247)
+  --power-cuts M    each badge loses power about every M minutes (default: never)
+  --hostile KINDS   comma-separated hostile badges: garbage, replay, reorder, forge, flood
+  --no-accelerate   every badge verifies every signature itself (slow; verdicts are the same)
+  --json            print the report as JSON on stdout
+  --quiet           no progress bar
+`
+
+const HOSTILE: HostileKind[] = ['garbage', 'replay', 'reorder', 'forge', 'flood']
+
+export class UsageError extends Error { override name = 'UsageError' }
+
+/** Parses --name value / --flag arguments against the known options. */
+export function parseArgs (argv: string[], valued: string[], flags: string[]): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {}
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const [name, inline] = a.startsWith('--') ? a.slice(2).split('=', 2) : [undefined, undefined]
+    if (name === undefined) throw new UsageError(`unexpected argument: ${a}`)
+    if (flags.includes(name)) { out[name] = true; continue }
+    if (!valued.includes(name)) throw new UsageError(`unknown option --${name}`)
+    const v = inline ?? argv[++i]
+    if (v === undefined) throw new UsageError(`--${name} needs a value`)
+    out[name] = v
+  }
+  return out
+}
+
+function number (args: Record<string, string | boolean>, name: string, dflt: number, lo: number, hi: number, integer = true): number {
+  const v = args[name]
+  if (v === undefined) return dflt
+  const n = Number(v)
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < lo || n > hi) throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${lo} to ${hi}, not ${v}`)
+  return n
+}
+
+/** Reads the sim options from command-line arguments. */
+export function simOptions (argv: string[]): { options: SimOptions, json: boolean, quiet: boolean } {
+  const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile'], ['json', 'quiet', 'no-accelerate', 'help'])
+  if (args.help) throw new UsageError('')
+  const badges = number(args, 'badges', 40, 2, 5000)
+  const hostile = typeof args.hostile === 'string'
+    ? args.hostile.split(',').map((k, i) => {
+      if (!HOSTILE.includes(k as HostileKind)) throw new UsageError(`--hostile: unknown kind ${k} (${HOSTILE.join(', ')})`)
+      return { badge: badges - 1 - i, kind: k as HostileKind }
+    })
+    : undefined
+  if (hostile && hostile.length >= badges) throw new UsageError('--hostile: more hostile badges than badges')
+  return {
+    options: {
+      badges,
+      minutes: number(args, 'minutes', 10, 0.1, 24 * 60, false),
+      seed: number(args, 'seed', 1, 0, 0xffffffff),
+      posters: args.posters === undefined ? undefined : number(args, 'posters', 0.3, 0, 1, false),
+      mtu: number(args, 'mtu', 247, 23, 247),
+      powerCutEvery: number(args, 'power-cuts', 0, 0, 1e6, false),
+      hostile,
+      accelerate: !args['no-accelerate']
+    },
+    json: args.json === true,
+    quiet: args.quiet === true
+  }
+}
+
+/** Runs a simulation with a progress bar; returns its report. */
+export function simulate (options: SimOptions, quiet: boolean, label = 'simulating'): SimReport {
+  const onProgress = quiet ? undefined : progressBar(label)
+  const t0 = performance.now()
+  const sim = new MeshSimulator({ ...options, onProgress })
+  sim.run()
+  onProgress?.(1)
+  return report(sim, (performance.now() - t0) / 1000)
+}
+
+export function simCommand (argv: string[]): void {
+  const { options, json, quiet } = simOptions(argv)
+  const r = simulate(options, quiet || json)
+  process.stdout.write(json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r) + '\n')
+}
+
+/** `npm start`: a few dozen badges at a 90-minute event, long enough to see cards spread and be forgotten. */
+export function demoCommand (argv: string[]): void {
+  const args = parseArgs(argv, ['seed'], ['quiet'])
+  const seed = number(args, 'seed', 1, 0, 0xffffffff)
+  const options: SimOptions = { badges: 40, minutes: 90, seed, posters: 0.3 }
+  process.stdout.write([
+    'picobadge demo: 40 conference badges, 90 minutes, no servers.',
+    'Each badge is its own instance of build/core.wasm with its own simulated flash.',
+    'A third of the attendees post a contact card on their badge; some update it later.',
+    'Badges swap cards over (simulated) Bluetooth LE as people walk between rooms,',
+    'and every badge forgets a card an hour after its owner last updated it.',
+    ''
+  ].join('\n') + '\n')
+  const r = simulate(options, args.quiet === true, 'the event')
+  process.stdout.write('\n' + renderReport(r) + '\n\n')
+  process.stdout.write('Bigger events: npx picobadge sim --badges 1000 --minutes 10   (see README)\n')
+}

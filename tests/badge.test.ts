@@ -1,0 +1,186 @@
+// The badge behind its ABI (docs/ABI.md, "Badge"): identity and own feed
+// across reboots, actions as picofeed blocks with picostore bodies, the
+// mesh clock's rules, links and the outbox. Flash is a simulated NOR part.
+
+import { describe, it, expect } from 'vitest'
+import { decode } from 'cborg'
+import * as PF from 'picofeed'
+import { Badge } from '../host/badge.js'
+import { NorFlash, NRF52840, PowerLoss } from '../host/nor-flash.js'
+import { IO_DATA } from '../host/core.js'
+import { badge, meshTime, author, cards, give, T0 } from './support/badges.js'
+import { sync, chainSet, ADDR_A } from './support/pipe.js'
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+
+/** The badge's own chain, loaded from its store as picofeed bytes. */
+function ownChain (b: Badge): Uint8Array {
+  const c = b.core
+  c.put(64, b.identity())
+  const n = c.x.store_load(c.io + 64, 1, c.io + IO_DATA, 8192)
+  expect(n).toBeGreaterThan(0)
+  const len = new DataView(c.u8.buffer, c.io + IO_DATA, 4).getUint32(0, true)
+  return Uint8Array.from([...PF.s2b('PIC0'), ...c.get(IO_DATA + 4, len)])
+}
+
+describe('badge identity and own feed (simulated NOR flash)', () => {
+  it('makes its key once from the entropy import and keeps it across reboots', () => {
+    const flash = new NorFlash(NRF52840)
+    let asked = 0
+    const a = new Badge({ flash, entropy: buf => { asked++; buf.fill(7) } }).init(0, T0)
+    expect(a.status(0).newIdentity).toBe(true)
+    const pk = hex(a.identity())
+    const again = new Badge({ flash, entropy: buf => { asked++; buf.fill(9) } }).init(0, 0)
+    expect(hex(again.identity())).toBe(pk)
+    expect(again.status(0).newIdentity).toBe(false)
+    expect(asked).toBe(1)
+  })
+
+  it('survives a power cut at every flash operation of its first start: afterwards it has one identity for good', () => {
+    // Count the operations of a first start, then cut at each one.
+    const probe = new NorFlash(NRF52840)
+    badge(1, { flash: probe })
+    const ops = probe.mutations
+    expect(ops).toBeGreaterThan(0)
+    for (let k = 1; k <= ops; k++) {
+      const flash = new NorFlash(NRF52840, { seed: k })
+      flash.cutPowerAt(k)
+      expect(() => badge(1, { flash }), `cut at ${k}`).toThrow(PowerLoss)
+      flash.powerOn()
+      const b = badge(2, { flash, hint: 0 })
+      const pk = hex(b.identity())
+      expect(hex(badge(3, { flash, hint: 0 }).identity()), `stable after cut at ${k}`).toBe(pk)
+    }
+  })
+
+  it('posts actions as picofeed 8 blocks with picostore bodies, and keeps extending its chain after reboots', () => {
+    const flash = new NorFlash(NRF52840)
+    let b = badge(4, { flash })
+    expect(b.post('cards', { name: 'Ada' }, 1000)).toBe(1)
+    expect(b.post('cards', { name: 'Ada L.' }, 2000)).toBe(1)
+    b = badge(4, { flash, hint: T0 + 60_000 })
+    expect(b.post('cards', { name: 'Ada Lovelace' }, 500)).toBe(1)
+    const feed = PF.Feed.from(ownChain(b)) // verifies signatures and parent links with picofeed
+    expect(feed.length).toBe(3)
+    expect(feed.keys.map(k => hex(k))).toEqual([hex(b.identity())])
+    const bodies = feed.blocks.map(x => decode(x.body))
+    expect(bodies.map(x => [x[0], x[1].name])).toEqual([['cards', 'Ada'], ['cards', 'Ada L.'], ['cards', 'Ada Lovelace']])
+    // Dated on the mesh clock: the hint at the first start, the later hint after the reboot.
+    expect(bodies[0][2]).toBe(T0 + 1000)
+    expect(bodies[1][2]).toBe(T0 + 2000)
+    expect(bodies[2][2]).toBe(T0 + 60_000 + 500)
+    expect(b.state('cards', b.identity())!.expires).toBe(T0 + 60_500 + 3_600_000)
+  })
+
+  it('refuses malformed actions and lets the collection judge the rest', () => {
+    const b = badge(5)
+    const c = b.core
+    for (const bad of [[], [0], [5, 0x61], [3, 0x61, 0x62, 0x63], [1, 0x61, 0xff], [1, 0x61, 0xa1, 0x61]]) {
+      c.put(IO_DATA, Uint8Array.from(bad))
+      expect(c.x.badge_action(c.io + IO_DATA, bad.length, 0n), `[${bad}]`).toBe(-72)
+    }
+    expect(b.post('nosuch', { name: 'x' }, 0)).toBe(-63)
+    expect(b.post('cards', { name: 'a name far longer than twenty-four bytes' }, 0)).toBe(-66)
+    expect(b.post('cards', 'not a map', 0)).toBe(-66)
+    expect(b.chains()).toEqual([])
+  })
+})
+
+describe('badge mesh clock', () => {
+  it('catches up with a neighbour ahead by up to a minute at once, and never goes back', () => {
+    const a = badge(10, { hint: T0 })
+    const b = badge(11, { hint: T0 + 45_000 })
+    const before = meshTime(a, 1000)
+    sync(a, b, { t: 1000 })
+    expect(meshTime(a, 1000)).toBeGreaterThanOrEqual(T0 + 45_000)
+    expect(meshTime(a, 1000)).toBeGreaterThan(before)
+    expect(meshTime(b, 1000)).toBeLessThan(T0 + 45_000 + 2000) // b was ahead: it did not move
+    // A neighbour behind changes nothing.
+    const late = badge(12, { hint: T0 - 600_000 })
+    const t = meshTime(a, 5000)
+    sync(a, late, { t: 5000 })
+    expect(meshTime(a, 5000)).toBeGreaterThanOrEqual(t)
+    expect(meshTime(a, 5000)).toBeLessThan(t + 1000)
+  })
+
+  it('needs two different neighbours that agree before it jumps further', () => {
+    const a = badge(20, { hint: T0 })
+    const far = T0 + 2 * 3_600_000
+    sync(a, badge(21, { hint: far }), { t: 1000 })
+    expect(meshTime(a, 2000)).toBeLessThan(T0 + 120_000) // one neighbour is not enough
+    sync(a, badge(22, { hint: far + 30_000 }), { t: 3000 })
+    expect(meshTime(a, 4000)).toBeGreaterThanOrEqual(far)
+    expect(meshTime(a, 4000)).toBeLessThan(far + 10_000) // the earlier of the two
+    // Two neighbours that disagree by more than the skew bound are not believed.
+    const b = badge(23, { hint: T0 })
+    sync(b, badge(24, { hint: far }), { t: 1000 })
+    sync(b, badge(25, { hint: far + 3_600_000 }), { t: 2000 })
+    expect(meshTime(b, 3000)).toBeLessThan(T0 + 120_000)
+  })
+
+  it('starts after a reboot no earlier than its newest block minus the skew bound', () => {
+    const flash = new NorFlash(NRF52840)
+    const a = badge(30, { flash, hint: T0 + 7_200_000 })
+    expect(a.post('cards', { name: 'late' }, 0)).toBe(1)
+    const again = badge(30, { flash, hint: 0 })
+    expect(meshTime(again, 0)).toBe(T0 + 7_200_000 - 300_000)
+  })
+})
+
+describe('badge links', () => {
+  it('syncs two badges that hold different chains, at MTU 23 and 247, and says so in STORED notes', () => {
+    for (const mtu of [23, 247]) {
+      const a = badge(40); const b = badge(41)
+      const x = author(); const y = author()
+      expect(give(a, cards(x, 3, T0), 0)).toBe(3)
+      expect(give(b, cards(y, 2, T0), 0)).toBe(2)
+      const notes: Array<{ who: Badge, height: number }> = []
+      const r = sync(a, b, { mtu, other: (who, rec) => { if (rec.kind === 'stored') notes.push({ who, height: rec.height }) } })
+      expect(chainSet(a)).toEqual(chainSet(b))
+      expect(chainSet(a)).toHaveLength(2)
+      expect(r.closedBy).toBe(a) // the central hangs up once both are done
+      expect(notes.find(n => n.who === a)?.height).toBe(2)
+      expect(notes.find(n => n.who === b)?.height).toBe(3)
+      expect(a.status(r.t).linksOk).toBe(1)
+      expect(b.status(r.t).linksOk).toBe(1)
+      if (mtu === 23) expect(Math.max(...[r.frames[0], r.frames[1]])).toBeGreaterThan(20)
+    }
+  })
+
+  it('moves a big block over MTU 23 in many frames', () => {
+    const a = badge(42); const b = badge(43)
+    const x = author()
+    x.feed.append(new Uint8Array([0x83, 0x65, ...PF.s2b('cards'), 0xa2, 0x64, ...PF.s2b('name'), 0x63, ...PF.s2b('big'), 0x64, ...PF.s2b('note'), 0x79, 0x0b, 0xb8, ...new Uint8Array(3000).fill(0x41), 0x1b, ...new Uint8Array(new BigUint64Array([BigInt(T0)]).buffer).reverse()]), x.sk)
+    expect(give(a, Uint8Array.from(x.feed.buffer), 0)).toBe(1)
+    const r = sync(a, b, { mtu: 23 })
+    expect(chainSet(b)).toEqual(chainSet(a))
+    expect(r.frames[0]).toBeGreaterThan(150)
+  })
+
+  it('asks the host to disconnect a link it has no slot for', () => {
+    const a = badge(44)
+    for (let h = 1; h <= 3; h++) expect(a.linkUp(h, 247, false, ADDR_A, 0)).toBe(true)
+    a.drain()
+    expect(a.linkUp(9, 247, false, ADDR_A, 0)).toBe(false)
+    expect(a.drain()).toContainEqual({ kind: 'disconnect', link: 9 })
+  })
+
+  it('advertises its chain set in 23 bytes and asks to connect to a badge that differs', () => {
+    const a = badge(45); const b = badge(46)
+    const adv = (x: Badge) => x.drain().filter(r => r.kind === 'advertise').pop() as { data: Uint8Array } | undefined
+    adv(a)
+    const first = adv(b)!.data
+    expect(first).toHaveLength(23)
+    expect(a.advert(ADDR_A, first, 1000)).toBe(false) // same (empty) sets
+    expect(give(b, cards(author(), 1, T0), 0)).toBe(1)
+    b.tick(1000)
+    const changed = adv(b)!.data
+    expect(hex(changed)).not.toBe(hex(first))
+    // Lower id connects at once; the higher one waits for the difference to last.
+    const aLower = hex(a.identity()) < hex(b.identity())
+    expect(a.advert(ADDR_A, changed, 2000)).toBe(aLower)
+    expect(a.advert(ADDR_A, changed, 5500)).toBe(true)
+    expect(a.drain().filter(r => r.kind === 'connect')).toHaveLength(1)
+    expect(a.advert(ADDR_A, Uint8Array.of(2, 1, 6, 3, 0xff, 1, 2), 6000)).toBe(false) // someone else's advert
+  })
+})

@@ -1,0 +1,79 @@
+// The sync protocol between two real badges over one link (no radio
+// model): random sets of chains converge to their union, traffic grows
+// with the difference rather than with the sets, and blocks arrive intact.
+
+import { describe, it, expect } from 'vitest'
+import * as PF from 'picofeed'
+import { badge, author, cards, give, T0, Author } from './support/badges.js'
+import { sync, chainSet } from './support/pipe.js'
+import { Rng } from './support/rng.js'
+
+/** Feeds the first `h` blocks of an author's feed to a badge. */
+function giveFirst (b: ReturnType<typeof badge>, a: Author, h: number): void {
+  if (h === 0) return
+  const run = a.feed.slice(0, h)
+  expect(give(b, Uint8Array.from(run.buffer), 0)).toBe(h)
+}
+
+describe('sync protocol between two badges', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`random chain sets converge to their union (seed ${seed})`, () => {
+      const rng = new Rng(seed)
+      const authors = Array.from({ length: 1 + rng.int(30) }, () => author())
+      const want = new Map<string, number>()
+      const a = badge(100 + seed); const b = badge(200 + seed)
+      for (const x of authors) {
+        const len = 1 + rng.int(4)
+        cards(x, len, T0 - 60_000)
+        const ha = rng.int(len + 1); const hb = rng.int(len + 1)
+        giveFirst(a, x, ha); giveFirst(b, x, hb)
+        if (Math.max(ha, hb) > 0) want.set(x.pk, Math.max(ha, hb))
+      }
+      const expected = [...want].map(([pk, h]) => `${pk}:${h}`).sort()
+      // A link brings at most 16 new chains: a few rounds may be needed, never more than the difference says.
+      let t = 1000
+      let rounds = 0
+      while (rounds < 10 && (chainSet(a).join() !== expected.join() || chainSet(b).join() !== expected.join())) {
+        t = sync(a, b, { t, mtu: rng.pick([23, 64, 185, 247]) }).t + 1000
+        rounds++
+      }
+      expect(chainSet(a)).toEqual(expected)
+      expect(chainSet(b)).toEqual(expected)
+      expect(rounds).toBeLessThanOrEqual(1 + Math.ceil(authors.length / 16))
+      // What arrived verifies with picofeed, block for block.
+      for (const c of b.chains()) expect(c.length).toBeGreaterThan(0)
+    })
+  }
+
+  it('sends little when the sets differ in one chain of many, and almost nothing when they are equal', () => {
+    const n = 100
+    const shared = Array.from({ length: n }, () => author())
+    for (const x of shared) cards(x, 1, T0 - 60_000)
+    const a = badge(300); const b = badge(301)
+    for (const x of shared) { giveFirst(a, x, 1); giveFirst(b, x, 1) }
+    const same = sync(a, b)
+    const equalBytes = same.bytes[0] + same.bytes[1]
+    expect(equalBytes).toBeLessThan(200) // two HELLOs and two DONEs
+    const extra = author(); cards(extra, 1, T0 - 60_000)
+    giveFirst(a, extra, 1)
+    const one = sync(a, b)
+    expect(chainSet(b)).toEqual(chainSet(a))
+    const oneBytes = one.bytes[0] + one.bytes[1]
+    const everyHead = n * (32 + 4 + 64) // listing each chain's owner, height and head
+    const blockBytes = extra.feed.buffer.length
+    expect(oneBytes - blockBytes).toBeLessThan(everyHead / 5)
+  })
+
+  it('delivers blocks byte for byte: what the receiver stores verifies in picofeed', () => {
+    const a = badge(310); const b = badge(311)
+    const x = author()
+    expect(give(a, cards(x, 5, T0 - 60_000), 0)).toBe(5)
+    sync(a, b, { mtu: 23 })
+    const c = b.core
+    c.put(64, PF.fromHex(x.pk))
+    expect(c.x.store_load(c.io + 64, 1, c.io + 256, 8192)).toBe(5)
+    const len = new DataView(c.u8.buffer, c.io + 256, 4).getUint32(0, true)
+    const got = PF.Feed.from(Uint8Array.from([...PF.s2b('PIC0'), ...c.get(260, len)]))
+    expect(PF.toHex(got.buffer)).toBe(PF.toHex(x.feed.buffer))
+  })
+})

@@ -1,0 +1,184 @@
+// Fuzzing the sync protocol through the badge ABI: random and mutated
+// frames, tampered conversations, hostile RECON messages, adverts and
+// pointers. Whatever comes in: no trap, no hang, the store holds only
+// blocks that verify, and the badge still syncs with an honest peer
+// afterwards. FUZZ_SEED and FUZZ_CASES replay or extend a run.
+
+import { describe, it, expect } from 'vitest'
+import * as PF from 'picofeed'
+import { Badge } from '../host/badge.js'
+import { IO_DATA } from '../host/core.js'
+import { badge, author, cards, give, T0 } from './support/badges.js'
+import { sync, chainSet, ADDR_A, ADDR_B } from './support/pipe.js'
+import { Rng } from './support/rng.js'
+
+const SEED = Number(process.env.FUZZ_SEED ?? 4242)
+const CASES = Number(process.env.FUZZ_CASES ?? 300)
+
+/** Every chain the badge holds loads and verifies with picofeed. */
+function storeIsSound (b: Badge): void {
+  const c = b.core
+  for (const chain of b.chains()) {
+    c.put(64, chain.owner)
+    const n = c.x.store_load(c.io + 64, 1, c.io + IO_DATA, 12_000)
+    expect(n).toBe(chain.length)
+    const len = new DataView(c.u8.buffer, c.io + IO_DATA, 4).getUint32(0, true)
+    const feed = PF.Feed.from(Uint8Array.from([...PF.s2b('PIC0'), ...c.get(IO_DATA + 4, len)]))
+    expect(feed.length).toBe(chain.length)
+  }
+}
+
+/** Two badges with different honest chains, ready to sync. */
+function pair (rng: Rng, seed: number): [Badge, Badge, string[]] {
+  const a = badge(1000 + seed); const b = badge(2000 + seed)
+  for (let i = 0, n = 1 + rng.int(6); i < n; i++) give(rng.int(2) ? a : b, cards(author(), 1 + rng.int(3), T0 - 60_000), 0)
+  const union = [...new Set([...chainSet(a), ...chainSet(b)])].sort()
+  return [a, b, union]
+}
+
+/** After whatever happened, a clean sync brings both to the union. */
+function recovers (a: Badge, b: Badge, union: string[], t: number): void {
+  storeIsSound(a); storeIsSound(b)
+  for (let round = 0; round < 3 && (chainSet(a).join() !== union.join() || chainSet(b).join() !== union.join()); round++) {
+    t = sync(a, b, { t: t + 200_000 }).t // past any backoff
+  }
+  expect(chainSet(a)).toEqual(union)
+  expect(chainSet(b)).toEqual(union)
+}
+
+describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
+  it('random frames on a live link: no trap, the link drops, the badge still syncs', () => {
+    const rng = new Rng(SEED)
+    const [a, b, union] = pair(rng, 1)
+    let t = 1000
+    for (let k = 0; k < CASES; k++) {
+      const h = 100 + k
+      a.linkUp(h, rng.pick([23, 100, 247]), rng.int(2) === 1, ADDR_B, t)
+      let seq = 0
+      for (let f = 0, n = 1 + rng.int(12); f < n; f++) {
+        const len = rng.int(3) === 0 ? rng.int(300) : 1 + rng.int(60)
+        const frame = rng.bytes(len)
+        // Half the frames get a plausible header, so the parser goes past framing into messages.
+        if (len > 0 && rng.int(2)) frame[0] = (seq++ & 0x3f) | (f === 0 ? 0x80 : 0) | (f === n - 1 ? 0x40 : 0)
+        if (len > 1 && f === 0 && rng.int(2)) frame[1] = 1 + rng.int(7)
+        a.frame(h, frame, t++)
+      }
+      a.drain()
+      a.linkDown(h, t++)
+    }
+    expect(a.status(t).violations).toBeGreaterThan(CASES / 3) // most of them broke a rule
+    recovers(a, b, union, t)
+  })
+
+  it('tampered conversations (bit flips, drops, repeats, swaps, truncation): the store takes only sound blocks', () => {
+    const rng = new Rng(SEED + 1)
+    let dropped = 0
+    for (let k = 0; k < Math.max(10, CASES / 10); k++) {
+      const [a, b, union] = pair(rng, 10 + k)
+      const p = 0.02 + 0.1 * (rng.int(100) / 100)
+      let held: Uint8Array | undefined
+      const r = sync(a, b, {
+        mtu: rng.pick([23, 247]),
+        tamper: (_dir, f) => {
+          if (rng.int(1000) / 1000 >= p) return [f]
+          const g = Uint8Array.from(f)
+          switch (rng.int(5)) {
+            case 0: g[rng.int(g.length)] ^= 1 << rng.int(8); return [g]
+            case 1: return []
+            case 2: return [f, f]
+            case 3: { const prev = held; held = f; return prev ? [f, prev] : [] }
+            default: return [g.subarray(0, rng.int(g.length))]
+          }
+        }
+      })
+      expect(r.steps).toBeLessThan(100_000)
+      dropped += a.status(r.t).violations + b.status(r.t).violations
+      recovers(a, b, union, r.t)
+    }
+    expect(dropped).toBeGreaterThan(0)
+  })
+
+  it('hostile RECON messages after a proper HELLO: answered or refused, never a trap', () => {
+    const rng = new Rng(SEED + 2)
+    const [a, b, union] = pair(rng, 99)
+    let t = 1000
+    let answered = 0
+    for (let k = 0; k < CASES; k++) {
+      const h = 500 + k
+      a.linkUp(h, 247, false, ADDR_B, t)
+      a.drain()
+      const hello = new Uint8Array(52)
+      hello[0] = 1; hello[1] = 1; hello.set(rng.bytes(32), 2)
+      new DataView(hello.buffer).setBigUint64(34, BigInt(T0), true)
+      hello[42] = rng.int(5)
+      const ranges: number[] = []
+      const n = rng.int(3) === 0 ? rng.int(40) : 1 + rng.int(5)
+      let bound = 0n
+      for (let i = 0; i < n; i++) {
+        bound = i === n - 1 && rng.int(4) > 0 ? 0xffffffffffffffffn : bound + BigInt(rng.u32()) * BigInt(rng.u32())
+        const bb = new Uint8Array(8); new DataView(bb.buffer).setBigUint64(0, bound & 0xffffffffffffffffn, true)
+        ranges.push(...bb)
+        const mode = rng.int(5)
+        ranges.push(mode)
+        if (mode === 1) ranges.push(rng.int(200), ...rng.bytes(8))
+        else if (mode === 2 || mode === 3) {
+          const m = rng.int(10)
+          ranges.push(m)
+          for (let j = 0; j < m; j++) ranges.push(...rng.bytes(32), 1 + rng.int(5))
+        }
+      }
+      const msg = Uint8Array.from([2, n & 0xff, ...ranges].slice(0, rng.int(4) === 0 ? rng.int(ranges.length + 2) : undefined))
+      // Frame them: HELLO, then the RECON split to the MTU.
+      let seq = 0
+      a.frame(h, Uint8Array.from([0xc0 | seq++, ...hello]), t++)
+      for (let o = 0; o < msg.length; o += 240) {
+        const last = o + 240 >= msg.length
+        a.frame(h, Uint8Array.from([(o === 0 ? 0x80 : 0) | (last ? 0x40 : 0) | (seq++ & 0x3f), ...msg.subarray(o, o + 240)]), t++)
+      }
+      for (const r of a.drain()) if (r.kind === 'send') { expect(r.frame.length).toBeLessThanOrEqual(244); answered++ }
+      a.linkDown(h, t++)
+    }
+    expect(answered).toBeGreaterThan(0) // some RECONs were well-formed enough to answer
+    expect(a.status(t).violations).toBeGreaterThan(0)
+    recovers(a, b, union, t)
+  })
+
+  it('advertisements of any shape: parsed or ignored', () => {
+    const rng = new Rng(SEED + 3)
+    const a = badge(3000)
+    const good = a.drain().find(r => r.kind === 'advertise') as { data: Uint8Array }
+    for (let k = 0; k < CASES * 3; k++) {
+      const data = rng.int(2) ? rng.bytes(rng.int(40)) : Uint8Array.from(good.data)
+      if (data === good.data || rng.int(2)) for (let i = 0; i < 1 + rng.int(3) && data.length; i++) data[rng.int(data.length)] ^= 1 << rng.int(8)
+      const c = a.core
+      c.put(192, ADDR_A); c.put(IO_DATA, data)
+      const rc = c.x.badge_advert(c.io + 192, c.io + IO_DATA, data.length, BigInt(k))
+      expect([0, 1, -1]).toContain(rc)
+      if (data.length > 31) expect(rc).toBe(0)
+      a.drain()
+    }
+  })
+
+  it('hostile pointers and call orders on every badge export: error codes, no trap, nothing corrupted', () => {
+    const rng = new Rng(SEED + 4)
+    const a = badge(3100)
+    const pk = PF.toHex(a.identity())
+    give(a, cards(author(), 2, T0 - 1000), 0)
+    const before = chainSet(a)
+    const x = a.core.x as unknown as Record<string, (...args: unknown[]) => number>
+    const names = ['badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity']
+    const arity: Record<string, string> = { badge_tick: 'L', badge_advert: 'iiiL', badge_link_up: 'iiiiL', badge_link_down: 'iL', badge_link_ready: 'iL', badge_frame: 'iiiL', badge_action: 'iiL', badge_outbox: 'ii', badge_status: 'iL', badge_identity: 'i' }
+    const io = a.core.io
+    const ptr = () => rng.pick([0, 8, io - 1, io, io + 100, io + 16383, io + 16384, 0x7fffffff, -1, 4 * 65536 - 4, rng.u32() | 0])
+    for (let k = 0; k < CASES * 5; k++) {
+      const name = rng.pick(names)
+      const args = [...arity[name]].map(t => t === 'L' ? BigInt(rng.int(1_000_000)) : rng.int(3) === 0 ? rng.int(500) - 100 : ptr())
+      const rc = x[name](...args)
+      expect(typeof rc).toBe('number')
+      a.drain()
+    }
+    expect(PF.toHex(a.identity())).toBe(pk)
+    expect(chainSet(a)).toEqual(before)
+    storeIsSound(a)
+  })
+})

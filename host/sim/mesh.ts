@@ -86,6 +86,8 @@ export class SimBadge {
   readonly heard = new Map<number, { key: string, t: number }>()
   owner = ''
   posts = 0
+  /** Links the badge had up when it last lost power. */
+  linksAtLastCut = 0
   held: Array<{ frame: Uint8Array }> = []
   constructor (
     readonly index: number,
@@ -156,7 +158,12 @@ export class MeshSimulator {
         case 'connect': this.#connect(n, r.addr); break
         case 'disconnect': { const l = n.links.get(r.link); if (l) this.#breakLink(l, 1); break }
         case 'send': this.#send(n, r.link, r.frame); break
-        case 'stored': this.metrics.stored(n.index, toHex(r.owner), r.height, this.q.now); break
+        case 'stored': {
+          const owner = toHex(r.owner)
+          if (this.#expired.has(owner) && !n.hostile) this.zombies++
+          this.metrics.stored(n.index, owner, r.height, this.q.now)
+          break
+        }
       }
     }
   }
@@ -185,6 +192,7 @@ export class MeshSimulator {
   powerOff (n: SimBadge): void {
     if (!n.on) return
     n.on = false
+    n.linksAtLastCut = n.links.size
     n.badge = null
     n.advData = null
     this.metrics.powerCuts++
@@ -439,20 +447,40 @@ export class MeshSimulator {
     return out
   }
 
-  /** Badges that still hold a chain that should be gone ("zombies"); checked every minute. */
+  /**
+   * Checks every minute who still holds a chain whose time has passed. A
+   * badge may hold one for a while after waking up (until its clock has
+   * caught up); one that had forgotten a chain and holds it again is a
+   * zombie, and so is any block of such a chain stored after its time
+   * (counted from the STORED notes as they come).
+   */
   checkForgotten (): void {
-    const expired = this.expiredOwners()
-    if (expired.size === 0) return
-    let holding = 0
+    this.#expired = this.expiredOwners()
+    this.forgotten = this.#expired.size
+    if (this.#expired.size === 0) return
+    let stale = 0
     for (const n of this.nodes) {
       if (!n.on || !n.badge || n.hostile) continue
-      if (n.badge.chains().some(c => expired.has(toHex(c.owner)))) holding++
+      const held = new Set(n.badge.chains().map(c => toHex(c.owner)))
+      let forgot = this.#forgot.get(n.index)
+      if (!forgot) this.#forgot.set(n.index, forgot = new Set())
+      let holds = false
+      for (const o of this.#expired) {
+        if (!held.has(o)) { forgot.add(o); continue }
+        holds = true
+        if (forgot.has(o)) { this.zombies++; forgot.delete(o) }
+      }
+      if (holds) stale++
     }
-    this.zombies = Math.max(this.zombies, holding)
-    this.forgotten = expired.size
+    this.staleHolders = Math.max(this.staleHolders, stale)
   }
 
+  #expired = new Set<string>()
+  readonly #forgot = new Map<number, Set<string>>()
+  /** Chains that came back to a badge after their time (should stay 0). */
   zombies = 0
+  /** The most badges seen holding an expired chain at one check (badges that slept through the expiry, until their clocks catch up). */
+  staleHolders = 0
   forgotten = 0
 
   #sample (): void {

@@ -19,8 +19,8 @@ export interface SimReport {
   flash: { regionBytes: number, liveBytesMax: number, liveBytesMean: number, erasesMax: number }
   ramBytes: number
   converged: { badges: number, agreeing: number, fingerprint: string }
-  /** Chains whose time had passed, and the most badges that still held one of them at a check (zombies: should be 0). */
-  forgetting: { expiredChains: number, zombieHolders: number }
+  /** Chains whose time had passed; how often one came back to a badge (zombies: should be 0); the most badges that still held one at a check (badges waking up). */
+  forgetting: { expiredChains: number, zombies: number, staleHolders: number }
   verifyCache: { hits: number, misses: number }
   timeline: Array<{ t: number, coverage: number, chains: number, links: number }>
 }
@@ -90,7 +90,7 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
     flash: { regionBytes: sim.nodes[0].flash.bytes.length, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
     ramBytes: ram,
     converged: { badges: counted, agreeing, fingerprint: best },
-    forgetting: { expiredChains: sim.forgotten, zombieHolders: sim.zombies },
+    forgetting: { expiredChains: sim.forgotten, zombies: sim.zombies, staleHolders: sim.staleHolders },
     verifyCache: { hits: sim.cache.hits, misses: sim.cache.misses },
     timeline: sim.timeline
   }
@@ -116,7 +116,7 @@ export function renderReport (r: SimReport): string {
   lines.push(`  time to reach 95% of badges   median ${secs(b.to95.median)}, 90th percentile ${secs(b.to95.p90)}`)
   lines.push(`  time to reach every badge     median ${secs(b.to100.median)}, 90th percentile ${secs(b.to100.p90)}, worst ${secs(b.to100.max)}`)
   lines.push(`Agreement: ${r.converged.agreeing} of ${r.converged.badges} badges hold exactly the same chains (set fingerprint ${r.converged.fingerprint.slice(0, 8)}…).`)
-  lines.push(`Forgetting: ${r.forgetting.expiredChains} cards expired (an hour after their last update); the badges' collectors evicted ${r.badgesHealth.evictions} chains; ${r.forgetting.zombieHolders === 0 ? 'none came back' : `${r.forgetting.zombieHolders} badges still held an expired one`}.`)
+  lines.push(`Forgetting: ${r.forgetting.expiredChains} cards expired (an hour after their last update); the badges' collectors evicted ${r.badgesHealth.evictions} chains; ${r.forgetting.zombies === 0 ? 'none came back' : `${r.forgetting.zombies} came back (zombies!)`}.`)
   lines.push('')
   lines.push(`Radio: ${r.radio.connections} connections (${r.radio.connectFailures} attempts failed, ${r.radio.linkBreaks} links broke walking apart)`)
   lines.push(`  ${kib(r.radio.linkBytes)} on air over links, ${Math.round(r.radio.bytesPerDeliveredBlock)} bytes per delivered block; adverts ${kib(r.radio.advertBytes)}`)

@@ -58,6 +58,8 @@ export interface BadgeOptions {
   accelerate?: Accelerator
   entropy?: (buf: Uint8Array) => void
   log?: (line: string) => void
+  /** Another build of the core (benchmarks build one with bigger tables); default build/core.wasm. */
+  module?: WebAssembly.Module
 }
 
 const IO_ADDR = 192 // 6 bytes of address, then the data area at IO_DATA
@@ -72,7 +74,7 @@ export class Badge {
     this.flash = opts.flash ?? new NorFlash(NRF52840)
     this.geometry = this.flash.geometry
     const flash = this.flash
-    this.core = new Core(instantiateCore(coreModule(), {
+    this.core = new Core(instantiateCore(opts.module ?? coreModule(), {
       accelerate: opts.accelerate,
       entropy: opts.entropy,
       log: opts.log,

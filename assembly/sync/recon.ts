@@ -17,7 +17,8 @@
 // Bounds: a message holds at most RANGES_MAX ranges and a list at most
 // LIST_IN items; anything else is a protocol violation (the caller drops
 // the link). Replies stay within the caller's buffer: when room runs short
-// a differing range is echoed as one summary and the peer splits it.
+// the rest of the key space is folded into one summary that the peer
+// splits (see reconcile()).
 
 import { WireReader, WireWriter } from './wire';
 import {
@@ -128,22 +129,22 @@ function unsplittable(from: i32, to: i32): bool {
 }
 
 /**
- * Answers a differing range [from, to) ending at bound: our items, a split,
- * or an echo of our summary when room is short. `left` ranges follow it in
- * the message being answered; each needs one range of the reply, so a
- * split may use only what they leave (the reply never exceeds RANGES_MAX).
+ * Answers a differing range [from, to) ending at bound with our items (when
+ * few) or a split. False when the reply has no room left for that: the
+ * caller then folds this range and everything after it into one summary.
  */
-function answerDiffering(from: i32, to: i32, bound: u64, mode: u32, reserve: usize, left: i32): void {
+function answerDiffering(from: i32, to: i32, bound: u64, mode: u32): bool {
   const n = to - from;
-  const listSize: usize = 10 + <usize>n * ITEM_SIZE;
+  // One range and its bytes stay free for the fold at the end.
   if (n <= LIST_MAX || unsplittable(from, to)) {
     const m = min(n, LIST_IN);
-    if (out.room() >= listSize + reserve) { out.list(bound, mode, from, from + m); return; }
-  } else if (out.ranges + SPLIT + left <= RANGES_MAX && out.room() >= <usize>SPLIT * FP_SIZE + reserve) {
-    split(from, to, bound, 0);
-    return;
+    if (out.ranges + 2 > RANGES_MAX || out.room() < 10 + <usize>m * ITEM_SIZE + FP_SIZE) return false;
+    out.list(bound, mode, from, from + m);
+    return true;
   }
-  out.fp(bound, <u32>n, rangeFp(from, to));
+  if (out.ranges + SPLIT + 1 > RANGES_MAX || out.room() < <usize>(SPLIT + 1) * FP_SIZE) return false;
+  split(from, to, bound, 0);
+  return true;
 }
 
 /**
@@ -179,6 +180,12 @@ function compareList(r: WireReader, n: i32, from: i32, to: i32, now: u64, sink: 
  * the reply's body into [ptr, ptr + cap). Returns the reply's length, 0
  * when the reconciliation is complete and nothing need be sent back, or -1
  * for a malformed message.
+ *
+ * Progress: ranges are answered in order while the reply has room; the
+ * first range that does not fit, and every range after it, are folded into
+ * one summary to the end of the key space, which the peer will split in
+ * turn (Negentropy does the same at its frame-size limit). The first range
+ * needing work always fits, so every round refines the difference.
  */
 export function reconcile(r: WireReader, ptr: usize, cap: usize, now: u64, sink: WantSink): i32 {
   const n = <i32>r.u8();
@@ -186,38 +193,44 @@ export function reconcile(r: WireReader, ptr: usize, cap: usize, now: u64, sink:
   out.reset(ptr, cap);
   let lo: u64 = 0;
   let allSkip = true;
+  let foldFrom: i32 = -1; // our first item of the folded remainder
   for (let k = 0; k < n; k++) {
     const bound = r.u64();
     const mode = r.u8();
     if (r.failed) return -1;
     // Bounds tile the key space in increasing order, and the last one ends it.
-    if ((bound <= lo && !(k == 0 && bound == KEY_END)) || (k == n - 1) != (bound == KEY_END)) return -1;
+    if (bound <= lo || (k == n - 1) != (bound == KEY_END)) return -1;
     const from = lowerBound(lo);
     const to = rangeEnd(bound);
-    const reserve = <usize>(n - k) * FP_SIZE;
+    let differs = false;
+    let answer = LIST;
     if (mode == SKIP) {
-      out.skip(bound);
+      // nothing to read
     } else if (mode == FP) {
       const count = r.varint();
       const fp = r.u64();
       if (r.failed) return -1;
       allSkip = false;
-      if (count == <u32>(to - from) && fp == rangeFp(from, to)) out.skip(bound);
-      else answerDiffering(from, to, bound, LIST, reserve, n - k - 1);
+      differs = count != <u32>(to - from) || fp != rangeFp(from, to);
     } else if (mode == LIST || mode == FINAL) {
       const m = <i32>r.u8();
       if (r.failed || m > LIST_IN) return -1;
       allSkip = false;
       const weHaveMore = compareList(r, m, from, to, now, sink);
       if (r.failed) return -1;
-      if (mode == LIST && weHaveMore) answerDiffering(from, to, bound, FINAL, reserve, n - k - 1);
-      else out.skip(bound);
+      differs = mode == LIST && weHaveMore;
+      answer = FINAL;
     } else return -1;
+    if (foldFrom < 0) {
+      if (!differs) out.skip(bound);
+      else if (!answerDiffering(from, to, bound, answer)) foldFrom = from;
+    }
     lo = bound;
   }
   if (r.remaining() != 0) return -1;
   if (allSkip) return 0;
-  if (out.w.failed) return -1; // cannot happen: room is reserved above
+  if (foldFrom >= 0) out.fp(KEY_END, <u32>(itemCount() - foldFrom), rangeFp(foldFrom, itemCount()));
+  if (out.w.failed) return -1; // cannot happen: room is kept for the fold
   return <i32>out.finish();
 }
 

@@ -21,7 +21,7 @@ export interface Author { sk: string, pk: string, feed: PF.Feed }
 
 export function author (): Author {
   const { sk, pk } = PF.Feed.signPair()
-  return { sk, pk, feed: new PF.Feed() }
+  return { sk: String(sk), pk: String(pk), feed: new PF.Feed() }
 }
 
 /** Appends `n` card updates dated from `date` on and returns the new blocks as one picofeed run. */

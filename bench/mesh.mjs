@@ -1,0 +1,109 @@
+// The badge issue's figures:
+//   - simulator speed: simulated badge-minutes per wall-clock second for
+//     100 and 1,000 badges, 10 minutes each (target: 1,000 badges × 10
+//     minutes in under 60 s), with the verification memo the simulator
+//     lends every core (the core asks it only where its yes is the core's);
+//   - reconciliation traffic: bytes on air to sync two badges whose chain
+//     sets differ in k of n = 1,000 chains, against sending every head
+//     (owner, height, head signature) — target at least 10× less at k = 1.
+// A badge holds at most 128 chains, so the traffic rows use a
+// benchmark-only build of the same sources with the chain, block and state
+// tables raised to 1,024 / 2,048 / 1,024 (build/bench-core-1024.wasm).
+// Exports run(); also runnable alone: `node bench/mesh.mjs` (after a build).
+
+import { spawnSync } from 'node:child_process'
+import { cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { MeshSimulator } from '../dist/host/sim/mesh.js'
+import { report } from '../dist/host/sim/report.js'
+import { sync } from '../dist/host/sim/pipe.js'
+import { Badge } from '../dist/host/badge.js'
+import { NorFlash } from '../dist/host/nor-flash.js'
+import { cborEncode } from '../dist/host/cbor.js'
+import * as PB from '../dist/host/index.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const T0 = 1_760_000_000_000
+
+function simSpeed (badges, minutes) {
+  const t0 = performance.now()
+  const sim = new MeshSimulator({ badges, minutes, seed: 1 })
+  sim.run()
+  const wall = (performance.now() - t0) / 1000
+  const r = report(sim, wall)
+  return { badges, minutes, wall, rate: (badges * minutes) / wall, reached: `${r.blocks.reachedAll}/${r.blocks.tracked}` }
+}
+
+/** The core with 1,024-chain tables, compiled from a copy of assembly/ with the table sizes changed. */
+export function bigCore () {
+  const src = `${root}build/bench-src`
+  rmSync(src, { recursive: true, force: true })
+  cpSync(`${root}assembly`, `${src}/assembly`, { recursive: true })
+  const edits = [
+    ['repo/repo.ts', 'export const MAX_CHAINS: i32 = 128;', 'export const MAX_CHAINS: i32 = 1024;'],
+    ['repo/repo.ts', 'export const MAX_BLOCKS: i32 = 1024;', 'export const MAX_BLOCKS: i32 = 2048;'],
+    ['repo/repo.ts', 'const SLOTS: i32 = 2048;', 'const SLOTS: i32 = 4096;'],
+    ['store/objects.ts', 'export const MAX_OBJECTS: i32 = 128;', 'export const MAX_OBJECTS: i32 = 1024;']
+  ]
+  for (const [file, from, to] of edits) {
+    const p = `${src}/assembly/${file}`
+    const s = readFileSync(p, 'utf8')
+    if (!s.includes(from)) throw new Error(`bench core: ${file} no longer has "${from}"`)
+    writeFileSync(p, s.replace(from, to))
+  }
+  const out = `${root}build/bench-core-1024.wasm`
+  const asc = spawnSync(`${root}node_modules/.bin/asc`, [`${src}/assembly/index.ts`, '--runtime', 'stub', '-O3', '--noAssert',
+    '--initialMemory', '16', '--maximumMemory', '16', '--outFile', out], { cwd: root, encoding: 'utf8' })
+  if (asc.status !== 0) throw new Error(`asc: ${asc.stderr}`)
+  return new WebAssembly.Module(readFileSync(out))
+}
+
+/** Two badges of the big build holding the same n chains, except k that only the first holds. */
+function reconciliation (module, n, k, blocks) {
+  const mk = (seed) => new Badge({ module, flash: new NorFlash({ sectorSize: 4096, wordSize: 4, size: 1 << 20 }), entropy: b => b.fill(seed) }).init(0, T0)
+  const a = mk(1); const b = mk(2)
+  const give = (x, bytes) => {
+    const c = x.core
+    c.put(256, bytes)
+    const rc = c.x.engine_dispatch(c.io + 256, bytes.length, BigInt(T0))
+    if (rc !== 1) throw new Error(`bench: block refused (${rc})`)
+  }
+  blocks.slice(0, n).forEach((bytes, i) => { give(a, bytes); if (i >= k) give(b, bytes) })
+  a.drain(); b.drain()
+  // A link fetches at most 16 chains (docs/SYNC.md): badges that differ in more meet again, as they would in the mesh.
+  let total = 0
+  let rounds = 0
+  let t = 1000
+  while (b.chains().length < n && rounds < 20) {
+    const r = sync(a, b, { mtu: 247, t })
+    total += r.bytes[0] + r.bytes[1]
+    t = r.t + 1000
+    rounds++
+  }
+  if (b.chains().length !== n) throw new Error(`bench: sync left ${b.chains().length} of ${n} chains`)
+  const blockBytes = blocks.slice(0, k).reduce((s, x) => s + x.length, 0)
+  // The naive protocol: one side lists every chain's owner, height and head signature, then the k blocks follow.
+  const heads = n * (32 + 4 + 64)
+  const naive = heads + Math.ceil(heads / 243) + blockBytes
+  return { n, k, rounds, total, reconciliation: total - blockBytes, naive, ratio: naive / total }
+}
+
+export async function run () {
+  const speed = [simSpeed(100, 10), simSpeed(1000, 10)]
+  const module = bigCore()
+  const blocks = []
+  for (let i = 0; i < 1000; i++) {
+    const f = new PB.Feed()
+    const sk = PB.toHex(new Uint8Array(32).map((_, j) => j === 0 ? i & 255 : j === 1 ? i >> 8 : j + 1))
+    f.append(cborEncode(['cards', { name: `badge ${i}` }, T0 - 1000]), sk)
+    blocks.push(Uint8Array.from(f.buffer.subarray(4)))
+  }
+  const traffic = [1, 10, 100].map(k => reconciliation(module, 1000, k, blocks))
+  return { speed, traffic }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { speed, traffic } = await run()
+  for (const s of speed) console.log(`${s.badges} badges × ${s.minutes} min: ${s.wall.toFixed(1)} s, ${s.rate.toFixed(0)} badge-minutes/s, posts reaching everyone ${s.reached}`)
+  for (const t of traffic) console.log(`k=${t.k} of n=${t.n}: ${t.total} bytes in ${t.rounds} link(s) (reconciliation ${t.reconciliation}), every head ${t.naive}, ${t.ratio.toFixed(1)}× less`)
+}

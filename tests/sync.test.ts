@@ -45,6 +45,24 @@ describe('sync protocol between two badges', () => {
     })
   }
 
+  it('badges that differ in most of a full store still finish every sync and converge, 16 new chains a link', () => {
+    const all = Array.from({ length: 110 }, () => author())
+    for (const x of all) cards(x, 1, T0 - 60_000)
+    const a = badge(320); const b = badge(321)
+    all.forEach((x, i) => { giveFirst(a, x, 1); if (i % 11 === 0) giveFirst(b, x, 1) })
+    let t = 1000
+    let links = 0
+    while (chainSet(b).length < 110 && links < 12) {
+      const r = sync(a, b, { t })
+      expect(r.closedBy, 'the sync ran to its end').toBe(a)
+      expect(r.frames[0] + r.frames[1]).toBeLessThan(2000)
+      t = r.t + 1000
+      links++
+    }
+    expect(chainSet(b)).toEqual(chainSet(a))
+    expect(links).toBe(Math.ceil(100 / 16))
+  })
+
   it('sends little when the sets differ in one chain of many, and almost nothing when they are equal', () => {
     const n = 100
     const shared = Array.from({ length: n }, () => author())

@@ -17,7 +17,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 function ownChain (b: Badge): Uint8Array {
   const c = b.core
   c.put(64, b.identity())
-  const n = c.x.store_load(c.io + 64, 1, c.io + IO_DATA, 8192)
+  const n = c.x.store_load(c.io + 64, 1, c.io + IO_DATA, c.dataCap)
   expect(n).toBeGreaterThan(0)
   const len = new DataView(c.u8.buffer, c.io + IO_DATA, 4).getUint32(0, true)
   return Uint8Array.from([...PF.s2b('PIC0'), ...c.get(IO_DATA + 4, len)])

@@ -130,7 +130,7 @@ describe('raw exports under hostile pointers and call orders (no trap, no corrup
       () => c.x.ed25519_verify(ptrs(), ptrs(), ptrs(), lens()),
       () => c.x.ed25519_verify_run(rng.int(12) - 1, ptrs(), ptrs()),
       () => { // a run whose records point anywhere
-        const at = c.io + 8192
+        const at = c.io + cap - 128
         const dv = new DataView(c.u8.buffer, at, 96)
         for (let k = 0; k < 24; k++) dv.setUint32(k * 4, k % 3 === 2 ? rng.int(300) : ptrs() >>> 0, true)
         return c.x.ed25519_verify_run(1 + rng.int(8), at, ptrs())

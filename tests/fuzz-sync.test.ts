@@ -20,7 +20,7 @@ function storeIsSound (b: Badge): void {
   const c = b.core
   for (const chain of b.chains()) {
     c.put(64, chain.owner)
-    const n = c.x.store_load(c.io + 64, 1, c.io + IO_DATA, 12_000)
+    const n = c.x.store_load(c.io + 64, 1, c.io + IO_DATA, c.dataCap)
     expect(n).toBe(chain.length)
     const len = new DataView(c.u8.buffer, c.io + IO_DATA, 4).getUint32(0, true)
     const feed = PF.Feed.from(Uint8Array.from([...PF.s2b('PIC0'), ...c.get(IO_DATA + 4, len)]))
@@ -169,7 +169,7 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     const names = ['badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity']
     const arity: Record<string, string> = { badge_tick: 'L', badge_advert: 'iiiL', badge_link_up: 'iiiiL', badge_link_down: 'iL', badge_link_ready: 'iL', badge_frame: 'iiiL', badge_action: 'iiL', badge_outbox: 'ii', badge_status: 'iL', badge_identity: 'i' }
     const io = a.core.io
-    const ptr = () => rng.pick([0, 8, io - 1, io, io + 100, io + 16383, io + 16384, 0x7fffffff, -1, 4 * 65536 - 4, rng.u32() | 0])
+    const ptr = () => rng.pick([0, 8, io - 1, io, io + 100, io + a.core.x.io_cap() - 1, io + a.core.x.io_cap(), 0x7fffffff, -1, 4 * 65536 - 4, rng.u32() | 0])
     for (let k = 0; k < CASES * 5; k++) {
       const name = rng.pick(names)
       const args = [...arity[name]].map(t => t === 'L' ? BigInt(rng.int(1_000_000)) : rng.int(3) === 0 ? rng.int(500) - 100 : ptr())

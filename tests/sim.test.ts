@@ -24,7 +24,7 @@ function sound (b: Badge): void {
   const c = b.core
   for (const chain of b.chains()) {
     c.put(64, chain.owner)
-    expect(c.x.store_load(c.io + 64, 1, c.io + IO_DATA, 12_000)).toBe(chain.length)
+    expect(c.x.store_load(c.io + 64, 1, c.io + IO_DATA, c.dataCap)).toBe(chain.length)
     const len = new DataView(c.u8.buffer, c.io + IO_DATA, 4).getUint32(0, true)
     expect(PF.Feed.from(Uint8Array.from([...PF.s2b('PIC0'), ...c.get(IO_DATA + 4, len)])).length).toBe(chain.length)
   }

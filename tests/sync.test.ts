@@ -89,7 +89,7 @@ describe('sync protocol between two badges', () => {
     sync(a, b, { mtu: 23 })
     const c = b.core
     c.put(64, PF.fromHex(x.pk))
-    expect(c.x.store_load(c.io + 64, 1, c.io + 256, 8192)).toBe(5)
+    expect(c.x.store_load(c.io + 64, 1, c.io + 256, c.dataCap)).toBe(5)
     const len = new DataView(c.u8.buffer, c.io + 256, 4).getUint32(0, true)
     const got = PF.Feed.from(Uint8Array.from([...PF.s2b('PIC0'), ...c.get(260, len)]))
     expect(PF.toHex(got.buffer)).toBe(PF.toHex(x.feed.buffer))

@@ -6,7 +6,7 @@
 // let a host bug overwrite the core's tables and caches. Exports check
 // first and answer E_RANGE instead.
 
-export const IO_CAP: usize = 16384;
+export const IO_CAP: usize = 8192;
 export const IO: usize = memory.data(<i32>IO_CAP, 16);
 
 /** True when [ptr, ptr + len) lies inside the I/O window (no overflow). */

@@ -1,9 +1,10 @@
 // One BLE connection's share of the sync protocol (docs/SYNC.md): frames
 // in and out, the reconciliation, wants and the blocks that answer them.
 //
-// Per link, everything is fixed-size: a reassembly buffer and a transmit
-// buffer of one message each, a queue of control messages, WANTS wants
-// and SERVES requests. A peer that overflows any of them, breaks the
+// Per link, everything is fixed-size: a reassembly buffer of one message,
+// a queue of control messages (the one being sent is its head), WANTS
+// wants and SERVES requests. Runs of blocks being served are read from
+// flash into one buffer all links share. A peer that overflows any of them, breaks the
 // framing, sends what nobody asked for, or a block that does not verify,
 // is a broken or hostile peer: the link drops (violation()), the store has
 // lost nothing (every block was verified before it was stored), and the
@@ -67,10 +68,18 @@ const R_LONG = text('sync took too long');
 const reader = new WireReader();
 const writer = new WireWriter();
 const reconOut: usize = heap.alloc(<usize>RECON_CAP);
+// One run of blocks being served, shared by the links (each reloads it from flash when another used it last).
+const serveBuf: usize = heap.alloc(<usize>MSG_MAX + 8);
+let serveLen: u32 = 0;
+let serveSerial: u32 = 0;
+let serveLink: i32 = -1;
+const TX_CTL: u8 = 1;
+const TX_BLOCKS: u8 = 2;
 const scanOut: usize = heap.alloc(<usize>OUT_SIZE);
 
 export class Link extends WantSink {
   used: bool = false;
+  index: i32 = 0;
   handle: u32 = 0;
   mtu: u32 = 23;
   central: bool = false;
@@ -96,11 +105,14 @@ export class Link extends WantSink {
   rxLen: u32 = 0;
   rxSeq: u32 = 0;
   rxOpen: bool = false;
-  // Sending: the message being fragmented lives at txMsg (in tx).
-  tx: usize = heap.alloc(<usize>MSG_MAX);
-  txMsg: usize = 0;
+  // Sending: the message being fragmented is the head of the control queue (CTL), or a run of
+  // blocks in the shared serve buffer (BLOCKS), reloaded from flash when another link used it.
+  txKind: u8 = 0;
   txLen: u32 = 0;
   txOff: u32 = 0;
+  blkFrom: u32 = 0;
+  blkN: u32 = 0;
+  blkSerial: u32 = 0;
   txSeq: u32 = 0;
   inflight: u32 = 0;
   ctl: usize = heap.alloc(<usize>CTL_CAP);
@@ -143,7 +155,7 @@ export class Link extends WantSink {
     this.ok = false;
     this.newChains = 0;
     this.rxLen = 0; this.rxSeq = 0; this.rxOpen = false;
-    this.txLen = 0; this.txOff = 0; this.txSeq = 0; this.inflight = 0;
+    this.txKind = 0; this.txLen = 0; this.txOff = 0; this.txSeq = 0; this.inflight = 0;
     this.ctlLen = 0;
     this.wHead = 0; this.wSent = 0; this.wTail = 0; this.wGot = 0;
     this.sHead = 0; this.sTail = 0;
@@ -178,58 +190,63 @@ export class Link extends WantSink {
     this.queue(MSG_HELLO, reconOut, writer.length());
   }
 
-  /** Puts the next message into the transmit buffer; false when there is nothing to send. */
+  /** Loads a run of owner's blocks from height `from` into the serve buffer as a BLOCKS message; the block count (0: none). */
+  private loadRun(owner: usize, from: u32): i32 {
+    // repoLoad writes a u32 byte count, then the blocks: the message header goes just before them.
+    const n = from <= 0xffff ? repoLoad(owner, <i32>from, serveBuf + 2, MSG_MAX - 8) : 0;
+    if (n <= 0) return 0;
+    serveLen = 2 + load<u32>(serveBuf + 2);
+    store<u8>(serveBuf, MSG_BLOCKS, 4);
+    store<u8>(serveBuf, <u8>n, 5);
+    serveSerial++;
+    serveLink = this.index;
+    return n;
+  }
+
+  /** Where the BLOCKS message being sent is; 0 when it can no longer be had (its chain was evicted meanwhile). */
+  private blocksAt(): usize {
+    if (serveLink == this.index && serveSerial == this.blkSerial) return serveBuf + 4;
+    const owner = this.sOwner + (<usize>(this.sHead % SERVES) << 5);
+    if (<u32>this.loadRun(owner, this.blkFrom) != this.blkN || serveLen != this.txLen) return 0;
+    this.blkSerial = serveSerial;
+    return serveBuf + 4;
+  }
+
+  /** Starts the next message; false when there is nothing to send. */
   private nextMessage(): bool {
-    if (this.ctlLen > 0) {
-      const len = <u32>load<u16>(this.ctl);
-      memory.copy(this.tx, this.ctl + 2, <usize>len);
-      memory.copy(this.ctl, this.ctl + 2 + <usize>len, <usize>(this.ctlLen - 2 - len));
-      this.ctlLen -= 2 + len;
-      this.txMsg = this.tx;
-      this.txLen = len;
-      return true;
-    }
-    if (this.wSent != this.wTail) {
-      const i = <usize>(this.wSent % WANTS);
-      writer.reset(this.tx, 64);
-      writer.u8(MSG_WANT);
-      writer.bytes(this.wOwner + (i << 5), 32);
-      writer.varint(load<u32>(this.wHave + (i << 2)));
-      this.txMsg = this.tx;
-      this.txLen = writer.length();
-      this.wSent++;
-      return true;
-    }
-    if (this.sHead != this.sTail) {
-      const i = <usize>(this.sHead % SERVES);
-      const owner = this.sOwner + (i << 5);
-      const next = load<u32>(this.sNext + (i << 2));
-      // repoLoad writes a u32 byte count, then the blocks: the header goes just before them.
-      const n = next <= 0xffff ? repoLoad(owner, <i32>next, this.tx + 4, MSG_MAX - 8) : 0;
-      if (n > 0) {
-        this.txLen = 2 + load<u32>(this.tx + 4);
-        store<u8>(this.tx, MSG_BLOCKS, 6);
-        store<u8>(this.tx, <u8>n, 7);
-        this.txMsg = this.tx + 6;
-        store<u32>(this.sNext + (i << 2), next + <u32>n);
-        this.blocksTx += <u32>n;
-      } else {
-        store<u8>(this.tx, MSG_END);
-        memory.copy(this.tx + 1, owner, 32);
-        this.txMsg = this.tx;
-        this.txLen = 33;
+    if (this.ctlLen == 0) {
+      if (this.wSent != this.wTail) {
+        const i = <usize>(this.wSent % WANTS);
+        writer.reset(reconOut, 40);
+        writer.bytes(this.wOwner + (i << 5), 32);
+        writer.varint(load<u32>(this.wHave + (i << 2)));
+        this.queue(MSG_WANT, reconOut, writer.length());
+        this.wSent++;
+      } else if (this.sHead != this.sTail) {
+        const i = <usize>(this.sHead % SERVES);
+        const owner = this.sOwner + (i << 5);
+        const from = load<u32>(this.sNext + (i << 2));
+        const n = this.loadRun(owner, from);
+        if (n > 0) {
+          this.txKind = TX_BLOCKS;
+          this.txLen = serveLen;
+          this.blkFrom = from;
+          this.blkN = <u32>n;
+          this.blkSerial = serveSerial;
+          store<u32>(this.sNext + (i << 2), from + <u32>n);
+          this.blocksTx += <u32>n;
+          return true;
+        }
+        this.queue(MSG_END, owner, 32);
         this.sHead++;
-      }
-      return true;
+      } else if (this.reconDone && this.wHead == this.wTail && !this.sentDone) {
+        this.queue(MSG_DONE, 0, 0);
+        this.sentDone = true;
+      } else return false;
     }
-    if (this.reconDone && this.wHead == this.wTail && !this.sentDone) {
-      store<u8>(this.tx, MSG_DONE);
-      this.txMsg = this.tx;
-      this.txLen = 1;
-      this.sentDone = true;
-      return true;
-    }
-    return false;
+    this.txKind = TX_CTL;
+    this.txLen = <u32>load<u16>(this.ctl);
+    return true;
   }
 
   /** Hands the host as many frames as the window and the outbox take. */
@@ -237,7 +254,9 @@ export class Link extends WantSink {
     if (!this.used || this.closing) return;
     const payload = this.mtu - ATT_OVERHEAD - 1;
     while (this.inflight < TX_WINDOW) {
-      if (this.txLen == 0 && !this.nextMessage()) break;
+      if (this.txKind == 0 && !this.nextMessage()) break;
+      const src = this.txKind == TX_CTL ? this.ctl + 2 : this.blocksAt();
+      if (src == 0) { this.close(false, now); return; } // half a message sent and the rest gone: hang up
       const n = min(payload, this.txLen - this.txOff);
       const p = outboxPut(SEND, this.handle, 1 + n);
       if (p == 0) break;
@@ -245,12 +264,19 @@ export class Link extends WantSink {
       if (this.txOff == 0) h |= FRAME_FIRST;
       if (this.txOff + n == this.txLen) h |= FRAME_LAST;
       store<u8>(p, <u8>h);
-      memory.copy(p + 1, this.txMsg + <usize>this.txOff, <usize>n);
+      memory.copy(p + 1, src + <usize>this.txOff, <usize>n);
       this.txSeq = (this.txSeq + 1) & FRAME_SEQ;
       this.txOff += n;
       this.inflight++;
       this.bytesTx += 1 + n;
-      if (this.txOff == this.txLen) { this.txLen = 0; this.txOff = 0; }
+      if (this.txOff == this.txLen) {
+        if (this.txKind == TX_CTL) { // the head of the queue went out: drop it
+          const size = 2 + this.txLen;
+          memory.copy(this.ctl, this.ctl + <usize>size, <usize>(this.ctlLen - size));
+          this.ctlLen -= size;
+        }
+        this.txKind = 0; this.txLen = 0; this.txOff = 0;
+      }
     }
     this.checkFinished(now);
   }
@@ -263,7 +289,7 @@ export class Link extends WantSink {
 
   /** True when both sides said DONE and nothing is left to send: the sync ran to its end. */
   idle(): bool {
-    return this.sentDone && this.gotDone && this.sHead == this.sTail && this.txLen == 0 && this.ctlLen == 0;
+    return this.sentDone && this.gotDone && this.sHead == this.sTail && this.txKind == 0 && this.ctlLen == 0;
   }
 
   private checkFinished(now: u64): void {
@@ -436,7 +462,7 @@ export class Link extends WantSink {
 }
 
 export const links = new StaticArray<Link>(MAX_LINKS);
-for (let i = 0; i < MAX_LINKS; i++) links[i] = new Link();
+for (let i = 0; i < MAX_LINKS; i++) { links[i] = new Link(); links[i].index = i; }
 
 /** The link slot with this host handle, or -1. */
 export function linkByHandle(handle: u32): i32 {

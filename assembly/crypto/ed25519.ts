@@ -24,9 +24,11 @@
 import { Sha512 } from './sha512';
 import { scReduce64, scMulAdd, scIsCanonical } from './scalar25519';
 import {
-  P3, COMB_TABLE, decodeZip215, encode, encodeAffine, mulBase, mulDoubleComb, mulDoubleSlide,
+  P3, COMB_TABLE, decodeZip215, encode, encodeAffine, mulBase, mulDoubleComb,
   combTableBuild, p3ToCached, addCached, p1p1ToP3, times8, isIdentity,
 } from './edwards25519';
+import { halfSize } from './lattice';
+import { mulHalf } from './halfmul';
 
 @external("host", "ed25519_verify")
 declare function hostVerify(sig: usize, pk: usize, msg: usize, len: i32): i32;
@@ -162,6 +164,11 @@ const verifyA: usize = heap.alloc(P3);
 const encR: usize = heap.alloc(32);
 const encA: usize = heap.alloc(32);
 const k: usize = heap.alloc(32);
+const halfU: usize = heap.alloc(16);
+const halfV: usize = heap.alloc(32); // |v| < 2^126, zero-extended to a scalar
+const halfT: usize = heap.alloc(32);
+const zero: usize = heap.alloc(32);
+memory.fill(zero, 0, 32);
 
 /**
  * Lends the cached key's table memory (30 KiB) to batch verification, which
@@ -219,12 +226,22 @@ export function verifyEnd(): i32 {
   sha.final(digest);
   if (!verifyDecoded) return 0;
   scReduce64(k, digest);
-  if (verifyUsesSlot) mulDoubleComb(point, verifyS, slotTable, k);
-  else mulDoubleSlide(point, verifyS, verifyA, k);
-  // point = S B - k A; subtract R and clear the cofactor.
-  p3ToCached(cachedR, verifyR);
-  addCached(scratch, point, cachedR, true);
-  p1p1ToP3(point, scratch);
+  if (verifyUsesSlot) {
+    mulDoubleComb(point, verifyS, slotTable, k);
+    // point = S B - k A; subtract R.
+    p3ToCached(cachedR, verifyR);
+    addCached(scratch, point, cachedR, true);
+    p1p1ToP3(point, scratch);
+  } else {
+    // Half-size scalars (lattice.ts): u ≡ v k (mod L) with 0 < |v| < L, so
+    // [8](R + kA - SB) = 0 ⇔ [8](|v| S B - |v| R - sign(v) u A) = 0: L is
+    // prime, 8·anything is in the order-L subgroup, and [8] kills the
+    // torsion parts of A and R that make |v| k and sign(v) u differ.
+    const sign = halfSize(halfU, halfV, k);
+    memory.fill(halfV + 16, 0, 16);
+    scMulAdd(halfT, halfV, verifyS, zero);
+    mulHalf(point, halfT, verifyR, halfV, verifyA, halfU, sign < 0);
+  }
   times8(point);
   return isIdentity(point);
 }

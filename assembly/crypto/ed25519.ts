@@ -29,6 +29,7 @@ import {
 } from './edwards25519';
 import { halfSize } from './lattice';
 import { mulHalf } from './halfmul';
+import { decodeKey as decodeRecentKey } from './keycache';
 
 @external("host", "ed25519_verify")
 declare function hostVerify(sig: usize, pk: usize, msg: usize, len: i32): i32;
@@ -189,8 +190,7 @@ function decodeKey(pk: usize): bool {
     return true;
   }
   verifyUsesSlot = false;
-  if (decodeZip215(verifyA, pk) != 0) return false;
-  encodeAffine(encA, verifyA);
+  if (decodeRecentKey(verifyA, encA, pk) != 0) return false;
   if (lastValid && ctEqual(pk, lastKey, 32)) {
     combTableBuild(slotTable, verifyA);
     memory.copy(slotKey, pk, 32);

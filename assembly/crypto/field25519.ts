@@ -35,12 +35,32 @@ export function feCopy(h: usize, f: usize): void {
   memory.copy(h, f, FE);
 }
 
+// Unrolled: the point formulas call these ~10 times per doubling or
+// addition, and the compiler keeps the loop form.
 export function feAdd(h: usize, f: usize, g: usize): void {
-  for (let i: usize = 0; i < FE; i += 8) store<i64>(h + i, load<i64>(f + i) + load<i64>(g + i));
+  store<i64>(h, load<i64>(f, 0) + load<i64>(g, 0), 0);
+  store<i64>(h, load<i64>(f, 8) + load<i64>(g, 8), 8);
+  store<i64>(h, load<i64>(f, 16) + load<i64>(g, 16), 16);
+  store<i64>(h, load<i64>(f, 24) + load<i64>(g, 24), 24);
+  store<i64>(h, load<i64>(f, 32) + load<i64>(g, 32), 32);
+  store<i64>(h, load<i64>(f, 40) + load<i64>(g, 40), 40);
+  store<i64>(h, load<i64>(f, 48) + load<i64>(g, 48), 48);
+  store<i64>(h, load<i64>(f, 56) + load<i64>(g, 56), 56);
+  store<i64>(h, load<i64>(f, 64) + load<i64>(g, 64), 64);
+  store<i64>(h, load<i64>(f, 72) + load<i64>(g, 72), 72);
 }
 
 export function feSub(h: usize, f: usize, g: usize): void {
-  for (let i: usize = 0; i < FE; i += 8) store<i64>(h + i, load<i64>(f + i) - load<i64>(g + i));
+  store<i64>(h, load<i64>(f, 0) - load<i64>(g, 0), 0);
+  store<i64>(h, load<i64>(f, 8) - load<i64>(g, 8), 8);
+  store<i64>(h, load<i64>(f, 16) - load<i64>(g, 16), 16);
+  store<i64>(h, load<i64>(f, 24) - load<i64>(g, 24), 24);
+  store<i64>(h, load<i64>(f, 32) - load<i64>(g, 32), 32);
+  store<i64>(h, load<i64>(f, 40) - load<i64>(g, 40), 40);
+  store<i64>(h, load<i64>(f, 48) - load<i64>(g, 48), 48);
+  store<i64>(h, load<i64>(f, 56) - load<i64>(g, 56), 56);
+  store<i64>(h, load<i64>(f, 64) - load<i64>(g, 64), 64);
+  store<i64>(h, load<i64>(f, 72) - load<i64>(g, 72), 72);
 }
 
 export function feNeg(h: usize, f: usize): void {

@@ -2,6 +2,7 @@ import { halfSize } from '../crypto/lattice';
 import { nafRecode, NAF_LEN } from '../crypto/naf';
 import { mulHalf } from '../crypto/halfmul';
 import { scReduce64, scMulAdd } from '../crypto/scalar25519';
+import { scReduce64Vartime, scMul128Vartime } from '../crypto/scalar-vartime';
 import { Sha512 } from '../crypto/sha512';
 import { P3, basePoint, isIdentity } from '../crypto/edwards25519';
 
@@ -160,5 +161,38 @@ describe('half-size multiplication (halfmul.ts)', () => {
     store<u8>(t, load<u8>(t) ^ 1);
     mulHalf(h, t, basePoint(), w, basePoint(), uu, true);
     expect(isIdentity(h)).toBe(0, 't off by one');
+  });
+});
+
+describe('scalars mod L for public values (scalar-vartime.ts)', () => {
+  it('reduce 64 bytes and multiply 128 × 256 bits exactly like scalar25519.ts', () => {
+    const sha = new Sha512();
+    const x = heap.alloc(64);
+    const a = heap.alloc(32);
+    const want = heap.alloc(32);
+    const got = heap.alloc(32);
+    memory.fill(zero, 0, 32);
+    for (let i = 0; i < 600; i++) {
+      store<u32>(x, i);
+      sha.reset();
+      sha.update(x, 4);
+      sha.final(x);
+      if (i == 0) memory.fill(x, 0, 64);
+      if (i == 1) memory.fill(x, 0xff, 64); // 2^512 - 1
+      if (i == 2) { memory.fill(x, 0, 64); memory.copy(x, bytes(L_LE), 32); } // L
+      if (i == 3) { memory.fill(x, 0, 64); memory.copy(x, bytes(L_LE), 32); store<u8>(x, 0xec); } // L - 1
+      if (i == 4) { memory.fill(x, 0, 64); memory.copy(x + 32, bytes(L_LE), 32); } // 2^256 L
+      if (i % 3 == 2 && i > 4) memory.fill(x + 32 + (i % 32), 0, 32 - (i % 32)); // shorter numbers
+      scReduce64(want, x);
+      scReduce64Vartime(got, x);
+      expect(hex(got, 32)).toBe(hex(want, 32), 'reduce');
+      // a < 2^128 times b < 2^256 (b need not be reduced).
+      memory.fill(a, 0, 32);
+      memory.copy(a, x + 7, 16);
+      if (i == 1) memory.fill(a, 0xff, 16);
+      scMulAdd(want, a, x + 32, zero);
+      scMul128Vartime(got, a, x + 32);
+      expect(hex(got, 32)).toBe(hex(want, 32), 'multiply');
+    }
   });
 });

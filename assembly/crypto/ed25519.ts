@@ -28,6 +28,7 @@ import {
   combTableBuild, p3ToCached, addCached, p1p1ToP3, times8, isIdentity,
 } from './edwards25519';
 import { halfSize } from './lattice';
+import { scReduce64Vartime, scMul128Vartime } from './scalar-vartime';
 import { mulHalf } from './halfmul';
 import { decodeKey as decodeRecentKey } from './keycache';
 
@@ -166,10 +167,8 @@ const encR: usize = heap.alloc(32);
 const encA: usize = heap.alloc(32);
 const k: usize = heap.alloc(32);
 const halfU: usize = heap.alloc(16);
-const halfV: usize = heap.alloc(32); // |v| < 2^126, zero-extended to a scalar
+const halfV: usize = heap.alloc(16);
 const halfT: usize = heap.alloc(32);
-const zero: usize = heap.alloc(32);
-memory.fill(zero, 0, 32);
 
 /**
  * Lends the cached key's table memory (30 KiB) to batch verification, which
@@ -225,7 +224,7 @@ export function verifyEnd(): i32 {
   verifyState = VERIFY_IDLE;
   sha.final(digest);
   if (!verifyDecoded) return 0;
-  scReduce64(k, digest);
+  scReduce64Vartime(k, digest); // k is public
   if (verifyUsesSlot) {
     mulDoubleComb(point, verifyS, slotTable, k);
     // point = S B - k A; subtract R.
@@ -238,8 +237,7 @@ export function verifyEnd(): i32 {
     // prime, 8·anything is in the order-L subgroup, and [8] kills the
     // torsion parts of A and R that make |v| k and sign(v) u differ.
     const sign = halfSize(halfU, halfV, k);
-    memory.fill(halfV + 16, 0, 16);
-    scMulAdd(halfT, halfV, verifyS, zero);
+    scMul128Vartime(halfT, halfV, verifyS);
     mulHalf(point, halfT, verifyR, halfV, verifyA, halfU, sign < 0);
   }
   times8(point);

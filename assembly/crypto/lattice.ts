@@ -19,6 +19,8 @@
 // (4 limbs, two's complement): they never exceed the final |v| < 2^126.
 // Variable time: k is public. Nothing allocates after start.
 
+import { bitLength, geq, subMulShifted, divideChunk } from './limbs';
+
 const L_LIMBS: StaticArray<u32> = [
   0x5cf5d3ed, 0x5812631a, 0xa2f79cd6, 0x14def9de, 0, 0, 0, 0x10000000,
 ];
@@ -27,61 +29,6 @@ const bufR0: usize = heap.alloc(32);
 const bufR1: usize = heap.alloc(32);
 const bufT0: usize = heap.alloc(16);
 const bufT1: usize = heap.alloc(16);
-
-/** Number of significant bits of the n-limb number at r (0 for 0). */
-function bitLength(r: usize, n: i32): i32 {
-  for (let i = n - 1; i >= 0; i--) {
-    const w = load<u32>(r + (<usize>i << 2));
-    if (w != 0) return (i << 5) + 32 - <i32>clz(w);
-  }
-  return 0;
-}
-
-/** Limb i of the 8-limb number at r, 0 beyond it. */
-@inline function limb(r: usize, i: i32): u64 {
-  return i < 8 ? <u64>load<u32>(r + (<usize>i << 2)) : 0;
-}
-
-/** floor(r / 2^sh) for an 8-limb r, assuming it fits in 64 bits. */
-function shiftedTop(r: usize, sh: i32): u64 {
-  const li = sh >> 5;
-  const bi = <u64>(sh & 31);
-  const lo = limb(r, li) | (limb(r, li + 1) << 32);
-  const hi = limb(r, li + 2);
-  // wasm shifts count mod 64: a shift by 64 - 0 must not wrap to 0.
-  return bi == 0 ? lo : (lo >> bi) | (hi << (64 - bi));
-}
-
-/** 1 when the 8-limb a ≥ b. */
-function geq(a: usize, b: usize): bool {
-  for (let i = 7; i >= 0; i--) {
-    const x = load<u32>(a + (<usize>i << 2));
-    const y = load<u32>(b + (<usize>i << 2));
-    if (x != y) return x > y;
-  }
-  return true;
-}
-
-/** dst -= q · (src << e), both n limbs, mod 2^(32n). q < 2^32. */
-function subMulShifted(dst: usize, src: usize, n: i32, q: u64, e: i32): void {
-  const w = e >> 5;
-  const b = <u64>(e & 31);
-  let carry: u64 = 0;
-  let borrow: i64 = 0;
-  let prev: u64 = 0; // src limb below the current one
-  for (let j = 0; j + w < n; j++) {
-    const cur = <u64>load<u32>(src + (<usize>j << 2));
-    // Limb j + w of src << e: bits of cur and prev (b = 0 gives cur).
-    const s = (((cur << 32) | prev) >> (32 - b)) & 0xffffffff;
-    prev = cur;
-    const p = q * s + carry; // < 2^64: q, s < 2^32, carry < 2^32
-    carry = p >> 32;
-    const at = dst + (<usize>(j + w) << 2);
-    const d = <i64>load<u32>(at) - <i64>(p & 0xffffffff) + borrow;
-    store<u32>(at, <u32>d);
-    borrow = d >> 32; // 0 or -1
-  }
-}
 
 /**
  * Writes u (16 bytes, little-endian, < 2^127) and |v| (16 bytes, 0 < |v| < 2^126)
@@ -98,19 +45,9 @@ export function halfSize(u: usize, vAbs: usize, k: usize): i32 {
   let bl1 = bitLength(r1, 8);
   while (bl1 > 127) {
     // r0 := r0 mod r1 and t0 := t0 - (r0 div r1) t1, a chunk of quotient at a time.
-    while (geq(r0, r1)) {
-      const bl0 = bitLength(r0, 8);
-      // Chunk q·2^e with q < 2^31: q from the top 62 bits of r0 over at
-      // least 31 bits of r1·2^e, rounded down so r0 stays ≥ 0.
-      let e = bl0 - bl1 - 30;
-      if (e < 0) e = 0;
-      const sh = bl0 - 62;
-      const a = shiftedTop(r0, sh);
-      const b = shiftedTop(r1, sh - e) + 1;
-      let q = a / b;
-      if (q == 0) q = 1; // only when e = 0, and r0 ≥ r1 holds
-      subMulShifted(r0, r1, (bl0 + 31) >> 5, q, e);
-      subMulShifted(t0, t1, 4, q, e);
+    while (geq(r0, r1, 8)) {
+      const qe = divideChunk(r0, r1, 8, bl1);
+      subMulShifted(t0, t1, 4, qe >> 16, <i32>(qe & 0xffff));
     }
     const r = r0; r0 = r1; r1 = r;
     const t = t0; t0 = t1; t1 = t;

@@ -25,7 +25,7 @@ import { Sha512 } from './sha512';
 import { scReduce64, scMulAdd, scIsCanonical } from './scalar25519';
 import {
   P3, COMB_TABLE, decodeZip215, encode, encodeAffine, mulBase, mulDoubleComb,
-  combTableBuild, p3ToCached, addCached, p1p1ToP3, times8, isIdentity,
+  combTableBuild, p3ToCached, addCached, p1p1ToP3, isTorsion8,
 } from './edwards25519';
 import { halfSize } from './lattice';
 import { scReduce64Vartime, scMul128Vartime } from './scalar-vartime';
@@ -240,8 +240,7 @@ export function verifyEnd(): i32 {
     scMul128Vartime(halfT, halfV, verifyS);
     mulHalf(point, halfT, verifyR, halfV, verifyA, halfU, sign < 0);
   }
-  times8(point);
-  return isIdentity(point);
+  return isTorsion8(point); // [8] point = 0
 }
 
 /**

@@ -156,6 +156,24 @@ export function isIdentity(p: usize): i32 {
   return <i32>!feIsNonZero(t0);
 }
 
+const twice: usize = feAlloc(4);
+const coord: usize = feAlloc(1);
+
+/**
+ * 1 when [8]p = 0 for the P2/P3 point p, with one doubling instead of
+ * three: [8]p = 0 ⇔ 2p is in the 4-torsion {(0, 1), (0, -1), (±√-1, 0)}
+ * (the torsion is cyclic of order 8) ⇔ x(2p)·y(2p) = 0. The completed
+ * point's denominators never vanish; its numerators are multiplied by them
+ * (as for a P2) so feIsNonZero gets carried limbs. Variable time.
+ */
+export function isTorsion8(p: usize): i32 {
+  dbl(twice, p);
+  feMul(coord, twice + X, twice + T);
+  if (!feIsNonZero(coord)) return 1;
+  feMul(coord, twice + Y, twice + Z);
+  return <i32>!feIsNonZero(coord);
+}
+
 // ---- encoding ------------------------------------------------------------
 
 const u: usize = feAlloc(1);
@@ -522,13 +540,13 @@ export function mulMulti(h: usize, n: i32, points: usize, scalars: usize, scratc
 
 const base: usize = feAlloc(4);
 
-/** Width of the NAF digits of scalars on the fixed points B and 2^128 B. */
+/** Width of the NAF digits of scalars on the fixed points B and 2^127 B. */
 export const BASE_NAF_WIDTH: i32 = 8;
 const ODD_COUNT: i32 = 1 << (BASE_NAF_WIDTH - 2); // digits ±1, ±3, ..., ±(2^(w-1) - 1)
 /** B, 3B, ..., 127B as compact PRECOMP entries. */
 export const ODD_B: usize = heap.alloc(<usize>ODD_COUNT * ENTRY);
-/** The same multiples of 2^128 B, for the high half of a scalar. */
-export const ODD_B128: usize = heap.alloc(<usize>ODD_COUNT * ENTRY);
+/** The same multiples of 2^127 B, for the high part of a scalar. */
+export const ODD_B127: usize = heap.alloc(<usize>ODD_COUNT * ENTRY);
 
 /** The base point B (P3, Z = 1). */
 export function basePoint(): usize { return base; }
@@ -538,10 +556,10 @@ function initBaseTables(): void {
   combTableBuild(BASE_TABLE, base);
   oddTableBuild(ODD_B, base, ODD_COUNT);
   p3Copy(t3, base);
-  for (let i = 0; i < 128; i++) {
+  for (let i = 0; i < 127; i++) {
     dbl(r2, t3);
     p1p1ToP3(t3, r2);
   }
-  oddTableBuild(ODD_B128, t3, ODD_COUNT);
+  oddTableBuild(ODD_B127, t3, ODD_COUNT);
 }
 initBaseTables();

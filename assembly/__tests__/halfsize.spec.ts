@@ -4,7 +4,7 @@ import { mulHalf } from '../crypto/halfmul';
 import { scReduce64, scMulAdd } from '../crypto/scalar25519';
 import { scReduce64Vartime, scMul128Vartime } from '../crypto/scalar-vartime';
 import { Sha512 } from '../crypto/sha512';
-import { P3, basePoint, isIdentity } from '../crypto/edwards25519';
+import { P3, basePoint, isIdentity, isTorsion8, times8, decodeZip215, p3ToCached, addCached, p1p1ToP3 } from '../crypto/edwards25519';
 
 const L_LE = 'edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010';
 
@@ -193,6 +193,42 @@ describe('scalars mod L for public values (scalar-vartime.ts)', () => {
       scMulAdd(want, a, x + 32, zero);
       scMul128Vartime(got, a, x + 32);
       expect(hex(got, 32)).toBe(hex(want, 32), 'multiply');
+    }
+  });
+});
+
+// The 8 points of order dividing 8, canonically encoded.
+const TORSION_ENC: string[] = [
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+];
+
+describe('the cofactor check (edwards25519.ts isTorsion8)', () => {
+  it('says [8]P = 0 exactly for the 8 torsion points, as three doublings do', () => {
+    const p = heap.alloc(P3);
+    const q = heap.alloc(P3);
+    const c = heap.alloc(P3);
+    const s = heap.alloc(P3);
+    for (let i = 0; i < TORSION_ENC.length; i++) {
+      expect(decodeZip215(p, bytes(TORSION_ENC[i]))).toBe(0, TORSION_ENC[i]);
+      expect(isTorsion8(p)).toBe(1, TORSION_ENC[i]);
+      memory.copy(q, p, P3);
+      times8(q);
+      expect(isIdentity(q)).toBe(1, TORSION_ENC[i] + ' times 8');
+      // T + B and T + 2B are not torsion points.
+      p3ToCached(c, basePoint());
+      addCached(s, p, c, false);
+      p1p1ToP3(q, s);
+      expect(isTorsion8(q)).toBe(0, TORSION_ENC[i] + ' + B');
+      addCached(s, q, c, false);
+      p1p1ToP3(q, s);
+      expect(isTorsion8(q)).toBe(0, TORSION_ENC[i] + ' + 2B');
     }
   });
 });

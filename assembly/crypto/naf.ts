@@ -27,7 +27,9 @@ export function nafRecode(digits: usize, s: usize, w: i32): i32 {
     else if (pos < 128) bits = x1 >> <u64>(pos - 64);
     const window = carry + (bits & mask);
     if ((window & 1) == 0) {
-      pos++;
+      // Skip the run of zero digits at once: the carry, if any, rides along
+      // (trailing ones of the scalar plus a carry are trailing zeros, carry 1).
+      pos += window == 0 ? w : <i32>ctz(window);
       continue;
     }
     let d: i32;

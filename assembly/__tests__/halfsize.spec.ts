@@ -45,19 +45,21 @@ function congruent(k: usize, sign: i32): bool {
 }
 
 describe('half-size scalars (lattice.ts)', () => {
-  it('matches the BigInt half-way Euclid on edge cases and hashed challenges', () => {
+  it('matches the BigInt half-way Euclid on edge cases and hashed challenges, with and without Lehmer runs', () => {
     for (let i = 0; i < EXPECTED.length; i++) {
       const c = EXPECTED[i];
       const k = bytes(c[1]);
-      const sign = halfSize(u, v, k);
-      expect(hex(u, 16)).toBe(c[2], c[0] + ': u');
-      expect(hex(v, 16)).toBe(c[3], c[0] + ': |v|');
-      expect(sign).toBe(I32.parseInt(c[4]), c[0] + ': sign of v');
-      expect(congruent(k, sign)).toBe(true, c[0] + ': u ≡ v k (mod L)');
+      for (let exact = 0; exact < 2; exact++) {
+        const sign = halfSize(u, v, k, exact == 0);
+        expect(hex(u, 16)).toBe(c[2], c[0] + ': u');
+        expect(hex(v, 16)).toBe(c[3], c[0] + ': |v|');
+        expect(sign).toBe(I32.parseInt(c[4]), c[0] + ': sign of v');
+        expect(congruent(k, sign)).toBe(true, c[0] + ': u ≡ v k (mod L)');
+      }
     }
   });
 
-  it('keeps u ≡ v·k (mod L), u < 2^127 and 0 < |v| < 2^126 for 1000 hashed k', () => {
+  it('keeps u ≡ v·k (mod L), u < 2^127 and 0 < |v| < 2^126 for 1000 hashed k; Lehmer runs give the exact Euclid result', () => {
     const sha = new Sha512();
     const digest = heap.alloc(64);
     const k = heap.alloc(32);
@@ -73,6 +75,13 @@ describe('half-size scalars (lattice.ts)', () => {
       if (i % 4 == 2) memory.copy(k + 4, bytes(L_LE) + 4, 28);
       if (i % 4 == 3) { memory.fill(k + 16, 0, 16); store<u8>(k + 15, load<u8>(k + 15) | 0x80); }
       const sign = halfSize(u, v, k);
+      // Lehmer's runs must land on Euclid's own remainders: the same u, v as
+      // one quotient at a time by long division.
+      const uL = hex(u, 16);
+      const vL = hex(v, 16);
+      expect(halfSize(u, v, k, false)).toBe(sign, 'sign, exact');
+      expect(hex(u, 16)).toBe(uL, 'u, Lehmer = exact');
+      expect(hex(v, 16)).toBe(vL, '|v|, Lehmer = exact');
       expect(load<u8>(u + 15) < 0x80).toBe(true, 'u < 2^127');
       expect(load<u8>(v + 15) < 0x40).toBe(true, '|v| < 2^126');
       expect(load<u64>(v) | load<u64>(v, 8)).not.toBe(0, 'v ≠ 0');

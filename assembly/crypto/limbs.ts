@@ -76,3 +76,18 @@ export function divideChunk(x: usize, y: usize, n: i32, bitsY: i32): u64 {
   subMulShifted(x, y, (bitsX + 31) >> 5, q, e);
   return (q << 16) | <u64>e;
 }
+
+/**
+ * dst = a·x + b·y mod 2^(32n) for n-limb x and y and signed |a|, |b| ≤ 2^30
+ * (a cofactor row of Lehmer's algorithm). dst must not alias x or y.
+ */
+export function linearCombination(dst: usize, x: usize, y: usize, n: i32, a: i64, b: i64): void {
+  let carry: i64 = 0;
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 2;
+    // |a·x_i + b·y_i + carry| < 2^63: limbs < 2^32, cofactors ≤ 2^30.
+    const acc = a * <i64>load<u32>(x + at) + b * <i64>load<u32>(y + at) + carry;
+    store<u32>(dst + at, <u32>acc);
+    carry = acc >> 32;
+  }
+}

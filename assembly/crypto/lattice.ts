@@ -12,7 +12,7 @@
 // Stopping at the first r_i < 2^127 gives u = r_i and, since
 // r_{i-1} ≥ 2^127, |v| = |t_i| ≤ L / 2^127 < 2^126. This needs no squared
 // norms (512-bit numbers) and no division of big numbers. Lehmer's
-// algorithm (Knuth's Algorithm L, TAOCP 4.5.2) finds runs of ~18 quotients
+// algorithm (Knuth's Algorithm L, TAOCP 4.5.2) finds runs of ~14 quotients
 // from the leading 62 bits alone, accepting a quotient only when both ends
 // of the leading bits' uncertainty agree on it, and applies each run to the
 // big numbers as one 2 × 2 matrix; a quotient the leading bits cannot vouch

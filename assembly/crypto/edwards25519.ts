@@ -156,6 +156,24 @@ export function isIdentity(p: usize): i32 {
   return <i32>!feIsNonZero(t0);
 }
 
+const twice: usize = feAlloc(4);
+const coord: usize = feAlloc(1);
+
+/**
+ * 1 when [8]p = 0 for the P2/P3 point p, with one doubling instead of
+ * three: [8]p = 0 ⇔ 2p is in the 4-torsion {(0, 1), (0, -1), (±√-1, 0)}
+ * (the torsion is cyclic of order 8) ⇔ x(2p)·y(2p) = 0. The completed
+ * point's denominators never vanish; its numerators are multiplied by them
+ * (as for a P2) so feIsNonZero gets carried limbs. Variable time.
+ */
+export function isTorsion8(p: usize): i32 {
+  dbl(twice, p);
+  feMul(coord, twice + X, twice + T);
+  if (!feIsNonZero(coord)) return 1;
+  feMul(coord, twice + Y, twice + Z);
+  return <i32>!feIsNonZero(coord);
+}
+
 // ---- encoding ------------------------------------------------------------
 
 const u: usize = feAlloc(1);
@@ -260,20 +278,20 @@ export function combTableBuild(table: usize, p: usize): void {
         else p1p1ToP3(row, r1);
       }
     }
-    if (((i + 1) * 8) % CHUNK == 0) normalise(table + <usize>((i + 1) * 8 - CHUNK) * ENTRY);
+    if (((i + 1) * 8) % CHUNK == 0) normalise(table + <usize>((i + 1) * 8 - CHUNK) * ENTRY, CHUNK);
   }
 }
 
-/** Turns CHUNK parked projective entries (X, Y, Z) into PRECOMP (y+x, y-x, 2dxy). */
-function normalise(first: usize): void {
+/** Turns n ≤ CHUNK parked projective entries (X, Y, Z) into PRECOMP (y+x, y-x, 2dxy). */
+function normalise(first: usize, n: i32): void {
   fe1(zacc);
-  for (let k = 0; k < CHUNK; k++) {
+  for (let k = 0; k < n; k++) {
     feStore32(prefix + <usize>k * 40, zacc);
     feLoad32(tz, first + <usize>k * ENTRY + 80);
     feMul(zacc, zacc, tz);
   }
   feInvert(zinv, zacc);
-  for (let k = CHUNK - 1; k >= 0; k--) {
+  for (let k = n - 1; k >= 0; k--) {
     const e = first + <usize>k * ENTRY;
     feLoad32(tz, prefix + <usize>k * 40);
     feMul(tz, tz, zinv); // 1 / Z_k
@@ -293,7 +311,30 @@ function normalise(first: usize): void {
   }
 }
 
-function loadEntry(q: usize, e: usize): void {
+/**
+ * Fills table with the odd multiples P, 3P, ..., (2n - 1)P of p as compact
+ * PRECOMP entries (n ≤ CHUNK): the fixed points' tables of a width-w NAF.
+ */
+export function oddTableBuild(table: usize, p: usize, n: i32): void {
+  p3Copy(acc, p);
+  dbl(r1, p);
+  p1p1ToP3(row, r1);
+  p3ToCached(cq, row); // 2P
+  for (let j = 0; j < n; j++) {
+    const e = table + <usize>j * ENTRY;
+    if (j > 0) {
+      addCached(r1, acc, cq, false);
+      p1p1ToP3(acc, r1);
+    }
+    feStore32(e, acc + X);
+    feStore32(e + 40, acc + Y);
+    feStore32(e + 80, acc + Z);
+  }
+  normalise(table, n);
+}
+
+/** Unpacks a compact PRECOMP entry into q (3 elements). */
+export function loadEntry(q: usize, e: usize): void {
   feLoad32(q, e);
   feLoad32(q + FE, e + 40);
   feLoad32(q + 2 * FE, e + 80);
@@ -418,10 +459,6 @@ export function mulDoubleComb(h: usize, s: usize, aTable: usize, k: usize): void
   }
 }
 
-const aslide: usize = heap.alloc(256);
-const bslide: usize = heap.alloc(256);
-const AI: usize = heap.alloc(8 * P3); // A, 3A, ..., 15A as CACHED
-const BI: usize = heap.alloc(8 * PRECOMP); // B, 3B, ..., 15B as PRECOMP
 const a2: usize = feAlloc(4);
 const t3: usize = feAlloc(4);
 
@@ -450,42 +487,6 @@ function slide(r: usize, a: usize): void {
         }
       } else break;
     }
-  }
-}
-
-/**
- * h (P3) = s * B - k * A for a point A seen once (no table): ref10's
- * double_scalarmult_vartime on (-A, k) and (B, s).
- */
-export function mulDoubleSlide(h: usize, s: usize, a: usize, k: usize): void {
-  slide(aslide, k);
-  slide(bslide, s);
-  p3Neg(t3, a);
-  p3ToCached(AI, t3);
-  dbl(r2, t3);
-  p1p1ToP3(a2, r2);
-  for (let i: usize = 1; i < 8; i++) {
-    addCached(r2, a2, AI + (i - 1) * P3, false);
-    p1p1ToP3(t3, r2);
-    p3ToCached(AI + i * P3, t3);
-  }
-  let i = 255;
-  while (i >= 0 && load<i8>(aslide + <usize>i) == 0 && load<i8>(bslide + <usize>i) == 0) i--;
-  p3Identity(h);
-  for (; i >= 0; i--) {
-    dbl(r2, h);
-    const ad = <i32>load<i8>(aslide + <usize>i);
-    const bd = <i32>load<i8>(bslide + <usize>i);
-    if (ad != 0) {
-      p1p1ToP3(t3, r2);
-      addCached(r2, t3, AI + <usize>((ad < 0 ? -ad : ad) >> 1) * P3, ad < 0);
-    }
-    if (bd != 0) {
-      p1p1ToP3(t3, r2);
-      addPrecomp(r2, t3, BI + <usize>((bd < 0 ? -bd : bd) >> 1) * PRECOMP, bd < 0);
-    }
-    if (i > 0) p1p1ToP2(h, r2);
-    else p1p1ToP3(h, r2);
   }
 }
 
@@ -539,32 +540,26 @@ export function mulMulti(h: usize, n: i32, points: usize, scalars: usize, scratc
 
 const base: usize = feAlloc(4);
 
+/** Width of the NAF digits of scalars on the fixed points B and 2^127 B. */
+export const BASE_NAF_WIDTH: i32 = 7;
+const ODD_COUNT: i32 = 1 << (BASE_NAF_WIDTH - 2); // digits ±1, ±3, ..., ±(2^(w-1) - 1)
+/** B, 3B, ..., 63B as compact PRECOMP entries. */
+export const ODD_B: usize = heap.alloc(<usize>ODD_COUNT * ENTRY);
+/** The same multiples of 2^127 B, for the high part of a scalar. */
+export const ODD_B127: usize = heap.alloc(<usize>ODD_COUNT * ENTRY);
+
 /** The base point B (P3, Z = 1). */
 export function basePoint(): usize { return base; }
 
 function initBaseTables(): void {
   decodeZip215(base, BASE_ENCODED);
   combTableBuild(BASE_TABLE, base);
-  // Odd multiples for the sliding window: row 0 of the comb table holds
-  // 1..8 * B, of which 1, 3, 5, 7 are odd; 9..15 come from additions.
+  oddTableBuild(ODD_B, base, ODD_COUNT);
   p3Copy(t3, base);
-  dbl(r2, base);
-  p1p1ToP3(a2, r2);
-  p3ToCached(cq, a2);
-  for (let i: usize = 0; i < 8; i++) {
-    if (i > 0) {
-      addCached(r2, t3, cq, false);
-      p1p1ToP3(t3, r2);
-    }
-    // affine PRECOMP of t3
-    feInvert(recip, t3 + Z);
-    feMul(ax, t3 + X, recip);
-    feMul(ay, t3 + Y, recip);
-    const q = BI + i * PRECOMP;
-    feAdd(q, ay, ax);
-    feSub(q + FE, ay, ax);
-    feMul(q + 2 * FE, ax, ay);
-    feMul(q + 2 * FE, q + 2 * FE, D2);
+  for (let i = 0; i < 127; i++) {
+    dbl(r2, t3);
+    p1p1ToP3(t3, r2);
   }
+  oddTableBuild(ODD_B127, t3, ODD_COUNT);
 }
 initBaseTables();

@@ -35,12 +35,32 @@ export function feCopy(h: usize, f: usize): void {
   memory.copy(h, f, FE);
 }
 
+// Unrolled: the point formulas call these ~10 times per doubling or
+// addition, and the compiler keeps the loop form.
 export function feAdd(h: usize, f: usize, g: usize): void {
-  for (let i: usize = 0; i < FE; i += 8) store<i64>(h + i, load<i64>(f + i) + load<i64>(g + i));
+  store<i64>(h, load<i64>(f, 0) + load<i64>(g, 0), 0);
+  store<i64>(h, load<i64>(f, 8) + load<i64>(g, 8), 8);
+  store<i64>(h, load<i64>(f, 16) + load<i64>(g, 16), 16);
+  store<i64>(h, load<i64>(f, 24) + load<i64>(g, 24), 24);
+  store<i64>(h, load<i64>(f, 32) + load<i64>(g, 32), 32);
+  store<i64>(h, load<i64>(f, 40) + load<i64>(g, 40), 40);
+  store<i64>(h, load<i64>(f, 48) + load<i64>(g, 48), 48);
+  store<i64>(h, load<i64>(f, 56) + load<i64>(g, 56), 56);
+  store<i64>(h, load<i64>(f, 64) + load<i64>(g, 64), 64);
+  store<i64>(h, load<i64>(f, 72) + load<i64>(g, 72), 72);
 }
 
 export function feSub(h: usize, f: usize, g: usize): void {
-  for (let i: usize = 0; i < FE; i += 8) store<i64>(h + i, load<i64>(f + i) - load<i64>(g + i));
+  store<i64>(h, load<i64>(f, 0) - load<i64>(g, 0), 0);
+  store<i64>(h, load<i64>(f, 8) - load<i64>(g, 8), 8);
+  store<i64>(h, load<i64>(f, 16) - load<i64>(g, 16), 16);
+  store<i64>(h, load<i64>(f, 24) - load<i64>(g, 24), 24);
+  store<i64>(h, load<i64>(f, 32) - load<i64>(g, 32), 32);
+  store<i64>(h, load<i64>(f, 40) - load<i64>(g, 40), 40);
+  store<i64>(h, load<i64>(f, 48) - load<i64>(g, 48), 48);
+  store<i64>(h, load<i64>(f, 56) - load<i64>(g, 56), 56);
+  store<i64>(h, load<i64>(f, 64) - load<i64>(g, 64), 64);
+  store<i64>(h, load<i64>(f, 72) - load<i64>(g, 72), 72);
 }
 
 export function feNeg(h: usize, f: usize): void {
@@ -164,29 +184,23 @@ export function feMul(h: usize, f: usize, g: usize): void {
   const g7 = load<i64>(g, 56);
   const g8 = load<i64>(g, 64);
   const g9 = load<i64>(g, 72);
-  const g1_19 = g1 * 19;
-  const g2_19 = g2 * 19;
-  const g3_19 = g3 * 19;
-  const g4_19 = g4 * 19;
-  const g5_19 = g5 * 19;
-  const g6_19 = g6 * 19;
-  const g7_19 = g7 * 19;
-  const g8_19 = g8 * 19;
-  const g9_19 = g9 * 19;
   const f1_2 = f1 * 2;
   const f3_2 = f3 * 2;
   const f5_2 = f5 * 2;
   const f7_2 = f7 * 2;
   const f9_2 = f9 * 2;
-  let h0: i64 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
-  let h1: i64 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
-  let h2: i64 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
-  let h3: i64 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
-  let h4: i64 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
-  let h5: i64 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
-  let h6: i64 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
-  let h7: i64 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
-  let h8: i64 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
+  // The products past limb 9 wrap around times 19 (2^255 = 19 mod p), as a
+  // sum multiplied once rather than nine multiples of g kept live: fewer
+  // values for the register allocator, the same bounds as ref10 (< 2^60).
+  let h0: i64 = f0 * g0 + 19 * (f1_2 * g9 + f2 * g8 + f3_2 * g7 + f4 * g6 + f5_2 * g5 + f6 * g4 + f7_2 * g3 + f8 * g2 + f9_2 * g1);
+  let h1: i64 = f0 * g1 + f1 * g0 + 19 * (f2 * g9 + f3 * g8 + f4 * g7 + f5 * g6 + f6 * g5 + f7 * g4 + f8 * g3 + f9 * g2);
+  let h2: i64 = f0 * g2 + f1_2 * g1 + f2 * g0 + 19 * (f3_2 * g9 + f4 * g8 + f5_2 * g7 + f6 * g6 + f7_2 * g5 + f8 * g4 + f9_2 * g3);
+  let h3: i64 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + 19 * (f4 * g9 + f5 * g8 + f6 * g7 + f7 * g6 + f8 * g5 + f9 * g4);
+  let h4: i64 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + 19 * (f5_2 * g9 + f6 * g8 + f7_2 * g7 + f8 * g6 + f9_2 * g5);
+  let h5: i64 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + 19 * (f6 * g9 + f7 * g8 + f8 * g7 + f9 * g6);
+  let h6: i64 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + 19 * (f7_2 * g9 + f8 * g8 + f9_2 * g7);
+  let h7: i64 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + 19 * (f8 * g9 + f9 * g8);
+  let h8: i64 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + 19 * (f9_2 * g9);
   let h9: i64 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
   // Carry chain from ref10: even limbs end within ±2^25, odd within ±2^24.
   let c: i64;
@@ -324,10 +338,69 @@ export function feSq2(h: usize, f: usize): void {
   store<i64>(h, h5, 40); store<i64>(h, h6, 48); store<i64>(h, h7, 56); store<i64>(h, h8, 64); store<i64>(h, h9, 72);
 }
 
-/** h = f^(2^n), n >= 1. */
+/**
+ * h = f^(2^n), n >= 1: feSq's body in a loop over locals, so the ~250
+ * squarings of an inversion or square root skip 20 loads and stores each.
+ */
 export function feSqN(h: usize, f: usize, n: i32): void {
-  feSq(h, f);
-  for (let i = 1; i < n; i++) feSq(h, h);
+  let f0 = load<i64>(f, 0);
+  let f1 = load<i64>(f, 8);
+  let f2 = load<i64>(f, 16);
+  let f3 = load<i64>(f, 24);
+  let f4 = load<i64>(f, 32);
+  let f5 = load<i64>(f, 40);
+  let f6 = load<i64>(f, 48);
+  let f7 = load<i64>(f, 56);
+  let f8 = load<i64>(f, 64);
+  let f9 = load<i64>(f, 72);
+  for (let i = 0; i < n; i++) {
+    const f0_2 = f0 * 2;
+    const f1_2 = f1 * 2;
+    const f1_4 = f1 * 4;
+    const f2_2 = f2 * 2;
+    const f3_2 = f3 * 2;
+    const f3_4 = f3 * 4;
+    const f4_2 = f4 * 2;
+    const f5_19 = f5 * 19;
+    const f5_2 = f5 * 2;
+    const f5_4 = f5 * 4;
+    const f6_19 = f6 * 19;
+    const f6_2 = f6 * 2;
+    const f7_19 = f7 * 19;
+    const f7_2 = f7 * 2;
+    const f7_4 = f7 * 4;
+    const f8_19 = f8 * 19;
+    const f8_2 = f8 * 2;
+    const f9_19 = f9 * 19;
+    const f9_2 = f9 * 2;
+    let h0: i64 = f0 * f0 + f1_4 * f9_19 + f2_2 * f8_19 + f3_4 * f7_19 + f4_2 * f6_19 + f5_2 * f5_19;
+    let h1: i64 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
+    let h2: i64 = f0_2 * f2 + f1_2 * f1 + f3_4 * f9_19 + f4_2 * f8_19 + f5_4 * f7_19 + f6 * f6_19;
+    let h3: i64 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
+    let h4: i64 = f0_2 * f4 + f1_4 * f3 + f2 * f2 + f5_4 * f9_19 + f6_2 * f8_19 + f7_2 * f7_19;
+    let h5: i64 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
+    let h6: i64 = f0_2 * f6 + f1_4 * f5 + f2_2 * f4 + f3_2 * f3 + f7_4 * f9_19 + f8 * f8_19;
+    let h7: i64 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
+    let h8: i64 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
+    let h9: i64 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
+    // Carry chain from ref10: even limbs end within ±2^25, odd within ±2^24.
+    let c: i64;
+    c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
+    c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
+    c = (h1 + (1 << 24)) >> 25; h2 += c; h1 -= c << 25;
+    c = (h5 + (1 << 24)) >> 25; h6 += c; h5 -= c << 25;
+    c = (h2 + (1 << 25)) >> 26; h3 += c; h2 -= c << 26;
+    c = (h6 + (1 << 25)) >> 26; h7 += c; h6 -= c << 26;
+    c = (h3 + (1 << 24)) >> 25; h4 += c; h3 -= c << 25;
+    c = (h7 + (1 << 24)) >> 25; h8 += c; h7 -= c << 25;
+    c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
+    c = (h8 + (1 << 25)) >> 26; h9 += c; h8 -= c << 26;
+    c = (h9 + (1 << 24)) >> 25; h0 += c * 19; h9 -= c << 25;
+    c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
+    f0 = h0; f1 = h1; f2 = h2; f3 = h3; f4 = h4; f5 = h5; f6 = h6; f7 = h7; f8 = h8; f9 = h9;
+  }
+  store<i64>(h, f0, 0); store<i64>(h, f1, 8); store<i64>(h, f2, 16); store<i64>(h, f3, 24); store<i64>(h, f4, 32);
+  store<i64>(h, f5, 40); store<i64>(h, f6, 48); store<i64>(h, f7, 56); store<i64>(h, f8, 64); store<i64>(h, f9, 72);
 }
 
 const t0: usize = feAlloc(1);

@@ -14,6 +14,7 @@ export {
   badge_init, badge_tick, badge_advert, badge_link_up, badge_link_down, badge_link_ready, badge_frame, badge_action,
   badge_outbox, badge_status, badge_identity,
 } from './abi/badge';
+export { image_verify_begin, image_verify_update, image_verify_end } from './abi/image';
 
 // The app: its collections, registered before anything mounts. The default
 // build carries the example a badge would run.

@@ -1,7 +1,16 @@
 #!/usr/bin/env node
 // The `picobadge` command: one subcommand per job.
 
-import { simCommand, demoCommand, SIM_HELP, UsageError } from './sim/command.js'
+import { simCommand, demoCommand, SIM_HELP } from './sim/command.js'
+import { UsageError } from './args.js'
+import { keysCommand, KEYS_HELP } from './commands/keys.js'
+import { buildCommand, BUILD_HELP } from './commands/build.js'
+import { flashNrf52Command, FLASH_NRF52_HELP } from './commands/flash.js'
+import { KeyFileError } from './keyfile.js'
+import { BuildError } from './build.js'
+import { ImageError } from './image.js'
+import { Nrf52ImageError } from './flash/nrf52.js'
+import { Uf2DriveError } from './flash/uf2-drive.js'
 
 const HELP = `picobadge — PicoStack for badge meshes
 
@@ -10,27 +19,44 @@ usage: picobadge <command> [options]
 commands:
   sim     simulate an event: badges running the real core over a Bluetooth LE model
   demo    the demo \`npm start\` runs: 40 badges, 90 minutes
+  keys    make and show event keys (they sign app images) and badge keys
+  build   compile the badge app and wrap it in an image signed by the event key
+  flash   write firmware and the app image to a board (--board nrf52)
   help    this text; \`picobadge <command> --help\` for a command's options
 `
 
-const commands: Record<string, { run: (argv: string[]) => void, help: string }> = {
-  sim: { run: simCommand, help: SIM_HELP },
-  demo: { run: demoCommand, help: 'picobadge demo [--seed S] [--quiet]: the demo `npm start` runs.\n' }
+function flashCommand (argv: string[]): void {
+  const i = argv.indexOf('--board')
+  const board = i >= 0 ? argv[i + 1] : argv.find(a => a.startsWith('--board='))?.slice(8)
+  if (board === 'nrf52') return flashNrf52Command(argv)
+  throw new UsageError(board ? `unknown board '${board}' (nrf52)` : '--board is needed: nrf52')
 }
 
-function main (argv: string[]): number {
+const commands: Record<string, { run: (argv: string[]) => void | Promise<void>, help: string }> = {
+  sim: { run: simCommand, help: SIM_HELP },
+  demo: { run: demoCommand, help: 'picobadge demo [--seed S] [--quiet]: the demo `npm start` runs.\n' },
+  keys: { run: keysCommand, help: KEYS_HELP },
+  build: { run: buildCommand, help: BUILD_HELP },
+  flash: { run: flashCommand, help: FLASH_NRF52_HELP }
+}
+
+/** Errors that are the user's input or situation, not a bug: a message, no stack. */
+const EXPECTED = [KeyFileError, BuildError, ImageError, Nrf52ImageError, Uf2DriveError]
+
+async function main (argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') { process.stdout.write(HELP); return name === undefined ? 1 : 0 }
   const cmd = commands[name]
   if (!cmd) { process.stderr.write(`picobadge: unknown command '${name}'\n\n${HELP}`); return 2 }
   if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(cmd.help); return 0 }
   try {
-    cmd.run(rest)
+    await cmd.run(rest)
     return 0
   } catch (e) {
     if (e instanceof UsageError) { process.stderr.write(`picobadge ${name}: ${e.message}\n\n${cmd.help}`); return 2 }
+    if (EXPECTED.some(k => e instanceof k)) { process.stderr.write(`picobadge ${name}: ${(e as Error).message}\n`); return 1 }
     throw e
   }
 }
 
-process.exitCode = main(process.argv.slice(2))
+process.exitCode = await main(process.argv.slice(2))

@@ -4,6 +4,7 @@
 import { MeshSimulator, HostileKind, SimOptions } from './mesh.js'
 import { report, renderReport, SimReport } from './report.js'
 import { progressBar } from './progress.js'
+import { parseArgs, number, UsageError } from '../args.js'
 
 export const SIM_HELP = `picobadge sim — a simulated event: badges running the real core.wasm, on a
 conference floor, talking over a model of Bluetooth LE.
@@ -23,32 +24,6 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
 `
 
 const HOSTILE: HostileKind[] = ['garbage', 'replay', 'reorder', 'forge', 'flood']
-
-export class UsageError extends Error { override name = 'UsageError' }
-
-/** Parses --name value / --flag arguments against the known options. */
-export function parseArgs (argv: string[], valued: string[], flags: string[]): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    const [name, inline] = a.startsWith('--') ? a.slice(2).split('=', 2) : [undefined, undefined]
-    if (name === undefined) throw new UsageError(`unexpected argument: ${a}`)
-    if (flags.includes(name)) { out[name] = true; continue }
-    if (!valued.includes(name)) throw new UsageError(`unknown option --${name}`)
-    const v = inline ?? argv[++i]
-    if (v === undefined) throw new UsageError(`--${name} needs a value`)
-    out[name] = v
-  }
-  return out
-}
-
-function number (args: Record<string, string | boolean>, name: string, dflt: number, lo: number, hi: number, integer = true): number {
-  const v = args[name]
-  if (v === undefined) return dflt
-  const n = Number(v)
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < lo || n > hi) throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${lo} to ${hi}, not ${v}`)
-  return n
-}
 
 /** Reads the sim options from command-line arguments. */
 export function simOptions (argv: string[]): { options: SimOptions, json: boolean, quiet: boolean } {

@@ -1,0 +1,74 @@
+// The signed app image: how a badge app (a core.wasm with its collections)
+// travels to a board, and what the firmware checks before it runs anything
+// (docs/ABI.md, "App image"). Header, 112 bytes, integers little-endian:
+//
+//   0   magic "PBAP" (u32 0x50414250)
+//   4   format version u16 (1)
+//   6   header size u16 (112)
+//   8   module length u32
+//   12  flags u32 (0; anything else is a format this core does not know)
+//   16  SHA-256 of the module (32)
+//   48  Ed25519 signature by the event's key over bytes 0–47 (64)
+//   112 the module
+//
+// The signature covers the header, the header covers the module by its
+// hash, so one signature check and one streamed hash vouch for every byte,
+// and the module never has to fit in RAM. Verification uses the same
+// ZIP-215 verifier as blocks.
+
+import { Sha256 } from '../crypto/sha256';
+import { verify } from '../crypto/ed25519';
+
+export const IMAGE_MAGIC: u32 = 0x50414250;
+export const IMAGE_VERSION: u32 = 1;
+export const IMAGE_HEADER: u32 = 112;
+const SIGNED: u32 = 48;
+
+export const E_NOT_IMAGE: i32 = -80; // no magic, or a header of another size
+export const E_IMAGE_FORMAT: i32 = -81; // a format version or flags this core does not know
+export const E_IMAGE_HASH: i32 = -82; // the module is not the one the header names (tampered)
+export const E_IMAGE_SIGNATURE: i32 = -83; // the header is not signed by this key (wrong key, or tampered)
+export const E_IMAGE_LENGTH: i32 = -84; // the module ended early, or ran past its length
+export const E_IMAGE_STATE: i32 = -85; // update or end without a verified header
+
+const hasher = new Sha256();
+const expected: usize = heap.alloc(32);
+const digest: usize = heap.alloc(32);
+let remaining: u32 = 0;
+let open: bool = false;
+
+/**
+ * Checks a header (IMAGE_HEADER bytes at h) against the event key (32 bytes
+ * at pk) and starts hashing the module. The module's length, or an error.
+ */
+export function imageBegin(h: usize, pk: usize): i32 {
+  open = false;
+  if (load<u32>(h) != IMAGE_MAGIC || <u32>load<u16>(h, 6) != IMAGE_HEADER) return E_NOT_IMAGE;
+  if (<u32>load<u16>(h, 4) != IMAGE_VERSION || load<u32>(h, 12) != 0) return E_IMAGE_FORMAT;
+  const len = load<u32>(h, 8);
+  if (len > 0x7fffffff) return E_IMAGE_FORMAT;
+  if (verify(h + SIGNED, pk, h, SIGNED) != 1) return E_IMAGE_SIGNATURE;
+  memory.copy(expected, h + 16, 32);
+  hasher.reset();
+  remaining = len;
+  open = true;
+  return <i32>len;
+}
+
+/** Hashes the next piece of the module. 0, or an error (the verification is then over). */
+export function imageUpdate(ptr: usize, len: u32): i32 {
+  if (!open) return E_IMAGE_STATE;
+  if (len > remaining) { open = false; return E_IMAGE_LENGTH; }
+  hasher.update(ptr, len);
+  remaining -= len;
+  return 0;
+}
+
+/** 0 when the whole module arrived and is the one the signed header names; otherwise why not. */
+export function imageEnd(): i32 {
+  if (!open) return E_IMAGE_STATE;
+  open = false;
+  if (remaining != 0) return E_IMAGE_LENGTH;
+  hasher.final(digest);
+  return memory.compare(digest, expected, 32) == 0 ? 0 : E_IMAGE_HASH;
+}

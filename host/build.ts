@@ -1,0 +1,73 @@
+// `picobadge build`: compiles a badge app (AssemblyScript: the core and the
+// app's collections) to a WebAssembly module with the pinned options of
+// asconfig.json's release target, checks that it is a badge (the badge ABI
+// exported, only documented imports, fixed memory), and wraps it in an app
+// image signed by the event's key, verified by the core before it is
+// written (docs/ABI.md, "App image").
+
+import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { makeImage, verifyImage } from './image.js'
+import { publicKeyOf } from './ed25519.js'
+
+/** The badge calls firmware makes: an app module must export every one. */
+export const BADGE_EXPORTS = ['badge_init', 'badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity', 'io', 'io_cap']
+/** What firmware provides: an app module may import nothing else. */
+export const ALLOWED_IMPORTS = ['env.abort', 'flash.read', 'flash.program', 'flash.erase', 'host.entropy', 'host.log', 'host.ed25519_verify']
+
+/** The compiler options of asconfig.json's release target (the pinned feature set is AssemblyScript 0.27's default). */
+const RELEASE = ['--runtime', 'stub', '--initialMemory', '4', '--maximumMemory', '4', '-O3', '--shrinkLevel', '1', '--converge', '--noAssert']
+
+export class BuildError extends Error { override name = 'BuildError' }
+
+/** The default app: this package's core with its example collections. */
+export function defaultEntry (): string {
+  for (const rel of ['../assembly/index.ts', '../../assembly/index.ts']) { // from host/ or from dist/host/
+    const p = fileURLToPath(new URL(rel, import.meta.url))
+    if (existsSync(p)) return p
+  }
+  throw new BuildError('assembly/index.ts not found next to the package')
+}
+
+/** Compiles an app entry file; returns the module's bytes. Compiler messages become a BuildError. */
+export async function compileApp (entry: string): Promise<Uint8Array> {
+  const { default: asc } = await import('assemblyscript/asc')
+  let binary: Uint8Array | undefined
+  const messages: string[] = []
+  const sink = { write (s: string | Uint8Array) { messages.push(typeof s === 'string' ? s : new TextDecoder().decode(s)); return true } }
+  const { error } = await asc.main([resolve(entry), '--outFile', 'app.wasm', ...RELEASE], {
+    stdout: sink,
+    stderr: sink,
+    writeFile (name, contents) { if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents }
+  })
+  if (error || !binary) throw new BuildError(`compiling ${entry} failed:\n${messages.join('').trim() || error?.message}`)
+  return binary
+}
+
+/** Checks that a module is a badge app: the badge ABI exported, only firmware imports, one fixed memory. */
+export function checkBadgeModule (module: Uint8Array): void {
+  let m: WebAssembly.Module
+  try { m = new WebAssembly.Module(module as Uint8Array<ArrayBuffer>) } catch (e) { throw new BuildError(`not a valid WebAssembly module: ${(e as Error).message}`) }
+  const exports = new Set(WebAssembly.Module.exports(m).map(e => e.name))
+  const missing = BADGE_EXPORTS.filter(n => !exports.has(n))
+  if (missing.length) throw new BuildError(`not a badge app: it does not export ${missing.join(', ')} (an app's entry must export the core's ABI: export * from the core's assembly/index.ts)`)
+  if (!exports.has('memory')) throw new BuildError('not a badge app: it exports no memory')
+  const extra = WebAssembly.Module.imports(m).map(i => `${i.module}.${i.name}`).filter(n => !ALLOWED_IMPORTS.includes(n))
+  if (extra.length) throw new BuildError(`the app imports what badge firmware does not provide: ${extra.join(', ')}`)
+}
+
+export interface BuildResult { module: Uint8Array, image: Uint8Array }
+
+/** Compiles, checks, signs and verifies: the image firmware will accept for this event key. */
+export async function buildApp (entry: string, eventSeed: Uint8Array, progress: (step: string) => void = () => {}): Promise<BuildResult> {
+  progress(`compiling ${entry}`)
+  const module = await compileApp(entry)
+  progress(`checking the module (${module.length} bytes) against the badge ABI`)
+  checkBadgeModule(module)
+  progress('signing the app image with the event key')
+  const image = makeImage(module, eventSeed)
+  progress('verifying the image with the core, as the firmware will')
+  verifyImage(image, publicKeyOf(eventSeed))
+  return { module, image }
+}

@@ -1,0 +1,37 @@
+// `picobadge build`: the app module and its signed image.
+
+import { writeFileSync } from 'node:fs'
+import { parseArgs, text, required } from '../args.js'
+import { buildApp, defaultEntry } from '../build.js'
+import { readKeyFile } from '../keyfile.js'
+import { toHex } from '../bytes.js'
+
+export const BUILD_HELP = `picobadge build — compile the badge app and sign its image
+
+usage: picobadge build --key EVENT.key [--entry app/index.ts] [--out app.pbimg] [--module app.wasm]
+
+  --key FILE     the event key (picobadge keys new --event) that signs the image
+  --entry FILE   the app's AssemblyScript entry (default: picobadge's own, with the
+                 example collections). An app's entry exports the core's ABI and
+                 registers its collections; see README, "Your own app"
+  --out FILE     the signed app image (default app.pbimg)
+  --module FILE  also write the bare module (not --wasm: the AssemblyScript compiler
+                 reads that option from the command line of whatever process runs it)
+
+The image's format is in docs/ABI.md ("App image"); the firmware checks it
+with the core's own verifier before it runs anything, as this command does
+before it writes the file.
+`
+
+export async function buildCommand (argv: string[]): Promise<void> {
+  const args = parseArgs(argv, ['key', 'entry', 'out', 'module'], [])
+  const key = readKeyFile(required(args, 'key', 'the event key that signs the image (make one with: picobadge keys new --event --out event.key)'))
+  if (key.kind !== 'event-key') process.stderr.write(`warning: ${text(args, 'key')} is a ${key.kind}, not an event key\n`)
+  const entry = text(args, 'entry') ?? defaultEntry()
+  const out = text(args, 'out') ?? 'app.pbimg'
+  const { module, image } = await buildApp(entry, key.secretKey, step => process.stderr.write(`  ${step}\n`))
+  const wasm = text(args, 'module')
+  if (wasm) writeFileSync(wasm, module)
+  writeFileSync(out, image)
+  process.stdout.write(`wrote ${out}: ${image.length} bytes (module ${module.length}), signed by event key ${toHex(key.publicKey).slice(0, 16)}…\n`)
+}

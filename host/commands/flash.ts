@@ -1,0 +1,51 @@
+// `picobadge flash --board nrf52`: one Intel HEX with the firmware and the
+// app image, written as .hex / .uf2 files or copied onto the Adafruit
+// bootloader's UF2 drive. (`--board esp32` lives in host/flash/esp32.ts.)
+
+import { readFileSync, writeFileSync } from 'node:fs'
+import { parseArgs, text, UsageError } from '../args.js'
+import { parseHex, mergeNrf52, NRF52840 } from '../flash/nrf52.js'
+import { toUf2 } from '../flash/uf2.js'
+import { chooseDrive, copyToDrive } from '../flash/uf2-drive.js'
+import { readImageHeader } from '../image.js'
+
+export const FLASH_NRF52_HELP = `picobadge flash --board nrf52 — firmware and app image for an nRF52840 badge
+
+usage: picobadge flash --board nrf52 [--hex zephyr.hex] [--app app.pbimg] [--out FILE.hex|FILE.uf2] [--drive DIR]
+
+  --hex FILE    the firmware: Zephyr's build/zephyr/zephyr.hex (must end below 0x094000)
+  --app FILE    the signed app image (picobadge build), written at 0x0D4000
+  --out FILE    write one merged .hex or .uf2 file instead of flashing
+  --drive DIR   the bootloader's UF2 drive (default: found among mounted drives)
+
+With neither --out nor a drive: double-tap the board's reset button so the
+Adafruit bootloader's drive appears, then run the command again. The layout
+is in host/flash/nrf52.ts and docs/FLASHING.md.
+`
+
+function readFile (path: string, what: string): Uint8Array {
+  try { return readFileSync(path) } catch (e) { throw new UsageError(`cannot read ${what} ${path}: ${(e as Error).message}`) }
+}
+
+export function flashNrf52Command (argv: string[]): void {
+  const args = parseArgs(argv, ['board', 'hex', 'app', 'out', 'drive', 'port'], [])
+  if (text(args, 'port') !== undefined) throw new UsageError('flashing an nRF52840 over the Adafruit bootloader\'s serial DFU is not supported yet: use its UF2 drive (double-tap reset) or --out')
+  const hexPath = text(args, 'hex')
+  const appPath = text(args, 'app')
+  if (!hexPath && !appPath) throw new UsageError('give --hex (the firmware), --app (the app image), or both')
+  const firmware = hexPath ? parseHex(new TextDecoder().decode(readFile(hexPath, 'firmware')), hexPath) : undefined
+  const image = appPath ? readFile(appPath, 'app image') : undefined
+  if (image) readImageHeader(image) // a clear error for a file that is not an app image; the board verifies the signature
+  const map = mergeNrf52(firmware, image, NRF52840)
+  const out = text(args, 'out')
+  if (out) {
+    if (/\.hex$/i.test(out)) writeFileSync(out, map.asHexString() + '\n')
+    else if (/\.uf2$/i.test(out)) writeFileSync(out, toUf2(map))
+    else throw new UsageError('--out must end in .hex or .uf2')
+    process.stdout.write(`wrote ${out}\n`)
+    return
+  }
+  const drive = chooseDrive(text(args, 'drive'))
+  const path = copyToDrive(drive, toUf2(map))
+  process.stdout.write(`copied ${path}: the bootloader writes it and restarts the board\n`)
+}

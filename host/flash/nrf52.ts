@@ -1,0 +1,51 @@
+// The nRF52840 flash layout picobadge uses, and the one Intel HEX file that
+// holds a board's firmware and app image together.
+//
+//   0x000000 – 0x0F4000   firmware (Zephyr's zephyr.hex; on Adafruit boards
+//                          it starts at 0x26000, after the MBR / SoftDevice area)
+//   0x094000 – 0x0D4000   the badge's flash region (256 KiB: block store and
+//                          identity; the firmware lends it to the core, erased)
+//   0x0D4000 – 0x0F4000   the app image (128 KiB)
+//   0x0F4000 – 0x100000   the Adafruit nRF52 bootloader (never written)
+// The firmware must stay below the badge region; the image must fit its region.
+
+import { MemoryMap } from './memory-map.js'
+
+export interface Nrf52Layout { flashSize: number, region: number, regionSize: number, image: number, imageSize: number, bootloader: number }
+
+export const NRF52840: Nrf52Layout = { flashSize: 0x100000, region: 0x94000, regionSize: 0x40000, image: 0xd4000, imageSize: 0x20000, bootloader: 0xf4000 }
+
+export class Nrf52ImageError extends Error { override name = 'Nrf52ImageError' }
+
+const hex = (n: number) => `0x${n.toString(16).padStart(6, '0')}`
+
+/** Parses Intel HEX text; a clear error when it is not. */
+export function parseHex (text: string, what: string): MemoryMap {
+  try {
+    return MemoryMap.fromHex(text).join()
+  } catch (e) {
+    throw new Nrf52ImageError(`${what} is not a valid Intel HEX file: ${(e as Error).message}`)
+  }
+}
+
+/**
+ * One memory map with the firmware (optional) and the app image (optional)
+ * at the layout's addresses. Refuses firmware that reaches into the badge
+ * region, the image or the bootloader, and an image larger than its region.
+ */
+export function mergeNrf52 (firmware: MemoryMap | undefined, image: Uint8Array | undefined, layout: Nrf52Layout = NRF52840): MemoryMap {
+  const out = new MemoryMap()
+  if (firmware) {
+    for (const [addr, bytes] of firmware.join()) {
+      const end = addr + bytes.length
+      if (end > layout.region) throw new Nrf52ImageError(`the firmware reaches ${hex(end)}, into the badge's flash region at ${hex(layout.region)}: it must end below it`)
+      out.set(addr, bytes)
+    }
+  }
+  if (image) {
+    if (image.length > layout.imageSize) throw new Nrf52ImageError(`the app image is ${image.length} bytes; its region at ${hex(layout.image)} holds ${layout.imageSize}`)
+    out.set(layout.image, image)
+  }
+  if (out.size === 0) throw new Nrf52ImageError('nothing to write: give the firmware, the app image, or both')
+  return out.join()
+}

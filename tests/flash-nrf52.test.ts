@@ -1,0 +1,113 @@
+// nRF52840: firmware and app image merged into one Intel HEX (read back
+// with nrf-intel-hex), UF2 (read back with an independent reader), and
+// copied onto a simulated Adafruit UF2 bootloader drive, through the
+// `picobadge flash --board nrf52` command.
+
+import { describe, it, expect } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { MemoryMap } from '../host/flash/memory-map.js'
+import { mergeNrf52, NRF52840, parseHex, Nrf52ImageError } from '../host/flash/nrf52.js'
+import { toUf2, NRF52840_FAMILY } from '../host/flash/uf2.js'
+import { makeImage, verifyImage } from '../host/image.js'
+import { publicKeyOf } from '../host/ed25519.js'
+import { readUf2 } from './support/uf2-reader.js'
+import { SimulatedUf2Bootloader } from './support/uf2-bootloader.js'
+import { Rng } from './support/rng.js'
+
+const cli = fileURLToPath(new URL('../dist/host/cli.js', import.meta.url))
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' })
+const seed = new Uint8Array(32).fill(5)
+const rng = new Rng(52)
+
+/** A firmware as Zephyr would leave it for an Adafruit board: code from 0x26000, with a gap. */
+function firmware (): { map: MemoryMap, parts: Array<[number, Uint8Array]> } {
+  const parts: Array<[number, Uint8Array]> = [[0x26000, rng.bytes(40_000)], [0x40000, rng.bytes(1234)]]
+  return { map: new MemoryMap(parts), parts }
+}
+
+const image = makeImage(rng.bytes(20_000), seed)
+
+function expectAt (read: (addr: number) => number | undefined, parts: Array<[number, Uint8Array]>): void {
+  for (const [addr, bytes] of parts) {
+    for (let i = 0; i < bytes.length; i += 97) expect(read(addr + i), `0x${(addr + i).toString(16)}`).toBe(bytes[i])
+    expect(read(addr + bytes.length - 1)).toBe(bytes[bytes.length - 1])
+  }
+}
+
+describe('nRF52840 images (Intel HEX, UF2)', () => {
+  it('merges firmware and app image into one Intel HEX that nrf-intel-hex reads back as intended', () => {
+    const fw = firmware()
+    const merged = mergeNrf52(fw.map, image)
+    const back = MemoryMap.fromHex(merged.asHexString())
+    const bytes = new Map<number, number>()
+    for (const [a, b] of back) b.forEach((x, i) => bytes.set(a + i, x))
+    expectAt(a => bytes.get(a), [...fw.parts, [NRF52840.image, image]])
+    expect(bytes.size).toBe(40_000 + 1234 + image.length) // nothing else
+  })
+
+  it('writes UF2 for the nRF52840 family that an independent reader turns back into the same memory', () => {
+    const fw = firmware()
+    const uf2 = readUf2(toUf2(mergeNrf52(fw.map, image)))
+    expect(uf2.family).toBe(NRF52840_FAMILY)
+    expectAt(a => uf2.memory.get(a), [...fw.parts, [NRF52840.image, image]])
+    // Whole 256-byte pages: what is not ours in a page is erased flash.
+    for (const [a, v] of uf2.memory) if (a >= 0x26000 + 40_000 && a < 0x40000) expect(v).toBe(0xff)
+  })
+
+  it('refuses firmware that reaches into the badge region, an image too large for its region, and nothing at all', () => {
+    expect(() => mergeNrf52(new MemoryMap([[NRF52840.region - 10, new Uint8Array(20)]]), undefined)).toThrow(/into the badge's flash region/)
+    expect(() => mergeNrf52(undefined, new Uint8Array(NRF52840.imageSize + 1))).toThrow(Nrf52ImageError)
+    expect(() => mergeNrf52(undefined, undefined)).toThrow(/nothing to write/)
+    expect(() => parseHex(':10000000GARBAGE\n', 'x.hex')).toThrow(/not a valid Intel HEX/)
+  })
+})
+
+describe('picobadge flash --board nrf52 (simulated UF2 bootloader drive)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nrf52-'))
+  const fw = firmware()
+  writeFileSync(join(dir, 'zephyr.hex'), fw.map.asHexString())
+  writeFileSync(join(dir, 'app.pbimg'), image)
+
+  it('copies firmware and app image onto the bootloader drive; the board ends up with exactly them', () => {
+    const board = new SimulatedUf2Bootloader()
+    const p = run('flash', '--board', 'nrf52', '--hex', join(dir, 'zephyr.hex'), '--app', join(dir, 'app.pbimg'), '--drive', board.drive)
+    expect(p.status, p.stderr).toBe(0)
+    expect(board.process()).toBeGreaterThan(0)
+    expect(board.restarted).toBe(true)
+    const read = (a: number) => board.flash[a]
+    expectAt(read, [...fw.parts, [NRF52840.image, image]])
+    // The app image on the board verifies with the core, as the firmware will check it.
+    const onBoard = board.flash.subarray(NRF52840.image, NRF52840.image + image.length)
+    expect(verifyImage(onBoard, publicKeyOf(seed)).length).toBe(image.length - 112)
+    expect(board.flash.subarray(NRF52840.region, NRF52840.image).every(b => b === 0xff)).toBe(true)
+  })
+
+  it('writes .hex and .uf2 files with --out', () => {
+    for (const ext of ['hex', 'uf2']) {
+      const out = join(dir, `merged.${ext}`)
+      const p = run('flash', '--board', 'nrf52', '--hex', join(dir, 'zephyr.hex'), '--app', join(dir, 'app.pbimg'), '--out', out)
+      expect(p.status, p.stderr).toBe(0)
+      const bytes = readFileSync(out)
+      if (ext === 'uf2') expectAt(a => readUf2(bytes).memory.get(a), [[NRF52840.image, image]])
+      else expect(MemoryMap.fromHex(bytes.toString()).get(NRF52840.image)?.subarray(0, 4)).toEqual(image.subarray(0, 4))
+    }
+  })
+
+  it('explains what is wrong: another board\'s drive, no drive, not an image, serial DFU, a bad --out', () => {
+    const samd = new SimulatedUf2Bootloader('SAMD21G18A-Feather-v0', 'Adafruit Feather M0')
+    const other = run('flash', '--board', 'nrf52', '--app', join(dir, 'app.pbimg'), '--drive', samd.drive)
+    expect(other.status).toBe(1)
+    expect(other.stderr).toMatch(/another board \(SAMD21G18A-Feather-v0\)/)
+    expect(run('flash', '--board', 'nrf52', '--app', join(dir, 'app.pbimg'), '--drive', dir).stderr).toMatch(/not a UF2 bootloader drive/)
+    const notImage = run('flash', '--board', 'nrf52', '--app', join(dir, 'zephyr.hex'), '--out', join(dir, 'x.uf2'))
+    expect(notImage.status).toBe(1)
+    expect(notImage.stderr).toMatch(/not a picobadge app image/)
+    expect(run('flash', '--board', 'nrf52', '--app', join(dir, 'app.pbimg'), '--port', '/dev/ttyACM0').stderr).toMatch(/serial DFU is not supported yet/)
+    expect(run('flash', '--board', 'nrf52', '--app', join(dir, 'app.pbimg'), '--out', join(dir, 'x.bin')).status).toBe(2)
+    expect(run('flash', '--board', 'nrf99').stderr).toMatch(/unknown board/)
+  })
+})

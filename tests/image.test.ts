@@ -1,0 +1,86 @@
+// Signed app images: made by the host, checked by the core's verifier (the
+// code the firmware runs before it starts an app). Every byte is covered:
+// any change, a wrong key or a short file is refused with its reason.
+
+import { describe, it, expect } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { makeImage, verifyImage, readImageHeader, ImageError, IMAGE_HEADER } from '../host/image.js'
+import { publicKeyOf, signWith } from '../host/ed25519.js'
+import { core, IO_DATA, IO_PK } from '../host/core.js'
+import { Rng } from './support/rng.js'
+
+const module = readFileSync(fileURLToPath(new URL('../build/core.wasm', import.meta.url)))
+const seed = new Uint8Array(32).fill(7)
+const pk = publicKeyOf(seed)
+
+function refusal (image: Uint8Array, key = pk): number {
+  try { verifyImage(image, key); return 0 } catch (e) { if (e instanceof ImageError) return e.code; throw e }
+}
+
+/** Re-signs a header after changing it (to reach the checks behind the signature). */
+function resign (image: Uint8Array): Uint8Array {
+  const copy = Uint8Array.from(image)
+  copy.set(signWith(seed, copy.subarray(0, 48)), 48)
+  return copy
+}
+
+describe('app image (verified by the core)', () => {
+  it('accepts an image signed by the event key, streaming a module bigger than the I/O window', () => {
+    const image = makeImage(module, seed)
+    expect(module.length).toBeGreaterThan(core().dataCap)
+    expect(Buffer.from(verifyImage(image, pk)).equals(module)).toBe(true)
+    const h = readImageHeader(image)
+    expect(h).toMatchObject({ version: 1, headerSize: IMAGE_HEADER, length: module.length, flags: 0 })
+  })
+
+  it('refuses a tampered module, a tampered header, a wrong key, and a short or long file', () => {
+    const image = makeImage(module, seed)
+    const flip = (at: number) => { const c = Uint8Array.from(image); c[at] ^= 0x10; return c }
+    expect(refusal(flip(IMAGE_HEADER))).toBe(-82) // first byte of the module
+    expect(refusal(flip(image.length - 1))).toBe(-82)
+    expect(refusal(flip(20))).toBe(-83) // the hash in the header: the signature no longer covers it
+    expect(refusal(flip(8))).toBe(-83) // the length
+    expect(refusal(flip(100))).toBe(-83) // the signature itself
+    expect(refusal(image, publicKeyOf(new Uint8Array(32).fill(8)))).toBe(-83)
+    expect(refusal(image.subarray(0, image.length - 1))).toBe(-84)
+    expect(refusal(image.subarray(0, 50))).toBe(-84)
+    expect(refusal(Uint8Array.from([...image, 0]))).toBe(-84)
+    expect(refusal(new Uint8Array(200))).toBe(-80)
+  })
+
+  it('refuses formats it does not know, even when signed', () => {
+    const image = makeImage(module, seed)
+    const version2 = Uint8Array.from(image); version2[4] = 2
+    expect(refusal(resign(version2))).toBe(-81)
+    const flags = Uint8Array.from(image); flags[12] = 1
+    expect(refusal(resign(flags))).toBe(-81)
+    const header = Uint8Array.from(image); header[6] = 100
+    expect(refusal(resign(header))).toBe(-80)
+  })
+
+  it('refuses any single changed byte anywhere (seeded sample of positions)', () => {
+    const small = makeImage(module.subarray(0, 3000), seed)
+    const rng = new Rng(91)
+    for (let k = 0; k < 300; k++) {
+      const c = Uint8Array.from(small)
+      const at = rng.int(c.length)
+      c[at] ^= 1 + rng.int(255)
+      expect(refusal(c), `byte ${at}`).toBeLessThan(0)
+    }
+  })
+
+  it('answers update and end out of order with -85, and ranges outside the window with -1', () => {
+    const c = core()
+    expect(c.x.image_verify_update(c.io + IO_DATA, 10)).toBe(-85)
+    expect(c.x.image_verify_end()).toBe(-85)
+    const image = makeImage(module.subarray(0, 100), seed)
+    c.put(IO_DATA, image.subarray(0, IMAGE_HEADER)); c.put(IO_PK, pk)
+    expect(c.x.image_verify_begin(c.io + IO_DATA, c.io + IO_PK)).toBe(100)
+    expect(c.x.image_verify_update(0, 10)).toBe(-1)
+    expect(c.x.image_verify_begin(c.io + c.x.io_cap() - 50, c.io + IO_PK)).toBe(-1)
+    c.put(IO_DATA, image.subarray(IMAGE_HEADER))
+    c.put(IO_PK, pk)
+    expect(c.x.image_verify_begin(c.io + IO_DATA, c.io + IO_PK)).toBeLessThan(0) // the window now holds the module, not a header
+  })
+})

@@ -64,7 +64,7 @@ describe('picobadge build (AssemblyScript compiler, core verifier)', () => {
     const p = run('build', '--key', join(dir, 'event.key'), '--entry', fixture('app/index.ts'), '--out', out)
     expect(p.status, p.stderr).toBe(0)
     const module = verifyImage(readFileSync(out), readKeyFile(join(dir, 'event.key')).publicKey)
-    const badge = new Badge({ module: new WebAssembly.Module(module), flash: new NorFlash(NRF52840) }).init(0, 1_760_000_000_000)
+    const badge = new Badge({ module: new WebAssembly.Module(module as Uint8Array<ArrayBuffer>), flash: new NorFlash(NRF52840) }).init(0, 1_760_000_000_000)
     expect(badge.post('waves', 'hello', 1000)).toBe(1)
     expect(badge.post('waves', 'again', 2000)).toBe(1)
     const s = badge.state('waves', badge.identity())!

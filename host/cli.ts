@@ -6,6 +6,8 @@ import { UsageError } from './args.js'
 import { keysCommand, KEYS_HELP } from './commands/keys.js'
 import { buildCommand, BUILD_HELP } from './commands/build.js'
 import { flashNrf52Command, FLASH_NRF52_HELP } from './commands/flash.js'
+import { testCommand, TEST_HELP } from './commands/test.js'
+import { RpcError } from './rpc/frames.js'
 import { KeyFileError } from './keyfile.js'
 import { BuildError } from './build.js'
 import { ImageError } from './image.js'
@@ -22,6 +24,7 @@ commands:
   keys    make and show event keys (they sign app images) and badge keys
   build   compile the badge app and wrap it in an image signed by the event key
   flash   write firmware and the app image to a board (--board nrf52)
+  test    run the shared test vectors on a board and in Node, and compare
   help    this text; \`picobadge <command> --help\` for a command's options
 `
 
@@ -32,16 +35,17 @@ function flashCommand (argv: string[]): void {
   throw new UsageError(board ? `unknown board '${board}' (nrf52)` : '--board is needed: nrf52')
 }
 
-const commands: Record<string, { run: (argv: string[]) => void | Promise<void>, help: string }> = {
+const commands: Record<string, { run: (argv: string[]) => void | number | Promise<void | number>, help: string }> = {
   sim: { run: simCommand, help: SIM_HELP },
   demo: { run: demoCommand, help: 'picobadge demo [--seed S] [--quiet]: the demo `npm start` runs.\n' },
   keys: { run: keysCommand, help: KEYS_HELP },
   build: { run: buildCommand, help: BUILD_HELP },
-  flash: { run: flashCommand, help: FLASH_NRF52_HELP }
+  flash: { run: flashCommand, help: FLASH_NRF52_HELP },
+  test: { run: testCommand, help: TEST_HELP }
 }
 
 /** Errors that are the user's input or situation, not a bug: a message, no stack. */
-const EXPECTED = [KeyFileError, BuildError, ImageError, Nrf52ImageError, Uf2DriveError]
+const EXPECTED = [KeyFileError, BuildError, ImageError, Nrf52ImageError, Uf2DriveError, RpcError]
 
 async function main (argv: string[]): Promise<number> {
   const [name, ...rest] = argv
@@ -50,8 +54,8 @@ async function main (argv: string[]): Promise<number> {
   if (!cmd) { process.stderr.write(`picobadge: unknown command '${name}'\n\n${HELP}`); return 2 }
   if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(cmd.help); return 0 }
   try {
-    await cmd.run(rest)
-    return 0
+    const code = await cmd.run(rest)
+    return typeof code === 'number' ? code : 0
   } catch (e) {
     if (e instanceof UsageError) { process.stderr.write(`picobadge ${name}: ${e.message}\n\n${cmd.help}`); return 2 }
     if (EXPECTED.some(k => e instanceof k)) { process.stderr.write(`picobadge ${name}: ${(e as Error).message}\n`); return 1 }

@@ -1,0 +1,42 @@
+// A byte pipe to a board: a serial port in the field, an in-memory pair in
+// tests (the simulated board sits at the other end).
+
+export interface Transport {
+  write (bytes: Uint8Array): void
+  onData (fn: (bytes: Uint8Array) => void): void
+  close (): Promise<void>
+}
+
+/** Two connected ends: what one writes, the other receives (asynchronously, as a port delivers). */
+export function transportPair (): [Transport, Transport] {
+  const listeners: Array<Array<(b: Uint8Array) => void>> = [[], []]
+  let open = true
+  const end = (me: 0 | 1): Transport => ({
+    write (bytes) { if (!open) throw new Error('transport closed'); const copy = Uint8Array.from(bytes); setImmediate(() => { for (const fn of listeners[1 - me]) fn(copy) }) },
+    onData (fn) { listeners[me].push(fn) },
+    async close () { open = false }
+  })
+  return [end(0), end(1)]
+}
+
+/** A serial port (Node `serialport`), opened at `baud`. */
+export async function serialTransport (path: string, baud = 115200): Promise<Transport> {
+  let SerialPort: new (o: { path: string, baudRate: number, autoOpen: boolean }) => {
+    open (cb: (e: Error | null) => void): void
+    write (b: Uint8Array): void
+    on (ev: 'data', fn: (b: Buffer) => void): void
+    close (cb: (e: Error | null) => void): void
+  }
+  try {
+    ({ SerialPort } = await import('serialport' as string))
+  } catch {
+    throw new Error('serial ports need the serialport package (npm install serialport)')
+  }
+  const port = new SerialPort({ path, baudRate: baud, autoOpen: false })
+  await new Promise<void>((resolve, reject) => port.open(e => e ? reject(new Error(`cannot open ${path}: ${e.message}`)) : resolve()))
+  return {
+    write: b => port.write(b),
+    onData: fn => port.on('data', b => fn(new Uint8Array(b))),
+    close: () => new Promise(resolve => port.close(() => resolve()))
+  }
+}

@@ -7,6 +7,7 @@ import { keysCommand, KEYS_HELP } from './commands/keys.js'
 import { buildCommand, BUILD_HELP } from './commands/build.js'
 import { flashNrf52Command, FLASH_NRF52_HELP } from './commands/flash.js'
 import { testCommand, TEST_HELP } from './commands/test.js'
+import { monitorCommand, MONITOR_HELP } from './commands/monitor.js'
 import { RpcError } from './rpc/frames.js'
 import { KeyFileError } from './keyfile.js'
 import { BuildError } from './build.js'
@@ -24,6 +25,7 @@ commands:
   keys    make and show event keys (they sign app images) and badge keys
   build   compile the badge app and wrap it in an image signed by the event key
   flash   write firmware and the app image to a board (--board nrf52)
+  monitor the board's serial console, with timestamps and decoded log lines
   test    run the shared test vectors on a board and in Node, and compare
   help    this text; \`picobadge <command> --help\` for a command's options
 `
@@ -41,6 +43,7 @@ const commands: Record<string, { run: (argv: string[]) => void | number | Promis
   keys: { run: keysCommand, help: KEYS_HELP },
   build: { run: buildCommand, help: BUILD_HELP },
   flash: { run: flashCommand, help: FLASH_NRF52_HELP },
+  monitor: { run: monitorCommand, help: MONITOR_HELP },
   test: { run: testCommand, help: TEST_HELP }
 }
 

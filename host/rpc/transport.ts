@@ -5,6 +5,8 @@ export interface Transport {
   write (bytes: Uint8Array): void
   onData (fn: (bytes: Uint8Array) => void): void
   close (): Promise<void>
+  /** Sets the modem lines (DTR, RTS), which USB-serial bridges wire to the chip's reset and boot pins. */
+  setSignals? (s: { dtr?: boolean, rts?: boolean }): Promise<void>
 }
 
 /** Two connected ends: what one writes, the other receives (asynchronously, as a port delivers). */
@@ -23,6 +25,7 @@ export function transportPair (): [Transport, Transport] {
 export async function serialTransport (path: string, baud = 115200): Promise<Transport> {
   let SerialPort: new (o: { path: string, baudRate: number, autoOpen: boolean }) => {
     open (cb: (e: Error | null) => void): void
+    set (s: { dtr?: boolean, rts?: boolean }, cb: (e: Error | null) => void): void
     write (b: Uint8Array): void
     on (ev: 'data', fn: (b: Buffer) => void): void
     close (cb: (e: Error | null) => void): void
@@ -37,6 +40,7 @@ export async function serialTransport (path: string, baud = 115200): Promise<Tra
   return {
     write: b => port.write(b),
     onData: fn => port.on('data', b => fn(new Uint8Array(b))),
-    close: () => new Promise(resolve => port.close(() => resolve()))
+    close: () => new Promise(resolve => port.close(() => resolve())),
+    setSignals: s => new Promise((resolve, reject) => port.set(s, e => e ? reject(e) : resolve()))
   }
 }

@@ -14,6 +14,8 @@ import { BuildError } from './build.js'
 import { ImageError } from './image.js'
 import { Nrf52ImageError } from './flash/nrf52.js'
 import { Uf2DriveError } from './flash/uf2-drive.js'
+import { DfuError } from './flash/dfu.js'
+import { PortError } from './rpc/transport.js'
 
 const HELP = `picobadge — PicoStack for badge meshes
 
@@ -30,7 +32,7 @@ commands:
   help    this text; \`picobadge <command> --help\` for a command's options
 `
 
-function flashCommand (argv: string[]): void {
+function flashCommand (argv: string[]): void | Promise<void> {
   const i = argv.indexOf('--board')
   const board = i >= 0 ? argv[i + 1] : argv.find(a => a.startsWith('--board='))?.slice(8)
   if (board === 'nrf52') return flashNrf52Command(argv)
@@ -48,7 +50,7 @@ const commands: Record<string, { run: (argv: string[]) => void | number | Promis
 }
 
 /** Errors that are the user's input or situation, not a bug: a message, no stack. */
-const EXPECTED = [KeyFileError, BuildError, ImageError, Nrf52ImageError, Uf2DriveError, RpcError]
+const EXPECTED = [KeyFileError, BuildError, ImageError, Nrf52ImageError, Uf2DriveError, RpcError, DfuError, PortError]
 
 async function main (argv: string[]): Promise<number> {
   const [name, ...rest] = argv

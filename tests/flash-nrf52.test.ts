@@ -17,6 +17,11 @@ import { publicKeyOf } from '../host/ed25519.js'
 import { readUf2 } from './support/uf2-reader.js'
 import { SimulatedUf2Bootloader } from './support/uf2-bootloader.js'
 import { Rng } from './support/rng.js'
+import { appBinary, ADAFRUIT_APP_START } from '../host/flash/nrf52.js'
+import { dfuFlash, DfuError } from '../host/flash/dfu.js'
+import { crc16, hciPacket, parseHci } from '../host/flash/hci.js'
+import { transportPair } from '../host/rpc/transport.js'
+import { SimulatedDfuBootloader } from './support/adafruit-dfu-bootloader.js'
 
 const cli = fileURLToPath(new URL('../dist/host/cli.js', import.meta.url))
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' })
@@ -106,8 +111,53 @@ describe('picobadge flash --board nrf52 (simulated UF2 bootloader drive)', () =>
     const notImage = run('flash', '--board', 'nrf52', '--app', join(dir, 'zephyr.hex'), '--out', join(dir, 'x.uf2'))
     expect(notImage.status).toBe(1)
     expect(notImage.stderr).toMatch(/not a picobadge app image/)
-    expect(run('flash', '--board', 'nrf52', '--app', join(dir, 'app.pbimg'), '--port', '/dev/ttyACM0').stderr).toMatch(/serial DFU is not supported yet/)
+    const noPort = run('flash', '--board', 'nrf52', '--app', join(dir, 'app.pbimg'), '--port', '/dev/picobadge-no-such-port')
+    expect(noPort.status).toBe(1)
+    expect(noPort.stderr).toMatch(/cannot open \/dev\/picobadge-no-such-port|serialport package/)
     expect(run('flash', '--board', 'nrf52', '--app', join(dir, 'app.pbimg'), '--out', join(dir, 'x.bin')).status).toBe(2)
     expect(run('flash', '--board', 'nrf99').stderr).toMatch(/unknown board/)
+  })
+})
+
+describe('nRF52840 serial DFU (simulated Adafruit bootloader)', () => {
+  const fw = firmware()
+  const bin = appBinary(mergeNrf52(fw.map, image))
+
+  it('frames HCI packets as the bootloader checks them', () => {
+    expect(crc16(new TextEncoder().encode('123456789'))).toBe(0x29b1) // CRC-16/CCITT-FALSE check value
+    const p = hciPacket(3, Uint8Array.of(1, 2, 3))
+    expect(parseHci(p)).toMatchObject({ seq: 3, ack: 4, reliable: true })
+    for (let i = 0; i < p.length; i++) { const q = Uint8Array.from(p); q[i] ^= 0x20; expect(parseHci(q), `byte ${i}`).toBeUndefined() }
+  })
+
+  it('writes firmware and app image from the application start; the bootloader checks the CRC and starts it', async () => {
+    const [host, device] = transportPair()
+    const board = new SimulatedDfuBootloader(device)
+    let last = 0
+    await dfuFlash(host, bin, { eraseMsPerPage: 0, progress: (sent) => { last = sent } })
+    expect(last).toBe(bin.length)
+    expect(board.result).toBe('activated')
+    expect(Buffer.from(board.flash.subarray(ADAFRUIT_APP_START, ADAFRUIT_APP_START + bin.length)).equals(Buffer.from(bin))).toBe(true)
+    expectAt(a => board.flash[a], [...fw.parts, [NRF52840.image, image]])
+  })
+
+  it('sends a packet again when its acknowledgement is lost, without writing it twice', async () => {
+    const [host, device] = transportPair()
+    const board = new SimulatedDfuBootloader(device, { dropAckOf: 5 })
+    await dfuFlash(host, bin, { eraseMsPerPage: 0, ackTimeoutMs: 50 })
+    expect(board.result).toBe('activated')
+  })
+
+  it('never reports success when the board goes away or does not answer', async () => {
+    const [host, device] = transportPair()
+    const board = new SimulatedDfuBootloader(device, { unplugAfter: 20 })
+    await expect(dfuFlash(host, bin, { eraseMsPerPage: 0, ackTimeoutMs: 50 })).rejects.toThrow(DfuError)
+    expect(board.result).not.toBe('activated')
+    const [silent] = transportPair()
+    await expect(dfuFlash(silent, bin, { eraseMsPerPage: 0, ackTimeoutMs: 20 })).rejects.toThrow(/did not acknowledge the start packet.*double-tap reset/)
+  })
+
+  it('refuses an image with bytes below the application start', () => {
+    expect(() => appBinary(new MemoryMap([[0x1000, new Uint8Array(4)]]))).toThrow(/below the bootloader's application start 0x026000/)
   })
 })

@@ -4,22 +4,27 @@
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs, text, UsageError } from '../args.js'
-import { parseHex, mergeNrf52, NRF52840 } from '../flash/nrf52.js'
+import { parseHex, mergeNrf52, appBinary, NRF52840 } from '../flash/nrf52.js'
+import { dfuFlash } from '../flash/dfu.js'
+import { serialTransport } from '../rpc/transport.js'
+import { progressBar } from '../progress.js'
 import { toUf2 } from '../flash/uf2.js'
 import { chooseDrive, copyToDrive } from '../flash/uf2-drive.js'
 import { readImageHeader } from '../image.js'
 
 export const FLASH_NRF52_HELP = `picobadge flash --board nrf52 — firmware and app image for an nRF52840 badge
 
-usage: picobadge flash --board nrf52 [--hex zephyr.hex] [--app app.pbimg] [--out FILE.hex|FILE.uf2] [--drive DIR]
+usage: picobadge flash --board nrf52 [--hex zephyr.hex] [--app app.pbimg] [--out FILE.hex|FILE.uf2] [--drive DIR | --port PORT]
 
   --hex FILE    the firmware: Zephyr's build/zephyr/zephyr.hex (must end below 0x094000)
   --app FILE    the signed app image (picobadge build), written at 0x0D4000
   --out FILE    write one merged .hex or .uf2 file instead of flashing
   --drive DIR   the bootloader's UF2 drive (default: found among mounted drives)
+  --port PORT   flash over the bootloader's serial DFU instead (the firmware must be
+                built for the application start, 0x026000)
 
-With neither --out nor a drive: double-tap the board's reset button so the
-Adafruit bootloader's drive appears, then run the command again. The layout
+Double-tap the board's reset button first: the Adafruit bootloader's drive
+and serial port appear. The layout
 is in host/flash/nrf52.ts and docs/FLASHING.md.
 `
 
@@ -27,9 +32,8 @@ function readFile (path: string, what: string): Uint8Array {
   try { return readFileSync(path) } catch (e) { throw new UsageError(`cannot read ${what} ${path}: ${(e as Error).message}`) }
 }
 
-export function flashNrf52Command (argv: string[]): void {
-  const args = parseArgs(argv, ['board', 'hex', 'app', 'out', 'drive', 'port'], [])
-  if (text(args, 'port') !== undefined) throw new UsageError('flashing an nRF52840 over the Adafruit bootloader\'s serial DFU is not supported yet: use its UF2 drive (double-tap reset) or --out')
+export async function flashNrf52Command (argv: string[]): Promise<void> {
+  const args = parseArgs(argv, ['board', 'hex', 'app', 'out', 'drive', 'port', 'baud'], [])
   const hexPath = text(args, 'hex')
   const appPath = text(args, 'app')
   if (!hexPath && !appPath) throw new UsageError('give --hex (the firmware), --app (the app image), or both')
@@ -43,6 +47,17 @@ export function flashNrf52Command (argv: string[]): void {
     else if (/\.uf2$/i.test(out)) writeFileSync(out, toUf2(map))
     else throw new UsageError('--out must end in .hex or .uf2')
     process.stdout.write(`wrote ${out}\n`)
+    return
+  }
+  const port = text(args, 'port')
+  if (port) {
+    if (text(args, 'drive')) throw new UsageError('--drive or --port, not both')
+    const bin = appBinary(map)
+    const t = await serialTransport(port, 115200)
+    try {
+      await dfuFlash(t, bin, { progress: progressBar(`flashing ${bin.length} bytes over serial DFU`) })
+    } finally { await t.close() }
+    process.stdout.write(`flashed ${bin.length} bytes; the bootloader checked them and starts the firmware\n`)
     return
   }
   const drive = chooseDrive(text(args, 'drive'))

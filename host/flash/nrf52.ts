@@ -49,3 +49,22 @@ export function mergeNrf52 (firmware: MemoryMap | undefined, image: Uint8Array |
   if (out.size === 0) throw new Nrf52ImageError('nothing to write: give the firmware, the app image, or both')
   return out.join()
 }
+
+/** Where the Adafruit bootloader puts applications on an nRF52840 with the S140 6.x SoftDevice area. */
+export const ADAFRUIT_APP_START = 0x26000
+
+/**
+ * The memory map as one application binary from `start` (what the serial
+ * DFU sends): gaps are 0xFF, erased flash. Refuses anything below start
+ * (the MBR and SoftDevice area the bootloader keeps).
+ */
+export function appBinary (map: MemoryMap, start = ADAFRUIT_APP_START): Uint8Array {
+  let end = start
+  for (const [addr, bytes] of map) {
+    if (addr < start) throw new Nrf52ImageError(`the image has bytes at ${hex(addr)}, below the bootloader's application start ${hex(start)}: the serial DFU cannot write them (use the UF2 drive, or a firmware built for ${hex(start)})`)
+    end = Math.max(end, addr + bytes.length)
+  }
+  const out = new Uint8Array(end - start).fill(0xff)
+  for (const [addr, bytes] of map) out.set(bytes, addr - start)
+  return out
+}

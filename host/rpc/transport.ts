@@ -21,6 +21,8 @@ export function transportPair (): [Transport, Transport] {
   return [end(0), end(1)]
 }
 
+export class PortError extends Error { override name = 'PortError' }
+
 /** A serial port (Node `serialport`), opened at `baud`. */
 export async function serialTransport (path: string, baud = 115200): Promise<Transport> {
   let SerialPort: new (o: { path: string, baudRate: number, autoOpen: boolean }) => {
@@ -33,10 +35,10 @@ export async function serialTransport (path: string, baud = 115200): Promise<Tra
   try {
     ({ SerialPort } = await import('serialport' as string))
   } catch {
-    throw new Error('serial ports need the serialport package (npm install serialport)')
+    throw new PortError('serial ports need the serialport package (npm install serialport)')
   }
   const port = new SerialPort({ path, baudRate: baud, autoOpen: false })
-  await new Promise<void>((resolve, reject) => port.open(e => e ? reject(new Error(`cannot open ${path}: ${e.message}`)) : resolve()))
+  await new Promise<void>((resolve, reject) => port.open(e => e ? reject(new PortError(`cannot open ${path}: ${e.message} (picobadge ports lists the ports)`)) : resolve()))
   return {
     write: b => port.write(b),
     onData: fn => port.on('data', b => fn(new Uint8Array(b))),

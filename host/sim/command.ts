@@ -3,7 +3,7 @@
 
 import { MeshSimulator, HostileKind, SimOptions } from './mesh.js'
 import { report, renderReport, SimReport } from './report.js'
-import { progressBar } from './progress.js'
+import { progressBar } from '../progress.js'
 import { parseArgs, number, UsageError } from '../args.js'
 
 export const SIM_HELP = `picobadge sim — a simulated event: badges running the real core.wasm, on a

@@ -8,6 +8,7 @@ import { buildCommand, BUILD_HELP } from './commands/build.js'
 import { flashNrf52Command, FLASH_NRF52_HELP } from './commands/flash.js'
 import { testCommand, TEST_HELP } from './commands/test.js'
 import { monitorCommand, MONITOR_HELP } from './commands/monitor.js'
+import { portsCommand, PORTS_HELP } from './commands/ports.js'
 import { RpcError } from './rpc/frames.js'
 import { KeyFileError } from './keyfile.js'
 import { BuildError } from './build.js'
@@ -24,6 +25,7 @@ usage: picobadge <command> [options]
 commands:
   sim     simulate an event: badges running the real core over a Bluetooth LE model
   demo    the demo \`npm start\` runs: 40 badges, 90 minutes
+  ports   serial ports, with their USB ids and a guess of the board
   keys    make and show event keys (they sign app images) and badge keys
   build   compile the badge app and wrap it in an image signed by the event key
   flash   write firmware and the app image to a board (--board nrf52)
@@ -42,6 +44,7 @@ function flashCommand (argv: string[]): void | Promise<void> {
 const commands: Record<string, { run: (argv: string[]) => void | number | Promise<void | number>, help: string }> = {
   sim: { run: simCommand, help: SIM_HELP },
   demo: { run: demoCommand, help: 'picobadge demo [--seed S] [--quiet]: the demo `npm start` runs.\n' },
+  ports: { run: portsCommand, help: PORTS_HELP },
   keys: { run: keysCommand, help: KEYS_HELP },
   build: { run: buildCommand, help: BUILD_HELP },
   flash: { run: flashCommand, help: FLASH_NRF52_HELP },

@@ -116,6 +116,7 @@ export class SimulatedEsp32 implements SerialDevice {
   #flashOp: FlashSession | null = null
   #memOp: MemSession | null = null
   #ram: Array<{ addr: number, data: Uint8Array }> = []
+  #started: Array<{ addr: number, data: Uint8Array }> = []
 
   constructor (opts: Esp32Options = {}) {
     this.flash = opts.flash ?? new SpiFlash()
@@ -428,6 +429,7 @@ export class SimulatedEsp32 implements SerialDevice {
     const runsLoadedCode = this.#ram.some(seg => entry >= seg.addr && entry < seg.addr + seg.data.length)
     if (!runsLoadedCode) { this.mode = 'crashed'; return }
     this.mode = 'stub'
+    this.#started = this.#ram
     this.#spiAttached = true
     this.#decoder.reset()
     this.#send(slipEncode(STUB_HELLO))
@@ -447,6 +449,6 @@ export class SimulatedEsp32 implements SerialDevice {
     this.#ok(op)
   }
 
-  /** Bytes of the RAM segments the stub was loaded from (tests compare them with esptool-js's stub). */
-  get loadedRam (): ReadonlyArray<{ addr: number, data: Uint8Array }> { return this.#ram }
+  /** The RAM segments of the last code started with MEM_END (tests compare them with esptool-js's stub); kept across resets. */
+  get startedCode (): ReadonlyArray<{ addr: number, data: Uint8Array }> { return this.#started }
 }

@@ -13,7 +13,7 @@
 // The binding contract of @serialport/bindings-interface, spelled out here
 // because that package's typings cannot be resolved under NodeNext.
 interface OpenOptions { path: string, baudRate: number, dataBits?: 5 | 6 | 7 | 8, lock?: boolean, stopBits?: 1 | 1.5 | 2, parity?: string, rtscts?: boolean, xon?: boolean, xoff?: boolean, xany?: boolean, hupcl?: boolean }
-interface PortInfo { path: string, manufacturer?: string, serialNumber?: string, pnpId?: string, locationId?: string, productId?: string, vendorId?: string }
+interface PortInfo { path: string, manufacturer: string | undefined, serialNumber: string | undefined, pnpId: string | undefined, locationId: string | undefined, productId: string | undefined, vendorId: string | undefined }
 interface SetOptions { brk?: boolean, cts?: boolean, dsr?: boolean, dtr?: boolean, rts?: boolean }
 interface PortStatus { cts: boolean, dsr: boolean, dcd: boolean }
 interface UpdateOptions { baudRate: number }

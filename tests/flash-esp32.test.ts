@@ -1,0 +1,213 @@
+// picobadge flash --board esp32, end to end against a simulated ESP32 ROM
+// bootloader: the real esptool-js, through the real Web Serial adapter, over
+// a virtual serial port (a serialport binding) to the simulated board.
+
+import { describe, test, expect } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { getStubJsonByChipName } from 'esptool-js'
+import { flashEsp32, type FlashProgress } from '../host/flash/esp32.js'
+import { CMD, FLASH_SECTOR_SIZE } from '../host/flash/protocol.js'
+import { parsePartitionTable, findAppPartition, PICOBADGE_PARTITION } from '../host/flash/partitions.js'
+import { writePartitionTable } from '../host/flash/partition-writer.js'
+import { SlipDecoder, slipEncode } from '../host/flash/slip.js'
+import type { FaultHook } from '../host/flash/esp32-rom.js'
+import { simulatedBoard, syntheticBuild, APP_PARTITION, randomBytes } from './support/esp32-board.js'
+
+type Region = { offset: number, data: Uint8Array }
+
+/** Every intended byte where it belongs, and 0xFF in the rest of every sector the run erased. */
+function expectFlashHolds (flash: Uint8Array, eraseCounts: Uint32Array, regions: Region[]): void {
+  for (const r of regions) {
+    expect(Buffer.from(flash.subarray(r.offset, r.offset + r.data.length)).equals(Buffer.from(r.data)), `bytes at 0x${r.offset.toString(16)}`).toBe(true)
+  }
+  for (let s = 0; s < eraseCounts.length; s++) {
+    if (eraseCounts[s] === 0) continue
+    const lo = s * FLASH_SECTOR_SIZE
+    for (let a = lo; a < lo + FLASH_SECTOR_SIZE; a++) {
+      const inside = regions.some(r => a >= r.offset && a < r.offset + r.data.length)
+      if (!inside && flash[a] !== 0xff) throw new Error(`byte 0x${a.toString(16)} in erased sector ${s} is 0x${flash[a].toString(16)}, not 0xFF`)
+    }
+  }
+}
+
+function firmwareRegions (b: ReturnType<typeof syntheticBuild>, withImage = true): Region[] {
+  const r = [{ offset: 0x1000, data: b.bootloader }, { offset: 0x8000, data: b.table }, { offset: 0x10000, data: b.app }]
+  return withImage ? [...r, { offset: APP_PARTITION.offset, data: b.image }] : r
+}
+
+describe('simulated ESP32 ROM bootloader: flashing', () => {
+  test('a build folder and an app image land byte for byte at their offsets (flasher stub path)', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    const seen: FlashProgress[] = []
+    const report = await flashEsp32({ port: port(), build: b.dir, app: b.imagePath, onProgress: p => seen.push(p) })
+    expect(report.chip).toBe('ESP32')
+    expect(report.stub).toBe(true)
+    expect(report.regions.map(r => r.offset)).toEqual([0x1000, 0x8000, 0x10000, APP_PARTITION.offset])
+    expect(report.appPartition).toMatchObject({ label: 'picobadge', ...APP_PARTITION })
+    expectFlashHolds(chip.flash.bytes, chip.flash.eraseCounts, firmwareRegions(b))
+    // Nothing outside the written regions' sectors was erased.
+    const sectors = (n: number): number => Math.ceil(n / FLASH_SECTOR_SIZE)
+    expect(chip.flash.eraseCounts.reduce((a, c) => a + c, 0)).toBe(sectors(b.bootloader.length) + sectors(b.table.length) + sectors(b.app.length) + sectors(b.image.length))
+    expect(chip.history).toContain('MEM_END')
+    expect(chip.history).toContain('FLASH_DEFL_DATA')
+    expect(chip.history).toContain('SPI_FLASH_MD5')
+    expect(chip.mode).toBe('app') // hard-reset into the firmware afterwards
+    expect(seen[0].phase).toBe('connect')
+    expect(seen.at(-1)).toMatchObject({ phase: 'done', fraction: 1 })
+    const fractions = seen.filter(p => p.phase === 'write').map(p => p.fraction)
+    expect(fractions).toEqual([...fractions].sort((x, y) => x - y))
+  })
+
+  test('the flasher stub is uploaded as esptool-js ships it, and the board answers OHAI', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    await flashEsp32({ port: port(), build: b.dir })
+    const stub = await getStubJsonByChipName('ESP32')
+    const text = chip.startedCode.find(s => s.addr === stub!.text_start)
+    const data = chip.startedCode.find(s => s.addr === stub!.data_start)
+    expect(Buffer.from(text!.data).equals(Buffer.from(stub!.decodedText))).toBe(true)
+    expect(Buffer.from(data!.data).equals(Buffer.from(stub!.decodedData))).toBe(true)
+  })
+
+  test('the ROM path (no stub) writes the same bytes, at 115200 baud', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    const report = await flashEsp32({ port: port(), build: b.dir, app: b.imagePath, stub: false, baud: 115200 })
+    expect(report.stub).toBe(false)
+    expect(chip.history).not.toContain('MEM_BEGIN')
+    expect(chip.history).toContain('SPI_ATTACH')
+    expectFlashHolds(chip.flash.bytes, chip.flash.eraseCounts, firmwareRegions(b))
+  })
+
+  test('--app-only touches only the app partition', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    await flashEsp32({ port: port(), build: b.dir, app: b.imagePath })
+    const before = Uint8Array.from(chip.flash.bytes)
+    const erasesBefore = Uint32Array.from(chip.flash.eraseCounts)
+    const image2 = randomBytes(0x8100, 9)
+    const path2 = join(b.dir, 'app2.pbimg')
+    writeFileSync(path2, image2)
+    const report = await flashEsp32({ port: port(), build: b.dir, app: path2, appOnly: true })
+    expect(report.regions).toEqual([expect.objectContaining({ offset: APP_PARTITION.offset, size: image2.length })])
+    const lo = APP_PARTITION.offset; const hi = lo + APP_PARTITION.size
+    for (let a = 0; a < before.length; a++) {
+      if (a >= lo && a < hi) continue
+      if (chip.flash.bytes[a] !== before[a]) throw new Error(`--app-only changed byte 0x${a.toString(16)} outside the app partition`)
+    }
+    for (let s = 0; s < erasesBefore.length; s++) {
+      const inPartition = s * FLASH_SECTOR_SIZE >= lo && s * FLASH_SECTOR_SIZE < hi
+      if (!inPartition) expect(chip.flash.eraseCounts[s], `sector ${s}`).toBe(erasesBefore[s])
+    }
+    expect(Buffer.from(chip.flash.bytes.subarray(lo, lo + image2.length)).equals(Buffer.from(image2))).toBe(true)
+  })
+
+  test('file@offset pairs work without a build folder', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    await flashEsp32({ port: port(), files: [{ offset: 0x8000, path: join(b.dir, 'partition_table/partition-table.bin') }, { offset: 0x10000, path: join(b.dir, 'badge.bin') }], app: b.imagePath })
+    expectFlashHolds(chip.flash.bytes, chip.flash.eraseCounts, firmwareRegions(b).filter(r => r.offset !== 0x1000))
+  })
+})
+
+describe('simulated ESP32 ROM bootloader: faults never end in reported success', () => {
+  const appDataOp = (op: number, from: number, fault: 'corrupt' | 'silent' | 'unplug' | { error: number }): FaultHook =>
+    (o, count) => o === op && count >= from ? fault : undefined
+
+  test('a wrong checksum reply (data damaged on the line, every retry) names the file and the offset', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard(appDataOp(CMD.FLASH_DEFL_DATA, 5, 'corrupt'))
+    const err = await flashEsp32({ port: port(), build: b.dir, app: b.imagePath }).catch(e => e)
+    expect(err).toBeInstanceOf(Error)
+    expect(err.message).toMatch(/badge\.bin .* at 0x10000/)
+    expect(err.message).toMatch(/error 0xc1 \(bad data checksum\)/)
+    expect(err.message).toMatch(/flash is incomplete/)
+    expect(chip.history.filter(h => h === 'FLASH_DEFL_END')).toHaveLength(2) // bootloader and table finished, the app did not
+  })
+
+  test('an error status from the ROM bootloader is reported in its words', async () => {
+    const b = syntheticBuild()
+    const { port } = simulatedBoard((op, count, mode) => op === CMD.FLASH_DEFL_BEGIN && count === 2 && mode === 'rom' ? { error: 0x06 } : undefined)
+    const err = await flashEsp32({ port: port(), build: b.dir, stub: false, baud: 115200 }).catch(e => e)
+    expect(err.message).toMatch(/partition-table\.bin .* at 0x8000: the ROM bootloader answered failure, error 0x06 \(message is ok, but the running result is wrong\)/)
+  })
+
+  test('a timeout (the board stops answering) is reported as such', async () => {
+    const b = syntheticBuild()
+    const { port } = simulatedBoard(appDataOp(CMD.FLASH_DEFL_BEGIN, 2, 'silent'))
+    const err = await flashEsp32({ port: port(), build: b.dir }).catch(e => e)
+    expect(err.message).toMatch(/partition-table\.bin .* at 0x8000: the board stopped answering/)
+    expect(err.message).toMatch(/incomplete/)
+  }, 30_000)
+
+  test('the board unplugged mid-write', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard(appDataOp(CMD.FLASH_DEFL_DATA, 6, 'unplug'))
+    const t0 = Date.now()
+    const err = await flashEsp32({ port: port(), build: b.dir, app: b.imagePath }).catch(e => e)
+    expect(err.message).toMatch(/badge\.bin .* at 0x10000: the serial port closed .*unplugged/)
+    expect(chip.mode).toBe('reset')
+    expect(Date.now() - t0).toBeLessThan(5_000) // the lost port ends the run at once, not after esptool-js's retries
+  }, 30_000)
+
+  test('a partition table without the picobadge partition: refused before the board is touched', async () => {
+    const b = syntheticBuild({ withPicobadge: false })
+    const { chip, port } = simulatedBoard()
+    const err = await flashEsp32({ port: port(), build: b.dir, app: b.imagePath }).catch(e => e)
+    expect(err.message).toMatch(/has no "picobadge" partition/)
+    expect(err.message).toMatch(/picobadge, 0x40, 0x00/)
+    expect(chip.history).toEqual([])
+  })
+
+  test('an app image larger than its partition: refused before the board is touched', async () => {
+    const b = syntheticBuild({ imageSize: APP_PARTITION.size + 1 })
+    const { chip, port } = simulatedBoard()
+    const err = await flashEsp32({ port: port(), build: b.dir, app: b.imagePath }).catch(e => e)
+    expect(err.message).toMatch(/app\.pbimg is 262145 bytes, larger than the "picobadge" partition \(262144 bytes at 0x110000\)/)
+    expect(chip.history).toEqual([])
+  })
+
+  test('a corrupt flasher_args.json', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    writeFileSync(join(b.dir, 'flasher_args.json'), '{ "flash_files": { "0x1000": ')
+    let err = await flashEsp32({ port: port(), build: b.dir }).catch(e => e)
+    expect(err.message).toMatch(/flasher_args\.json is not valid JSON/)
+    writeFileSync(join(b.dir, 'flasher_args.json'), JSON.stringify({ flash_files: { '0x1000': 'bootloader/bootloader.bin', 'zero': 'badge.bin' } }))
+    err = await flashEsp32({ port: port(), build: b.dir }).catch(e => e)
+    expect(err.message).toMatch(/"zero" is not a flash offset/)
+    writeFileSync(join(b.dir, 'flasher_args.json'), JSON.stringify({ flash_files: { '0x1000': 'missing.bin' } }))
+    err = await flashEsp32({ port: port(), build: b.dir }).catch(e => e)
+    expect(err.message).toMatch(/does not exist: .*missing\.bin/)
+    writeFileSync(join(b.dir, 'flasher_args.json'), JSON.stringify({ flash_settings: {} }))
+    err = await flashEsp32({ port: port(), build: b.dir }).catch(e => e)
+    expect(err.message).toMatch(/"flash_files" is missing or empty/)
+    expect(chip.history).toEqual([])
+  })
+})
+
+describe('simulated ESP32 ROM bootloader: the pieces', () => {
+  test('partition tables round-trip, and a damaged one is refused', () => {
+    const parts = [{ label: 'nvs', type: 1, subtype: 2, offset: 0x9000, size: 0x6000, flags: 0 }, { label: 'picobadge', type: 0x40, subtype: 0, offset: 0x110000, size: 0x40000, flags: 0 }]
+    const bin = writePartitionTable(parts)
+    expect(bin.length).toBe(0xc00)
+    expect(parsePartitionTable(bin)).toEqual(parts)
+    expect(findAppPartition(parsePartitionTable(bin))).toMatchObject({ ...PICOBADGE_PARTITION, offset: 0x110000 })
+    const bad = Uint8Array.from(bin); bad[40] ^= 1
+    expect(() => parsePartitionTable(bad, 'x.bin')).toThrow(/x\.bin: the MD5 entry .* does not match/)
+    expect(() => parsePartitionTable(new Uint8Array(0xc00).fill(0xff), 'blank')).toThrow(/no partition entries/)
+    const wrongType = writePartitionTable([{ label: 'picobadge', type: 1, subtype: 0x81, offset: 0x110000, size: 0x1000 }])
+    expect(() => findAppPartition(parsePartitionTable(wrongType))).toThrow(/has type 0x1 subtype 0x81/)
+  })
+
+  test('SLIP framing escapes C0 and DB and survives arbitrary chunking', () => {
+    const packets = [Uint8Array.from([0xc0, 0xdb, 1, 0xdb, 0xdc, 0xc0]), randomBytes(300, 4)]
+    const wire = Buffer.concat(packets.map(p => slipEncode(p)))
+    const got: Uint8Array[] = []
+    const d = new SlipDecoder(p => got.push(p))
+    for (let i = 0; i < wire.length; i += 7) d.push(wire.subarray(i, i + 7))
+    expect(got.map(p => Buffer.from(p).toString('hex'))).toEqual(packets.map(p => Buffer.from(p).toString('hex')))
+  })
+})

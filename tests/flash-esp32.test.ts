@@ -12,6 +12,7 @@ import { parsePartitionTable, findAppPartition, PICOBADGE_PARTITION } from '../h
 import { writePartitionTable } from '../host/flash/partition-writer.js'
 import { SlipDecoder, slipEncode } from '../host/flash/slip.js'
 import type { FaultHook } from '../host/flash/esp32-rom.js'
+import { esp32FlashCommand } from '../host/flash/command.js'
 import { simulatedBoard, syntheticBuild, APP_PARTITION, randomBytes } from './support/esp32-board.js'
 
 type Region = { offset: number, data: Uint8Array }
@@ -209,5 +210,45 @@ describe('simulated ESP32 ROM bootloader: the pieces', () => {
     const d = new SlipDecoder(p => got.push(p))
     for (let i = 0; i < wire.length; i += 7) d.push(wire.subarray(i, i + 7))
     expect(got.map(p => Buffer.from(p).toString('hex'))).toEqual(packets.map(p => Buffer.from(p).toString('hex')))
+  })
+})
+
+describe('simulated ESP32 ROM bootloader: the esp32 flash command', () => {
+  const sink = (): NodeJS.WritableStream & { text: string } => {
+    const s = { text: '', write (c: string) { s.text += c; return true } }
+    return s as unknown as NodeJS.WritableStream & { text: string }
+  }
+
+  test('--help, usage errors, and a full run with a progress bar on stderr', async () => {
+    const out = sink(); const err = sink()
+    expect(await esp32FlashCommand(['--help'], { stdout: out, stderr: err })).toBe(0)
+    expect(out.text).toMatch(/--port PORT/)
+    expect(out.text).toMatch(/--app-only/)
+    expect(await esp32FlashCommand(['--build', 'x'], { stdout: out, stderr: err })).toBe(2)
+    expect(err.text).toMatch(/--port is required/)
+    expect(await esp32FlashCommand(['--port', 'p', '--file', '0x1000'], { stdout: out, stderr: err })).toBe(2)
+    expect(err.text).toMatch(/OFFSET=PATH/)
+    expect(await esp32FlashCommand(['--port', 'p', '--board', 'nrf52', '--build', 'x'], { stdout: out, stderr: err })).toBe(2)
+
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    const out2 = sink(); const err2 = sink()
+    const code = await esp32FlashCommand(['--board', 'esp32', '--port', '/dev/ttySIM0', '--build', b.dir, '--app', b.imagePath, '--baud', '921600'], { stdout: out2, stderr: err2, openPort: () => port() })
+    expect(err2.text).toMatch(/100%/)
+    expect(code).toBe(0)
+    expect(out2.text).toMatch(/Flashed ESP32 on \/dev\/ttySIM0 \(flasher stub\), every region verified by MD5/)
+    expect(out2.text).toMatch(/0x110000 .*app\.pbimg/)
+    expectFlashHolds(chip.flash.bytes, chip.flash.eraseCounts, firmwareRegions(b))
+    expect(chip.history).toContain('CHANGE_BAUDRATE')
+    expect(chip.console).toMatch(/waiting for download/) // entered through the DTR/RTS reset sequence
+  })
+
+  test('a failed run exits 1 with the reason on stderr', async () => {
+    const b = syntheticBuild({ withPicobadge: false })
+    const { port } = simulatedBoard()
+    const out = sink(); const err = sink()
+    expect(await esp32FlashCommand(['--port', 'sim', '--build', b.dir, '--app', b.imagePath], { stdout: out, stderr: err, openPort: () => port() })).toBe(1)
+    expect(err.text).toMatch(/picobadge flash: .*no "picobadge" partition/)
+    expect(out.text).toBe('')
   })
 })

@@ -2,7 +2,6 @@
 // host/cli.ts routes `flash --board esp32 …` here; the function takes the
 // arguments after the subcommand and returns the exit code.
 
-import { SerialPort } from 'serialport'
 import type { SerialPortStream } from '@serialport/stream'
 import { flashEsp32, type FlashEsp32Options } from './esp32.js'
 import { parseOffset } from './flasher-args.js'
@@ -86,6 +85,7 @@ export interface CommandIo {
 /** The USB ids of a real port, so esptool-js can pick the right reset for the bridge. */
 async function portInfo (path: string): Promise<WebSerialPortInfo> {
   try {
+    const { SerialPort } = await import('serialport')
     const p = (await SerialPort.list()).find(q => q.path === path)
     return p?.vendorId && p.productId ? { usbVendorId: parseInt(p.vendorId, 16), usbProductId: parseInt(p.productId, 16) } : {}
   } catch { return {} }

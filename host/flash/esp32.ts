@@ -19,7 +19,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, existsSync } from 'node:fs'
 import { ESPLoader, Transport, type HardReset } from 'esptool-js'
-import { SerialPort } from 'serialport'
 import type { SerialPortStream } from '@serialport/stream'
 import { NodeWebSerialPort, type WebSerialPortInfo } from './web-serial.js'
 import { readBuildFolder, readRegionFile, FlasherArgsError, type FlashRegion } from './flasher-args.js'
@@ -142,7 +141,8 @@ export async function flashEsp32 (o: FlashEsp32Options): Promise<FlashReport> {
   const total = plan.regions.reduce((s, r) => s + r.data.length, 0)
   const progress = o.onProgress ?? (() => {})
   const log = o.log ?? (() => {})
-  const serial = typeof o.port === 'string' ? new SerialPort({ path: o.port, baudRate: ROM_BAUD, autoOpen: false }) : o.port
+  // serialport's native binding is loaded only when a real port is opened, so the rest of the CLI never depends on it.
+  const serial = typeof o.port === 'string' ? new (await import('serialport')).SerialPort({ path: o.port, baudRate: ROM_BAUD, autoOpen: false }) : o.port
   const device = new NodeWebSerialPort(serial, o.portInfo)
   const transport = new QuietTransport(device as unknown as ConstructorParameters<typeof Transport>[0], false)
   const loader = new ESPLoader({

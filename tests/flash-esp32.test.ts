@@ -6,6 +6,8 @@ import { describe, test, expect } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { getStubJsonByChipName } from 'esptool-js'
+import { createHash } from 'node:crypto'
+import { SimulatedEsp32 } from '../host/flash/esp32-rom.js'
 import { flashEsp32, type FlashProgress } from '../host/flash/esp32.js'
 import { CMD, FLASH_SECTOR_SIZE } from '../host/flash/protocol.js'
 import { parsePartitionTable, findAppPartition, PICOBADGE_PARTITION } from '../host/flash/partitions.js'
@@ -250,5 +252,95 @@ describe('simulated ESP32 ROM bootloader: the esp32 flash command', () => {
     expect(await esp32FlashCommand(['--port', 'sim', '--build', b.dir, '--app', b.imagePath], { stdout: out, stderr: err, openPort: () => port() })).toBe(1)
     expect(err.text).toMatch(/picobadge flash: .*no "picobadge" partition/)
     expect(out.text).toBe('')
+  })
+})
+
+describe('simulated ESP32 ROM bootloader: the wire, packet by packet', () => {
+  /** A board in download mode, spoken to directly in SLIP packets. */
+  async function romBoard () {
+    const chip = new SimulatedEsp32()
+    const replies: Uint8Array[] = []
+    const decoder = new SlipDecoder(p => replies.push(p))
+    chip.attach({ send: bytes => decoder.push(bytes), unplug () {} })
+    chip.signals({ dtr: false, rts: true }) // EN low
+    chip.signals({ dtr: true, rts: false }) // EN released, GPIO0 low: download mode
+    chip.signals({ dtr: false, rts: false })
+    const settle = () => new Promise(resolve => setTimeout(resolve, 5))
+    const send = async (op: number, data: number[] | Uint8Array = [], chk = 0) => {
+      replies.length = 0
+      const d = Uint8Array.from(data)
+      chip.receive(slipEncode(Uint8Array.from([0, op, d.length & 0xff, d.length >> 8, chk & 0xff, 0, 0, 0, ...d])), 115200)
+      await settle()
+      return replies.slice()
+    }
+    await settle()
+    return { chip, send }
+  }
+  const words = (...w: number[]) => [...new Uint8Array(new Uint32Array(w).buffer)]
+  const dataPacket = (seq: number, payload: Uint8Array) => [...words(payload.length, seq, 0, 0), ...payload]
+  const xor = (p: Uint8Array) => p.reduce((s, b) => s ^ b, 0xef)
+
+  test('boot into download mode, SYNC eight times, 4 status bytes, chip magic, unknown commands', async () => {
+    const { chip, send } = await romBoard()
+    expect(chip.mode).toBe('rom')
+    expect(chip.console).toMatch(/boot:0x3 \(DOWNLOAD_BOOT[\s\S]*waiting for download/)
+    const sync = await send(CMD.SYNC, [0x07, 0x07, 0x12, 0x20, ...new Array(32).fill(0x55)])
+    expect(sync).toHaveLength(8)
+    expect(Buffer.from(sync[0]).toString('hex')).toBe('01080400' + '07071220' + '00000000')
+    const magic = await send(CMD.READ_REG, words(0x40001000))
+    expect(new DataView(magic[0].buffer).getUint32(4, true)).toBe(0x00f01d83)
+    const unknown = await send(CMD.GET_SECURITY_INFO)
+    expect(unknown).toHaveLength(8)
+    expect(unknown[0][1]).not.toBe(CMD.GET_SECURITY_INFO) // the reply does not echo the command …
+    expect([...unknown[0].subarray(8, 10)]).toEqual([1, 0x05]) // … and says "invalid message"
+  })
+
+  test('flash needs SPI_ATTACH; checksums are checked; whole blocks; MD5 in ASCII hex', async () => {
+    const { chip, send } = await romBoard()
+    const before = await send(CMD.FLASH_BEGIN, words(0x1000, 1, 0x400, 0x20000))
+    expect([...before[0].subarray(8, 10)]).toEqual([1, 0x06])
+    await send(CMD.SPI_ATTACH, words(0, 0))
+    expect([...(await send(CMD.FLASH_BEGIN, words(0x1000, 1, 0x400, 0x20000)))[0].subarray(8, 12)]).toEqual([0, 0, 0, 0])
+    const block = randomBytes(0x400, 11)
+    const bad = await send(CMD.FLASH_DATA, dataPacket(0, block), xor(block) ^ 1)
+    expect([...bad[0].subarray(8, 10)]).toEqual([1, 0x07])
+    const short = await send(CMD.FLASH_DATA, dataPacket(0, block.subarray(0, 0x200)), xor(block.subarray(0, 0x200)))
+    expect([...short[0].subarray(8, 10)]).toEqual([1, 0x05])
+    const ok = await send(CMD.FLASH_DATA, dataPacket(0, block), xor(block))
+    expect(ok[0][8]).toBe(0)
+    expect(Buffer.from(chip.flash.bytes.subarray(0x20000, 0x20400)).equals(Buffer.from(block))).toBe(true)
+    expect(chip.flash.bytes[0x20400]).toBe(0xff)
+    const md5 = await send(CMD.SPI_FLASH_MD5, words(0x20000, 0x400, 0, 0))
+    expect(new TextDecoder().decode(md5[0].subarray(8, 40))).toBe(createHash('md5').update(block).digest('hex'))
+    expect(md5[0].length).toBe(8 + 32 + 4)
+  })
+
+  test('CHANGE_BAUDRATE answers at the old rate; then the old rate is noise', async () => {
+    const { chip, send } = await romBoard()
+    const r = await send(CMD.CHANGE_BAUDRATE, words(921600, 0))
+    expect(r).toHaveLength(1)
+    expect(chip.baud).toBe(921600)
+    expect(await send(CMD.READ_REG, words(0x40001000))).toHaveLength(0)
+  })
+
+  test('MEM_END into loaded code starts the stub: OHAI, one SYNC reply, 2 status bytes, raw MD5', async () => {
+    const { chip, send } = await romBoard()
+    const code = randomBytes(0x100, 12)
+    await send(CMD.MEM_BEGIN, words(code.length, 1, 0x1800, 0x40080000))
+    await send(CMD.MEM_DATA, dataPacket(0, code), xor(code))
+    const started = await send(CMD.MEM_END, words(0, 0x40080010))
+    expect(new TextDecoder().decode(started[1])).toBe('OHAI')
+    expect(chip.mode).toBe('stub')
+    const sync = await send(CMD.SYNC, [0x07, 0x07, 0x12, 0x20, ...new Array(32).fill(0x55)])
+    expect(sync).toHaveLength(1)
+    expect(Buffer.from(sync[0]).toString('hex')).toBe('010802000000000000' + '00')
+    const md5 = await send(CMD.SPI_FLASH_MD5, words(0, 0x1000, 0, 0))
+    expect(md5[0].length).toBe(8 + 16 + 2)
+  })
+
+  test('MEM_END into RAM that holds no code crashes the chip', async () => {
+    const { chip, send } = await romBoard()
+    await send(CMD.MEM_END, words(0, 0x40080010))
+    expect(chip.mode).toBe('crashed')
   })
 })

@@ -7,13 +7,12 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { getStubJsonByChipName } from 'esptool-js'
 import { createHash } from 'node:crypto'
-import { SimulatedEsp32 } from '../host/flash/esp32-rom.js'
 import { flashEsp32, type FlashProgress } from '../host/flash/esp32.js'
 import { CMD, FLASH_SECTOR_SIZE } from '../host/flash/protocol.js'
 import { parsePartitionTable, findAppPartition, PICOBADGE_PARTITION } from '../host/flash/partitions.js'
 import { writePartitionTable } from '../host/flash/partition-writer.js'
 import { SlipDecoder, slipEncode } from '../host/flash/slip.js'
-import type { FaultHook } from '../host/flash/esp32-rom.js'
+import { SimulatedEsp32, type FaultHook } from '../host/flash/esp32-rom.js'
 import { esp32FlashCommand } from '../host/flash/command.js'
 import { simulatedBoard, syntheticBuild, APP_PARTITION, randomBytes } from './support/esp32-board.js'
 
@@ -116,7 +115,7 @@ describe('simulated ESP32 ROM bootloader: flashing', () => {
 })
 
 describe('simulated ESP32 ROM bootloader: faults never end in reported success', () => {
-  const appDataOp = (op: number, from: number, fault: 'corrupt' | 'silent' | 'unplug' | { error: number }): FaultHook =>
+  const appDataOp = (op: number, from: number, fault: 'corrupt' | 'garble' | 'silent' | 'unplug' | { error: number }): FaultHook =>
     (o, count) => o === op && count >= from ? fault : undefined
 
   test('a wrong checksum reply (data damaged on the line, every retry) names the file and the offset', async () => {
@@ -129,6 +128,15 @@ describe('simulated ESP32 ROM bootloader: faults never end in reported success',
     expect(err.message).toMatch(/flash is incomplete/)
     expect(chip.history.filter(h => h === 'FLASH_DEFL_END')).toHaveLength(2) // bootloader and table finished, the app did not
   })
+
+  test('a damaged reply from the board (broken framing) fails the write, never reports success', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard(appDataOp(CMD.FLASH_DEFL_DATA, 3, 'garble'))
+    const err = await flashEsp32({ port: port(), build: b.dir }).catch(e => e)
+    expect(err.message).toMatch(/writing .*badge\.bin .* at 0x10000: the board's reply arrived damaged \(Invalid SLIP escape/)
+    expect(err.message).toMatch(/incomplete/)
+    expect(chip.history).toContain('FLASH_DEFL_DATA')
+  }, 30_000)
 
   test('an error status from the ROM bootloader is reported in its words', async () => {
     const b = syntheticBuild()

@@ -18,6 +18,7 @@ export function describeBoardError (err: unknown, opts: { stub: boolean, lost: E
     return `the ${opts.stub ? 'flasher stub' : 'ROM bootloader'} answered failure, error 0x${code.toString(16).padStart(2, '0')} (${meaning})`
   }
   if (/No serial data received|Serial data stream stopped|Timeout/i.test(msg)) return 'the board stopped answering (timed out waiting for its reply)'
+  if (/Invalid SLIP escape|Invalid head of packet|invalid response/.test(msg)) return `the board's reply arrived damaged (${msg}): check the USB cable, or try a lower --baud`
   if (/Failed to connect/.test(msg)) return 'no answer from the ESP32 bootloader: check the port, the cable, and that the board has an auto-reset circuit (or hold BOOT while pressing EN)'
   return msg
 }

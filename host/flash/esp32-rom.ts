@@ -42,6 +42,7 @@ import type { SerialDevice, SerialLine } from './virtual-port.js'
 /** What a fault hook can make the board do instead of handling a command. */
 export type Fault =
   | 'corrupt'            // the command's data arrives damaged (line noise): the board reports a checksum error
+  | 'garble'             // the board handles the command, but its reply reaches the host damaged (a broken SLIP escape)
   | 'silent'             // the board never answers this command (the host times out)
   | 'unplug'             // the USB cable comes out as this command arrives
   | { error: number }    // the board answers with failure status and this error code
@@ -117,6 +118,7 @@ export class SimulatedEsp32 implements SerialDevice {
   #memOp: MemSession | null = null
   #ram: Array<{ addr: number, data: Uint8Array }> = []
   #started: Array<{ addr: number, data: Uint8Array }> = []
+  #garbleNextReply = false
 
   constructor (opts: Esp32Options = {}) {
     this.flash = opts.flash ?? new SpiFlash()
@@ -171,6 +173,10 @@ export class SimulatedEsp32 implements SerialDevice {
   }
 
   #send (bytes: Uint8Array): void {
+    if (this.#garbleNextReply) {
+      this.#garbleNextReply = false
+      bytes = Uint8Array.from([...bytes.subarray(0, 4), 0xdb, 0x00, ...bytes.subarray(4)]) // DB 00 is no SLIP escape
+    }
     const baud = this.baud // bytes leave at the rate in force when they are sent
     setImmediate(() => this.#line?.send(bytes, baud))
   }
@@ -200,6 +206,7 @@ export class SimulatedEsp32 implements SerialDevice {
       data = Uint8Array.from(data)
       data[DATA_HEADER_SIZE] ^= 0x20
     }
+    if (fault === 'garble') this.#garbleNextReply = true
     const name = Object.entries(CMD).find(([, v]) => v === op)?.[0] ?? `0x${op.toString(16)}`
     this.history.push(name)
     try {

@@ -106,6 +106,28 @@ describe('simulated ESP32 ROM bootloader: flashing', () => {
     expect(Buffer.from(chip.flash.bytes.subarray(lo, lo + image2.length)).equals(Buffer.from(image2))).toBe(true)
   })
 
+  test('--app-only without a build folder reads the partition table from the board (stub READ_FLASH)', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    await flashEsp32({ port: port(), build: b.dir })
+    const before = Uint8Array.from(chip.flash.bytes)
+    const report = await flashEsp32({ port: port(), app: b.imagePath, appOnly: true })
+    expect(chip.history).toContain('READ_FLASH')
+    expect(report.appPartition).toMatchObject({ label: 'picobadge', ...APP_PARTITION })
+    expect(Buffer.from(chip.flash.bytes.subarray(APP_PARTITION.offset, APP_PARTITION.offset + b.image.length)).equals(Buffer.from(b.image))).toBe(true)
+    expect(Buffer.from(chip.flash.bytes.subarray(0, APP_PARTITION.offset)).equals(Buffer.from(before.subarray(0, APP_PARTITION.offset)))).toBe(true)
+    // A board whose table lacks the partition: refused after reading it, nothing written.
+    const bare = syntheticBuild({ withPicobadge: false })
+    const other = simulatedBoard()
+    await flashEsp32({ port: other.port(), build: bare.dir })
+    const err = await flashEsp32({ port: other.port(), app: b.imagePath, appOnly: true }).catch(e => e)
+    expect(err.message).toMatch(/the partition table on the board \(0x8000\) has no "picobadge" partition/)
+    expect(other.chip.history.slice(other.chip.history.lastIndexOf('READ_FLASH'))).not.toContain('FLASH_DEFL_BEGIN')
+    // Without the stub there is no READ_FLASH: said before connecting.
+    const rom = await flashEsp32({ port: other.port(), app: b.imagePath, appOnly: true, stub: false }).catch(e => e)
+    expect(rom.message).toMatch(/needs the flasher stub/)
+  })
+
   test('file@offset pairs work without a build folder', async () => {
     const b = syntheticBuild()
     const { chip, port } = simulatedBoard()

@@ -19,7 +19,8 @@ usage: picobadge flash --board esp32 --port PORT [--build DIR] [--file OFFSET=PA
                        the build folder's file at that offset
   --app IMAGE          the badge's app image (.pbimg), written into the "picobadge"
                        partition of the partition table (0x8000 of the build or --file)
-  --app-only           write only the app image; the firmware is left as it is
+  --app-only           write only the app image; the firmware is left as it is (without
+                       --build or --file, the partition table is read from the board)
   --baud N             transfer baud rate (default 460800; the ROM starts at 115200)
   --no-stub            talk to the ROM bootloader only, without esptool's flasher stub
   -h, --help           this text

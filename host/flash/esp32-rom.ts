@@ -80,6 +80,9 @@ interface FlashSession {
   erased: Set<number>
 }
 
+/** A stub READ_FLASH in progress: data packets out, the host acknowledges the running total. */
+interface ReadSession { addr: number, size: number, packetSize: number, maxInFlight: number, sent: number, acked: number }
+
 interface MemSession { addr: number, size: number, blocks: number, blockSize: number, seq: number, data: Uint8Array }
 
 export interface Esp32Options {
@@ -119,6 +122,7 @@ export class SimulatedEsp32 implements SerialDevice {
   #ram: Array<{ addr: number, data: Uint8Array }> = []
   #started: Array<{ addr: number, data: Uint8Array }> = []
   #garbleNextReply = false
+  #readOp: ReadSession | null = null
 
   constructor (opts: Esp32Options = {}) {
     this.flash = opts.flash ?? new SpiFlash()
@@ -161,6 +165,7 @@ export class SimulatedEsp32 implements SerialDevice {
     this.#spiAttached = false
     this.#flashOp = null
     this.#memOp = null
+    this.#readOp = null
     this.#ram = []
     this.#regs.clear()
     this.mode = download ? 'rom' : 'app'
@@ -190,6 +195,7 @@ export class SimulatedEsp32 implements SerialDevice {
   }
 
   #onPacket (p: Uint8Array): void {
+    if (this.#readOp && p.length === 4) { this.#readAck(u32(p, 0)); return }
     if (p.length < HEADER_SIZE || p[0] !== DIR_REQUEST) return // not a request: the loader ignores it
     const op = p[1]
     const size = u16(p, 2)
@@ -246,6 +252,7 @@ export class SimulatedEsp32 implements SerialDevice {
     [CMD.MEM_END]: function (data, _chk, op) { this.#memEnd(data, op) },
     [CMD.ERASE_FLASH]: function (_data, _chk, op) { this.#eraseFlash(op) },
     [CMD.ERASE_REGION]: function (data, _chk, op) { this.#eraseRegion(data, op) },
+    [CMD.READ_FLASH]: function (data, _chk, op) { this.#readFlash(data, op) },
     [CMD.RUN_USER_CODE]: function () { this.#boot(false) }
   }
 
@@ -454,6 +461,41 @@ export class SimulatedEsp32 implements SerialDevice {
     this.#needFlash(addr, size)
     this.flash.eraseRange(addr, size)
     this.#ok(op)
+  }
+
+  /**
+   * The stub's READ_FLASH: words offset, length, packet size, packets in
+   * flight. After the reply, data goes out in raw SLIP packets; the host
+   * answers each with the total it has so far (4 bytes), and the stub sends
+   * more while fewer than "in flight" are unacknowledged. The MD5 of the
+   * whole read (16 bytes) closes it.
+   */
+  #readFlash (data: Uint8Array, op: number): void {
+    if (data.length !== 16) throw new Refusal(ROM_ERR.INVALID_MSG, STUB_ERR.BAD_DATA_LEN)
+    const [addr, size, packetSize, maxInFlight] = [u32(data, 0), u32(data, 4), u32(data, 8), u32(data, 12)]
+    this.#needFlash(addr, size)
+    if (packetSize === 0 || maxInFlight === 0) throw new Refusal(ROM_ERR.INVALID_PARAM, STUB_ERR.BAD_BLOCKSIZE)
+    this.#ok(op)
+    this.#readOp = { addr, size, packetSize, maxInFlight, sent: 0, acked: 0 }
+    this.#readPump()
+  }
+
+  #readPump (): void {
+    const r = this.#readOp
+    if (!r) return
+    while (r.sent < r.size && (r.sent - r.acked) / r.packetSize < r.maxInFlight) {
+      const n = Math.min(r.packetSize, r.size - r.sent)
+      this.#send(slipEncode(this.flash.read(r.addr + r.sent, n)))
+      r.sent += n
+    }
+  }
+
+  #readAck (total: number): void {
+    const r = this.#readOp!
+    r.acked = Math.max(r.acked, Math.min(total, r.sent))
+    if (r.acked < r.size) { this.#readPump(); return }
+    this.#readOp = null
+    this.#send(slipEncode(createHash('md5').update(this.flash.read(r.addr, r.size)).digest()))
   }
 
   /** The RAM segments of the last code started with MEM_END (tests compare them with esptool-js's stub); kept across resets. */

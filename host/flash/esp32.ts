@@ -22,7 +22,7 @@ import { ESPLoader, Transport, type HardReset } from 'esptool-js'
 import type { SerialPortStream } from '@serialport/stream'
 import { NodeWebSerialPort, type WebSerialPortInfo } from './web-serial.js'
 import { readBuildFolder, readRegionFile, FlasherArgsError, type FlashRegion } from './flasher-args.js'
-import { parsePartitionTable, findAppPartition, PARTITION_TABLE_OFFSET, type Partition } from './partitions.js'
+import { parsePartitionTable, findAppPartition, PARTITION_TABLE_OFFSET, PARTITION_TABLE_MAX, PartitionTableError, type Partition } from './partitions.js'
 import { FlashError, describeBoardError } from './errors.js'
 import { CMD, ROM_BAUD, FLASH_SECTOR_SIZE } from './protocol.js'
 
@@ -87,8 +87,17 @@ class PulseReset {
 const hex = (n: number): string => `0x${n.toString(16)}`
 const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex')
 
+export interface FlashPlan {
+  regions: FlashRegion[]
+  appPartition?: Partition
+  stub: boolean
+  /** --app-only with no partition table at hand: the table is read from the board (stub only) before writing. */
+  appFromBoard?: FlashRegion
+  tableOffset: number
+}
+
 /** Step 1: what to write where, checked before the board is touched. */
-export function planEsp32Flash (o: Pick<FlashEsp32Options, 'build' | 'files' | 'app' | 'appOnly' | 'stub'>): { regions: FlashRegion[], appPartition?: Partition, stub: boolean } {
+export function planEsp32Flash (o: Pick<FlashEsp32Options, 'build' | 'files' | 'app' | 'appOnly' | 'stub'>): FlashPlan {
   let regions: FlashRegion[] = []
   let stub = o.stub ?? true
   let tableOffset = PARTITION_TABLE_OFFSET
@@ -107,21 +116,31 @@ export function planEsp32Flash (o: Pick<FlashEsp32Options, 'build' | 'files' | '
   if (o.appOnly && !o.app) throw new FlashError('--app-only needs --app IMAGE')
   let appPartition: Partition | undefined
   if (o.app) {
-    const table = regions.find(r => r.offset === tableOffset)
-    if (!table) throw new FlashError(`to place the app image I need the partition table (${hex(tableOffset)}): give --build DIR or --file ${hex(tableOffset)}=partition-table.bin`)
-    appPartition = findAppPartition(parsePartitionTable(table.data, table.path), table.path)
     if (!existsSync(o.app)) throw new FlashError(`the app image does not exist: ${o.app}`)
     const image = new Uint8Array(readFileSync(o.app))
     if (image.length === 0) throw new FlashError(`the app image is empty: ${o.app}`)
-    if (image.length > appPartition.size) {
-      throw new FlashError(`the app image ${o.app} is ${image.length} bytes, larger than the "${appPartition.label}" partition (${appPartition.size} bytes at ${hex(appPartition.offset)}); make the partition bigger in partitions.csv or the image smaller`)
+    const table = regions.find(r => r.offset === tableOffset)
+    if (!table) {
+      if (!o.appOnly) throw new FlashError(`to place the app image I need the partition table (${hex(tableOffset)}): give --build DIR or --file ${hex(tableOffset)}=partition-table.bin`)
+      if (!stub) throw new FlashError(`--app-only without a partition table reads it from the board, which needs the flasher stub: drop --no-stub, or give --build DIR or --file ${hex(tableOffset)}=partition-table.bin`)
+      return { regions: [], stub, appFromBoard: { offset: -1, path: o.app, data: image }, tableOffset }
     }
+    appPartition = appPartitionFor(table.data, table.path, o.app, image)
     const app = { offset: appPartition.offset, path: o.app, data: image }
     regions = o.appOnly ? [app] : [...regions.filter(r => r.offset !== app.offset), app].sort((a, b) => a.offset - b.offset)
   }
   if (regions.length === 0) throw new FlashError('nothing to flash: give --build DIR, --file OFFSET=PATH or --app IMAGE')
   checkLayout(regions)
-  return { regions, appPartition, stub }
+  return { regions, appPartition, stub, tableOffset }
+}
+
+/** The picobadge partition of a partition table, checked to hold the image. */
+function appPartitionFor (table: Uint8Array, source: string, imagePath: string, image: Uint8Array): Partition {
+  const part = findAppPartition(parsePartitionTable(table, source), source)
+  if (image.length > part.size) {
+    throw new FlashError(`the app image ${imagePath} is ${image.length} bytes, larger than the "${part.label}" partition (${part.size} bytes at ${hex(part.offset)}); make the partition bigger in partitions.csv or the image smaller`)
+  }
+  return part
 }
 
 /** Regions start on a sector and share no sector: erasing one must never erase another. */
@@ -138,7 +157,6 @@ function checkLayout (regions: FlashRegion[]): void {
 
 export async function flashEsp32 (o: FlashEsp32Options): Promise<FlashReport> {
   const plan = planEsp32Flash(o)
-  const total = plan.regions.reduce((s, r) => s + r.data.length, 0)
   const progress = o.onProgress ?? (() => {})
   const log = o.log ?? (() => {})
   // serialport's native binding is loaded only when a real port is opened, so the rest of the CLI never depends on it.
@@ -162,7 +180,7 @@ export async function flashEsp32 (o: FlashEsp32Options): Promise<FlashReport> {
     return await Promise.race([op, lost])
   }
   const fail = (what: string, err: unknown): never => {
-    if (err instanceof FlashError) throw err
+    if (err instanceof FlashError || err instanceof PartitionTableError) throw err
     const why = describeBoardError(err, { stub: loader.IS_STUB, lost: device.lost })
     throw new FlashError(`${what}: ${why}. The flash is incomplete; nothing was reported as written.`, { cause: err })
   }
@@ -182,6 +200,19 @@ export async function flashEsp32 (o: FlashEsp32Options): Promise<FlashReport> {
     fail(`connecting to the ESP32${typeof o.port === 'string' ? ` on ${o.port}` : ''}`, e)
   }
 
+  if (plan.appFromBoard) {
+    const app = plan.appFromBoard
+    const where = `the partition table on the board (${hex(plan.tableOffset)})`
+    try {
+      const table = await whileConnected(loader.readFlash(plan.tableOffset, PARTITION_TABLE_MAX))
+      plan.appPartition = appPartitionFor(table, where, app.path, app.data)
+    } catch (e) {
+      await disconnect(transport)
+      fail(`reading ${where}`, e)
+    }
+    plan.regions = [{ ...app, offset: plan.appPartition!.offset }]
+  }
+  const total = plan.regions.reduce((s, r) => s + r.data.length, 0)
   const written: FlashedRegion[] = []
   let done = 0
   try {

@@ -211,6 +211,7 @@ export async function flashEsp32 (o: FlashEsp32Options): Promise<FlashReport> {
       fail(`reading ${where}`, e)
     }
     plan.regions = [{ ...app, offset: plan.appPartition!.offset }]
+    try { checkLayout(plan.regions) } catch (e) { await disconnect(transport); throw e }
   }
   const total = plan.regions.reduce((s, r) => s + r.data.length, 0)
   const written: FlashedRegion[] = []

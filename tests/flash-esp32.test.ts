@@ -14,6 +14,9 @@ import { writePartitionTable } from '../host/flash/partition-writer.js'
 import { SlipDecoder, slipEncode } from '../host/flash/slip.js'
 import { SimulatedEsp32, type FaultHook } from '../host/flash/esp32-rom.js'
 import { esp32FlashCommand } from '../host/flash/command.js'
+import { SerialPortStream } from '@serialport/stream'
+import { VirtualSerialBinding, type SerialLine } from '../host/flash/virtual-port.js'
+import { NodeWebSerialPort } from '../host/flash/web-serial.js'
 import { simulatedBoard, syntheticBuild, APP_PARTITION, randomBytes } from './support/esp32-board.js'
 
 type Region = { offset: number, data: Uint8Array }
@@ -233,6 +236,39 @@ describe('simulated ESP32 ROM bootloader: the pieces', () => {
     expect(() => parsePartitionTable(new Uint8Array(0xc00).fill(0xff), 'blank')).toThrow(/no partition entries/)
     const wrongType = writePartitionTable([{ label: 'picobadge', type: 1, subtype: 0x81, offset: 0x110000, size: 0x1000 }])
     expect(() => findAppPartition(parsePartitionTable(wrongType))).toThrow(/has type 0x1 subtype 0x81/)
+  })
+
+  test('the Web Serial adapter: opens at the asked rate, keeps both modem lines, streams both ways, reports a lost device', async () => {
+    const binding = new VirtualSerialBinding()
+    const lines: Array<{ dtr: boolean, rts: boolean }> = []
+    const got: Array<{ bytes: number[], baud: number }> = []
+    let line: SerialLine | null = null
+    binding.plug('/dev/x', { attach: l => { line = l }, signals: s => lines.push(s), receive: (bytes, baud) => got.push({ bytes: [...bytes], baud }) })
+    const port = new NodeWebSerialPort(new SerialPortStream({ binding, path: '/dev/x', baudRate: 9600, autoOpen: false }), { usbVendorId: 0x10c4, usbProductId: 0xea60 })
+    expect(port.readable).toBeNull()
+    await port.open({ baudRate: 115200 })
+    expect(port.getInfo()).toEqual({ usbVendorId: 0x10c4, usbProductId: 0xea60 })
+    await port.setSignals({ dataTerminalReady: false, requestToSend: true })
+    await port.setSignals({ requestToSend: false }) // DTR stays false: serialport would assert it by default
+    expect(lines).toEqual([{ dtr: false, rts: true }, { dtr: false, rts: false }])
+    const writer = port.writable!.getWriter()
+    await writer.write(Uint8Array.from([1, 2, 3]))
+    writer.releaseLock()
+    await new Promise(resolve => setTimeout(resolve, 5))
+    expect(got).toEqual([{ bytes: [1, 2, 3], baud: 115200 }])
+    line!.send(Uint8Array.from([9, 8]), 115200)
+    line!.send(Uint8Array.from([7]), 9600) // another rate: lost on the line
+    const reader = port.readable!.getReader()
+    expect([...(await reader.read()).value!]).toEqual([9, 8])
+    await port.setBaudRate(921600)
+    line!.send(Uint8Array.from([6]), 921600)
+    expect([...(await reader.read()).value!]).toEqual([6])
+    const pending = reader.read()
+    line!.unplug()
+    await expect(pending).rejects.toThrow(/device has been lost/)
+    expect(port.lost).not.toBeNull()
+    expect(port.readable).toBeNull()
+    expect(port.writable).toBeNull()
   })
 
   test('SLIP framing escapes C0 and DB and survives arbitrary chunking', () => {

@@ -63,11 +63,8 @@ export class NodeWebSerialPort {
 
   async open (options: WebSerialOptions): Promise<void> {
     if (this.#opened) throw new Error('InvalidStateError: The port is already open.')
-    await new Promise<void>((resolve, reject) => {
-      this.#port.update({ baudRate: options.baudRate }, () => {
-        this.#port.open(err => err ? reject(err) : resolve())
-      })
-    })
+    await new Promise<void>((resolve, reject) => this.#port.open(err => err ? reject(err) : resolve()))
+    if (this.#port.baudRate !== options.baudRate) await this.setBaudRate(options.baudRate)
     this.#opened = true
     this.#lost = null
   }

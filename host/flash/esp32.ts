@@ -179,10 +179,12 @@ export async function flashEsp32 (o: FlashEsp32Options): Promise<FlashReport> {
     op.catch(() => {}) // if the port is lost first, the abandoned operation's own failure is expected
     return await Promise.race([op, lost])
   }
+  let wroteAnything = false
   const fail = (what: string, err: unknown): never => {
     if (err instanceof FlashError || err instanceof PartitionTableError) throw err
     const why = describeBoardError(err, { stub: loader.IS_STUB, lost: device.lost })
-    throw new FlashError(`${what}: ${why}. The flash is incomplete; nothing was reported as written.`, { cause: err })
+    const state = wroteAnything ? 'The flash is incomplete; run the command again.' : 'Nothing was written to the flash.'
+    throw new FlashError(`${what}: ${why}. ${state}`, { cause: err })
   }
 
   progress({ phase: 'connect', fraction: 0 })
@@ -219,6 +221,7 @@ export async function flashEsp32 (o: FlashEsp32Options): Promise<FlashReport> {
   try {
     for (const r of plan.regions) {
       const where = `writing ${r.path} (${r.data.length} bytes) at ${hex(r.offset)}`
+      wroteAnything = true // from the first erase on, the flash no longer holds what it did
       try {
         await whileConnected(writeRegion(loader, r, flashBytes, (f) => progress({ phase: 'write', path: r.path, offset: r.offset, fraction: (done + f * r.data.length) / total })))
         await whileConnected(verifyRegion(loader, r))

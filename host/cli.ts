@@ -6,6 +6,7 @@ import { UsageError } from './args.js'
 import { keysCommand, KEYS_HELP } from './commands/keys.js'
 import { buildCommand, BUILD_HELP } from './commands/build.js'
 import { flashNrf52Command, FLASH_NRF52_HELP } from './commands/flash.js'
+import { esp32FlashCommand, ESP32_FLASH_HELP } from './flash/command.js'
 import { testCommand, TEST_HELP } from './commands/test.js'
 import { monitorCommand, MONITOR_HELP } from './commands/monitor.js'
 import { portsCommand, PORTS_HELP } from './commands/ports.js'
@@ -28,18 +29,24 @@ commands:
   ports   serial ports, with their USB ids and a guess of the board
   keys    make and show event keys (they sign app images) and badge keys
   build   compile the badge app and wrap it in an image signed by the event key
-  flash   write firmware and the app image to a board (--board nrf52)
+  flash   write firmware and the app image to a board (--board esp32 or nrf52)
   monitor the board's serial console, with timestamps and decoded log lines
   test    run the shared test vectors on a board and in Node, and compare
   help    this text; \`picobadge <command> --help\` for a command's options
 `
 
-function flashCommand (argv: string[]): void | Promise<void> {
+function flashCommand (argv: string[]): void | number | Promise<void | number> {
   const i = argv.indexOf('--board')
   const board = i >= 0 ? argv[i + 1] : argv.find(a => a.startsWith('--board='))?.slice(8)
   if (board === 'nrf52') return flashNrf52Command(argv)
-  throw new UsageError(board ? `unknown board '${board}' (nrf52)` : '--board is needed: nrf52')
+  if (board === 'esp32') return esp32FlashCommand(argv)
+  throw new UsageError(board ? `unknown board '${board}' (esp32, nrf52)` : '--board is needed: esp32 or nrf52')
 }
+
+const FLASH_HELP = `picobadge flash --board esp32|nrf52 — write firmware and the app image to a board
+
+${ESP32_FLASH_HELP}
+${FLASH_NRF52_HELP}`
 
 const commands: Record<string, { run: (argv: string[]) => void | number | Promise<void | number>, help: string }> = {
   sim: { run: simCommand, help: SIM_HELP },
@@ -47,7 +54,7 @@ const commands: Record<string, { run: (argv: string[]) => void | number | Promis
   ports: { run: portsCommand, help: PORTS_HELP },
   keys: { run: keysCommand, help: KEYS_HELP },
   build: { run: buildCommand, help: BUILD_HELP },
-  flash: { run: flashCommand, help: FLASH_NRF52_HELP },
+  flash: { run: flashCommand, help: FLASH_HELP },
   monitor: { run: monitorCommand, help: MONITOR_HELP },
   test: { run: testCommand, help: TEST_HELP }
 }

@@ -3,7 +3,7 @@
 // Zephyr's "[00:00:01.234,567] <inf> tag: text"), RPC frames (SLIP,
 // docs/RPC.md) taken out of the text, and the host's time in front.
 
-import { END } from './rpc/slip.js'
+import { SLIP_END as END } from './slip.js'
 
 export type Level = 'error' | 'warning' | 'info' | 'debug' | 'verbose' | 'text'
 

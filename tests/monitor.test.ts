@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest'
 import { ConsoleSplitter, decodeLine, formatLine } from '../host/monitor.js'
 import { attachMonitor, hardReset } from '../host/commands/monitor.js'
-import { slipEncode } from '../host/rpc/slip.js'
+import { slipEncode } from '../host/slip.js'
 import { encodeFrame } from '../host/rpc/frames.js'
 import { transportPair, Transport } from '../host/rpc/transport.js'
 import { Rng } from './support/rng.js'

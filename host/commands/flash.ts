@@ -55,7 +55,8 @@ export async function flashNrf52Command (argv: string[]): Promise<void> {
     const bin = appBinary(map)
     const t = await serialTransport(port, 115200)
     try {
-      await dfuFlash(t, bin, { progress: progressBar(`flashing ${bin.length} bytes over serial DFU`) })
+      const bar = progressBar()
+      await dfuFlash(t, bin, { progress: (sent, total) => bar(`flashing ${bin.length} bytes over serial DFU`, sent / total) })
     } finally { await t.close() }
     process.stdout.write(`flashed ${bin.length} bytes; the bootloader checked them and starts the firmware\n`)
     return

@@ -5,7 +5,7 @@
 import type { SerialPortStream } from '@serialport/stream'
 import { flashEsp32, type FlashEsp32Options } from './esp32.js'
 import { parseOffset } from './flasher-args.js'
-import { progressBar } from './progress-bar.js'
+import { progressBar } from '../progress.js'
 import { PICOBADGE_CSV_LINE } from './partitions.js'
 import type { WebSerialPortInfo } from './web-serial.js'
 

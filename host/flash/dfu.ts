@@ -6,7 +6,7 @@
 // the new application.
 
 import { Transport } from '../rpc/transport.js'
-import { SlipDecoder, slipEncode } from '../rpc/slip.js'
+import { SlipDecoder, slipEncode } from '../slip.js'
 import { hciPacket, parseHci, crc16 } from './hci.js'
 
 export const DFU_INIT_PACKET = 1
@@ -35,14 +35,12 @@ export interface DfuOptions { ackTimeoutMs?: number, eraseMsPerPage?: number, pr
 
 /** Sends an application image (bytes from the bootloader's app start) through the serial DFU. */
 export async function dfuFlash (t: Transport, image: Uint8Array, opts: DfuOptions = {}): Promise<void> {
-  const decoder = new SlipDecoder()
   let waiter: ((ack: number) => void) | undefined
-  t.onData(bytes => {
-    for (const frame of decoder.push(bytes)) {
-      const p = parseHci(frame)
-      if (p && !p.reliable && waiter) waiter(p.ack)
-    }
+  const decoder = new SlipDecoder(frame => {
+    const p = parseHci(frame)
+    if (p && !p.reliable && waiter) waiter(p.ack)
   })
+  t.onData(bytes => decoder.push(bytes))
   let seq = 0
   const send = async (payload: Uint8Array, what: string) => {
     seq = (seq + 1) & 7

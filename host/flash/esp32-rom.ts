@@ -35,7 +35,7 @@ import {
   ROM_INVALID_REPLIES, ROM_STATUS_BYTES, STUB_STATUS_BYTES, ROM_ERR, STUB_ERR, STUB_HELLO, CHIP_DETECT_MAGIC_REG, ESP32_CHIP_MAGIC,
   ESP32_REG, SPI_CMD_USR, SPIFLASH_RDID, ROM_BAUD, FLASH_SECTOR_SIZE
 } from './protocol.js'
-import { SlipDecoder, slipEncode } from './slip.js'
+import { SlipDecoder, slipEncode } from '../slip.js'
 import { SpiFlash } from './spi-flash.js'
 import type { SerialDevice, SerialLine } from './virtual-port.js'
 

@@ -3,25 +3,23 @@
 // retried after a timeout; console output between frames goes to `console`.
 
 import { Transport } from './transport.js'
-import { SlipDecoder, slipEncode } from './slip.js'
+import { SlipDecoder, slipEncode } from '../slip.js'
 import { decodeFrame, encodeFrame, encodeCall, Call, CallResult, RpcError, RPC_ERRORS, T_HELLO, T_CALL, T_ERROR, REPLY } from './frames.js'
 import type { CoreTarget, Hello } from './target.js'
 
 export class BoardTarget implements CoreTarget {
   readonly name = 'board'
   #seq = 1
-  #decoder = new SlipDecoder()
   #waiting = new Map<number, (f: { type: number, payload: Uint8Array }) => void>()
   #hello: Hello | undefined
 
   constructor (readonly transport: Transport, readonly opts: { timeoutMs?: number, retries?: number, console?: (bytes: Uint8Array) => void } = {}) {
-    transport.onData(bytes => {
-      for (const raw of this.#decoder.push(bytes)) {
-        const f = decodeFrame(raw)
-        if (!f) { opts.console?.(raw); continue }
-        this.#waiting.get(f.seq)?.(f)
-      }
+    const decoder = new SlipDecoder(raw => {
+      const f = decodeFrame(raw)
+      if (!f) { opts.console?.(raw); return } // text the firmware printed between frames
+      this.#waiting.get(f.seq)?.(f)
     })
+    transport.onData(bytes => decoder.push(bytes))
   }
 
   async #request (type: number, payload: Uint8Array): Promise<Uint8Array> {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { Core, coreWasmPath, instantiateCore } from '../core.js'
 import { NorFlash, NRF52840, flashImports } from '../nor-flash.js'
 import { Transport } from './transport.js'
-import { SlipDecoder, slipEncode } from './slip.js'
+import { SlipDecoder, slipEncode } from '../slip.js'
 import { decodeFrame, encodeFrame, decodeCall, RpcError, T_HELLO, T_CALL, T_ERROR, REPLY } from './frames.js'
 import { exportSignatures } from './signatures.js'
 import { runCall } from './target.js'
@@ -25,7 +25,6 @@ export interface SimBoardOptions {
 
 export class SimulatedBoard {
   readonly core: Core
-  #decoder = new SlipDecoder()
   #signatures: ReturnType<typeof exportSignatures>
   #replies = 0
 
@@ -35,7 +34,8 @@ export class SimulatedBoard {
     this.core = new Core(instantiateCore(wasm, { flash: m => flashImports(flash, m), entropy: b => b.fill(0x5a) }))
     this.#signatures = exportSignatures(wasm)
     transport.write(new TextEncoder().encode('I (312) picobadge: booted, RPC ready\r\n'))
-    transport.onData(bytes => { for (const raw of this.#decoder.push(bytes)) this.#handle(raw) })
+    const decoder = new SlipDecoder(raw => this.#handle(raw))
+    transport.onData(bytes => decoder.push(bytes))
   }
 
   #reply (type: number, seq: number, payload: Uint8Array): void {

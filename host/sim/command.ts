@@ -55,7 +55,8 @@ export function simOptions (argv: string[]): { options: SimOptions, json: boolea
 
 /** Runs a simulation with a progress bar; returns its report. */
 export function simulate (options: SimOptions, quiet: boolean, label = 'simulating'): SimReport {
-  const onProgress = quiet ? undefined : progressBar(label)
+  const bar = quiet ? undefined : progressBar()
+  const onProgress = bar ? (f: number) => bar(label, f) : undefined
   const t0 = performance.now()
   const sim = new MeshSimulator({ ...options, onProgress })
   sim.run()

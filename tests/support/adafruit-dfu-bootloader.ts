@@ -7,7 +7,7 @@
 // starts the application. Faults for tests: drop an ack, unplug.
 
 import type { Transport } from '../../host/rpc/transport.js'
-import { SlipDecoder, slipEncode } from '../../host/rpc/slip.js'
+import { SlipDecoder, slipEncode } from '../../host/slip.js'
 import { parseHci, hciHeader, crc16 } from '../../host/flash/hci.js'
 
 const APP_START = 0x26000
@@ -15,7 +15,6 @@ const BOOTLOADER = 0xf4000
 
 export class SimulatedDfuBootloader {
   readonly flash = new Uint8Array(0x100000).fill(0xff)
-  #decoder = new SlipDecoder()
   #expected = 1
   #size = 0
   #crc = -1
@@ -25,7 +24,8 @@ export class SimulatedDfuBootloader {
   result: 'running' | 'activated' | string = 'running'
 
   constructor (readonly t: Transport, readonly faults: { dropAckOf?: number, unplugAfter?: number } = {}) {
-    t.onData(bytes => { for (const f of this.#decoder.push(bytes)) this.#handle(f) })
+    const decoder = new SlipDecoder(f => this.#handle(f))
+    t.onData(bytes => decoder.push(bytes))
   }
 
   #ack (next: number): void {

@@ -1,6 +1,8 @@
-// SLIP framing (RFC 1055) as the ESP bootloaders use it: every packet starts
-// and ends with 0xC0; inside, 0xC0 becomes DB DC and 0xDB becomes DB DD.
-// The decoder is streaming because serial bytes arrive in arbitrary chunks.
+// SLIP framing (RFC 1055), as the ESP bootloaders, the Adafruit nRF52
+// bootloader's serial DFU and the board test RPC (docs/RPC.md) all use it:
+// every packet starts and ends with 0xC0; inside, 0xC0 becomes DB DC and
+// 0xDB becomes DB DD. The decoder is streaming because serial bytes arrive
+// in arbitrary chunks.
 
 export const SLIP_END = 0xc0
 export const SLIP_ESC = 0xdb

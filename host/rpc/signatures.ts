@@ -7,11 +7,18 @@ export type ValType = 'i32' | 'i64' | 'f32' | 'f64'
 const TYPES: Record<number, ValType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64' }
 
 export function exportSignatures (wasm: Uint8Array): Map<string, ValType[]> {
+  return new Map([...exportFunctionTypes(wasm)].map(([name, t]) => [name, t.params]))
+}
+
+export interface FunctionType { params: ValType[], results: ValType[] }
+
+/** Parameter and result types of every exported function. */
+export function exportFunctionTypes (wasm: Uint8Array): Map<string, FunctionType> {
   let o = 8
   const leb = () => { let r = 0; let s = 0; let b; do { b = wasm[o++]; r |= (b & 0x7f) << s; s += 7 } while (b & 0x80); return r >>> 0 }
-  const types: ValType[][] = []
+  const types: FunctionType[] = []
   const funcTypes: number[] = []
-  const out = new Map<string, ValType[]>()
+  const out = new Map<string, FunctionType>()
   while (o < wasm.length) {
     const id = wasm[o++]
     const size = leb()
@@ -20,9 +27,10 @@ export function exportSignatures (wasm: Uint8Array): Map<string, ValType[]> {
       for (let n = leb(); n > 0; n--) {
         o++ // 0x60
         const params: ValType[] = []
+        const results: ValType[] = []
         for (let k = leb(); k > 0; k--) params.push(TYPES[wasm[o++]])
-        for (let k = leb(); k > 0; k--) o++
-        types.push(params)
+        for (let k = leb(); k > 0; k--) results.push(TYPES[wasm[o++]])
+        types.push({ params, results })
       }
     } else if (id === 2) {
       for (let n = leb(); n > 0; n--) {

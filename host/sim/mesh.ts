@@ -185,7 +185,10 @@ export class MeshSimulator {
     // The first boot knows roughly when the event started (flashed that morning); later boots know nothing.
     const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     this.call(n, (b, local) => b.init(local, hint))
-    if (n.badge) n.owner = toHex(n.badge.identity())
+    if (!n.badge) return
+    n.owner = toHex(n.badge.identity())
+    // What survived on flash is held: a STORED note lost with the power cut that came right after the write must not hide it.
+    for (const c of n.badge.chains()) this.metrics.stored(n.index, toHex(c.owner), c.length, this.q.now)
   }
 
   /** Power fails: the badge's links break and its RAM is gone; flash keeps what was committed. */

@@ -128,7 +128,7 @@ export function renderReport (r: SimReport): string {
   lines.push('')
   lines.push(`Radio: ${r.radio.connections} connections (${r.radio.connectFailures} attempts failed, ${r.radio.linkBreaks} links broke walking apart)`)
   lines.push(`  ${kib(r.radio.linkBytes)} on air over links, ${Math.round(r.radio.bytesPerDeliveredBlock)} bytes per delivered block; adverts ${kib(r.radio.advertBytes)}`)
-  lines.push(`  links that ran to the end ${r.badgesHealth.linksOk}, cut short ${r.badgesHealth.linksFailed}, dropped for misbehaviour ${r.badgesHealth.violations}`)
+  lines.push(`  links that ran to the end ${r.badgesHealth.linksOk}, cut short ${r.badgesHealth.linksFailed}, dropped for misbehaviour ${r.badgesHealth.violations}${r.badgesHealth.powerCuts ? ' (counted by each badge since its last boot)' : ''}`)
   lines.push(`Each badge: ${kib(r.ramBytes)} of core RAM (fixed); flash ${kib(r.flash.liveBytesMean)} live on average, ${kib(r.flash.liveBytesMax)} at most, of ${kib(r.flash.regionBytes)}; ≤ ${r.flash.erasesMax} erases per sector`)
   if (r.badgesHealth.powerCuts) lines.push(`Power cuts: ${r.badgesHealth.powerCuts}`)
   if (r.timeline.length > 1) {

@@ -116,7 +116,6 @@ export class MeshSimulator {
   #grid = new Map<number, SimBadge[]>()
   #cols = 1
   readonly timeline: Array<{ t: number, coverage: number, chains: number, links: number }> = []
-  linkBreaksPending = 0
 
   constructor (readonly opts: SimOptions) {
     if (!(opts.badges >= 2)) throw new RangeError('sim: at least 2 badges')

@@ -261,16 +261,7 @@ export function combTableBuild(table: usize, p: usize): void {
   for (let i = 0; i < 32; i++) {
     p3Copy(acc, row);
     p3ToCached(cq, row);
-    for (let j = 0; j < 8; j++) {
-      const e = table + <usize>(i * 8 + j) * ENTRY;
-      if (j > 0) {
-        addCached(r1, acc, cq, false);
-        p1p1ToP3(acc, r1);
-      }
-      feStore32(e, acc + X);
-      feStore32(e + 40, acc + Y);
-      feStore32(e + 80, acc + Z);
-    }
+    park(table + <usize>(i * 8) * ENTRY, 8);
     if (i < 31) {
       for (let k = 0; k < 8; k++) {
         dbl(r1, row);
@@ -279,6 +270,20 @@ export function combTableBuild(table: usize, p: usize): void {
       }
     }
     if (((i + 1) * 8) % CHUNK == 0) normalise(table + <usize>((i + 1) * 8 - CHUNK) * ENTRY, CHUNK);
+  }
+}
+
+/** Parks acc, acc + Q, …, acc + (n − 1)Q (Q in cq, as CACHED) as projective entries (X, Y, Z) from first on. */
+function park(first: usize, n: i32): void {
+  for (let j = 0; j < n; j++) {
+    const e = first + <usize>j * ENTRY;
+    if (j > 0) {
+      addCached(r1, acc, cq, false);
+      p1p1ToP3(acc, r1);
+    }
+    feStore32(e, acc + X);
+    feStore32(e + 40, acc + Y);
+    feStore32(e + 80, acc + Z);
   }
 }
 
@@ -320,16 +325,7 @@ export function oddTableBuild(table: usize, p: usize, n: i32): void {
   dbl(r1, p);
   p1p1ToP3(row, r1);
   p3ToCached(cq, row); // 2P
-  for (let j = 0; j < n; j++) {
-    const e = table + <usize>j * ENTRY;
-    if (j > 0) {
-      addCached(r1, acc, cq, false);
-      p1p1ToP3(acc, r1);
-    }
-    feStore32(e, acc + X);
-    feStore32(e + 40, acc + Y);
-    feStore32(e + 80, acc + Z);
-  }
+  park(table, n);
   normalise(table, n);
 }
 

@@ -1,6 +1,7 @@
-// The host's fast accept for runs of signatures (engine.ts verifies a run
-// of blocks by one author as a batch; a host with a fast or memoizing
-// verifier should still be able to say yes first). The host is asked only
+// The host's fast accept (the optional `host.ed25519_verify` import), asked
+// before the core spends anything on a signature: by verify() for one, by
+// the engine for each of a run it would otherwise batch. Checked on the
+// bytes alone, so a yes costs no decompression. The host is asked only
 // where its "yes" cannot differ from ours: A and R canonically encoded
 // (y < p, and no sign bit on an x = 0 point) and s < L. Then a strict,
 // even cofactorless, verifier's yes implies the cofactored ZIP-215 yes,

@@ -21,7 +21,9 @@ import {
 } from './radio.js'
 import { VerifyCache } from './verify-cache.js'
 import { Metrics } from './metrics.js'
-import type { CborValue } from '../cbor.js'
+import { cborEncode, CborValue } from '../cbor.js'
+import { createBlockSegment, sizeOfBlockSegment, HDR_AUTHOR } from '../segment.js'
+import { IO_DATA } from '../core.js'
 
 export const EPOCH = 1_760_000_000_000 // the mesh time the event starts at (ms)
 const TICK = 1000
@@ -383,16 +385,16 @@ export class MeshSimulator {
     const b = n.badge!
     const local = n.local(this.q.now)
     const now = b.status(local).meshTime
-    const x = b.core.x
+    const c = b.core
     for (let i = 0; i < chains; i++) {
       const seed = new Uint8Array(32); n.rng.fill(seed)
-      const c = b.core
-      const body = Buffer.concat([Buffer.from([0x83, 0x65]), Buffer.from('cards'), Buffer.from([0xa1, 0x64]), Buffer.from('name'), Buffer.from([0x68]), Buffer.from(`spam${String(i).padStart(4, '0')}`.slice(0, 8)), Buffer.from([0x1b]), Buffer.from(new BigUint64Array([BigInt(now)]).buffer).reverse()])
-      const block = makeBlock(c, seed, body)
-      if (kind === 'forge') block[n.rng.int(64)] ^= 1 << n.rng.int(8)
-      c.put(256, block)
-      if (kind === 'forge') x.store_write(c.io + 256, block.length, BigInt(now))
-      else x.engine_dispatch(c.io + 256, block.length, BigInt(now))
+      const body = cborEncode(['cards', { name: `spam ${i}` }, now])
+      const block = Uint8Array.from(createBlockSegment(new Uint8Array(sizeOfBlockSegment(body.length, [HDR_AUTHOR])), 0, body, seed, [HDR_AUTHOR]))
+      c.put(IO_DATA, block)
+      if (kind === 'forge') { // a bad signature, stored without the verification dispatch would do
+        c.u8[c.io + IO_DATA + n.rng.int(64)] ^= 1 << n.rng.int(8)
+        c.x.store_write(c.io + IO_DATA, block.length, BigInt(now))
+      } else c.x.engine_dispatch(c.io + IO_DATA, block.length, BigInt(now))
     }
     this.#carryOut(n, b.drain())
     b.tick(local)
@@ -521,24 +523,4 @@ export class MeshSimulator {
     }
     this.q.now = Math.max(this.q.now, t)
   }
-}
-
-/** A signed genesis block of picofeed 8 with an AUTHOR header, made by the core (for hostile badges' stores). */
-function makeBlock (c: Badge['core'], seed: Uint8Array, body: Uint8Array): Uint8Array {
-  const x = c.x
-  c.put(96, seed)
-  x.ed25519_public_key(c.io + 96, c.io + 64)
-  const pk = c.get(64, 32)
-  const size = 34 + body.length
-  const block = new Uint8Array(64 + 2 + size)
-  let o = 64
-  if (size < 128) block[o++] = size
-  else { block[o++] = (size & 0x7f) | 0x80; block[o++] = size >> 7 }
-  block[o++] = 0; block[o++] = 1; block.set(pk, o); o += 32
-  block.set(body, o); o += body.length
-  const b = block.subarray(0, o)
-  c.put(256, b.subarray(64))
-  x.ed25519_sign(c.io + 96, c.io + 256, o - 64, c.io + 0)
-  b.set(c.get(0, 64), 0)
-  return b.slice()
 }

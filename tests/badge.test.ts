@@ -3,7 +3,7 @@
 // mesh clock's rules, links and the outbox. Flash is a simulated NOR part.
 
 import { describe, it, expect } from 'vitest'
-import { decode } from 'cborg'
+import { decode, encode } from 'cborg'
 import * as PF from 'picofeed'
 import { Badge } from '../host/badge.js'
 import { NorFlash, NRF52840, PowerLoss } from '../host/nor-flash.js'
@@ -150,7 +150,7 @@ describe('badge links', () => {
   it('moves a big block over MTU 23 in many frames', () => {
     const a = badge(42); const b = badge(43)
     const x = author()
-    x.feed.append(new Uint8Array([0x83, 0x65, ...PF.s2b('cards'), 0xa2, 0x64, ...PF.s2b('name'), 0x63, ...PF.s2b('big'), 0x64, ...PF.s2b('note'), 0x79, 0x0b, 0xb8, ...new Uint8Array(3000).fill(0x41), 0x1b, ...new Uint8Array(new BigUint64Array([BigInt(T0)]).buffer).reverse()]), x.sk)
+    x.feed.append(encode(['cards', { name: 'big', note: 'A'.repeat(3000) }, T0]), x.sk)
     expect(give(a, Uint8Array.from(x.feed.buffer), 0)).toBe(1)
     const r = sync(a, b, { mtu: 23 })
     expect(chainSet(b)).toEqual(chainSet(a))

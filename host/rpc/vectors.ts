@@ -6,6 +6,7 @@
 import { createPrivateKey, sign as nodeSign, createPublicKey, createHash } from 'node:crypto'
 import type { Call } from './frames.js'
 import { cborEncode } from '../cbor.js'
+import { Rng } from '../rng.js'
 
 export interface Vector { group: string, name: string, calls: Call[] }
 
@@ -14,14 +15,6 @@ const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex')
 // The group order L and a small-order point (the identity, y = 1).
 const L = Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex')
 const IDENTITY = Buffer.from('0100000000000000000000000000000000000000000000000000000000000000', 'hex')
-
-class Prng {
-  #s: number
-  constructor (seed: number) { this.#s = seed >>> 0 }
-  u32 (): number { let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0); t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return (t ^ (t >>> 14)) >>> 0 }
-  int (n: number): number { return Math.floor((this.u32() / 0x100000000) * n) }
-  bytes (n: number): Uint8Array { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = this.u32() & 0xff; return b }
-}
 
 function keyPair (seed: Uint8Array): { sign: (m: Uint8Array) => Uint8Array, pk: Uint8Array } {
   const key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' })
@@ -49,7 +42,7 @@ function block (kp: ReturnType<typeof keyPair>, body: Uint8Array, psig?: Uint8Ar
 }
 
 export function buildVectors (seed: number, { destructive = false } = {}): Vector[] {
-  const rng = new Prng(seed)
+  const rng = new Rng(seed)
   const out: Vector[] = []
   for (let i = 0; i < 8; i++) {
     const msg = rng.bytes(rng.int(3000))

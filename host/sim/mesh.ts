@@ -13,7 +13,7 @@ import { Badge, OutboxRecord } from '../badge.js'
 import { NorFlash, NorGeometry, NRF52840, PowerLoss } from '../nor-flash.js'
 import { toHex } from '../bytes.js'
 import { EventQueue } from './queue.js'
-import { Rng } from './rng.js'
+import { Rng } from '../rng.js'
 import { Venue, Walker } from './venue.js'
 import {
   RANGE, ADV_INTERVAL, ADV_JITTER, SCAN_DUTY, DUP_FILTER_RESET, CONNECT_SETUP, MAX_CONNECTIONS,

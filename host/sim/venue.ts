@@ -3,7 +3,7 @@
 // spot in another room. Positions are in metres; walls between rooms
 // weaken the radio (radio.ts takes the room of each end into account).
 
-import { Rng } from './rng.js'
+import { Rng } from '../rng.js'
 
 export interface Room { name: string, x: number, y: number, w: number, h: number }
 

@@ -1,5 +1,5 @@
-// A small seeded PRNG (sfc32, seeded through splitmix32) so that a
-// simulation with the same seed replays exactly.
+// A small seeded PRNG (sfc32, seeded through splitmix32): the simulator
+// and the board test vectors replay exactly from their seeds.
 
 export class Rng {
   #a: number; #b: number; #c: number; #d: number
@@ -35,6 +35,7 @@ export class Rng {
   pick<T> (xs: readonly T[]): T { return xs[this.int(xs.length)] }
   chance (p: number): boolean { return this.next() < p }
   fill (buf: Uint8Array): void { for (let i = 0; i < buf.length; i++) buf[i] = this.u32() & 0xff }
+  bytes (n: number): Uint8Array { const b = new Uint8Array(n); this.fill(b); return b }
   /** A new generator drawn from this one (one stream per badge keeps runs stable as code changes). */
   fork (): Rng { return new Rng(this.u32()) }
 }

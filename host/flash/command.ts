@@ -8,6 +8,7 @@ import { parseOffset } from './flasher-args.js'
 import { progressBar } from '../progress.js'
 import { PICOBADGE_CSV_LINE } from './partitions.js'
 import type { WebSerialPortInfo } from './web-serial.js'
+import { listPorts } from './boards.js'
 
 export const ESP32_FLASH_HELP = `picobadge flash --board esp32 — write firmware and the badge's app image to an ESP32
 
@@ -86,8 +87,7 @@ export interface CommandIo {
 /** The USB ids of a real port, so esptool-js can pick the right reset for the bridge. */
 async function portInfo (path: string): Promise<WebSerialPortInfo> {
   try {
-    const { SerialPort } = await import('serialport')
-    const p = (await SerialPort.list()).find(q => q.path === path)
+    const p = (await listPorts()).find(q => q.path === path)
     return p?.vendorId && p.productId ? { usbVendorId: parseInt(p.vendorId, 16), usbProductId: parseInt(p.productId, 16) } : {}
   } catch { return {} }
 }

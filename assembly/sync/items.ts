@@ -63,7 +63,6 @@ export function itemsRefresh(): void {
     const c = slotAt(i);
     if (repoSlotHeight(c) > 0) { store<u16>(order + (<usize>n << 1), <u16>c); n++; }
   }
-  const kept = n;
   total = 0;
   for (let c = 0; c < MAX_CHAINS; c++) {
     const h = repoSlotHeight(c);
@@ -95,7 +94,6 @@ export function itemsRefresh(): void {
       store<u16>(order + (<usize>(j - 1) << 1), a);
     }
   }
-  if (kept > count) count = kept; // cannot happen; keeps the invariant obvious
 }
 
 /** Forces the next refresh to rebuild from scratch (after a remount). */

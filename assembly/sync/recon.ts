@@ -22,7 +22,7 @@
 
 import { WireReader, WireWriter } from './wire';
 import {
-  KEY_END, itemCount, itemKey, itemFp, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound, keyOfOwner,
+  KEY_END, itemCount, itemKey, itemFp, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound,
 } from './items';
 import { repoRefuses } from '../repo/repo';
 
@@ -106,10 +106,11 @@ const theirHeights: usize = heap.alloc(<usize>LIST_IN * 4);
 
 /**
  * Splits our items [from, to) of the range that ends at `bound` into up to
- * SPLIT sub-ranges with their summaries (or lists, when one holds so few
- * items that listing is cheaper). Items with equal keys stay together.
+ * SPLIT sub-ranges with their summaries (a summary is cheaper than a list
+ * when, as is usual, the peer holds the same there). Items with equal keys
+ * stay together.
  */
-function split(from: i32, to: i32, bound: u64, small: u32): void {
+function split(from: i32, to: i32, bound: u64): void {
   const n = to - from;
   let at = from;
   for (let b = 1; b <= SPLIT && at < to; b++) {
@@ -117,8 +118,7 @@ function split(from: i32, to: i32, bound: u64, small: u32): void {
     while (next < to && next > at && itemKey(next) == itemKey(next - 1)) next++;
     if (next <= at) continue;
     const hi = next == to ? bound : itemKey(next);
-    if (next - at <= <i32>small) out.list(hi, LIST, at, next);
-    else out.fp(hi, <u32>(next - at), rangeFp(at, next));
+    out.fp(hi, <u32>(next - at), rangeFp(at, next));
     at = next;
   }
 }
@@ -143,7 +143,7 @@ function answerDiffering(from: i32, to: i32, bound: u64, mode: u32): bool {
     return true;
   }
   if (out.ranges + SPLIT + 1 > RANGES_MAX || out.room() < <usize>(SPLIT + 1) * FP_SIZE) return false;
-  split(from, to, bound, 0);
+  split(from, to, bound);
   return true;
 }
 
@@ -239,9 +239,6 @@ export function openRecon(ptr: usize, cap: usize): i32 {
   out.reset(ptr, cap);
   const n = itemCount();
   if (n <= LIST_MAX || unsplittable(0, n)) out.list(KEY_END, LIST, 0, min(n, LIST_IN));
-  else split(0, n, KEY_END, 0);
+  else split(0, n, KEY_END);
   return <i32>out.finish();
 }
-
-// Keys of owners, for callers that track chains by key.
-export { keyOfOwner };

@@ -1,6 +1,13 @@
-import { feAlloc, feFromBytes, feToBytes, feMul, feSq, feInvert, feSub, feIsNonZero, feIsNegative } from '../crypto/field25519';
+import { FE, feFromBytes, feToBytes, feMul, feSq, feInvert, feSub, feIsNonZero, feIsNegative } from '../crypto/field25519';
 import { scReduce64, scMulAdd, scIsCanonical } from '../crypto/scalar25519';
 import { publicKey, sign, verify } from '../crypto/ed25519';
+
+/** Zeroed scratch for n field elements (the core itself uses static `memory.data`). */
+function feAlloc(n: i32): usize {
+  const p = heap.alloc(<usize>n * FE);
+  memory.fill(p, 0, <usize>n * FE);
+  return p;
+}
 
 const P_LE = 'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'; // p = 2^255 - 19
 const L_LE = 'edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010';

@@ -9,9 +9,9 @@ import {
 } from '../crypto/ed25519';
 import { verifyRun, BATCH_MAX } from '../crypto/batch';
 
-const runSigs: usize = heap.alloc(<usize>BATCH_MAX * 4);
-const runMsgs: usize = heap.alloc(<usize>BATCH_MAX * 4);
-const runLens: usize = heap.alloc(<usize>BATCH_MAX * 4);
+const runSigs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
+const runMsgs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
+const runLens: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
 
 /** Public key (32 bytes) of a 32-byte seed, written to out. 0, or E_RANGE. */
 export function ed25519_public_key(seed: usize, out: usize): i32 {

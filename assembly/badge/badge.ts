@@ -40,7 +40,7 @@ let blocksRx: u32 = 0;
 let blocksTx: u32 = 0;
 let violations: u32 = 0;
 const advert = new Advert();
-const advBuf: usize = heap.alloc(<usize>ADV_SIZE);
+const advBuf: usize = memory.data(<i32>(<usize>ADV_SIZE));
 
 /** The set digest two badges compare: fingerprint and count, folded. */
 function digest(): u64 {

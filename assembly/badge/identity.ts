@@ -20,10 +20,10 @@ const RECORD: u32 = 48;
 
 export const E_ENTROPY: i32 = -70; // the host's entropy import failed
 
-const record: usize = heap.alloc(<usize>RECORD);
-const check: usize = heap.alloc(<usize>RECORD);
-export const seed: usize = heap.alloc(32);
-export const publicKeyOf: usize = heap.alloc(32);
+const record: usize = memory.data(<i32>(<usize>RECORD));
+const check: usize = memory.data(<i32>(<usize>RECORD));
+export const seed: usize = memory.data(<i32>(32));
+export const publicKeyOf: usize = memory.data(<i32>(32));
 let fresh: bool = false;
 
 function valid(r: usize): bool {

@@ -67,15 +67,15 @@ const R_LONG = text('sync took too long');
 // Shared scratch: one message is handled at a time.
 const reader = new WireReader();
 const writer = new WireWriter();
-const reconOut: usize = heap.alloc(<usize>RECON_CAP);
+const reconOut: usize = memory.data(<i32>(<usize>RECON_CAP));
 // One run of blocks being served, shared by the links (each reloads it from flash when another used it last).
-const serveBuf: usize = heap.alloc(<usize>MSG_MAX + 8);
+const serveBuf: usize = memory.data(<i32>(<usize>MSG_MAX + 8));
 let serveLen: u32 = 0;
 let serveSerial: u32 = 0;
 let serveLink: i32 = -1;
 const TX_CTL: u8 = 1;
 const TX_BLOCKS: u8 = 2;
-const scanOut: usize = heap.alloc(<usize>OUT_SIZE);
+const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
 
 export class Link extends WantSink {
   used: bool = false;

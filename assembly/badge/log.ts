@@ -7,7 +7,7 @@
 declare function hostLog(ptr: usize, len: u32): void;
 
 const LINE_CAP: u32 = 120;
-const line: usize = heap.alloc(<usize>LINE_CAP);
+const line: usize = memory.data(<i32>(<usize>LINE_CAP));
 let at: u32 = 0;
 
 export function text(s: string): ArrayBuffer { return String.UTF8.encode(s); }

@@ -17,7 +17,7 @@ export const DISCONNECT: u8 = 3;
 export const SEND: u8 = 4;
 export const STORED: u8 = 5;
 
-const buf: usize = heap.alloc(<usize>OUTBOX_CAP);
+const buf: usize = memory.data(<i32>(<usize>OUTBOX_CAP));
 let used: u32 = 0;
 let dropped: u32 = 0;
 

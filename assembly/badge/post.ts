@@ -16,9 +16,9 @@ import { seed, publicKeyOf } from './identity';
 export const BODY_MAX: u32 = 1024;
 export const E_ACTION: i32 = -72; // the action is malformed: no name, or a payload that is not one CBOR item
 
-const block: usize = heap.alloc(<usize>(64 + 5 + 34 + 66 + BODY_MAX));
-const body: usize = heap.alloc(<usize>BODY_MAX);
-const head: usize = heap.alloc(64);
+const block: usize = memory.data(<i32>(<usize>(64 + 5 + 34 + 66 + BODY_MAX)));
+const body: usize = memory.data(<i32>(<usize>BODY_MAX));
+const head: usize = memory.data(<i32>(64));
 const reader = new CborReader();
 
 /** Writes a CBOR head (major type, argument) at p in the shortest form, as cborg does; its length. */

@@ -1,3 +1,4 @@
+import { FE } from './field25519';
 // The twisted Edwards curve -x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255 - 19):
 // point formats, additions and scalar multiplications from ref10
 // (Bernstein, Duif, Lange, Schwabe, Yang), plus ZIP-215 decoding.
@@ -15,7 +16,7 @@
 // scratch allocated when the module starts.
 
 import {
-  FE, feAlloc, fe0, fe1, feCopy, feAdd, feSub, feNeg, feMul, feSq, feSq2, feCmov,
+  FE, fe0, fe1, feCopy, feAdd, feSub, feNeg, feMul, feSq, feSq2, feCmov,
   feInvert, fePow22523, feFromBytes, feToBytes, feIsNegative, feIsNonZero, feLoad32, feStore32,
 } from './field25519';
 
@@ -30,32 +31,28 @@ const Y: usize = FE;
 const Z: usize = 2 * FE;
 const T: usize = 3 * FE;
 
-function nibble(c: i32): i32 {
-  return c <= 57 ? c - 48 : c - 87; // '0'..'9', 'a'..'f'
-}
-
-/** 32 bytes from 64 lowercase hex digits, into static storage. */
-function fromHex(hex: string): usize {
-  const p = heap.alloc(32);
-  for (let i = 0; i < 32; i++) {
-    const b = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
-    store<u8>(p + <usize>i, <u8>b);
-  }
-  return p;
-}
-
-function feConst(hex: string): usize {
-  const f = feAlloc(1);
-  feFromBytes(f, fromHex(hex));
-  return f;
-}
-
+// Field constants, decoded from their encodings at start.
 // Checked against BigInt arithmetic in the specs: d = -121665/121666,
 // sqrt(-1) = 2^((p-1)/4), the base point's y = 4/5.
-const D: usize = feConst('a3785913ca4deb75abd841414d0a700098e879777940c78c73fe6f2bee6c0352');
-const D2: usize = feConst('59f1b226949bd6eb56b183829a14e00030d1f3eef2808e19e7fcdf56dcd90624');
-const SQRTM1: usize = feConst('b0a00e4a271beec478e42fad0618432fa7d7fb3d99004d2b0bdfc14f8024832b');
-export const BASE_ENCODED: usize = fromHex('5866666666666666666666666666666666666666666666666666666666666666');
+const D: usize = memory.data(<i32>FE);
+feFromBytes(D, memory.data<u8>([
+  0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
+  0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52,
+]));
+const D2: usize = memory.data(<i32>FE);
+feFromBytes(D2, memory.data<u8>([
+  0x59, 0xf1, 0xb2, 0x26, 0x94, 0x9b, 0xd6, 0xeb, 0x56, 0xb1, 0x83, 0x82, 0x9a, 0x14, 0xe0, 0x00,
+  0x30, 0xd1, 0xf3, 0xee, 0xf2, 0x80, 0x8e, 0x19, 0xe7, 0xfc, 0xdf, 0x56, 0xdc, 0xd9, 0x06, 0x24,
+]));
+const SQRTM1: usize = memory.data(<i32>FE);
+feFromBytes(SQRTM1, memory.data<u8>([
+  0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
+  0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b,
+]));
+export const BASE_ENCODED: usize = memory.data<u8>([
+  0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+]);
 
 export function p3Identity(h: usize): void {
   fe0(h + X);
@@ -75,7 +72,7 @@ export function p3Neg(h: usize, p: usize): void {
   feNeg(h + T, p + T);
 }
 
-const t0: usize = feAlloc(1);
+const t0: usize = memory.data(<i32>(1) * <i32>FE);
 
 /** r (P1P1) = 2 p, where p is a P2 (or the first three coordinates of a P3). */
 export function dbl(r: usize, p: usize): void {
@@ -156,8 +153,8 @@ export function isIdentity(p: usize): i32 {
   return <i32>!feIsNonZero(t0);
 }
 
-const twice: usize = feAlloc(4);
-const coord: usize = feAlloc(1);
+const twice: usize = memory.data(<i32>(4) * <i32>FE);
+const coord: usize = memory.data(<i32>(1) * <i32>FE);
 
 /**
  * 1 when [8]p = 0 for the P2/P3 point p, with one doubling instead of
@@ -176,12 +173,12 @@ export function isTorsion8(p: usize): i32 {
 
 // ---- encoding ------------------------------------------------------------
 
-const u: usize = feAlloc(1);
-const v: usize = feAlloc(1);
-const v3: usize = feAlloc(1);
-const vx2: usize = feAlloc(1);
-const chk: usize = feAlloc(1);
-const recip: usize = feAlloc(1);
+const u: usize = memory.data(<i32>(1) * <i32>FE);
+const v: usize = memory.data(<i32>(1) * <i32>FE);
+const v3: usize = memory.data(<i32>(1) * <i32>FE);
+const vx2: usize = memory.data(<i32>(1) * <i32>FE);
+const chk: usize = memory.data(<i32>(1) * <i32>FE);
+const recip: usize = memory.data(<i32>(1) * <i32>FE);
 
 /**
  * Decodes 32 bytes into h (P3) the way ZIP-215 and @noble/curves (zip215: true)
@@ -239,16 +236,16 @@ export function encodeAffine(s: usize, p: usize): void {
 // ---- comb tables -----------------------------------------------------------
 
 const CHUNK: i32 = 64; // entries normalised per inversion
-const prefix: usize = heap.alloc(<usize>CHUNK * 40);
-const row: usize = feAlloc(4);
-const acc: usize = feAlloc(4);
-const cq: usize = feAlloc(4);
-const r1: usize = feAlloc(4);
-const zacc: usize = feAlloc(1);
-const zinv: usize = feAlloc(1);
-const ax: usize = feAlloc(1);
-const ay: usize = feAlloc(1);
-const tz: usize = feAlloc(1);
+const prefix: usize = memory.data(<i32>(<usize>CHUNK * 40));
+const row: usize = memory.data(<i32>(4) * <i32>FE);
+const acc: usize = memory.data(<i32>(4) * <i32>FE);
+const cq: usize = memory.data(<i32>(4) * <i32>FE);
+const r1: usize = memory.data(<i32>(4) * <i32>FE);
+const zacc: usize = memory.data(<i32>(1) * <i32>FE);
+const zinv: usize = memory.data(<i32>(1) * <i32>FE);
+const ax: usize = memory.data(<i32>(1) * <i32>FE);
+const ay: usize = memory.data(<i32>(1) * <i32>FE);
+const tz: usize = memory.data(<i32>(1) * <i32>FE);
 
 /**
  * Fills table (COMB_TABLE bytes) with (j + 1) * 256^i * P as compact
@@ -357,12 +354,12 @@ export function recode16(e: usize, a: usize): void {
 
 // ---- base-point multiplication (constant time) ------------------------------
 
-const BASE_TABLE: usize = heap.alloc(COMB_TABLE);
-const digits: usize = heap.alloc(64);
-const digits2: usize = heap.alloc(64);
-const sel: usize = feAlloc(3);
-const cand: usize = feAlloc(3);
-const r2: usize = feAlloc(4);
+const BASE_TABLE: usize = memory.data(<i32>(COMB_TABLE));
+const digits: usize = memory.data(<i32>(64));
+const digits2: usize = memory.data(<i32>(64));
+const sel: usize = memory.data(<i32>(3) * <i32>FE);
+const cand: usize = memory.data(<i32>(3) * <i32>FE);
+const r2: usize = memory.data(<i32>(4) * <i32>FE);
 
 /** sel = sign(b) * table[pos][|b| - 1], or the identity for b = 0, in constant time. */
 function selectCt(table: usize, pos: i32, b: i32): void {
@@ -455,8 +452,8 @@ export function mulDoubleComb(h: usize, s: usize, aTable: usize, k: usize): void
   }
 }
 
-const a2: usize = feAlloc(4);
-const t3: usize = feAlloc(4);
+const a2: usize = memory.data(<i32>(4) * <i32>FE);
+const t3: usize = memory.data(<i32>(4) * <i32>FE);
 
 /** Sliding-window (width 5) signed digits of a scalar below 2^255: ref10's slide. */
 function slide(r: usize, a: usize): void {
@@ -534,15 +531,15 @@ export function mulMulti(h: usize, n: i32, points: usize, scalars: usize, scratc
 
 // ---- module start: the base point's tables ----------------------------------
 
-const base: usize = feAlloc(4);
+const base: usize = memory.data(<i32>(4) * <i32>FE);
 
 /** Width of the NAF digits of scalars on the fixed points B and 2^127 B. */
 export const BASE_NAF_WIDTH: i32 = 7;
 const ODD_COUNT: i32 = 1 << (BASE_NAF_WIDTH - 2); // digits ±1, ±3, ..., ±(2^(w-1) - 1)
 /** B, 3B, ..., 63B as compact PRECOMP entries. */
-export const ODD_B: usize = heap.alloc(<usize>ODD_COUNT * ENTRY);
+export const ODD_B: usize = memory.data(<i32>(<usize>ODD_COUNT * ENTRY));
 /** The same multiples of 2^127 B, for the high part of a scalar. */
-export const ODD_B127: usize = heap.alloc(<usize>ODD_COUNT * ENTRY);
+export const ODD_B127: usize = memory.data(<i32>(<usize>ODD_COUNT * ENTRY));
 
 /** The base point B (P3, Z = 1). */
 export function basePoint(): usize { return base; }

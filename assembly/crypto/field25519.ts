@@ -2,8 +2,8 @@
 // alternately 26 and 25 bits (radix 2^25.5) held in i64, so a product of
 // two elements is 100 i64 multiplies with no 128-bit arithmetic (WebAssembly
 // has none). An element is 80 bytes of linear memory at a pointer; callers
-// own the storage (static scratch allocated once, see `feAlloc`), so nothing
-// here allocates.
+// own the storage (static scratch: `memory.data(FE)`), so nothing here
+// allocates.
 //
 // Bounds (ref10's): after mul/sq/carry, |even limb| <= 2^25 and
 // |odd limb| <= 2^24 (give or take 1.1x); add/sub of two such elements may
@@ -16,12 +16,6 @@
 export const FE: usize = 80;
 
 /** Static storage for n elements, allocated once at module start. */
-export function feAlloc(n: i32): usize {
-  const p = heap.alloc(<usize>n * FE);
-  memory.fill(p, 0, <usize>n * FE);
-  return p;
-}
-
 export function fe0(h: usize): void {
   memory.fill(h, 0, FE);
 }
@@ -89,7 +83,7 @@ export function feStore32(dst: usize, f: usize): void {
 // Bit offset of each limb in the 255-bit little-endian number.
 const LIMB_AT: StaticArray<i32> = [0, 26, 51, 77, 102, 128, 153, 179, 204, 230];
 
-const padded: usize = heap.alloc(40);
+const padded: usize = memory.data(<i32>(40));
 
 /**
  * Reads 32 little-endian bytes, ignoring bit 255. Values from p to
@@ -147,7 +141,7 @@ export function feToBytes(s: usize, f: usize): void {
   store<u8>(s + 31, <u8>acc); // the last 7 bits
 }
 
-const bytesTmp: usize = heap.alloc(32);
+const bytesTmp: usize = memory.data(<i32>(32));
 
 /** 1 when f is odd once fully reduced (the "negative" of RFC 8032 encodings). */
 export function feIsNegative(f: usize): i32 {
@@ -403,9 +397,9 @@ export function feSqN(h: usize, f: usize, n: i32): void {
   store<i64>(h, f5, 40); store<i64>(h, f6, 48); store<i64>(h, f7, 56); store<i64>(h, f8, 64); store<i64>(h, f9, 72);
 }
 
-const t0: usize = feAlloc(1);
-const t1: usize = feAlloc(1);
-const t2: usize = feAlloc(1);
+const t0: usize = memory.data(<i32>(1) * <i32>FE);
+const t1: usize = memory.data(<i32>(1) * <i32>FE);
+const t2: usize = memory.data(<i32>(1) * <i32>FE);
 
 /** out = z^(2^250 - 1), and t0 = z^11 on return (both exponent chains need it). */
 function pow2_250_1(out: usize, z: usize): void {

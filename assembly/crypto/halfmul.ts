@@ -1,3 +1,4 @@
+import { FE } from './field25519';
 // The multiplication of a verification with half-size scalars (lattice.ts):
 //
 //   h = t·B − w·R − u'·A,   t = w·S mod L < 2^253, w < 2^126, |u'| < 2^127
@@ -14,24 +15,23 @@ import {
   P3, ODD_B, ODD_B127, BASE_NAF_WIDTH, ENTRY,
   dbl, p1p1ToP2, p1p1ToP3, p3ToCached, addCached, addPrecomp, loadEntry, p3Identity,
 } from './edwards25519';
-import { feAlloc } from './field25519';
 import { NAF_LEN, nafRecode } from './naf';
 
 const POINT_NAF_WIDTH: i32 = 5; // digits ±1..±15: P, 3P, ..., 15P
 const ODD_POINTS: usize = 8;
 
-const tableR: usize = heap.alloc(ODD_POINTS * P3); // CACHED
-const tableA: usize = heap.alloc(ODD_POINTS * P3);
-const digitsT0: usize = heap.alloc(NAF_LEN);
-const digitsT1: usize = heap.alloc(NAF_LEN);
-const digitsR: usize = heap.alloc(NAF_LEN);
-const digitsA: usize = heap.alloc(NAF_LEN);
-const half0: usize = heap.alloc(16); // t mod 2^127
-const half1: usize = heap.alloc(16); // t >> 127
-const sum: usize = feAlloc(4); // P1P1
-const p3: usize = feAlloc(4);
-const two: usize = feAlloc(4);
-const entry: usize = feAlloc(3); // PRECOMP
+const tableR: usize = memory.data(<i32>(ODD_POINTS * P3)); // CACHED
+const tableA: usize = memory.data(<i32>(ODD_POINTS * P3));
+const digitsT0: usize = memory.data(<i32>(NAF_LEN));
+const digitsT1: usize = memory.data(<i32>(NAF_LEN));
+const digitsR: usize = memory.data(<i32>(NAF_LEN));
+const digitsA: usize = memory.data(<i32>(NAF_LEN));
+const half0: usize = memory.data(<i32>(16)); // t mod 2^127
+const half1: usize = memory.data(<i32>(16)); // t >> 127
+const sum: usize = memory.data(<i32>(4) * <i32>FE); // P1P1
+const p3: usize = memory.data(<i32>(4) * <i32>FE);
+const two: usize = memory.data(<i32>(4) * <i32>FE);
+const entry: usize = memory.data(<i32>(3) * <i32>FE); // PRECOMP
 // The first addition starts from the identity: no doubling, no conversion.
 let fresh: bool = false;
 

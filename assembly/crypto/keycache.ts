@@ -16,7 +16,7 @@ const SLOT: usize = 32 + 32 + 40; // key, canonical encoding, x
 /** The cache's bytes (docs/ABI.md's memory table). */
 export const KEY_CACHE_BYTES: usize = <usize>KEY_SLOTS * SLOT;
 
-const slots: usize = heap.alloc(KEY_CACHE_BYTES);
+const slots: usize = memory.data(<i32>(KEY_CACHE_BYTES));
 let filled: i32 = 0;
 let next: i32 = 0;
 

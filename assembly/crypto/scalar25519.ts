@@ -12,7 +12,7 @@ const L: StaticArray<i64> = [
 ];
 
 // 64 digits of the number being reduced.
-const x: usize = heap.alloc(64 * 8);
+const x: usize = memory.data(<i32>(64 * 8));
 
 /** Reduces the 64 digits in x mod L and writes 32 bytes to r. */
 function modL(r: usize): void {

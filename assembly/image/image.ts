@@ -32,8 +32,8 @@ export const E_IMAGE_LENGTH: i32 = -84; // the module ended early, or ran past i
 export const E_IMAGE_STATE: i32 = -85; // update or end without a verified header
 
 const hasher = new Sha256();
-const expected: usize = heap.alloc(32);
-const digest: usize = heap.alloc(32);
+const expected: usize = memory.data(<i32>(32));
+const digest: usize = memory.data(<i32>(32));
 let remaining: u32 = 0;
 let open: bool = false;
 

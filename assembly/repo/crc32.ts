@@ -2,7 +2,7 @@
 // flash record carries, so a record torn by a power cut or worn bits is
 // never mistaken for a committed one. The 1 KiB table is built at start.
 
-const TABLE: usize = heap.alloc(256 * 4);
+const TABLE: usize = memory.data(<i32>(256 * 4));
 
 function buildTable(): void {
   for (let n: u32 = 0; n < 256; n++) {

@@ -51,21 +51,21 @@ export const HEAD: u8 = 1; // open for appends
 export const SEALED: u8 = 2; // full or closed; read-only until compacted
 export const GARBAGE: u8 = 3; // header unreadable: erase before use
 
-const secState: usize = heap.alloc(MAX_SECTORS);
-const secSeq: usize = heap.alloc(MAX_SECTORS * 4);
-const secErases: usize = heap.alloc(MAX_SECTORS * 4);
-const secEnd: usize = heap.alloc(MAX_SECTORS * 4); // end of the last valid record
-export const secLive: usize = heap.alloc(MAX_SECTORS * 4); // bytes of live records (the repo keeps it)
+const secState: usize = memory.data(<i32>(MAX_SECTORS));
+const secSeq: usize = memory.data(<i32>(MAX_SECTORS * 4));
+const secErases: usize = memory.data(<i32>(MAX_SECTORS * 4));
+const secEnd: usize = memory.data(<i32>(MAX_SECTORS * 4)); // end of the last valid record
+export const secLive: usize = memory.data(<i32>(MAX_SECTORS * 4)); // bytes of live records (the repo keeps it)
 
 export let headSector: i32 = -1;
 let maxSeq: u32 = 0;
 
 /** A record read back: header fields and the payload in `recBuf`. */
-export const recBuf: usize = heap.alloc(MAX_SECTOR_SIZE);
+export const recBuf: usize = memory.data(<i32>(MAX_SECTOR_SIZE));
 export let recType: u8 = 0;
 export let recLen: u32 = 0;
 export let recStamp: u32 = 0;
-const hdr: usize = heap.alloc(RECORD_HEADER);
+const hdr: usize = memory.data(<i32>(RECORD_HEADER));
 
 export function state(s: u32): u8 { return load<u8>(secState + s); }
 export function seqOf(s: u32): u32 { return load<u32>(secSeq + (s << 2)); }
@@ -100,7 +100,7 @@ export function logGeometry(sectorSize: u32, wordSize: u32, regionSize: u32): i3
 
 // Its own buffer: a blank check can happen while recBuf holds a record being copied.
 const BLANK_CHUNK: u32 = 256;
-const blankBuf: usize = heap.alloc(BLANK_CHUNK);
+const blankBuf: usize = memory.data(<i32>(BLANK_CHUNK));
 
 /** True when len bytes at addr all read 0xFF. */
 function blank(addr: u32, len: u32): bool {
@@ -238,7 +238,7 @@ export function openSector(): i32 {
   return 0;
 }
 
-const out: usize = heap.alloc(MAX_SECTOR_SIZE);
+const out: usize = memory.data(<i32>(MAX_SECTOR_SIZE));
 
 /**
  * Appends a record to the head sector (which must have room: see

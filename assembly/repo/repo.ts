@@ -63,33 +63,33 @@ export const E_NOT_MOUNTED: i32 = -59;
 
 // ---- tables ------------------------------------------------------------------
 
-const bKey: usize = heap.alloc(<usize>MAX_BLOCKS * 8);
-const bAddr: usize = heap.alloc(<usize>MAX_BLOCKS * 4);
-const bStamp: usize = heap.alloc(<usize>MAX_BLOCKS * 4);
-const bLen: usize = heap.alloc(<usize>MAX_BLOCKS * 2);
-const bParent: usize = heap.alloc(<usize>MAX_BLOCKS * 2);
-const bChain: usize = heap.alloc(<usize>MAX_BLOCKS * 2);
-const bHeight: usize = heap.alloc(<usize>MAX_BLOCKS * 2); // 0 = slot free
-const slots: usize = heap.alloc(<usize>SLOTS * 2); // -1 empty, -2 deleted, else block index
+const bKey: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 8));
+const bAddr: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 4));
+const bStamp: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 4));
+const bLen: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2));
+const bParent: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2));
+const bChain: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2));
+const bHeight: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2)); // 0 = slot free
+const slots: usize = memory.data(<i32>(<usize>SLOTS * 2)); // -1 empty, -2 deleted, else block index
 
-const cOwner: usize = heap.alloc(<usize>MAX_CHAINS * 32);
-const cGenesis: usize = heap.alloc(<usize>MAX_CHAINS * 2);
-const cHead: usize = heap.alloc(<usize>MAX_CHAINS * 2); // -1 = slot free
+const cOwner: usize = memory.data(<i32>(<usize>MAX_CHAINS * 32));
+const cGenesis: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
+const cHead: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2)); // -1 = slot free
 // First 8 bytes of each owner, so lookups scan one tight array; a slot's
 // key may be stale after it is freed (the slot's own flag decides).
-const cKey: usize = heap.alloc(<usize>MAX_CHAINS * 8);
-const tKey: usize = heap.alloc(<usize>MAX_TOMBS * 8);
+const cKey: usize = memory.data(<i32>(<usize>MAX_CHAINS * 8));
+const tKey: usize = memory.data(<i32>(<usize>MAX_TOMBS * 8));
 
-const tOwner: usize = heap.alloc(<usize>MAX_TOMBS * 32);
-const tUntil: usize = heap.alloc(<usize>MAX_TOMBS * 8);
-const tStamp: usize = heap.alloc(<usize>MAX_TOMBS * 4);
-const tAddr: usize = heap.alloc(<usize>MAX_TOMBS * 4); // 0xffffffff = slot free
+const tOwner: usize = memory.data(<i32>(<usize>MAX_TOMBS * 32));
+const tUntil: usize = memory.data(<i32>(<usize>MAX_TOMBS * 8));
+const tStamp: usize = memory.data(<i32>(<usize>MAX_TOMBS * 4));
+const tAddr: usize = memory.data(<i32>(<usize>MAX_TOMBS * 4)); // 0xffffffff = slot free
 
-const secMinStamp: usize = heap.alloc(<usize>MAX_SECTORS * 4); // oldest block record per sector
-const order: usize = heap.alloc(<usize>MAX_SECTORS * 2);
-const walk: usize = heap.alloc(<usize>MAX_BLOCKS * 2);
-const scanOut: usize = heap.alloc(<usize>OUT_SIZE);
-const tomb: usize = heap.alloc(40);
+const secMinStamp: usize = memory.data(<i32>(<usize>MAX_SECTORS * 4)); // oldest block record per sector
+const order: usize = memory.data(<i32>(<usize>MAX_SECTORS * 2));
+const walk: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2));
+const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
+const tomb: usize = memory.data(<i32>(40));
 
 let maxStamp: u32 = 0;
 let mounted: bool = false;
@@ -252,7 +252,7 @@ function clearTables(): void {
   maxStamp = 0;
 }
 
-const prefix: usize = heap.alloc(256);
+const prefix: usize = memory.data(<i32>(256));
 
 /** Key of block i's parent, read back from flash; 0 for a genesis block. */
 function parentKeyOf(i: i32): u64 {
@@ -468,7 +468,7 @@ function resolve(i: i32): void {
 // of a compaction, so that the compaction can start over after mount.
 const RESERVE: u32 = 2;
 const WEAR_SPREAD: u32 = 4; // erase-count gap that makes compaction move cold blocks
-const sigBuf: usize = heap.alloc(64);
+const sigBuf: usize = memory.data(<i32>(64));
 
 @inline function tombAddr(t: i32): u32 { return load<u32>(tAddr + (<usize>t << 2)); }
 @inline function tombStamp(t: i32): u32 { return load<u32>(tStamp + (<usize>t << 2)); }

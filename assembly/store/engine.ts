@@ -68,14 +68,14 @@ export function collectionAt(i: i32): Collection { return registry[i]; }
 const wheel = new TimerWheel(MAX_OBJECTS);
 const reader = new CborReader();
 const ctx = new BlockContext();
-const scanOut: usize = heap.alloc(<usize>OUT_SIZE);
-const offsets: usize = heap.alloc(<usize>MAX_FEED_BLOCKS * 8);
-const owner: usize = heap.alloc(32);
-const genesis: usize = heap.alloc(64);
-const head: usize = heap.alloc(64);
-const draft: usize = heap.alloc(<usize>STATE_MAX);
-const number: usize = heap.alloc(8);
-const blockBuf: usize = heap.alloc(4096);
+const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
+const offsets: usize = memory.data(<i32>(<usize>MAX_FEED_BLOCKS * 8));
+const owner: usize = memory.data(<i32>(32));
+const genesis: usize = memory.data(<i32>(64));
+const head: usize = memory.data(<i32>(64));
+const draft: usize = memory.data(<i32>(<usize>STATE_MAX));
+const number: usize = memory.data(<i32>(8));
+const blockBuf: usize = memory.data(<i32>(4096));
 let evictions: u32 = 0;
 let rejections: u32 = 0;
 let latestDate: u64 = 0; // the latest date of a block accepted or replayed since mount
@@ -105,7 +105,7 @@ function expiresAt(c: Collection, state: usize): u64 {
 let pendingSlot: i32 = -1;
 let pendingCollection: i32 = -1;
 let pendingExpiry: u64 = 0;
-const pendingId: usize = heap.alloc(32);
+const pendingId: usize = memory.data(<i32>(32));
 
 /**
  * Decodes and computes block (ptr, len) of the chain owned by `owner` (whose
@@ -205,7 +205,7 @@ function evictChain(c: i32, until: u64, now: u64): i32 {
   return n;
 }
 
-const victim: usize = heap.alloc(32);
+const victim: usize = memory.data(<i32>(32));
 
 /** E3: evicts the chain whose states expire first, sparing `keep`. False when there is none. */
 function makeRoom(keep: usize, now: u64): bool {
@@ -348,9 +348,9 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
   return accepted > 0 || last >= 0 ? accepted : last;
 }
 
-const runSigs: usize = heap.alloc(<usize>BATCH_MAX * 4);
-const runMsgs: usize = heap.alloc(<usize>BATCH_MAX * 4);
-const runLens: usize = heap.alloc(<usize>BATCH_MAX * 4);
+const runSigs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
+const runMsgs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
+const runLens: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
 
 /** Verifies blocks [from, to) of the feed at ptr, all signed by the key at key: one by one, or as a batch. */
 function verifyBlocks(ptr: usize, from: i32, to: i32, key: usize): bool {

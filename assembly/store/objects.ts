@@ -10,14 +10,14 @@ import { MAX_CHAINS } from '../repo/repo';
 
 export const MAX_OBJECTS: i32 = 128;
 
-const oColl: usize = heap.alloc(<usize>MAX_OBJECTS); // 0xff = free
-const oId: usize = heap.alloc(<usize>MAX_OBJECTS * 32);
-const oOwner: usize = heap.alloc(<usize>MAX_OBJECTS * 32);
-const oState: usize = heap.alloc(<usize>MAX_OBJECTS * <usize>STATE_MAX);
-const oExp: usize = heap.alloc(<usize>MAX_OBJECTS * 8);
-const oChain: usize = heap.alloc(<usize>MAX_OBJECTS * 2); // the repo's chain slot
+const oColl: usize = memory.data(<i32>(<usize>MAX_OBJECTS)); // 0xff = free
+const oId: usize = memory.data(<i32>(<usize>MAX_OBJECTS * 32));
+const oOwner: usize = memory.data(<i32>(<usize>MAX_OBJECTS * 32));
+const oState: usize = memory.data(<i32>(<usize>MAX_OBJECTS * <usize>STATE_MAX));
+const oExp: usize = memory.data(<i32>(<usize>MAX_OBJECTS * 8));
+const oChain: usize = memory.data(<i32>(<usize>MAX_OBJECTS * 2)); // the repo's chain slot
 // References per repo chain slot, so the collector knows in O(1) when a chain is free to go.
-const refs: usize = heap.alloc(<usize>MAX_CHAINS * 2);
+const refs: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 
 /** Equality of two 32-byte keys, a word at a time (these scans run on every dispatch and sweep). */
 export function same(a: usize, b: usize): bool {

@@ -8,10 +8,10 @@ import { scanBlock, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../
 const POOL_BYTES: u32 = 4096;
 const MAX_PENDING: i32 = 24;
 
-const pool: usize = heap.alloc(POOL_BYTES);
-const starts: usize = heap.alloc(<usize>MAX_PENDING * 4);
-const lens: usize = heap.alloc(<usize>MAX_PENDING * 4);
-const scanOut: usize = heap.alloc(<usize>OUT_SIZE);
+const pool: usize = memory.data(<i32>(POOL_BYTES));
+const starts: usize = memory.data(<i32>(<usize>MAX_PENDING * 4));
+const lens: usize = memory.data(<i32>(<usize>MAX_PENDING * 4));
+const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
 let count: i32 = 0;
 let used: u32 = 0;
 

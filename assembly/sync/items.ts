@@ -17,14 +17,14 @@ import { Sha512 } from '../crypto/sha512';
 import { MAX_CHAINS, repoVersion, repoSlotHeight, repoSlotOwner, repoSlotHead, repoSlotHeadKey } from '../repo/repo';
 
 // Per chain slot: the height, key and head the fingerprint was made for, and the fingerprint.
-const sHeight: usize = heap.alloc(<usize>MAX_CHAINS * 4);
-const sHead: usize = heap.alloc(<usize>MAX_CHAINS * 8);
-const sKey: usize = heap.alloc(<usize>MAX_CHAINS * 8);
-const sFp: usize = heap.alloc(<usize>MAX_CHAINS * 8);
+const sHeight: usize = memory.data(<i32>(<usize>MAX_CHAINS * 4));
+const sHead: usize = memory.data(<i32>(<usize>MAX_CHAINS * 8));
+const sKey: usize = memory.data(<i32>(<usize>MAX_CHAINS * 8));
+const sFp: usize = memory.data(<i32>(<usize>MAX_CHAINS * 8));
 // Slots holding a chain, in key order.
-const order: usize = heap.alloc(<usize>MAX_CHAINS * 2);
-const hashIn: usize = heap.alloc(100);
-const hashOut: usize = heap.alloc(64);
+const order: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
+const hashIn: usize = memory.data(<i32>(100));
+const hashOut: usize = memory.data(<i32>(64));
 const hasher = new Sha512();
 
 let count: i32 = 0;

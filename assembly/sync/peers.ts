@@ -16,15 +16,15 @@ export const CONNECT_LATE: u64 = 3000;
 export const BACKOFF: u64 = 5000;
 export const BACKOFF_MAX: u64 = 120000;
 
-const pAddr: usize = heap.alloc(<usize>PEERS * 8); // 6-byte address in a u64; 0 = free
-const pId: usize = heap.alloc(<usize>PEERS * 4);
-const pSeen: usize = heap.alloc(<usize>PEERS * 8);
-const pDiffSince: usize = heap.alloc(<usize>PEERS * 8); // 0 = not differing
-const pRetryAt: usize = heap.alloc(<usize>PEERS * 8);
-const pBackoff: usize = heap.alloc(<usize>PEERS * 8);
-const pSyncedMine: usize = heap.alloc(<usize>PEERS * 8);
-const pSyncedTheirs: usize = heap.alloc(<usize>PEERS * 8);
-const pTheirs: usize = heap.alloc(<usize>PEERS * 8); // their last advertised fingerprint
+const pAddr: usize = memory.data(<i32>(<usize>PEERS * 8)); // 6-byte address in a u64; 0 = free
+const pId: usize = memory.data(<i32>(<usize>PEERS * 4));
+const pSeen: usize = memory.data(<i32>(<usize>PEERS * 8));
+const pDiffSince: usize = memory.data(<i32>(<usize>PEERS * 8)); // 0 = not differing
+const pRetryAt: usize = memory.data(<i32>(<usize>PEERS * 8));
+const pBackoff: usize = memory.data(<i32>(<usize>PEERS * 8));
+const pSyncedMine: usize = memory.data(<i32>(<usize>PEERS * 8));
+const pSyncedTheirs: usize = memory.data(<i32>(<usize>PEERS * 8));
+const pTheirs: usize = memory.data(<i32>(<usize>PEERS * 8)); // their last advertised fingerprint
 
 @inline function get64(a: usize, i: i32): u64 { return load<u64>(a + (<usize>i << 3)); }
 @inline function set64(a: usize, i: i32, v: u64): void { store<u64>(a + (<usize>i << 3), v); }

@@ -101,8 +101,8 @@ class ReplyWriter {
 }
 
 const out = new ReplyWriter();
-const theirOwners: usize = heap.alloc(<usize>LIST_IN * 32);
-const theirHeights: usize = heap.alloc(<usize>LIST_IN * 4);
+const theirOwners: usize = memory.data(<i32>(<usize>LIST_IN * 32));
+const theirHeights: usize = memory.data(<i32>(<usize>LIST_IN * 4));
 
 /**
  * Splits our items [from, to) of the range that ends at `bound` into up to

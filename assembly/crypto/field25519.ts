@@ -214,129 +214,22 @@ export function feMul(h: usize, f: usize, g: usize): void {
   store<i64>(h, h5, 40); store<i64>(h, h6, 48); store<i64>(h, h7, 56); store<i64>(h, h8, 64); store<i64>(h, h9, 72);
 }
 
-export function feSq(h: usize, f: usize): void {
-  const f0 = load<i64>(f, 0);
-  const f1 = load<i64>(f, 8);
-  const f2 = load<i64>(f, 16);
-  const f3 = load<i64>(f, 24);
-  const f4 = load<i64>(f, 32);
-  const f5 = load<i64>(f, 40);
-  const f6 = load<i64>(f, 48);
-  const f7 = load<i64>(f, 56);
-  const f8 = load<i64>(f, 64);
-  const f9 = load<i64>(f, 72);
-  const f0_2 = f0 * 2;
-  const f1_2 = f1 * 2;
-  const f1_4 = f1 * 4;
-  const f2_2 = f2 * 2;
-  const f3_2 = f3 * 2;
-  const f3_4 = f3 * 4;
-  const f4_2 = f4 * 2;
-  const f5_19 = f5 * 19;
-  const f5_2 = f5 * 2;
-  const f5_4 = f5 * 4;
-  const f6_19 = f6 * 19;
-  const f6_2 = f6 * 2;
-  const f7_19 = f7 * 19;
-  const f7_2 = f7 * 2;
-  const f7_4 = f7 * 4;
-  const f8_19 = f8 * 19;
-  const f8_2 = f8 * 2;
-  const f9_19 = f9 * 19;
-  const f9_2 = f9 * 2;
-  let h0: i64 = f0 * f0 + f1_4 * f9_19 + f2_2 * f8_19 + f3_4 * f7_19 + f4_2 * f6_19 + f5_2 * f5_19;
-  let h1: i64 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
-  let h2: i64 = f0_2 * f2 + f1_2 * f1 + f3_4 * f9_19 + f4_2 * f8_19 + f5_4 * f7_19 + f6 * f6_19;
-  let h3: i64 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
-  let h4: i64 = f0_2 * f4 + f1_4 * f3 + f2 * f2 + f5_4 * f9_19 + f6_2 * f8_19 + f7_2 * f7_19;
-  let h5: i64 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
-  let h6: i64 = f0_2 * f6 + f1_4 * f5 + f2_2 * f4 + f3_2 * f3 + f7_4 * f9_19 + f8 * f8_19;
-  let h7: i64 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
-  let h8: i64 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
-  let h9: i64 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
-  // Carry chain from ref10: even limbs end within ±2^25, odd within ±2^24.
-  let c: i64;
-  c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
-  c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
-  c = (h1 + (1 << 24)) >> 25; h2 += c; h1 -= c << 25;
-  c = (h5 + (1 << 24)) >> 25; h6 += c; h5 -= c << 25;
-  c = (h2 + (1 << 25)) >> 26; h3 += c; h2 -= c << 26;
-  c = (h6 + (1 << 25)) >> 26; h7 += c; h6 -= c << 26;
-  c = (h3 + (1 << 24)) >> 25; h4 += c; h3 -= c << 25;
-  c = (h7 + (1 << 24)) >> 25; h8 += c; h7 -= c << 25;
-  c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
-  c = (h8 + (1 << 25)) >> 26; h9 += c; h8 -= c << 26;
-  c = (h9 + (1 << 24)) >> 25; h0 += c * 19; h9 -= c << 25;
-  c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
-  store<i64>(h, h0, 0); store<i64>(h, h1, 8); store<i64>(h, h2, 16); store<i64>(h, h3, 24); store<i64>(h, h4, 32);
-  store<i64>(h, h5, 40); store<i64>(h, h6, 48); store<i64>(h, h7, 56); store<i64>(h, h8, 64); store<i64>(h, h9, 72);
-}
+/** h = f^2. */
+export function feSq(h: usize, f: usize): void { square(h, f, 1, false); }
 
 /** h = 2 f^2 (the doubling formula needs it; doubling before the carry is free). */
-export function feSq2(h: usize, f: usize): void {
-  const f0 = load<i64>(f, 0);
-  const f1 = load<i64>(f, 8);
-  const f2 = load<i64>(f, 16);
-  const f3 = load<i64>(f, 24);
-  const f4 = load<i64>(f, 32);
-  const f5 = load<i64>(f, 40);
-  const f6 = load<i64>(f, 48);
-  const f7 = load<i64>(f, 56);
-  const f8 = load<i64>(f, 64);
-  const f9 = load<i64>(f, 72);
-  const f0_2 = f0 * 2;
-  const f1_2 = f1 * 2;
-  const f1_4 = f1 * 4;
-  const f2_2 = f2 * 2;
-  const f3_2 = f3 * 2;
-  const f3_4 = f3 * 4;
-  const f4_2 = f4 * 2;
-  const f5_19 = f5 * 19;
-  const f5_2 = f5 * 2;
-  const f5_4 = f5 * 4;
-  const f6_19 = f6 * 19;
-  const f6_2 = f6 * 2;
-  const f7_19 = f7 * 19;
-  const f7_2 = f7 * 2;
-  const f7_4 = f7 * 4;
-  const f8_19 = f8 * 19;
-  const f8_2 = f8 * 2;
-  const f9_19 = f9 * 19;
-  const f9_2 = f9 * 2;
-  let h0: i64 = f0 * f0 + f1_4 * f9_19 + f2_2 * f8_19 + f3_4 * f7_19 + f4_2 * f6_19 + f5_2 * f5_19;
-  let h1: i64 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
-  let h2: i64 = f0_2 * f2 + f1_2 * f1 + f3_4 * f9_19 + f4_2 * f8_19 + f5_4 * f7_19 + f6 * f6_19;
-  let h3: i64 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
-  let h4: i64 = f0_2 * f4 + f1_4 * f3 + f2 * f2 + f5_4 * f9_19 + f6_2 * f8_19 + f7_2 * f7_19;
-  let h5: i64 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
-  let h6: i64 = f0_2 * f6 + f1_4 * f5 + f2_2 * f4 + f3_2 * f3 + f7_4 * f9_19 + f8 * f8_19;
-  let h7: i64 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
-  let h8: i64 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
-  let h9: i64 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
-  h0 += h0; h1 += h1; h2 += h2; h3 += h3; h4 += h4; h5 += h5; h6 += h6; h7 += h7; h8 += h8; h9 += h9;
-  // Carry chain from ref10: even limbs end within ±2^25, odd within ±2^24.
-  let c: i64;
-  c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
-  c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
-  c = (h1 + (1 << 24)) >> 25; h2 += c; h1 -= c << 25;
-  c = (h5 + (1 << 24)) >> 25; h6 += c; h5 -= c << 25;
-  c = (h2 + (1 << 25)) >> 26; h3 += c; h2 -= c << 26;
-  c = (h6 + (1 << 25)) >> 26; h7 += c; h6 -= c << 26;
-  c = (h3 + (1 << 24)) >> 25; h4 += c; h3 -= c << 25;
-  c = (h7 + (1 << 24)) >> 25; h8 += c; h7 -= c << 25;
-  c = (h4 + (1 << 25)) >> 26; h5 += c; h4 -= c << 26;
-  c = (h8 + (1 << 25)) >> 26; h9 += c; h8 -= c << 26;
-  c = (h9 + (1 << 24)) >> 25; h0 += c * 19; h9 -= c << 25;
-  c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;
-  store<i64>(h, h0, 0); store<i64>(h, h1, 8); store<i64>(h, h2, 16); store<i64>(h, h3, 24); store<i64>(h, h4, 32);
-  store<i64>(h, h5, 40); store<i64>(h, h6, 48); store<i64>(h, h7, 56); store<i64>(h, h8, 64); store<i64>(h, h9, 72);
-}
+export function feSq2(h: usize, f: usize): void { square(h, f, 1, true); }
+
+/** h = f^(2^n), n >= 1. */
+export function feSqN(h: usize, f: usize, n: i32): void { square(h, f, n, false); }
 
 /**
- * h = f^(2^n), n >= 1: feSq's body in a loop over locals, so the ~250
- * squarings of an inversion or square root skip 20 loads and stores each.
+ * h = f^(2^n), doubled before the last carry when `twice`. One body for
+ * every squaring: the loop keeps limbs in locals, so the ~250 squarings of
+ * an inversion or square root skip 20 loads and stores each, and the module
+ * carries one copy of this code instead of three (about 1.6 KiB).
  */
-export function feSqN(h: usize, f: usize, n: i32): void {
+function square(h: usize, f: usize, n: i32, twice: bool): void {
   let f0 = load<i64>(f, 0);
   let f1 = load<i64>(f, 8);
   let f2 = load<i64>(f, 16);
@@ -377,6 +270,7 @@ export function feSqN(h: usize, f: usize, n: i32): void {
     let h7: i64 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
     let h8: i64 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
     let h9: i64 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
+    if (twice) { h0 += h0; h1 += h1; h2 += h2; h3 += h3; h4 += h4; h5 += h5; h6 += h6; h7 += h7; h8 += h8; h9 += h9; }
     // Carry chain from ref10: even limbs end within ±2^25, odd within ±2^24.
     let c: i64;
     c = (h0 + (1 << 25)) >> 26; h1 += c; h0 -= c << 26;

@@ -1,6 +1,6 @@
 // Signed app images (docs/ABI.md, "App image"): made here, checked by the
 // core's own verifier, the same code the firmware runs before it starts an
-// app. The SHA-256 of the module is computed with node:crypto when making
+// app. The SHA-512 of the module is computed with node:crypto when making
 // an image; checking goes through the core alone.
 
 import { createHash } from 'node:crypto'
@@ -9,7 +9,9 @@ import { publicKeyOf, signWith } from './ed25519.js'
 
 export const IMAGE_MAGIC = 0x50414250 // "PBAP"
 export const IMAGE_VERSION = 1
-export const IMAGE_HEADER = 112
+export const IMAGE_HEADER = 144
+/** Bytes the signature covers: magic, version, header size, length, flags, SHA-512. */
+export const IMAGE_SIGNED = 80
 
 export const IMAGE_ERRORS: Record<number, string> = {
   [-80]: 'not a picobadge app image',
@@ -25,10 +27,15 @@ export class ImageError extends Error {
   constructor (readonly code: number) { super(`app image refused: ${IMAGE_ERRORS[code] ?? `error ${code}`} (${code})`) }
 }
 
-export interface ImageHeader { version: number, headerSize: number, length: number, flags: number, sha256: Uint8Array, signature: Uint8Array }
+export interface ImageHeader { version: number, headerSize: number, length: number, flags: number, sha512: Uint8Array, signature: Uint8Array }
 
 /** Wraps a WebAssembly module in an image signed by the event's secret key (a 32-byte seed). */
 export function makeImage (module: Uint8Array, eventSeed: Uint8Array): Uint8Array {
+  return signedImage(module, m => signWith(eventSeed, m))
+}
+
+/** The image of module, its header signed by sign (any Ed25519 signer of the event's key). */
+export function signedImage (module: Uint8Array, sign: (message: Uint8Array) => Uint8Array): Uint8Array {
   const image = new Uint8Array(IMAGE_HEADER + module.length)
   const v = new DataView(image.buffer)
   v.setUint32(0, IMAGE_MAGIC, true)
@@ -36,8 +43,8 @@ export function makeImage (module: Uint8Array, eventSeed: Uint8Array): Uint8Arra
   v.setUint16(6, IMAGE_HEADER, true)
   v.setUint32(8, module.length, true)
   v.setUint32(12, 0, true)
-  image.set(createHash('sha256').update(module).digest(), 16)
-  image.set(signWith(eventSeed, image.subarray(0, 48)), 48)
+  image.set(createHash('sha512').update(module).digest(), 16)
+  image.set(sign(image.subarray(0, IMAGE_SIGNED)), IMAGE_SIGNED)
   image.set(module, IMAGE_HEADER)
   return image
 }
@@ -47,7 +54,7 @@ export function readImageHeader (image: Uint8Array): ImageHeader {
   if (image.length < IMAGE_HEADER) throw new ImageError(-84)
   const v = new DataView(image.buffer, image.byteOffset, IMAGE_HEADER)
   if (v.getUint32(0, true) !== IMAGE_MAGIC) throw new ImageError(-80)
-  return { version: v.getUint16(4, true), headerSize: v.getUint16(6, true), length: v.getUint32(8, true), flags: v.getUint32(12, true), sha256: image.slice(16, 48), signature: image.slice(48, 112) }
+  return { version: v.getUint16(4, true), headerSize: v.getUint16(6, true), length: v.getUint32(8, true), flags: v.getUint32(12, true), sha512: image.slice(16, IMAGE_SIGNED), signature: image.slice(IMAGE_SIGNED, IMAGE_HEADER) }
 }
 
 /**

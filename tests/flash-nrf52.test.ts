@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { MemoryMap } from '../host/flash/memory-map.js'
 import { mergeNrf52, NRF52840, parseHex, Nrf52ImageError } from '../host/flash/nrf52.js'
 import { toUf2, NRF52840_FAMILY } from '../host/flash/uf2.js'
-import { makeImage, verifyImage } from '../host/image.js'
+import { makeImage, verifyImage, IMAGE_HEADER } from '../host/image.js'
 import { publicKeyOf } from '../host/ed25519.js'
 import { readUf2 } from './support/uf2-reader.js'
 import { SimulatedUf2Bootloader } from './support/uf2-bootloader.js'
@@ -87,7 +87,7 @@ describe('picobadge flash --board nrf52 (simulated UF2 bootloader drive)', () =>
     expectAt(read, [...fw.parts, [NRF52840.image, image]])
     // The app image on the board verifies with the core, as the firmware will check it.
     const onBoard = board.flash.subarray(NRF52840.image, NRF52840.image + image.length)
-    expect(verifyImage(onBoard, publicKeyOf(seed)).length).toBe(image.length - 112)
+    expect(verifyImage(onBoard, publicKeyOf(seed)).length).toBe(image.length - IMAGE_HEADER)
     expect(board.flash.subarray(NRF52840.region, NRF52840.image).every(b => b === 0xff)).toBe(true)
   })
 

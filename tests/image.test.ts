@@ -4,8 +4,9 @@
 
 import { describe, it, expect } from 'vitest'
 import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { makeImage, verifyImage, readImageHeader, ImageError, IMAGE_HEADER } from '../host/image.js'
+import { makeImage, verifyImage, readImageHeader, ImageError, IMAGE_HEADER, IMAGE_SIGNED } from '../host/image.js'
 import { publicKeyOf, signWith } from '../host/ed25519.js'
 import { core, IO_DATA, IO_PK } from '../host/core.js'
 import { Rng } from './support/rng.js'
@@ -21,7 +22,7 @@ function refusal (image: Uint8Array, key = pk): number {
 /** Re-signs a header after changing it (to reach the checks behind the signature). */
 function resign (image: Uint8Array): Uint8Array {
   const copy = Uint8Array.from(image)
-  copy.set(signWith(seed, copy.subarray(0, 48)), 48)
+  copy.set(signWith(seed, copy.subarray(0, IMAGE_SIGNED)), IMAGE_SIGNED)
   return copy
 }
 
@@ -32,6 +33,7 @@ describe('app image (verified by the core)', () => {
     expect(Buffer.from(verifyImage(image, pk)).equals(module)).toBe(true)
     const h = readImageHeader(image)
     expect(h).toMatchObject({ version: 1, headerSize: IMAGE_HEADER, length: module.length, flags: 0 })
+    expect(Buffer.from(h.sha512).equals(createHash('sha512').update(module).digest())).toBe(true) // what `sha512sum` prints
   })
 
   it('refuses a tampered module, a tampered header, a wrong key, and a short or long file', () => {

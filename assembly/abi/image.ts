@@ -5,7 +5,7 @@ import { inWindow } from './window';
 import { E_RANGE } from './errors';
 import { imageBegin, imageUpdate, imageEnd, IMAGE_HEADER } from '../image/image';
 
-/** Checks the 112-byte header at h against the 32-byte event key at pk; the module's length, or an error. */
+/** Checks the 144-byte header at h against the 32-byte event key at pk; the module's length, or an error. */
 export function image_verify_begin(h: usize, pk: usize): i32 {
   if (!inWindow(h, <usize>IMAGE_HEADER) || !inWindow(pk, 32)) return E_RANGE;
   return imageBegin(h, pk);

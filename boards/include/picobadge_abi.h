@@ -157,6 +157,6 @@ struct picobadge_status {
 /* ---- app images (docs/ABI.md, "App image") -------------------------------------------- */
 #define PICOBADGE_IMAGE_MAGIC 0x50414250u /* "PBAP" */
 #define PICOBADGE_IMAGE_VERSION 1
-#define PICOBADGE_IMAGE_HEADER 112
+#define PICOBADGE_IMAGE_HEADER 144
 
 #endif /* PICOBADGE_ABI_H */

@@ -3,10 +3,11 @@
 // core under test: signatures come from node:crypto, blocks and images are
 // laid out here byte by byte.
 
-import { createPrivateKey, sign as nodeSign, createPublicKey, createHash } from 'node:crypto'
+import { createPrivateKey, sign as nodeSign, createPublicKey } from 'node:crypto'
 import type { Call } from './frames.js'
 import { cborEncode } from '../cbor.js'
 import { Rng } from '../rng.js'
+import { signedImage, IMAGE_HEADER } from '../image.js'
 
 export interface Vector { group: string, name: string, calls: Call[] }
 
@@ -80,11 +81,7 @@ export function buildVectors (seed: number, { destructive = false } = {}): Vecto
   {
     const event = keyPair(rng.bytes(32))
     const module = rng.bytes(5000)
-    const header = new Uint8Array(112)
-    const v = new DataView(header.buffer)
-    v.setUint32(0, 0x50414250, true); v.setUint16(4, 1, true); v.setUint16(6, 112, true); v.setUint32(8, module.length, true)
-    header.set(createHash('sha256').update(module).digest(), 16)
-    header.set(event.sign(header.subarray(0, 48)), 48)
+    const header = signedImage(module, event.sign).subarray(0, IMAGE_HEADER)
     const verify = (h: Uint8Array, m: Uint8Array, key: Uint8Array): Call[] => [
       { name: 'image_verify_begin', args: [{ io: 256 }, { io: 64 }], writes: [{ offset: 256, bytes: h }, { offset: 64, bytes: key }] },
       ...[0, 2048, 4096].filter(o => o < m.length).map(o => ({ name: 'image_verify_update', args: [{ io: 256 }, Math.min(2048, m.length - o)], writes: [{ offset: 256, bytes: m.subarray(o, o + 2048) }] }) as Call),

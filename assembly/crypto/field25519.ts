@@ -102,35 +102,32 @@ export function feFromBytes(h: usize, s: usize): void {
   }
 }
 
-/** Writes the canonical (fully reduced, < p) 32-byte little-endian encoding. */
+const reduced: usize = memory.data(<i32>FE);
+
+/**
+ * Writes the canonical (fully reduced, < p) 32-byte little-endian encoding.
+ * Loops over the limbs in memory: it runs a few times per signature, so
+ * size matters more here than the loads unrolling would save.
+ */
 export function feToBytes(s: usize, f: usize): void {
-  let h0 = load<i64>(f, 0), h1 = load<i64>(f, 8), h2 = load<i64>(f, 16), h3 = load<i64>(f, 24), h4 = load<i64>(f, 32);
-  let h5 = load<i64>(f, 40), h6 = load<i64>(f, 48), h7 = load<i64>(f, 56), h8 = load<i64>(f, 64), h9 = load<i64>(f, 72);
+  memory.copy(reduced, f, FE);
   // q = 1 exactly when the value is >= p: then adding 19 carries out of bit 255.
-  let q: i64 = (19 * h9 + (1 << 24)) >> 25;
-  q = (h0 + q) >> 26; q = (h1 + q) >> 25; q = (h2 + q) >> 26; q = (h3 + q) >> 25; q = (h4 + q) >> 26;
-  q = (h5 + q) >> 25; q = (h6 + q) >> 26; q = (h7 + q) >> 25; q = (h8 + q) >> 26; q = (h9 + q) >> 25;
-  h0 += 19 * q;
-  let c: i64;
-  c = h0 >> 26; h1 += c; h0 -= c << 26;
-  c = h1 >> 25; h2 += c; h1 -= c << 25;
-  c = h2 >> 26; h3 += c; h2 -= c << 26;
-  c = h3 >> 25; h4 += c; h3 -= c << 25;
-  c = h4 >> 26; h5 += c; h4 -= c << 26;
-  c = h5 >> 25; h6 += c; h5 -= c << 25;
-  c = h6 >> 26; h7 += c; h6 -= c << 26;
-  c = h7 >> 25; h8 += c; h7 -= c << 25;
-  c = h8 >> 26; h9 += c; h8 -= c << 26;
-  c = h9 >> 25; h9 -= c << 25;
-  // Pack the now non-negative limbs bit by bit.
+  let q: i64 = (19 * load<i64>(reduced, 72) + (1 << 24)) >> 25;
+  for (let i = 0; i < 10; i++) q = (load<i64>(reduced + (<usize>i << 3)) + q) >> (26 - (i & 1));
+  store<i64>(reduced, load<i64>(reduced) + 19 * q);
+  // Carry limb to limb (the carry out of the top limb is the 2^255 that
+  // subtracting p leaves), packing the now non-negative limbs as they settle.
+  let c: i64 = 0;
   let acc: u64 = 0;
   let bits: i32 = 0;
   let o: usize = 0;
   for (let i = 0; i < 10; i++) {
-    const limb: i64 = i == 0 ? h0 : i == 1 ? h1 : i == 2 ? h2 : i == 3 ? h3 : i == 4 ? h4
-      : i == 5 ? h5 : i == 6 ? h6 : i == 7 ? h7 : i == 8 ? h8 : h9;
+    const width: i32 = 26 - (i & 1);
+    let limb = load<i64>(reduced + (<usize>i << 3)) + c;
+    c = limb >> width;
+    limb -= c << width;
     acc |= <u64>limb << <u64>bits;
-    bits += (i & 1) == 0 ? 26 : 25;
+    bits += width;
     while (bits >= 8) {
       store<u8>(s + o, <u8>acc);
       acc >>= 8;

@@ -8,15 +8,14 @@
 // and the challenge it hashes is the one we would. Anything else, or a
 // "no", leaves the verdict to the core's own verifier.
 
+import { scIsCanonical } from './scalar25519';
+
 @external("host", "ed25519_verify")
 declare function hostVerify(sig: usize, pk: usize, msg: usize, len: i32): i32;
 
-// p = 2^255 - 19 and L = 2^252 + 27742317777372353535851937790883648493, little-endian u64 limbs.
+// p = 2^255 - 19, little-endian u64 limbs.
 const P0: u64 = 0xffffffffffffffed;
 const P3: u64 = 0x7fffffffffffffff;
-const L0: u64 = 0x5812631a5cf5d3ed;
-const L1: u64 = 0x14def9dea2f79cd6;
-const L3: u64 = 0x1000000000000000;
 
 /** True when the 32-byte encoding at e is a canonical point encoding (y < p; x = 0 points without the sign bit). */
 function canonical(e: usize): bool {
@@ -32,18 +31,7 @@ function canonical(e: usize): bool {
   return true;
 }
 
-/** True when the 32-byte little-endian scalar at s is below L. */
-function belowL(s: usize): bool {
-  const d = load<u64>(s, 24);
-  if (d != L3) return d < L3;
-  const c = load<u64>(s, 16);
-  if (c != 0) return false;
-  const b = load<u64>(s, 8);
-  if (b != L1) return b < L1;
-  return load<u64>(s) < L0;
-}
-
 /** True when the host vouches for the signature (sig 64 bytes, key pk, message msg of len bytes); false means "ask the core". */
 export function hostAccepts(sig: usize, pk: usize, msg: usize, len: u32): bool {
-  return canonical(pk) && canonical(sig) && belowL(sig + 32) && hostVerify(sig, pk, msg, <i32>len) == 1;
+  return canonical(pk) && canonical(sig) && scIsCanonical(sig + 32) == 1 && hostVerify(sig, pk, msg, <i32>len) == 1;
 }

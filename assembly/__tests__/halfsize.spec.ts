@@ -124,7 +124,7 @@ describe('width-w NAF (naf.ts)', () => {
       if (i == 2) { memory.fill(s, 0, 16); store<u8>(s, 1); }
       for (let wi = 0; wi < widths.length; wi++) {
         const w = widths[wi];
-        const top = nafRecode(digits, s, w);
+        const top = nafRecode(digits, s, 16, w);
         expect(nafValueIs(digits, s)).toBe(true, 'value');
         let last = -1000;
         let highest = 0;

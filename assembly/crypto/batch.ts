@@ -25,17 +25,17 @@ const sha = new Sha512();
 const points: usize = memory.data(<i32>(<usize>MULTI_MAX * P3));
 const scalars: usize = memory.data(<i32>(<usize>MULTI_MAX * 32));
 const ks: usize = memory.data(<i32>(<usize>BATCH_MAX * 32));
-const encR: usize = memory.data(<i32>(32));
-const encA: usize = memory.data(<i32>(32));
-const digest: usize = memory.data(<i32>(64));
-const seed: usize = memory.data(<i32>(64));
-const z: usize = memory.data(<i32>(32));
-const a: usize = memory.data(<i32>(32));
-const b: usize = memory.data(<i32>(32));
-const zero: usize = memory.data(<i32>(32));
-const lMinusB: usize = memory.data(<i32>(32));
+const encR: usize = memory.data(32);
+const encA: usize = memory.data(32);
+const digest: usize = memory.data(64);
+const seed: usize = memory.data(64);
+const z: usize = memory.data(32);
+const a: usize = memory.data(32);
+const b: usize = memory.data(32);
+const zero: usize = memory.data(32);
+const lMinusB: usize = memory.data(32);
 const result: usize = memory.data(<i32>(P3));
-const counter: usize = memory.data(<i32>(4));
+const counter: usize = memory.data(4);
 const L_MINUS_1: StaticArray<u8> = [
   0xec, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,

@@ -41,7 +41,7 @@ import { hostAccepts } from './accept';
 export const E_STATE: i32 = -2;
 
 const sha = new Sha512();
-const digest: usize = memory.data(<i32>(64));
+const digest: usize = memory.data(64);
 const point: usize = memory.data(<i32>(P3));
 const scratch: usize = memory.data(<i32>(P3));
 const cachedR: usize = memory.data(<i32>(P3));
@@ -55,10 +55,10 @@ function ctEqual(a: usize, b: usize, n: usize): bool {
 
 // ---- keys ------------------------------------------------------------------
 
-const keySeed: usize = memory.data(<i32>(32));
-const keyScalar: usize = memory.data(<i32>(32));
-const keyPrefix: usize = memory.data(<i32>(32));
-const keyPublic: usize = memory.data(<i32>(32));
+const keySeed: usize = memory.data(32);
+const keyScalar: usize = memory.data(32);
+const keyPrefix: usize = memory.data(32);
+const keyPublic: usize = memory.data(32);
 let keyValid: bool = false;
 
 /** Expands seed into (clamped scalar, nonce prefix, public key), reusing the last expansion. */
@@ -91,10 +91,10 @@ const SIGN_NONCE: i32 = 1; // hashing prefix || M
 const SIGN_CHALLENGE: i32 = 2; // hashing R || A || M
 let signState: i32 = SIGN_IDLE;
 const signSha = new Sha512();
-const signScalar: usize = memory.data(<i32>(32));
-const signPublic: usize = memory.data(<i32>(32));
-const signNonce: usize = memory.data(<i32>(32));
-const signR: usize = memory.data(<i32>(32));
+const signScalar: usize = memory.data(32);
+const signPublic: usize = memory.data(32);
+const signNonce: usize = memory.data(32);
+const signR: usize = memory.data(32);
 
 export function signBegin(seed: usize): void {
   expand(seed);
@@ -150,10 +150,10 @@ export function sign(seed: usize, msg: usize, len: usize, out: usize): void {
 // ---- verification ------------------------------------------------------------
 
 const slotTable: usize = memory.data(<i32>(COMB_TABLE));
-const slotKey: usize = memory.data(<i32>(32));
-const slotEncoded: usize = memory.data(<i32>(32));
+const slotKey: usize = memory.data(32);
+const slotEncoded: usize = memory.data(32);
 let slotValid: bool = false;
-const lastKey: usize = memory.data(<i32>(32));
+const lastKey: usize = memory.data(32);
 let lastValid: bool = false;
 
 const VERIFY_IDLE: i32 = 0;
@@ -161,15 +161,15 @@ const VERIFY_HASHING: i32 = 1;
 let verifyState: i32 = VERIFY_IDLE;
 let verifyDecoded: bool = false; // S canonical, A and R decoded
 let verifyUsesSlot: bool = false;
-const verifyS: usize = memory.data(<i32>(32));
+const verifyS: usize = memory.data(32);
 const verifyR: usize = memory.data(<i32>(P3));
 const verifyA: usize = memory.data(<i32>(P3));
-const encR: usize = memory.data(<i32>(32));
-const encA: usize = memory.data(<i32>(32));
-const k: usize = memory.data(<i32>(32));
-const halfU: usize = memory.data(<i32>(16));
-const halfV: usize = memory.data(<i32>(16));
-const halfT: usize = memory.data(<i32>(32));
+const encR: usize = memory.data(32);
+const encA: usize = memory.data(32);
+const k: usize = memory.data(32);
+const halfU: usize = memory.data(16);
+const halfV: usize = memory.data(16);
+const halfT: usize = memory.data(32);
 
 /**
  * Lends the cached key's table memory (30 KiB) to batch verification, which

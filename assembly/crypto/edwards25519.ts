@@ -1,4 +1,3 @@
-import { FE } from './field25519';
 // The twisted Edwards curve -x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255 - 19):
 // point formats, additions and scalar multiplications from ref10
 // (Bernstein, Duif, Lange, Schwabe, Yang), plus ZIP-215 decoding.
@@ -13,12 +12,13 @@ import { FE } from './field25519';
 //
 // The output of a formula must not alias its inputs (ref10 writes some
 // outputs before it has read all inputs). Everything lives in static
-// scratch allocated when the module starts.
+// scratch (`memory.data`), laid out when the module is compiled.
 
 import {
   FE, fe0, fe1, feCopy, feAdd, feSub, feNeg, feMul, feSq, feSq2, feCmov,
   feInvert, fePow22523, feFromBytes, feToBytes, feIsNegative, feIsNonZero, feLoad32, feStore32,
 } from './field25519';
+import { nafRecode, NAF_LEN_256 } from './naf';
 
 export const P3: usize = 4 * FE;
 export const PRECOMP: usize = 3 * FE;
@@ -72,7 +72,7 @@ export function p3Neg(h: usize, p: usize): void {
   feNeg(h + T, p + T);
 }
 
-const t0: usize = memory.data(<i32>(1) * <i32>FE);
+const t0: usize = memory.data(<i32>FE);
 
 /** r (P1P1) = 2 p, where p is a P2 (or the first three coordinates of a P3). */
 export function dbl(r: usize, p: usize): void {
@@ -153,8 +153,8 @@ export function isIdentity(p: usize): i32 {
   return <i32>!feIsNonZero(t0);
 }
 
-const twice: usize = memory.data(<i32>(4) * <i32>FE);
-const coord: usize = memory.data(<i32>(1) * <i32>FE);
+const twice: usize = memory.data(<i32>P3);
+const coord: usize = memory.data(<i32>FE);
 
 /**
  * 1 when [8]p = 0 for the P2/P3 point p, with one doubling instead of
@@ -173,12 +173,12 @@ export function isTorsion8(p: usize): i32 {
 
 // ---- encoding ------------------------------------------------------------
 
-const u: usize = memory.data(<i32>(1) * <i32>FE);
-const v: usize = memory.data(<i32>(1) * <i32>FE);
-const v3: usize = memory.data(<i32>(1) * <i32>FE);
-const vx2: usize = memory.data(<i32>(1) * <i32>FE);
-const chk: usize = memory.data(<i32>(1) * <i32>FE);
-const recip: usize = memory.data(<i32>(1) * <i32>FE);
+const u: usize = memory.data(<i32>FE);
+const v: usize = memory.data(<i32>FE);
+const v3: usize = memory.data(<i32>FE);
+const vx2: usize = memory.data(<i32>FE);
+const chk: usize = memory.data(<i32>FE);
+const recip: usize = memory.data(<i32>FE);
 
 /**
  * Decodes 32 bytes into h (P3) the way ZIP-215 and @noble/curves (zip215: true)
@@ -237,15 +237,15 @@ export function encodeAffine(s: usize, p: usize): void {
 
 const CHUNK: i32 = 64; // entries normalised per inversion
 const prefix: usize = memory.data(<i32>(<usize>CHUNK * 40));
-const row: usize = memory.data(<i32>(4) * <i32>FE);
-const acc: usize = memory.data(<i32>(4) * <i32>FE);
-const cq: usize = memory.data(<i32>(4) * <i32>FE);
-const r1: usize = memory.data(<i32>(4) * <i32>FE);
-const zacc: usize = memory.data(<i32>(1) * <i32>FE);
-const zinv: usize = memory.data(<i32>(1) * <i32>FE);
-const ax: usize = memory.data(<i32>(1) * <i32>FE);
-const ay: usize = memory.data(<i32>(1) * <i32>FE);
-const tz: usize = memory.data(<i32>(1) * <i32>FE);
+const row: usize = memory.data(<i32>P3);
+const acc: usize = memory.data(<i32>P3);
+const cq: usize = memory.data(<i32>P3);
+const r1: usize = memory.data(<i32>P3);
+const zacc: usize = memory.data(<i32>FE);
+const zinv: usize = memory.data(<i32>FE);
+const ax: usize = memory.data(<i32>FE);
+const ay: usize = memory.data(<i32>FE);
+const tz: usize = memory.data(<i32>FE);
 
 /**
  * Fills table (COMB_TABLE bytes) with (j + 1) * 256^i * P as compact
@@ -355,11 +355,11 @@ export function recode16(e: usize, a: usize): void {
 // ---- base-point multiplication (constant time) ------------------------------
 
 const BASE_TABLE: usize = memory.data(<i32>(COMB_TABLE));
-const digits: usize = memory.data(<i32>(64));
-const digits2: usize = memory.data(<i32>(64));
-const sel: usize = memory.data(<i32>(3) * <i32>FE);
-const cand: usize = memory.data(<i32>(3) * <i32>FE);
-const r2: usize = memory.data(<i32>(4) * <i32>FE);
+const digits: usize = memory.data(64);
+const digits2: usize = memory.data(64);
+const sel: usize = memory.data(3 * <i32>FE);
+const cand: usize = memory.data(3 * <i32>FE);
+const r2: usize = memory.data(<i32>P3);
 
 /** sel = sign(b) * table[pos][|b| - 1], or the identity for b = 0, in constant time. */
 function selectCt(table: usize, pos: i32, b: i32): void {
@@ -452,57 +452,27 @@ export function mulDoubleComb(h: usize, s: usize, aTable: usize, k: usize): void
   }
 }
 
-const a2: usize = memory.data(<i32>(4) * <i32>FE);
-const t3: usize = memory.data(<i32>(4) * <i32>FE);
-
-/** Sliding-window (width 5) signed digits of a scalar below 2^255: ref10's slide. */
-function slide(r: usize, a: usize): void {
-  for (let i = 0; i < 256; i++) store<i8>(r + <usize>i, <i8>(1 & (load<u8>(a + <usize>(i >> 3)) >> <u8>(i & 7))));
-  for (let i = 0; i < 256; i++) {
-    let ri = <i32>load<i8>(r + <usize>i);
-    if (ri == 0) continue;
-    for (let b = 1; b <= 6 && i + b < 256; b++) {
-      const rb = <i32>load<i8>(r + <usize>(i + b));
-      if (rb == 0) continue;
-      if (ri + (rb << b) <= 15) {
-        ri += rb << b;
-        store<i8>(r + <usize>i, <i8>ri);
-        store<i8>(r + <usize>(i + b), 0);
-      } else if (ri - (rb << b) >= -15) {
-        ri -= rb << b;
-        store<i8>(r + <usize>i, <i8>ri);
-        for (let k = i + b; k < 256; k++) {
-          if (load<i8>(r + <usize>k) == 0) {
-            store<i8>(r + <usize>k, 1);
-            break;
-          }
-          store<i8>(r + <usize>k, 0);
-        }
-      } else break;
-    }
-  }
-}
+const a2: usize = memory.data(<i32>P3);
+const t3: usize = memory.data(<i32>P3);
 
 // ---- multi-scalar multiplication, variable time (batch verification) ------------
 
 export const MULTI_MAX: i32 = 10;
-/** Scratch mulMulti needs: per point 256 digits and 8 CACHED points (P, 3P, ..., 15P). */
-export const MULTI_SCRATCH: usize = <usize>MULTI_MAX * (256 + 8 * P3);
+/** Scratch mulMulti needs: per point its NAF digits and 8 CACHED points (P, 3P, ..., 15P). */
+export const MULTI_SCRATCH: usize = <usize>MULTI_MAX * (NAF_LEN_256 + 8 * P3);
 
 /**
  * h (P3) = Σ scalar_j · point_j for n ≤ MULTI_MAX points (P3, P3 apart at
  * points) and scalars below 2^255 (32 bytes each at scalars): Straus's
- * interleaving, one run of doublings shared by all, sliding windows of
- * width 5 per point. Public scalars only. scratch: MULTI_SCRATCH bytes.
+ * interleaving, one run of doublings shared by all, width-5 NAF digits
+ * per point. Public scalars only. scratch: MULTI_SCRATCH bytes.
  */
 export function mulMulti(h: usize, n: i32, points: usize, scalars: usize, scratch: usize): void {
   const multiDigits = scratch;
-  const multiTables = scratch + <usize>MULTI_MAX * 256;
+  const multiTables = scratch + <usize>MULTI_MAX * NAF_LEN_256;
   let top = -1;
   for (let j = 0; j < n; j++) {
-    const d = multiDigits + (<usize>j << 8);
-    slide(d, scalars + (<usize>j << 5));
-    for (let i = 255; i > top; i--) if (load<i8>(d + <usize>i) != 0) { top = i; break; }
+    top = max(top, nafRecode(multiDigits + <usize>j * NAF_LEN_256, scalars + (<usize>j << 5), 32, 5) - 1);
     const tab = multiTables + <usize>j * 8 * P3;
     const pt = points + <usize>j * P3;
     p3ToCached(tab, pt);
@@ -519,7 +489,7 @@ export function mulMulti(h: usize, n: i32, points: usize, scalars: usize, scratc
   for (let i = top; i >= 0; i--) {
     dbl(r2, h);
     for (let j = 0; j < n; j++) {
-      const d = <i32>load<i8>(multiDigits + (<usize>j << 8) + <usize>i);
+      const d = <i32>load<i8>(multiDigits + <usize>j * NAF_LEN_256 + <usize>i);
       if (d == 0) continue;
       p1p1ToP3(t3, r2);
       addCached(r2, t3, multiTables + <usize>j * 8 * P3 + <usize>((d < 0 ? -d : d) >> 1) * P3, d < 0);
@@ -531,7 +501,7 @@ export function mulMulti(h: usize, n: i32, points: usize, scalars: usize, scratc
 
 // ---- module start: the base point's tables ----------------------------------
 
-const base: usize = memory.data(<i32>(4) * <i32>FE);
+const base: usize = memory.data(<i32>P3);
 
 /** Width of the NAF digits of scalars on the fixed points B and 2^127 B. */
 export const BASE_NAF_WIDTH: i32 = 7;

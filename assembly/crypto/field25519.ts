@@ -83,7 +83,7 @@ export function feStore32(dst: usize, f: usize): void {
 // Bit offset of each limb in the 255-bit little-endian number.
 const LIMB_AT: StaticArray<i32> = [0, 26, 51, 77, 102, 128, 153, 179, 204, 230];
 
-const padded: usize = memory.data(<i32>(40));
+const padded: usize = memory.data(40);
 
 /**
  * Reads 32 little-endian bytes, ignoring bit 255. Values from p to
@@ -138,7 +138,7 @@ export function feToBytes(s: usize, f: usize): void {
   store<u8>(s + 31, <u8>acc); // the last 7 bits
 }
 
-const bytesTmp: usize = memory.data(<i32>(32));
+const bytesTmp: usize = memory.data(32);
 
 /** 1 when f is odd once fully reduced (the "negative" of RFC 8032 encodings). */
 export function feIsNegative(f: usize): i32 {
@@ -288,9 +288,9 @@ function square(h: usize, f: usize, n: i32, twice: bool): void {
   store<i64>(h, f5, 40); store<i64>(h, f6, 48); store<i64>(h, f7, 56); store<i64>(h, f8, 64); store<i64>(h, f9, 72);
 }
 
-const t0: usize = memory.data(<i32>(1) * <i32>FE);
-const t1: usize = memory.data(<i32>(1) * <i32>FE);
-const t2: usize = memory.data(<i32>(1) * <i32>FE);
+const t0: usize = memory.data(<i32>FE);
+const t1: usize = memory.data(<i32>FE);
+const t2: usize = memory.data(<i32>FE);
 
 /** out = z^(2^250 - 1), and t0 = z^11 on return (both exponent chains need it). */
 function pow2_250_1(out: usize, z: usize): void {

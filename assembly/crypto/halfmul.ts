@@ -1,4 +1,3 @@
-import { FE } from './field25519';
 // The multiplication of a verification with half-size scalars (lattice.ts):
 //
 //   h = t·B − w·R − u'·A,   t = w·S mod L < 2^253, w < 2^126, |u'| < 2^127
@@ -12,7 +11,7 @@ import { FE } from './field25519';
 // inputs only); nothing allocates after start.
 
 import {
-  P3, ODD_B, ODD_B127, BASE_NAF_WIDTH, ENTRY,
+  P3, PRECOMP, ODD_B, ODD_B127, BASE_NAF_WIDTH, ENTRY,
   dbl, p1p1ToP2, p1p1ToP3, p3ToCached, addCached, addPrecomp, loadEntry, p3Identity,
 } from './edwards25519';
 import { NAF_LEN, nafRecode } from './naf';
@@ -26,12 +25,12 @@ const digitsT0: usize = memory.data(<i32>(NAF_LEN));
 const digitsT1: usize = memory.data(<i32>(NAF_LEN));
 const digitsR: usize = memory.data(<i32>(NAF_LEN));
 const digitsA: usize = memory.data(<i32>(NAF_LEN));
-const half0: usize = memory.data(<i32>(16)); // t mod 2^127
-const half1: usize = memory.data(<i32>(16)); // t >> 127
-const sum: usize = memory.data(<i32>(4) * <i32>FE); // P1P1
-const p3: usize = memory.data(<i32>(4) * <i32>FE);
-const two: usize = memory.data(<i32>(4) * <i32>FE);
-const entry: usize = memory.data(<i32>(3) * <i32>FE); // PRECOMP
+const half0: usize = memory.data(16); // t mod 2^127
+const half1: usize = memory.data(16); // t >> 127
+const sum: usize = memory.data(<i32>P3); // P1P1
+const p3: usize = memory.data(<i32>P3);
+const two: usize = memory.data(<i32>P3);
+const entry: usize = memory.data(<i32>PRECOMP);
 // The first addition starts from the identity: no doubling, no conversion.
 let fresh: bool = false;
 
@@ -81,10 +80,10 @@ export function mulHalf(h: usize, t: usize, r: usize, w: usize, a: usize, u: usi
   store<u64>(half0, t1 & 0x7fffffffffffffff, 8);
   store<u64>(half1, (t1 >> 63) | (t2 << 1));
   store<u64>(half1, (t2 >> 63) | (t3 << 1), 8);
-  let top = nafRecode(digitsT0, half0, BASE_NAF_WIDTH);
-  top = max(top, nafRecode(digitsT1, half1, BASE_NAF_WIDTH));
-  top = max(top, nafRecode(digitsR, w, POINT_NAF_WIDTH));
-  top = max(top, nafRecode(digitsA, u, POINT_NAF_WIDTH));
+  let top = nafRecode(digitsT0, half0, 16, BASE_NAF_WIDTH);
+  top = max(top, nafRecode(digitsT1, half1, 16, BASE_NAF_WIDTH));
+  top = max(top, nafRecode(digitsR, w, 16, POINT_NAF_WIDTH));
+  top = max(top, nafRecode(digitsA, u, 16, POINT_NAF_WIDTH));
   oddMultiples(tableR, r);
   oddMultiples(tableA, a);
   p3Identity(h);

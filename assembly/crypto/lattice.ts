@@ -30,14 +30,14 @@ const L_LIMBS: StaticArray<u32> = [
   0x5cf5d3ed, 0x5812631a, 0xa2f79cd6, 0x14def9de, 0, 0, 0, 0x10000000,
 ];
 
-const bufR0: usize = memory.data(<i32>(32));
-const bufR1: usize = memory.data(<i32>(32));
-const bufT0: usize = memory.data(<i32>(16));
-const bufT1: usize = memory.data(<i32>(16));
-const spareR0: usize = memory.data(<i32>(32));
-const spareR1: usize = memory.data(<i32>(32));
-const spareT0: usize = memory.data(<i32>(16));
-const spareT1: usize = memory.data(<i32>(16));
+const bufR0: usize = memory.data(32);
+const bufR1: usize = memory.data(32);
+const bufT0: usize = memory.data(16);
+const bufT1: usize = memory.data(16);
+const spareR0: usize = memory.data(32);
+const spareR1: usize = memory.data(32);
+const spareT0: usize = memory.data(16);
+const spareT1: usize = memory.data(16);
 
 const COFACTOR_MAX: i64 = 1 << 30; // keeps linearCombination within i64
 // The cofactor matrix of the last run: (r0, r1) → (A r0 + B r1, C r0 + D r1).

@@ -11,7 +11,7 @@ const L_WIDE: StaticArray<u32> = [
   0x5cf5d3ed, 0x5812631a, 0xa2f79cd6, 0x14def9de, 0, 0, 0, 0x10000000,
   0, 0, 0, 0, 0, 0, 0, 0,
 ];
-const wide: usize = memory.data(<i32>(64));
+const wide: usize = memory.data(64);
 
 /** r (32 bytes) = wide mod L, wide holding n ≤ 16 limbs. */
 function reduceWide(r: usize, n: i32): void {

@@ -34,7 +34,7 @@ import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_SIZE, SCAN_OK } from '../feed/block'
 import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
 import { peerDone } from '../sync/peers';
-import { logEvent, text } from './log';
+import { logEvent } from './log';
 
 export const MAX_LINKS: i32 = 3;
 export const TX_WINDOW: u32 = 4; // frames handed to the host before it says the link is ready for more
@@ -48,21 +48,21 @@ const WANTS: u32 = 16;
 const SERVES: u32 = 16;
 const RECON_CAP: u32 = 1536;
 
-const T_LINK = text('link');
-const R_FRAME = text('broken framing');
-const R_TOO_BIG = text('message too large');
-const R_HELLO = text('bad or repeated HELLO');
-const R_VERSION = text('protocol version differs');
-const R_SELF = text('peer has our own key');
-const R_DUPLICATE = text('second link to the same badge');
-const R_RECON = text('malformed reconciliation');
-const R_QUEUE = text('queue overflow');
-const R_UNASKED = text('blocks nobody asked for');
-const R_BAD_BLOCK = text('a block that does not verify or parse');
-const R_END = text('END out of order');
-const R_TYPE = text('unknown message type');
-const R_STALL = text('stalled');
-const R_LONG = text('sync took too long');
+const T_LINK = 'link';
+const R_FRAME = 'broken framing';
+const R_TOO_BIG = 'message too large';
+const R_HELLO = 'bad or repeated HELLO';
+const R_VERSION = 'protocol version differs';
+const R_SELF = 'peer has our own key';
+const R_DUPLICATE = 'second link to the same badge';
+const R_RECON = 'malformed reconciliation';
+const R_QUEUE = 'queue overflow';
+const R_UNASKED = 'blocks nobody asked for';
+const R_BAD_BLOCK = 'a block that does not verify or parse';
+const R_END = 'END out of order';
+const R_TYPE = 'unknown message type';
+const R_STALL = 'stalled';
+const R_LONG = 'sync took too long';
 
 // Shared scratch: one message is handled at a time.
 const reader = new WireReader();
@@ -309,8 +309,8 @@ export class Link extends WantSink {
     peerDone(this.addrKey, ok, itemsFingerprint(), this.peerFp, now);
   }
 
-  violation(why: ArrayBuffer, now: u64): void {
-    logEvent(T_LINK, <i64>this.handle, why);
+  violation(why: string, now: u64): void {
+    logEvent(T_LINK, this.handle, why);
     this.violations++;
     this.close(false, now);
   }

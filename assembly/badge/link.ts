@@ -22,7 +22,7 @@
 
 import { WantSink, reconcile, openRecon, SKIP } from '../sync/recon';
 import { WireReader, WireWriter } from '../sync/wire';
-import { itemsRefresh, itemCount, itemsFingerprint, heightOf, keyOfOwner } from '../sync/items';
+import { itemsRefresh, itemCount, itemsFingerprint, heightOf, keyOfOwner, ownerCompare } from '../sync/items';
 import {
   FRAME_FIRST, FRAME_LAST, FRAME_SEQ, ATT_OVERHEAD, PROTOCOL_VERSION, MSG_MAX, HELLO_SIZE,
   MSG_HELLO, MSG_RECON, MSG_WANT, MSG_BLOCKS, MSG_END, MSG_DONE,
@@ -329,7 +329,7 @@ export class Link extends WantSink {
   want(owner: usize, have: u32, theirs: u32): void {
     if (this.wTail - this.wHead >= WANTS) return; // the rest waits for the next sync
     for (let c = this.wHead; c != this.wTail; c++) {
-      if (memory.compare(this.wOwner + (<usize>(c % WANTS) << 5), owner, 32) == 0) return;
+      if (ownerCompare(this.wOwner + (<usize>(c % WANTS) << 5), owner) == 0) return;
     }
     if (have == 0) {
       // A full store would evict one chain to take another, and fetch the evicted one back from the
@@ -386,7 +386,7 @@ export class Link extends WantSink {
     const theirTime = reader.u64();
     const theirItems = <u32>load<u16>(reader.span(2));
     const theirFp = reader.u64();
-    if (memory.compare(pk, publicKeyOf, 32) == 0) { this.violation(R_SELF, local); return; }
+    if (ownerCompare(pk, publicKeyOf) == 0) { this.violation(R_SELF, local); return; }
     if (linkToPeer(pk) >= 0) { this.violation(R_DUPLICATE, local); return; }
     memory.copy(this.peerPk, pk, 32);
     this.gotHello = true;
@@ -455,7 +455,7 @@ export class Link extends WantSink {
   private onEnd(local: u64): void {
     const owner = reader.span(32);
     if (reader.failed || reader.remaining() != 0 || this.wHead == this.wSent) { this.violation(R_END, local); return; }
-    if (memory.compare(owner, this.wOwner + (<usize>(this.wHead % WANTS) << 5), 32) != 0) { this.violation(R_END, local); return; }
+    if (ownerCompare(owner, this.wOwner + (<usize>(this.wHead % WANTS) << 5)) != 0) { this.violation(R_END, local); return; }
     this.wHead++;
     this.wGot = 0;
   }
@@ -474,7 +474,7 @@ export function linkByHandle(handle: u32): i32 {
 export function linkToPeer(pk: usize): i32 {
   for (let i = 0; i < MAX_LINKS; i++) {
     const l = links[i];
-    if (l.used && l.gotHello && memory.compare(l.peerPk, pk, 32) == 0) return i;
+    if (l.used && l.gotHello && ownerCompare(l.peerPk, pk) == 0) return i;
   }
   return -1;
 }

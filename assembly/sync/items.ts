@@ -44,12 +44,21 @@ export function keyOfOwner(owner: usize): u64 {
   return bswap<u64>(load<u64>(owner));
 }
 
+/**
+ * Byte order of two 32-byte owners (memory.compare's sign). One function for
+ * every owner comparison in sync and link code: memory.compare is inlined as
+ * a byte loop at each use, which the module cannot afford eight times.
+ */
+export function ownerCompare(a: usize, b: usize): i32 {
+  return memory.compare(a, b, 32);
+}
+
 /** Owner byte order, for items whose keys tie. */
 function before(a: i32, b: i32): bool {
   const ka = itemKey(a);
   const kb = itemKey(b);
   if (ka != kb) return ka < kb;
-  return memory.compare(itemOwner(a), itemOwner(b), 32) < 0;
+  return ownerCompare(itemOwner(a), itemOwner(b)) < 0;
 }
 
 /** Brings the view up to date with the repo. Cheap when nothing changed. */
@@ -134,7 +143,7 @@ export function rangeFp(from: i32, to: i32): u64 {
 export function heightOf(owner: usize): u32 {
   const k = keyOfOwner(owner);
   for (let i = lowerBound(k); i < count && itemKey(i) == k; i++) {
-    if (memory.compare(itemOwner(i), owner, 32) == 0) return itemHeight(i);
+    if (ownerCompare(itemOwner(i), owner) == 0) return itemHeight(i);
   }
   return 0;
 }

@@ -22,7 +22,7 @@
 
 import { WireReader, WireWriter } from './wire';
 import {
-  KEY_END, itemCount, itemKey, itemFp, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound,
+  KEY_END, itemCount, itemKey, itemFp, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound, ownerCompare,
 } from './items';
 import { repoRefuses } from '../repo/repo';
 
@@ -168,7 +168,7 @@ function compareList(r: WireReader, n: i32, from: i32, to: i32, now: u64, sink: 
   for (let j = from; j < to; j++) {
     let theirs: u32 = 0;
     for (let i = 0; i < n; i++) {
-      if (memory.compare(theirOwners + (<usize>i << 5), itemOwner(j), 32) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
+      if (ownerCompare(theirOwners + (<usize>i << 5), itemOwner(j)) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
     }
     if (theirs < itemHeight(j)) return true;
   }

@@ -76,15 +76,27 @@ let serveLink: i32 = -1;
 const TX_CTL: u8 = 1;
 const TX_BLOCKS: u8 = 2;
 const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
+// Where a Link's per-connection fields begin (see the class).
+const CONNECTION_STATE: usize = offsetof<Link>('used');
 
 export class Link extends WantSink {
-  used: bool = false;
+  // The slot's own: its number and its buffers, kept from one connection to the next.
   index: i32 = 0;
+  peerPk: usize = heap.alloc(32);
+  rx: usize = heap.alloc(<usize>MSG_MAX); // the message being received
+  ctl: usize = heap.alloc(<usize>CTL_CAP); // the control queue
+  wOwner: usize = heap.alloc(<usize>WANTS * 32);
+  wHave: usize = heap.alloc(<usize>WANTS * 4);
+  wTheirs: usize = heap.alloc(<usize>WANTS * 4);
+  sOwner: usize = heap.alloc(<usize>SERVES * 32);
+  sNext: usize = heap.alloc(<usize>SERVES * 4);
+  // One connection's state, from `used` to the last field: open() zeroes it in one fill
+  // (CONNECTION_STATE), so every field below starts a connection at 0 / false unless open() sets it.
+  used: bool = false;
   handle: u32 = 0;
   mtu: u32 = 23;
   central: bool = false;
   addrKey: u64 = 0;
-  peerPk: usize = heap.alloc(32);
   peerFp: u64 = 0;
   // What our HELLO said: both sides decide from the two HELLOs alone, so they decide alike
   // even when a set changes while the HELLOs cross.
@@ -100,8 +112,7 @@ export class Link extends WantSink {
   closing: bool = false;
   ok: bool = false;
   newChains: u32 = 0;
-  // Receiving.
-  rx: usize = heap.alloc(<usize>MSG_MAX);
+  // Receiving, into rx.
   rxLen: u32 = 0;
   rxSeq: u32 = 0;
   rxOpen: bool = false;
@@ -115,19 +126,13 @@ export class Link extends WantSink {
   blkSerial: u32 = 0;
   txSeq: u32 = 0;
   inflight: u32 = 0;
-  ctl: usize = heap.alloc(<usize>CTL_CAP);
   ctlLen: u32 = 0;
-  // Wants we ask: [wHead, wSent) sent and open, [wSent, wTail) to send.
-  wOwner: usize = heap.alloc(<usize>WANTS * 32);
-  wHave: usize = heap.alloc(<usize>WANTS * 4);
-  wTheirs: usize = heap.alloc(<usize>WANTS * 4);
+  // Wants we ask (wOwner, wHave, wTheirs): [wHead, wSent) sent and open, [wSent, wTail) to send.
   wHead: u32 = 0;
   wSent: u32 = 0;
   wTail: u32 = 0;
   wGot: u32 = 0; // blocks received for the oldest open want
-  // Requests we serve: [sHead, sTail).
-  sOwner: usize = heap.alloc(<usize>SERVES * 32);
-  sNext: usize = heap.alloc(<usize>SERVES * 4);
+  // Requests we serve (sOwner, sNext): [sHead, sTail).
   sHead: u32 = 0;
   sTail: u32 = 0;
   // Counters.
@@ -138,28 +143,14 @@ export class Link extends WantSink {
   violations: u32 = 0;
 
   open(handle: u32, mtu: u32, central: bool, addrKey: u64, now: u64): void {
+    memory.fill(changetype<usize>(this) + CONNECTION_STATE, 0, offsetof<Link>() - CONNECTION_STATE);
     this.used = true;
     this.handle = handle;
     this.mtu = mtu;
     this.central = central;
     this.addrKey = addrKey;
-    this.peerFp = 0;
     this.upAt = now;
     this.lastRx = now;
-    this.doneAt = 0;
-    this.gotHello = false;
-    this.reconDone = false;
-    this.sentDone = false;
-    this.gotDone = false;
-    this.closing = false;
-    this.ok = false;
-    this.newChains = 0;
-    this.rxLen = 0; this.rxSeq = 0; this.rxOpen = false;
-    this.txKind = 0; this.txLen = 0; this.txOff = 0; this.txSeq = 0; this.inflight = 0;
-    this.ctlLen = 0;
-    this.wHead = 0; this.wSent = 0; this.wTail = 0; this.wGot = 0;
-    this.sHead = 0; this.sTail = 0;
-    this.bytesTx = 0; this.bytesRx = 0; this.blocksRx = 0; this.blocksTx = 0; this.violations = 0;
     memory.fill(this.peerPk, 0, 32);
     this.queueHello(now);
   }

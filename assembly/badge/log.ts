@@ -9,22 +9,24 @@ const LINE_CAP: u32 = 120;
 const line: usize = memory.data(<i32>(<usize>LINE_CAP));
 let at: u32 = 0;
 
+/** Appends one byte, when the line has room for it. */
+function putByte(c: u32): void {
+  if (at < LINE_CAP) { store<u8>(line + <usize>at, <u8>c); at++; }
+}
+
 /**
  * Appends an ASCII text: each char's low byte. The texts are the core's own
  * literals, all ASCII, so this needs no UTF-8 encoder in the module.
  */
 function putText(s: string): void {
-  const n = min(<u32>s.length, LINE_CAP - at);
-  for (let i: u32 = 0; i < n; i++) store<u8>(line + <usize>(at + i), <u8>s.charCodeAt(<i32>i));
-  at += n;
+  // A string is UTF-16 code units; i < s.length, so no bounds check (charCodeAt's) is needed.
+  for (let i = 0; i < s.length; i++) putByte(<u32>load<u16>(changetype<usize>(s) + (<usize>i << 1)));
 }
 
+/** Appends v in decimal. */
 function putNumber(v: u32): void {
-  let digits: u32 = 1;
-  for (let t = v; t >= 10; t /= 10) digits++;
-  if (at + digits > LINE_CAP) return;
-  for (let i = digits; i > 0; i--) { store<u8>(line + <usize>(at + i - 1), <u8>(0x30 + v % 10)); v /= 10; }
-  at += digits;
+  if (v >= 10) putNumber(v / 10);
+  putByte(0x30 + v % 10);
 }
 
 /** Logs "<what> <n>: <why>". */

@@ -357,80 +357,85 @@ export class Link extends WantSink {
     this.pump(local);
   }
 
+  // The message handlers return null, or why the peer broke the protocol: message() then drops the link.
+
   private message(local: u64, now: u64): void {
     const type = load<u8>(this.rx);
     reader.reset(this.rx + 1, <usize>this.rxLen - 1);
-    if (type == MSG_HELLO) this.onHello(local);
-    else if (!this.gotHello) this.violation(R_HELLO, local);
-    else if (type == MSG_RECON) this.onRecon(local, now);
-    else if (type == MSG_WANT) this.onWant(local);
-    else if (type == MSG_BLOCKS) this.onBlocks(local, now);
-    else if (type == MSG_END) this.onEnd(local);
-    else if (type == MSG_DONE) { this.gotDone = true; if (reader.remaining() != 0) this.violation(R_TYPE, local); }
-    else this.violation(R_TYPE, local);
+    let why: string | null = R_TYPE;
+    if (type == MSG_HELLO) why = this.onHello(local);
+    else if (!this.gotHello) why = R_HELLO;
+    else if (type == MSG_RECON) why = this.onRecon(now);
+    else if (type == MSG_WANT) why = this.onWant();
+    else if (type == MSG_BLOCKS) why = this.onBlocks(now);
+    else if (type == MSG_END) why = this.onEnd();
+    else if (type == MSG_DONE) { this.gotDone = true; if (reader.remaining() == 0) why = null; }
+    if (why != null) this.violation(why, local);
   }
 
-  private onHello(local: u64): void {
-    if (this.gotHello || this.rxLen != HELLO_SIZE) { this.violation(R_HELLO, local); return; }
-    if (reader.u8() != PROTOCOL_VERSION) { this.violation(R_VERSION, local); return; }
+  private onHello(local: u64): string | null {
+    if (this.gotHello || this.rxLen != HELLO_SIZE) return R_HELLO;
+    if (reader.u8() != PROTOCOL_VERSION) return R_VERSION;
     const pk = reader.span(32);
     const theirTime = reader.u64();
     const theirItems = <u32>load<u16>(reader.span(2));
     const theirFp = reader.u64();
-    if (ownerCompare(pk, publicKeyOf) == 0) { this.violation(R_SELF, local); return; }
-    if (linkToPeer(pk) >= 0) { this.violation(R_DUPLICATE, local); return; }
+    if (ownerCompare(pk, publicKeyOf) == 0) return R_SELF;
+    if (linkToPeer(pk) >= 0) return R_DUPLICATE;
     memory.copy(this.peerPk, pk, 32);
     this.gotHello = true;
     this.peerFp = theirFp;
     clockObserve(keyOfOwner(pk), theirTime, local);
-    if (theirItems == this.helloItems && theirFp == this.helloFp) { this.reconDone = true; return; }
+    if (theirItems == this.helloItems && theirFp == this.helloFp) { this.reconDone = true; return null; }
     if (this.central) {
       itemsRefresh();
       const n = openRecon(reconOut, RECON_CAP);
-      if (!this.queue(MSG_RECON, reconOut, <u32>n)) this.violation(R_QUEUE, local);
+      if (!this.queue(MSG_RECON, reconOut, <u32>n)) return R_QUEUE;
     }
+    return null;
   }
 
-  private onRecon(local: u64, now: u64): void {
+  private onRecon(now: u64): string | null {
     itemsRefresh();
     const n = reconcile(reader, reconOut, RECON_CAP, now, this);
-    if (n < 0) { this.violation(R_RECON, local); return; }
-    if (n == 0) { this.reconDone = true; return; }
+    if (n < 0) return R_RECON;
+    if (n == 0) { this.reconDone = true; return null; }
     // One SKIP over everything: we found nothing more; the peer will not answer.
     if (load<u8>(reconOut) == 1 && <u32>load<u8>(reconOut, 9) == SKIP) this.reconDone = true;
-    if (!this.queue(MSG_RECON, reconOut, <u32>n)) this.violation(R_QUEUE, local);
+    return this.queue(MSG_RECON, reconOut, <u32>n) ? null : R_QUEUE;
   }
 
-  private onWant(local: u64): void {
+  private onWant(): string | null {
     const owner = reader.span(32);
     const have = reader.varint();
-    if (reader.failed || reader.remaining() != 0) { this.violation(R_TYPE, local); return; }
-    if (this.sTail - this.sHead >= SERVES) { this.violation(R_QUEUE, local); return; }
+    if (reader.failed || reader.remaining() != 0) return R_TYPE;
+    if (this.sTail - this.sHead >= SERVES) return R_QUEUE;
     const i = <usize>(this.sTail % SERVES);
     memory.copy(this.sOwner + (i << 5), owner, 32);
     store<u32>(this.sNext + (i << 2), have < 0xffffffff ? have + 1 : have);
     this.sTail++;
+    return null;
   }
 
-  private onBlocks(local: u64, now: u64): void {
-    if (this.wHead == this.wSent) { this.violation(R_UNASKED, local); return; }
+  private onBlocks(now: u64): string | null {
+    if (this.wHead == this.wSent) return R_UNASKED;
     const n = reader.u8();
     const ptr = reader.pos;
     const len = <u32>reader.remaining();
     const i = <usize>(this.wHead % WANTS);
     const asked = load<u32>(this.wTheirs + (i << 2)) - load<u32>(this.wHave + (i << 2));
-    if (reader.failed || n == 0 || this.wGot + n > asked) { this.violation(R_UNASKED, local); return; }
+    if (reader.failed || n == 0 || this.wGot + n > asked) return R_UNASKED;
     // The run must be exactly n whole blocks.
     let at: u32 = 0;
     for (let k: u32 = 0; k < n; k++) {
-      if (at >= len || scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut) != SCAN_OK) { this.violation(R_BAD_BLOCK, local); return; }
+      if (at >= len || scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut) != SCAN_OK) return R_BAD_BLOCK;
       at += <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
     }
-    if (at != len) { this.violation(R_BAD_BLOCK, local); return; }
+    if (at != len) return R_BAD_BLOCK;
     this.wGot += n;
     const rc = dispatch(ptr, len, now);
     // Forged or broken blocks are the peer's doing; refusals by the rules (dated ahead, evicted, full) need not be.
-    if (rc == -60 || rc == -61 || rc == -50 || rc == -51) { this.violation(R_BAD_BLOCK, local); return; }
+    if (rc == -60 || rc == -61 || rc == -50 || rc == -51) return R_BAD_BLOCK;
     if (rc > 0) {
       this.blocksRx += <u32>rc;
       itemsRefresh();
@@ -441,14 +446,16 @@ export class Link extends WantSink {
         store<u32>(p, heightOf(owner), 32);
       }
     }
+    return null;
   }
 
-  private onEnd(local: u64): void {
+  private onEnd(): string | null {
     const owner = reader.span(32);
-    if (reader.failed || reader.remaining() != 0 || this.wHead == this.wSent) { this.violation(R_END, local); return; }
-    if (ownerCompare(owner, this.wOwner + (<usize>(this.wHead % WANTS) << 5)) != 0) { this.violation(R_END, local); return; }
+    if (reader.failed || reader.remaining() != 0 || this.wHead == this.wSent) return R_END;
+    if (ownerCompare(owner, this.wOwner + (<usize>(this.wHead % WANTS) << 5)) != 0) return R_END;
     this.wHead++;
     this.wGot = 0;
+    return null;
   }
 }
 

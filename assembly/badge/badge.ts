@@ -146,11 +146,17 @@ export function badgeLinkUp(handle: u32, mtu: u32, central: bool, addr: usize, l
   return MAX_LINKS - freeLinkSlots();
 }
 
-/** The connection with this handle is gone (either side, or out of range). */
-export function badgeLinkDown(handle: u32, local: u64): i32 {
+/** The slot of the link with this handle, or E_NOT_STARTED / E_NO_LINK. */
+function linkOf(handle: u32): i32 {
   if (!started) return E_NOT_STARTED;
   const i = linkByHandle(handle);
-  if (i < 0) return E_NO_LINK;
+  return i < 0 ? E_NO_LINK : i;
+}
+
+/** The connection with this handle is gone (either side, or out of range). */
+export function badgeLinkDown(handle: u32, local: u64): i32 {
+  const i = linkOf(handle);
+  if (i < 0) return i;
   const l = links[i];
   // A peripheral whose central hung up after both said DONE synced to the end too.
   const ok = l.closing ? l.ok : l.idle();
@@ -166,18 +172,16 @@ export function badgeLinkDown(handle: u32, local: u64): i32 {
 
 /** The host sent the frames it was given on this link: it may take more. */
 export function badgeLinkReady(handle: u32, local: u64): i32 {
-  if (!started) return E_NOT_STARTED;
-  const i = linkByHandle(handle);
-  if (i < 0) return E_NO_LINK;
+  const i = linkOf(handle);
+  if (i < 0) return i;
   links[i].ready(local);
   return 0;
 }
 
 /** A frame arrived on a link. */
 export function badgeFrame(handle: u32, ptr: usize, len: u32, local: u64): i32 {
-  if (!started) return E_NOT_STARTED;
-  const i = linkByHandle(handle);
-  if (i < 0) return E_NO_LINK;
+  const i = linkOf(handle);
+  if (i < 0) return i;
   links[i].frame(ptr, len, local);
   refreshAdvert();
   return 0;

@@ -460,18 +460,28 @@ export class Link extends WantSink {
 }
 
 export const links = new StaticArray<Link>(MAX_LINKS);
-for (let i = 0; i < MAX_LINKS; i++) { links[i] = new Link(); links[i].index = i; }
+for (let i = 0; i < MAX_LINKS; i++) {
+  const l = new Link();
+  l.index = i;
+  unchecked(links[i] = l); // i < MAX_LINKS
+}
+
+/**
+ * Link slot i, without the bounds check: every caller loops over the slots
+ * (i < MAX_LINKS) or holds a slot it found.
+ */
+@inline export function linkAt(i: i32): Link { return unchecked(links[i]); }
 
 /** The link slot with this host handle, or -1. */
 export function linkByHandle(handle: u32): i32 {
-  for (let i = 0; i < MAX_LINKS; i++) if (links[i].used && links[i].handle == handle) return i;
+  for (let i = 0; i < MAX_LINKS; i++) if (linkAt(i).used && linkAt(i).handle == handle) return i;
   return -1;
 }
 
 /** The link already talking to the badge with this public key, or -1. */
 export function linkToPeer(pk: usize): i32 {
   for (let i = 0; i < MAX_LINKS; i++) {
-    const l = links[i];
+    const l = linkAt(i);
     if (l.used && l.gotHello && ownerCompare(l.peerPk, pk) == 0) return i;
   }
   return -1;
@@ -479,6 +489,6 @@ export function linkToPeer(pk: usize): i32 {
 
 export function freeLinkSlots(): i32 {
   let n = 0;
-  for (let i = 0; i < MAX_LINKS; i++) if (!links[i].used) n++;
+  for (let i = 0; i < MAX_LINKS; i++) if (!linkAt(i).used) n++;
   return n;
 }

@@ -170,15 +170,15 @@ export class Link extends WantSink {
 
   private queueHello(now: u64): void {
     itemsRefresh();
-    writer.reset(reconOut, HELLO_SIZE);
-    writer.u8(PROTOCOL_VERSION);
-    writer.bytes(publicKeyOf, 32);
-    writer.u64(meshNow(now));
     this.helloItems = <u32>itemCount();
     this.helloFp = itemsFingerprint();
-    store<u16>(writer.pos, <u16>this.helloItems); writer.pos += 2;
-    writer.u64(this.helloFp);
-    this.queue(MSG_HELLO, reconOut, writer.length());
+    // The body's fields at fixed offsets: version 0 | public key 1 | mesh time 33 | chains 41 | fingerprint 43.
+    store<u8>(reconOut, <u8>PROTOCOL_VERSION);
+    memory.copy(reconOut + 1, publicKeyOf, 32);
+    store<u64>(reconOut, meshNow(now), 33);
+    store<u16>(reconOut, <u16>this.helloItems, 41);
+    store<u64>(reconOut, this.helloFp, 43);
+    this.queue(MSG_HELLO, reconOut, HELLO_SIZE - 1);
   }
 
   /** Loads a run of owner's blocks from height `from` into the serve buffer as a BLOCKS message; the block count (0: none). */
@@ -375,11 +375,13 @@ export class Link extends WantSink {
 
   private onHello(local: u64): string | null {
     if (this.gotHello || this.rxLen != HELLO_SIZE) return R_HELLO;
-    if (reader.u8() != PROTOCOL_VERSION) return R_VERSION;
-    const pk = reader.span(32);
-    const theirTime = reader.u64();
-    const theirItems = <u32>load<u16>(reader.span(2));
-    const theirFp = reader.u64();
+    // Its size is right, so the fields are where queueHello() puts them (after the type byte).
+    const body = this.rx + 1;
+    if (<u32>load<u8>(body) != PROTOCOL_VERSION) return R_VERSION;
+    const pk = body + 1;
+    const theirTime = load<u64>(body, 33);
+    const theirItems = <u32>load<u16>(body, 41);
+    const theirFp = load<u64>(body, 43);
     if (ownerCompare(pk, publicKeyOf) == 0) return R_SELF;
     if (linkToPeer(pk) >= 0) return R_DUPLICATE;
     memory.copy(this.peerPk, pk, 32);

@@ -33,9 +33,10 @@ function putNumber(v: u32): void {
 export function logEvent(what: string, n: u32, why: string): void {
   at = 0;
   putText(what);
-  putText(' ');
+  putByte(0x20); // ' '
   putNumber(n);
-  putText(': ');
+  putByte(0x3a); // ':'
+  putByte(0x20);
   putText(why);
   hostLog(line, at);
 }

@@ -48,21 +48,40 @@ const WANTS: u32 = 16;
 const SERVES: u32 = 16;
 const RECON_CAP: u32 = 1536;
 
-const T_LINK = 'link';
-const R_FRAME = 'broken framing';
-const R_TOO_BIG = 'message too large';
-const R_HELLO = 'bad or repeated HELLO';
-const R_VERSION = 'protocol version differs';
-const R_SELF = 'peer has our own key';
-const R_DUPLICATE = 'second link to the same badge';
-const R_RECON = 'malformed reconciliation';
-const R_QUEUE = 'queue overflow';
-const R_UNASKED = 'blocks nobody asked for';
-const R_BAD_BLOCK = 'a block that does not verify or parse';
-const R_END = 'END out of order';
-const R_TYPE = 'unknown message type';
-const R_STALL = 'stalled';
-const R_LONG = 'sync took too long';
+// The log's texts, one literal of '|'-separated fields (each static string costs ~24 bytes
+// of data segments besides its chars); T_LINK and the reasons a link drops (R_*) index it.
+const TEXTS: string = '\
+link|\
+broken framing|\
+message too large|\
+bad or repeated HELLO|\
+protocol version differs|\
+peer has our own key|\
+second link to the same badge|\
+malformed reconciliation|\
+queue overflow|\
+blocks nobody asked for|\
+a block that does not verify or parse|\
+END out of order|\
+unknown message type|\
+stalled|\
+sync took too long';
+const T_LINK: i32 = 0;
+const R_FRAME: i32 = 1;
+const R_TOO_BIG: i32 = 2;
+const R_HELLO: i32 = 3;
+const R_VERSION: i32 = 4;
+const R_SELF: i32 = 5;
+const R_DUPLICATE: i32 = 6;
+const R_RECON: i32 = 7;
+const R_QUEUE: i32 = 8;
+const R_UNASKED: i32 = 9;
+const R_BAD_BLOCK: i32 = 10;
+const R_END: i32 = 11;
+const R_TYPE: i32 = 12;
+const R_STALL: i32 = 13;
+const R_LONG: i32 = 14;
+const NONE: i32 = -1; // no reason: the message was sound
 
 // Shared scratch: one message is handled at a time.
 const reader = new WireReader();
@@ -300,8 +319,8 @@ export class Link extends WantSink {
     peerDone(this.addrKey, ok, itemsFingerprint(), this.peerFp, now);
   }
 
-  violation(why: string, now: u64): void {
-    logEvent(T_LINK, this.handle, why);
+  violation(why: i32, now: u64): void {
+    logEvent(TEXTS, T_LINK, this.handle, why);
     this.violations++;
     this.close(false, now);
   }
@@ -357,23 +376,23 @@ export class Link extends WantSink {
     this.pump(local);
   }
 
-  // The message handlers return null, or why the peer broke the protocol: message() then drops the link.
+  // The message handlers return NONE, or why the peer broke the protocol: message() then drops the link.
 
   private message(local: u64, now: u64): void {
     const type = load<u8>(this.rx);
     reader.reset(this.rx + 1, <usize>this.rxLen - 1);
-    let why: string | null = R_TYPE;
+    let why: i32 = R_TYPE;
     if (type == MSG_HELLO) why = this.onHello(local);
     else if (!this.gotHello) why = R_HELLO;
     else if (type == MSG_RECON) why = this.onRecon(now);
     else if (type == MSG_WANT) why = this.onWant();
     else if (type == MSG_BLOCKS) why = this.onBlocks(now);
     else if (type == MSG_END) why = this.onEnd();
-    else if (type == MSG_DONE) { this.gotDone = true; if (reader.remaining() == 0) why = null; }
-    if (why != null) this.violation(why, local);
+    else if (type == MSG_DONE) { this.gotDone = true; if (reader.remaining() == 0) why = NONE; }
+    if (why != NONE) this.violation(why, local);
   }
 
-  private onHello(local: u64): string | null {
+  private onHello(local: u64): i32 {
     if (this.gotHello || this.rxLen != HELLO_SIZE) return R_HELLO;
     // Its size is right, so the fields are where queueHello() puts them (after the type byte).
     const body = this.rx + 1;
@@ -388,26 +407,26 @@ export class Link extends WantSink {
     this.gotHello = true;
     this.peerFp = theirFp;
     clockObserve(keyOfOwner(pk), theirTime, local);
-    if (theirItems == this.helloItems && theirFp == this.helloFp) { this.reconDone = true; return null; }
+    if (theirItems == this.helloItems && theirFp == this.helloFp) { this.reconDone = true; return NONE; }
     if (this.central) {
       itemsRefresh();
       const n = openRecon(reconOut, RECON_CAP);
       if (!this.queue(MSG_RECON, reconOut, <u32>n)) return R_QUEUE;
     }
-    return null;
+    return NONE;
   }
 
-  private onRecon(now: u64): string | null {
+  private onRecon(now: u64): i32 {
     itemsRefresh();
     const n = reconcile(reader, reconOut, RECON_CAP, now, this);
     if (n < 0) return R_RECON;
-    if (n == 0) { this.reconDone = true; return null; }
+    if (n == 0) { this.reconDone = true; return NONE; }
     // One SKIP over everything: we found nothing more; the peer will not answer.
     if (load<u8>(reconOut) == 1 && <u32>load<u8>(reconOut, 9) == SKIP) this.reconDone = true;
-    return this.queue(MSG_RECON, reconOut, <u32>n) ? null : R_QUEUE;
+    return this.queue(MSG_RECON, reconOut, <u32>n) ? NONE : R_QUEUE;
   }
 
-  private onWant(): string | null {
+  private onWant(): i32 {
     const owner = reader.span(32);
     const have = reader.varint();
     if (reader.failed || reader.remaining() != 0) return R_TYPE;
@@ -416,10 +435,10 @@ export class Link extends WantSink {
     memory.copy(this.sOwner + (i << 5), owner, 32);
     store<u32>(this.sNext + (i << 2), have < 0xffffffff ? have + 1 : have);
     this.sTail++;
-    return null;
+    return NONE;
   }
 
-  private onBlocks(now: u64): string | null {
+  private onBlocks(now: u64): i32 {
     if (this.wHead == this.wSent) return R_UNASKED;
     const n = reader.u8();
     const ptr = reader.pos;
@@ -448,16 +467,16 @@ export class Link extends WantSink {
         store<u32>(p, heightOf(owner), 32);
       }
     }
-    return null;
+    return NONE;
   }
 
-  private onEnd(): string | null {
+  private onEnd(): i32 {
     const owner = reader.span(32);
     if (reader.failed || reader.remaining() != 0 || this.wHead == this.wSent) return R_END;
     if (ownerCompare(owner, this.wOwner + (<usize>(this.wHead % WANTS) << 5)) != 0) return R_END;
     this.wHead++;
     this.wGot = 0;
-    return null;
+    return NONE;
   }
 }
 

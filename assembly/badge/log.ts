@@ -15,12 +15,17 @@ function putByte(c: u32): void {
 }
 
 /**
- * Appends an ASCII text: each char's low byte. The texts are the core's own
- * literals, all ASCII, so this needs no UTF-8 encoder in the module.
+ * Appends field k of texts, a list of '|'-separated ASCII texts: each char's
+ * low byte. The texts are the core's own literals, all ASCII, so this needs
+ * no UTF-8 encoder in the module.
  */
-function putText(s: string): void {
-  // A string is UTF-16 code units; i < s.length, so no bounds check (charCodeAt's) is needed.
-  for (let i = 0; i < s.length; i++) putByte(<u32>load<u16>(changetype<usize>(s) + (<usize>i << 1)));
+function putText(texts: string, k: i32): void {
+  // A string is UTF-16 code units; i < texts.length, so no bounds check (charCodeAt's) is needed.
+  for (let i = 0; i < texts.length; i++) {
+    const c = <u32>load<u16>(changetype<usize>(texts) + (<usize>i << 1));
+    if (c == 0x7c) k--; // '|'
+    else if (k == 0) putByte(c);
+  }
 }
 
 /** Appends v in decimal. */
@@ -29,14 +34,14 @@ function putNumber(v: u32): void {
   putByte(0x30 + v % 10);
 }
 
-/** Logs "<what> <n>: <why>". */
-export function logEvent(what: string, n: u32, why: string): void {
+/** Logs "<what> <n>: <why>", what and why being fields of texts (see putText). */
+export function logEvent(texts: string, what: i32, n: u32, why: i32): void {
   at = 0;
-  putText(what);
+  putText(texts, what);
   putByte(0x20); // ' '
   putNumber(n);
   putByte(0x3a); // ':'
   putByte(0x20);
-  putText(why);
+  putText(texts, why);
   hostLog(line, at);
 }

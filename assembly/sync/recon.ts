@@ -50,14 +50,12 @@ class ReplyWriter {
   w: WireWriter = new WireWriter();
   ranges: i32 = 0;
   lastSkipAt: usize = 0; // where the last range's bound is, when that range is a SKIP
-  nonSkip: i32 = 0;
 
   reset(ptr: usize, cap: usize): void {
     this.w.reset(ptr, cap);
     this.w.u8(0); // range count, patched by finish()
     this.ranges = 0;
     this.lastSkipAt = 0;
-    this.nonSkip = 0;
   }
 
   skip(bound: u64): void {
@@ -75,7 +73,6 @@ class ReplyWriter {
     this.w.varint(count);
     this.w.u64(fp);
     this.ranges++;
-    this.nonSkip++;
   }
 
   list(bound: u64, mode: u32, from: i32, to: i32): void {
@@ -88,7 +85,6 @@ class ReplyWriter {
       this.w.varint(itemHeight(i));
     }
     this.ranges++;
-    this.nonSkip++;
   }
 
   room(): usize { return this.w.end - this.w.pos; }

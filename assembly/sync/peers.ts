@@ -18,7 +18,7 @@ export const BACKOFF_MAX: u64 = 120000;
 
 // One record of PEER_SIZE bytes per peer, u64 fields at these offsets (a record pointer and a
 // constant offset is one load, where parallel arrays cost an address computation at each use).
-const PEER_SIZE: usize = 64;
+const PEER_SIZE: usize = 56;
 const ADDR: usize = 0; // 6-byte address in a u64; 0 = free
 const SEEN: usize = 8;
 const DIFF_SINCE: usize = 16; // 0 = not differing
@@ -26,9 +26,7 @@ const RETRY_AT: usize = 24;
 const WAIT: usize = 32; // the current backoff
 const SYNCED_MINE: usize = 40;
 const SYNCED_THEIRS: usize = 48;
-const THEIRS: usize = 56; // their last advertised fingerprint
 const peers: usize = memory.data(<i32>(<usize>PEERS * PEER_SIZE));
-const pId: usize = memory.data(<i32>(<usize>PEERS * 4));
 
 @inline function peerAt(i: i32): usize { return peers + <usize>i * PEER_SIZE; }
 
@@ -60,16 +58,13 @@ export function peerSlot(key: u64, now: u64): i32 {
   memory.fill(p, 0, PEER_SIZE);
   store<u64>(p, key, ADDR);
   store<u64>(p, now, SEEN);
-  store<u32>(pId + (<usize>i << 2), 0);
   return i;
 }
 
 /** Records an advertisement; true when P1–P3 say connect now. */
 export function peerHeard(i: i32, id: u32, theirs: u64, free: u32, mine: u64, myId: u32, now: u64): bool {
   const p = peerAt(i);
-  store<u32>(pId + (<usize>i << 2), id);
   store<u64>(p, now, SEEN);
-  store<u64>(p, theirs, THEIRS);
   if (theirs == mine) { store<u64>(p, 0, DIFF_SINCE); return false; }
   if (load<u64>(p, DIFF_SINCE) == 0) store<u64>(p, now, DIFF_SINCE);
   if (free == 0 || now < load<u64>(p, RETRY_AT)) return false;

@@ -24,7 +24,7 @@ export function badge_tick(local: i64): i32 {
 
 /** An advertisement (len ≤ 31 bytes at data) from the 6-byte address at addr. 1 when the badge asks to connect. */
 export function badge_advert(addr: usize, data: usize, len: i32, local: i64): i32 {
-  if (len < 0 || !inWindow(addr, 6) || !inWindow(data, <usize>len)) return E_RANGE;
+  if (!inWindow(addr, 6) || !inWindow(data, <usize>len)) return E_RANGE; // a negative len is a huge usize: refused
   return badgeAdvertSeen(addr, data, <u32>len, <u64>local);
 }
 
@@ -46,19 +46,19 @@ export function badge_link_ready(handle: u32, local: i64): i32 {
 
 /** A frame (one BLE write or notification, len bytes at ptr) arrived on a link. */
 export function badge_frame(handle: u32, ptr: usize, len: i32, local: i64): i32 {
-  if (len < 0 || !inWindow(ptr, <usize>len)) return E_RANGE;
+  if (!inWindow(ptr, <usize>len)) return E_RANGE; // a negative len is a huge usize: refused
   return badgeFrame(handle & 0xffff, ptr, <u32>len, <u64>local);
 }
 
 /** A local action: u8 name length | collection name | CBOR payload. 1 when its block was accepted, else why not. */
 export function badge_action(ptr: usize, len: i32, local: i64): i32 {
-  if (len < 0 || !inWindow(ptr, <usize>len)) return E_RANGE;
+  if (!inWindow(ptr, <usize>len)) return E_RANGE; // a negative len is a huge usize: refused
   return badgeAction(ptr, <u32>len, <u64>local);
 }
 
 /** Moves whole outbox records into [out, out + cap); the number of bytes moved (0: empty). */
 export function badge_outbox(out: usize, cap: i32): i32 {
-  if (cap < 0 || !inWindow(out, <usize>cap)) return E_RANGE;
+  if (!inWindow(out, <usize>cap)) return E_RANGE; // a negative cap is a huge usize: refused
   return <i32>outboxDrain(out, <u32>cap);
 }
 

@@ -11,7 +11,7 @@ import { mount, tick as engineTick, latestBlockDate, engineStats, SKEW } from '.
 import { identityLoad, identityIsNew, publicKeyOf } from './identity';
 import { clockStart, meshNow, clockJumps } from './clock';
 import { outboxPut, outboxClear, outboxDropped, ADVERTISE, CONNECT, DISCONNECT } from './outbox';
-import { links, MAX_LINKS, linkByHandle, freeLinkSlots } from './link';
+import { linkAt, MAX_LINKS, linkByHandle, freeLinkSlots } from './link';
 import { post } from './post';
 import { itemsRefresh, itemsInvalidate, itemCount, itemsFingerprint } from '../sync/items';
 import { Advert, readAdvert, writeAdvert, ADV_SIZE } from '../sync/advert';
@@ -78,7 +78,7 @@ export function badgeInit(sectorSize: u32, wordSize: u32, regionSize: u32, local
   if (rc != 0) return rc;
   const latest = latestBlockDate();
   clockStart(local, max(hint, latest > SKEW ? latest - SKEW : 0));
-  for (let i = 0; i < MAX_LINKS; i++) links[i].used = false;
+  for (let i = 0; i < MAX_LINKS; i++) linkAt(i).used = false;
   peersClear();
   outboxClear();
   itemsInvalidate();
@@ -103,7 +103,7 @@ export function badgeTick(local: u64): i32 {
     peerDone(connecting, false, digest(), 0, local);
     connecting = 0;
   }
-  for (let i = 0; i < MAX_LINKS; i++) links[i].tick(local);
+  for (let i = 0; i < MAX_LINKS; i++) linkAt(i).tick(local);
   refreshAdvert();
   return evicted;
 }
@@ -116,7 +116,7 @@ export function badgeAdvertSeen(addr: usize, data: usize, len: u32, local: u64):
   const slot = peerSlot(key, local);
   const go = peerHeard(slot, advert.id, advert.fp ^ (<u64>advert.items * 0x9e3779b97f4a7c15), advert.free, digest(), myId(), local);
   if (!go || connecting != 0 || freeLinkSlots() == 0) return 0;
-  for (let i = 0; i < MAX_LINKS; i++) if (links[i].used && links[i].addrKey == key) return 0;
+  for (let i = 0; i < MAX_LINKS; i++) if (linkAt(i).used && linkAt(i).addrKey == key) return 0;
   const p = outboxPut(CONNECT, 0, 6);
   if (p == 0) return 0;
   addrOfKey(key, p);
@@ -133,25 +133,31 @@ export function badgeLinkUp(handle: u32, mtu: u32, central: bool, addr: usize, l
   if (central && key == connecting) connecting = 0;
   if (linkByHandle(handle) >= 0) return E_LINKS_FULL;
   let slot = -1;
-  for (let i = 0; i < MAX_LINKS; i++) if (!links[i].used) { slot = i; break; }
+  for (let i = 0; i < MAX_LINKS; i++) if (!linkAt(i).used) { slot = i; break; }
   if (slot < 0) {
     outboxPut(DISCONNECT, handle, 0);
     return E_LINKS_FULL;
   }
   connections++;
   const m = mtu < MTU_MIN ? MTU_MIN : mtu > MTU_MAX ? MTU_MAX : mtu;
-  links[slot].open(handle, m, central, key, local);
-  links[slot].pump(local);
+  linkAt(slot).open(handle, m, central, key, local);
+  linkAt(slot).pump(local);
   refreshAdvert();
   return MAX_LINKS - freeLinkSlots();
 }
 
-/** The connection with this handle is gone (either side, or out of range). */
-export function badgeLinkDown(handle: u32, local: u64): i32 {
+/** The slot of the link with this handle, or E_NOT_STARTED / E_NO_LINK. */
+function linkOf(handle: u32): i32 {
   if (!started) return E_NOT_STARTED;
   const i = linkByHandle(handle);
-  if (i < 0) return E_NO_LINK;
-  const l = links[i];
+  return i < 0 ? E_NO_LINK : i;
+}
+
+/** The connection with this handle is gone (either side, or out of range). */
+export function badgeLinkDown(handle: u32, local: u64): i32 {
+  const i = linkOf(handle);
+  if (i < 0) return i;
+  const l = linkAt(i);
   // A peripheral whose central hung up after both said DONE synced to the end too.
   const ok = l.closing ? l.ok : l.idle();
   if (!l.closing) peerDone(l.addrKey, ok, digest(), l.peerFp, local);
@@ -166,19 +172,17 @@ export function badgeLinkDown(handle: u32, local: u64): i32 {
 
 /** The host sent the frames it was given on this link: it may take more. */
 export function badgeLinkReady(handle: u32, local: u64): i32 {
-  if (!started) return E_NOT_STARTED;
-  const i = linkByHandle(handle);
-  if (i < 0) return E_NO_LINK;
-  links[i].ready(local);
+  const i = linkOf(handle);
+  if (i < 0) return i;
+  linkAt(i).ready(local);
   return 0;
 }
 
 /** A frame arrived on a link. */
 export function badgeFrame(handle: u32, ptr: usize, len: u32, local: u64): i32 {
-  if (!started) return E_NOT_STARTED;
-  const i = linkByHandle(handle);
-  if (i < 0) return E_NO_LINK;
-  links[i].frame(ptr, len, local);
+  const i = linkOf(handle);
+  if (i < 0) return i;
+  linkAt(i).frame(ptr, len, local);
   refreshAdvert();
   return 0;
 }
@@ -188,7 +192,7 @@ export function badgeAction(ptr: usize, len: u32, local: u64): i32 {
   if (!started) return E_NOT_STARTED;
   const rc = post(ptr, len, meshNow(local));
   refreshAdvert();
-  for (let i = 0; i < MAX_LINKS; i++) links[i].pump(local);
+  for (let i = 0; i < MAX_LINKS; i++) linkAt(i).pump(local);
   return rc;
 }
 
@@ -197,7 +201,7 @@ export function badgeStatus(out: usize, local: u64): void {
   let up: u32 = 0;
   let tx = bytesTx; let rx = bytesRx; let brx = blocksRx; let btx = blocksTx; let v = violations;
   for (let i = 0; i < MAX_LINKS; i++) {
-    const l = links[i];
+    const l = linkAt(i);
     if (!l.used) continue;
     up++;
     tx += l.bytesTx; rx += l.bytesRx; brx += l.blocksRx; btx += l.blocksTx; v += l.violations;

@@ -22,7 +22,7 @@
 
 import { WantSink, reconcile, openRecon, SKIP } from '../sync/recon';
 import { WireReader, WireWriter } from '../sync/wire';
-import { itemsRefresh, itemCount, itemsFingerprint, heightOf, keyOfOwner } from '../sync/items';
+import { itemsRefresh, itemCount, itemsFingerprint, heightOf, keyOfOwner, ownerCompare } from '../sync/items';
 import {
   FRAME_FIRST, FRAME_LAST, FRAME_SEQ, ATT_OVERHEAD, PROTOCOL_VERSION, MSG_MAX, HELLO_SIZE,
   MSG_HELLO, MSG_RECON, MSG_WANT, MSG_BLOCKS, MSG_END, MSG_DONE,
@@ -34,7 +34,7 @@ import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_SIZE, SCAN_OK } from '../feed/block'
 import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
 import { peerDone } from '../sync/peers';
-import { logEvent, text } from './log';
+import { logEvent } from './log';
 
 export const MAX_LINKS: i32 = 3;
 export const TX_WINDOW: u32 = 4; // frames handed to the host before it says the link is ready for more
@@ -48,21 +48,40 @@ const WANTS: u32 = 16;
 const SERVES: u32 = 16;
 const RECON_CAP: u32 = 1536;
 
-const T_LINK = text('link');
-const R_FRAME = text('broken framing');
-const R_TOO_BIG = text('message too large');
-const R_HELLO = text('bad or repeated HELLO');
-const R_VERSION = text('protocol version differs');
-const R_SELF = text('peer has our own key');
-const R_DUPLICATE = text('second link to the same badge');
-const R_RECON = text('malformed reconciliation');
-const R_QUEUE = text('queue overflow');
-const R_UNASKED = text('blocks nobody asked for');
-const R_BAD_BLOCK = text('a block that does not verify or parse');
-const R_END = text('END out of order');
-const R_TYPE = text('unknown message type');
-const R_STALL = text('stalled');
-const R_LONG = text('sync took too long');
+// The log's texts, one literal of '|'-separated fields (each static string costs ~24 bytes
+// of data segments besides its chars); T_LINK and the reasons a link drops (R_*) index it.
+const TEXTS: string = '\
+link|\
+broken framing|\
+message too large|\
+bad or repeated HELLO|\
+protocol version differs|\
+peer has our own key|\
+second link to the same badge|\
+malformed reconciliation|\
+queue overflow|\
+blocks nobody asked for|\
+a block that does not verify or parse|\
+END out of order|\
+unknown message type|\
+stalled|\
+sync took too long';
+const T_LINK: i32 = 0;
+const R_FRAME: i32 = 1;
+const R_TOO_BIG: i32 = 2;
+const R_HELLO: i32 = 3;
+const R_VERSION: i32 = 4;
+const R_SELF: i32 = 5;
+const R_DUPLICATE: i32 = 6;
+const R_RECON: i32 = 7;
+const R_QUEUE: i32 = 8;
+const R_UNASKED: i32 = 9;
+const R_BAD_BLOCK: i32 = 10;
+const R_END: i32 = 11;
+const R_TYPE: i32 = 12;
+const R_STALL: i32 = 13;
+const R_LONG: i32 = 14;
+const NONE: i32 = -1; // no reason: the message was sound
 
 // Shared scratch: one message is handled at a time.
 const reader = new WireReader();
@@ -76,15 +95,27 @@ let serveLink: i32 = -1;
 const TX_CTL: u8 = 1;
 const TX_BLOCKS: u8 = 2;
 const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
+// Where a Link's per-connection fields begin (see the class).
+const CONNECTION_STATE: usize = offsetof<Link>('used');
 
 export class Link extends WantSink {
-  used: bool = false;
+  // The slot's own: its number and its buffers, kept from one connection to the next.
   index: i32 = 0;
+  peerPk: usize = heap.alloc(32);
+  rx: usize = heap.alloc(<usize>MSG_MAX); // the message being received
+  ctl: usize = heap.alloc(<usize>CTL_CAP); // the control queue
+  wOwner: usize = heap.alloc(<usize>WANTS * 32);
+  wHave: usize = heap.alloc(<usize>WANTS * 4);
+  wTheirs: usize = heap.alloc(<usize>WANTS * 4);
+  sOwner: usize = heap.alloc(<usize>SERVES * 32);
+  sNext: usize = heap.alloc(<usize>SERVES * 4);
+  // One connection's state, from `used` to the last field: open() zeroes it in one fill
+  // (CONNECTION_STATE), so every field below starts a connection at 0 / false unless open() sets it.
+  used: bool = false;
   handle: u32 = 0;
   mtu: u32 = 23;
   central: bool = false;
   addrKey: u64 = 0;
-  peerPk: usize = heap.alloc(32);
   peerFp: u64 = 0;
   // What our HELLO said: both sides decide from the two HELLOs alone, so they decide alike
   // even when a set changes while the HELLOs cross.
@@ -100,8 +131,7 @@ export class Link extends WantSink {
   closing: bool = false;
   ok: bool = false;
   newChains: u32 = 0;
-  // Receiving.
-  rx: usize = heap.alloc(<usize>MSG_MAX);
+  // Receiving, into rx.
   rxLen: u32 = 0;
   rxSeq: u32 = 0;
   rxOpen: bool = false;
@@ -115,19 +145,13 @@ export class Link extends WantSink {
   blkSerial: u32 = 0;
   txSeq: u32 = 0;
   inflight: u32 = 0;
-  ctl: usize = heap.alloc(<usize>CTL_CAP);
   ctlLen: u32 = 0;
-  // Wants we ask: [wHead, wSent) sent and open, [wSent, wTail) to send.
-  wOwner: usize = heap.alloc(<usize>WANTS * 32);
-  wHave: usize = heap.alloc(<usize>WANTS * 4);
-  wTheirs: usize = heap.alloc(<usize>WANTS * 4);
+  // Wants we ask (wOwner, wHave, wTheirs): [wHead, wSent) sent and open, [wSent, wTail) to send.
   wHead: u32 = 0;
   wSent: u32 = 0;
   wTail: u32 = 0;
   wGot: u32 = 0; // blocks received for the oldest open want
-  // Requests we serve: [sHead, sTail).
-  sOwner: usize = heap.alloc(<usize>SERVES * 32);
-  sNext: usize = heap.alloc(<usize>SERVES * 4);
+  // Requests we serve (sOwner, sNext): [sHead, sTail).
   sHead: u32 = 0;
   sTail: u32 = 0;
   // Counters.
@@ -138,28 +162,14 @@ export class Link extends WantSink {
   violations: u32 = 0;
 
   open(handle: u32, mtu: u32, central: bool, addrKey: u64, now: u64): void {
+    memory.fill(changetype<usize>(this) + CONNECTION_STATE, 0, offsetof<Link>() - CONNECTION_STATE);
     this.used = true;
     this.handle = handle;
     this.mtu = mtu;
     this.central = central;
     this.addrKey = addrKey;
-    this.peerFp = 0;
     this.upAt = now;
     this.lastRx = now;
-    this.doneAt = 0;
-    this.gotHello = false;
-    this.reconDone = false;
-    this.sentDone = false;
-    this.gotDone = false;
-    this.closing = false;
-    this.ok = false;
-    this.newChains = 0;
-    this.rxLen = 0; this.rxSeq = 0; this.rxOpen = false;
-    this.txKind = 0; this.txLen = 0; this.txOff = 0; this.txSeq = 0; this.inflight = 0;
-    this.ctlLen = 0;
-    this.wHead = 0; this.wSent = 0; this.wTail = 0; this.wGot = 0;
-    this.sHead = 0; this.sTail = 0;
-    this.bytesTx = 0; this.bytesRx = 0; this.blocksRx = 0; this.blocksTx = 0; this.violations = 0;
     memory.fill(this.peerPk, 0, 32);
     this.queueHello(now);
   }
@@ -179,15 +189,15 @@ export class Link extends WantSink {
 
   private queueHello(now: u64): void {
     itemsRefresh();
-    writer.reset(reconOut, HELLO_SIZE);
-    writer.u8(PROTOCOL_VERSION);
-    writer.bytes(publicKeyOf, 32);
-    writer.u64(meshNow(now));
     this.helloItems = <u32>itemCount();
     this.helloFp = itemsFingerprint();
-    store<u16>(writer.pos, <u16>this.helloItems); writer.pos += 2;
-    writer.u64(this.helloFp);
-    this.queue(MSG_HELLO, reconOut, writer.length());
+    // The body's fields at fixed offsets: version 0 | public key 1 | mesh time 33 | chains 41 | fingerprint 43.
+    store<u8>(reconOut, <u8>PROTOCOL_VERSION);
+    memory.copy(reconOut + 1, publicKeyOf, 32);
+    store<u64>(reconOut, meshNow(now), 33);
+    store<u16>(reconOut, <u16>this.helloItems, 41);
+    store<u64>(reconOut, this.helloFp, 43);
+    this.queue(MSG_HELLO, reconOut, HELLO_SIZE - 1);
   }
 
   /** Loads a run of owner's blocks from height `from` into the serve buffer as a BLOCKS message; the block count (0: none). */
@@ -309,8 +319,8 @@ export class Link extends WantSink {
     peerDone(this.addrKey, ok, itemsFingerprint(), this.peerFp, now);
   }
 
-  violation(why: ArrayBuffer, now: u64): void {
-    logEvent(T_LINK, <i64>this.handle, why);
+  violation(why: i32, now: u64): void {
+    logEvent(TEXTS, T_LINK, this.handle, why);
     this.violations++;
     this.close(false, now);
   }
@@ -329,7 +339,7 @@ export class Link extends WantSink {
   want(owner: usize, have: u32, theirs: u32): void {
     if (this.wTail - this.wHead >= WANTS) return; // the rest waits for the next sync
     for (let c = this.wHead; c != this.wTail; c++) {
-      if (memory.compare(this.wOwner + (<usize>(c % WANTS) << 5), owner, 32) == 0) return;
+      if (ownerCompare(this.wOwner + (<usize>(c % WANTS) << 5), owner) == 0) return;
     }
     if (have == 0) {
       // A full store would evict one chain to take another, and fetch the evicted one back from the
@@ -366,80 +376,87 @@ export class Link extends WantSink {
     this.pump(local);
   }
 
+  // The message handlers return NONE, or why the peer broke the protocol: message() then drops the link.
+
   private message(local: u64, now: u64): void {
     const type = load<u8>(this.rx);
     reader.reset(this.rx + 1, <usize>this.rxLen - 1);
-    if (type == MSG_HELLO) this.onHello(local);
-    else if (!this.gotHello) this.violation(R_HELLO, local);
-    else if (type == MSG_RECON) this.onRecon(local, now);
-    else if (type == MSG_WANT) this.onWant(local);
-    else if (type == MSG_BLOCKS) this.onBlocks(local, now);
-    else if (type == MSG_END) this.onEnd(local);
-    else if (type == MSG_DONE) { this.gotDone = true; if (reader.remaining() != 0) this.violation(R_TYPE, local); }
-    else this.violation(R_TYPE, local);
+    let why: i32 = R_TYPE;
+    if (type == MSG_HELLO) why = this.onHello(local);
+    else if (!this.gotHello) why = R_HELLO;
+    else if (type == MSG_RECON) why = this.onRecon(now);
+    else if (type == MSG_WANT) why = this.onWant();
+    else if (type == MSG_BLOCKS) why = this.onBlocks(now);
+    else if (type == MSG_END) why = this.onEnd();
+    else if (type == MSG_DONE) { this.gotDone = true; if (reader.remaining() == 0) why = NONE; }
+    if (why != NONE) this.violation(why, local);
   }
 
-  private onHello(local: u64): void {
-    if (this.gotHello || this.rxLen != HELLO_SIZE) { this.violation(R_HELLO, local); return; }
-    if (reader.u8() != PROTOCOL_VERSION) { this.violation(R_VERSION, local); return; }
-    const pk = reader.span(32);
-    const theirTime = reader.u64();
-    const theirItems = <u32>load<u16>(reader.span(2));
-    const theirFp = reader.u64();
-    if (memory.compare(pk, publicKeyOf, 32) == 0) { this.violation(R_SELF, local); return; }
-    if (linkToPeer(pk) >= 0) { this.violation(R_DUPLICATE, local); return; }
+  private onHello(local: u64): i32 {
+    if (this.gotHello || this.rxLen != HELLO_SIZE) return R_HELLO;
+    // Its size is right, so the fields are where queueHello() puts them (after the type byte).
+    const body = this.rx + 1;
+    if (<u32>load<u8>(body) != PROTOCOL_VERSION) return R_VERSION;
+    const pk = body + 1;
+    const theirTime = load<u64>(body, 33);
+    const theirItems = <u32>load<u16>(body, 41);
+    const theirFp = load<u64>(body, 43);
+    if (ownerCompare(pk, publicKeyOf) == 0) return R_SELF;
+    if (linkToPeer(pk) >= 0) return R_DUPLICATE;
     memory.copy(this.peerPk, pk, 32);
     this.gotHello = true;
     this.peerFp = theirFp;
     clockObserve(keyOfOwner(pk), theirTime, local);
-    if (theirItems == this.helloItems && theirFp == this.helloFp) { this.reconDone = true; return; }
+    if (theirItems == this.helloItems && theirFp == this.helloFp) { this.reconDone = true; return NONE; }
     if (this.central) {
       itemsRefresh();
       const n = openRecon(reconOut, RECON_CAP);
-      if (!this.queue(MSG_RECON, reconOut, <u32>n)) this.violation(R_QUEUE, local);
+      if (!this.queue(MSG_RECON, reconOut, <u32>n)) return R_QUEUE;
     }
+    return NONE;
   }
 
-  private onRecon(local: u64, now: u64): void {
+  private onRecon(now: u64): i32 {
     itemsRefresh();
     const n = reconcile(reader, reconOut, RECON_CAP, now, this);
-    if (n < 0) { this.violation(R_RECON, local); return; }
-    if (n == 0) { this.reconDone = true; return; }
+    if (n < 0) return R_RECON;
+    if (n == 0) { this.reconDone = true; return NONE; }
     // One SKIP over everything: we found nothing more; the peer will not answer.
     if (load<u8>(reconOut) == 1 && <u32>load<u8>(reconOut, 9) == SKIP) this.reconDone = true;
-    if (!this.queue(MSG_RECON, reconOut, <u32>n)) this.violation(R_QUEUE, local);
+    return this.queue(MSG_RECON, reconOut, <u32>n) ? NONE : R_QUEUE;
   }
 
-  private onWant(local: u64): void {
+  private onWant(): i32 {
     const owner = reader.span(32);
     const have = reader.varint();
-    if (reader.failed || reader.remaining() != 0) { this.violation(R_TYPE, local); return; }
-    if (this.sTail - this.sHead >= SERVES) { this.violation(R_QUEUE, local); return; }
+    if (reader.failed || reader.remaining() != 0) return R_TYPE;
+    if (this.sTail - this.sHead >= SERVES) return R_QUEUE;
     const i = <usize>(this.sTail % SERVES);
     memory.copy(this.sOwner + (i << 5), owner, 32);
     store<u32>(this.sNext + (i << 2), have < 0xffffffff ? have + 1 : have);
     this.sTail++;
+    return NONE;
   }
 
-  private onBlocks(local: u64, now: u64): void {
-    if (this.wHead == this.wSent) { this.violation(R_UNASKED, local); return; }
+  private onBlocks(now: u64): i32 {
+    if (this.wHead == this.wSent) return R_UNASKED;
     const n = reader.u8();
     const ptr = reader.pos;
     const len = <u32>reader.remaining();
     const i = <usize>(this.wHead % WANTS);
     const asked = load<u32>(this.wTheirs + (i << 2)) - load<u32>(this.wHave + (i << 2));
-    if (reader.failed || n == 0 || this.wGot + n > asked) { this.violation(R_UNASKED, local); return; }
+    if (reader.failed || n == 0 || this.wGot + n > asked) return R_UNASKED;
     // The run must be exactly n whole blocks.
     let at: u32 = 0;
     for (let k: u32 = 0; k < n; k++) {
-      if (at >= len || scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut) != SCAN_OK) { this.violation(R_BAD_BLOCK, local); return; }
+      if (at >= len || scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut) != SCAN_OK) return R_BAD_BLOCK;
       at += <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
     }
-    if (at != len) { this.violation(R_BAD_BLOCK, local); return; }
+    if (at != len) return R_BAD_BLOCK;
     this.wGot += n;
     const rc = dispatch(ptr, len, now);
     // Forged or broken blocks are the peer's doing; refusals by the rules (dated ahead, evicted, full) need not be.
-    if (rc == -60 || rc == -61 || rc == -50 || rc == -51) { this.violation(R_BAD_BLOCK, local); return; }
+    if (rc == -60 || rc == -61 || rc == -50 || rc == -51) return R_BAD_BLOCK;
     if (rc > 0) {
       this.blocksRx += <u32>rc;
       itemsRefresh();
@@ -450,37 +467,49 @@ export class Link extends WantSink {
         store<u32>(p, heightOf(owner), 32);
       }
     }
+    return NONE;
   }
 
-  private onEnd(local: u64): void {
+  private onEnd(): i32 {
     const owner = reader.span(32);
-    if (reader.failed || reader.remaining() != 0 || this.wHead == this.wSent) { this.violation(R_END, local); return; }
-    if (memory.compare(owner, this.wOwner + (<usize>(this.wHead % WANTS) << 5), 32) != 0) { this.violation(R_END, local); return; }
+    if (reader.failed || reader.remaining() != 0 || this.wHead == this.wSent) return R_END;
+    if (ownerCompare(owner, this.wOwner + (<usize>(this.wHead % WANTS) << 5)) != 0) return R_END;
     this.wHead++;
     this.wGot = 0;
+    return NONE;
   }
 }
 
 export const links = new StaticArray<Link>(MAX_LINKS);
-for (let i = 0; i < MAX_LINKS; i++) { links[i] = new Link(); links[i].index = i; }
+for (let i = 0; i < MAX_LINKS; i++) {
+  const l = new Link();
+  l.index = i;
+  unchecked(links[i] = l); // i < MAX_LINKS
+}
+
+/**
+ * Link slot i, without the bounds check: every caller loops over the slots
+ * (i < MAX_LINKS) or holds a slot it found.
+ */
+@inline export function linkAt(i: i32): Link { return unchecked(links[i]); }
 
 /** The link slot with this host handle, or -1. */
 export function linkByHandle(handle: u32): i32 {
-  for (let i = 0; i < MAX_LINKS; i++) if (links[i].used && links[i].handle == handle) return i;
+  for (let i = 0; i < MAX_LINKS; i++) if (linkAt(i).used && linkAt(i).handle == handle) return i;
   return -1;
 }
 
 /** The link already talking to the badge with this public key, or -1. */
 export function linkToPeer(pk: usize): i32 {
   for (let i = 0; i < MAX_LINKS; i++) {
-    const l = links[i];
-    if (l.used && l.gotHello && memory.compare(l.peerPk, pk, 32) == 0) return i;
+    const l = linkAt(i);
+    if (l.used && l.gotHello && ownerCompare(l.peerPk, pk) == 0) return i;
   }
   return -1;
 }
 
 export function freeLinkSlots(): i32 {
   let n = 0;
-  for (let i = 0; i < MAX_LINKS; i++) if (!links[i].used) n++;
+  for (let i = 0; i < MAX_LINKS; i++) if (!linkAt(i).used) n++;
   return n;
 }

@@ -1,7 +1,6 @@
 // Human-readable lines for the host's console (the `host.log` import):
-// link drops and their reasons, identity creation. The core never depends
-// on them; firmware may print them or not. Texts are encoded while the
-// module starts, lines are built in a fixed buffer.
+// link drops and their reasons. The core never depends on them; firmware
+// may print them or not. Lines are built in a fixed buffer.
 
 @external("host", "log")
 declare function hostLog(ptr: usize, len: u32): void;
@@ -10,31 +9,39 @@ const LINE_CAP: u32 = 120;
 const line: usize = memory.data(<i32>(<usize>LINE_CAP));
 let at: u32 = 0;
 
-export function text(s: string): ArrayBuffer { return String.UTF8.encode(s); }
-
-function put(ptr: usize, len: u32): void {
-  const n = min(len, LINE_CAP - at);
-  memory.copy(line + <usize>at, ptr, <usize>n);
-  at += n;
+/** Appends one byte, when the line has room for it. */
+function putByte(c: u32): void {
+  if (at < LINE_CAP) { store<u8>(line + <usize>at, <u8>c); at++; }
 }
 
-function putText(t: ArrayBuffer): void { put(changetype<usize>(t), <u32>t.byteLength); }
-
-function putNumber(v: i64): void {
-  if (v < 0) { store<u8>(line + <usize>min(at, LINE_CAP - 1), 0x2d); at = min(at + 1, LINE_CAP); v = -v; }
-  let digits: i32 = 1;
-  for (let t = v; t >= 10; t /= 10) digits++;
-  if (at + <u32>digits > LINE_CAP) return;
-  for (let i = digits - 1; i >= 0; i--) { store<u8>(line + <usize>at + <usize>i, <u8>(0x30 + v % 10)); v /= 10; }
-  at += <u32>digits;
+/**
+ * Appends field k of texts, a list of '|'-separated ASCII texts: each char's
+ * low byte. The texts are the core's own literals, all ASCII, so this needs
+ * no UTF-8 encoder in the module.
+ */
+function putText(texts: string, k: i32): void {
+  // A string is UTF-16 code units; i < texts.length, so no bounds check (charCodeAt's) is needed.
+  for (let i = 0; i < texts.length; i++) {
+    const c = <u32>load<u16>(changetype<usize>(texts) + (<usize>i << 1));
+    if (c == 0x7c) k--; // '|'
+    else if (k == 0) putByte(c);
+  }
 }
 
-/** Logs "<what> <n>: <why>" (n omitted when negative). */
-export function logEvent(what: ArrayBuffer, n: i64, why: ArrayBuffer): void {
+/** Appends v in decimal. */
+function putNumber(v: u32): void {
+  if (v >= 10) putNumber(v / 10);
+  putByte(0x30 + v % 10);
+}
+
+/** Logs "<what> <n>: <why>", what and why being fields of texts (see putText). */
+export function logEvent(texts: string, what: i32, n: u32, why: i32): void {
   at = 0;
-  putText(what);
-  if (n >= 0) { store<u8>(line + <usize>at, 0x20); at++; putNumber(n); }
-  store<u8>(line + <usize>at, 0x3a); store<u8>(line + <usize>at + 1, 0x20); at += 2;
-  putText(why);
+  putText(texts, what);
+  putByte(0x20); // ' '
+  putNumber(n);
+  putByte(0x3a); // ':'
+  putByte(0x20);
+  putText(texts, why);
   hostLog(line, at);
 }

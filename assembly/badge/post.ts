@@ -23,14 +23,13 @@ const reader = new CborReader();
 
 /** Writes a CBOR head (major type, argument) at p in the shortest form, as cborg does; its length. */
 function cborHead(p: usize, major: u32, v: u64): u32 {
-  const m = <u8>(major << 5);
-  if (v < 24) { store<u8>(p, m | <u8>v); return 1; }
-  if (v < 0x100) { store<u8>(p, m | 24); store<u8>(p, <u8>v, 1); return 2; }
-  if (v < 0x10000) { store<u8>(p, m | 25); store<u16>(p + 1, bswap<u16>(<u16>v)); return 3; }
-  if (v < 0x100000000) { store<u8>(p, m | 26); store<u32>(p + 1, bswap<u32>(<u32>v)); return 5; }
-  store<u8>(p, m | 27);
-  store<u64>(p + 1, bswap<u64>(v));
-  return 9;
+  const m = major << 5;
+  if (v < 24) { store<u8>(p, <u8>(m | <u32>v)); return 1; }
+  // The argument follows big-endian in 1, 2, 4 or 8 bytes, flagged 24, 25, 26 or 27.
+  const n: u32 = v < 0x100 ? 1 : v < 0x10000 ? 2 : v < 0x100000000 ? 4 : 8;
+  store<u8>(p, <u8>(m | (24 + ctz(n))));
+  for (let i = n; i > 0; i--) { store<u8>(p + <usize>i, <u8>v); v >>= 8; }
+  return 1 + n;
 }
 
 /**

@@ -11,8 +11,6 @@
 //      free u8                        connection slots free (0: do not connect)
 // 23 bytes. Other advertisers are ignored.
 
-import { WireReader } from './wire';
-
 export const ADV_SIZE: u32 = 23;
 const MAGIC: u32 = 0xb1;
 
@@ -25,16 +23,13 @@ export class Advert {
 
 /** Writes the advertisement to out (ADV_SIZE bytes). */
 export function writeAdvert(out: usize, id: usize, items: u32, fp: u64, free: u32): void {
-  store<u8>(out, 0x02); store<u8>(out, 0x01, 1); store<u8>(out, 0x06, 2);
-  store<u8>(out, 0x13, 3); store<u8>(out, 0xff, 4); store<u8>(out, 0xff, 5); store<u8>(out, 0xff, 6);
-  store<u8>(out, <u8>MAGIC, 7);
+  // Flags 02 01 06, the manufacturer data's head 13 FF FF FF, magic B1: eight bytes, little-endian.
+  store<u64>(out, 0xb1ffffff13060102);
   memory.copy(out + 8, id, 4);
   store<u16>(out, <u16>items, 12);
   store<u64>(out, fp, 14);
   store<u8>(out, <u8>free, 22);
 }
-
-const r = new WireReader();
 
 /** Finds our manufacturer data among the AD structures at [ptr, ptr + len); false when there is none or it is malformed. */
 export function readAdvert(ptr: usize, len: u32, into: Advert): bool {
@@ -46,12 +41,12 @@ export function readAdvert(ptr: usize, len: u32, into: Advert): bool {
     if (at + 1 + l > <usize>len) return false;
     const p = ptr + at + 1;
     if (l == 0x13 && load<u8>(p) == 0xff && load<u16>(p + 1) == 0xffff && <u32>load<u8>(p + 3) == MAGIC) {
-      r.reset(p + 4, 15);
-      into.id = bswap<u32>(load<u32>(r.span(4)));
-      into.items = <u32>load<u16>(r.span(2));
-      into.fp = r.u64();
-      into.free = r.u8();
-      return !r.failed;
+      // The structure's length (0x13) was checked against len: its 19 bytes are all there.
+      into.id = bswap<u32>(load<u32>(p, 4));
+      into.items = <u32>load<u16>(p, 8);
+      into.fp = load<u64>(p, 10);
+      into.free = <u32>load<u8>(p, 18);
+      return true;
     }
     at += 1 + l;
   }

@@ -17,10 +17,13 @@ import { Sha512 } from '../crypto/sha512';
 import { MAX_CHAINS, repoVersion, repoSlotHeight, repoSlotOwner, repoSlotHead, repoSlotHeadKey } from '../repo/repo';
 
 // Per chain slot: the height, key and head the fingerprint was made for, and the fingerprint.
+// The three u64 share one record per slot (one address, then constant offsets).
 const sHeight: usize = memory.data(<i32>(<usize>MAX_CHAINS * 4));
-const sHead: usize = memory.data(<i32>(<usize>MAX_CHAINS * 8));
-const sKey: usize = memory.data(<i32>(<usize>MAX_CHAINS * 8));
-const sFp: usize = memory.data(<i32>(<usize>MAX_CHAINS * 8));
+const REC_SIZE: usize = 24;
+const KEY_AT: usize = 0;
+const HEAD_AT: usize = 8;
+const FP_AT: usize = 16;
+const sRec: usize = memory.data(<i32>(<usize>MAX_CHAINS * REC_SIZE));
 // Slots holding a chain, in key order.
 const order: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 const hashIn: usize = memory.data(<i32>(100));
@@ -34,8 +37,9 @@ let total: u64 = 0;
 export const KEY_END: u64 = 0xffffffffffffffff;
 
 @inline function slotAt(i: i32): i32 { return <i32>load<u16>(order + (<usize>i << 1)); }
-@inline export function itemKey(i: i32): u64 { return load<u64>(sKey + (<usize>slotAt(i) << 3)); }
-@inline export function itemFp(i: i32): u64 { return load<u64>(sFp + (<usize>slotAt(i) << 3)); }
+@inline function recOf(c: i32): usize { return sRec + <usize>c * REC_SIZE; }
+@inline export function itemKey(i: i32): u64 { return load<u64>(recOf(slotAt(i)), KEY_AT); }
+@inline export function itemFp(i: i32): u64 { return load<u64>(recOf(slotAt(i)), FP_AT); }
 @inline export function itemHeight(i: i32): u32 { return load<u32>(sHeight + (<usize>slotAt(i) << 2)); }
 @inline export function itemOwner(i: i32): usize { return repoSlotOwner(slotAt(i)); }
 
@@ -44,12 +48,21 @@ export function keyOfOwner(owner: usize): u64 {
   return bswap<u64>(load<u64>(owner));
 }
 
+/**
+ * Byte order of two 32-byte owners (memory.compare's sign). One function for
+ * every owner comparison in sync and link code: memory.compare is inlined as
+ * a byte loop at each use, which the module cannot afford eight times.
+ */
+export function ownerCompare(a: usize, b: usize): i32 {
+  return memory.compare(a, b, 32);
+}
+
 /** Owner byte order, for items whose keys tie. */
 function before(a: i32, b: i32): bool {
   const ka = itemKey(a);
   const kb = itemKey(b);
   if (ka != kb) return ka < kb;
-  return memory.compare(itemOwner(a), itemOwner(b), 32) < 0;
+  return ownerCompare(itemOwner(a), itemOwner(b)) < 0;
 }
 
 /** Brings the view up to date with the repo. Cheap when nothing changed. */
@@ -72,18 +85,19 @@ export function itemsRefresh(): void {
     const was = load<u32>(sHeight + (<usize>c << 2));
     if (was == 0) { store<u16>(order + (<usize>n << 1), <u16>c); n++; }
     const head = repoSlotHeadKey(c);
-    if (was != <u32>h || load<u64>(sKey + (<usize>c << 3)) != k || load<u64>(sHead + (<usize>c << 3)) != head) {
-      store<u64>(sHead + (<usize>c << 3), head);
+    const rec = recOf(c);
+    if (was != <u32>h || load<u64>(rec, KEY_AT) != k || load<u64>(rec, HEAD_AT) != head) {
+      store<u64>(rec, head, HEAD_AT);
       memory.copy(hashIn, owner, 32);
       store<u32>(hashIn + 32, <u32>h);
       if (repoSlotHead(c, hashIn + 36) != 0) memory.fill(hashIn + 36, 0, 64); // flash decay: an item nobody matches
       hasher.update(hashIn, 100);
       hasher.final(hashOut);
-      store<u64>(sFp + (<usize>c << 3), load<u64>(hashOut));
-      store<u64>(sKey + (<usize>c << 3), k);
+      store<u64>(rec, load<u64>(hashOut), FP_AT);
+      store<u64>(rec, k, KEY_AT);
       store<u32>(sHeight + (<usize>c << 2), <u32>h);
     }
-    total += load<u64>(sFp + (<usize>c << 3));
+    total += load<u64>(rec, FP_AT);
   }
   count = n;
   // A slot freed and taken again by another owner between refreshes sits in the kept part under its new key: sorting fixes that too.
@@ -134,7 +148,7 @@ export function rangeFp(from: i32, to: i32): u64 {
 export function heightOf(owner: usize): u32 {
   const k = keyOfOwner(owner);
   for (let i = lowerBound(k); i < count && itemKey(i) == k; i++) {
-    if (memory.compare(itemOwner(i), owner, 32) == 0) return itemHeight(i);
+    if (ownerCompare(itemOwner(i), owner) == 0) return itemHeight(i);
   }
   return 0;
 }

@@ -16,30 +16,31 @@ export const CONNECT_LATE: u64 = 3000;
 export const BACKOFF: u64 = 5000;
 export const BACKOFF_MAX: u64 = 120000;
 
-const pAddr: usize = memory.data(<i32>(<usize>PEERS * 8)); // 6-byte address in a u64; 0 = free
-const pId: usize = memory.data(<i32>(<usize>PEERS * 4));
-const pSeen: usize = memory.data(<i32>(<usize>PEERS * 8));
-const pDiffSince: usize = memory.data(<i32>(<usize>PEERS * 8)); // 0 = not differing
-const pRetryAt: usize = memory.data(<i32>(<usize>PEERS * 8));
-const pBackoff: usize = memory.data(<i32>(<usize>PEERS * 8));
-const pSyncedMine: usize = memory.data(<i32>(<usize>PEERS * 8));
-const pSyncedTheirs: usize = memory.data(<i32>(<usize>PEERS * 8));
-const pTheirs: usize = memory.data(<i32>(<usize>PEERS * 8)); // their last advertised fingerprint
+// One record of PEER_SIZE bytes per peer, u64 fields at these offsets (a record pointer and a
+// constant offset is one load, where parallel arrays cost an address computation at each use).
+const PEER_SIZE: usize = 56;
+const ADDR: usize = 0; // 6-byte address in a u64; 0 = free
+const SEEN: usize = 8;
+const DIFF_SINCE: usize = 16; // 0 = not differing
+const RETRY_AT: usize = 24;
+const WAIT: usize = 32; // the current backoff
+const SYNCED_MINE: usize = 40;
+const SYNCED_THEIRS: usize = 48;
+const peers: usize = memory.data(<i32>(<usize>PEERS * PEER_SIZE));
 
-@inline function get64(a: usize, i: i32): u64 { return load<u64>(a + (<usize>i << 3)); }
-@inline function set64(a: usize, i: i32, v: u64): void { store<u64>(a + (<usize>i << 3), v); }
+@inline function peerAt(i: i32): usize { return peers + <usize>i * PEER_SIZE; }
 
 export function addrKey(addr: usize): u64 {
   return (<u64>load<u32>(addr)) | (<u64>load<u16>(addr, 4) << 32) | (<u64>1 << 63);
 }
 
 export function peersClear(): void {
-  memory.fill(pAddr, 0, <usize>PEERS * 8);
+  memory.fill(peers, 0, <usize>PEERS * PEER_SIZE);
 }
 
 /** The slot of the peer with this address key, or -1. */
 export function findPeer(key: u64): i32 {
-  for (let i = 0; i < PEERS; i++) if (get64(pAddr, i) == key) return i;
+  for (let i = 0; i < PEERS; i++) if (load<u64>(peerAt(i), ADDR) == key) return i;
   return -1;
 }
 
@@ -49,54 +50,51 @@ export function peerSlot(key: u64, now: u64): i32 {
   if (i >= 0) return i;
   let oldest = 0;
   for (let j = 0; j < PEERS; j++) {
-    if (get64(pAddr, j) == 0) { oldest = j; break; }
-    if (get64(pSeen, j) < get64(pSeen, oldest)) oldest = j;
+    if (load<u64>(peerAt(j), ADDR) == 0) { oldest = j; break; }
+    if (load<u64>(peerAt(j), SEEN) < load<u64>(peerAt(oldest), SEEN)) oldest = j;
   }
   i = oldest;
-  set64(pAddr, i, key);
-  store<u32>(pId + (<usize>i << 2), 0);
-  set64(pSeen, i, now);
-  set64(pDiffSince, i, 0);
-  set64(pRetryAt, i, 0);
-  set64(pBackoff, i, 0);
-  set64(pSyncedMine, i, 0);
-  set64(pSyncedTheirs, i, 0);
-  set64(pTheirs, i, 0);
+  const p = peerAt(i);
+  memory.fill(p, 0, PEER_SIZE);
+  store<u64>(p, key, ADDR);
+  store<u64>(p, now, SEEN);
   return i;
 }
 
 /** Records an advertisement; true when P1–P3 say connect now. */
 export function peerHeard(i: i32, id: u32, theirs: u64, free: u32, mine: u64, myId: u32, now: u64): bool {
-  store<u32>(pId + (<usize>i << 2), id);
-  set64(pSeen, i, now);
-  set64(pTheirs, i, theirs);
-  if (theirs == mine) { set64(pDiffSince, i, 0); return false; }
-  if (get64(pDiffSince, i) == 0) set64(pDiffSince, i, now);
-  if (free == 0 || now < get64(pRetryAt, i)) return false;
-  if (get64(pSyncedMine, i) == mine && get64(pSyncedTheirs, i) == theirs) return false;
-  return myId < id || now - get64(pDiffSince, i) >= CONNECT_LATE;
+  const p = peerAt(i);
+  store<u64>(p, now, SEEN);
+  if (theirs == mine) { store<u64>(p, 0, DIFF_SINCE); return false; }
+  if (load<u64>(p, DIFF_SINCE) == 0) store<u64>(p, now, DIFF_SINCE);
+  if (free == 0 || now < load<u64>(p, RETRY_AT)) return false;
+  if (load<u64>(p, SYNCED_MINE) == mine && load<u64>(p, SYNCED_THEIRS) == theirs) return false;
+  return myId < id || now - load<u64>(p, DIFF_SINCE) >= CONNECT_LATE;
 }
 
 /** A connection attempt or link ended; `ok` when it synced to the end. */
 export function peerDone(key: u64, ok: bool, mine: u64, theirs: u64, now: u64): void {
   const i = findPeer(key);
   if (i < 0) return;
+  const p = peerAt(i);
   if (ok) {
-    set64(pBackoff, i, 0);
-    set64(pRetryAt, i, 0);
-    set64(pSyncedMine, i, mine);
-    set64(pSyncedTheirs, i, theirs);
+    store<u64>(p, 0, WAIT);
+    store<u64>(p, 0, RETRY_AT);
+    store<u64>(p, mine, SYNCED_MINE);
+    store<u64>(p, theirs, SYNCED_THEIRS);
   } else {
-    const b = min(max(get64(pBackoff, i) * 2, BACKOFF), BACKOFF_MAX);
-    set64(pBackoff, i, b);
-    set64(pRetryAt, i, now + b);
+    const b = min(max(load<u64>(p, WAIT) * 2, BACKOFF), BACKOFF_MAX);
+    store<u64>(p, b, WAIT);
+    store<u64>(p, now + b, RETRY_AT);
   }
 }
 
 /** Holds off connecting to a peer for `ms` (a connection attempt in flight, say). */
 export function peerHoldOff(key: u64, until: u64): void {
   const i = findPeer(key);
-  if (i >= 0 && get64(pRetryAt, i) < until) set64(pRetryAt, i, until);
+  if (i < 0) return;
+  const p = peerAt(i);
+  if (load<u64>(p, RETRY_AT) < until) store<u64>(p, until, RETRY_AT);
 }
 
 /** Writes the 6-byte address of a peer's key to out. */

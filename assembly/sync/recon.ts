@@ -22,7 +22,7 @@
 
 import { WireReader, WireWriter } from './wire';
 import {
-  KEY_END, itemCount, itemKey, itemFp, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound,
+  KEY_END, itemCount, itemKey, itemFp, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound, ownerCompare,
 } from './items';
 import { repoRefuses } from '../repo/repo';
 
@@ -50,14 +50,12 @@ class ReplyWriter {
   w: WireWriter = new WireWriter();
   ranges: i32 = 0;
   lastSkipAt: usize = 0; // where the last range's bound is, when that range is a SKIP
-  nonSkip: i32 = 0;
 
   reset(ptr: usize, cap: usize): void {
     this.w.reset(ptr, cap);
     this.w.u8(0); // range count, patched by finish()
     this.ranges = 0;
     this.lastSkipAt = 0;
-    this.nonSkip = 0;
   }
 
   skip(bound: u64): void {
@@ -75,7 +73,6 @@ class ReplyWriter {
     this.w.varint(count);
     this.w.u64(fp);
     this.ranges++;
-    this.nonSkip++;
   }
 
   list(bound: u64, mode: u32, from: i32, to: i32): void {
@@ -88,7 +85,6 @@ class ReplyWriter {
       this.w.varint(itemHeight(i));
     }
     this.ranges++;
-    this.nonSkip++;
   }
 
   room(): usize { return this.w.end - this.w.pos; }
@@ -168,7 +164,7 @@ function compareList(r: WireReader, n: i32, from: i32, to: i32, now: u64, sink: 
   for (let j = from; j < to; j++) {
     let theirs: u32 = 0;
     for (let i = 0; i < n; i++) {
-      if (memory.compare(theirOwners + (<usize>i << 5), itemOwner(j), 32) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
+      if (ownerCompare(theirOwners + (<usize>i << 5), itemOwner(j)) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
     }
     if (theirs < itemHeight(j)) return true;
   }
@@ -237,8 +233,7 @@ export function reconcile(r: WireReader, ptr: usize, cap: usize, now: u64, sink:
 /** The opening RECON body: all our items, split (or listed when few). Its length. */
 export function openRecon(ptr: usize, cap: usize): i32 {
   out.reset(ptr, cap);
-  const n = itemCount();
-  if (n <= LIST_MAX || unsplittable(0, n)) out.list(KEY_END, LIST, 0, min(n, LIST_IN));
-  else split(0, n, KEY_END);
+  // The whole key space as one differing range; an empty reply has room for it (the caller's RECON_CAP).
+  answerDiffering(0, itemCount(), KEY_END, LIST);
   return <i32>out.finish();
 }

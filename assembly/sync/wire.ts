@@ -17,22 +17,14 @@ export class WireReader {
 
   remaining(): usize { return this.failed ? 0 : this.end - this.pos; }
 
-  /** True when n more bytes are there; otherwise marks the read failed. */
-  has(n: usize): bool {
-    if (this.failed || this.end - this.pos < n) { this.failed = true; return false; }
-    return true;
-  }
-
   u8(): u32 {
-    if (!this.has(1)) return 0;
-    return <u32>load<u8>(this.pos++);
+    const p = this.span(1);
+    return p != 0 ? <u32>load<u8>(p) : 0;
   }
 
   u64(): u64 {
-    if (!this.has(8)) return 0;
-    const v = load<u64>(this.pos);
-    this.pos += 8;
-    return v;
+    const p = this.span(8);
+    return p != 0 ? load<u64>(p) : 0;
   }
 
   /** A LEB128 varint of at most 5 bytes whose value fits a u32. */
@@ -51,9 +43,9 @@ export class WireReader {
     return 0;
   }
 
-  /** Skips n bytes and returns where they start (0 when they are not all there). */
+  /** Skips n bytes and returns where they start; 0 when they are not all there (the read failed). */
   span(n: usize): usize {
-    if (!this.has(n)) return 0;
+    if (this.failed || this.end - this.pos < n) { this.failed = true; return 0; }
     const p = this.pos;
     this.pos += n;
     return p;
@@ -61,10 +53,11 @@ export class WireReader {
 }
 
 export class WireWriter {
-  start: usize = 0;
+  // pos, end, failed as in WireReader: take() then compiles to span()'s code, and the module keeps one copy.
   pos: usize = 0;
   end: usize = 0;
   failed: bool = false;
+  start: usize = 0;
 
   reset(ptr: usize, cap: usize): void {
     this.start = ptr;
@@ -75,19 +68,22 @@ export class WireWriter {
 
   length(): u32 { return <u32>(this.pos - this.start); }
 
-  private room(n: usize): bool {
-    if (this.failed || this.end - this.pos < n) { this.failed = true; return false; }
-    return true;
+  /** Reserves n bytes and returns where they start; 0 when they do not fit (the write failed). */
+  private take(n: usize): usize {
+    if (this.failed || this.end - this.pos < n) { this.failed = true; return 0; }
+    const p = this.pos;
+    this.pos += n;
+    return p;
   }
 
   u8(v: u32): void {
-    if (this.room(1)) store<u8>(this.pos++, <u8>v);
+    const p = this.take(1);
+    if (p != 0) store<u8>(p, <u8>v);
   }
 
   u64(v: u64): void {
-    if (!this.room(8)) return;
-    store<u64>(this.pos, v);
-    this.pos += 8;
+    const p = this.take(8);
+    if (p != 0) store<u64>(p, v);
   }
 
   varint(v: u32): void {
@@ -99,8 +95,7 @@ export class WireWriter {
   }
 
   bytes(ptr: usize, n: usize): void {
-    if (!this.room(n)) return;
-    memory.copy(this.pos, ptr, n);
-    this.pos += n;
+    const p = this.take(n);
+    if (p != 0) memory.copy(p, ptr, n);
   }
 }

@@ -70,6 +70,37 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     recovers(a, b, union, t)
   })
 
+  it('says why each link dropped, in one of the documented reasons', () => {
+    const reasons = ['broken framing', 'message too large', 'bad or repeated HELLO', 'protocol version differs',
+      'peer has our own key', 'second link to the same badge', 'malformed reconciliation', 'queue overflow',
+      'blocks nobody asked for', 'a block that does not verify or parse', 'END out of order',
+      'unknown message type', 'stalled', 'sync took too long']
+    const rng = new Rng(SEED + 7)
+    const lines: string[] = []
+    const a = badge(1007, { log: l => lines.push(l) })
+    let t = 1000
+    for (let k = 0; k < CASES; k++) {
+      const h = 100 + k
+      a.linkUp(h, 247, rng.int(2) === 1, ADDR_B, t)
+      a.frame(h, k % 3 === 0 ? rng.bytes(1 + rng.int(60)) : Uint8Array.from([0xc0, 1 + rng.int(9), ...rng.bytes(rng.int(40))]), t++)
+      a.drain()
+      a.linkDown(h, t++)
+    }
+    expect(lines.length).toBe(a.status(t).violations)
+    for (const l of lines) {
+      const m = /^link (\d+): (.*)$/.exec(l)
+      expect(m, l).not.toBeNull()
+      expect(reasons, l).toContain(m![2])
+      expect(Number(m![1])).toBeGreaterThanOrEqual(100)
+    }
+    // A link that never says HELLO stalls: the reason at the far end of the list.
+    a.linkUp(999, 247, false, ADDR_B, t)
+    a.tick(t + 30_000)
+    expect(lines.at(-1)).toBe('link 999: stalled')
+    const seen = new Set(lines.map(l => l.replace(/^link \d+: /, '')))
+    expect([...seen].sort()).toEqual(['bad or repeated HELLO', 'broken framing', 'stalled'])
+  })
+
   it('tampered conversations (bit flips, drops, repeats, swaps, truncation): the store takes only sound blocks', () => {
     const rng = new Rng(SEED + 1)
     let dropped = 0

@@ -95,16 +95,16 @@ let maxStamp: u32 = 0;
 let mounted: bool = false;
 let blockCount: i32 = 0;
 
-@inline function key(i: i32): u64 { return load<u64>(bKey + (<usize>i << 3)); }
-@inline function addrOf(i: i32): u32 { return load<u32>(bAddr + (<usize>i << 2)); }
-@inline function lenOf(i: i32): u32 { return <u32>load<u16>(bLen + (<usize>i << 1)); }
-@inline function parentOf(i: i32): i32 { return <i32>load<i16>(bParent + (<usize>i << 1)); }
-@inline function chainOf(i: i32): i32 { return <i32>load<i16>(bChain + (<usize>i << 1)); }
-@inline function heightOf(i: i32): i32 { return <i32>load<u16>(bHeight + (<usize>i << 1)); }
-@inline function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
-@inline function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
-@inline function genesisOf(c: i32): i32 { return <i32>load<i16>(cGenesis + (<usize>c << 1)); }
-@inline function tombUsed(t: i32): bool { return load<u32>(tAddr + (<usize>t << 2)) != 0xffffffff; }
+function key(i: i32): u64 { return load<u64>(bKey + (<usize>i << 3)); }
+function addrOf(i: i32): u32 { return load<u32>(bAddr + (<usize>i << 2)); }
+function lenOf(i: i32): u32 { return <u32>load<u16>(bLen + (<usize>i << 1)); }
+function parentOf(i: i32): i32 { return <i32>load<i16>(bParent + (<usize>i << 1)); }
+function chainOf(i: i32): i32 { return <i32>load<i16>(bChain + (<usize>i << 1)); }
+function heightOf(i: i32): i32 { return <i32>load<u16>(bHeight + (<usize>i << 1)); }
+function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
+function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
+function genesisOf(c: i32): i32 { return <i32>load<i16>(cGenesis + (<usize>c << 1)); }
+function tombUsed(t: i32): bool { return load<u32>(tAddr + (<usize>t << 2)) != 0xffffffff; }
 
 function bytesEqual(a: usize, b: usize, n: usize): bool {
   let i: usize = 0;
@@ -470,9 +470,9 @@ const RESERVE: u32 = 2;
 const WEAR_SPREAD: u32 = 4; // erase-count gap that makes compaction move cold blocks
 const sigBuf: usize = memory.data(<i32>(64));
 
-@inline function tombAddr(t: i32): u32 { return load<u32>(tAddr + (<usize>t << 2)); }
-@inline function tombStamp(t: i32): u32 { return load<u32>(tStamp + (<usize>t << 2)); }
-@inline function tombUntil(t: i32): u64 { return load<u64>(tUntil + (<usize>t << 3)); }
+function tombAddr(t: i32): u32 { return load<u32>(tAddr + (<usize>t << 2)); }
+function tombStamp(t: i32): u32 { return load<u32>(tStamp + (<usize>t << 2)); }
+function tombUntil(t: i32): u64 { return load<u64>(tUntil + (<usize>t << 3)); }
 
 /** True when block i's full signature equals the 64 bytes at sig (the index keeps only a prefix). */
 function sameSig(i: i32, sig: usize): bool {

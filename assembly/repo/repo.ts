@@ -185,41 +185,47 @@ function dropBlock(i: i32): void {
   forget(i);
 }
 
-function freeChainSlot(): i32 {
-  for (let c = 0; c < MAX_CHAINS; c++) if (headOf(c) < 0) return c;
+// Chains and tombstones are both tables of owners: per slot a 32-byte owner,
+// its first 8 bytes in a tight key array, and a flag that reads as i16 -1
+// when the slot is free. For chains the flag is cHead; for tombstones it is
+// the low half of tAddr (0xffffffff when free; a record address is 8-byte
+// aligned, so a used slot's low half is never 0xffff).
+const CHAIN_FLAGS: usize = cHead;
+const CHAIN_FLAG_SHIFT: usize = 1;
+const TOMB_FLAGS: usize = tAddr;
+const TOMB_FLAG_SHIFT: usize = 2;
+// @ts-ignore: compile-time check (the owner-table helpers scan MAX_CHAINS slots)
+if (MAX_CHAINS != MAX_TOMBS) ERROR('MAX_CHAINS and MAX_TOMBS must be equal');
+
+/** First free slot of an owner table (MAX_CHAINS == MAX_TOMBS slots), or -1. */
+function freeSlot(flags: usize, shift: usize): i32 {
+  for (let x = 0; x < MAX_CHAINS; x++) if (load<i16>(flags + (<usize>x << shift)) == -1) return x;
   return -1;
 }
+
+/** Used slot of an owner table whose owner is the 32 bytes at owner, or -1. */
+function findOwner(keys: usize, owners: usize, flags: usize, shift: usize, owner: usize): i32 {
+  const k = load<u64>(owner);
+  for (let x = 0; x < MAX_CHAINS; x++) {
+    if (load<u64>(keys + (<usize>x << 3)) == k && load<i16>(flags + (<usize>x << shift)) != -1 && bytesEqual(owners + (<usize>x << 5), owner, 32)) return x;
+  }
+  return -1;
+}
+
+function setOwner(keys: usize, owners: usize, x: i32, owner: usize): void {
+  memory.copy(owners + (<usize>x << 5), owner, 32);
+  store<u64>(keys + (<usize>x << 3), load<u64>(owner));
+}
+
+function freeChainSlot(): i32 { return freeSlot(CHAIN_FLAGS, CHAIN_FLAG_SHIFT); }
+function freeTombSlot(): i32 { return freeSlot(TOMB_FLAGS, TOMB_FLAG_SHIFT); }
+function setChainOwner(c: i32, owner: usize): void { setOwner(cKey, cOwner, c, owner); }
+function setTombOwner(t: i32, owner: usize): void { setOwner(tKey, tOwner, t, owner); }
+function findTomb(owner: usize): i32 { return findOwner(tKey, tOwner, TOMB_FLAGS, TOMB_FLAG_SHIFT, owner); }
 
 /** Chain owned by the 32-byte key at owner, or -1. */
 export function findChain(owner: usize): i32 {
-  const k = load<u64>(owner);
-  for (let c = 0; c < MAX_CHAINS; c++) {
-    if (load<u64>(cKey + (<usize>c << 3)) == k && headOf(c) >= 0 && bytesEqual(cOwner + (<usize>c << 5), owner, 32)) return c;
-  }
-  return -1;
-}
-
-function setChainOwner(c: i32, owner: usize): void {
-  memory.copy(cOwner + (<usize>c << 5), owner, 32);
-  store<u64>(cKey + (<usize>c << 3), load<u64>(owner));
-}
-
-function setTombOwner(t: i32, owner: usize): void {
-  memory.copy(tOwner + (<usize>t << 5), owner, 32);
-  store<u64>(tKey + (<usize>t << 3), load<u64>(owner));
-}
-
-function findTomb(owner: usize): i32 {
-  const k = load<u64>(owner);
-  for (let t = 0; t < MAX_TOMBS; t++) {
-    if (load<u64>(tKey + (<usize>t << 3)) == k && tombUsed(t) && bytesEqual(tOwner + (<usize>t << 5), owner, 32)) return t;
-  }
-  return -1;
-}
-
-function freeTombSlot(): i32 {
-  for (let t = 0; t < MAX_TOMBS; t++) if (!tombUsed(t)) return t;
-  return -1;
+  return findOwner(cKey, cOwner, CHAIN_FLAGS, CHAIN_FLAG_SHIFT, owner);
 }
 
 function minBlockStampOnFlash(except: i32): u32 {
@@ -278,50 +284,20 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   if (rc != 0) return rc;
   clearTables();
 
+  const n = sectorsBySeq(order);
   // Pass 1: where the written part of each sector ends, the oldest block
   // stamps, and how many block records there are.
-  const n = sectorsBySeq(order);
-  let records: i32 = 0;
-  for (let j: u32 = 0; j < n; j++) {
-    const s = <u32>load<u16>(order + (j << 1));
-    let off = SECTOR_HEADER;
-    let r = 0;
-    while ((r = readRecord(s, off)) > 0) {
-      if (recStamp > maxStamp) maxStamp = recStamp;
-      noteStamp(s * geometry.sectorSize + off, recType, recStamp);
-      if (recType == REC_BLOCK) records++;
-      off += <u32>r;
-    }
-    setEnd(s, off, r == 0);
-  }
+  const records = mountPass(n, PASS_ENDS, 0, false);
   // Pass 2: tombstones, now that the oldest block record is known. Those
   // that still kill something always fit (R3 keeps them at most MAX_TOMBS);
   // those that only guard against an early return share what is left.
-  const oldestBlock = minBlockStampOnFlash(-1);
-  for (let j: u32 = 0; j < n; j++) {
-    const s = <u32>load<u16>(order + (j << 1));
-    let off = SECTOR_HEADER;
-    let r = 0;
-    while ((r = readRecord(s, off)) > 0) {
-      if (recType == REC_EVICT && recLen == 40) mountTomb(s * geometry.sectorSize + off, oldestBlock);
-      off += <u32>r;
-    }
-  }
+  mountPass(n, PASS_TOMBS, minBlockStampOnFlash(-1), false);
   // Pass 3: blocks, in write order (R4: duplicates keep the last copy). The
   // index holds MAX_BLOCKS; live blocks never exceed it, but records of
   // evicted chains wait on flash for compaction. When there are more records
   // than slots, a block older than its author's tombstone is skipped here
   // already (it is dead unless it extends someone else's chain).
-  const crowded = records > MAX_BLOCKS;
-  for (let j: u32 = 0; j < n; j++) {
-    const s = <u32>load<u16>(order + (j << 1));
-    let off = SECTOR_HEADER;
-    let r = 0;
-    while ((r = readRecord(s, off)) > 0) {
-      if (recType == REC_BLOCK) mountBlock(s * geometry.sectorSize + off, crowded);
-      off += <u32>r;
-    }
-  }
+  mountPass(n, PASS_BLOCKS, 0, records > MAX_BLOCKS);
   // Pass 4: link blocks to parents and chains (R5), apply tombstones (R2).
   for (let i = 0; i < MAX_BLOCKS; i++) {
     if (heightOf(i) == 0) continue;
@@ -376,6 +352,35 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   return 0;
 }
 
+
+const PASS_ENDS: i32 = 0;
+const PASS_TOMBS: i32 = 1;
+const PASS_BLOCKS: i32 = 2;
+
+/** One mount pass over every record of the n sectors in order[] (the passes differ only in what a record feeds). Returns the number of block records. */
+function mountPass(n: u32, pass: i32, oldestBlock: u32, crowded: bool): i32 {
+  let records: i32 = 0;
+  for (let j: u32 = 0; j < n; j++) {
+    const s = <u32>load<u16>(order + (j << 1));
+    let off = SECTOR_HEADER;
+    let r = 0;
+    while ((r = readRecord(s, off)) > 0) {
+      const addr = s * geometry.sectorSize + off;
+      if (pass == PASS_ENDS) {
+        if (recStamp > maxStamp) maxStamp = recStamp;
+        noteStamp(addr, recType, recStamp);
+        if (recType == REC_BLOCK) records++;
+      } else if (pass == PASS_TOMBS) {
+        if (recType == REC_EVICT && recLen == 40) mountTomb(addr, oldestBlock);
+      } else if (recType == REC_BLOCK) {
+        mountBlock(addr, crowded);
+      }
+      off += <u32>r;
+    }
+    if (pass == PASS_ENDS) setEnd(s, off, r == 0);
+  }
+  return records;
+}
 
 function mountBlock(addr: u32, crowded: bool): void {
   if (scanBlock(recBuf, <i32>recLen, <i32>recLen, scanOut) != SCAN_OK) return;

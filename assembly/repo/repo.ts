@@ -38,7 +38,7 @@ import { geometry, flashRead } from './flash';
 import {
   logGeometry, logMount, readRecord, setEnd, sectorsBySeq, append, headFits, openSector, eraseSector,
   freeSectors, recBuf, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, liveOf, addLive,
-  seqOf, erasesOf, secLive, SEALED, MAX_SECTORS, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
+  seqOf, erasesOf, SEALED, MAX_SECTORS, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
 } from './log';
 
 export const MAX_BLOCKS: i32 = 1024;
@@ -105,6 +105,23 @@ function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
 function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
 function genesisOf(c: i32): i32 { return <i32>load<i16>(cGenesis + (<usize>c << 1)); }
 function tombUsed(t: i32): bool { return load<u32>(tAddr + (<usize>t << 2)) != 0xffffffff; }
+function stampOf(i: i32): u32 { return load<u32>(bStamp + (<usize>i << 2)); }
+function setHeight(i: i32, h: u32): void { store<u16>(bHeight + (<usize>i << 1), <u16>h); }
+function setParent(i: i32, p: i32): void { store<i16>(bParent + (<usize>i << 1), <i16>p); }
+function setHead(c: i32, i: i32): void { store<i16>(cHead + (<usize>c << 1), <i16>i); }
+function setTombAddr(t: i32, a: u32): void { store<u32>(tAddr + (<usize>t << 2), a); }
+
+/** Points block i at a (new) record. */
+function setRecord(i: i32, addr: u32, stamp: u32): void {
+  store<u32>(bAddr + (<usize>i << 2), addr);
+  store<u32>(bStamp + (<usize>i << 2), stamp);
+}
+
+/** Places block i in chain c at height h. */
+function place(i: i32, c: i32, h: u32): void {
+  store<i16>(bChain + (<usize>i << 1), <i16>c);
+  setHeight(i, h);
+}
 
 function bytesEqual(a: usize, b: usize, n: usize): bool {
   let i: usize = 0;
@@ -161,12 +178,10 @@ function addBlock(k: u64, addr: u32, stamp: u32, len: u32): i32 {
   const i = freeBlockSlot();
   if (i < 0) return -1;
   store<u64>(bKey + (<usize>i << 3), k);
-  store<u32>(bAddr + (<usize>i << 2), addr);
-  store<u32>(bStamp + (<usize>i << 2), stamp);
+  setRecord(i, addr, stamp);
   store<u16>(bLen + (<usize>i << 1), <u16>len);
-  store<i16>(bParent + (<usize>i << 1), -1);
-  store<i16>(bChain + (<usize>i << 1), -1);
-  store<u16>(bHeight + (<usize>i << 1), 0xffff); // used, height unknown
+  setParent(i, -1);
+  place(i, -1, 0xffff); // used, height unknown
   hashInsert(i);
   blockCount++;
   return i;
@@ -175,8 +190,20 @@ function addBlock(k: u64, addr: u32, stamp: u32, len: u32): i32 {
 /** Removes block i from the index (its record stays on flash as garbage). */
 function forget(i: i32): void {
   hashRemove(i);
-  store<u16>(bHeight + (<usize>i << 1), 0);
+  setHeight(i, 0);
   blockCount--;
+}
+
+/** Chain c founded by its genesis block i. */
+function found(c: i32, i: i32): void {
+  store<i16>(cGenesis + (<usize>c << 1), <i16>i);
+  setHead(c, i);
+}
+
+/** At mount, before blocks are linked to chains: drops chain c, whose only member so far is its genesis block. */
+function dropChainAtMount(c: i32): void {
+  forget(genesisOf(c));
+  setHead(c, -1);
 }
 
 /** Forgets block i and counts its record as garbage in its sector. */
@@ -220,7 +247,20 @@ function setOwner(keys: usize, owners: usize, x: i32, owner: usize): void {
 function freeChainSlot(): i32 { return freeSlot(CHAIN_FLAGS, CHAIN_FLAG_SHIFT); }
 function freeTombSlot(): i32 { return freeSlot(TOMB_FLAGS, TOMB_FLAG_SHIFT); }
 function setChainOwner(c: i32, owner: usize): void { setOwner(cKey, cOwner, c, owner); }
-function setTombOwner(t: i32, owner: usize): void { setOwner(tKey, tOwner, t, owner); }
+
+/** Fills tombstone slot t. */
+function setTomb(t: i32, owner: usize, until: u64, stamp: u32, addr: u32): void {
+  setOwner(tKey, tOwner, t, owner);
+  store<u64>(tUntil + (<usize>t << 3), until);
+  store<u32>(tStamp + (<usize>t << 2), stamp);
+  setTombAddr(t, addr);
+}
+
+/** Frees tombstone slot t and counts its record as garbage in its sector. */
+function dropTomb(t: i32): void {
+  addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40));
+  setTombAddr(t, 0xffffffff);
+}
 function findTomb(owner: usize): i32 { return findOwner(tKey, tOwner, TOMB_FLAGS, TOMB_FLAG_SHIFT, owner); }
 
 /** Chain owned by the 32-byte key at owner, or -1. */
@@ -302,25 +342,21 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   for (let i = 0; i < MAX_BLOCKS; i++) {
     if (heightOf(i) == 0) continue;
     const pk = parentKeyOf(i);
-    if (pk != 0) store<i16>(bParent + (<usize>i << 1), <i16>findBlock(pk));
+    if (pk != 0) setParent(i, findBlock(pk));
   }
   for (let c = 0; c < MAX_CHAINS; c++) {
     if (headOf(c) < 0) continue;
     const g = genesisOf(c);
     const t = findTomb(cOwner + (<usize>c << 5));
-    if (t >= 0 && load<u32>(bStamp + (<usize>g << 2)) < load<u32>(tStamp + (<usize>t << 2))) {
-      forget(g);
-      store<i16>(cHead + (<usize>c << 1), -1);
-    }
+    if (t >= 0 && stampOf(g) < tombStamp(t)) dropChainAtMount(c);
   }
   // Two live genesis blocks of one owner cannot be written; keep the older if flash says otherwise.
   for (let c = 0; c < MAX_CHAINS; c++) {
     if (headOf(c) < 0) continue;
     for (let d = c + 1; d < MAX_CHAINS; d++) {
       if (headOf(d) < 0 || !bytesEqual(cOwner + (<usize>c << 5), cOwner + (<usize>d << 5), 32)) continue;
-      const younger = load<u32>(bStamp + (<usize>genesisOf(c) << 2)) > load<u32>(bStamp + (<usize>genesisOf(d) << 2)) ? c : d;
-      forget(genesisOf(younger));
-      store<i16>(cHead + (<usize>younger << 1), -1);
+      const younger = stampOf(genesisOf(c)) > stampOf(genesisOf(d)) ? c : d;
+      dropChainAtMount(younger);
       if (younger == c) break;
     }
   }
@@ -330,24 +366,23 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
     if (heightOf(i) == 0) continue;
     const c = chainOf(i);
     const h = headOf(c);
-    if (h < 0 || heightOf(i) > heightOf(h)) store<i16>(cHead + (<usize>c << 1), <i16>i);
+    if (h < 0 || heightOf(i) > heightOf(h)) setHead(c, i);
   }
   for (let c = 0; c < MAX_CHAINS; c++) {
     const h = headOf(c);
     if (h < 0) continue;
     let i = h;
-    while (i >= 0) { store<u16>(bHeight + (<usize>i << 1), heightOf(i) | 0x8000); i = parentOf(i); }
+    while (i >= 0) { setHeight(i, heightOf(i) | 0x8000); i = parentOf(i); }
   }
   for (let i = 0; i < MAX_BLOCKS; i++) {
     const ht = heightOf(i);
     if (ht == 0) continue;
     if ((ht & 0x8000) == 0) { forget(i); continue; }
-    store<u16>(bHeight + (<usize>i << 1), ht & 0x7fff);
+    setHeight(i, ht & 0x7fff);
   }
-  // Live bytes per sector, for compaction.
-  for (let s: u32 = 0; s < geometry.sectors; s++) store<u32>(secLive + (s << 2), 0);
+  // Live bytes per sector, for compaction (logMount zeroed them; nothing above adds any).
   for (let i = 0; i < MAX_BLOCKS; i++) if (heightOf(i) != 0) addLive(sectorOfAddr(addrOf(i)), <i32>recordSize(lenOf(i)));
-  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) addLive(sectorOfAddr(load<u32>(tAddr + (<usize>t << 2))), <i32>recordSize(40));
+  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) addLive(sectorOfAddr(tombAddr(t)), <i32>recordSize(40));
   mounted = true;
   return 0;
 }
@@ -397,8 +432,7 @@ function mountBlock(addr: u32, crowded: bool): void {
   const prev = findBlock(k);
   if (prev >= 0) {
     // A second copy (compaction was cut before its erase): keep the later one.
-    store<u32>(bAddr + (<usize>prev << 2), addr);
-    store<u32>(bStamp + (<usize>prev << 2), recStamp);
+    setRecord(prev, addr, recStamp);
     return;
   }
   const i = addBlock(k, addr, recStamp, recLen);
@@ -410,16 +444,14 @@ function mountBlock(addr: u32, crowded: bool): void {
     const c = freeChainSlot();
     if (c < 0) { forget(i); return; }
     setChainOwner(c, recBuf + <usize>ko);
-    store<i16>(cGenesis + (<usize>c << 1), <i16>i);
-    store<i16>(cHead + (<usize>c << 1), <i16>i);
-    store<i16>(bChain + (<usize>i << 1), <i16>c);
-    store<u16>(bHeight + (<usize>i << 1), 1);
+    found(c, i);
+    place(i, c, 1);
   }
 }
 
 function mountTomb(addr: u32, oldestBlock: u32): void {
   let t = findTomb(recBuf);
-  if (t >= 0 && load<u32>(tStamp + (<usize>t << 2)) > recStamp) return;
+  if (t >= 0 && tombStamp(t) > recStamp) return;
   if (t < 0) t = freeTombSlot();
   if (t < 0) {
     // Full: give way to a tombstone that kills something, at the expense of
@@ -430,10 +462,7 @@ function mountTomb(addr: u32, oldestBlock: u32): void {
     }
     if (t < 0 || (recStamp < oldestBlock && load<u64>(recBuf, 32) <= tombUntil(t))) return;
   }
-  setTombOwner(t, recBuf);
-  store<u64>(tUntil + (<usize>t << 3), load<u64>(recBuf, 32));
-  store<u32>(tStamp + (<usize>t << 2), recStamp);
-  store<u32>(tAddr + (<usize>t << 2), addr);
+  setTomb(t, recBuf, load<u64>(recBuf, 32), recStamp, addr);
 }
 
 /** Finds block i's chain and height by walking to a block that knows its own; drops what cannot be placed. */
@@ -451,18 +480,17 @@ function resolve(i: i32): void {
   let tStampOwner: u32 = 0;
   if (c >= 0) {
     const t = findTomb(cOwner + (<usize>c << 5));
-    if (t >= 0) tStampOwner = load<u32>(tStamp + (<usize>t << 2));
+    if (t >= 0) tStampOwner = tombStamp(t);
   }
   for (let x = n - 1; x >= 0; x--) {
     const b = <i32>load<i16>(walk + (<usize>x << 1));
-    if (c < 0 || h >= 0x7ffe || load<u32>(bStamp + (<usize>b << 2)) < tStampOwner) {
+    if (c < 0 || h >= 0x7ffe || stampOf(b) < tStampOwner) {
       c = -1;
       forget(b);
       continue;
     }
     h++;
-    store<i16>(bChain + (<usize>b << 1), <i16>c);
-    store<u16>(bHeight + (<usize>b << 1), <u16>h);
+    place(b, c, <u32>h);
   }
 }
 
@@ -553,19 +581,18 @@ function compactSector(v: u32, now: u64): i32 {
       const stamp = ++maxStamp; // R2: a fresh stamp for a live block
       const moved = put(REC_BLOCK, stamp, recBuf, recLen);
       if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
-      store<u32>(bAddr + (<usize>i << 2), <u32>moved);
-      store<u32>(bStamp + (<usize>i << 2), stamp);
+      setRecord(i, <u32>moved, stamp);
     } else if (recType == REC_EVICT && recLen == 40) {
       const t = findTomb(recBuf);
       if (t < 0 || tombAddr(t) != addr) continue;
       // R3: drop it only when it has expired and nothing older than it is left.
       if (tombUntil(t) <= now && tombStamp(t) < minBlockStampOnFlash(<i32>v)) {
-        store<u32>(tAddr + (<usize>t << 2), 0xffffffff);
+        setTombAddr(t, 0xffffffff);
         continue;
       }
       const moved = put(REC_EVICT, tombStamp(t), recBuf, recLen);
       if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
-      store<u32>(tAddr + (<usize>t << 2), <u32>moved);
+      setTombAddr(t, <u32>moved);
     }
   }
   store<u32>(secMinStamp + (v << 2), 0xffffffff);
@@ -608,8 +635,7 @@ function reclaimTomb(now: u64): i32 {
     if (!tombUsed(t)) break; // compaction dropped it
   }
   if (tombUsed(t) && tombStamp(t) < minBlockStampOnFlash(-1)) {
-    addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40));
-    store<u32>(tAddr + (<usize>t << 2), 0xffffffff);
+    dropTomb(t);
   }
   freed = dropSpentTombs(now);
   if (!tombUsed(t)) return t;
@@ -622,8 +648,7 @@ function dropSpentTombs(now: u64): i32 {
   let freed: i32 = -1;
   for (let x = 0; x < MAX_TOMBS; x++) {
     if (!tombUsed(x) || tombUntil(x) > now || tombStamp(x) >= oldest) continue;
-    addLive(sectorOfAddr(tombAddr(x)), -<i32>recordSize(40));
-    store<u32>(tAddr + (<usize>x << 2), 0xffffffff);
+    dropTomb(x);
     freed = x;
   }
   return freed;
@@ -672,14 +697,13 @@ export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   if (addr < 0) return <i32>addr;
   // R1: the record is committed; now the index.
   const i = addBlock(k, <u32>addr, stamp, len);
-  store<i16>(bParent + (<usize>i << 1), <i16>parent);
-  store<i16>(bChain + (<usize>i << 1), <i16>c);
-  store<u16>(bHeight + (<usize>i << 1), <u16>(parent >= 0 ? heightOf(parent) + 1 : 1));
+  setParent(i, parent);
+  place(i, c, parent >= 0 ? <u32>heightOf(parent) + 1 : 1);
   if (parent < 0) {
     setChainOwner(c, ptr + <usize>ko);
-    store<i16>(cGenesis + (<usize>c << 1), <i16>i);
+    found(c, i);
   }
-  store<i16>(cHead + (<usize>c << 1), <i16>i);
+  setHead(c, i);
   return 1;
 }
 
@@ -723,10 +747,7 @@ export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
   const addr = put(REC_EVICT, stamp, tomb, 40);
   if (addr < 0) return <i32>addr;
   if (tombUsed(t)) addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40)); // superseded
-  setTombOwner(t, owner);
-  store<u64>(tUntil + (<usize>t << 3), until);
-  store<u32>(tStamp + (<usize>t << 2), stamp);
-  store<u32>(tAddr + (<usize>t << 2), <u32>addr);
+  setTomb(t, owner, until, stamp, <u32>addr);
   let n = 0;
   let i = headOf(c);
   while (i >= 0) {
@@ -735,7 +756,7 @@ export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
     n++;
     i = p;
   }
-  store<i16>(cHead + (<usize>c << 1), -1);
+  setHead(c, -1);
   return n;
 }
 

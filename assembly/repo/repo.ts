@@ -37,7 +37,7 @@ import { scanBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_PSIG_OFFSET
 import { geometry, flashRead } from './flash';
 import {
   logGeometry, logMount, readRecord, setEnd, sectorsBySeq, append, headFits, openSector, eraseSector,
-  freeSectors, recBuf, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, liveOf, addLive,
+  freeSectors, recBuf, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, unused, liveOf, addLive,
   seqOf, erasesOf, SEALED, MAX_SECTORS, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
 } from './log';
 
@@ -272,8 +272,7 @@ function minBlockStampOnFlash(except: i32): u32 {
   let m: u32 = 0xffffffff;
   for (let s: u32 = 0; s < geometry.sectors; s++) {
     if (<i32>s == except) continue;
-    const st = state(s);
-    if (st != SEALED && <i32>s != headSector) continue;
+    if (unused(s)) continue;
     const v = load<u32>(secMinStamp + (s << 2));
     if (v < m) m = v;
   }
@@ -621,7 +620,7 @@ function reclaimTomb(now: u64): i32 {
   for (let round: u32 = 0; round <= geometry.sectors; round++) {
     let oldest: i32 = -1;
     for (let s: u32 = 0; s < geometry.sectors; s++) {
-      if (state(s) != SEALED && <i32>s != headSector) continue;
+      if (unused(s)) continue;
       const m = load<u32>(secMinStamp + (s << 2));
       if (m < tombStamp(t) && (oldest < 0 || m < load<u32>(secMinStamp + (<u32>oldest << 2)))) oldest = <i32>s;
     }

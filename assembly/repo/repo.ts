@@ -206,9 +206,14 @@ function dropChainAtMount(c: i32): void {
   setHead(c, -1);
 }
 
+/** Adds (sign 1) or removes (sign -1) the record of len payload bytes at addr from its sector's live bytes. */
+function countLive(addr: u32, len: u32, sign: i32): void {
+  addLive(sectorOfAddr(addr), sign * <i32>recordSize(len));
+}
+
 /** Forgets block i and counts its record as garbage in its sector. */
 function dropBlock(i: i32): void {
-  addLive(sectorOfAddr(addrOf(i)), -<i32>recordSize(lenOf(i)));
+  countLive(addrOf(i), lenOf(i), -1);
   forget(i);
 }
 
@@ -258,7 +263,7 @@ function setTomb(t: i32, owner: usize, until: u64, stamp: u32, addr: u32): void 
 
 /** Frees tombstone slot t and counts its record as garbage in its sector. */
 function dropTomb(t: i32): void {
-  addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40));
+  countLive(tombAddr(t), 40, -1);
   setTombAddr(t, 0xffffffff);
 }
 function findTomb(owner: usize): i32 { return findOwner(tKey, tOwner, TOMB_FLAGS, TOMB_FLAG_SHIFT, owner); }
@@ -268,15 +273,26 @@ export function findChain(owner: usize): i32 {
   return findOwner(cKey, cOwner, CHAIN_FLAGS, CHAIN_FLAG_SHIFT, owner);
 }
 
-function minBlockStampOnFlash(except: i32): u32 {
+function minStampOf(s: u32): u32 { return load<u32>(secMinStamp + (s << 2)); }
+
+/** The readable sector, other than except, that holds the oldest block record; -1 when none holds any. */
+function oldestSector(except: i32): i32 {
+  let oldest: i32 = -1;
   let m: u32 = 0xffffffff;
   for (let s: u32 = 0; s < geometry.sectors; s++) {
-    if (<i32>s == except) continue;
-    if (unused(s)) continue;
-    const v = load<u32>(secMinStamp + (s << 2));
-    if (v < m) m = v;
+    if (<i32>s == except || unused(s)) continue;
+    if (minStampOf(s) < m) {
+      m = minStampOf(s);
+      oldest = <i32>s;
+    }
   }
-  return m;
+  return oldest;
+}
+
+/** Stamp of the oldest block record on flash outside sector except (0xffffffff when there is none). */
+function minBlockStampOnFlash(except: i32): u32 {
+  const s = oldestSector(except);
+  return s < 0 ? 0xffffffff : minStampOf(<u32>s);
 }
 
 function noteStamp(addr: u32, type: u8, stamp: u32): void {
@@ -304,7 +320,7 @@ function parentKeyOf(i: i32): u64 {
   const n = min<u32>(lenOf(i), 256);
   if (readBlockPrefix(addrOf(i), prefix, n) != 0) return 0;
   if (scanBlock(prefix, <i32>n, <i32>lenOf(i), scanOut) != SCAN_OK) return 0;
-  const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
+  const po = parentSigAt();
   if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) < 8) return 0;
   return load<u64>(prefix + <usize>po);
 }
@@ -378,10 +394,10 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
     if (ht == 0) continue;
     if ((ht & 0x8000) == 0) { forget(i); continue; }
     setHeight(i, ht & 0x7fff);
+    // Live bytes per sector, for compaction (logMount zeroed them; nothing above adds any).
+    countLive(addrOf(i), lenOf(i), 1);
   }
-  // Live bytes per sector, for compaction (logMount zeroed them; nothing above adds any).
-  for (let i = 0; i < MAX_BLOCKS; i++) if (heightOf(i) != 0) addLive(sectorOfAddr(addrOf(i)), <i32>recordSize(lenOf(i)));
-  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) addLive(sectorOfAddr(tombAddr(t)), <i32>recordSize(40));
+  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) countLive(tombAddr(t), 40, 1);
   mounted = true;
   return 0;
 }
@@ -416,14 +432,30 @@ function mountPass(n: u32, pass: i32, oldestBlock: u32, crowded: bool): i32 {
   return records;
 }
 
+/** True when the len bytes at ptr are exactly one well-formed block (parsed into scanOut). */
+function scanWhole(ptr: usize, len: u32): bool {
+  return scanBlock(ptr, <i32>len, <i32>len, scanOut) == SCAN_OK && <u32>load<i32>(scanOut + OUT_BLOCK_SIZE) == len;
+}
+
+/** Offset of the 32-byte author key in the block last parsed into scanOut, or -1 (anonymous). */
+function authorAt(): i32 {
+  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+  return ko >= 0 && load<i32>(scanOut + OUT_KEY_LEN) == 32 ? ko : -1;
+}
+
+/** Offset of the parent signature in the block last parsed into scanOut, or -1 (genesis). */
+function parentSigAt(): i32 {
+  return load<i32>(scanOut + OUT_PSIG_OFFSET);
+}
+
 function mountBlock(addr: u32, crowded: bool): void {
-  if (scanBlock(recBuf, <i32>recLen, <i32>recLen, scanOut) != SCAN_OK) return;
-  if (<u32>load<i32>(scanOut + OUT_BLOCK_SIZE) != recLen) return;
+  if (!scanWhole(recBuf, recLen)) return;
   // A genesis block older than its author's tombstone is dead (R2: its
   // author owns its chain): skip it, so dead chains never crowd out live ones
   // from the chain table. Other blocks only when the index is crowded.
-  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-  if ((crowded || load<i32>(scanOut + OUT_PSIG_OFFSET) < 0) && ko >= 0 && load<i32>(scanOut + OUT_KEY_LEN) == 32) {
+  const ko = authorAt();
+  const genesis = parentSigAt() < 0;
+  if ((crowded || genesis) && ko >= 0) {
     const t = findTomb(recBuf + <usize>ko);
     if (t >= 0 && recStamp < tombStamp(t)) return;
   }
@@ -436,10 +468,9 @@ function mountBlock(addr: u32, crowded: bool): void {
   }
   const i = addBlock(k, addr, recStamp, recLen);
   if (i < 0) return; // more blocks on flash than the table holds: the rest are dropped
-  if (load<i32>(scanOut + OUT_PSIG_OFFSET) < 0) {
+  if (genesis) {
     // Genesis: it founds a chain, unless its owner already has one (a tombstone settles which one lives).
-    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-    if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) { forget(i); return; }
+    if (ko < 0) { forget(i); return; }
     const c = freeChainSlot();
     if (c < 0) { forget(i); return; }
     setChainOwner(c, recBuf + <usize>ko);
@@ -574,25 +605,27 @@ function compactSector(v: u32, now: u64): i32 {
   while ((r = readRecord(v, off)) > 0) {
     const addr = v * geometry.sectorSize + off;
     off += <u32>r;
-    if (recType == REC_BLOCK) {
-      const i = findBlock(keyOf(recBuf));
-      if (i < 0 || addrOf(i) != addr) continue; // garbage: dead, or an older copy
-      const stamp = ++maxStamp; // R2: a fresh stamp for a live block
-      const moved = put(REC_BLOCK, stamp, recBuf, recLen);
-      if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
-      setRecord(i, <u32>moved, stamp);
-    } else if (recType == REC_EVICT && recLen == 40) {
-      const t = findTomb(recBuf);
-      if (t < 0 || tombAddr(t) != addr) continue;
+    const type = recType;
+    let x: i32; // the block or tombstone slot that points at this record
+    let stamp: u32;
+    if (type == REC_BLOCK) {
+      x = findBlock(keyOf(recBuf));
+      if (x < 0 || addrOf(x) != addr) continue; // garbage: dead, or an older copy
+      stamp = ++maxStamp; // R2: a fresh stamp for a live block
+    } else if (type == REC_EVICT && recLen == 40) {
+      x = findTomb(recBuf);
+      if (x < 0 || tombAddr(x) != addr) continue;
       // R3: drop it only when it has expired and nothing older than it is left.
-      if (tombUntil(t) <= now && tombStamp(t) < minBlockStampOnFlash(<i32>v)) {
-        setTombAddr(t, 0xffffffff);
+      if (tombUntil(x) <= now && tombStamp(x) < minBlockStampOnFlash(<i32>v)) {
+        setTombAddr(x, 0xffffffff);
         continue;
       }
-      const moved = put(REC_EVICT, tombStamp(t), recBuf, recLen);
-      if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
-      setTombAddr(t, <u32>moved);
-    }
+      stamp = tombStamp(x); // R2: a copied tombstone keeps its own
+    } else continue;
+    const moved = put(type, stamp, recBuf, recLen);
+    if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
+    if (type == REC_BLOCK) setRecord(x, <u32>moved, stamp);
+    else setTombAddr(x, <u32>moved);
   }
   store<u32>(secMinStamp + (v << 2), 0xffffffff);
   return eraseSector(v);
@@ -618,13 +651,8 @@ function reclaimTomb(now: u64): i32 {
   if (t < 0) return E_TABLE_FULL;
   if (tombUntil(t) > now) now = tombUntil(t); // let compaction drop it too
   for (let round: u32 = 0; round <= geometry.sectors; round++) {
-    let oldest: i32 = -1;
-    for (let s: u32 = 0; s < geometry.sectors; s++) {
-      if (unused(s)) continue;
-      const m = load<u32>(secMinStamp + (s << 2));
-      if (m < tombStamp(t) && (oldest < 0 || m < load<u32>(secMinStamp + (<u32>oldest << 2)))) oldest = <i32>s;
-    }
-    if (oldest < 0) break;
+    const oldest = oldestSector(-1);
+    if (oldest < 0 || minStampOf(<u32>oldest) >= tombStamp(t)) break; // no block older than the tombstone is left
     if (oldest == headSector) {
       const rc = openSector(); // seal the head so it can be compacted
       if (rc < 0) return rc;
@@ -662,15 +690,14 @@ function dropSpentTombs(now: u64): i32 {
  */
 export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   if (!mounted) return E_NOT_MOUNTED;
-  if (len < 66 || scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
-  if (<u32>load<i32>(scanOut + OUT_BLOCK_SIZE) != len) return E_MALFORMED;
+  if (len < 66 || !scanWhole(ptr, len)) return E_MALFORMED;
   if (len > maxPayload()) return E_TOO_LARGE;
   const k = keyOf(ptr);
   const existing = findBlock(k);
   if (existing >= 0) return sameSig(existing, ptr) ? 0 : E_FORK;
-  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-  if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
-  const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
+  const ko = authorAt();
+  if (ko < 0) return E_ANONYMOUS;
+  const po = parentSigAt();
   let c: i32 = -1;
   let parent: i32 = -1;
   if (po < 0) {
@@ -745,7 +772,7 @@ export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
   const stamp = ++maxStamp;
   const addr = put(REC_EVICT, stamp, tomb, 40);
   if (addr < 0) return <i32>addr;
-  if (tombUsed(t)) addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40)); // superseded
+  if (tombUsed(t)) dropTomb(t); // superseded (the slot is refilled below)
   setTomb(t, owner, until, stamp, <u32>addr);
   let n = 0;
   let i = headOf(c);

@@ -318,16 +318,22 @@ const prefix: usize = memory.data(<i32>(256));
 /** Key of block i's parent, read back from flash; 0 for a genesis block. */
 function parentKeyOf(i: i32): u64 {
   const n = min<u32>(lenOf(i), 256);
-  if (readBlockPrefix(addrOf(i), prefix, n) != 0) return 0;
+  if (readBlockPrefix(i, prefix, n) != 0) return 0;
   if (scanBlock(prefix, <i32>n, <i32>lenOf(i), scanOut) != SCAN_OK) return 0;
   const po = parentSigAt();
   if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) < 8) return 0;
   return load<u64>(prefix + <usize>po);
 }
 
-/** Reads the first n bytes of the block in the record at addr (the block follows the record header). */
-function readBlockPrefix(addr: u32, ptr: usize, n: u32): i32 {
-  return flashRead(addr + RECORD_HEADER, ptr, n);
+/** Reads block i's whole record into recBuf (see readRecord for the result). */
+function readBlockRecord(i: i32): i32 {
+  const a = addrOf(i);
+  return readRecord(sectorOfAddr(a), a % geometry.sectorSize);
+}
+
+/** Reads the first n bytes of block i from its record (the block follows the record header). */
+function readBlockPrefix(i: i32, ptr: usize, n: u32): i32 {
+  return flashRead(addrOf(i) + RECORD_HEADER, ptr, n);
 }
 
 /** Mounts the repo on a region of the given geometry: rebuilds the index. 0 or an error. */
@@ -539,7 +545,7 @@ function tombUntil(t: i32): u64 { return load<u64>(tUntil + (<usize>t << 3)); }
 
 /** True when block i's full signature equals the 64 bytes at sig (the index keeps only a prefix). */
 function sameSig(i: i32, sig: usize): bool {
-  if (readBlockPrefix(addrOf(i), sigBuf, 64) != 0) return false;
+  if (readBlockPrefix(i, sigBuf, 64) != 0) return false;
   return bytesEqual(sigBuf, sig, 64);
 }
 
@@ -791,10 +797,8 @@ export function repoRead(sig: usize, out: usize, cap: u32): i32 {
   if (!mounted) return E_NOT_MOUNTED;
   const i = findBlock(keyOf(sig));
   if (i < 0) return E_NOT_FOUND;
-  const a = addrOf(i);
-  const r = readRecord(sectorOfAddr(a), a % geometry.sectorSize);
   // The index points only at records that passed their CRC at mount or write; a failure now is flash decay.
-  if (r <= 0 || recType != REC_BLOCK || !bytesEqual(recBuf, sig, 64)) return E_NOT_FOUND;
+  if (readBlockRecord(i) <= 0 || recType != REC_BLOCK || !bytesEqual(recBuf, sig, 64)) return E_NOT_FOUND;
   if (recLen > cap) return E_TOO_LARGE;
   memory.copy(out, recBuf, recLen);
   return <i32>recLen;
@@ -806,7 +810,7 @@ export function repoHead(owner: usize, out: usize): i32 {
   const c = findChain(owner);
   if (c < 0) return E_NOT_FOUND;
   const h = headOf(c);
-  if (readBlockPrefix(addrOf(h), out, 64) != 0) return E_NOT_FOUND;
+  if (readBlockPrefix(h, out, 64) != 0) return E_NOT_FOUND;
   return heightOf(h);
 }
 
@@ -829,9 +833,7 @@ export function repoLoad(owner: usize, from: i32, out: usize, cap: u32): i32 {
   for (let x = n - max(from, 1); x >= 0; x--) {
     const i = <i32>load<i16>(walk + (<usize>x << 1));
     if (used + lenOf(i) > cap) break;
-    const a = addrOf(i);
-    const r = readRecord(sectorOfAddr(a), a % geometry.sectorSize);
-    if (r <= 0) return E_NOT_FOUND;
+    if (readBlockRecord(i) <= 0) return E_NOT_FOUND;
     memory.copy(out + used, recBuf, recLen);
     used += recLen;
     count++;
@@ -852,7 +854,7 @@ export function repoChains(start: i32, out: usize, cap: u32): i32 {
     if (used + 100 > cap) break;
     memory.copy(out + used, cOwner + (<usize>c << 5), 32);
     store<u32>(out + used + 32, <u32>heightOf(headOf(c)));
-    if (readBlockPrefix(addrOf(headOf(c)), out + used + 36, 64) != 0) return E_NOT_FOUND;
+    if (readBlockPrefix(headOf(c), out + used + 36, 64) != 0) return E_NOT_FOUND;
     used += 100;
     count++;
   }
@@ -861,8 +863,7 @@ export function repoChains(start: i32, out: usize, cap: u32): i32 {
 
 /** Counters for tests and the simulator, as u32s: blocks, chains, tombstones, free sectors, live bytes, stamp. */
 export function repoStats(out: usize): i32 {
-  let chains: u32 = 0;
-  for (let c = 0; c < MAX_CHAINS; c++) if (headOf(c) >= 0) chains++;
+  const chains = <u32>(MAX_CHAINS - repoFreeChains());
   let tombs: u32 = 0;
   for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) tombs++;
   let live: u32 = 0;
@@ -896,7 +897,7 @@ export function repoOwnerOf(sig: usize, out: usize): i32 {
 export function repoGenesis(owner: usize, out: usize): i32 {
   const c = findChain(owner);
   if (c < 0) return E_NOT_FOUND;
-  return readBlockPrefix(addrOf(genesisOf(c)), out, 64) == 0 ? 0 : E_NOT_FOUND;
+  return readBlockPrefix(genesisOf(c), out, 64) == 0 ? 0 : E_NOT_FOUND;
 }
 
 /** The owner key of the n-th live chain (0-based) into out; false past the end. */
@@ -937,7 +938,7 @@ export function repoSlotOwner(c: i32): usize {
 /** Reads the head signature of the chain in slot c to out. 0 or an error. */
 export function repoSlotHead(c: i32, out: usize): i32 {
   if (repoSlotHeight(c) == 0) return E_NOT_FOUND;
-  return readBlockPrefix(addrOf(headOf(c)), out, 64);
+  return readBlockPrefix(headOf(c), out, 64);
 }
 
 /** The 8-byte index key (signature prefix) of the head block of the chain in slot c; 0 when the slot is free. */

@@ -144,7 +144,7 @@ export function findBlock(k: u64): i32 {
   for (let n = 0; n < SLOTS; n++) {
     const v = <i32>load<i16>(slots + (<usize>h << 1));
     if (v == -1) return -1;
-    if (v >= 0 && key(v) == k) return v;
+    if (v >= 0 && load<u64>(bKey + (<usize>v << 3)) == k) return v;
     h = (h + 1) & (SLOTS - 1);
   }
   return -1;
@@ -170,7 +170,8 @@ function hashRemove(i: i32): void {
 }
 
 function freeBlockSlot(): i32 {
-  for (let i = 0; i < MAX_BLOCKS; i++) if (heightOf(i) == 0) return i;
+  // Hot (twice per write): a direct load, not a call per slot.
+  for (let i = 0; i < MAX_BLOCKS; i++) if (load<u16>(bHeight + (<usize>i << 1)) == 0) return i;
   return -1;
 }
 

@@ -105,12 +105,15 @@ export class TimerWheel {
         const shift = SLOT_BITS * <u64>level;
         const a = from >> shift;
         const b = to >> shift;
+        // The digits swept: level 0 includes the current slot (its timers
+        // may have come due within the tick); all of them when a higher digit changed.
+        let lo: u64 = level == 0 ? a : a + 1;
+        let hi: u64 = b;
         if ((a >> SLOT_BITS) != (b >> SLOT_BITS) || b - a >= <u64>SLOTS) {
-          for (let s = 0; s < SLOTS; s++) this.refile(level * SLOTS + s);
-        } else {
-          // Level 0 includes the current slot: its timers may have come due within the tick.
-          for (let d = level == 0 ? a : a + 1; d <= b; d++) this.refile(level * SLOTS + <i32>(d & <u64>(SLOTS - 1)));
+          lo = 0;
+          hi = <u64>(SLOTS - 1);
         }
+        for (let d = lo; d <= hi; d++) this.refile(level * SLOTS + <i32>(d & <u64>(SLOTS - 1)));
       }
       if ((from >> (SLOT_BITS * <u64>LEVELS)) != (to >> (SLOT_BITS * <u64>LEVELS))) this.refile(OVERFLOW);
     }

@@ -76,6 +76,13 @@ export function addLive(s: u32, delta: i32): void {
   store<u32>(secLive + (s << 2), <u32>(<i32>liveOf(s) + delta));
 }
 
+/** Sector s in state st with nothing written after its header (as far as the RAM tables know). */
+function resetSector(s: u32, st: u8): void {
+  store<u8>(secState + s, st);
+  store<u32>(secEnd + (s << 2), SECTOR_HEADER);
+  store<u32>(secLive + (s << 2), 0);
+}
+
 export function recordSize(len: u32): u32 {
   return (RECORD_HEADER + len + ALIGN - 1) & ~(ALIGN - 1);
 }
@@ -102,12 +109,17 @@ export function logGeometry(sectorSize: u32, wordSize: u32, regionSize: u32): i3
 const BLANK_CHUNK: u32 = 256;
 const blankBuf: usize = memory.data(<i32>(BLANK_CHUNK));
 
+/** True when the len bytes (a multiple of 4) at ptr in RAM are all 0xFF. */
+function ones(ptr: usize, len: u32): bool {
+  for (let i: u32 = 0; i < len; i += 4) if (load<u32>(ptr + i) != 0xffffffff) return false;
+  return true;
+}
+
 /** True when len bytes at addr all read 0xFF. */
 function blank(addr: u32, len: u32): bool {
   while (len > 0) {
     const n = min(len, BLANK_CHUNK);
-    if (flashRead(addr, blankBuf, n) != 0) return false;
-    for (let i: u32 = 0; i < n; i += 4) if (load<u32>(blankBuf + i) != 0xffffffff) return false;
+    if (flashRead(addr, blankBuf, n) != 0 || !ones(blankBuf, n)) return false;
     addr += n;
     len -= n;
   }
@@ -122,16 +134,12 @@ export function logMount(): i32 {
   const size = geometry.sectorSize;
   for (let s: u32 = 0; s < geometry.sectors; s++) {
     if (flashRead(s * size, hdr, SECTOR_HEADER) != 0) return E_FLASH;
-    store<u32>(secEnd + (s << 2), SECTOR_HEADER);
-    store<u32>(secLive + (s << 2), 0);
-    store<u32>(secErases + (s << 2), 0);
-    store<u32>(secSeq + (s << 2), 0);
-    const magic = load<u32>(hdr);
-    if (magic == 0xffffffff && load<u32>(hdr, 4) == 0xffffffff && load<u32>(hdr, 8) == 0xffffffff && load<u32>(hdr, 12) == 0xffffffff) {
-      store<u8>(secState + s, FREE); // blank-checked when opened
-      continue;
-    }
-    if (magic != MAGIC || crc32(0, hdr, 12) != load<u32>(hdr, 12)) {
+    // Sequence and erase count are set below for readable sectors; a
+    // sector that is not readable gets its erase count after the loop, and
+    // its sequence number is never read before openSector sets it.
+    resetSector(s, FREE); // blank-checked when opened
+    if (ones(hdr, SECTOR_HEADER)) continue;
+    if (load<u32>(hdr) != MAGIC || crc32(0, hdr, 12) != load<u32>(hdr, 12)) {
       store<u8>(secState + s, GARBAGE);
       continue;
     }
@@ -162,14 +170,13 @@ export function logMount(): i32 {
 export function readRecord(s: u32, off: u32): i32 {
   const size = geometry.sectorSize;
   if (off + RECORD_HEADER > size) return 0;
-  if (flashRead(s * size + off, hdr, RECORD_HEADER) != 0) return -1;
-  let erased = true;
-  for (let i: u32 = 0; i < RECORD_HEADER; i += 4) if (load<u32>(hdr + i) != 0xffffffff) erased = false;
-  if (erased) return 0;
+  const addr = s * size + off;
+  if (flashRead(addr, hdr, RECORD_HEADER) != 0) return -1;
+  if (ones(hdr, RECORD_HEADER)) return 0;
   const len = <u32>load<u16>(hdr, 2);
   if (load<u8>(hdr, 1) != 0xff || load<u32>(hdr, 8) != 0xffffffff) return -1;
   if (off + recordSize(len) > size) return -1;
-  if (flashRead(s * size + off + RECORD_HEADER, recBuf, len) != 0) return -1;
+  if (flashRead(addr + RECORD_HEADER, recBuf, len) != 0) return -1;
   const crc = crc32(crc32(0, hdr, 12), recBuf, len);
   if (crc != load<u32>(hdr, 12)) return -1;
   recType = load<u8>(hdr);
@@ -187,10 +194,16 @@ export function setEnd(s: u32, end: u32, clean: bool): void {
   }
 }
 
+/** True when sector s is free or garbage: no readable records, can be opened. Otherwise it is sealed or the head (state HEAD exactly when s == headSector). */
+export function unused(s: u32): bool {
+  const st = state(s);
+  return st == FREE || st == GARBAGE;
+}
+
 /** Free sectors, counting garbage ones (erased before use). */
 export function freeSectors(): u32 {
   let n: u32 = 0;
-  for (let s: u32 = 0; s < geometry.sectors; s++) if (state(s) == FREE || state(s) == GARBAGE) n++;
+  for (let s: u32 = 0; s < geometry.sectors; s++) if (unused(s)) n++;
   return n;
 }
 
@@ -203,9 +216,7 @@ export function headFits(len: u32): bool {
 export function eraseSector(s: u32): i32 {
   if (flashErase(s) != 0) return E_FLASH;
   store<u32>(secErases + (s << 2), erasesOf(s) + 1);
-  store<u8>(secState + s, FREE);
-  store<u32>(secEnd + (s << 2), SECTOR_HEADER);
-  store<u32>(secLive + (s << 2), 0);
+  resetSector(s, FREE);
   if (<i32>s == headSector) headSector = -1;
   return 0;
 }
@@ -214,8 +225,7 @@ export function eraseSector(s: u32): i32 {
 export function openSector(): i32 {
   let best: i32 = -1;
   for (let s: u32 = 0; s < geometry.sectors; s++) {
-    const st = state(s);
-    if ((st == FREE || st == GARBAGE) && (best < 0 || erasesOf(s) < erasesOf(<u32>best))) best = <i32>s;
+    if (unused(s) && (best < 0 || erasesOf(s) < erasesOf(<u32>best))) best = <i32>s;
   }
   if (best < 0) return E_NO_SPACE;
   const s = <u32>best;
@@ -231,9 +241,7 @@ export function openSector(): i32 {
   store<u32>(hdr, crc32(0, hdr, 12), 12);
   if (flashProgram(s * size, hdr, SECTOR_HEADER) != 0) return E_FLASH;
   store<u32>(secSeq + (s << 2), maxSeq);
-  store<u8>(secState + s, HEAD);
-  store<u32>(secEnd + (s << 2), SECTOR_HEADER);
-  store<u32>(secLive + (s << 2), 0);
+  resetSector(s, HEAD);
   headSector = <i32>s;
   return 0;
 }
@@ -270,8 +278,7 @@ export function append(type: u8, stamp: u32, ptr: usize, len: u32): i64 {
 export function sectorsBySeq(order: usize): u32 {
   let n: u32 = 0;
   for (let s: u32 = 0; s < geometry.sectors; s++) {
-    const st = state(s);
-    if (st != SEALED && st != HEAD) continue;
+    if (unused(s)) continue;
     // insertion sort: at most 256 sectors, once per mount
     let i = n;
     while (i > 0 && seqOf(load<u16>(order + ((i - 1) << 1))) > seqOf(s)) {

@@ -37,8 +37,8 @@ import { scanBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_PSIG_OFFSET
 import { geometry, flashRead } from './flash';
 import {
   logGeometry, logMount, readRecord, setEnd, sectorsBySeq, append, headFits, openSector, eraseSector,
-  freeSectors, recBuf, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, liveOf, addLive,
-  seqOf, erasesOf, secLive, SEALED, MAX_SECTORS, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
+  freeSectors, recBuf, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, unused, liveOf, addLive,
+  seqOf, erasesOf, SEALED, MAX_SECTORS, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
 } from './log';
 
 export const MAX_BLOCKS: i32 = 1024;
@@ -95,16 +95,33 @@ let maxStamp: u32 = 0;
 let mounted: bool = false;
 let blockCount: i32 = 0;
 
-@inline function key(i: i32): u64 { return load<u64>(bKey + (<usize>i << 3)); }
-@inline function addrOf(i: i32): u32 { return load<u32>(bAddr + (<usize>i << 2)); }
-@inline function lenOf(i: i32): u32 { return <u32>load<u16>(bLen + (<usize>i << 1)); }
-@inline function parentOf(i: i32): i32 { return <i32>load<i16>(bParent + (<usize>i << 1)); }
-@inline function chainOf(i: i32): i32 { return <i32>load<i16>(bChain + (<usize>i << 1)); }
-@inline function heightOf(i: i32): i32 { return <i32>load<u16>(bHeight + (<usize>i << 1)); }
-@inline function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
-@inline function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
-@inline function genesisOf(c: i32): i32 { return <i32>load<i16>(cGenesis + (<usize>c << 1)); }
-@inline function tombUsed(t: i32): bool { return load<u32>(tAddr + (<usize>t << 2)) != 0xffffffff; }
+function key(i: i32): u64 { return load<u64>(bKey + (<usize>i << 3)); }
+function addrOf(i: i32): u32 { return load<u32>(bAddr + (<usize>i << 2)); }
+function lenOf(i: i32): u32 { return <u32>load<u16>(bLen + (<usize>i << 1)); }
+function parentOf(i: i32): i32 { return <i32>load<i16>(bParent + (<usize>i << 1)); }
+function chainOf(i: i32): i32 { return <i32>load<i16>(bChain + (<usize>i << 1)); }
+function heightOf(i: i32): i32 { return <i32>load<u16>(bHeight + (<usize>i << 1)); }
+function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
+function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
+function genesisOf(c: i32): i32 { return <i32>load<i16>(cGenesis + (<usize>c << 1)); }
+function tombUsed(t: i32): bool { return load<u32>(tAddr + (<usize>t << 2)) != 0xffffffff; }
+function stampOf(i: i32): u32 { return load<u32>(bStamp + (<usize>i << 2)); }
+function setHeight(i: i32, h: u32): void { store<u16>(bHeight + (<usize>i << 1), <u16>h); }
+function setParent(i: i32, p: i32): void { store<i16>(bParent + (<usize>i << 1), <i16>p); }
+function setHead(c: i32, i: i32): void { store<i16>(cHead + (<usize>c << 1), <i16>i); }
+function setTombAddr(t: i32, a: u32): void { store<u32>(tAddr + (<usize>t << 2), a); }
+
+/** Points block i at a (new) record. */
+function setRecord(i: i32, addr: u32, stamp: u32): void {
+  store<u32>(bAddr + (<usize>i << 2), addr);
+  store<u32>(bStamp + (<usize>i << 2), stamp);
+}
+
+/** Places block i in chain c at height h. */
+function place(i: i32, c: i32, h: u32): void {
+  store<i16>(bChain + (<usize>i << 1), <i16>c);
+  setHeight(i, h);
+}
 
 function bytesEqual(a: usize, b: usize, n: usize): bool {
   let i: usize = 0;
@@ -127,7 +144,7 @@ export function findBlock(k: u64): i32 {
   for (let n = 0; n < SLOTS; n++) {
     const v = <i32>load<i16>(slots + (<usize>h << 1));
     if (v == -1) return -1;
-    if (v >= 0 && key(v) == k) return v;
+    if (v >= 0 && load<u64>(bKey + (<usize>v << 3)) == k) return v;
     h = (h + 1) & (SLOTS - 1);
   }
   return -1;
@@ -153,7 +170,8 @@ function hashRemove(i: i32): void {
 }
 
 function freeBlockSlot(): i32 {
-  for (let i = 0; i < MAX_BLOCKS; i++) if (heightOf(i) == 0) return i;
+  // Hot (twice per write): a direct load, not a call per slot.
+  for (let i = 0; i < MAX_BLOCKS; i++) if (load<u16>(bHeight + (<usize>i << 1)) == 0) return i;
   return -1;
 }
 
@@ -161,12 +179,10 @@ function addBlock(k: u64, addr: u32, stamp: u32, len: u32): i32 {
   const i = freeBlockSlot();
   if (i < 0) return -1;
   store<u64>(bKey + (<usize>i << 3), k);
-  store<u32>(bAddr + (<usize>i << 2), addr);
-  store<u32>(bStamp + (<usize>i << 2), stamp);
+  setRecord(i, addr, stamp);
   store<u16>(bLen + (<usize>i << 1), <u16>len);
-  store<i16>(bParent + (<usize>i << 1), -1);
-  store<i16>(bChain + (<usize>i << 1), -1);
-  store<u16>(bHeight + (<usize>i << 1), 0xffff); // used, height unknown
+  setParent(i, -1);
+  place(i, -1, 0xffff); // used, height unknown
   hashInsert(i);
   blockCount++;
   return i;
@@ -175,63 +191,109 @@ function addBlock(k: u64, addr: u32, stamp: u32, len: u32): i32 {
 /** Removes block i from the index (its record stays on flash as garbage). */
 function forget(i: i32): void {
   hashRemove(i);
-  store<u16>(bHeight + (<usize>i << 1), 0);
+  setHeight(i, 0);
   blockCount--;
+}
+
+/** Chain c founded by its genesis block i. */
+function found(c: i32, i: i32): void {
+  store<i16>(cGenesis + (<usize>c << 1), <i16>i);
+  setHead(c, i);
+}
+
+/** At mount, before blocks are linked to chains: drops chain c, whose only member so far is its genesis block. */
+function dropChainAtMount(c: i32): void {
+  forget(genesisOf(c));
+  setHead(c, -1);
+}
+
+/** Adds (sign 1) or removes (sign -1) the record of len payload bytes at addr from its sector's live bytes. */
+function countLive(addr: u32, len: u32, sign: i32): void {
+  addLive(sectorOfAddr(addr), sign * <i32>recordSize(len));
 }
 
 /** Forgets block i and counts its record as garbage in its sector. */
 function dropBlock(i: i32): void {
-  addLive(sectorOfAddr(addrOf(i)), -<i32>recordSize(lenOf(i)));
+  countLive(addrOf(i), lenOf(i), -1);
   forget(i);
 }
 
-function freeChainSlot(): i32 {
-  for (let c = 0; c < MAX_CHAINS; c++) if (headOf(c) < 0) return c;
+// Chains and tombstones are both tables of owners: per slot a 32-byte owner,
+// its first 8 bytes in a tight key array, and a flag that reads as i16 -1
+// when the slot is free. For chains the flag is cHead; for tombstones it is
+// the low half of tAddr (0xffffffff when free; a record address is 8-byte
+// aligned, so a used slot's low half is never 0xffff).
+const CHAIN_FLAGS: usize = cHead;
+const CHAIN_FLAG_SHIFT: usize = 1;
+const TOMB_FLAGS: usize = tAddr;
+const TOMB_FLAG_SHIFT: usize = 2;
+// @ts-ignore: compile-time check (the owner-table helpers scan MAX_CHAINS slots)
+if (MAX_CHAINS != MAX_TOMBS) ERROR('MAX_CHAINS and MAX_TOMBS must be equal');
+
+/** First free slot of an owner table (MAX_CHAINS == MAX_TOMBS slots), or -1. */
+function freeSlot(flags: usize, shift: usize): i32 {
+  for (let x = 0; x < MAX_CHAINS; x++) if (load<i16>(flags + (<usize>x << shift)) == -1) return x;
   return -1;
 }
+
+/** Used slot of an owner table whose owner is the 32 bytes at owner, or -1. */
+function findOwner(keys: usize, owners: usize, flags: usize, shift: usize, owner: usize): i32 {
+  const k = load<u64>(owner);
+  for (let x = 0; x < MAX_CHAINS; x++) {
+    if (load<u64>(keys + (<usize>x << 3)) == k && load<i16>(flags + (<usize>x << shift)) != -1 && bytesEqual(owners + (<usize>x << 5), owner, 32)) return x;
+  }
+  return -1;
+}
+
+function setOwner(keys: usize, owners: usize, x: i32, owner: usize): void {
+  memory.copy(owners + (<usize>x << 5), owner, 32);
+  store<u64>(keys + (<usize>x << 3), load<u64>(owner));
+}
+
+function freeChainSlot(): i32 { return freeSlot(CHAIN_FLAGS, CHAIN_FLAG_SHIFT); }
+function freeTombSlot(): i32 { return freeSlot(TOMB_FLAGS, TOMB_FLAG_SHIFT); }
+function setChainOwner(c: i32, owner: usize): void { setOwner(cKey, cOwner, c, owner); }
+
+/** Fills tombstone slot t. */
+function setTomb(t: i32, owner: usize, until: u64, stamp: u32, addr: u32): void {
+  setOwner(tKey, tOwner, t, owner);
+  store<u64>(tUntil + (<usize>t << 3), until);
+  store<u32>(tStamp + (<usize>t << 2), stamp);
+  setTombAddr(t, addr);
+}
+
+/** Frees tombstone slot t and counts its record as garbage in its sector. */
+function dropTomb(t: i32): void {
+  countLive(tombAddr(t), 40, -1);
+  setTombAddr(t, 0xffffffff);
+}
+function findTomb(owner: usize): i32 { return findOwner(tKey, tOwner, TOMB_FLAGS, TOMB_FLAG_SHIFT, owner); }
 
 /** Chain owned by the 32-byte key at owner, or -1. */
 export function findChain(owner: usize): i32 {
-  const k = load<u64>(owner);
-  for (let c = 0; c < MAX_CHAINS; c++) {
-    if (load<u64>(cKey + (<usize>c << 3)) == k && headOf(c) >= 0 && bytesEqual(cOwner + (<usize>c << 5), owner, 32)) return c;
-  }
-  return -1;
+  return findOwner(cKey, cOwner, CHAIN_FLAGS, CHAIN_FLAG_SHIFT, owner);
 }
 
-function setChainOwner(c: i32, owner: usize): void {
-  memory.copy(cOwner + (<usize>c << 5), owner, 32);
-  store<u64>(cKey + (<usize>c << 3), load<u64>(owner));
-}
+function minStampOf(s: u32): u32 { return load<u32>(secMinStamp + (s << 2)); }
 
-function setTombOwner(t: i32, owner: usize): void {
-  memory.copy(tOwner + (<usize>t << 5), owner, 32);
-  store<u64>(tKey + (<usize>t << 3), load<u64>(owner));
-}
-
-function findTomb(owner: usize): i32 {
-  const k = load<u64>(owner);
-  for (let t = 0; t < MAX_TOMBS; t++) {
-    if (load<u64>(tKey + (<usize>t << 3)) == k && tombUsed(t) && bytesEqual(tOwner + (<usize>t << 5), owner, 32)) return t;
-  }
-  return -1;
-}
-
-function freeTombSlot(): i32 {
-  for (let t = 0; t < MAX_TOMBS; t++) if (!tombUsed(t)) return t;
-  return -1;
-}
-
-function minBlockStampOnFlash(except: i32): u32 {
+/** The readable sector, other than except, that holds the oldest block record; -1 when none holds any. */
+function oldestSector(except: i32): i32 {
+  let oldest: i32 = -1;
   let m: u32 = 0xffffffff;
   for (let s: u32 = 0; s < geometry.sectors; s++) {
-    if (<i32>s == except) continue;
-    const st = state(s);
-    if (st != SEALED && <i32>s != headSector) continue;
-    const v = load<u32>(secMinStamp + (s << 2));
-    if (v < m) m = v;
+    if (<i32>s == except || unused(s)) continue;
+    if (minStampOf(s) < m) {
+      m = minStampOf(s);
+      oldest = <i32>s;
+    }
   }
-  return m;
+  return oldest;
+}
+
+/** Stamp of the oldest block record on flash outside sector except (0xffffffff when there is none). */
+function minBlockStampOnFlash(except: i32): u32 {
+  const s = oldestSector(except);
+  return s < 0 ? 0xffffffff : minStampOf(<u32>s);
 }
 
 function noteStamp(addr: u32, type: u8, stamp: u32): void {
@@ -257,16 +319,22 @@ const prefix: usize = memory.data(<i32>(256));
 /** Key of block i's parent, read back from flash; 0 for a genesis block. */
 function parentKeyOf(i: i32): u64 {
   const n = min<u32>(lenOf(i), 256);
-  if (readBlockPrefix(addrOf(i), prefix, n) != 0) return 0;
+  if (readBlockPrefix(i, prefix, n) != 0) return 0;
   if (scanBlock(prefix, <i32>n, <i32>lenOf(i), scanOut) != SCAN_OK) return 0;
-  const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
+  const po = parentSigAt();
   if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) < 8) return 0;
   return load<u64>(prefix + <usize>po);
 }
 
-/** Reads the first n bytes of the block in the record at addr (the block follows the record header). */
-function readBlockPrefix(addr: u32, ptr: usize, n: u32): i32 {
-  return flashRead(addr + RECORD_HEADER, ptr, n);
+/** Reads block i's whole record into recBuf (see readRecord for the result). */
+function readBlockRecord(i: i32): i32 {
+  const a = addrOf(i);
+  return readRecord(sectorOfAddr(a), a % geometry.sectorSize);
+}
+
+/** Reads the first n bytes of block i from its record (the block follows the record header). */
+function readBlockPrefix(i: i32, ptr: usize, n: u32): i32 {
+  return flashRead(addrOf(i) + RECORD_HEADER, ptr, n);
 }
 
 /** Mounts the repo on a region of the given geometry: rebuilds the index. 0 or an error. */
@@ -278,73 +346,39 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   if (rc != 0) return rc;
   clearTables();
 
+  const n = sectorsBySeq(order);
   // Pass 1: where the written part of each sector ends, the oldest block
   // stamps, and how many block records there are.
-  const n = sectorsBySeq(order);
-  let records: i32 = 0;
-  for (let j: u32 = 0; j < n; j++) {
-    const s = <u32>load<u16>(order + (j << 1));
-    let off = SECTOR_HEADER;
-    let r = 0;
-    while ((r = readRecord(s, off)) > 0) {
-      if (recStamp > maxStamp) maxStamp = recStamp;
-      noteStamp(s * geometry.sectorSize + off, recType, recStamp);
-      if (recType == REC_BLOCK) records++;
-      off += <u32>r;
-    }
-    setEnd(s, off, r == 0);
-  }
+  const records = mountPass(n, PASS_ENDS, 0, false);
   // Pass 2: tombstones, now that the oldest block record is known. Those
   // that still kill something always fit (R3 keeps them at most MAX_TOMBS);
   // those that only guard against an early return share what is left.
-  const oldestBlock = minBlockStampOnFlash(-1);
-  for (let j: u32 = 0; j < n; j++) {
-    const s = <u32>load<u16>(order + (j << 1));
-    let off = SECTOR_HEADER;
-    let r = 0;
-    while ((r = readRecord(s, off)) > 0) {
-      if (recType == REC_EVICT && recLen == 40) mountTomb(s * geometry.sectorSize + off, oldestBlock);
-      off += <u32>r;
-    }
-  }
+  mountPass(n, PASS_TOMBS, minBlockStampOnFlash(-1), false);
   // Pass 3: blocks, in write order (R4: duplicates keep the last copy). The
   // index holds MAX_BLOCKS; live blocks never exceed it, but records of
   // evicted chains wait on flash for compaction. When there are more records
   // than slots, a block older than its author's tombstone is skipped here
   // already (it is dead unless it extends someone else's chain).
-  const crowded = records > MAX_BLOCKS;
-  for (let j: u32 = 0; j < n; j++) {
-    const s = <u32>load<u16>(order + (j << 1));
-    let off = SECTOR_HEADER;
-    let r = 0;
-    while ((r = readRecord(s, off)) > 0) {
-      if (recType == REC_BLOCK) mountBlock(s * geometry.sectorSize + off, crowded);
-      off += <u32>r;
-    }
-  }
+  mountPass(n, PASS_BLOCKS, 0, records > MAX_BLOCKS);
   // Pass 4: link blocks to parents and chains (R5), apply tombstones (R2).
   for (let i = 0; i < MAX_BLOCKS; i++) {
     if (heightOf(i) == 0) continue;
     const pk = parentKeyOf(i);
-    if (pk != 0) store<i16>(bParent + (<usize>i << 1), <i16>findBlock(pk));
+    if (pk != 0) setParent(i, findBlock(pk));
   }
   for (let c = 0; c < MAX_CHAINS; c++) {
     if (headOf(c) < 0) continue;
     const g = genesisOf(c);
     const t = findTomb(cOwner + (<usize>c << 5));
-    if (t >= 0 && load<u32>(bStamp + (<usize>g << 2)) < load<u32>(tStamp + (<usize>t << 2))) {
-      forget(g);
-      store<i16>(cHead + (<usize>c << 1), -1);
-    }
+    if (t >= 0 && stampOf(g) < tombStamp(t)) dropChainAtMount(c);
   }
   // Two live genesis blocks of one owner cannot be written; keep the older if flash says otherwise.
   for (let c = 0; c < MAX_CHAINS; c++) {
     if (headOf(c) < 0) continue;
     for (let d = c + 1; d < MAX_CHAINS; d++) {
       if (headOf(d) < 0 || !bytesEqual(cOwner + (<usize>c << 5), cOwner + (<usize>d << 5), 32)) continue;
-      const younger = load<u32>(bStamp + (<usize>genesisOf(c) << 2)) > load<u32>(bStamp + (<usize>genesisOf(d) << 2)) ? c : d;
-      forget(genesisOf(younger));
-      store<i16>(cHead + (<usize>younger << 1), -1);
+      const younger = stampOf(genesisOf(c)) > stampOf(genesisOf(d)) ? c : d;
+      dropChainAtMount(younger);
       if (younger == c) break;
     }
   }
@@ -354,37 +388,81 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
     if (heightOf(i) == 0) continue;
     const c = chainOf(i);
     const h = headOf(c);
-    if (h < 0 || heightOf(i) > heightOf(h)) store<i16>(cHead + (<usize>c << 1), <i16>i);
+    if (h < 0 || heightOf(i) > heightOf(h)) setHead(c, i);
   }
   for (let c = 0; c < MAX_CHAINS; c++) {
     const h = headOf(c);
     if (h < 0) continue;
     let i = h;
-    while (i >= 0) { store<u16>(bHeight + (<usize>i << 1), heightOf(i) | 0x8000); i = parentOf(i); }
+    while (i >= 0) { setHeight(i, heightOf(i) | 0x8000); i = parentOf(i); }
   }
   for (let i = 0; i < MAX_BLOCKS; i++) {
     const ht = heightOf(i);
     if (ht == 0) continue;
     if ((ht & 0x8000) == 0) { forget(i); continue; }
-    store<u16>(bHeight + (<usize>i << 1), ht & 0x7fff);
+    setHeight(i, ht & 0x7fff);
+    // Live bytes per sector, for compaction (logMount zeroed them; nothing above adds any).
+    countLive(addrOf(i), lenOf(i), 1);
   }
-  // Live bytes per sector, for compaction.
-  for (let s: u32 = 0; s < geometry.sectors; s++) store<u32>(secLive + (s << 2), 0);
-  for (let i = 0; i < MAX_BLOCKS; i++) if (heightOf(i) != 0) addLive(sectorOfAddr(addrOf(i)), <i32>recordSize(lenOf(i)));
-  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) addLive(sectorOfAddr(load<u32>(tAddr + (<usize>t << 2))), <i32>recordSize(40));
+  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) countLive(tombAddr(t), 40, 1);
   mounted = true;
   return 0;
 }
 
 
+const PASS_ENDS: i32 = 0;
+const PASS_TOMBS: i32 = 1;
+const PASS_BLOCKS: i32 = 2;
+
+/** One mount pass over every record of the n sectors in order[] (the passes differ only in what a record feeds). Returns the number of block records. */
+function mountPass(n: u32, pass: i32, oldestBlock: u32, crowded: bool): i32 {
+  let records: i32 = 0;
+  for (let j: u32 = 0; j < n; j++) {
+    const s = <u32>load<u16>(order + (j << 1));
+    let off = SECTOR_HEADER;
+    let r = 0;
+    while ((r = readRecord(s, off)) > 0) {
+      const addr = s * geometry.sectorSize + off;
+      if (pass == PASS_ENDS) {
+        if (recStamp > maxStamp) maxStamp = recStamp;
+        noteStamp(addr, recType, recStamp);
+        if (recType == REC_BLOCK) records++;
+      } else if (pass == PASS_TOMBS) {
+        if (recType == REC_EVICT && recLen == 40) mountTomb(addr, oldestBlock);
+      } else if (recType == REC_BLOCK) {
+        mountBlock(addr, crowded);
+      }
+      off += <u32>r;
+    }
+    if (pass == PASS_ENDS) setEnd(s, off, r == 0);
+  }
+  return records;
+}
+
+/** True when the len bytes at ptr are exactly one well-formed block (parsed into scanOut). */
+function scanWhole(ptr: usize, len: u32): bool {
+  return scanBlock(ptr, <i32>len, <i32>len, scanOut) == SCAN_OK && <u32>load<i32>(scanOut + OUT_BLOCK_SIZE) == len;
+}
+
+/** Offset of the 32-byte author key in the block last parsed into scanOut, or -1 (anonymous). */
+function authorAt(): i32 {
+  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+  return ko >= 0 && load<i32>(scanOut + OUT_KEY_LEN) == 32 ? ko : -1;
+}
+
+/** Offset of the parent signature in the block last parsed into scanOut, or -1 (genesis). */
+function parentSigAt(): i32 {
+  return load<i32>(scanOut + OUT_PSIG_OFFSET);
+}
+
 function mountBlock(addr: u32, crowded: bool): void {
-  if (scanBlock(recBuf, <i32>recLen, <i32>recLen, scanOut) != SCAN_OK) return;
-  if (<u32>load<i32>(scanOut + OUT_BLOCK_SIZE) != recLen) return;
+  if (!scanWhole(recBuf, recLen)) return;
   // A genesis block older than its author's tombstone is dead (R2: its
   // author owns its chain): skip it, so dead chains never crowd out live ones
   // from the chain table. Other blocks only when the index is crowded.
-  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-  if ((crowded || load<i32>(scanOut + OUT_PSIG_OFFSET) < 0) && ko >= 0 && load<i32>(scanOut + OUT_KEY_LEN) == 32) {
+  const ko = authorAt();
+  const genesis = parentSigAt() < 0;
+  if ((crowded || genesis) && ko >= 0) {
     const t = findTomb(recBuf + <usize>ko);
     if (t >= 0 && recStamp < tombStamp(t)) return;
   }
@@ -392,29 +470,25 @@ function mountBlock(addr: u32, crowded: bool): void {
   const prev = findBlock(k);
   if (prev >= 0) {
     // A second copy (compaction was cut before its erase): keep the later one.
-    store<u32>(bAddr + (<usize>prev << 2), addr);
-    store<u32>(bStamp + (<usize>prev << 2), recStamp);
+    setRecord(prev, addr, recStamp);
     return;
   }
   const i = addBlock(k, addr, recStamp, recLen);
   if (i < 0) return; // more blocks on flash than the table holds: the rest are dropped
-  if (load<i32>(scanOut + OUT_PSIG_OFFSET) < 0) {
+  if (genesis) {
     // Genesis: it founds a chain, unless its owner already has one (a tombstone settles which one lives).
-    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-    if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) { forget(i); return; }
+    if (ko < 0) { forget(i); return; }
     const c = freeChainSlot();
     if (c < 0) { forget(i); return; }
     setChainOwner(c, recBuf + <usize>ko);
-    store<i16>(cGenesis + (<usize>c << 1), <i16>i);
-    store<i16>(cHead + (<usize>c << 1), <i16>i);
-    store<i16>(bChain + (<usize>i << 1), <i16>c);
-    store<u16>(bHeight + (<usize>i << 1), 1);
+    found(c, i);
+    place(i, c, 1);
   }
 }
 
 function mountTomb(addr: u32, oldestBlock: u32): void {
   let t = findTomb(recBuf);
-  if (t >= 0 && load<u32>(tStamp + (<usize>t << 2)) > recStamp) return;
+  if (t >= 0 && tombStamp(t) > recStamp) return;
   if (t < 0) t = freeTombSlot();
   if (t < 0) {
     // Full: give way to a tombstone that kills something, at the expense of
@@ -425,10 +499,7 @@ function mountTomb(addr: u32, oldestBlock: u32): void {
     }
     if (t < 0 || (recStamp < oldestBlock && load<u64>(recBuf, 32) <= tombUntil(t))) return;
   }
-  setTombOwner(t, recBuf);
-  store<u64>(tUntil + (<usize>t << 3), load<u64>(recBuf, 32));
-  store<u32>(tStamp + (<usize>t << 2), recStamp);
-  store<u32>(tAddr + (<usize>t << 2), addr);
+  setTomb(t, recBuf, load<u64>(recBuf, 32), recStamp, addr);
 }
 
 /** Finds block i's chain and height by walking to a block that knows its own; drops what cannot be placed. */
@@ -446,18 +517,17 @@ function resolve(i: i32): void {
   let tStampOwner: u32 = 0;
   if (c >= 0) {
     const t = findTomb(cOwner + (<usize>c << 5));
-    if (t >= 0) tStampOwner = load<u32>(tStamp + (<usize>t << 2));
+    if (t >= 0) tStampOwner = tombStamp(t);
   }
   for (let x = n - 1; x >= 0; x--) {
     const b = <i32>load<i16>(walk + (<usize>x << 1));
-    if (c < 0 || h >= 0x7ffe || load<u32>(bStamp + (<usize>b << 2)) < tStampOwner) {
+    if (c < 0 || h >= 0x7ffe || stampOf(b) < tStampOwner) {
       c = -1;
       forget(b);
       continue;
     }
     h++;
-    store<i16>(bChain + (<usize>b << 1), <i16>c);
-    store<u16>(bHeight + (<usize>b << 1), <u16>h);
+    place(b, c, <u32>h);
   }
 }
 
@@ -470,13 +540,13 @@ const RESERVE: u32 = 2;
 const WEAR_SPREAD: u32 = 4; // erase-count gap that makes compaction move cold blocks
 const sigBuf: usize = memory.data(<i32>(64));
 
-@inline function tombAddr(t: i32): u32 { return load<u32>(tAddr + (<usize>t << 2)); }
-@inline function tombStamp(t: i32): u32 { return load<u32>(tStamp + (<usize>t << 2)); }
-@inline function tombUntil(t: i32): u64 { return load<u64>(tUntil + (<usize>t << 3)); }
+function tombAddr(t: i32): u32 { return load<u32>(tAddr + (<usize>t << 2)); }
+function tombStamp(t: i32): u32 { return load<u32>(tStamp + (<usize>t << 2)); }
+function tombUntil(t: i32): u64 { return load<u64>(tUntil + (<usize>t << 3)); }
 
 /** True when block i's full signature equals the 64 bytes at sig (the index keeps only a prefix). */
 function sameSig(i: i32, sig: usize): bool {
-  if (readBlockPrefix(addrOf(i), sigBuf, 64) != 0) return false;
+  if (readBlockPrefix(i, sigBuf, 64) != 0) return false;
   return bytesEqual(sigBuf, sig, 64);
 }
 
@@ -542,26 +612,27 @@ function compactSector(v: u32, now: u64): i32 {
   while ((r = readRecord(v, off)) > 0) {
     const addr = v * geometry.sectorSize + off;
     off += <u32>r;
-    if (recType == REC_BLOCK) {
-      const i = findBlock(keyOf(recBuf));
-      if (i < 0 || addrOf(i) != addr) continue; // garbage: dead, or an older copy
-      const stamp = ++maxStamp; // R2: a fresh stamp for a live block
-      const moved = put(REC_BLOCK, stamp, recBuf, recLen);
-      if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
-      store<u32>(bAddr + (<usize>i << 2), <u32>moved);
-      store<u32>(bStamp + (<usize>i << 2), stamp);
-    } else if (recType == REC_EVICT && recLen == 40) {
-      const t = findTomb(recBuf);
-      if (t < 0 || tombAddr(t) != addr) continue;
+    const type = recType;
+    let x: i32; // the block or tombstone slot that points at this record
+    let stamp: u32;
+    if (type == REC_BLOCK) {
+      x = findBlock(keyOf(recBuf));
+      if (x < 0 || addrOf(x) != addr) continue; // garbage: dead, or an older copy
+      stamp = ++maxStamp; // R2: a fresh stamp for a live block
+    } else if (type == REC_EVICT && recLen == 40) {
+      x = findTomb(recBuf);
+      if (x < 0 || tombAddr(x) != addr) continue;
       // R3: drop it only when it has expired and nothing older than it is left.
-      if (tombUntil(t) <= now && tombStamp(t) < minBlockStampOnFlash(<i32>v)) {
-        store<u32>(tAddr + (<usize>t << 2), 0xffffffff);
+      if (tombUntil(x) <= now && tombStamp(x) < minBlockStampOnFlash(<i32>v)) {
+        setTombAddr(x, 0xffffffff);
         continue;
       }
-      const moved = put(REC_EVICT, tombStamp(t), recBuf, recLen);
-      if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
-      store<u32>(tAddr + (<usize>t << 2), <u32>moved);
-    }
+      stamp = tombStamp(x); // R2: a copied tombstone keeps its own
+    } else continue;
+    const moved = put(type, stamp, recBuf, recLen);
+    if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
+    if (type == REC_BLOCK) setRecord(x, <u32>moved, stamp);
+    else setTombAddr(x, <u32>moved);
   }
   store<u32>(secMinStamp + (v << 2), 0xffffffff);
   return eraseSector(v);
@@ -587,13 +658,8 @@ function reclaimTomb(now: u64): i32 {
   if (t < 0) return E_TABLE_FULL;
   if (tombUntil(t) > now) now = tombUntil(t); // let compaction drop it too
   for (let round: u32 = 0; round <= geometry.sectors; round++) {
-    let oldest: i32 = -1;
-    for (let s: u32 = 0; s < geometry.sectors; s++) {
-      if (state(s) != SEALED && <i32>s != headSector) continue;
-      const m = load<u32>(secMinStamp + (s << 2));
-      if (m < tombStamp(t) && (oldest < 0 || m < load<u32>(secMinStamp + (<u32>oldest << 2)))) oldest = <i32>s;
-    }
-    if (oldest < 0) break;
+    const oldest = oldestSector(-1);
+    if (oldest < 0 || minStampOf(<u32>oldest) >= tombStamp(t)) break; // no block older than the tombstone is left
     if (oldest == headSector) {
       const rc = openSector(); // seal the head so it can be compacted
       if (rc < 0) return rc;
@@ -603,8 +669,7 @@ function reclaimTomb(now: u64): i32 {
     if (!tombUsed(t)) break; // compaction dropped it
   }
   if (tombUsed(t) && tombStamp(t) < minBlockStampOnFlash(-1)) {
-    addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40));
-    store<u32>(tAddr + (<usize>t << 2), 0xffffffff);
+    dropTomb(t);
   }
   freed = dropSpentTombs(now);
   if (!tombUsed(t)) return t;
@@ -617,8 +682,7 @@ function dropSpentTombs(now: u64): i32 {
   let freed: i32 = -1;
   for (let x = 0; x < MAX_TOMBS; x++) {
     if (!tombUsed(x) || tombUntil(x) > now || tombStamp(x) >= oldest) continue;
-    addLive(sectorOfAddr(tombAddr(x)), -<i32>recordSize(40));
-    store<u32>(tAddr + (<usize>x << 2), 0xffffffff);
+    dropTomb(x);
     freed = x;
   }
   return freed;
@@ -633,15 +697,14 @@ function dropSpentTombs(now: u64): i32 {
  */
 export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   if (!mounted) return E_NOT_MOUNTED;
-  if (len < 66 || scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
-  if (<u32>load<i32>(scanOut + OUT_BLOCK_SIZE) != len) return E_MALFORMED;
+  if (len < 66 || !scanWhole(ptr, len)) return E_MALFORMED;
   if (len > maxPayload()) return E_TOO_LARGE;
   const k = keyOf(ptr);
   const existing = findBlock(k);
   if (existing >= 0) return sameSig(existing, ptr) ? 0 : E_FORK;
-  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-  if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
-  const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
+  const ko = authorAt();
+  if (ko < 0) return E_ANONYMOUS;
+  const po = parentSigAt();
   let c: i32 = -1;
   let parent: i32 = -1;
   if (po < 0) {
@@ -667,14 +730,13 @@ export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   if (addr < 0) return <i32>addr;
   // R1: the record is committed; now the index.
   const i = addBlock(k, <u32>addr, stamp, len);
-  store<i16>(bParent + (<usize>i << 1), <i16>parent);
-  store<i16>(bChain + (<usize>i << 1), <i16>c);
-  store<u16>(bHeight + (<usize>i << 1), <u16>(parent >= 0 ? heightOf(parent) + 1 : 1));
+  setParent(i, parent);
+  place(i, c, parent >= 0 ? <u32>heightOf(parent) + 1 : 1);
   if (parent < 0) {
     setChainOwner(c, ptr + <usize>ko);
-    store<i16>(cGenesis + (<usize>c << 1), <i16>i);
+    found(c, i);
   }
-  store<i16>(cHead + (<usize>c << 1), <i16>i);
+  setHead(c, i);
   return 1;
 }
 
@@ -717,11 +779,8 @@ export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
   const stamp = ++maxStamp;
   const addr = put(REC_EVICT, stamp, tomb, 40);
   if (addr < 0) return <i32>addr;
-  if (tombUsed(t)) addLive(sectorOfAddr(tombAddr(t)), -<i32>recordSize(40)); // superseded
-  setTombOwner(t, owner);
-  store<u64>(tUntil + (<usize>t << 3), until);
-  store<u32>(tStamp + (<usize>t << 2), stamp);
-  store<u32>(tAddr + (<usize>t << 2), <u32>addr);
+  if (tombUsed(t)) dropTomb(t); // superseded (the slot is refilled below)
+  setTomb(t, owner, until, stamp, <u32>addr);
   let n = 0;
   let i = headOf(c);
   while (i >= 0) {
@@ -730,7 +789,7 @@ export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
     n++;
     i = p;
   }
-  store<i16>(cHead + (<usize>c << 1), -1);
+  setHead(c, -1);
   return n;
 }
 
@@ -739,10 +798,8 @@ export function repoRead(sig: usize, out: usize, cap: u32): i32 {
   if (!mounted) return E_NOT_MOUNTED;
   const i = findBlock(keyOf(sig));
   if (i < 0) return E_NOT_FOUND;
-  const a = addrOf(i);
-  const r = readRecord(sectorOfAddr(a), a % geometry.sectorSize);
   // The index points only at records that passed their CRC at mount or write; a failure now is flash decay.
-  if (r <= 0 || recType != REC_BLOCK || !bytesEqual(recBuf, sig, 64)) return E_NOT_FOUND;
+  if (readBlockRecord(i) <= 0 || recType != REC_BLOCK || !bytesEqual(recBuf, sig, 64)) return E_NOT_FOUND;
   if (recLen > cap) return E_TOO_LARGE;
   memory.copy(out, recBuf, recLen);
   return <i32>recLen;
@@ -754,7 +811,7 @@ export function repoHead(owner: usize, out: usize): i32 {
   const c = findChain(owner);
   if (c < 0) return E_NOT_FOUND;
   const h = headOf(c);
-  if (readBlockPrefix(addrOf(h), out, 64) != 0) return E_NOT_FOUND;
+  if (readBlockPrefix(h, out, 64) != 0) return E_NOT_FOUND;
   return heightOf(h);
 }
 
@@ -777,9 +834,7 @@ export function repoLoad(owner: usize, from: i32, out: usize, cap: u32): i32 {
   for (let x = n - max(from, 1); x >= 0; x--) {
     const i = <i32>load<i16>(walk + (<usize>x << 1));
     if (used + lenOf(i) > cap) break;
-    const a = addrOf(i);
-    const r = readRecord(sectorOfAddr(a), a % geometry.sectorSize);
-    if (r <= 0) return E_NOT_FOUND;
+    if (readBlockRecord(i) <= 0) return E_NOT_FOUND;
     memory.copy(out + used, recBuf, recLen);
     used += recLen;
     count++;
@@ -800,7 +855,7 @@ export function repoChains(start: i32, out: usize, cap: u32): i32 {
     if (used + 100 > cap) break;
     memory.copy(out + used, cOwner + (<usize>c << 5), 32);
     store<u32>(out + used + 32, <u32>heightOf(headOf(c)));
-    if (readBlockPrefix(addrOf(headOf(c)), out + used + 36, 64) != 0) return E_NOT_FOUND;
+    if (readBlockPrefix(headOf(c), out + used + 36, 64) != 0) return E_NOT_FOUND;
     used += 100;
     count++;
   }
@@ -809,8 +864,7 @@ export function repoChains(start: i32, out: usize, cap: u32): i32 {
 
 /** Counters for tests and the simulator, as u32s: blocks, chains, tombstones, free sectors, live bytes, stamp. */
 export function repoStats(out: usize): i32 {
-  let chains: u32 = 0;
-  for (let c = 0; c < MAX_CHAINS; c++) if (headOf(c) >= 0) chains++;
+  const chains = <u32>(MAX_CHAINS - repoFreeChains());
   let tombs: u32 = 0;
   for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) tombs++;
   let live: u32 = 0;
@@ -844,7 +898,7 @@ export function repoOwnerOf(sig: usize, out: usize): i32 {
 export function repoGenesis(owner: usize, out: usize): i32 {
   const c = findChain(owner);
   if (c < 0) return E_NOT_FOUND;
-  return readBlockPrefix(addrOf(genesisOf(c)), out, 64) == 0 ? 0 : E_NOT_FOUND;
+  return readBlockPrefix(genesisOf(c), out, 64) == 0 ? 0 : E_NOT_FOUND;
 }
 
 /** The owner key of the n-th live chain (0-based) into out; false past the end. */
@@ -885,7 +939,7 @@ export function repoSlotOwner(c: i32): usize {
 /** Reads the head signature of the chain in slot c to out. 0 or an error. */
 export function repoSlotHead(c: i32, out: usize): i32 {
   if (repoSlotHeight(c) == 0) return E_NOT_FOUND;
-  return readBlockPrefix(addrOf(headOf(c)), out, 64);
+  return readBlockPrefix(headOf(c), out, 64);
 }
 
 /** The 8-byte index key (signature prefix) of the head block of the chain in slot c; 0 when the slot is free. */

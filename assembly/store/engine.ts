@@ -52,18 +52,23 @@ export const E_EXPIRED: i32 = -65; // E2
 export const E_REJECTED: i32 = -66; // compute() said no
 export const E_FEED_TOO_LONG: i32 = -67;
 
-const registry = new Array<Collection>(0);
+// The registered collections: a fixed table of object pointers (the stub
+// runtime never moves or frees an object), not a growable Array, whose
+// code would cost more than the table.
+const registry: usize = memory.data(<i32>(<usize>MAX_COLLECTIONS * sizeof<usize>()));
+let registered: i32 = 0;
 
 /** Registers a collection; only before the first mount (the app's start code). Returns its index. */
 export function registerCollection(c: Collection): i32 {
-  if (registry.length >= MAX_COLLECTIONS || c.stateSize > STATE_MAX) return -1;
-  c.index = registry.length;
-  registry.push(c);
-  return c.index;
+  if (registered >= MAX_COLLECTIONS || c.stateSize > STATE_MAX) return -1;
+  c.index = registered;
+  store<usize>(registry + <usize>registered * sizeof<usize>(), changetype<usize>(c));
+  return registered++;
 }
 
-export function collectionCount(): i32 { return registry.length; }
-export function collectionAt(i: i32): Collection { return registry[i]; }
+export function collectionCount(): i32 { return registered; }
+/** The collection with index i (0 ≤ i < collectionCount()). */
+export function collectionAt(i: i32): Collection { return changetype<Collection>(load<usize>(registry + <usize>i * sizeof<usize>())); }
 
 const wheel = new TimerWheel(MAX_OBJECTS);
 const reader = new CborReader();
@@ -126,8 +131,8 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   if (n == -2 || n == 0) return E_UNRECOGNIZED_BODY;
   if (reader.peekMajor() != 3 || !reader.text()) return E_UNKNOWN_COLLECTION;
   let c: Collection | null = null;
-  for (let i = 0; i < registry.length; i++) {
-    const r = registry[i];
+  for (let i = 0; i < registered; i++) {
+    const r = collectionAt(i);
     if (<u32>r.nameBytes.byteLength == reader.spanLen && memory.compare(changetype<usize>(r.nameBytes), reader.spanPtr, reader.spanLen) == 0) { c = r; break; }
   }
   // The payload and the date; the whole body must be one well-formed item.
@@ -237,7 +242,7 @@ export function tick(now: u64): i32 {
   let slot = wheel.nextDue();
   while (slot >= 0) {
     if (used(slot)) {
-      const c = registry[collectionOf(slot)];
+      const c = collectionAt(collectionOf(slot));
       const exp = expiresAt(c, stateOf(slot));
       if (exp <= now) {
         const chain = dropObject(slot);
@@ -435,10 +440,10 @@ export function latestBlockDate(): u64 { return latestDate; }
  * latched state follows the object it latches onto).
  */
 export function readState(collection: i32, id: usize, out: usize): i32 {
-  if (collection < 0 || collection >= registry.length) return E_NOT_FOUND;
+  if (collection < 0 || collection >= registered) return E_NOT_FOUND;
   const slot = findObject(collection, id);
   if (slot < 0) return E_NOT_FOUND;
-  const c = registry[collection];
+  const c = collectionAt(collection);
   memory.copy(out, stateOf(slot), <usize>c.stateSize);
   store<u64>(out + <usize>c.stateSize, expiresAt(c, stateOf(slot)));
   return c.stateSize;

@@ -112,15 +112,21 @@ let pendingCollection: i32 = -1;
 let pendingExpiry: u64 = 0;
 const pendingId: usize = memory.data(<i32>(32));
 
+/** Scans block (ptr, len) into scanOut: the offset of its 32-byte author key, or E_MALFORMED / E_ANONYMOUS. */
+function scanSigned(ptr: usize, len: u32): i32 {
+  if (scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
+  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+  return ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32 ? E_ANONYMOUS : ko;
+}
+
 /**
  * Decodes and computes block (ptr, len) of the chain owned by `owner` (whose
  * genesis signature is in `genesis`), without changing anything: the new
  * state is left in `draft`. ACCEPT or a negative reason.
  */
 function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
-  if (scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
-  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-  if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+  const ko = scanSigned(ptr, len);
+  if (ko < 0) return ko;
   const bodySize = load<i32>(scanOut + OUT_BODY_SIZE);
   const bo = load<i32>(scanOut + OUT_BODY_OFFSET);
   if (bodySize <= 0) return E_UNRECOGNIZED_BODY;
@@ -135,18 +141,24 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
     const r = collectionAt(i);
     if (<u32>r.nameBytes.byteLength == reader.spanLen && memory.compare(changetype<usize>(r.nameBytes), reader.spanPtr, reader.spanLen) == 0) { c = r; break; }
   }
-  // The payload and the date; the whole body must be one well-formed item.
-  const payloadAt = reader.pos;
-  const haveArgs = n == -1 ? !reader.isBreak() : n >= 2;
-  if (haveArgs && !reader.skip()) return E_UNRECOGNIZED_BODY;
+  // The payload (item 1), the date (item 2) and any items after them, to
+  // the array's end; the whole body must be one well-formed item.
+  let payloadAt = bodyEnd; // no payload: compute() gets an empty one
   let date: f64 = NaN;
-  let rest: i64 = n == -1 ? -1 : n - 2;
-  if (haveArgs && (n == -1 ? !reader.isBreak() : n >= 3)) {
-    const dateAt = reader.pos;
-    if (!reader.number(number)) { reader.reset(dateAt, bodyEnd - dateAt); reader.failed = false; if (!reader.skip()) return E_UNRECOGNIZED_BODY; } else date = load<f64>(number);
-    rest = n == -1 ? -1 : n - 3;
-  } else if (n == -1 && !haveArgs) rest = 0;
-  if (rest == -1) { while (!reader.isBreak()) if (!reader.skip()) return E_UNRECOGNIZED_BODY; } else for (let i: i64 = 0; i < rest; i++) if (!reader.skip()) return E_UNRECOGNIZED_BODY;
+  let k: i64 = 1;
+  for (; n == -1 ? !reader.isBreak() : k < n; k++) {
+    const at = reader.pos;
+    if (k == 1) payloadAt = at;
+    if (k == 2) {
+      if (reader.number(number)) { date = load<f64>(number); continue; }
+      reader.reset(at, bodyEnd - at); // not a number: skip it as any other item
+    }
+    if (!reader.skip()) return E_UNRECOGNIZED_BODY;
+  }
+  // Kept as the engine has always answered (the reason codes are observable):
+  // a definite [collection] alone, or an indefinite array that ends right
+  // after its payload, goes on to skip items up to a further break.
+  if (n == 1 || (n == -1 && k == 2)) while (!reader.isBreak()) if (!reader.skip()) return E_UNRECOGNIZED_BODY;
   if (reader.failed || !reader.atEnd()) return E_UNRECOGNIZED_BODY;
   if (c == null) return E_UNKNOWN_COLLECTION;
   const col = changetype<Collection>(c);
@@ -166,7 +178,6 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   ctx.now = replay ? 0 : now;
   ctx.fresh = slot < 0;
   reader.reset(payloadAt, bodyEnd - payloadAt);
-  if (!haveArgs) reader.reset(bodyEnd, 0);
   const rc = col.compute(slot >= 0 ? stateOf(slot) : draft, draft, reader, ctx);
   if (rc != ACCEPT) { lastReason = rc; return E_REJECTED; }
   const exp = expiresAt(col, draft);
@@ -274,9 +285,8 @@ function place(ptr: usize): bool {
 /** Applies one verified block: returns 1 stored, 0 already stored, or a reason < 0. */
 function applyBlock(ptr: usize, len: u32, now: u64): i32 {
   if (repoHas(ptr)) return 0;
-  if (scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
-  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-  if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+  const ko = scanSigned(ptr, len);
+  if (ko < 0) return ko;
   if (!place(ptr)) {
     pendingAdd(ptr, len);
     return E_NOT_FOUND;
@@ -324,9 +334,8 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
   for (let i = 0; i < n; i++) {
     const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
     const size = load<u32>(offsets + (<usize>i << 3) + 4);
-    scanBlock(p, <i32>size, <i32>size, scanOut);
-    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-    if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+    const ko = scanSigned(p, size); // scanFeedBlock found it well-formed: E_ANONYMOUS or an offset
+    if (ko < 0) return ko;
     if (i > 0) {
       const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
       const prev = ptr + <usize>load<u32>(offsets + (<usize>(i - 1) << 3));

@@ -146,25 +146,13 @@ export class CborReader {
         this.pos += <usize>arg;
         return true;
       }
-      case MAJOR_ARRAY: {
-        if (arg == INDEFINITE) {
-          while (!this.isBreak()) if (!this.skipAt(depth + 1)) return false;
-          return !this.failed;
-        }
-        if (arg > <u64>(this.end - this.pos)) return this.fail(); // each item takes a byte at least
-        for (let i: u64 = 0; i < arg; i++) if (!this.skipAt(depth + 1)) return false;
-        return true;
-      }
+      case MAJOR_ARRAY:
       case MAJOR_MAP: {
-        if (arg == INDEFINITE) {
-          while (!this.isBreak()) {
-            if (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1) || !this.skipAt(depth + 1)) return this.fail();
-          }
-          return true;
-        }
-        if (arg > <u64>(this.end - this.pos)) return this.fail();
-        for (let i: u64 = 0; i < arg; i++) {
-          if (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1) || !this.skipAt(depth + 1)) return this.fail();
+        // Each item (a map's key: text only, then its value) takes a byte at least.
+        if (arg != INDEFINITE && arg > <u64>(this.end - this.pos)) return this.fail();
+        for (let i: u64 = 0; arg == INDEFINITE ? !this.isBreak() : i < arg; i++) {
+          if (major == MAJOR_MAP && (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1))) return this.fail();
+          if (!this.skipAt(depth + 1)) return false;
         }
         return true;
       }

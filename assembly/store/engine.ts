@@ -29,7 +29,7 @@ import { verifyRun, BATCH_MAX } from '../crypto/batch';
 import { hostAccepts } from '../crypto/accept';
 import { CborReader } from './cbor';
 import { Collection, BlockContext, Latch, ACCEPT, NEVER, STATE_MAX, PER_AUTHOR } from './collection';
-import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount, same } from './objects';
+import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount, same, sameSig } from './objects';
 import { pendingAdd, pendingTake, pendingClear, pendingCount } from './pending';
 import { TimerWheel } from '../gc/wheel';
 import {
@@ -339,10 +339,10 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
     if (i > 0) {
       const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
       const prev = ptr + <usize>load<u32>(offsets + (<usize>(i - 1) << 3));
-      if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || memory.compare(p + <usize>po, prev, 64) != 0) return E_INVALID_PARENT;
+      if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || !sameSig(p + <usize>po, prev)) return E_INVALID_PARENT;
     }
     const key = p + <usize>ko;
-    if (i > runStart && (i - runStart == BATCH_MAX || memory.compare(key, runKey, 32) != 0)) {
+    if (i > runStart && (i - runStart == BATCH_MAX || !same(key, runKey))) {
       if (!verifyBlocks(ptr, runStart, i, runKey)) return E_INVALID_SIGNATURE;
       runStart = i;
     }

@@ -4,6 +4,7 @@
 // grows, the engine asks for the block whose parent is the new head.
 
 import { scanBlock, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
+import { sameSig } from './objects';
 
 const POOL_BYTES: u32 = 4096;
 const MAX_PENDING: i32 = 24;
@@ -37,7 +38,7 @@ function remove(i: i32): void {
 export function pendingAdd(ptr: usize, len: u32): void {
   if (len > POOL_BYTES) return;
   for (let i = 0; i < count; i++) {
-    if (lenOf(i) == len && memory.compare(pool + startOf(i), ptr, 64) == 0) return; // already waiting
+    if (lenOf(i) == len && sameSig(pool + startOf(i), ptr)) return; // already waiting
   }
   while (count > 0 && (count == MAX_PENDING || used + len > POOL_BYTES)) remove(0);
   memory.copy(pool + used, ptr, len);
@@ -54,7 +55,7 @@ export function pendingTake(sig: usize, out: usize): u32 {
     if (scanBlock(p, <i32>lenOf(i), <i32>lenOf(i), scanOut) != SCAN_OK) continue;
     const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
     if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64) continue;
-    if (memory.compare(p + <usize>po, sig, 64) != 0) continue;
+    if (!sameSig(p + <usize>po, sig)) continue;
     const n = lenOf(i);
     memory.copy(out, p, n);
     remove(i);

@@ -115,12 +115,16 @@ export class CborReader {
   /** Any number (integer or float) as f64. False when the item is not a number. */
   number(out: usize): bool {
     if (!this.head()) return false;
+    const major = this.major;
+    const info = this.info;
+    const arg = this.arg;
     let v: f64;
-    if (this.major == MAJOR_UINT) v = <f64>this.arg;
-    else if (this.major == MAJOR_NEGINT) v = -1.0 - <f64>this.arg;
-    else if (this.major == MAJOR_SIMPLE && this.info == 25) v = halfToF64(<u32>this.arg);
-    else if (this.major == MAJOR_SIMPLE && this.info == 26) v = <f64>reinterpret<f32>(<u32>this.arg);
-    else if (this.major == MAJOR_SIMPLE && this.info == 27) v = reinterpret<f64>(this.arg);
+    if (major == MAJOR_UINT) v = <f64>arg;
+    else if (major == MAJOR_NEGINT) v = -1.0 - <f64>arg;
+    else if (major != MAJOR_SIMPLE) return this.fail();
+    else if (info == 25) v = halfToF64(<u32>arg);
+    else if (info == 26) v = <f64>reinterpret<f32>(<u32>arg);
+    else if (info == 27) v = reinterpret<f64>(arg);
     else return this.fail();
     store<f64>(out, v);
     return true;
@@ -173,8 +177,7 @@ function halfToF64(h: u32): f64 {
   const exp = (h >> 10) & 0x1f;
   const mant = <f64>(h & 0x3ff);
   let v: f64;
-  if (exp == 0) v = mant * pow2(-24);
-  else if (exp == 31) v = mant == 0 ? Infinity : NaN;
-  else v = (mant + 1024) * pow2(<i32>exp - 25);
+  if (exp == 31) v = mant == 0 ? Infinity : NaN;
+  else v = (exp == 0 ? mant : mant + 1024) * pow2(<i32>max(exp, 1) - 25); // subnormal: mant · 2^-24
   return (h & 0x8000) != 0 ? -v : v;
 }

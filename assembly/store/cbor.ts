@@ -54,19 +54,13 @@ export class CborReader {
     return false;
   }
 
-  private byte(): i32 {
-    if (this.pos >= this.end) { this.failed = true; return 0; }
-    return <i32>load<u8>(this.pos++);
-  }
-
   /** Reads an initial byte and its argument. False on truncation or a reserved value. */
   head(): bool {
-    if (this.failed) return false;
-    const b = this.byte();
-    if (this.failed) return false;
+    if (this.failed || this.pos >= this.end) return this.fail();
+    const b = <i32>load<u8>(this.pos++);
+    const ai = b & 31;
     this.major = b >> 5;
-    this.info = b & 31;
-    const ai = this.info;
+    this.info = ai;
     if (ai < 24) { this.arg = <u64>ai; return true; }
     if (ai == 31) { this.arg = INDEFINITE; return true; }
     if (ai > 27) return this.fail();
@@ -85,14 +79,13 @@ export class CborReader {
   }
 
   /** An array header: its length, -1 for indefinite, -2 when it is not an array. */
-  arrayLength(): i64 {
-    if (!this.head() || this.major != MAJOR_ARRAY) { this.failed = true; return -2; }
-    return this.arg == INDEFINITE ? -1 : <i64>min(this.arg, <u64>0x7fffffff);
-  }
+  arrayLength(): i64 { return this.count(MAJOR_ARRAY); }
 
   /** A map header: its pair count, -1 for indefinite, -2 when it is not a map. */
-  mapLength(): i64 {
-    if (!this.head() || this.major != MAJOR_MAP) { this.failed = true; return -2; }
+  mapLength(): i64 { return this.count(MAJOR_MAP); }
+
+  private count(major: i32): i64 {
+    if (!this.head() || this.major != major) { this.failed = true; return -2; }
     return this.arg == INDEFINITE ? -1 : <i64>min(this.arg, <u64>0x7fffffff);
   }
 

@@ -97,11 +97,12 @@ export class CborReader {
 
   /** A definite text string as a span (spanPtr, spanLen). False otherwise. */
   text(): bool {
-    if (!this.head() || this.major != MAJOR_TEXT || this.arg == INDEFINITE) return this.fail();
-    if (this.arg > <u64>(this.end - this.pos)) return this.fail();
+    // An indefinite length (INDEFINITE, 2^64 - 1) is longer than any span left.
+    if (!this.head() || this.major != MAJOR_TEXT || this.arg > <u64>(this.end - this.pos)) return this.fail();
+    const n = <usize>this.arg;
     this.spanPtr = this.pos;
-    this.spanLen = <u32>this.arg;
-    this.pos += <usize>this.arg;
+    this.spanLen = <u32>n;
+    this.pos += n;
     return true;
   }
 
@@ -138,8 +139,7 @@ export class CborReader {
         return arg != INDEFINITE || this.fail();
       case MAJOR_BYTES:
       case MAJOR_TEXT: {
-        if (arg == INDEFINITE) return this.fail();
-        if (arg > <u64>(this.end - this.pos)) return this.fail();
+        if (arg > <u64>(this.end - this.pos)) return this.fail(); // INDEFINITE included
         this.pos += <usize>arg;
         return true;
       }

@@ -139,7 +139,7 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   let c: Collection | null = null;
   for (let i = 0; i < registered; i++) {
     const r = collectionAt(i);
-    if (<u32>r.nameBytes.byteLength == reader.spanLen && memory.compare(changetype<usize>(r.nameBytes), reader.spanPtr, reader.spanLen) == 0) { c = r; break; }
+    if (r.hasName(reader.spanPtr, reader.spanLen)) { c = r; break; }
   }
   // The payload (item 1), the date (item 2) and any items after them, to
   // the array's end; the whole body must be one well-formed item.

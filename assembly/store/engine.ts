@@ -74,7 +74,12 @@ const wheel = new TimerWheel(MAX_OBJECTS);
 const reader = new CborReader();
 const ctx = new BlockContext();
 const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
-const offsets: usize = memory.data(<i32>(<usize>MAX_FEED_BLOCKS * 8));
+// The blocks of the feed being dispatched: where each starts (its signature
+// comes first) and how many bytes its signature covers (its size - 64). Laid
+// out as verifyRun() takes a run's signatures and lengths, so a run is passed
+// in place.
+const feedSigs: usize = memory.data(<i32>(<usize>MAX_FEED_BLOCKS * 4));
+const feedLens: usize = memory.data(<i32>(<usize>MAX_FEED_BLOCKS * 4));
 const owner: usize = memory.data(<i32>(32));
 const genesis: usize = memory.data(<i32>(64));
 const head: usize = memory.data(<i32>(64));
@@ -322,8 +327,8 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
     if (rc != SCAN_OK) break;
     if (n == MAX_FEED_BLOCKS) return E_FEED_TOO_LONG;
     const size = <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
-    store<u32>(offsets + (<usize>n << 3), at);
-    store<u32>(offsets + (<usize>n << 3) + 4, size);
+    store<u32>(feedSigs + (<usize>n << 2), <u32>(ptr + <usize>at));
+    store<u32>(feedLens + (<usize>n << 2), size - 64);
     n++;
     at += size;
   }
@@ -332,29 +337,25 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
   let runStart = 0;
   let runKey: usize = 0;
   for (let i = 0; i < n; i++) {
-    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
-    const size = load<u32>(offsets + (<usize>i << 3) + 4);
-    const ko = scanSigned(p, size); // scanFeedBlock found it well-formed: E_ANONYMOUS or an offset
+    const p = feedBlock(i);
+    const ko = scanSigned(p, feedLen(i) + 64); // scanFeedBlock found it well-formed: E_ANONYMOUS or an offset
     if (ko < 0) return ko;
     if (i > 0) {
       const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
-      const prev = ptr + <usize>load<u32>(offsets + (<usize>(i - 1) << 3));
-      if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || !sameSig(p + <usize>po, prev)) return E_INVALID_PARENT;
+      if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || !sameSig(p + <usize>po, feedBlock(i - 1))) return E_INVALID_PARENT;
     }
     const key = p + <usize>ko;
     if (i > runStart && (i - runStart == BATCH_MAX || !same(key, runKey))) {
-      if (!verifyBlocks(ptr, runStart, i, runKey)) return E_INVALID_SIGNATURE;
+      if (!verifyBlocks(runStart, i, runKey)) return E_INVALID_SIGNATURE;
       runStart = i;
     }
     if (i == runStart) runKey = key;
   }
-  if (n > runStart && !verifyBlocks(ptr, runStart, n, runKey)) return E_INVALID_SIGNATURE;
+  if (n > runStart && !verifyBlocks(runStart, n, runKey)) return E_INVALID_SIGNATURE;
   let accepted = 0;
   let last: i32 = 0;
   for (let i = 0; i < n; i++) {
-    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
-    const size = load<u32>(offsets + (<usize>i << 3) + 4);
-    last = applyBlock(p, size, now);
+    last = applyBlock(feedBlock(i), feedLen(i) + 64, now);
     if (last < 0) break;
     accepted += last;
   }
@@ -362,30 +363,27 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
   return accepted > 0 || last >= 0 ? accepted : last;
 }
 
-const runSigs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
-const runMsgs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
-const runLens: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
+/** Block i of the feed being dispatched, and the length its signature covers. */
+function feedBlock(i: i32): usize { return <usize>load<u32>(feedSigs + (<usize>i << 2)); }
+function feedLen(i: i32): u32 { return load<u32>(feedLens + (<usize>i << 2)); }
 
-/** Verifies blocks [from, to) of the feed at ptr, all signed by the key at key: one by one, or as a batch. */
-function verifyBlocks(ptr: usize, from: i32, to: i32, key: usize): bool {
+const runMsgs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
+
+/** Verifies blocks [from, to) of the feed being dispatched, all signed by the key at key: one by one, or as a batch. */
+function verifyBlocks(from: i32, to: i32, key: usize): bool {
   if (to - from == 1) { // verify() asks the host itself
-    const p = ptr + <usize>load<u32>(offsets + (<usize>from << 3));
-    return verify(p, key, p + 64, load<u32>(offsets + (<usize>from << 3) + 4) - 64) == 1;
+    const p = feedBlock(from);
+    return verify(p, key, p + 64, feedLen(from)) == 1;
   }
   // The batch never asks the host: a host that vouches for every signature of the run saves it.
   let vouched = true;
   for (let i = from; i < to && vouched; i++) {
-    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
-    vouched = hostAccepts(p, key, p + 64, load<u32>(offsets + (<usize>i << 3) + 4) - 64);
+    const p = feedBlock(i);
+    vouched = hostAccepts(p, key, p + 64, feedLen(i));
   }
   if (vouched) return true;
-  for (let i = from; i < to; i++) {
-    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
-    store<u32>(runSigs + (<usize>(i - from) << 2), <u32>p);
-    store<u32>(runMsgs + (<usize>(i - from) << 2), <u32>(p + 64));
-    store<u32>(runLens + (<usize>(i - from) << 2), load<u32>(offsets + (<usize>i << 3) + 4) - 64);
-  }
-  return verifyRun(to - from, runSigs, runMsgs, runLens, key) == 1;
+  for (let i = from; i < to; i++) store<u32>(runMsgs + (<usize>(i - from) << 2), <u32>(feedBlock(i) + 64));
+  return verifyRun(to - from, feedSigs + (<usize>from << 2), runMsgs, feedLens + (<usize>from << 2), key) == 1;
 }
 
 /** Applies waiting blocks whose parents are now the head of their chain. */

@@ -396,9 +396,8 @@ function drainPending(now: u64): i32 {
     const len = pendingTake(head, blockBuf);
     if (len == 0) break;
     // A waiting block was checked only for shape: verify it now.
-    scanBlock(blockBuf, <i32>len, <i32>len, scanOut);
-    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-    if (verify(blockBuf, blockBuf + <usize>ko, blockBuf + 64, len - 64) != 1) { more = true; continue; }
+    const ko = scanSigned(blockBuf, len); // it had a key when it was put aside
+    if (ko < 0 || verify(blockBuf, blockBuf + <usize>ko, blockBuf + 64, len - 64) != 1) { more = true; continue; }
     const rc = applyBlock(blockBuf, len, now);
     if (rc > 0) { added += rc; more = true; }
   }

@@ -133,31 +133,24 @@ export class CborReader {
     if (depth > MAX_DEPTH || !this.head()) return this.fail();
     const major = this.major;
     const arg = this.arg;
-    switch (major) {
-      case MAJOR_UINT:
-      case MAJOR_NEGINT:
-        return arg != INDEFINITE || this.fail();
-      case MAJOR_BYTES:
-      case MAJOR_TEXT: {
-        if (arg > <u64>(this.end - this.pos)) return this.fail(); // INDEFINITE included
-        this.pos += <usize>arg;
-        return true;
-      }
-      case MAJOR_ARRAY:
-      case MAJOR_MAP: {
-        // Each item (a map's key: text only, then its value) takes a byte at least.
-        if (arg != INDEFINITE && arg > <u64>(this.end - this.pos)) return this.fail();
-        for (let i: u64 = 0; arg == INDEFINITE ? !this.isBreak() : i < arg; i++) {
-          if (major == MAJOR_MAP && (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1))) return this.fail();
-          if (!this.skipAt(depth + 1)) return false;
-        }
-        return true;
-      }
-      case MAJOR_TAG:
-        return this.fail();
-      default: // false, true, null, undefined and floats only
-        return (this.info >= 20 && this.info <= 23) || (this.info >= 25 && this.info <= 27) || this.fail();
+    if (major <= MAJOR_NEGINT) return arg != INDEFINITE || this.fail();
+    if (major <= MAJOR_TEXT) { // byte and text strings
+      if (arg > <u64>(this.end - this.pos)) return this.fail(); // INDEFINITE included
+      this.pos += <usize>arg;
+      return true;
     }
+    if (major <= MAJOR_MAP) {
+      // Each item (a map's key: text only, then its value) takes a byte at least.
+      if (arg != INDEFINITE && arg > <u64>(this.end - this.pos)) return this.fail();
+      for (let i: u64 = 0; arg == INDEFINITE ? !this.isBreak() : i < arg; i++) {
+        if (major == MAJOR_MAP && (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1))) return this.fail();
+        if (!this.skipAt(depth + 1)) return false;
+      }
+      return true;
+    }
+    // Tags are refused; of the simple values, false, true, null, undefined (20-23) and floats (25-27) only.
+    const info = this.info;
+    return (major == MAJOR_SIMPLE && <u32>(info - 20) <= 7 && info != 24) || this.fail();
   }
 }
 

@@ -61,14 +61,17 @@ export class CborReader {
     const ai = b & 31;
     this.major = b >> 5;
     this.info = ai;
-    if (ai < 24) { this.arg = <u64>ai; return true; }
-    if (ai == 31) { this.arg = INDEFINITE; return true; }
-    if (ai > 27) return this.fail();
-    const n = 1 << (ai - 24);
-    if (this.pos + <usize>n > this.end) return this.fail();
-    let v: u64 = 0;
-    for (let i = 0; i < n; i++) v = (v << 8) | <u64>load<u8>(this.pos + <usize>i);
-    this.pos += <usize>n;
+    let v: u64 = <u64>ai; // 0-23: the argument itself
+    if (ai == 31) v = INDEFINITE;
+    else if (ai >= 24) { // 24-27: 1, 2, 4 or 8 bytes follow, big-endian; 28-30 are reserved
+      if (ai > 27) return this.fail();
+      const n = <usize>1 << <usize>(ai - 24);
+      let p = this.pos;
+      if (p + n > this.end) return this.fail();
+      const e = p + n;
+      for (v = 0; p < e; p++) v = (v << 8) | <u64>load<u8>(p);
+      this.pos = e;
+    }
     this.arg = v;
     return true;
   }

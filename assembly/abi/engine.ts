@@ -32,10 +32,9 @@ export function engine_state(c: i32, id: usize, out: usize): i32 {
 export function engine_collection(c: i32, out: usize, cap: i32): i32 {
   if (cap < 0 || !inWindow(out, <usize>cap)) return E_RANGE;
   if (c < 0 || c >= collectionCount()) return -58;
-  const name = collectionAt(c).nameBytes;
-  if (name.byteLength > cap) return E_RANGE;
-  memory.copy(out, changetype<usize>(name), <usize>name.byteLength);
-  return name.byteLength;
+  const col = collectionAt(c);
+  if (col.name.length > cap) return E_RANGE;
+  return col.copyName(out);
 }
 
 /** Six counters: objects, timers, pending blocks, chains evicted, blocks rejected, last reject reason. */

@@ -6,16 +6,19 @@ import { E_RANGE } from './errors';
 import { scanBlock, scanFeedBlock, OUT_SIZE } from '../feed/block';
 import { varintDecode, varintValue, varintLength, varintEncode } from '../feed/varint';
 
+/** The checks both scans make: lengths not negative, the bytes read and the layout written inside the window. */
+function scanArgsOk(ptr: usize, have: i32, avail: i32, out: usize): bool {
+  return have >= 0 && avail >= 0 && inWindow(ptr, <usize>have) && inWindow(out, <usize>OUT_SIZE);
+}
+
 /** Scans the block at ptr (see feed/block.ts); writes the layout to out. */
 export function block_scan(ptr: usize, have: i32, avail: i32, out: usize): i32 {
-  if (have < 0 || avail < 0 || !inWindow(ptr, <usize>have) || !inWindow(out, <usize>OUT_SIZE)) return E_RANGE;
-  return scanBlock(ptr, have, avail, out);
+  return scanArgsOk(ptr, have, avail, out) ? scanBlock(ptr, have, avail, out) : E_RANGE;
 }
 
 /** Scans the block at a feed position, applying picofeed's end-of-feed rules. */
 export function feed_block_scan(ptr: usize, have: i32, avail: i32, out: usize): i32 {
-  if (have < 0 || avail < 0 || !inWindow(ptr, <usize>have) || !inWindow(out, <usize>OUT_SIZE)) return E_RANGE;
-  return scanFeedBlock(ptr, have, avail, out);
+  return scanArgsOk(ptr, have, avail, out) ? scanFeedBlock(ptr, have, avail, out) : E_RANGE;
 }
 
 /** Decodes a varint at ptr; writes [value, length] as i32 to out. 0 ok, -10 truncated. */

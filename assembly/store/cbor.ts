@@ -54,27 +54,24 @@ export class CborReader {
     return false;
   }
 
-  private byte(): i32 {
-    if (this.pos >= this.end) { this.failed = true; return 0; }
-    return <i32>load<u8>(this.pos++);
-  }
-
   /** Reads an initial byte and its argument. False on truncation or a reserved value. */
   head(): bool {
-    if (this.failed) return false;
-    const b = this.byte();
-    if (this.failed) return false;
+    if (this.failed || this.pos >= this.end) return this.fail();
+    const b = <i32>load<u8>(this.pos++);
+    const ai = b & 31;
     this.major = b >> 5;
-    this.info = b & 31;
-    const ai = this.info;
-    if (ai < 24) { this.arg = <u64>ai; return true; }
-    if (ai == 31) { this.arg = INDEFINITE; return true; }
-    if (ai > 27) return this.fail();
-    const n = 1 << (ai - 24);
-    if (this.pos + <usize>n > this.end) return this.fail();
-    let v: u64 = 0;
-    for (let i = 0; i < n; i++) v = (v << 8) | <u64>load<u8>(this.pos + <usize>i);
-    this.pos += <usize>n;
+    this.info = ai;
+    let v: u64 = <u64>ai; // 0-23: the argument itself
+    if (ai == 31) v = INDEFINITE;
+    else if (ai >= 24) { // 24-27: 1, 2, 4 or 8 bytes follow, big-endian; 28-30 are reserved
+      if (ai > 27) return this.fail();
+      const n = <usize>1 << <usize>(ai - 24);
+      let p = this.pos;
+      if (p + n > this.end) return this.fail();
+      const e = p + n;
+      for (v = 0; p < e; p++) v = (v << 8) | <u64>load<u8>(p);
+      this.pos = e;
+    }
     this.arg = v;
     return true;
   }
@@ -85,14 +82,13 @@ export class CborReader {
   }
 
   /** An array header: its length, -1 for indefinite, -2 when it is not an array. */
-  arrayLength(): i64 {
-    if (!this.head() || this.major != MAJOR_ARRAY) { this.failed = true; return -2; }
-    return this.arg == INDEFINITE ? -1 : <i64>min(this.arg, <u64>0x7fffffff);
-  }
+  arrayLength(): i64 { return this.count(MAJOR_ARRAY); }
 
   /** A map header: its pair count, -1 for indefinite, -2 when it is not a map. */
-  mapLength(): i64 {
-    if (!this.head() || this.major != MAJOR_MAP) { this.failed = true; return -2; }
+  mapLength(): i64 { return this.count(MAJOR_MAP); }
+
+  private count(major: i32): i64 {
+    if (!this.head() || this.major != major) { this.failed = true; return -2; }
     return this.arg == INDEFINITE ? -1 : <i64>min(this.arg, <u64>0x7fffffff);
   }
 
@@ -104,23 +100,28 @@ export class CborReader {
 
   /** A definite text string as a span (spanPtr, spanLen). False otherwise. */
   text(): bool {
-    if (!this.head() || this.major != MAJOR_TEXT || this.arg == INDEFINITE) return this.fail();
-    if (this.arg > <u64>(this.end - this.pos)) return this.fail();
+    // An indefinite length (INDEFINITE, 2^64 - 1) is longer than any span left.
+    if (!this.head() || this.major != MAJOR_TEXT || this.arg > <u64>(this.end - this.pos)) return this.fail();
+    const n = <usize>this.arg;
     this.spanPtr = this.pos;
-    this.spanLen = <u32>this.arg;
-    this.pos += <usize>this.arg;
+    this.spanLen = <u32>n;
+    this.pos += n;
     return true;
   }
 
   /** Any number (integer or float) as f64. False when the item is not a number. */
   number(out: usize): bool {
     if (!this.head()) return false;
+    const major = this.major;
+    const info = this.info;
+    const arg = this.arg;
     let v: f64;
-    if (this.major == MAJOR_UINT) v = <f64>this.arg;
-    else if (this.major == MAJOR_NEGINT) v = -1.0 - <f64>this.arg;
-    else if (this.major == MAJOR_SIMPLE && this.info == 25) v = halfToF64(<u32>this.arg);
-    else if (this.major == MAJOR_SIMPLE && this.info == 26) v = <f64>reinterpret<f32>(<u32>this.arg);
-    else if (this.major == MAJOR_SIMPLE && this.info == 27) v = reinterpret<f64>(this.arg);
+    if (major == MAJOR_UINT) v = <f64>arg;
+    else if (major == MAJOR_NEGINT) v = -1.0 - <f64>arg;
+    else if (major != MAJOR_SIMPLE) return this.fail();
+    else if (info == 25) v = halfToF64(<u32>arg);
+    else if (info == 26) v = <f64>reinterpret<f32>(<u32>arg);
+    else if (info == 27) v = reinterpret<f64>(arg);
     else return this.fail();
     store<f64>(out, v);
     return true;
@@ -135,44 +136,24 @@ export class CborReader {
     if (depth > MAX_DEPTH || !this.head()) return this.fail();
     const major = this.major;
     const arg = this.arg;
-    switch (major) {
-      case MAJOR_UINT:
-      case MAJOR_NEGINT:
-        return arg != INDEFINITE || this.fail();
-      case MAJOR_BYTES:
-      case MAJOR_TEXT: {
-        if (arg == INDEFINITE) return this.fail();
-        if (arg > <u64>(this.end - this.pos)) return this.fail();
-        this.pos += <usize>arg;
-        return true;
-      }
-      case MAJOR_ARRAY: {
-        if (arg == INDEFINITE) {
-          while (!this.isBreak()) if (!this.skipAt(depth + 1)) return false;
-          return !this.failed;
-        }
-        if (arg > <u64>(this.end - this.pos)) return this.fail(); // each item takes a byte at least
-        for (let i: u64 = 0; i < arg; i++) if (!this.skipAt(depth + 1)) return false;
-        return true;
-      }
-      case MAJOR_MAP: {
-        if (arg == INDEFINITE) {
-          while (!this.isBreak()) {
-            if (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1) || !this.skipAt(depth + 1)) return this.fail();
-          }
-          return true;
-        }
-        if (arg > <u64>(this.end - this.pos)) return this.fail();
-        for (let i: u64 = 0; i < arg; i++) {
-          if (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1) || !this.skipAt(depth + 1)) return this.fail();
-        }
-        return true;
-      }
-      case MAJOR_TAG:
-        return this.fail();
-      default: // false, true, null, undefined and floats only
-        return (this.info >= 20 && this.info <= 23) || (this.info >= 25 && this.info <= 27) || this.fail();
+    if (major <= MAJOR_NEGINT) return arg != INDEFINITE || this.fail();
+    if (major <= MAJOR_TEXT) { // byte and text strings
+      if (arg > <u64>(this.end - this.pos)) return this.fail(); // INDEFINITE included
+      this.pos += <usize>arg;
+      return true;
     }
+    if (major <= MAJOR_MAP) {
+      // Each item (a map's key: text only, then its value) takes a byte at least.
+      if (arg != INDEFINITE && arg > <u64>(this.end - this.pos)) return this.fail();
+      for (let i: u64 = 0; arg == INDEFINITE ? !this.isBreak() : i < arg; i++) {
+        if (major == MAJOR_MAP && (this.peekMajor() != MAJOR_TEXT || !this.skipAt(depth + 1))) return this.fail();
+        if (!this.skipAt(depth + 1)) return false;
+      }
+      return true;
+    }
+    // Tags are refused; of the simple values, false, true, null, undefined (20-23) and floats (25-27) only.
+    const info = this.info;
+    return (major == MAJOR_SIMPLE && <u32>(info - 20) <= 7 && info != 24) || this.fail();
   }
 }
 
@@ -185,8 +166,7 @@ function halfToF64(h: u32): f64 {
   const exp = (h >> 10) & 0x1f;
   const mant = <f64>(h & 0x3ff);
   let v: f64;
-  if (exp == 0) v = mant * pow2(-24);
-  else if (exp == 31) v = mant == 0 ? Infinity : NaN;
-  else v = (mant + 1024) * pow2(<i32>exp - 25);
+  if (exp == 31) v = mant == 0 ? Infinity : NaN;
+  else v = (exp == 0 ? mant : mant + 1024) * pow2(<i32>max(exp, 1) - 25); // subnormal: mant · 2^-24
   return (h & 0x8000) != 0 ? -v : v;
 }

@@ -39,18 +39,31 @@ export abstract class Latch {
 }
 
 export abstract class Collection {
-  /** UTF-8 name, as in the block body. */
+  /** ASCII name, as in the block body (so its UTF-8 bytes are the low bytes of its UTF-16 code units). */
   readonly name: string;
-  readonly nameBytes: ArrayBuffer;
   readonly identity: u8;
   readonly stateSize: i32;
   index: i32 = -1;
 
   constructor(name: string, identity: u8, stateSize: i32) {
     this.name = name;
-    this.nameBytes = String.UTF8.encode(name);
     this.identity = identity;
     this.stateSize = stateSize;
+  }
+
+  /** True when the len bytes at ptr are this collection's name. */
+  hasName(ptr: usize, len: u32): bool {
+    const name = changetype<usize>(this.name);
+    if (<u32>this.name.length != len) return false;
+    for (let i: usize = 0; i < <usize>len; i++) if (<u32>load<u8>(ptr + i) != <u32>load<u16>(name + (i << 1))) return false;
+    return true;
+  }
+
+  /** Writes the name's bytes to out; returns their count. */
+  copyName(out: usize): i32 {
+    const n = this.name.length;
+    for (let i = 0; i < n; i++) store<u8>(out + <usize>i, <u8>load<u16>(changetype<usize>(this.name) + (<usize>i << 1)));
+    return n;
   }
 
   /** Writes the new state to draft (stateSize bytes; it starts as a copy of state) and returns ACCEPT, or a reason > 0. */

@@ -18,7 +18,7 @@ export const NO_NAME: i32 = 2;
 export const BAD_NAME: i32 = 3;
 export const STALE: i32 = 4;
 
-const NAME_KEY: ArrayBuffer = String.UTF8.encode('name');
+const NAME_KEY: u32 = 0x656d616e; // "name" as a little-endian u32
 
 export class ContactCards extends Collection {
   constructor() {
@@ -32,7 +32,7 @@ export class ContactCards extends Collection {
     let name = NO_NAME;
     for (let i: i64 = 0; pairs == -1 ? !payload.isBreak() : i < pairs; i++) {
       if (!payload.text()) return NOT_A_MAP;
-      const isName = payload.spanLen == <u32>NAME_KEY.byteLength && memory.compare(payload.spanPtr, changetype<usize>(NAME_KEY), 4) == 0;
+      const isName = payload.spanLen == 4 && load<u32>(payload.spanPtr) == NAME_KEY;
       if (isName && payload.peekMajor() == MAJOR_TEXT) {
         if (!payload.text()) return NOT_A_MAP;
         if (payload.spanLen == 0 || payload.spanLen > NAME_MAX) { name = BAD_NAME; continue; }

@@ -29,7 +29,7 @@ import { verifyRun, BATCH_MAX } from '../crypto/batch';
 import { hostAccepts } from '../crypto/accept';
 import { CborReader } from './cbor';
 import { Collection, BlockContext, Latch, ACCEPT, NEVER, STATE_MAX, PER_AUTHOR } from './collection';
-import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount, same } from './objects';
+import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount, same, sameSig } from './objects';
 import { pendingAdd, pendingTake, pendingClear, pendingCount } from './pending';
 import { TimerWheel } from '../gc/wheel';
 import {
@@ -52,24 +52,34 @@ export const E_EXPIRED: i32 = -65; // E2
 export const E_REJECTED: i32 = -66; // compute() said no
 export const E_FEED_TOO_LONG: i32 = -67;
 
-const registry = new Array<Collection>(0);
+// The registered collections: a fixed table of object pointers (the stub
+// runtime never moves or frees an object), not a growable Array, whose
+// code would cost more than the table.
+const registry: usize = memory.data(<i32>(<usize>MAX_COLLECTIONS * sizeof<usize>()));
+let registered: i32 = 0;
 
 /** Registers a collection; only before the first mount (the app's start code). Returns its index. */
 export function registerCollection(c: Collection): i32 {
-  if (registry.length >= MAX_COLLECTIONS || c.stateSize > STATE_MAX) return -1;
-  c.index = registry.length;
-  registry.push(c);
-  return c.index;
+  if (registered >= MAX_COLLECTIONS || c.stateSize > STATE_MAX) return -1;
+  c.index = registered;
+  store<usize>(registry + <usize>registered * sizeof<usize>(), changetype<usize>(c));
+  return registered++;
 }
 
-export function collectionCount(): i32 { return registry.length; }
-export function collectionAt(i: i32): Collection { return registry[i]; }
+export function collectionCount(): i32 { return registered; }
+/** The collection with index i (0 ≤ i < collectionCount()). */
+export function collectionAt(i: i32): Collection { return changetype<Collection>(load<usize>(registry + <usize>i * sizeof<usize>())); }
 
 const wheel = new TimerWheel(MAX_OBJECTS);
 const reader = new CborReader();
 const ctx = new BlockContext();
 const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
-const offsets: usize = memory.data(<i32>(<usize>MAX_FEED_BLOCKS * 8));
+// The blocks of the feed being dispatched: where each starts (its signature
+// comes first) and how many bytes its signature covers (its size - 64). Laid
+// out as verifyRun() takes a run's signatures and lengths, so a run is passed
+// in place.
+const feedSigs: usize = memory.data(<i32>(<usize>MAX_FEED_BLOCKS * 4));
+const feedLens: usize = memory.data(<i32>(<usize>MAX_FEED_BLOCKS * 4));
 const owner: usize = memory.data(<i32>(32));
 const genesis: usize = memory.data(<i32>(64));
 const head: usize = memory.data(<i32>(64));
@@ -107,15 +117,21 @@ let pendingCollection: i32 = -1;
 let pendingExpiry: u64 = 0;
 const pendingId: usize = memory.data(<i32>(32));
 
+/** Scans block (ptr, len) into scanOut: the offset of its 32-byte author key, or E_MALFORMED / E_ANONYMOUS. */
+function scanSigned(ptr: usize, len: u32): i32 {
+  if (scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
+  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+  return ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32 ? E_ANONYMOUS : ko;
+}
+
 /**
  * Decodes and computes block (ptr, len) of the chain owned by `owner` (whose
  * genesis signature is in `genesis`), without changing anything: the new
  * state is left in `draft`. ACCEPT or a negative reason.
  */
 function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
-  if (scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
-  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-  if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+  const ko = scanSigned(ptr, len);
+  if (ko < 0) return ko;
   const bodySize = load<i32>(scanOut + OUT_BODY_SIZE);
   const bo = load<i32>(scanOut + OUT_BODY_OFFSET);
   if (bodySize <= 0) return E_UNRECOGNIZED_BODY;
@@ -126,22 +142,28 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   if (n == -2 || n == 0) return E_UNRECOGNIZED_BODY;
   if (reader.peekMajor() != 3 || !reader.text()) return E_UNKNOWN_COLLECTION;
   let c: Collection | null = null;
-  for (let i = 0; i < registry.length; i++) {
-    const r = registry[i];
-    if (<u32>r.nameBytes.byteLength == reader.spanLen && memory.compare(changetype<usize>(r.nameBytes), reader.spanPtr, reader.spanLen) == 0) { c = r; break; }
+  for (let i = 0; i < registered; i++) {
+    const r = collectionAt(i);
+    if (r.hasName(reader.spanPtr, reader.spanLen)) { c = r; break; }
   }
-  // The payload and the date; the whole body must be one well-formed item.
-  const payloadAt = reader.pos;
-  const haveArgs = n == -1 ? !reader.isBreak() : n >= 2;
-  if (haveArgs && !reader.skip()) return E_UNRECOGNIZED_BODY;
+  // The payload (item 1), the date (item 2) and any items after them, to
+  // the array's end; the whole body must be one well-formed item.
+  let payloadAt = bodyEnd; // no payload: compute() gets an empty one
   let date: f64 = NaN;
-  let rest: i64 = n == -1 ? -1 : n - 2;
-  if (haveArgs && (n == -1 ? !reader.isBreak() : n >= 3)) {
-    const dateAt = reader.pos;
-    if (!reader.number(number)) { reader.reset(dateAt, bodyEnd - dateAt); reader.failed = false; if (!reader.skip()) return E_UNRECOGNIZED_BODY; } else date = load<f64>(number);
-    rest = n == -1 ? -1 : n - 3;
-  } else if (n == -1 && !haveArgs) rest = 0;
-  if (rest == -1) { while (!reader.isBreak()) if (!reader.skip()) return E_UNRECOGNIZED_BODY; } else for (let i: i64 = 0; i < rest; i++) if (!reader.skip()) return E_UNRECOGNIZED_BODY;
+  let k: i64 = 1;
+  for (; n == -1 ? !reader.isBreak() : k < n; k++) {
+    const at = reader.pos;
+    if (k == 1) payloadAt = at;
+    if (k == 2) {
+      if (reader.number(number)) { date = load<f64>(number); continue; }
+      reader.reset(at, bodyEnd - at); // not a number: skip it as any other item
+    }
+    if (!reader.skip()) return E_UNRECOGNIZED_BODY;
+  }
+  // Kept as the engine has always answered (the reason codes are observable):
+  // a definite [collection] alone, or an indefinite array that ends right
+  // after its payload, goes on to skip items up to a further break.
+  if (n == 1 || (n == -1 && k == 2)) while (!reader.isBreak()) if (!reader.skip()) return E_UNRECOGNIZED_BODY;
   if (reader.failed || !reader.atEnd()) return E_UNRECOGNIZED_BODY;
   if (c == null) return E_UNKNOWN_COLLECTION;
   const col = changetype<Collection>(c);
@@ -161,7 +183,6 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   ctx.now = replay ? 0 : now;
   ctx.fresh = slot < 0;
   reader.reset(payloadAt, bodyEnd - payloadAt);
-  if (!haveArgs) reader.reset(bodyEnd, 0);
   const rc = col.compute(slot >= 0 ? stateOf(slot) : draft, draft, reader, ctx);
   if (rc != ACCEPT) { lastReason = rc; return E_REJECTED; }
   const exp = expiresAt(col, draft);
@@ -237,7 +258,7 @@ export function tick(now: u64): i32 {
   let slot = wheel.nextDue();
   while (slot >= 0) {
     if (used(slot)) {
-      const c = registry[collectionOf(slot)];
+      const c = collectionAt(collectionOf(slot));
       const exp = expiresAt(c, stateOf(slot));
       if (exp <= now) {
         const chain = dropObject(slot);
@@ -269,9 +290,8 @@ function place(ptr: usize): bool {
 /** Applies one verified block: returns 1 stored, 0 already stored, or a reason < 0. */
 function applyBlock(ptr: usize, len: u32, now: u64): i32 {
   if (repoHas(ptr)) return 0;
-  if (scanBlock(ptr, <i32>len, <i32>len, scanOut) != SCAN_OK) return E_MALFORMED;
-  const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-  if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+  const ko = scanSigned(ptr, len);
+  if (ko < 0) return ko;
   if (!place(ptr)) {
     pendingAdd(ptr, len);
     return E_NOT_FOUND;
@@ -307,8 +327,8 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
     if (rc != SCAN_OK) break;
     if (n == MAX_FEED_BLOCKS) return E_FEED_TOO_LONG;
     const size = <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
-    store<u32>(offsets + (<usize>n << 3), at);
-    store<u32>(offsets + (<usize>n << 3) + 4, size);
+    store<u32>(feedSigs + (<usize>n << 2), <u32>(ptr + <usize>at));
+    store<u32>(feedLens + (<usize>n << 2), size - 64);
     n++;
     at += size;
   }
@@ -317,30 +337,25 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
   let runStart = 0;
   let runKey: usize = 0;
   for (let i = 0; i < n; i++) {
-    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
-    const size = load<u32>(offsets + (<usize>i << 3) + 4);
-    scanBlock(p, <i32>size, <i32>size, scanOut);
-    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-    if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32) return E_ANONYMOUS;
+    const p = feedBlock(i);
+    const ko = scanSigned(p, feedLen(i) + 64); // scanFeedBlock found it well-formed: E_ANONYMOUS or an offset
+    if (ko < 0) return ko;
     if (i > 0) {
       const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
-      const prev = ptr + <usize>load<u32>(offsets + (<usize>(i - 1) << 3));
-      if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || memory.compare(p + <usize>po, prev, 64) != 0) return E_INVALID_PARENT;
+      if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || !sameSig(p + <usize>po, feedBlock(i - 1))) return E_INVALID_PARENT;
     }
     const key = p + <usize>ko;
-    if (i > runStart && (i - runStart == BATCH_MAX || memory.compare(key, runKey, 32) != 0)) {
-      if (!verifyBlocks(ptr, runStart, i, runKey)) return E_INVALID_SIGNATURE;
+    if (i > runStart && (i - runStart == BATCH_MAX || !same(key, runKey))) {
+      if (!verifyBlocks(runStart, i, runKey)) return E_INVALID_SIGNATURE;
       runStart = i;
     }
     if (i == runStart) runKey = key;
   }
-  if (n > runStart && !verifyBlocks(ptr, runStart, n, runKey)) return E_INVALID_SIGNATURE;
+  if (n > runStart && !verifyBlocks(runStart, n, runKey)) return E_INVALID_SIGNATURE;
   let accepted = 0;
   let last: i32 = 0;
   for (let i = 0; i < n; i++) {
-    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
-    const size = load<u32>(offsets + (<usize>i << 3) + 4);
-    last = applyBlock(p, size, now);
+    last = applyBlock(feedBlock(i), feedLen(i) + 64, now);
     if (last < 0) break;
     accepted += last;
   }
@@ -348,30 +363,27 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
   return accepted > 0 || last >= 0 ? accepted : last;
 }
 
-const runSigs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
-const runMsgs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
-const runLens: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
+/** Block i of the feed being dispatched, and the length its signature covers. */
+function feedBlock(i: i32): usize { return <usize>load<u32>(feedSigs + (<usize>i << 2)); }
+function feedLen(i: i32): u32 { return load<u32>(feedLens + (<usize>i << 2)); }
 
-/** Verifies blocks [from, to) of the feed at ptr, all signed by the key at key: one by one, or as a batch. */
-function verifyBlocks(ptr: usize, from: i32, to: i32, key: usize): bool {
+const runMsgs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
+
+/** Verifies blocks [from, to) of the feed being dispatched, all signed by the key at key: one by one, or as a batch. */
+function verifyBlocks(from: i32, to: i32, key: usize): bool {
   if (to - from == 1) { // verify() asks the host itself
-    const p = ptr + <usize>load<u32>(offsets + (<usize>from << 3));
-    return verify(p, key, p + 64, load<u32>(offsets + (<usize>from << 3) + 4) - 64) == 1;
+    const p = feedBlock(from);
+    return verify(p, key, p + 64, feedLen(from)) == 1;
   }
   // The batch never asks the host: a host that vouches for every signature of the run saves it.
   let vouched = true;
   for (let i = from; i < to && vouched; i++) {
-    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
-    vouched = hostAccepts(p, key, p + 64, load<u32>(offsets + (<usize>i << 3) + 4) - 64);
+    const p = feedBlock(i);
+    vouched = hostAccepts(p, key, p + 64, feedLen(i));
   }
   if (vouched) return true;
-  for (let i = from; i < to; i++) {
-    const p = ptr + <usize>load<u32>(offsets + (<usize>i << 3));
-    store<u32>(runSigs + (<usize>(i - from) << 2), <u32>p);
-    store<u32>(runMsgs + (<usize>(i - from) << 2), <u32>(p + 64));
-    store<u32>(runLens + (<usize>(i - from) << 2), load<u32>(offsets + (<usize>i << 3) + 4) - 64);
-  }
-  return verifyRun(to - from, runSigs, runMsgs, runLens, key) == 1;
+  for (let i = from; i < to; i++) store<u32>(runMsgs + (<usize>(i - from) << 2), <u32>(feedBlock(i) + 64));
+  return verifyRun(to - from, feedSigs + (<usize>from << 2), runMsgs, feedLens + (<usize>from << 2), key) == 1;
 }
 
 /** Applies waiting blocks whose parents are now the head of their chain. */
@@ -384,9 +396,8 @@ function drainPending(now: u64): i32 {
     const len = pendingTake(head, blockBuf);
     if (len == 0) break;
     // A waiting block was checked only for shape: verify it now.
-    scanBlock(blockBuf, <i32>len, <i32>len, scanOut);
-    const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
-    if (verify(blockBuf, blockBuf + <usize>ko, blockBuf + 64, len - 64) != 1) { more = true; continue; }
+    const ko = scanSigned(blockBuf, len); // it had a key when it was put aside
+    if (ko < 0 || verify(blockBuf, blockBuf + <usize>ko, blockBuf + 64, len - 64) != 1) { more = true; continue; }
     const rc = applyBlock(blockBuf, len, now);
     if (rc > 0) { added += rc; more = true; }
   }
@@ -435,10 +446,10 @@ export function latestBlockDate(): u64 { return latestDate; }
  * latched state follows the object it latches onto).
  */
 export function readState(collection: i32, id: usize, out: usize): i32 {
-  if (collection < 0 || collection >= registry.length) return E_NOT_FOUND;
+  if (collection < 0 || collection >= registered) return E_NOT_FOUND;
   const slot = findObject(collection, id);
   if (slot < 0) return E_NOT_FOUND;
-  const c = registry[collection];
+  const c = collectionAt(collection);
   memory.copy(out, stateOf(slot), <usize>c.stateSize);
   store<u64>(out + <usize>c.stateSize, expiresAt(c, stateOf(slot)));
   return c.stateSize;

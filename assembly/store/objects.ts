@@ -25,6 +25,11 @@ export function same(a: usize, b: usize): bool {
     load<u64>(a, 16) == load<u64>(b, 16) && load<u64>(a, 24) == load<u64>(b, 24);
 }
 
+/** Equality of two 64-byte signatures (a byte-wise memory.compare would be inlined as a loop at every use). */
+export function sameSig(a: usize, b: usize): bool {
+  return same(a, b) && same(a + 32, b + 32);
+}
+
 export function clearObjects(): void {
   memory.fill(oColl, 0xff, <usize>MAX_OBJECTS);
   memory.fill(refs, 0, <usize>MAX_CHAINS * 2);

@@ -59,6 +59,8 @@ function cardBody (rng: Rng, date: number): Uint8Array {
   if (k === 6) return encode({ not: 'an array' })
   if (k === 7) return encode(['cards', { name: rng.pick(NAMES), mood: [1, 2, { x: null }] }, date])
   if (k === 8) return encode(['cards', { name: rng.pick(NAMES) }, date + 0.5])
+  if (k === 9) return encode(['cards'])
+  if (k === 10) return encode(['cards', { name: rng.pick(NAMES) }])
   return encode(['cards', { name: rng.pick(NAMES) }, date])
 }
 

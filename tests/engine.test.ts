@@ -32,6 +32,19 @@ describe('state engine badge rules (simulated NOR flash)', () => {
     expect(engine.dispatch(card(new PF.Feed(), a.sk, 'just in time', T0 + SKEW), T0)).toBe(1)
   })
 
+  it('says why a body is refused: not [collection, payload, date] (-62), or a well-formed body its collection rejects (-66)', () => {
+    const { engine } = setup()
+    const a = PF.Feed.signPair()
+    const block = (body: Uint8Array) => { const f = new PF.Feed(); f.append(body, a.sk); return Uint8Array.from(f.buffer) }
+    expect(engine.dispatch(block(encode({ not: 'an array' })), T0)).toBe(-62)
+    expect(engine.dispatch(block(Uint8Array.from([...encode(['cards', { name: 'ann' }, T0]), 0x00])), T0)).toBe(-62) // trailing bytes
+    expect(engine.dispatch(block(Uint8Array.from([0x9f, ...encode('cards').subarray(0), 0xa0])), T0)).toBe(-62) // indefinite array, no break
+    expect(engine.dispatch(block(encode(['cards'])), T0)).toBe(-66) // no payload, no date: picostore's collection refuses it too
+    expect(engine.dispatch(block(encode(['cards', { name: 'ann' }])), T0)).toBe(-66) // no date
+    expect(engine.dispatch(block(Uint8Array.from([0x9f, ...encode('cards'), 0xff])), T0)).toBe(-66) // indefinite [cards]
+    expect(engine.dispatch(block(encode(['cards', { name: 'ann' }, T0])), T0)).toBe(1)
+  })
+
   it('forgets a card an hour after its last update, and does not take the chain back from a neighbour', () => {
     const { engine, ci } = setup()
     const a = PF.Feed.signPair()

@@ -160,10 +160,6 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
     }
     if (!reader.skip()) return E_UNRECOGNIZED_BODY;
   }
-  // Kept as the engine has always answered (the reason codes are observable):
-  // a definite [collection] alone, or an indefinite array that ends right
-  // after its payload, goes on to skip items up to a further break.
-  if (n == 1 || (n == -1 && k == 2)) while (!reader.isBreak()) if (!reader.skip()) return E_UNRECOGNIZED_BODY;
   if (reader.failed || !reader.atEnd()) return E_UNRECOGNIZED_BODY;
   if (c == null) return E_UNKNOWN_COLLECTION;
   const col = changetype<Collection>(c);

@@ -10,6 +10,7 @@ import { resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { makeImage, verifyImage } from './image.js'
 import { publicKeyOf } from './ed25519.js'
+import { hostImports } from './core.js'
 
 /** The badge calls firmware makes: an app module must export every one. */
 export const BADGE_EXPORTS = ['badge_init', 'badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity', 'io', 'io_cap']
@@ -45,7 +46,7 @@ export async function compileApp (entry: string): Promise<Uint8Array> {
   return binary
 }
 
-/** Checks that a module is a badge app: the badge ABI exported, only firmware imports, one fixed memory. */
+/** Checks that a module is a badge app: the badge ABI exported, only firmware imports, one fixed memory, a start that completes. */
 export function checkBadgeModule (module: Uint8Array): void {
   let m: WebAssembly.Module
   try { m = new WebAssembly.Module(module as Uint8Array<ArrayBuffer>) } catch (e) { throw new BuildError(`not a valid WebAssembly module: ${(e as Error).message}`) }
@@ -55,6 +56,10 @@ export function checkBadgeModule (module: Uint8Array): void {
   if (!exports.has('memory')) throw new BuildError('not a badge app: it exports no memory')
   const extra = WebAssembly.Module.imports(m).map(i => `${i.module}.${i.name}`).filter(n => !ALLOWED_IMPORTS.includes(n))
   if (extra.length) throw new BuildError(`the app imports what badge firmware does not provide: ${extra.join(', ')}`)
+  // Its start code runs as it will on the badge: registering collections.
+  try { new WebAssembly.Instance(m, hostImports({})) } catch (e) {
+    throw new BuildError(`the app stops while it starts (${(e as Error).message}): most likely a collection the engine cannot hold (registerCollection): more than 8, a state over 48 bytes, or a name that is not 1 to 32 ASCII characters or is taken`)
+  }
 }
 
 export interface BuildResult { module: Uint8Array, image: Uint8Array }

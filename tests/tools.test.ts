@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync, statSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { readKeyFile } from '../host/keyfile.js'
@@ -81,5 +81,12 @@ describe('picobadge build (AssemblyScript compiler, core verifier)', () => {
     expect(q.status).toBe(1)
     expect(q.stderr).toMatch(/compiling .*broken\.ts failed[\s\S]*nope/)
     expect(run('build', '--out', join(dir, 'z.pbimg')).stderr).toMatch(/--key is needed/)
+  }, 60_000)
+
+  it('refuses an app whose collection the engine cannot hold (a name that is not ASCII), saying so', () => {
+    const p = run('build', '--key', join(dir, 'event.key'), '--entry', fixture('bad-collection/index.ts'), '--out', join(dir, 'w.pbimg'))
+    expect(p.status).toBe(1)
+    expect(p.stderr).toMatch(/the app stops while it starts .*registerCollection.*ASCII/)
+    expect(existsSync(join(dir, 'w.pbimg'))).toBe(false)
   }, 60_000)
 })

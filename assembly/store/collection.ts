@@ -59,6 +59,14 @@ export abstract class Collection {
     return true;
   }
 
+  /** True when the name is 1 to 32 ASCII characters (what hasName and copyName assume). */
+  nameIsAscii(): bool {
+    const n = this.name.length;
+    if (n < 1 || n > 32) return false;
+    for (let i = 0; i < n; i++) if (<u32>load<u16>(changetype<usize>(this.name) + (<usize>i << 1)) > 0x7f) return false;
+    return true;
+  }
+
   /** Writes the name's bytes to out; returns their count. */
   copyName(out: usize): i32 {
     const n = this.name.length;

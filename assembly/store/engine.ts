@@ -58,9 +58,17 @@ export const E_FEED_TOO_LONG: i32 = -67;
 const registry: usize = memory.data(<i32>(<usize>MAX_COLLECTIONS * sizeof<usize>()));
 let registered: i32 = 0;
 
-/** Registers a collection; only before the first mount (the app's start code). Returns its index. */
+/**
+ * Registers a collection; only before the first mount (the app's start
+ * code). Returns its index. A collection the engine cannot hold (more than
+ * MAX_COLLECTIONS, a state over STATE_MAX bytes, a name that is not 1 to
+ * 32 ASCII characters or is taken) stops the module's start: an app that
+ * would silently miss a collection never runs (`picobadge build` says why).
+ */
 export function registerCollection(c: Collection): i32 {
-  if (registered >= MAX_COLLECTIONS || c.stateSize > STATE_MAX) return -1;
+  if (registered >= MAX_COLLECTIONS || c.stateSize < 0 || c.stateSize > STATE_MAX || !c.nameIsAscii()) unreachable();
+  const n = c.copyName(draft);
+  for (let i = 0; i < registered; i++) if (collectionAt(i).hasName(draft, <u32>n)) unreachable();
   c.index = registered;
   store<usize>(registry + <usize>registered * sizeof<usize>(), changetype<usize>(c));
   return registered++;

@@ -43,7 +43,8 @@ import {
 
 export const MAX_BLOCKS: i32 = 1024;
 export const MAX_CHAINS: i32 = 128;
-export const MAX_TOMBS: i32 = 128;
+/** One tombstone slot per chain slot: the two owner tables share their find/free helpers. */
+export const MAX_TOMBS: i32 = MAX_CHAINS;
 const SLOTS: i32 = 2048; // hash slots, a power of two above MAX_BLOCKS
 
 const REC_BLOCK: u8 = 1;
@@ -227,12 +228,14 @@ const CHAIN_FLAGS: usize = cHead;
 const CHAIN_FLAG_SHIFT: usize = 1;
 const TOMB_FLAGS: usize = tAddr;
 const TOMB_FLAG_SHIFT: usize = 2;
-// @ts-ignore: compile-time check (the owner-table helpers scan MAX_CHAINS slots)
-if (MAX_CHAINS != MAX_TOMBS) ERROR('MAX_CHAINS and MAX_TOMBS must be equal');
 
-/** First free slot of an owner table (MAX_CHAINS == MAX_TOMBS slots), or -1. */
-function freeSlot(flags: usize, shift: usize): i32 {
-  for (let x = 0; x < MAX_CHAINS; x++) if (load<i16>(flags + (<usize>x << shift)) == -1) return x;
+/** First free slot of an owner table (MAX_CHAINS == MAX_TOMBS slots) at or after `from`, wrapping round, or -1. */
+function freeSlot(flags: usize, shift: usize, from: i32): i32 {
+  let x = from;
+  for (let n = 0; n < MAX_CHAINS; n++) {
+    if (load<i16>(flags + (<usize>x << shift)) == -1) return x;
+    x = x + 1 == MAX_CHAINS ? 0 : x + 1;
+  }
   return -1;
 }
 
@@ -250,8 +253,18 @@ function setOwner(keys: usize, owners: usize, x: i32, owner: usize): void {
   store<u64>(keys + (<usize>x << 3), load<u64>(owner));
 }
 
-function freeChainSlot(): i32 { return freeSlot(CHAIN_FLAGS, CHAIN_FLAG_SHIFT); }
-function freeTombSlot(): i32 { return freeSlot(TOMB_FLAGS, TOMB_FLAG_SHIFT); }
+function freeChainSlot(): i32 { return freeSlot(CHAIN_FLAGS, CHAIN_FLAG_SHIFT, 0); }
+
+// Tombstones come and go in bursts (a collector run evicts many chains at
+// once): the search for a free slot goes on from the last one handed out,
+// instead of walking past every slot it filled before.
+let tombCursor: i32 = 0;
+
+function freeTombSlot(): i32 {
+  const t = freeSlot(TOMB_FLAGS, TOMB_FLAG_SHIFT, tombCursor);
+  if (t >= 0) tombCursor = t + 1 == MAX_TOMBS ? 0 : t + 1;
+  return t;
+}
 function setChainOwner(c: i32, owner: usize): void { setOwner(cKey, cOwner, c, owner); }
 
 /** Fills tombstone slot t. */
@@ -309,6 +322,7 @@ function clearTables(): void {
   memory.fill(slots, 0xff, <usize>SLOTS * 2);
   memory.fill(cHead, 0xff, <usize>MAX_CHAINS * 2);
   memory.fill(tAddr, 0xff, <usize>MAX_TOMBS * 4);
+  tombCursor = 0;
   memory.fill(secMinStamp, 0xff, <usize>MAX_SECTORS * 4);
   blockCount = 0;
   maxStamp = 0;

@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { mkdtempSync, readFileSync, writeFileSync, statSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { tmpdir } from 'node:os'
 import { readKeyFile } from '../host/keyfile.js'
 import { verifyImage, ImageError } from '../host/image.js'
@@ -84,7 +84,13 @@ describe('picobadge build (AssemblyScript compiler, core verifier)', () => {
   }, 60_000)
 
   it('refuses an app whose collection the engine cannot hold (a name that is not ASCII), saying so', () => {
-    const p = run('build', '--key', join(dir, 'event.key'), '--entry', fixture('bad-collection/index.ts'), '--out', join(dir, 'w.pbimg'))
+    // The example app with one change: its collection's name.
+    const app = readFileSync(fixture('app/index.ts'), 'utf8')
+    const assembly = relative(dir, fileURLToPath(new URL('../assembly', import.meta.url))) // asc resolves relative imports only
+    const entry = join(dir, 'bad-name.ts')
+    writeFileSync(entry, app.replaceAll('../../../assembly/', `${assembly}/`).replace("super('waves'", "super('wellen-\\u00fc'"))
+    expect(readFileSync(entry, 'utf8')).toContain("super('wellen-\\u00fc'")
+    const p = run('build', '--key', join(dir, 'event.key'), '--entry', entry, '--out', join(dir, 'w.pbimg'))
     expect(p.status).toBe(1)
     expect(p.stderr).toMatch(/the app stops while it starts .*registerCollection.*ASCII/)
     expect(existsSync(join(dir, 'w.pbimg'))).toBe(false)

@@ -40,6 +40,7 @@ import {
   freeSectors, recBuf, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, unused, liveOf, addLive,
   seqOf, erasesOf, SEALED, MAX_SECTORS, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
 } from './log';
+import { sameKey, sameSig } from '../feed/equal';
 
 export const MAX_BLOCKS: i32 = 1024;
 export const MAX_CHAINS: i32 = 128;
@@ -122,13 +123,6 @@ function setRecord(i: i32, addr: u32, stamp: u32): void {
 function place(i: i32, c: i32, h: u32): void {
   store<i16>(bChain + (<usize>i << 1), <i16>c);
   setHeight(i, h);
-}
-
-function bytesEqual(a: usize, b: usize, n: usize): bool {
-  let i: usize = 0;
-  for (; i + 8 <= n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
-  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
-  return true;
 }
 
 function keyOf(sig: usize): u64 {
@@ -243,7 +237,7 @@ function freeSlot(flags: usize, shift: usize, from: i32): i32 {
 function findOwner(keys: usize, owners: usize, flags: usize, shift: usize, owner: usize): i32 {
   const k = load<u64>(owner);
   for (let x = 0; x < MAX_CHAINS; x++) {
-    if (load<u64>(keys + (<usize>x << 3)) == k && load<i16>(flags + (<usize>x << shift)) != -1 && bytesEqual(owners + (<usize>x << 5), owner, 32)) return x;
+    if (load<u64>(keys + (<usize>x << 3)) == k && load<i16>(flags + (<usize>x << shift)) != -1 && sameKey(owners + (<usize>x << 5), owner)) return x;
   }
   return -1;
 }
@@ -390,7 +384,7 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   for (let c = 0; c < MAX_CHAINS; c++) {
     if (headOf(c) < 0) continue;
     for (let d = c + 1; d < MAX_CHAINS; d++) {
-      if (headOf(d) < 0 || !bytesEqual(cOwner + (<usize>c << 5), cOwner + (<usize>d << 5), 32)) continue;
+      if (headOf(d) < 0 || !sameKey(cOwner + (<usize>c << 5), cOwner + (<usize>d << 5))) continue;
       const younger = stampOf(genesisOf(c)) > stampOf(genesisOf(d)) ? c : d;
       dropChainAtMount(younger);
       if (younger == c) break;
@@ -559,9 +553,9 @@ function tombStamp(t: i32): u32 { return load<u32>(tStamp + (<usize>t << 2)); }
 function tombUntil(t: i32): u64 { return load<u64>(tUntil + (<usize>t << 3)); }
 
 /** True when block i's full signature equals the 64 bytes at sig (the index keeps only a prefix). */
-function sameSig(i: i32, sig: usize): bool {
+function blockHasSig(i: i32, sig: usize): bool {
   if (readBlockPrefix(i, sigBuf, 64) != 0) return false;
-  return bytesEqual(sigBuf, sig, 64);
+  return sameSig(sigBuf, sig);
 }
 
 /** Appends a record, opening a sector when the head is full. */
@@ -715,7 +709,7 @@ export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   if (len > maxPayload()) return E_TOO_LARGE;
   const k = keyOf(ptr);
   const existing = findBlock(k);
-  if (existing >= 0) return sameSig(existing, ptr) ? 0 : E_FORK;
+  if (existing >= 0) return blockHasSig(existing, ptr) ? 0 : E_FORK;
   const ko = authorAt();
   if (ko < 0) return E_ANONYMOUS;
   const po = parentSigAt();
@@ -730,7 +724,7 @@ export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   } else {
     if (load<i32>(scanOut + OUT_PSIG_LEN) != 64) return E_MALFORMED;
     parent = findBlock(load<u64>(ptr + <usize>po));
-    if (parent < 0 || !sameSig(parent, ptr + <usize>po)) return E_ORPHAN;
+    if (parent < 0 || !blockHasSig(parent, ptr + <usize>po)) return E_ORPHAN;
     c = chainOf(parent);
     if (headOf(c) != parent) return E_FORK;
     if (heightOf(parent) >= 0x7ffe) return E_TABLE_FULL;
@@ -813,7 +807,7 @@ export function repoRead(sig: usize, out: usize, cap: u32): i32 {
   const i = findBlock(keyOf(sig));
   if (i < 0) return E_NOT_FOUND;
   // The index points only at records that passed their CRC at mount or write; a failure now is flash decay.
-  if (readBlockRecord(i) <= 0 || recType != REC_BLOCK || !bytesEqual(recBuf, sig, 64)) return E_NOT_FOUND;
+  if (readBlockRecord(i) <= 0 || recType != REC_BLOCK || !sameSig(recBuf, sig)) return E_NOT_FOUND;
   if (recLen > cap) return E_TOO_LARGE;
   memory.copy(out, recBuf, recLen);
   return <i32>recLen;
@@ -896,14 +890,14 @@ export function repoStats(out: usize): i32 {
 export function repoHas(sig: usize): bool {
   if (!mounted) return false;
   const i = findBlock(keyOf(sig));
-  return i >= 0 && sameSig(i, sig);
+  return i >= 0 && blockHasSig(i, sig);
 }
 
 /** Writes the owner (32 bytes) of the chain holding the block with signature sig to out; returns the block's height. */
 export function repoOwnerOf(sig: usize, out: usize): i32 {
   if (!mounted) return E_NOT_MOUNTED;
   const i = findBlock(keyOf(sig));
-  if (i < 0 || !sameSig(i, sig)) return E_NOT_FOUND;
+  if (i < 0 || !blockHasSig(i, sig)) return E_NOT_FOUND;
   memory.copy(out, cOwner + (<usize>chainOf(i) << 5), 32);
   return heightOf(i);
 }

@@ -29,7 +29,8 @@ import { verifyRun, BATCH_MAX } from '../crypto/batch';
 import { hostAccepts } from '../crypto/accept';
 import { CborReader } from './cbor';
 import { Collection, BlockContext, Latch, ACCEPT, NEVER, STATE_MAX, PER_AUTHOR } from './collection';
-import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount, same, sameSig } from './objects';
+import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount } from './objects';
+import { sameKey, sameSig } from '../feed/equal';
 import { pendingAdd, pendingTake, pendingClear, pendingCount } from './pending';
 import { TimerWheel } from '../gc/wheel';
 import {
@@ -236,7 +237,7 @@ const victim: usize = memory.data(<i32>(32));
 function makeRoom(keep: usize, now: u64): bool {
   let best: i32 = -1;
   for (let s = 0; s < MAX_OBJECTS; s++) {
-    if (!used(s) || same(ownerOf(s), keep)) continue;
+    if (!used(s) || sameKey(ownerOf(s), keep)) continue;
     if (best < 0 || expiryOf(s) < expiryOf(best)) best = s;
   }
   if (best >= 0) {
@@ -247,7 +248,7 @@ function makeRoom(keep: usize, now: u64): bool {
   // Chains no state refers to (every block refused by compute, say) go next.
   for (let n = 0; repoChainAt(n, victim); n++) {
     const c = repoChainIndex(victim);
-    if (!same(victim, keep) && refsOf(c) == 0) {
+    if (!sameKey(victim, keep) && refsOf(c) == 0) {
       evictChain(c, now + SKEW, now);
       return true;
     }
@@ -349,7 +350,7 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
       if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || !sameSig(p + <usize>po, feedBlock(i - 1))) return E_INVALID_PARENT;
     }
     const key = p + <usize>ko;
-    if (i > runStart && (i - runStart == BATCH_MAX || !same(key, runKey))) {
+    if (i > runStart && (i - runStart == BATCH_MAX || !sameKey(key, runKey))) {
       if (!verifyBlocks(runStart, i, runKey)) return E_INVALID_SIGNATURE;
       runStart = i;
     }

@@ -7,6 +7,7 @@
 
 import { STATE_MAX } from './collection';
 import { MAX_CHAINS } from '../repo/repo';
+import { sameKey } from '../feed/equal';
 
 export const MAX_OBJECTS: i32 = 128;
 
@@ -18,17 +19,6 @@ const oExp: usize = memory.data(<i32>(<usize>MAX_OBJECTS * 8));
 const oChain: usize = memory.data(<i32>(<usize>MAX_OBJECTS * 2)); // the repo's chain slot
 // References per repo chain slot, so the collector knows in O(1) when a chain is free to go.
 const refs: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
-
-/** Equality of two 32-byte keys, a word at a time (these scans run on every dispatch and sweep). */
-export function same(a: usize, b: usize): bool {
-  return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8) &&
-    load<u64>(a, 16) == load<u64>(b, 16) && load<u64>(a, 24) == load<u64>(b, 24);
-}
-
-/** Equality of two 64-byte signatures (a byte-wise memory.compare would be inlined as a loop at every use). */
-export function sameSig(a: usize, b: usize): bool {
-  return same(a, b) && same(a + 32, b + 32);
-}
 
 export function clearObjects(): void {
   memory.fill(oColl, 0xff, <usize>MAX_OBJECTS);
@@ -48,7 +38,7 @@ export function setExpiry(slot: i32, t: u64): void { store<u64>(oExp + (<usize>s
 /** The slot of (collection, id), or -1. */
 export function findObject(collection: i32, id: usize): i32 {
   for (let s = 0; s < MAX_OBJECTS; s++) {
-    if (collectionOf(s) == collection && same(idOf(s), id)) return s;
+    if (collectionOf(s) == collection && sameKey(idOf(s), id)) return s;
   }
   return -1;
 }

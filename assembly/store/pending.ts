@@ -4,7 +4,7 @@
 // grows, the engine asks for the block whose parent is the new head.
 
 import { scanBlock, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
-import { sameSig } from './objects';
+import { sameSig } from '../feed/equal';
 
 const POOL_BYTES: u32 = 4096;
 const MAX_PENDING: i32 = 24;

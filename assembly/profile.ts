@@ -1,0 +1,41 @@
+// The board profile: every capacity of the core, in one place, with what it
+// costs in RAM, so a firmware writer sees what a change costs.
+//
+// Two profiles are built from the same sources (asconfig.json):
+//   badge  build/core.wasm       one 64 KiB page, min = max; what badges run,
+//                                what `picobadge build` signs, what the
+//                                simulator and `picobadge test` use.
+//   host   build/core-host.wasm  `--use PICOBADGE_HOST=1`; bigger caches for
+//                                speed (the Node drop-in picofeed API), 4 pages.
+// Where speed was bought with RAM, the badge profile chooses RAM.
+//
+// A figure marked "RAM" is the bytes of linear memory the item costs in
+// the badge profile; docs/ABI.md's memory table is held to memory_used() by
+// a test.
+
+// @ts-ignore: defined by `asc --use PICOBADGE_HOST=1` for the host build
+export const HOST: bool = isDefined(PICOBADGE_HOST);
+
+// ---- crypto ---------------------------------------------------------------
+//
+// (constants of assembly/crypto/ live here)
+//
+//
+
+// ---- block store (repo/) --------------------------------------------------
+//
+// (constants of assembly/repo/ live here)
+//
+//
+
+// ---- state engine (store/, gc/) -------------------------------------------
+//
+// (constants of assembly/store/ and assembly/gc/ live here)
+//
+//
+
+// ---- badge runtime, sync and the I/O window (badge/, sync/, abi/) ---------
+//
+// (constants of assembly/badge/, assembly/sync/ and assembly/abi/ live here)
+//
+//

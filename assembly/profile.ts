@@ -16,6 +16,17 @@
 // @ts-ignore: defined by `asc --use PICOBADGE_HOST=1` for the host build
 export const HOST: bool = isDefined(PICOBADGE_HOST);
 
+// ---- shared by the store and the sync protocol --------------------------
+//
+// The largest picofeed block a badge stores and syncs. A badge's own post
+// with the largest body (BODY_MAX, 1,024 B) is 1,193 B with both headers.
+// Larger blocks (picofeed allows them) are refused with E_TOO_LARGE: they
+// would cost every link a reassembly buffer of their size.
+export const BLOCK_MAX: i32 = 1280;
+// The largest sync message (docs/SYNC.md): a BLOCKS message of one such
+// block, or a RECON reply. Each link reassembles one: 3 x 1,536 B RAM.
+export const MSG_MAX: i32 = 1536;
+
 // ---- crypto ---------------------------------------------------------------
 //
 // (constants of assembly/crypto/ live here)

@@ -62,13 +62,22 @@ export interface CoreExports {
   engine_stats(out: number): number
 }
 
-/** Where the release module lives, from source (host/) or compiled (dist/host/). */
-export function coreWasmPath (): string {
-  for (const rel of ['../build/core.wasm', '../../build/core.wasm']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url))
+/**
+ * The two builds of the core (assembly/profile.ts): `badge` is what badges
+ * run (one 64 KiB page; the simulator, the store, the engine and `picobadge
+ * build` use it); `host` has bigger caches for speed and serves the
+ * picofeed-compatible feed API in Node. Same sources, same verdicts.
+ */
+export type CoreBuild = 'badge' | 'host'
+const FILES: Record<CoreBuild, string> = { badge: 'core.wasm', host: 'core-host.wasm' }
+
+/** Where a build of the module lives, from source (host/) or compiled (dist/host/). */
+export function coreWasmPath (build: CoreBuild = 'badge'): string {
+  for (const dir of ['../build/', '../../build/']) {
+    const p = fileURLToPath(new URL(dir + FILES[build], import.meta.url))
     if (existsSync(p)) return p
   }
-  throw new Error('build/core.wasm not found: run `npm run build`')
+  throw new Error(`build/${FILES[build]} not found: run \`npm run build\``)
 }
 
 /**
@@ -131,11 +140,10 @@ export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accel
   }
 }
 
-let compiled: WebAssembly.Module | undefined
-/** The release module, compiled once per process (instances are cheap; compiling is not). */
-export function coreModule (): WebAssembly.Module {
-  if (!compiled) compiled = new WebAssembly.Module(readFileSync(coreWasmPath()) as Uint8Array<ArrayBuffer>)
-  return compiled
+const compiled: Partial<Record<CoreBuild, WebAssembly.Module>> = {}
+/** A build of the module, compiled once per process (instances are cheap; compiling is not). */
+export function coreModule (build: CoreBuild = 'badge'): WebAssembly.Module {
+  return (compiled[build] ??= new WebAssembly.Module(readFileSync(coreWasmPath(build)) as Uint8Array<ArrayBuffer>))
 }
 
 export function instantiateCore (bytes?: Uint8Array | WebAssembly.Module, options: CoreOptions = {}): CoreExports {
@@ -178,8 +186,8 @@ export class Core {
 }
 
 let shared: Core | undefined
-/** The process-wide core used by the picofeed-compatible API. */
+/** The process-wide core used by the picofeed-compatible API: the host build, for speed. */
 export function core (): Core {
-  if (!shared) shared = new Core()
+  if (!shared) shared = new Core(instantiateCore(coreModule('host')))
   return shared
 }

@@ -1,18 +1,42 @@
-// Where the core's static memory goes: every memory.data table of the debug
-// build (build/core.debug.wat), largest first, and the end of static data.
-// Usage: node scripts/memory-map.mjs [build/core.debug.wat] [rows]
-import fs from 'fs'
-const wat = fs.readFileSync(process.argv[2] ?? 'build/core.debug.wat', 'utf8')
-const hb = +/__heap_base i32 \(i32.const (\d+)\)/.exec(wat)[1]
-const re = /^ \(global \$(\S+) i32 \(i32.const (\d+)\)\)/gm
-let m, a = []
-while ((m = re.exec(wat))) { const v = +m[2]; if (v >= 600 && v <= hb && !/~lib/.test(m[1])) a.push([v, m[1]]) }
-a.sort((x, y) => x[0] - y[0])
-const out = []
-for (let i = 0; i < a.length; i++) { const next = i + 1 < a.length ? a[i + 1][0] : hb; out.push([next - a[i][0], a[i][1], a[i][0]]) }
-out.sort((x, y) => y[0] - x[0])
-for (const r of out.slice(0, +process.argv[3] || 60)) console.log(String(r[0]).padStart(7), r[2], r[1])
-console.log('heap_base', hb)
-const byFolder = new Map()
-for (const [size, name] of out) { const f = name.split('/').slice(0, 2).join('/'); byFolder.set(f, (byFolder.get(f) ?? 0) + size) }
-console.log('by folder:', [...byFolder].sort((a, b) => b[1] - a[1]).map(([f, s]) => `${f} ${s}`).join(', '))
+#!/usr/bin/env node
+// Where the core's static memory goes. The debug build (build/core.debug.wat)
+// writes every `memory.data` table as its own data segment, and names the
+// global that holds its address; segments nobody names are constant data
+// (strings, literal tables). Usage:
+//   node scripts/memory-map.mjs [build/core.debug.wat] [rows]
+// docs/ABI.md's memory table is this map by folder (tests/module.test.ts).
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+/** Byte length of a WAT string literal's contents. */
+function literalLength (s) {
+  let n = 0
+  for (let i = 0; i < s.length; i++, n++) if (s[i] === '\\') i += /[0-9a-fA-F]/.test(s[i + 1]) ? 2 : 1
+  return n
+}
+
+/** Tables ({ name, addr, size }), bytes by folder, and the end of static data. */
+export function staticLayout (wat) {
+  const end = Number(/__heap_base i32 \(i32.const (\d+)\)/.exec(wat)[1])
+  const segments = [...wat.matchAll(/^ \(data \$\S+ \(i32.const (\d+)\) "(.*)"\)$/gm)].map(m => ({ addr: Number(m[1]), size: literalLength(m[2]) }))
+  const names = new Map()
+  for (const m of wat.matchAll(/^ \(global \$(\S+) i32 \(i32.const (\d+)\)\)/gm)) {
+    if (!m[1].startsWith('~lib') && !names.has(Number(m[2]))) names.set(Number(m[2]), m[1])
+  }
+  const tables = segments.map(s => ({ name: names.get(s.addr) ?? 'constant data', ...s }))
+  const byFolder = new Map()
+  for (const t of tables) {
+    const folder = t.name === 'constant data' ? t.name : t.name.split('/').slice(0, 2).join('/') + '/'
+    byFolder.set(folder, (byFolder.get(folder) ?? 0) + t.size)
+  }
+  return { tables, byFolder, end }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { tables, byFolder, end } = staticLayout(readFileSync(process.argv[2] ?? 'build/core.debug.wat', 'utf8'))
+  for (const t of [...tables].sort((a, b) => b.size - a.size).slice(0, Number(process.argv[3] ?? 60))) {
+    console.log(String(t.size).padStart(7), String(t.addr).padStart(7), t.name)
+  }
+  console.log('by folder:', [...byFolder].sort((a, b) => b[1] - a[1]).map(([f, s]) => `${f} ${s}`).join(', '))
+  console.log('end of static data:', end)
+}

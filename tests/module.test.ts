@@ -6,6 +6,7 @@ import { describe, it, expect } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { instantiateCore } from '../host/core.js'
+import { staticLayout } from '../scripts/memory-map.mjs'
 
 const at = (rel: string) => fileURLToPath(new URL(rel, import.meta.url))
 const abi = readFileSync(at('../docs/ABI.md'), 'utf8')
@@ -55,15 +56,26 @@ describe('build/core.wasm against docs/ABI.md', () => {
     expect(actual).toEqual(documented)
   })
 
-  it('has a fixed 4-page memory that cannot grow, and uses what the docs say', () => {
-    expect(wat).toMatch(/\(memory \$0 4 4\)/)
+  it('has one 64 KiB page, minimum = maximum, no memory.grow, and uses what the docs say', () => {
+    expect(wat).toMatch(/\(memory \$0 1 1\)/)
+    expect(wat.includes('memory.grow')).toBe(false)
     const x = instantiateCore()
     expect(() => x.memory.grow(1)).toThrow()
     const used = x.memory_used as unknown as () => number
     const documented = Number(/returns? the total, ([\d,]+) bytes|reports the total, ([\d,]+) bytes/.exec(abi)!.slice(1).find(Boolean)!.replace(/,/g, ''))
     expect(used()).toBe(documented)
-    expect(used()).toBeLessThanOrEqual(4 * 65536)
+    expect(used()).toBeLessThanOrEqual(60 * 1024)
     expect(x.io() + x.io_cap()).toBeLessThanOrEqual(used())
+  })
+
+  it('lays out every table at compile time: docs/ABI.md\'s memory table is the static layout by folder', () => {
+    const rows = new Map(table('### Where the bytes go').map(([what, bytes]) => [what.replace(/`/g, ''), Number(bytes.replace(/,/g, ''))]))
+    const layout = staticLayout(readFileSync(at('../build/core.debug.wat'), 'utf8'))
+    for (const [folder, bytes] of layout.byFolder) expect(rows.get(folder), folder).toBe(bytes)
+    const tables = [...layout.byFolder.values()].reduce((a, b) => a + b, 0)
+    expect(rows.get('alignment between tables')).toBe(layout.end - tables)
+    expect(rows.get('total (debug build)')).toBe(layout.end)
+    expect(rows.size).toBe(layout.byFolder.size + 2)
   })
 
   it('uses only the pinned features: no SIMD, threads or reference types', () => {
@@ -72,31 +84,18 @@ describe('build/core.wasm against docs/ABI.md', () => {
     }
   })
 
-  it('allocates only while starting: no export reaches the allocator', () => {
-    // Call graph of the text form that the release build writes next to the binary.
-    const calls = new Map<string, Set<string>>()
-    let current = ''
-    for (const line of wat.split('\n')) {
-      const f = /^ \(func (\$\S+)/.exec(line)
-      if (f) { current = f[1]; calls.set(current, new Set()); continue }
-      const c = /\bcall (\$\S+)/.exec(line)
-      if (c && current) calls.get(current)!.add(c[1].replace(/\)$/, ''))
-    }
-    const allocators = [...calls.keys()].filter(n => /rt\/stub\/(__alloc|__new|__realloc|maybeGrowMemory)/.test(n))
-    expect(allocators.length).toBeGreaterThan(0) // the start function does allocate
-    const exported = [...wat.matchAll(/\(export "[^"]+" \(func (\$\S+?)\)\)/g)].map(m => m[1])
-    expect(exported.length).toBeGreaterThan(10)
-    const seen = new Set<string>()
-    const stack = [...exported]
-    while (stack.length) {
-      const fn = stack.pop()!
-      if (seen.has(fn)) continue
-      seen.add(fn)
-      for (const callee of calls.get(fn) ?? []) stack.push(callee)
-    }
-    for (const a of allocators) expect(seen.has(a), `${a} reachable from an export`).toBe(false)
-    // memory.grow appears only inside the allocator.
-    const grows = wat.split(/\n \(func /).filter(body => body.includes('memory.grow')).map(b => b.split(/\s/)[0])
-    for (const g of grows) expect(allocators).toContain(g)
+  it('never allocates: the runtime\'s allocator is not in the module, and memory_used() is the end of static data', () => {
+    for (const name of ['__alloc', '__new', '__realloc', 'maybeGrowMemory']) expect(wat.includes(`rt/stub/${name}`), name).toBe(false)
+    const heapBase = Number(/__heap_base i32 \(i32.const (\d+)\)/.exec(wat)?.[1] ?? /i32.const (\d+)\)\s*\)\s*\(export "memory_used"/.exec(wat)?.[1])
+    expect(instantiateCore().memory_used()).toBe(heapBase)
+  })
+
+  it('has a host build with the same exports and imports and no memory.grow either', () => {
+    const host = new WebAssembly.Module(readFileSync(at('../build/core-host.wasm')))
+    const names = (m: WebAssembly.Module) => WebAssembly.Module.exports(m).map(e => `${e.kind}:${e.name}`).sort()
+    expect(names(host)).toEqual(names(module))
+    const imports = (m: WebAssembly.Module) => WebAssembly.Module.imports(m).map(i => `${i.module}.${i.name}:${i.kind}`).sort()
+    expect(imports(host)).toEqual(imports(module))
+    expect(readFileSync(at('../build/core-host.wat'), 'utf8').includes('memory.grow')).toBe(false)
   })
 })

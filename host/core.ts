@@ -185,9 +185,21 @@ export class Core {
   get (at: number, len: number): Uint8Array { return this.u8.slice(this.io + at, this.io + at + len) }
 }
 
+/**
+ * Which build serves the picofeed-compatible API: the host build, unless
+ * PICOBADGE_CORE=badge asks for the badge build (the test run uses it to run
+ * picofeed's suite and the interop tests on what badges run, and the bench
+ * to compare the two).
+ */
+export function feedBuild (env: string | undefined = process.env.PICOBADGE_CORE): CoreBuild {
+  if (env === undefined || env === '' || env === 'host') return 'host'
+  if (env === 'badge') return 'badge'
+  throw new Error(`PICOBADGE_CORE is '${env}': it must be 'host' or 'badge'`)
+}
+
 let shared: Core | undefined
-/** The process-wide core used by the picofeed-compatible API: the host build, for speed. */
+/** The process-wide core used by the picofeed-compatible API (see feedBuild). */
 export function core (): Core {
-  if (!shared) shared = new Core(instantiateCore(coreModule('host')))
+  if (!shared) shared = new Core(instantiateCore(coreModule(feedBuild())))
   return shared
 }

@@ -64,7 +64,9 @@ for (const config of ['tsconfig.json', 'tsconfig.test.json']) {
   } else record('vitest', 0, 1)
 }
 
-// 5. picofeed 8.0.5's own suite, import line swapped to picobadge.
+// 5. picofeed 8.0.5's own suite, import line swapped to picobadge, once on
+// each build of the core: the host build serves the feed API by default,
+// and PICOBADGE_CORE=badge puts the badge build (one 64 KiB page) behind it.
 {
   const src = readFileSync(join(root, 'node_modules', 'picofeed', 'test.js'), 'utf8')
   const swapped = src.replace(/from '\.\/index\.js'/, "from 'picobadge'")
@@ -72,12 +74,28 @@ for (const config of ['tsconfig.json', 'tsconfig.test.json']) {
   const dir = join(root, 'build', 'picofeed-suite')
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'test.js'), swapped)
-  const r = run("picofeed 8.0.5's test.js against picobadge", process.execPath, [join(dir, 'test.js')])
-  // brittle closes with "# tests = P/T pass".
-  const m = /# tests = (\d+)\/(\d+) pass/.exec(r.out)
-  const p = m ? Number(m[1]) : 0
-  const f = m ? Number(m[2]) - p : 1
-  record('picofeed suite', p, r.status === 0 ? f : Math.max(1, f))
+  for (const build of ['host', 'badge']) {
+    const r = run(`picofeed 8.0.5's test.js against picobadge (${build} build)`, process.execPath, [join(dir, 'test.js')], { env: { ...process.env, FORCE_COLOR: '0', PICOBADGE_CORE: build } })
+    // brittle closes with "# tests = P/T pass".
+    const m = /# tests = (\d+)\/(\d+) pass/.exec(r.out)
+    const p = m ? Number(m[1]) : 0
+    const f = m ? Number(m[2]) - p : 1
+    record(`picofeed suite (${build} build)`, p, r.status === 0 ? f : Math.max(1, f))
+  }
+}
+
+// 6. The tests of the feed API again with the badge build behind it (vitest
+// above ran them on the host build): interop with picofeed, the API, and
+// the feed fuzzers.
+{
+  const report = join(root, 'build', 'vitest-badge-report.json')
+  const files = ['tests/interop.test.ts', 'tests/api.test.ts', 'tests/fuzz-feed.test.ts']
+  const r = run('vitest: the feed API on the badge build', bin('vitest'), ['run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env: { ...process.env, FORCE_COLOR: '0', PICOBADGE_CORE: 'badge' } })
+  if (existsSync(report)) {
+    const j = JSON.parse(readFileSync(report, 'utf8'))
+    const failed = j.numFailedTests + (j.numFailedTestSuites ?? 0) + (r.status !== 0 && j.numFailedTests === 0 ? 1 : 0)
+    record('vitest (feed API on the badge build)', j.numPassedTests, failed)
+  } else record('vitest (feed API on the badge build)', 0, 1)
 }
 
 process.stdout.write('\n' + lines.join('\n') + '\n')

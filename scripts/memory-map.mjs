@@ -5,8 +5,24 @@
 // (strings, literal tables). Usage:
 //   node scripts/memory-map.mjs [build/core.debug.wat] [rows]
 // docs/ABI.md's memory table is this map by folder (tests/module.test.ts).
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { join, relative } from 'node:path'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** Names of the globals the sources declare with memory.data, as the debug build spells them. */
+export function memoryDataNames (dir = join(root, 'assembly')) {
+  const names = new Set()
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) { if (entry.name !== '__tests__') for (const n of memoryDataNames(path)) names.add(n); continue }
+    if (!entry.name.endsWith('.ts')) continue
+    const file = relative(root, path).replace(/\\/g, '/').replace(/\.ts$/, '')
+    for (const m of readFileSync(path, 'utf8').matchAll(/(?:const|let)\s+(\w+)\s*(?::\s*\w+)?\s*=\s*(?:changetype<\w+>\()?memory\.data\b/g)) names.add(`${file}/${m[1]}`)
+  }
+  return names
+}
 
 /** Byte length of a WAT string literal's contents. */
 function literalLength (s) {
@@ -16,12 +32,12 @@ function literalLength (s) {
 }
 
 /** Tables ({ name, addr, size }), bytes by folder, and the end of static data. */
-export function staticLayout (wat) {
+export function staticLayout (wat, declared = memoryDataNames()) {
   const end = Number(/__heap_base i32 \(i32.const (\d+)\)/.exec(wat)[1])
   const segments = [...wat.matchAll(/^ \(data \$\S+ \(i32.const (\d+)\) "(.*)"\)$/gm)].map(m => ({ addr: Number(m[1]), size: literalLength(m[2]) }))
   const names = new Map()
   for (const m of wat.matchAll(/^ \(global \$(\S+) i32 \(i32.const (\d+)\)\)/gm)) {
-    if (!m[1].startsWith('~lib') && !names.has(Number(m[2]))) names.set(Number(m[2]), m[1])
+    if (declared.has(m[1])) names.set(Number(m[2]), m[1])
   }
   const tables = segments.map(s => ({ name: names.get(s.addr) ?? 'constant data', ...s }))
   const byFolder = new Map()

@@ -29,9 +29,28 @@ export const MSG_MAX: i32 = 1536;
 
 // ---- crypto ---------------------------------------------------------------
 //
-// (constants of assembly/crypto/ live here)
+// Signing is constant time in both profiles; verification is variable time
+// (public inputs) and keeps ZIP-215's verdicts in both. The host buys speed
+// with comb tables (30 KiB for B, 30 KiB for the last key verified twice in
+// a row); the badge has none and signs with the small tables of B below.
 //
-//
+// Comb tables for B and one key: host only (2 x 30,720 B); 0 B RAM on a badge.
+export const COMB_TABLES: bool = HOST;
+// Decoded keys of recent authors (crypto/keycache.ts): 8 x 104 B = 832 B RAM.
+export const KEY_SLOTS: i32 = HOST ? 64 : 8;
+// NAF width for B and 2^127 B: tables of 2^(w-2) odd multiples each,
+// 2 x 8 x 120 B = 1,920 B RAM (host: width 7, 2 x 3,840 B).
+export const BASE_NAF_WIDTH: i32 = HOST ? 7 : 5;
+// NAF width for R and A in a half-size verification: 2 x 8 x 160 B tables
+// + 544 B digits = 3,104 B, in the shared crypto scratch (CRYPTO_SCRATCH).
+export const POINT_NAF_WIDTH: i32 = 5;
+// Signatures one batch verification takes (a chain's run of blocks).
+export const BATCH_MAX: i32 = 8;
+// NAF widths in a batch for each R_i (128-bit weights) and for the key A:
+// 8 x 2 x 160 B + 4 x 160 B + 8 x 136 B + 2 x 264 B digits = 4,816 B, in
+// the shared crypto scratch (host: widths 5 and 5, in the key's comb table).
+export const BATCH_R_WIDTH: i32 = HOST ? 5 : 3;
+export const BATCH_A_WIDTH: i32 = HOST ? 5 : 4;
 
 // ---- block store (repo/) --------------------------------------------------
 //

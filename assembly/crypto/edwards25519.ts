@@ -18,7 +18,7 @@ import {
   FE, fe0, fe1, feCopy, feAdd, feSub, feNeg, feMul, feSq, feSq2, feCmov,
   feInvert, fePow22523, feFromBytes, feToBytes, feIsNegative, feIsNonZero, feLoad32, feStore32,
 } from './field25519';
-import { nafRecode, NAF_LEN_256 } from './naf';
+import { COMB_TABLES, BASE_NAF_WIDTH } from '../profile';
 
 export const P3: usize = 4 * FE;
 export const PRECOMP: usize = 3 * FE;
@@ -235,7 +235,9 @@ export function encodeAffine(s: usize, p: usize): void {
 
 // ---- comb tables -----------------------------------------------------------
 
-const CHUNK: i32 = 64; // entries normalised per inversion
+// Entries normalised per inversion: a comb table 64 at a time (host), the
+// odd-multiple tables of B at once (their size: 8 on a badge, 40 B each).
+const CHUNK: i32 = COMB_TABLES ? 64 : 1 << (BASE_NAF_WIDTH - 2);
 const prefix: usize = memory.data(<i32>(<usize>CHUNK * 40));
 const row: usize = memory.data(<i32>P3);
 const acc: usize = memory.data(<i32>P3);
@@ -354,7 +356,8 @@ export function recode16(e: usize, a: usize): void {
 
 // ---- base-point multiplication (constant time) ------------------------------
 
-const BASE_TABLE: usize = memory.data(<i32>(COMB_TABLE));
+// B's comb table (host profile; 8 bytes of nothing on a badge).
+const BASE_TABLE: usize = memory.data(<i32>(COMB_TABLES ? COMB_TABLE : 8));
 const digits: usize = memory.data(64);
 const digits2: usize = memory.data(64);
 const sel: usize = memory.data(3 * <i32>FE);
@@ -375,7 +378,11 @@ function selectCt(table: usize, pos: i32, b: i32): void {
     feCmov(sel + FE, cand + FE, eq);
     feCmov(sel + 2 * FE, cand + 2 * FE, eq);
   }
-  // -P swaps y+x with y-x and negates 2dxy.
+  negateSelCt(neg);
+}
+
+/** sel = -sel when neg == 1, in constant time: -P swaps y+x with y-x and negates 2dxy. */
+function negateSelCt(neg: i64): void {
   feCopy(cand, sel + FE);
   feCopy(cand + FE, sel);
   feNeg(cand + 2 * FE, sel + 2 * FE);
@@ -386,6 +393,11 @@ function selectCt(table: usize, pos: i32, b: i32): void {
 
 /** h (P3) = a * B for a secret scalar a < 2^255, in constant time. */
 export function mulBase(h: usize, a: usize): void {
+  if (COMB_TABLES) mulBaseComb(h, a);
+  else mulBaseOdd(h, a);
+}
+
+function mulBaseComb(h: usize, a: usize): void {
   recode16(digits, a);
   p3Identity(h);
   for (let i = 1; i < 64; i += 2) {
@@ -399,6 +411,81 @@ export function mulBase(h: usize, a: usize): void {
     addPrecomp(r2, h, sel, false);
     p1p1ToP3(h, r2);
   }
+}
+
+// Without comb tables (badge profile), a * B = lo * B + hi * 2^127 B with
+// lo = a mod 2^127 and hi = a >> 127 (< 2^128), each over the first 8 odd
+// multiples (B, 3B, ..., 15B) of ODD_B and ODD_B127, in the regular signed
+// recoding of Joye and Tunstall (radix 16, every digit odd, |d| <= 15): for
+// odd m, m_0 = m, d_i = (m_i mod 32) - 16, m_(i+1) = (m_i - d_i) / 16 =
+// (m_i >> 4) | 1. So m_i = (m >> 4i) | 1 and
+//   d_i = (((m >> 4i) mod 32) | 1) - 16   (i < 31),   d_31 = (m >> 124) | 1,
+// with m = sum d_i 16^i: every digit from fixed bits, no carry, no zero
+// digit, one addition per digit from a table scan with masks. An even half
+// is made odd (m | 1) and its B (or 2^127 B) subtracted at the end, the
+// choice again by masks. 124 doublings and 66 additions.
+const halfLo: usize = memory.data(20); // 16 bytes and zero padding for 4-byte loads
+const halfHi: usize = memory.data(20);
+
+/** Digit i (0..31) of the odd 128-bit number at m (see above). */
+@inline function oddDigit(m: usize, i: i32): i32 {
+  const w = <i32>(load<u32>(m + <usize>(i >> 1)) >> (<u32>(i & 1) << 2));
+  return i < 31 ? ((w & 31) | 1) - 16 : (w & 15) | 1;
+}
+
+/** sel = d * table[(|d| - 1) / 2] for odd d, |d| <= 15, in constant time. */
+function selectOddCt(table: usize, d: i32): void {
+  const s = d >> 31;
+  const idx = (((d ^ s) - s) - 1) >> 1; // (|d| - 1) / 2
+  for (let j = 0; j < 8; j++) {
+    loadEntry(cand, table + <usize>j * ENTRY);
+    const eq = <i64>(((idx ^ j) - 1) >>> 31); // 1 when idx == j
+    feCmov(sel, cand, eq);
+    feCmov(sel + FE, cand + FE, eq);
+    feCmov(sel + 2 * FE, cand + 2 * FE, eq);
+  }
+  negateSelCt(<i64>(s & 1));
+}
+
+/** h -= P (table's first entry) when even == 1, h -= identity otherwise, in constant time. */
+function subtractIfCt(h: usize, table: usize, even: i64): void {
+  fe1(sel);
+  fe1(sel + FE);
+  fe0(sel + 2 * FE);
+  loadEntry(cand, table);
+  feCmov(sel, cand, even);
+  feCmov(sel + FE, cand + FE, even);
+  feCmov(sel + 2 * FE, cand + 2 * FE, even);
+  addPrecomp(r2, h, sel, true);
+  p1p1ToP3(h, r2);
+}
+
+function mulBaseOdd(h: usize, a: usize): void {
+  const a1 = load<u64>(a, 8);
+  const a2 = load<u64>(a, 16);
+  const a3 = load<u64>(a, 24);
+  const lo0 = load<u64>(a);
+  const hi0 = (a1 >> 63) | (a2 << 1);
+  store<u64>(halfLo, lo0 | 1);
+  store<u64>(halfLo, a1 & 0x7fffffffffffffff, 8);
+  store<u32>(halfLo, 0, 16);
+  store<u64>(halfHi, hi0 | 1);
+  store<u64>(halfHi, (a2 >> 63) | (a3 << 1), 8);
+  store<u32>(halfHi, 0, 16);
+  p3Identity(h);
+  for (let i = 31; i >= 0; i--) {
+    if (i < 31) times16(h);
+    selectOddCt(ODD_B, oddDigit(halfLo, i));
+    addPrecomp(r2, h, sel, false);
+    p1p1ToP3(h, r2);
+    selectOddCt(ODD_B127, oddDigit(halfHi, i));
+    addPrecomp(r2, h, sel, false);
+    p1p1ToP3(h, r2);
+  }
+  subtractIfCt(h, ODD_B, <i64>(1 - (lo0 & 1)));
+  subtractIfCt(h, ODD_B127, <i64>(1 - (hi0 & 1)));
+  memory.fill(halfLo, 0, 20);
+  memory.fill(halfHi, 0, 20);
 }
 
 function times16(h: usize): void {
@@ -452,59 +539,14 @@ export function mulDoubleComb(h: usize, s: usize, aTable: usize, k: usize): void
   }
 }
 
-const a2: usize = memory.data(<i32>P3);
 const t3: usize = memory.data(<i32>P3);
-
-// ---- multi-scalar multiplication, variable time (batch verification) ------------
-
-export const MULTI_MAX: i32 = 10;
-/** Scratch mulMulti needs: per point its NAF digits and 8 CACHED points (P, 3P, ..., 15P). */
-export const MULTI_SCRATCH: usize = <usize>MULTI_MAX * (NAF_LEN_256 + 8 * P3);
-
-/**
- * h (P3) = Σ scalar_j · point_j for n ≤ MULTI_MAX points (P3, P3 apart at
- * points) and scalars below 2^255 (32 bytes each at scalars): Straus's
- * interleaving, one run of doublings shared by all, width-5 NAF digits
- * per point. Public scalars only. scratch: MULTI_SCRATCH bytes.
- */
-export function mulMulti(h: usize, n: i32, points: usize, scalars: usize, scratch: usize): void {
-  const multiDigits = scratch;
-  const multiTables = scratch + <usize>MULTI_MAX * NAF_LEN_256;
-  let top = -1;
-  for (let j = 0; j < n; j++) {
-    top = max(top, nafRecode(multiDigits + <usize>j * NAF_LEN_256, scalars + (<usize>j << 5), 32, 5) - 1);
-    const tab = multiTables + <usize>j * 8 * P3;
-    const pt = points + <usize>j * P3;
-    p3ToCached(tab, pt);
-    dbl(r2, pt);
-    p1p1ToP3(a2, r2);
-    for (let k: usize = 1; k < 8; k++) {
-      addCached(r2, a2, tab + (k - 1) * P3, false);
-      p1p1ToP3(t3, r2);
-      p3ToCached(tab + k * P3, t3);
-    }
-  }
-  p3Identity(h);
-  if (top < 0) return;
-  for (let i = top; i >= 0; i--) {
-    dbl(r2, h);
-    for (let j = 0; j < n; j++) {
-      const d = <i32>load<i8>(multiDigits + <usize>j * NAF_LEN_256 + <usize>i);
-      if (d == 0) continue;
-      p1p1ToP3(t3, r2);
-      addCached(r2, t3, multiTables + <usize>j * 8 * P3 + <usize>((d < 0 ? -d : d) >> 1) * P3, d < 0);
-    }
-    if (i > 0) p1p1ToP2(h, r2);
-    else p1p1ToP3(h, r2);
-  }
-}
 
 // ---- module start: the base point's tables ----------------------------------
 
 const base: usize = memory.data(<i32>P3);
 
-/** Width of the NAF digits of scalars on the fixed points B and 2^127 B. */
-export const BASE_NAF_WIDTH: i32 = 7;
+/** Width of the NAF digits of scalars on the fixed points B and 2^127 B (profile.ts). */
+export { BASE_NAF_WIDTH };
 const ODD_COUNT: i32 = 1 << (BASE_NAF_WIDTH - 2); // digits ±1, ±3, ..., ±(2^(w-1) - 1)
 /** B, 3B, ..., 63B as compact PRECOMP entries. */
 export const ODD_B: usize = memory.data(<i32>(<usize>ODD_COUNT * ENTRY));
@@ -516,7 +558,7 @@ export function basePoint(): usize { return base; }
 
 function initBaseTables(): void {
   decodeZip215(base, BASE_ENCODED);
-  combTableBuild(BASE_TABLE, base);
+  if (COMB_TABLES) combTableBuild(BASE_TABLE, base);
   oddTableBuild(ODD_B, base, ODD_COUNT);
   p3Copy(t3, base);
   for (let i = 0; i < 127; i++) {

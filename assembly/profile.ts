@@ -47,9 +47,9 @@ export const POINT_NAF_WIDTH: i32 = 5;
 // Signatures one batch verification takes (a chain's run of blocks).
 export const BATCH_MAX: i32 = 8;
 // NAF widths in a batch for each R_i (128-bit weights) and for the key A:
-// 8 x 2 x 160 B + 4 x 160 B + 8 x 136 B + 2 x 264 B digits = 4,816 B, in
+// 8 x 160 B + 4 x 160 B tables + 8 x 136 B + 2 x 264 B digits = 3,536 B, in
 // the shared crypto scratch (host: widths 5 and 5, in the key's comb table).
-export const BATCH_R_WIDTH: i32 = HOST ? 5 : 3;
+export const BATCH_R_WIDTH: i32 = HOST ? 5 : 2;
 export const BATCH_A_WIDTH: i32 = HOST ? 5 : 4;
 
 // ---- block store (repo/) --------------------------------------------------

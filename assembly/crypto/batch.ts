@@ -13,7 +13,7 @@
 // Nothing is kept per signature but its challenge k_i and weight z_i: each
 // R_i goes into its table of odd multiples as soon as it is decoded.
 
-import { sha512Context, SHA512_CONTEXT } from './sha512';
+import { SHA512_ONE_SHOT } from './sha512';
 import { scReduce64, scMulAdd, scIsCanonical } from './scalar25519';
 import { P3, COMB_TABLE, ODD_B, BASE_NAF_WIDTH, decodeZip215, encodeAffine, times8, isIdentity } from './edwards25519';
 import { NAF_LEN, NAF_LEN_256 } from './naf';
@@ -32,8 +32,8 @@ if (HOST && <usize>BATCH_SCRATCH > COMB_TABLE) unreachable();
 const R_TABLE: usize = <usize>(1 << (BATCH_R_WIDTH - 2)) * 160;
 const A_TABLE: usize = <usize>(1 << (BATCH_A_WIDTH - 2)) * 160;
 
-const sha = sha512Context(memory.data(SHA512_CONTEXT));
-const point: usize = memory.data(<i32>(P3)); // the point being decoded
+const sha = SHA512_ONE_SHOT;
+const point: usize = memory.data(<i32>(P3)); // the point being decoded, then the result
 const ks: usize = memory.data(<i32>(<usize>BATCH_MAX * 32));
 const weights: usize = memory.data(<i32>(<usize>BATCH_MAX * 16));
 const encR: usize = memory.data(32);
@@ -42,7 +42,7 @@ const digest: usize = memory.data(64);
 const seed: usize = memory.data(64);
 const a: usize = memory.data(32);
 const b: usize = memory.data(32);
-const result: usize = memory.data(<i32>(P3));
+const result: usize = point;
 const counter: usize = memory.data(4);
 
 /**

@@ -19,6 +19,7 @@ import {
   feInvert, fePow22523, feFromBytes, feToBytes, feIsNegative, feIsNonZero, feLoad32, feStore32,
 } from './field25519';
 import { COMB_TABLES, BASE_NAF_WIDTH } from '../profile';
+import { CRYPTO_SCRATCH, CRYPTO_SCRATCH_BYTES } from './scratch';
 
 export const P3: usize = 4 * FE;
 export const PRECOMP: usize = 3 * FE;
@@ -238,16 +239,34 @@ export function encodeAffine(s: usize, p: usize): void {
 // Entries normalised per inversion: a comb table 64 at a time (host), the
 // odd-multiple tables of B at once (their size: 8 on a badge, 40 B each).
 const CHUNK: i32 = COMB_TABLES ? 64 : 1 << (BASE_NAF_WIDTH - 2);
-const prefix: usize = memory.data(<i32>(<usize>CHUNK * 40));
-const row: usize = memory.data(<i32>P3);
-const acc: usize = memory.data(<i32>P3);
-const cq: usize = memory.data(<i32>P3);
-const r1: usize = memory.data(<i32>P3);
-const zacc: usize = memory.data(<i32>FE);
-const zinv: usize = memory.data(<i32>FE);
-const ax: usize = memory.data(<i32>FE);
-const ay: usize = memory.data(<i32>FE);
-const tz: usize = memory.data(<i32>FE);
+// Temporaries of table builds and of mulBase. On a badge (no comb tables)
+// tables are built only at module start and mulBase runs only in signing:
+// both borrow the crypto scratch (scratch.ts), laid out here; the host
+// builds comb tables during verification and keeps them static.
+const S_R2: usize = 0;
+const S_SEL: usize = S_R2 + P3;
+const S_CAND: usize = S_SEL + 3 * FE;
+const S_HALVES: usize = S_CAND + 3 * FE; // halfLo, halfHi: 20 bytes each
+const S_T3: usize = S_HALVES + 40;
+const S_ROW: usize = S_T3 + P3;
+const S_ACC: usize = S_ROW + P3;
+const S_CQ: usize = S_ACC + P3;
+const S_R1: usize = S_CQ + P3;
+const S_Z: usize = S_R1 + P3; // zacc, zinv, ax, ay, tz
+const S_PREFIX: usize = S_Z + 5 * FE;
+const S_END: usize = S_PREFIX + <usize>CHUNK * 40;
+if (!COMB_TABLES && S_END > <usize>CRYPTO_SCRATCH_BYTES) unreachable();
+
+const prefix: usize = COMB_TABLES ? memory.data(<i32>(<usize>CHUNK * 40)) : CRYPTO_SCRATCH + S_PREFIX;
+const row: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_ROW;
+const acc: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_ACC;
+const cq: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_CQ;
+const r1: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_R1;
+const zacc: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z;
+const zinv: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z + FE;
+const ax: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z + 2 * FE;
+const ay: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z + 3 * FE;
+const tz: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z + 4 * FE;
 
 /**
  * Fills table (COMB_TABLE bytes) with (j + 1) * 256^i * P as compact
@@ -358,11 +377,12 @@ export function recode16(e: usize, a: usize): void {
 
 // B's comb table (host profile; 8 bytes of nothing on a badge).
 const BASE_TABLE: usize = memory.data(<i32>(COMB_TABLES ? COMB_TABLE : 8));
-const digits: usize = memory.data(64);
-const digits2: usize = memory.data(64);
-const sel: usize = memory.data(3 * <i32>FE);
-const cand: usize = memory.data(3 * <i32>FE);
-const r2: usize = memory.data(<i32>P3);
+const digits: usize = COMB_TABLES ? memory.data(64) : 0; // comb digits (host)
+const digits2: usize = COMB_TABLES ? memory.data(64) : 0;
+const sel: usize = COMB_TABLES ? memory.data(3 * <i32>FE) : CRYPTO_SCRATCH + S_SEL;
+const cand: usize = COMB_TABLES ? memory.data(3 * <i32>FE) : CRYPTO_SCRATCH + S_CAND;
+// Also times8's: batch.ts multiplies by 8 after its scratch is done with.
+const r2: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_R2;
 
 /** sel = sign(b) * table[pos][|b| - 1], or the identity for b = 0, in constant time. */
 function selectCt(table: usize, pos: i32, b: i32): void {
@@ -424,8 +444,9 @@ function mulBaseComb(h: usize, a: usize): void {
 // digit, one addition per digit from a table scan with masks. An even half
 // is made odd (m | 1) and its B (or 2^127 B) subtracted at the end, the
 // choice again by masks. 124 doublings and 66 additions.
-const halfLo: usize = memory.data(20); // 16 bytes and zero padding for 4-byte loads
-const halfHi: usize = memory.data(20);
+// 16 bytes and zero padding for 4-byte loads, each.
+const halfLo: usize = COMB_TABLES ? memory.data(20) : CRYPTO_SCRATCH + S_HALVES;
+const halfHi: usize = COMB_TABLES ? memory.data(20) : CRYPTO_SCRATCH + S_HALVES + 20;
 
 /** Digit i (0..31) of the odd 128-bit number at m (see above). */
 @inline function oddDigit(m: usize, i: i32): i32 {
@@ -539,7 +560,7 @@ export function mulDoubleComb(h: usize, s: usize, aTable: usize, k: usize): void
   }
 }
 
-const t3: usize = memory.data(<i32>P3);
+const t3: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_T3; // module start only
 
 // ---- module start: the base point's tables ----------------------------------
 

@@ -1,8 +1,9 @@
 // The crypto scratch: one static area for the big temporaries of a
 // verification (tables of odd multiples, NAF digit strings), which live
 // only during one call: mulHalf's (halfmul.ts) in verifyEnd, the batch's
-// (batch.ts) in verifyRun. Neither runs inside the other, and nothing is
-// kept there between calls. On the host the batch borrows the key's comb
+// (batch.ts) in verifyRun; on a badge also the odd-multiple tables' build
+// at module start and mulBase's temporaries in signing (edwards25519.ts).
+// None runs inside another, and nothing is kept there between calls. On the host the batch borrows the key's comb
 // table instead (ed25519.ts), so the area only needs mulHalf's size there.
 
 import { HOST, POINT_NAF_WIDTH, BATCH_MAX, BATCH_R_WIDTH, BATCH_A_WIDTH } from '../profile';
@@ -19,4 +20,5 @@ export const HALF_SCRATCH: i32 = 2 * (1 << (POINT_NAF_WIDTH - 2)) * CACHED + 4 *
 export const BATCH_SCRATCH: i32 = BATCH_MAX * (1 << (BATCH_R_WIDTH - 2)) * CACHED +
   (1 << (BATCH_A_WIDTH - 2)) * CACHED + BATCH_MAX * DIGITS_128 + 2 * DIGITS_256;
 
-export const CRYPTO_SCRATCH: usize = memory.data(HOST || HALF_SCRATCH >= BATCH_SCRATCH ? HALF_SCRATCH : BATCH_SCRATCH);
+export const CRYPTO_SCRATCH_BYTES: i32 = HOST || HALF_SCRATCH >= BATCH_SCRATCH ? HALF_SCRATCH : BATCH_SCRATCH;
+export const CRYPTO_SCRATCH: usize = memory.data(CRYPTO_SCRATCH_BYTES);

@@ -180,3 +180,12 @@ function compress(h: usize, p: usize): void {
 
 // The fields must lay out the context exactly.
 if (offsetof<Sha512>() != <usize>SHA512_CONTEXT || offsetof<Sha512>('fill') != FILL || offsetof<Sha512>('total') != TOTAL) unreachable();
+
+/**
+ * A context for one-shot hashes: used from a reset (or the final before it)
+ * to a final within one call, with no other use in between, it can be
+ * shared by everyone who hashes that way (batch.ts, sync/items.ts,
+ * abi/io.ts's sha512), saving a context each. A hash that streams across
+ * calls (signing, verification, the app image) keeps its own.
+ */
+export const SHA512_ONE_SHOT: Sha512 = sha512Context(memory.data(SHA512_CONTEXT));

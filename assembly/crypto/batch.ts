@@ -18,7 +18,7 @@ import { scReduce64, scMulAdd, scIsCanonical } from './scalar25519';
 import { P3, COMB_TABLE, ODD_B, BASE_NAF_WIDTH, decodeZip215, encodeAffine, times8, isIdentity } from './edwards25519';
 import { NAF_LEN, NAF_LEN_256 } from './naf';
 import { oddMultiples, termsBegin, termAdd, termsEnd, TERMS_MAX } from './halfmul';
-import { CRYPTO_SCRATCH, BATCH_SCRATCH } from './scratch';
+import { CRYPTO_SCRATCH, BATCH_SCRATCH, CALL_POINT } from './scratch';
 import { borrowKeyTable } from './ed25519';
 import { HOST, BATCH_MAX, BATCH_R_WIDTH, BATCH_A_WIDTH } from '../profile';
 
@@ -33,7 +33,7 @@ const R_TABLE: usize = <usize>(1 << (BATCH_R_WIDTH - 2)) * 160;
 const A_TABLE: usize = <usize>(1 << (BATCH_A_WIDTH - 2)) * 160;
 
 const sha = SHA512_ONE_SHOT;
-const point: usize = memory.data(<i32>(P3)); // the point being decoded, then the result
+const point: usize = CALL_POINT; // the point being decoded, then the result
 const ks: usize = memory.data(<i32>(<usize>BATCH_MAX * 32));
 const weights: usize = memory.data(<i32>(<usize>BATCH_MAX * 16));
 const encR: usize = memory.data(32);

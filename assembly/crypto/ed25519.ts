@@ -29,7 +29,7 @@ import { sha512Context, SHA512_CONTEXT } from './sha512';
 import { scReduce64, scMulAdd, scIsCanonical } from './scalar25519';
 import {
   P3, COMB_TABLE, decodeZip215, encode, encodeAffine, mulBase, mulDoubleComb,
-  combTableBuild, p3ToCached, addCached, p1p1ToP3, isTorsion8,
+  combTableBuild, p3ToCached, addCached, p1p1ToP3, isTorsion8, storeAffine, expandAffine,
 } from './edwards25519';
 import { halfSize } from './lattice';
 import { scReduce64Vartime, scMul128Vartime } from './scalar-vartime';
@@ -39,13 +39,15 @@ import { decodeKey as decodeRecentKey } from './keycache';
 import { hostAccepts } from './accept';
 import { slotHolds, slotClaim, slotForget } from './keyslot';
 import { COMB_TABLES } from '../profile';
+import { CALL_POINT } from './scratch';
 
 /** A streaming call out of order (update before begin, ...). */
 export const E_STATE: i32 = -2;
 
 const sha = sha512Context(memory.data(SHA512_CONTEXT));
 const digest: usize = memory.data(64);
-const point: usize = memory.data(<i32>(P3));
+const point: usize = CALL_POINT; // P3
+if (P3 != 320) unreachable(); // CALL_POINT holds one
 // The comb path's scratch (host profile).
 const combSum: usize = memory.data(<i32>(COMB_TABLES ? P3 : 8));
 const cachedR: usize = memory.data(<i32>(COMB_TABLES ? P3 : 8));
@@ -163,8 +165,9 @@ let verifyState: i32 = VERIFY_IDLE;
 let verifyDecoded: bool = false; // S canonical, A and R decoded
 let verifyUsesSlot: bool = false;
 const verifyS: usize = memory.data(32);
-const verifyR: usize = memory.data(<i32>(P3));
-const verifyA: usize = memory.data(<i32>(P3));
+// R and A between begin and end, compactly (storeAffine: x, y; Z = 1).
+const verifyR: usize = memory.data(80);
+const verifyA: usize = memory.data(80);
 const encR: usize = memory.data(32);
 const encA: usize = memory.data(32);
 const k: usize = memory.data(32);
@@ -192,10 +195,11 @@ function decodeKey(pk: usize): bool {
       return true;
     }
   }
-  if (decodeRecentKey(verifyA, encA, pk) != 0) return false;
+  if (decodeRecentKey(point, encA, pk) != 0) return false;
+  storeAffine(verifyA, point);
   if (COMB_TABLES) {
     if (slotClaim(pk)) {
-      combTableBuild(slotTable, verifyA);
+      combTableBuild(slotTable, point);
       memory.copy(slotEncoded, encA, 32);
       verifyUsesSlot = true;
     }
@@ -205,8 +209,11 @@ function decodeKey(pk: usize): bool {
 
 export function verifyBegin(sig: usize, pk: usize): void {
   memory.copy(verifyS, sig + 32, 32);
-  verifyDecoded = scIsCanonical(verifyS) == 1 && decodeKey(pk) && decodeZip215(verifyR, sig) == 0;
-  if (verifyDecoded) encodeAffine(encR, verifyR);
+  verifyDecoded = scIsCanonical(verifyS) == 1 && decodeKey(pk) && decodeZip215(point, sig) == 0;
+  if (verifyDecoded) {
+    encodeAffine(encR, point);
+    storeAffine(verifyR, point);
+  }
   sha.reset();
   sha.update(encR, 32);
   sha.update(encA, 32);
@@ -223,7 +230,8 @@ export function verifyUpdate(ptr: usize, len: usize): i32 {
 function combVerify(): void {
   mulDoubleComb(point, verifyS, slotTable, k);
   // point = S B - k A; subtract R.
-  p3ToCached(cachedR, verifyR);
+  expandAffine(combSum, verifyR);
+  p3ToCached(cachedR, combSum);
   addCached(combSum, point, cachedR, true);
   p1p1ToP3(point, combSum);
 }

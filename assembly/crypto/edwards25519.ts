@@ -154,7 +154,6 @@ export function isIdentity(p: usize): i32 {
   return <i32>!feIsNonZero(t0);
 }
 
-const twice: usize = memory.data(<i32>P3);
 const coord: usize = memory.data(<i32>FE);
 
 /**
@@ -165,6 +164,7 @@ const coord: usize = memory.data(<i32>FE);
  * (as for a P2) so feIsNonZero gets carried limbs. Variable time.
  */
 export function isTorsion8(p: usize): i32 {
+  const twice = r2;
   dbl(twice, p);
   feMul(coord, twice + X, twice + T);
   if (!feIsNonZero(coord)) return 1;
@@ -434,31 +434,39 @@ function mulBaseComb(h: usize, a: usize): void {
 }
 
 // Without comb tables (badge profile), a * B = lo * B + hi * 2^127 B with
-// lo = a mod 2^127 and hi = a >> 127 (< 2^128), each over the first 8 odd
-// multiples (B, 3B, ..., 15B) of ODD_B and ODD_B127, in the regular signed
-// recoding of Joye and Tunstall (radix 16, every digit odd, |d| <= 15): for
-// odd m, m_0 = m, d_i = (m_i mod 32) - 16, m_(i+1) = (m_i - d_i) / 16 =
-// (m_i >> 4) | 1. So m_i = (m >> 4i) | 1 and
-//   d_i = (((m >> 4i) mod 32) | 1) - 16   (i < 31),   d_31 = (m >> 124) | 1,
-// with m = sum d_i 16^i: every digit from fixed bits, no carry, no zero
-// digit, one addition per digit from a table scan with masks. An even half
-// is made odd (m | 1) and its B (or 2^127 B) subtracted at the end, the
-// choice again by masks. 124 doublings and 66 additions.
+// lo = a mod 2^127 and hi = a >> 127 (< 2^128), each over the odd
+// multiples (B, 3B, ..., (2^r - 1)B, r = BASE_NAF_WIDTH - 1) of ODD_B and
+// ODD_B127, in the regular signed recoding of Joye and Tunstall (radix
+// 2^r, every digit odd, |d| < 2^r): for odd m, m_0 = m,
+// d_i = (m_i mod 2^(r+1)) - 2^r, m_(i+1) = (m_i - d_i) / 2^r = (m_i >> r) | 1.
+// So m_i = (m >> ri) | 1 and
+//   d_i = (((m >> ri) mod 2^(r+1)) | 1) - 2^r  (i < n - 1),   d_(n-1) = (m >> r(n-1)) | 1,
+// with n = ceil(128 / r) and m = sum d_i 2^(ri): every digit from fixed
+// bits, no carry, no zero digit, one addition per digit from a table scan
+// with masks. An even half is made odd (m | 1) and its B (or 2^127 B)
+// subtracted at the end, the choice again by masks. Radix 8 (a badge):
+// 126 doublings and 88 additions.
+const RADIX_BITS: i32 = BASE_NAF_WIDTH - 1;
+const ODD_DIGITS: i32 = (128 + RADIX_BITS - 1) / RADIX_BITS;
+const ODD_SCAN: i32 = 1 << (RADIX_BITS - 1); // table entries a digit can pick
 // 16 bytes and zero padding for 4-byte loads, each.
 const halfLo: usize = COMB_TABLES ? memory.data(20) : CRYPTO_SCRATCH + S_HALVES;
 const halfHi: usize = COMB_TABLES ? memory.data(20) : CRYPTO_SCRATCH + S_HALVES + 20;
 
-/** Digit i (0..31) of the odd 128-bit number at m (see above). */
+/** Digit i (0..ODD_DIGITS - 1) of the odd 128-bit number at m (see above). */
 @inline function oddDigit(m: usize, i: i32): i32 {
-  const w = <i32>(load<u32>(m + <usize>(i >> 1)) >> (<u32>(i & 1) << 2));
-  return i < 31 ? ((w & 31) | 1) - 16 : (w & 15) | 1;
+  const at = i * RADIX_BITS;
+  const w = <i32>(load<u32>(m + <usize>(at >> 3)) >> <u32>(at & 7));
+  return i < ODD_DIGITS - 1
+    ? ((w & ((2 << RADIX_BITS) - 1)) | 1) - (1 << RADIX_BITS)
+    : (w & ((1 << RADIX_BITS) - 1)) | 1;
 }
 
-/** sel = d * table[(|d| - 1) / 2] for odd d, |d| <= 15, in constant time. */
+/** sel = d * table[(|d| - 1) / 2] for odd d, |d| < 2^RADIX_BITS, in constant time. */
 function selectOddCt(table: usize, d: i32): void {
   const s = d >> 31;
   const idx = (((d ^ s) - s) - 1) >> 1; // (|d| - 1) / 2
-  for (let j = 0; j < 8; j++) {
+  for (let j = 0; j < ODD_SCAN; j++) {
     loadEntry(cand, table + <usize>j * ENTRY);
     const eq = <i64>(((idx ^ j) - 1) >>> 31); // 1 when idx == j
     feCmov(sel, cand, eq);
@@ -494,8 +502,15 @@ function mulBaseOdd(h: usize, a: usize): void {
   store<u64>(halfHi, (a2 >> 63) | (a3 << 1), 8);
   store<u32>(halfHi, 0, 16);
   p3Identity(h);
-  for (let i = 31; i >= 0; i--) {
-    if (i < 31) times16(h);
+  for (let i = ODD_DIGITS - 1; i >= 0; i--) {
+    if (i < ODD_DIGITS - 1) {
+      for (let k = 1; k < RADIX_BITS; k++) {
+        dbl(r2, h);
+        p1p1ToP2(h, r2);
+      }
+      dbl(r2, h);
+      p1p1ToP3(h, r2);
+    }
     selectOddCt(ODD_B, oddDigit(halfLo, i));
     addPrecomp(r2, h, sel, false);
     p1p1ToP3(h, r2);
@@ -564,7 +579,9 @@ const t3: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_T3; //
 
 // ---- module start: the base point's tables ----------------------------------
 
-const base: usize = memory.data(<i32>P3);
+// Module start only. On a badge B shares t3's place: B is done with once
+// its table is built, when t3 starts as B (the copy is then a no-op).
+const base: usize = COMB_TABLES ? memory.data(<i32>P3) : t3;
 
 /** Width of the NAF digits of scalars on the fixed points B and 2^127 B (profile.ts). */
 export { BASE_NAF_WIDTH };
@@ -574,8 +591,25 @@ export const ODD_B: usize = memory.data(<i32>(<usize>ODD_COUNT * ENTRY));
 /** The same multiples of 2^127 B, for the high part of a scalar. */
 export const ODD_B127: usize = memory.data(<i32>(<usize>ODD_COUNT * ENTRY));
 
-/** The base point B (P3, Z = 1). */
-export function basePoint(): usize { return base; }
+/** Writes the base point B (P3, Z = 1) to h and returns h. */
+export function basePoint(h: usize): usize {
+  decodeZip215(h, BASE_ENCODED);
+  return h;
+}
+
+/** Writes the P3 point with Z = 1 whose x and y are stored compactly at c (80 bytes, storeAffine) to h. */
+export function expandAffine(h: usize, c: usize): void {
+  feLoad32(h + X, c);
+  feLoad32(h + Y, c + 40);
+  fe1(h + Z);
+  feMul(h + T, h + X, h + Y); // as decodeZip215 computes it
+}
+
+/** Stores x and y of the P3 point p with Z = 1 fresh from decodeZip215 (carried limbs) compactly at c (80 bytes). */
+export function storeAffine(c: usize, p: usize): void {
+  feStore32(c, p + X);
+  feStore32(c + 40, p + Y);
+}
 
 function initBaseTables(): void {
   decodeZip215(base, BASE_ENCODED);

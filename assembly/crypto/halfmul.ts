@@ -19,7 +19,7 @@
 
 import {
   P3, ENTRY, ODD_B, ODD_B127, BASE_NAF_WIDTH,
-  dbl, p1p1ToP2, p1p1ToP3, p3ToCached, addCached, addPrecomp, loadEntry, p3Identity,
+  dbl, p1p1ToP2, p1p1ToP3, p3ToCached, addCached, addPrecomp, loadEntry, p3Identity, expandAffine,
 } from './edwards25519';
 import { FE, feLoad32, feStore32 } from './field25519';
 import { NAF_LEN, nafRecode } from './naf';
@@ -49,7 +49,10 @@ const entry: usize = memory.data(<i32>P3); // a PRECOMP or CACHED entry, unpacke
 // The first addition starts from the identity: no doubling, no conversion.
 let fresh: bool = false;
 
-/** Fills table with P, 3P, ..., (2n − 1)P of the P3 point p as compact CACHED entries. */
+/**
+ * Fills table with P, 3P, ..., (2n − 1)P of the P3 point p as compact
+ * CACHED entries. p is read before anything is written, so it may be p3.
+ */
 export function oddMultiples(table: usize, p: usize, n: i32): void {
   p3ToCached(entry, p);
   storeCached(table, entry);
@@ -130,7 +133,7 @@ const half1: usize = memory.data(16); // t >> 127
 /**
  * h (P3) = t·B − w·R − u'·A with u' = −u when uNegative, else u. t is 32
  * bytes below 2^253 (w·S mod L), w and u 16 bytes each below 2^127; R and
- * A are P3.
+ * A are points with Z = 1 stored compactly (edwards25519.ts's storeAffine).
  */
 export function mulHalf(h: usize, t: usize, r: usize, w: usize, a: usize, u: usize, uNegative: bool): void {
   const tableBytes = oddTableBytes(POINT_NAF_WIDTH);
@@ -144,8 +147,11 @@ export function mulHalf(h: usize, t: usize, r: usize, w: usize, a: usize, u: usi
   store<u64>(half0, t1 & 0x7fffffffffffffff, 8);
   store<u64>(half1, (t1 >> 63) | (t2 << 1));
   store<u64>(half1, (t2 >> 63) | (t3 << 1), 8);
-  oddMultiples(tableR, r, 1 << (POINT_NAF_WIDTH - 2));
-  oddMultiples(tableA, a, 1 << (POINT_NAF_WIDTH - 2));
+  // p3 holds each point only until its table has read it.
+  expandAffine(p3, r);
+  oddMultiples(tableR, p3, 1 << (POINT_NAF_WIDTH - 2));
+  expandAffine(p3, a);
+  oddMultiples(tableA, p3, 1 << (POINT_NAF_WIDTH - 2));
   termsBegin();
   termAdd(digits, half0, 16, BASE_NAF_WIDTH, ODD_B, true, false);
   termAdd(digits + NAF_LEN, half1, 16, BASE_NAF_WIDTH, ODD_B127, true, false);

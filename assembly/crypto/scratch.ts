@@ -22,3 +22,10 @@ export const BATCH_SCRATCH: i32 = BATCH_MAX * (1 << (BATCH_R_WIDTH - 2)) * CACHE
 
 export const CRYPTO_SCRATCH_BYTES: i32 = HOST || HALF_SCRATCH >= BATCH_SCRATCH ? HALF_SCRATCH : BATCH_SCRATCH;
 export const CRYPTO_SCRATCH: usize = memory.data(CRYPTO_SCRATCH_BYTES);
+
+/**
+ * The point one call multiplies into: ed25519.ts's (a public key or R in
+ * signing, the verification's sum), batch.ts's (each decoded point, then
+ * the sum). Neither module calls the other while it holds it.
+ */
+export const CALL_POINT: usize = memory.data(320);

@@ -34,7 +34,6 @@ const A_TABLE: usize = <usize>(1 << (BATCH_A_WIDTH - 2)) * 160;
 
 const sha = SHA512_ONE_SHOT;
 const point: usize = CALL_POINT; // the point being decoded, then the result
-const ks: usize = memory.data(<i32>(<usize>BATCH_MAX * 32));
 const weights: usize = memory.data(<i32>(<usize>BATCH_MAX * 16));
 const encR: usize = memory.data(32);
 const encA: usize = memory.data(32);
@@ -59,6 +58,9 @@ export function verifyRun(n: i32, sigs: usize, msgs: usize, lens: usize, pk: usi
   const digitsR = tableA + A_TABLE;
   const digitsA = digitsR + <usize>BATCH_MAX * NAF_LEN;
   const digitsB = digitsA + NAF_LEN_256;
+  // k_i waits in the first 32 bytes of R_i's digit string, which termAdd
+  // fills only after a += z_i k_i has read it.
+  const ks = digitsR;
   if (decodeZip215(point, pk) != 0) return 0;
   encodeAffine(encA, point);
   oddMultiples(tableA, point, 1 << (BATCH_A_WIDTH - 2));
@@ -75,7 +77,7 @@ export function verifyRun(n: i32, sigs: usize, msgs: usize, lens: usize, pk: usi
     sha.update(encA, 32);
     sha.update(msg, len);
     sha.final(digest);
-    scReduce64(ks + (<usize>i << 5), digest);
+    scReduce64(ks + <usize>i * NAF_LEN, digest);
   }
   // Weights: z_i = the low 128 bits of SHA-512(transcript || i).
   sha.reset();
@@ -83,7 +85,7 @@ export function verifyRun(n: i32, sigs: usize, msgs: usize, lens: usize, pk: usi
   for (let i = 0; i < n; i++) {
     const sig = <usize>load<u32>(sigs + (<usize>i << 2));
     sha.update(sig, 64);
-    sha.update(ks + (<usize>i << 5), 32);
+    sha.update(ks + <usize>i * NAF_LEN, 32);
   }
   sha.final(seed);
   memory.fill(a, 0, 32);
@@ -102,7 +104,7 @@ export function verifyRun(n: i32, sigs: usize, msgs: usize, lens: usize, pk: usi
     memory.fill(digest, 0, 32);
     memory.copy(digest, z, 16);
     const sig = <usize>load<u32>(sigs + (<usize>i << 2));
-    scMulAdd(a, digest, ks + (<usize>i << 5), a); // a += z k
+    scMulAdd(a, digest, ks + <usize>i * NAF_LEN, a); // a += z k
     scMulAdd(b, digest, sig + 32, b); // b += z S
     termAdd(digitsR + <usize>i * NAF_LEN, z, 16, BATCH_R_WIDTH, area + <usize>i * R_TABLE, false, false);
   }

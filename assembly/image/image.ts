@@ -19,6 +19,7 @@
 
 import { sha512Context, SHA512_CONTEXT } from '../crypto/sha512';
 import { verify } from '../crypto/ed25519';
+import { CRYPTO_SCRATCH } from '../crypto/scratch';
 
 export const IMAGE_MAGIC: u32 = 0x50414250;
 export const IMAGE_VERSION: u32 = 1;
@@ -35,7 +36,8 @@ export const E_IMAGE_STATE: i32 = -85; // update or end without a verified heade
 
 const hasher = sha512Context(memory.data(SHA512_CONTEXT));
 const expected: usize = memory.data(<i32>DIGEST);
-const digest: usize = memory.data(<i32>DIGEST);
+// imageEnd's digest lives in the crypto scratch: nothing else runs while it compares.
+const digest: usize = CRYPTO_SCRATCH;
 let remaining: u32 = 0;
 let open: bool = false;
 

@@ -54,6 +54,13 @@ const feedBytes = Uint8Array.from(made.buffer)
 const many = new PF.Feed()
 data.forEach((b, i) => many.append(b, PF.toHex(new Uint8Array(32).map((_, j) => (i * 7 + j * 13 + 1) & 255))))
 const manyBytes = Uint8Array.from(many.buffer)
+// Two authors: A, A, then taking turns (B, A, B, A, ...): the key cache's
+// case, and the one where the host build's comb table, which A gets on its
+// second block, must not be rebuilt for every other block (issue #9).
+const skB = PF.toHex(new Uint8Array(32).map((_, i) => 200 - i))
+const alt = new PF.Feed()
+data.forEach((b, i) => alt.append(b, i > 0 && i % 2 === 0 ? skB : sk))
+const altBytes = Uint8Array.from(alt.buffer)
 
 const results = [
   pair(`verify: Feed.from(${BLOCKS} blocks)`,
@@ -63,6 +70,10 @@ const results = [
   pair(`verify: Feed.from(${BLOCKS} blocks), ${BLOCKS} authors`,
     () => PF.Feed.from(manyBytes),
     () => PB.Feed.from(manyBytes),
+    BLOCKS, 10),
+  pair(`verify: Feed.from(${BLOCKS} blocks), 2 authors alternating (A, A, B, A, B, ...)`,
+    () => PF.Feed.from(altBytes),
+    () => PB.Feed.from(altBytes),
     BLOCKS, 10),
   pair(`append: ${BLOCKS} blocks (sign + verify)`,
     () => { const f = new PF.Feed(); for (const b of data) f.append(b, sk) },

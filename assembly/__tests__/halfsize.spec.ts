@@ -4,7 +4,7 @@ import { mulHalf } from '../crypto/halfmul';
 import { scReduce64, scMulAdd } from '../crypto/scalar25519';
 import { scReduce64Vartime, scMul128Vartime } from '../crypto/scalar-vartime';
 import { Sha512 } from '../crypto/sha512';
-import { P3, basePoint, isIdentity, isTorsion8, times8, decodeZip215, p3ToCached, addCached, p1p1ToP3 } from '../crypto/edwards25519';
+import { P3, basePoint, storeAffine, isIdentity, isTorsion8, times8, decodeZip215, p3ToCached, addCached, p1p1ToP3 } from '../crypto/edwards25519';
 
 const L_LE = 'edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010';
 
@@ -160,15 +160,17 @@ describe('half-size multiplication (halfmul.ts)', () => {
     memory.copy(u32, uu, 16);
     const one = bytes('0100000000000000000000000000000000000000000000000000000000000000');
     scMulAdd(t, w32, one, u32); // t = w + u
-    mulHalf(h, t, basePoint(), w, basePoint(), uu, false);
+    const b = heap.alloc(80); // B, compactly
+    storeAffine(b, basePoint(heap.alloc(P3)));
+    mulHalf(h, t, b, w, b, uu, false);
     expect(isIdentity(h)).toBe(1, 't = w + u');
     // With u negated: t B - w B + u B vanishes for t = w - u = w + (L - 1) u.
     const lMinus1 = bytes('ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010');
     scMulAdd(t, lMinus1, u32, w32);
-    mulHalf(h, t, basePoint(), w, basePoint(), uu, true);
+    mulHalf(h, t, b, w, b, uu, true);
     expect(isIdentity(h)).toBe(1, 't = w - u');
     store<u8>(t, load<u8>(t) ^ 1);
-    mulHalf(h, t, basePoint(), w, basePoint(), uu, true);
+    mulHalf(h, t, b, w, b, uu, true);
     expect(isIdentity(h)).toBe(0, 't off by one');
   });
 });
@@ -231,7 +233,7 @@ describe('the cofactor check (edwards25519.ts isTorsion8)', () => {
       times8(q);
       expect(isIdentity(q)).toBe(1, TORSION_ENC[i] + ' times 8');
       // T + B and T + 2B are not torsion points.
-      p3ToCached(c, basePoint());
+      p3ToCached(c, basePoint(s));
       addCached(s, p, c, false);
       p1p1ToP3(q, s);
       expect(isTorsion8(q)).toBe(0, TORSION_ENC[i] + ' + B');

@@ -1,4 +1,4 @@
-import { Sha512 } from '../crypto/sha512';
+import { SHA512_ONE_SHOT } from '../crypto/sha512';
 import { IO, IO_CAP, inWindow } from './window';
 import { E_RANGE } from './errors';
 
@@ -6,7 +6,7 @@ import { E_RANGE } from './errors';
 export function io(): usize { return IO; }
 export function io_cap(): i32 { return <i32>IO_CAP; }
 
-const hasher = new Sha512();
+const hasher = SHA512_ONE_SHOT;
 
 /** SHA-512 of len bytes at ptr, written to out. Returns 0, or E_RANGE when a range leaves the window. */
 export function sha512(ptr: usize, len: i32, out: usize): i32 {

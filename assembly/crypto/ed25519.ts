@@ -16,19 +16,20 @@
 // Caches, all fixed-size:
 //   - the expanded secret of the last seed (signing the next block of the
 //     same feed skips a hash and a base-point multiplication);
-//   - one public key's comb table (30 KiB). A key verified twice in a row
-//     gets a table; from then on its blocks verify with 128 mixed
-//     additions. A feed is usually one author, so this is the common case;
-//   - the decompressed points of the last 64 keys (keycache.ts), for
-//     authors taking turns.
+//   - host profile only (COMB_TABLES): one public key's comb table
+//     (30 KiB). A key verified twice in a row gets a table (keyslot.ts);
+//     from then on its blocks verify with 128 mixed additions. A feed is
+//     usually one author, so this is the common case;
+//   - the decompressed points of the last KEY_SLOTS keys (keycache.ts),
+//     for authors taking turns.
 // Any other key verifies with half-size scalars (lattice.ts, halfmul.ts):
 // ~127 doublings and ~70 additions instead of ref10's ~250 and ~85.
 
-import { Sha512 } from './sha512';
+import { sha512Context, SHA512_CONTEXT } from './sha512';
 import { scReduce64, scMulAdd, scIsCanonical } from './scalar25519';
 import {
   P3, COMB_TABLE, decodeZip215, encode, encodeAffine, mulBase, mulDoubleComb,
-  combTableBuild, p3ToCached, addCached, p1p1ToP3, isTorsion8,
+  combTableBuild, p3ToCached, addCached, p1p1ToP3, isTorsion8, storeAffine, expandAffine,
 } from './edwards25519';
 import { halfSize } from './lattice';
 import { scReduce64Vartime, scMul128Vartime } from './scalar-vartime';
@@ -36,15 +37,20 @@ import { mulHalf } from './halfmul';
 import { decodeKey as decodeRecentKey } from './keycache';
 
 import { hostAccepts } from './accept';
+import { slotHolds, slotClaim, slotForget } from './keyslot';
+import { COMB_TABLES } from '../profile';
+import { CALL_POINT } from './scratch';
 
 /** A streaming call out of order (update before begin, ...). */
 export const E_STATE: i32 = -2;
 
-const sha = new Sha512();
+const sha = sha512Context(memory.data(SHA512_CONTEXT));
 const digest: usize = memory.data(64);
-const point: usize = memory.data(<i32>(P3));
-const scratch: usize = memory.data(<i32>(P3));
-const cachedR: usize = memory.data(<i32>(P3));
+const point: usize = CALL_POINT; // P3
+if (P3 != 320) unreachable(); // CALL_POINT holds one
+// The comb path's scratch (host profile).
+const combSum: usize = memory.data(<i32>(COMB_TABLES ? P3 : 8));
+const cachedR: usize = memory.data(<i32>(COMB_TABLES ? P3 : 8));
 
 /** Constant-time equality of n bytes. */
 function ctEqual(a: usize, b: usize, n: usize): bool {
@@ -90,7 +96,7 @@ const SIGN_IDLE: i32 = 0;
 const SIGN_NONCE: i32 = 1; // hashing prefix || M
 const SIGN_CHALLENGE: i32 = 2; // hashing R || A || M
 let signState: i32 = SIGN_IDLE;
-const signSha = new Sha512();
+const signSha = sha512Context(memory.data(SHA512_CONTEXT));
 const signScalar: usize = memory.data(32);
 const signPublic: usize = memory.data(32);
 const signNonce: usize = memory.data(32);
@@ -149,12 +155,9 @@ export function sign(seed: usize, msg: usize, len: usize, out: usize): void {
 
 // ---- verification ------------------------------------------------------------
 
-const slotTable: usize = memory.data(<i32>(COMB_TABLE));
-const slotKey: usize = memory.data(32);
+// The comb table of the key that owns it (keyslot.ts): host profile only.
+const slotTable: usize = memory.data(<i32>(COMB_TABLES ? COMB_TABLE : 8));
 const slotEncoded: usize = memory.data(32);
-let slotValid: bool = false;
-const lastKey: usize = memory.data(32);
-let lastValid: bool = false;
 
 const VERIFY_IDLE: i32 = 0;
 const VERIFY_HASHING: i32 = 1;
@@ -162,8 +165,9 @@ let verifyState: i32 = VERIFY_IDLE;
 let verifyDecoded: bool = false; // S canonical, A and R decoded
 let verifyUsesSlot: bool = false;
 const verifyS: usize = memory.data(32);
-const verifyR: usize = memory.data(<i32>(P3));
-const verifyA: usize = memory.data(<i32>(P3));
+// R and A between begin and end, compactly (storeAffine: x, y; Z = 1).
+const verifyR: usize = memory.data(80);
+const verifyA: usize = memory.data(80);
 const encR: usize = memory.data(32);
 const encA: usize = memory.data(32);
 const k: usize = memory.data(32);
@@ -172,41 +176,44 @@ const halfV: usize = memory.data(16);
 const halfT: usize = memory.data(32);
 
 /**
- * Lends the cached key's table memory (30 KiB) to batch verification, which
- * never runs at the same time as a single verification: the cache is
- * simply forgotten. Saves a second 28 KiB of scratch on the badge.
+ * Lends the cached key's table memory (30 KiB, host profile) to batch
+ * verification, which never runs at the same time as a single
+ * verification: the cache is simply forgotten.
  */
 export function borrowKeyTable(): usize {
-  slotValid = false;
-  lastValid = false;
+  slotForget();
   return slotTable;
 }
 
 /** Decodes the public key into verifyA (or finds its table); fills encA. */
 function decodeKey(pk: usize): bool {
-  if (slotValid && ctEqual(pk, slotKey, 32)) {
-    memory.copy(encA, slotEncoded, 32);
-    verifyUsesSlot = true;
-    return true;
-  }
   verifyUsesSlot = false;
-  if (decodeRecentKey(verifyA, encA, pk) != 0) return false;
-  if (lastValid && ctEqual(pk, lastKey, 32)) {
-    combTableBuild(slotTable, verifyA);
-    memory.copy(slotKey, pk, 32);
-    memory.copy(slotEncoded, encA, 32);
-    slotValid = true;
-    verifyUsesSlot = true;
+  if (COMB_TABLES) {
+    if (slotHolds(pk)) {
+      memory.copy(encA, slotEncoded, 32);
+      verifyUsesSlot = true;
+      return true;
+    }
   }
-  memory.copy(lastKey, pk, 32);
-  lastValid = true;
+  if (decodeRecentKey(point, encA, pk) != 0) return false;
+  storeAffine(verifyA, point);
+  if (COMB_TABLES) {
+    if (slotClaim(pk)) {
+      combTableBuild(slotTable, point);
+      memory.copy(slotEncoded, encA, 32);
+      verifyUsesSlot = true;
+    }
+  }
   return true;
 }
 
 export function verifyBegin(sig: usize, pk: usize): void {
   memory.copy(verifyS, sig + 32, 32);
-  verifyDecoded = scIsCanonical(verifyS) == 1 && decodeKey(pk) && decodeZip215(verifyR, sig) == 0;
-  if (verifyDecoded) encodeAffine(encR, verifyR);
+  verifyDecoded = scIsCanonical(verifyS) == 1 && decodeKey(pk) && decodeZip215(point, sig) == 0;
+  if (verifyDecoded) {
+    encodeAffine(encR, point);
+    storeAffine(verifyR, point);
+  }
   sha.reset();
   sha.update(encR, 32);
   sha.update(encA, 32);
@@ -219,6 +226,16 @@ export function verifyUpdate(ptr: usize, len: usize): i32 {
   return 0;
 }
 
+/** point = S B - k A - R with the key's comb table (host profile). */
+function combVerify(): void {
+  mulDoubleComb(point, verifyS, slotTable, k);
+  // point = S B - k A; subtract R.
+  expandAffine(combSum, verifyR);
+  p3ToCached(cachedR, combSum);
+  addCached(combSum, point, cachedR, true);
+  p1p1ToP3(point, combSum);
+}
+
 /** 1 valid, 0 invalid, E_STATE without a begin. */
 export function verifyEnd(): i32 {
   if (verifyState != VERIFY_HASHING) return E_STATE;
@@ -226,12 +243,8 @@ export function verifyEnd(): i32 {
   sha.final(digest);
   if (!verifyDecoded) return 0;
   scReduce64Vartime(k, digest); // k is public
-  if (verifyUsesSlot) {
-    mulDoubleComb(point, verifyS, slotTable, k);
-    // point = S B - k A; subtract R.
-    p3ToCached(cachedR, verifyR);
-    addCached(scratch, point, cachedR, true);
-    p1p1ToP3(point, scratch);
+  if (COMB_TABLES && verifyUsesSlot) {
+    if (COMB_TABLES) combVerify();
   } else {
     // Half-size scalars (lattice.ts): u ≡ v k (mod L) with 0 < |v| < L, so
     // [8](R + kA - SB) = 0 ⇔ [8](|v| S B - |v| R - sign(v) u A) = 0: L is

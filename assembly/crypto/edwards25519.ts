@@ -18,7 +18,8 @@ import {
   FE, fe0, fe1, feCopy, feAdd, feSub, feNeg, feMul, feSq, feSq2, feCmov,
   feInvert, fePow22523, feFromBytes, feToBytes, feIsNegative, feIsNonZero, feLoad32, feStore32,
 } from './field25519';
-import { nafRecode, NAF_LEN_256 } from './naf';
+import { COMB_TABLES, BASE_NAF_WIDTH } from '../profile';
+import { CRYPTO_SCRATCH, CRYPTO_SCRATCH_BYTES } from './scratch';
 
 export const P3: usize = 4 * FE;
 export const PRECOMP: usize = 3 * FE;
@@ -153,7 +154,6 @@ export function isIdentity(p: usize): i32 {
   return <i32>!feIsNonZero(t0);
 }
 
-const twice: usize = memory.data(<i32>P3);
 const coord: usize = memory.data(<i32>FE);
 
 /**
@@ -164,6 +164,7 @@ const coord: usize = memory.data(<i32>FE);
  * (as for a P2) so feIsNonZero gets carried limbs. Variable time.
  */
 export function isTorsion8(p: usize): i32 {
+  const twice = r2;
   dbl(twice, p);
   feMul(coord, twice + X, twice + T);
   if (!feIsNonZero(coord)) return 1;
@@ -235,17 +236,37 @@ export function encodeAffine(s: usize, p: usize): void {
 
 // ---- comb tables -----------------------------------------------------------
 
-const CHUNK: i32 = 64; // entries normalised per inversion
-const prefix: usize = memory.data(<i32>(<usize>CHUNK * 40));
-const row: usize = memory.data(<i32>P3);
-const acc: usize = memory.data(<i32>P3);
-const cq: usize = memory.data(<i32>P3);
-const r1: usize = memory.data(<i32>P3);
-const zacc: usize = memory.data(<i32>FE);
-const zinv: usize = memory.data(<i32>FE);
-const ax: usize = memory.data(<i32>FE);
-const ay: usize = memory.data(<i32>FE);
-const tz: usize = memory.data(<i32>FE);
+// Entries normalised per inversion: a comb table 64 at a time (host), the
+// odd-multiple tables of B at once (their size: 8 on a badge, 40 B each).
+const CHUNK: i32 = COMB_TABLES ? 64 : 1 << (BASE_NAF_WIDTH - 2);
+// Temporaries of table builds and of mulBase. On a badge (no comb tables)
+// tables are built only at module start and mulBase runs only in signing:
+// both borrow the crypto scratch (scratch.ts), laid out here; the host
+// builds comb tables during verification and keeps them static.
+const S_R2: usize = 0;
+const S_SEL: usize = S_R2 + P3;
+const S_CAND: usize = S_SEL + 3 * FE;
+const S_HALVES: usize = S_CAND + 3 * FE; // halfLo, halfHi: 20 bytes each
+const S_T3: usize = S_HALVES + 40;
+const S_ROW: usize = S_T3 + P3;
+const S_ACC: usize = S_ROW + P3;
+const S_CQ: usize = S_ACC + P3;
+const S_R1: usize = S_CQ + P3;
+const S_Z: usize = S_R1 + P3; // zacc, zinv, ax, ay, tz
+const S_PREFIX: usize = S_Z + 5 * FE;
+const S_END: usize = S_PREFIX + <usize>CHUNK * 40;
+if (!COMB_TABLES && S_END > <usize>CRYPTO_SCRATCH_BYTES) unreachable();
+
+const prefix: usize = COMB_TABLES ? memory.data(<i32>(<usize>CHUNK * 40)) : CRYPTO_SCRATCH + S_PREFIX;
+const row: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_ROW;
+const acc: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_ACC;
+const cq: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_CQ;
+const r1: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_R1;
+const zacc: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z;
+const zinv: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z + FE;
+const ax: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z + 2 * FE;
+const ay: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z + 3 * FE;
+const tz: usize = COMB_TABLES ? memory.data(<i32>FE) : CRYPTO_SCRATCH + S_Z + 4 * FE;
 
 /**
  * Fills table (COMB_TABLE bytes) with (j + 1) * 256^i * P as compact
@@ -354,12 +375,14 @@ export function recode16(e: usize, a: usize): void {
 
 // ---- base-point multiplication (constant time) ------------------------------
 
-const BASE_TABLE: usize = memory.data(<i32>(COMB_TABLE));
-const digits: usize = memory.data(64);
-const digits2: usize = memory.data(64);
-const sel: usize = memory.data(3 * <i32>FE);
-const cand: usize = memory.data(3 * <i32>FE);
-const r2: usize = memory.data(<i32>P3);
+// B's comb table (host profile; 8 bytes of nothing on a badge).
+const BASE_TABLE: usize = memory.data(<i32>(COMB_TABLES ? COMB_TABLE : 8));
+const digits: usize = COMB_TABLES ? memory.data(64) : 0; // comb digits (host)
+const digits2: usize = COMB_TABLES ? memory.data(64) : 0;
+const sel: usize = COMB_TABLES ? memory.data(3 * <i32>FE) : CRYPTO_SCRATCH + S_SEL;
+const cand: usize = COMB_TABLES ? memory.data(3 * <i32>FE) : CRYPTO_SCRATCH + S_CAND;
+// Also times8's: batch.ts multiplies by 8 after its scratch is done with.
+const r2: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_R2;
 
 /** sel = sign(b) * table[pos][|b| - 1], or the identity for b = 0, in constant time. */
 function selectCt(table: usize, pos: i32, b: i32): void {
@@ -375,7 +398,11 @@ function selectCt(table: usize, pos: i32, b: i32): void {
     feCmov(sel + FE, cand + FE, eq);
     feCmov(sel + 2 * FE, cand + 2 * FE, eq);
   }
-  // -P swaps y+x with y-x and negates 2dxy.
+  negateSelCt(neg);
+}
+
+/** sel = -sel when neg == 1, in constant time: -P swaps y+x with y-x and negates 2dxy. */
+function negateSelCt(neg: i64): void {
   feCopy(cand, sel + FE);
   feCopy(cand + FE, sel);
   feNeg(cand + 2 * FE, sel + 2 * FE);
@@ -386,6 +413,11 @@ function selectCt(table: usize, pos: i32, b: i32): void {
 
 /** h (P3) = a * B for a secret scalar a < 2^255, in constant time. */
 export function mulBase(h: usize, a: usize): void {
+  if (COMB_TABLES) mulBaseComb(h, a);
+  else mulBaseOdd(h, a);
+}
+
+function mulBaseComb(h: usize, a: usize): void {
   recode16(digits, a);
   p3Identity(h);
   for (let i = 1; i < 64; i += 2) {
@@ -399,6 +431,97 @@ export function mulBase(h: usize, a: usize): void {
     addPrecomp(r2, h, sel, false);
     p1p1ToP3(h, r2);
   }
+}
+
+// Without comb tables (badge profile), a * B = lo * B + hi * 2^127 B with
+// lo = a mod 2^127 and hi = a >> 127 (< 2^128), each over the odd
+// multiples (B, 3B, ..., (2^r - 1)B, r = BASE_NAF_WIDTH - 1) of ODD_B and
+// ODD_B127, in the regular signed recoding of Joye and Tunstall (radix
+// 2^r, every digit odd, |d| < 2^r): for odd m, m_0 = m,
+// d_i = (m_i mod 2^(r+1)) - 2^r, m_(i+1) = (m_i - d_i) / 2^r = (m_i >> r) | 1.
+// So m_i = (m >> ri) | 1 and
+//   d_i = (((m >> ri) mod 2^(r+1)) | 1) - 2^r  (i < n - 1),   d_(n-1) = (m >> r(n-1)) | 1,
+// with n = ceil(128 / r) and m = sum d_i 2^(ri): every digit from fixed
+// bits, no carry, no zero digit, one addition per digit from a table scan
+// with masks. An even half is made odd (m | 1) and its B (or 2^127 B)
+// subtracted at the end, the choice again by masks. Radix 8 (a badge):
+// 126 doublings and 88 additions.
+const RADIX_BITS: i32 = BASE_NAF_WIDTH - 1;
+const ODD_DIGITS: i32 = (128 + RADIX_BITS - 1) / RADIX_BITS;
+const ODD_SCAN: i32 = 1 << (RADIX_BITS - 1); // table entries a digit can pick
+// 16 bytes and zero padding for 4-byte loads, each.
+const halfLo: usize = COMB_TABLES ? memory.data(20) : CRYPTO_SCRATCH + S_HALVES;
+const halfHi: usize = COMB_TABLES ? memory.data(20) : CRYPTO_SCRATCH + S_HALVES + 20;
+
+/** Digit i (0..ODD_DIGITS - 1) of the odd 128-bit number at m (see above). */
+@inline function oddDigit(m: usize, i: i32): i32 {
+  const at = i * RADIX_BITS;
+  const w = <i32>(load<u32>(m + <usize>(at >> 3)) >> <u32>(at & 7));
+  return i < ODD_DIGITS - 1
+    ? ((w & ((2 << RADIX_BITS) - 1)) | 1) - (1 << RADIX_BITS)
+    : (w & ((1 << RADIX_BITS) - 1)) | 1;
+}
+
+/** sel = d * table[(|d| - 1) / 2] for odd d, |d| < 2^RADIX_BITS, in constant time. */
+function selectOddCt(table: usize, d: i32): void {
+  const s = d >> 31;
+  const idx = (((d ^ s) - s) - 1) >> 1; // (|d| - 1) / 2
+  for (let j = 0; j < ODD_SCAN; j++) {
+    loadEntry(cand, table + <usize>j * ENTRY);
+    const eq = <i64>(((idx ^ j) - 1) >>> 31); // 1 when idx == j
+    feCmov(sel, cand, eq);
+    feCmov(sel + FE, cand + FE, eq);
+    feCmov(sel + 2 * FE, cand + 2 * FE, eq);
+  }
+  negateSelCt(<i64>(s & 1));
+}
+
+/** h -= P (table's first entry) when even == 1, h -= identity otherwise, in constant time. */
+function subtractIfCt(h: usize, table: usize, even: i64): void {
+  fe1(sel);
+  fe1(sel + FE);
+  fe0(sel + 2 * FE);
+  loadEntry(cand, table);
+  feCmov(sel, cand, even);
+  feCmov(sel + FE, cand + FE, even);
+  feCmov(sel + 2 * FE, cand + 2 * FE, even);
+  addPrecomp(r2, h, sel, true);
+  p1p1ToP3(h, r2);
+}
+
+function mulBaseOdd(h: usize, a: usize): void {
+  const a1 = load<u64>(a, 8);
+  const a2 = load<u64>(a, 16);
+  const a3 = load<u64>(a, 24);
+  const lo0 = load<u64>(a);
+  const hi0 = (a1 >> 63) | (a2 << 1);
+  store<u64>(halfLo, lo0 | 1);
+  store<u64>(halfLo, a1 & 0x7fffffffffffffff, 8);
+  store<u32>(halfLo, 0, 16);
+  store<u64>(halfHi, hi0 | 1);
+  store<u64>(halfHi, (a2 >> 63) | (a3 << 1), 8);
+  store<u32>(halfHi, 0, 16);
+  p3Identity(h);
+  for (let i = ODD_DIGITS - 1; i >= 0; i--) {
+    if (i < ODD_DIGITS - 1) {
+      for (let k = 1; k < RADIX_BITS; k++) {
+        dbl(r2, h);
+        p1p1ToP2(h, r2);
+      }
+      dbl(r2, h);
+      p1p1ToP3(h, r2);
+    }
+    selectOddCt(ODD_B, oddDigit(halfLo, i));
+    addPrecomp(r2, h, sel, false);
+    p1p1ToP3(h, r2);
+    selectOddCt(ODD_B127, oddDigit(halfHi, i));
+    addPrecomp(r2, h, sel, false);
+    p1p1ToP3(h, r2);
+  }
+  subtractIfCt(h, ODD_B, <i64>(1 - (lo0 & 1)));
+  subtractIfCt(h, ODD_B127, <i64>(1 - (hi0 & 1)));
+  memory.fill(halfLo, 0, 20);
+  memory.fill(halfHi, 0, 20);
 }
 
 function times16(h: usize): void {
@@ -452,71 +575,45 @@ export function mulDoubleComb(h: usize, s: usize, aTable: usize, k: usize): void
   }
 }
 
-const a2: usize = memory.data(<i32>P3);
-const t3: usize = memory.data(<i32>P3);
-
-// ---- multi-scalar multiplication, variable time (batch verification) ------------
-
-export const MULTI_MAX: i32 = 10;
-/** Scratch mulMulti needs: per point its NAF digits and 8 CACHED points (P, 3P, ..., 15P). */
-export const MULTI_SCRATCH: usize = <usize>MULTI_MAX * (NAF_LEN_256 + 8 * P3);
-
-/**
- * h (P3) = Σ scalar_j · point_j for n ≤ MULTI_MAX points (P3, P3 apart at
- * points) and scalars below 2^255 (32 bytes each at scalars): Straus's
- * interleaving, one run of doublings shared by all, width-5 NAF digits
- * per point. Public scalars only. scratch: MULTI_SCRATCH bytes.
- */
-export function mulMulti(h: usize, n: i32, points: usize, scalars: usize, scratch: usize): void {
-  const multiDigits = scratch;
-  const multiTables = scratch + <usize>MULTI_MAX * NAF_LEN_256;
-  let top = -1;
-  for (let j = 0; j < n; j++) {
-    top = max(top, nafRecode(multiDigits + <usize>j * NAF_LEN_256, scalars + (<usize>j << 5), 32, 5) - 1);
-    const tab = multiTables + <usize>j * 8 * P3;
-    const pt = points + <usize>j * P3;
-    p3ToCached(tab, pt);
-    dbl(r2, pt);
-    p1p1ToP3(a2, r2);
-    for (let k: usize = 1; k < 8; k++) {
-      addCached(r2, a2, tab + (k - 1) * P3, false);
-      p1p1ToP3(t3, r2);
-      p3ToCached(tab + k * P3, t3);
-    }
-  }
-  p3Identity(h);
-  if (top < 0) return;
-  for (let i = top; i >= 0; i--) {
-    dbl(r2, h);
-    for (let j = 0; j < n; j++) {
-      const d = <i32>load<i8>(multiDigits + <usize>j * NAF_LEN_256 + <usize>i);
-      if (d == 0) continue;
-      p1p1ToP3(t3, r2);
-      addCached(r2, t3, multiTables + <usize>j * 8 * P3 + <usize>((d < 0 ? -d : d) >> 1) * P3, d < 0);
-    }
-    if (i > 0) p1p1ToP2(h, r2);
-    else p1p1ToP3(h, r2);
-  }
-}
+const t3: usize = COMB_TABLES ? memory.data(<i32>P3) : CRYPTO_SCRATCH + S_T3; // module start only
 
 // ---- module start: the base point's tables ----------------------------------
 
-const base: usize = memory.data(<i32>P3);
+// Module start only. On a badge B shares t3's place: B is done with once
+// its table is built, when t3 starts as B (the copy is then a no-op).
+const base: usize = COMB_TABLES ? memory.data(<i32>P3) : t3;
 
-/** Width of the NAF digits of scalars on the fixed points B and 2^127 B. */
-export const BASE_NAF_WIDTH: i32 = 7;
+/** Width of the NAF digits of scalars on the fixed points B and 2^127 B (profile.ts). */
+export { BASE_NAF_WIDTH };
 const ODD_COUNT: i32 = 1 << (BASE_NAF_WIDTH - 2); // digits ±1, ±3, ..., ±(2^(w-1) - 1)
 /** B, 3B, ..., 63B as compact PRECOMP entries. */
 export const ODD_B: usize = memory.data(<i32>(<usize>ODD_COUNT * ENTRY));
 /** The same multiples of 2^127 B, for the high part of a scalar. */
 export const ODD_B127: usize = memory.data(<i32>(<usize>ODD_COUNT * ENTRY));
 
-/** The base point B (P3, Z = 1). */
-export function basePoint(): usize { return base; }
+/** Writes the base point B (P3, Z = 1) to h and returns h. */
+export function basePoint(h: usize): usize {
+  decodeZip215(h, BASE_ENCODED);
+  return h;
+}
+
+/** Writes the P3 point with Z = 1 whose x and y are stored compactly at c (80 bytes, storeAffine) to h. */
+export function expandAffine(h: usize, c: usize): void {
+  feLoad32(h + X, c);
+  feLoad32(h + Y, c + 40);
+  fe1(h + Z);
+  feMul(h + T, h + X, h + Y); // as decodeZip215 computes it
+}
+
+/** Stores x and y of the P3 point p with Z = 1 fresh from decodeZip215 (carried limbs) compactly at c (80 bytes). */
+export function storeAffine(c: usize, p: usize): void {
+  feStore32(c, p + X);
+  feStore32(c + 40, p + Y);
+}
 
 function initBaseTables(): void {
   decodeZip215(base, BASE_ENCODED);
-  combTableBuild(BASE_TABLE, base);
+  if (COMB_TABLES) combTableBuild(BASE_TABLE, base);
   oddTableBuild(ODD_B, base, ODD_COUNT);
   p3Copy(t3, base);
   for (let i = 0; i < 127; i++) {

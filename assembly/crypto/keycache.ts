@@ -1,7 +1,8 @@
 // Decompressed public keys of recent authors. Decompression is a square
 // root (an exponentiation, ~250 squarings): a mesh delivers blocks of a few
 // dozen authors in turn, so their keys come back again and again, usually
-// not twice in a row (ed25519.ts's comb table is for that case).
+// not twice in a row (ed25519.ts's comb table, on the host, is for that
+// case). KEY_SLOTS is the profile's (profile.ts).
 //
 // A slot keeps the key's 32 bytes exactly as received (non-canonical
 // encodings are their own entries), its canonical re-encoding and x in
@@ -11,7 +12,9 @@
 import { FE, feFromBytes, feLoad32, feStore32, fe1, feMul } from './field25519';
 import { decodeZip215, encodeAffine } from './edwards25519';
 
-export const KEY_SLOTS: i32 = 64;
+import { KEY_SLOTS } from '../profile';
+
+export { KEY_SLOTS };
 const SLOT: usize = 32 + 32 + 40; // key, canonical encoding, x
 /** The cache's bytes (docs/ABI.md's memory table). */
 export const KEY_CACHE_BYTES: usize = <usize>KEY_SLOTS * SLOT;

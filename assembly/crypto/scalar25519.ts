@@ -6,7 +6,7 @@
 // ref10's 21-bit version but short enough to audit, branch-free, and runs
 // only a few times per signature. Nothing here allocates after start.
 
-const L: StaticArray<i64> = [
+const L: StaticArray<u8> = [ // bytes, widened where used
   0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ];
@@ -22,7 +22,7 @@ function modL(r: usize): void {
     let j = i - 32;
     for (; j < i - 12; j++) {
       const p = x + (<usize>j << 3);
-      let v = load<i64>(p) + carry - 16 * xi * unchecked(L[j - (i - 32)]);
+      let v = load<i64>(p) + carry - 16 * xi * <i64>unchecked(L[j - (i - 32)]);
       carry = (v + 128) >> 8;
       v -= carry << 8;
       store<i64>(p, v);
@@ -35,13 +35,13 @@ function modL(r: usize): void {
   const top = load<i64>(x + (31 << 3)) >> 4;
   for (let j = 0; j < 32; j++) {
     const p = x + (<usize>j << 3);
-    let v = load<i64>(p) + carry - top * unchecked(L[j]);
+    let v = load<i64>(p) + carry - top * <i64>unchecked(L[j]);
     carry = v >> 8;
     store<i64>(p, v & 255);
   }
   for (let j = 0; j < 32; j++) {
     const p = x + (<usize>j << 3);
-    store<i64>(p, load<i64>(p) - carry * unchecked(L[j]));
+    store<i64>(p, load<i64>(p) - carry * <i64>unchecked(L[j]));
   }
   for (let i = 0; i < 32; i++) {
     const p = x + (<usize>i << 3);
@@ -74,7 +74,7 @@ export function scMulAdd(r: usize, a: usize, b: usize, c: usize): void {
 export function scIsCanonical(s: usize): i32 {
   for (let i = 31; i >= 0; i--) {
     const a = <i64>load<u8>(s + <usize>i);
-    const b = unchecked(L[i]);
+    const b = <i64>unchecked(L[i]);
     if (a < b) return 1;
     if (a > b) return 0;
   }

@@ -1,9 +1,14 @@
-// SHA-512 (FIPS 180-4), streaming, allocation-free after construction.
+// SHA-512 (FIPS 180-4), streaming, without allocation.
 //
-// Why a class: Ed25519 signing hashes twice per signature and verification
-// streams large bodies, so callers keep independent contexts. Each context
-// owns 8 state words, a 128-byte block buffer and 80 schedule words, all
-// allocated once when the module starts; update/final never allocate.
+// A context is a fixed block of linear memory (SHA512_CONTEXT bytes: state,
+// block buffer, counters), so callers keep independent contexts (signing
+// hashes twice per signature, verification streams large bodies) with no
+// heap: a module-level context is `sha512Context(memory.data(SHA512_CONTEXT))`.
+// The class has value fields only, to lay the block out (and so `new
+// Sha512()` still works in the specs); its methods address the block by
+// offset. The message schedule is one 16-word ring shared by every context:
+// compression never re-enters, and no context keeps anything in it between
+// blocks.
 
 const K: StaticArray<u64> = [
   0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
@@ -30,113 +35,157 @@ const K: StaticArray<u64> = [
 
 export const SHA512_DIGEST: i32 = 64;
 const BLOCK: usize = 128;
+// Layout of a context: the fields below, in this order.
+const STATE: usize = 0; // 8 u64
+const BUF: usize = 64; // 128 bytes
+const FILL: usize = 192; // bytes waiting in BUF
+const TOTAL: usize = 200; // bytes absorbed
+/** Bytes of one context. */
+export const SHA512_CONTEXT: i32 = 208;
 
+/** The message schedule, 16 words in a ring (W[i] at i mod 16), shared by all contexts. */
+const W: usize = memory.data(16 * 8);
+
+/** Resets the context block at p (SHA512_CONTEXT bytes of static memory) and returns it. */
+export function sha512Context(p: usize): Sha512 {
+  const h = changetype<Sha512>(p);
+  h.reset();
+  return h;
+}
+
+@unmanaged
 export class Sha512 {
-  private h: StaticArray<u64> = new StaticArray<u64>(8);
-  private w: StaticArray<u64> = new StaticArray<u64>(80);
-  private buf: StaticArray<u8> = new StaticArray<u8>(<i32>BLOCK);
-  private fill: usize = 0;
-  private total: u64 = 0;
+  // Value fields only: they reserve the layout above (STATE, BUF, FILL, TOTAL).
+  // Unmanaged: a context in static memory has no object header for a GC to read.
+  private s0: u64; private s1: u64; private s2: u64; private s3: u64;
+  private s4: u64; private s5: u64; private s6: u64; private s7: u64;
+  private b0: u64; private b1: u64; private b2: u64; private b3: u64;
+  private b4: u64; private b5: u64; private b6: u64; private b7: u64;
+  private b8: u64; private b9: u64; private b10: u64; private b11: u64;
+  private b12: u64; private b13: u64; private b14: u64; private b15: u64;
+  private fill: u64;
+  private total: u64;
 
   constructor() {
     this.reset();
   }
 
   reset(): void {
-    const h = this.h;
-    unchecked((h[0] = 0x6a09e667f3bcc908));
-    unchecked((h[1] = 0xbb67ae8584caa73b));
-    unchecked((h[2] = 0x3c6ef372fe94f82b));
-    unchecked((h[3] = 0xa54ff53a5f1d36f1));
-    unchecked((h[4] = 0x510e527fade682d1));
-    unchecked((h[5] = 0x9b05688c2b3e6c1f));
-    unchecked((h[6] = 0x1f83d9abfb41bd6b));
-    unchecked((h[7] = 0x5be0cd19137e2179));
-    this.fill = 0;
-    this.total = 0;
+    const h = changetype<usize>(this) + STATE;
+    store<u64>(h, 0x6a09e667f3bcc908, 0);
+    store<u64>(h, 0xbb67ae8584caa73b, 8);
+    store<u64>(h, 0x3c6ef372fe94f82b, 16);
+    store<u64>(h, 0xa54ff53a5f1d36f1, 24);
+    store<u64>(h, 0x510e527fade682d1, 32);
+    store<u64>(h, 0x9b05688c2b3e6c1f, 40);
+    store<u64>(h, 0x1f83d9abfb41bd6b, 48);
+    store<u64>(h, 0x5be0cd19137e2179, 56);
+    store<u64>(changetype<usize>(this) + FILL, 0);
+    store<u64>(changetype<usize>(this) + TOTAL, 0);
   }
 
   /** Absorbs len bytes at ptr. */
   update(ptr: usize, len: usize): void {
-    this.total += <u64>len;
-    const buf = changetype<usize>(this.buf);
-    if (this.fill > 0) {
-      const take = min(BLOCK - this.fill, len);
-      memory.copy(buf + this.fill, ptr, take);
-      this.fill += take;
+    const self = changetype<usize>(this);
+    store<u64>(self + TOTAL, load<u64>(self + TOTAL) + <u64>len);
+    const buf = self + BUF;
+    let fill = <usize>load<u64>(self + FILL);
+    if (fill > 0) {
+      const take = min(BLOCK - fill, len);
+      memory.copy(buf + fill, ptr, take);
+      fill += take;
       ptr += take;
       len -= take;
-      if (this.fill < BLOCK) return;
-      this.compress(buf);
-      this.fill = 0;
+      if (fill < BLOCK) {
+        store<u64>(self + FILL, <u64>fill);
+        return;
+      }
+      compress(self + STATE, buf);
+      fill = 0;
     }
     while (len >= BLOCK) {
-      this.compress(ptr);
+      compress(self + STATE, ptr);
       ptr += BLOCK;
       len -= BLOCK;
     }
     if (len > 0) {
       memory.copy(buf, ptr, len);
-      this.fill = len;
+      fill = len;
     }
+    store<u64>(self + FILL, <u64>fill);
   }
 
   /** Writes the 64-byte digest to out and resets the context. */
   final(out: usize): void {
-    const buf = changetype<usize>(this.buf);
-    const bits = this.total << 3;
-    let fill = this.fill;
+    const self = changetype<usize>(this);
+    const buf = self + BUF;
+    const bits = load<u64>(self + TOTAL) << 3;
+    let fill = <usize>load<u64>(self + FILL);
     store<u8>(buf + fill, 0x80);
     fill++;
     if (fill > BLOCK - 16) {
       memory.fill(buf + fill, 0, BLOCK - fill);
-      this.compress(buf);
+      compress(self + STATE, buf);
       fill = 0;
     }
     memory.fill(buf + fill, 0, BLOCK - 8 - fill);
     // Message length is at most 2^64 bits here; the upper 64 bits stay zero.
     store<u64>(buf + BLOCK - 8, bswap<u64>(bits));
-    this.compress(buf);
-    const h = changetype<usize>(this.h);
+    compress(self + STATE, buf);
+    const h = self + STATE;
     for (let i: usize = 0; i < 8; i++) {
       store<u64>(out + (i << 3), bswap<u64>(load<u64>(h + (i << 3))));
     }
     this.reset();
   }
+}
 
-  private compress(p: usize): void {
-    const w = changetype<usize>(this.w);
-    for (let i: usize = 0; i < 16; i++) {
-      store<u64>(w + (i << 3), bswap<u64>(load<u64>(p + (i << 3))));
-    }
-    for (let i: usize = 16; i < 80; i++) {
-      const w15 = load<u64>(w + ((i - 15) << 3));
-      const w2 = load<u64>(w + ((i - 2) << 3));
+/** Compresses the 128-byte block at p into the state h (8 u64). */
+function compress(h: usize, p: usize): void {
+  let a = load<u64>(h, 0), b = load<u64>(h, 8), c = load<u64>(h, 16), d = load<u64>(h, 24);
+  let e = load<u64>(h, 32), f = load<u64>(h, 40), g = load<u64>(h, 48), hh = load<u64>(h, 56);
+  const k = changetype<usize>(K);
+  for (let i: usize = 0; i < 80; i++) {
+    const at = W + ((i & 15) << 3);
+    let wi: u64;
+    if (i < 16) {
+      wi = bswap<u64>(load<u64>(p + (i << 3)));
+    } else {
+      // W[i] = σ1(W[i-2]) + W[i-7] + σ0(W[i-15]) + W[i-16]; W[i-16] sits where W[i] goes.
+      const w15 = load<u64>(W + (((i - 15) & 15) << 3));
+      const w2 = load<u64>(W + (((i - 2) & 15) << 3));
       const s0 = rotr<u64>(w15, 1) ^ rotr<u64>(w15, 8) ^ (w15 >> 7);
       const s1 = rotr<u64>(w2, 19) ^ rotr<u64>(w2, 61) ^ (w2 >> 6);
-      store<u64>(w + (i << 3), load<u64>(w + ((i - 16) << 3)) + s0 + load<u64>(w + ((i - 7) << 3)) + s1);
+      wi = load<u64>(at) + s0 + load<u64>(W + (((i - 7) & 15) << 3)) + s1;
     }
-    const h = changetype<usize>(this.h);
-    let a = load<u64>(h, 0), b = load<u64>(h, 8), c = load<u64>(h, 16), d = load<u64>(h, 24);
-    let e = load<u64>(h, 32), f = load<u64>(h, 40), g = load<u64>(h, 48), hh = load<u64>(h, 56);
-    const k = changetype<usize>(K);
-    for (let i: usize = 0; i < 80; i++) {
-      const S1 = rotr<u64>(e, 14) ^ rotr<u64>(e, 18) ^ rotr<u64>(e, 41);
-      const ch = (e & f) ^ (~e & g);
-      const t1 = hh + S1 + ch + load<u64>(k + (i << 3)) + load<u64>(w + (i << 3));
-      const S0 = rotr<u64>(a, 28) ^ rotr<u64>(a, 34) ^ rotr<u64>(a, 39);
-      const maj = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = S0 + maj;
-      hh = g; g = f; f = e; e = d + t1;
-      d = c; c = b; b = a; a = t1 + t2;
-    }
-    store<u64>(h, load<u64>(h, 0) + a, 0);
-    store<u64>(h, load<u64>(h, 8) + b, 8);
-    store<u64>(h, load<u64>(h, 16) + c, 16);
-    store<u64>(h, load<u64>(h, 24) + d, 24);
-    store<u64>(h, load<u64>(h, 32) + e, 32);
-    store<u64>(h, load<u64>(h, 40) + f, 40);
-    store<u64>(h, load<u64>(h, 48) + g, 48);
-    store<u64>(h, load<u64>(h, 56) + hh, 56);
+    store<u64>(at, wi);
+    const S1 = rotr<u64>(e, 14) ^ rotr<u64>(e, 18) ^ rotr<u64>(e, 41);
+    const ch = (e & f) ^ (~e & g);
+    const t1 = hh + S1 + ch + load<u64>(k + (i << 3)) + wi;
+    const S0 = rotr<u64>(a, 28) ^ rotr<u64>(a, 34) ^ rotr<u64>(a, 39);
+    const maj = (a & b) ^ (a & c) ^ (b & c);
+    const t2 = S0 + maj;
+    hh = g; g = f; f = e; e = d + t1;
+    d = c; c = b; b = a; a = t1 + t2;
   }
+  store<u64>(h, load<u64>(h, 0) + a, 0);
+  store<u64>(h, load<u64>(h, 8) + b, 8);
+  store<u64>(h, load<u64>(h, 16) + c, 16);
+  store<u64>(h, load<u64>(h, 24) + d, 24);
+  store<u64>(h, load<u64>(h, 32) + e, 32);
+  store<u64>(h, load<u64>(h, 40) + f, 40);
+  store<u64>(h, load<u64>(h, 48) + g, 48);
+  store<u64>(h, load<u64>(h, 56) + hh, 56);
 }
+
+// The fields must lay out the context exactly.
+if (offsetof<Sha512>() != <usize>SHA512_CONTEXT || offsetof<Sha512>('fill') != FILL || offsetof<Sha512>('total') != TOTAL) unreachable();
+
+/**
+ * A context for one-shot hashes: used from a reset (or the final before it)
+ * to a final within one call, with no other use in between, it can be
+ * shared by everyone who hashes that way (batch.ts, sync/items.ts,
+ * abi/io.ts's sha512), saving a context each. A hash that streams across
+ * calls (signing, verification, the app image) keeps its own.
+ */
+export const SHA512_ONE_SHOT: Sha512 = sha512Context(memory.data(SHA512_CONTEXT));

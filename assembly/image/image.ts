@@ -17,8 +17,9 @@
 // ZIP-215 verifier as blocks, and the hash is the SHA-512 that Ed25519
 // already needs, so the check adds no second hash function to the module.
 
-import { Sha512 } from '../crypto/sha512';
+import { sha512Context, SHA512_CONTEXT } from '../crypto/sha512';
 import { verify } from '../crypto/ed25519';
+import { CRYPTO_SCRATCH } from '../crypto/scratch';
 
 export const IMAGE_MAGIC: u32 = 0x50414250;
 export const IMAGE_VERSION: u32 = 1;
@@ -33,9 +34,10 @@ export const E_IMAGE_SIGNATURE: i32 = -83; // the header is not signed by this k
 export const E_IMAGE_LENGTH: i32 = -84; // the module ended early, or ran past its length
 export const E_IMAGE_STATE: i32 = -85; // update or end without a verified header
 
-const hasher = new Sha512();
+const hasher = sha512Context(memory.data(SHA512_CONTEXT));
 const expected: usize = memory.data(<i32>DIGEST);
-const digest: usize = memory.data(<i32>DIGEST);
+// imageEnd's digest lives in the crypto scratch: nothing else runs while it compares.
+const digest: usize = CRYPTO_SCRATCH;
 let remaining: u32 = 0;
 let open: bool = false;
 

@@ -13,7 +13,7 @@
 // sorted order is repaired by insertion sort over slot numbers (already
 // almost sorted), so keeping it fresh costs little per stored block.
 
-import { Sha512 } from '../crypto/sha512';
+import { SHA512_ONE_SHOT } from '../crypto/sha512';
 import { MAX_CHAINS, repoVersion, repoSlotHeight, repoSlotOwner, repoSlotHead, repoSlotHeadKey } from '../repo/repo';
 
 // Per chain slot: the height, key and head the fingerprint was made for, and the fingerprint.
@@ -28,7 +28,7 @@ const sRec: usize = memory.data(<i32>(<usize>MAX_CHAINS * REC_SIZE));
 const order: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 const hashIn: usize = memory.data(<i32>(100));
 const hashOut: usize = memory.data(<i32>(64));
-const hasher = new Sha512();
+const hasher = SHA512_ONE_SHOT;
 
 let count: i32 = 0;
 let builtAt: u32 = 0xffffffff;

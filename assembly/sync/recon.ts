@@ -39,15 +39,16 @@ export const SPLIT: i32 = 8;
 const FP_SIZE: usize = 8 + 1 + 5 + 8;
 const ITEM_SIZE: usize = 32 + 5;
 
-/** Receives what the reconciliation found: chains to ask the peer for. */
-export abstract class WantSink {
-  /** The peer holds owner's chain at height `theirs`; we hold `have` (< theirs). */
-  abstract want(owner: usize, have: u32, theirs: u32): void;
-}
+/**
+ * Receives what the reconciliation found, a chain to ask the peer for: the
+ * peer holds owner's chain at height `theirs`; we hold `have` (< theirs).
+ * A top-level function (a static function reference: nothing allocated).
+ */
+export type WantSink = (owner: usize, have: u32, theirs: u32) => void;
 
-/** Writes a range; consecutive SKIPs merge into one. */
+/** Writes a range; consecutive SKIPs merge into one. Placed in static memory (no constructor runs). */
 class ReplyWriter {
-  w: WireWriter = new WireWriter();
+  w: WireWriter = changetype<WireWriter>(0); // set once below
   ranges: i32 = 0;
   lastSkipAt: usize = 0; // where the last range's bound is, when that range is a SKIP
 
@@ -96,7 +97,8 @@ class ReplyWriter {
   }
 }
 
-const out = new ReplyWriter();
+const out = changetype<ReplyWriter>(memory.data(<i32>offsetof<ReplyWriter>(), 8));
+out.w = changetype<WireWriter>(memory.data(<i32>offsetof<WireWriter>(), 8));
 const theirOwners: usize = memory.data(<i32>(<usize>LIST_IN * 32));
 const theirHeights: usize = memory.data(<i32>(<usize>LIST_IN * 4));
 
@@ -159,7 +161,7 @@ function compareList(r: WireReader, n: i32, from: i32, to: i32, now: u64, sink: 
     const owner = theirOwners + (<usize>i << 5);
     const theirs = load<u32>(theirHeights + (<usize>i << 2));
     const mine = heightOf(owner);
-    if (mine < theirs && !repoRefuses(owner, now)) sink.want(owner, mine, theirs);
+    if (mine < theirs && !repoRefuses(owner, now)) sink(owner, mine, theirs);
   }
   for (let j = from; j < to; j++) {
     let theirs: u32 = 0;

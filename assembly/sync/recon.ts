@@ -99,7 +99,8 @@ class ReplyWriter {
 
 const out = changetype<ReplyWriter>(memory.data(<i32>offsetof<ReplyWriter>(), 8));
 out.w = changetype<WireWriter>(memory.data(<i32>offsetof<WireWriter>(), 8));
-const theirOwners: usize = memory.data(<i32>(<usize>LIST_IN * 32));
+// A LIST's items: where each owner is in the message being answered (it stays put while it is read), and its height.
+const theirOwners: usize = memory.data(<i32>(<usize>LIST_IN * sizeof<usize>()));
 const theirHeights: usize = memory.data(<i32>(<usize>LIST_IN * 4));
 
 /**
@@ -154,11 +155,11 @@ function compareList(r: WireReader, n: i32, from: i32, to: i32, now: u64, sink: 
     const p = r.span(32);
     const h = r.varint();
     if (r.failed || h == 0) { r.failed = true; return false; }
-    memory.copy(theirOwners + (<usize>i << 5), p, 32);
+    store<usize>(theirOwners + (<usize>i << alignof<usize>()), p);
     store<u32>(theirHeights + (<usize>i << 2), h);
   }
   for (let i = 0; i < n; i++) {
-    const owner = theirOwners + (<usize>i << 5);
+    const owner = load<usize>(theirOwners + (<usize>i << alignof<usize>()));
     const theirs = load<u32>(theirHeights + (<usize>i << 2));
     const mine = heightOf(owner);
     if (mine < theirs && !repoRefuses(owner, now)) sink(owner, mine, theirs);
@@ -166,7 +167,7 @@ function compareList(r: WireReader, n: i32, from: i32, to: i32, now: u64, sink: 
   for (let j = from; j < to; j++) {
     let theirs: u32 = 0;
     for (let i = 0; i < n; i++) {
-      if (ownerCompare(theirOwners + (<usize>i << 5), itemOwner(j)) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
+      if (ownerCompare(load<usize>(theirOwners + (<usize>i << alignof<usize>())), itemOwner(j)) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
     }
     if (theirs < itemHeight(j)) return true;
   }

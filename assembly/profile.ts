@@ -69,6 +69,38 @@ export const BATCH_A_WIDTH: i32 = HOST ? 5 : 3;
 
 // ---- badge runtime, sync and the I/O window (badge/, sync/, abi/) ---------
 //
-// (constants of assembly/badge/, assembly/sync/ and assembly/abi/ live here)
+// Nothing here is allocated at run time: every table is memory.data, laid
+// out at compile time. Per link (MAX_LINKS of them): a reassembly buffer
+// (MSG_MAX), a control queue (CTL_CAP), WANTS wants and SERVES requests.
 //
-//
+// Simultaneous links (BLE connections syncing at once): 3 x 3,825 B RAM (the buffers below, a
+// 32-byte peer key and 216 B of state each).
+export const MAX_LINKS: i32 = 3;
+// Frames handed to the host per link before it says the link is ready for more (flow control; no RAM of its own).
+export const TX_WINDOW: u32 = 4;
+// The largest RECON body we send (a peer's may be up to MSG_MAX): a reply folds what does not fit into
+// one summary that the peer splits (recon.ts). 768 B sends no more than 1,535 B did in `npm run bench`
+// (1 and 10 of 1,000 chains differing: the same bytes; 100: 2% fewer), and costs half the RAM in the
+// control queue.
+export const RECON_CAP: u32 = 768;
+// The control queue: at most one small message being sent (HELLO, 2 + 52 B, is the largest) and one RECON reply
+// (2 + 1 + RECON_CAP) wait at once (link.ts): 825 B per link RAM.
+export const CTL_CAP: u32 = 2 + 52 + 2 + 1 + RECON_CAP;
+// Open WANTs we ask on one link: owner 32 + two heights 8 = 40 B each, 640 B per link RAM.
+export const WANTS: u32 = 16;
+// WANTs of the peer we serve on one link (must be at least the peer's WANTS): owner 32 + next height 4, 576 B per link RAM.
+export const SERVES: u32 = 16;
+// Neighbours remembered (least recently heard forgotten first): 32 x 48 B = 1,536 B RAM.
+export const PEERS: i32 = 32;
+// The outbox holds what one call produces between two drains: TX_WINDOW frames of 6 + 244 B on each of
+// the MAX_LINKS links (3,012), an ADVERTISE (29), a CONNECT (12), 3 DISCONNECTs (18), and a few STORED
+// notes (42 each, dropped when full): 3,200 B RAM.
+export const OUTBOX_CAP: u32 = 3200;
+// The largest body of a badge's own post (post.ts); its block is at most 64 + 2 + 34 + 66 + BODY_MAX = 1,190 B.
+export const BODY_MAX: u32 = 1024;
+// The I/O window: the host's 256-byte area for keys, signatures and results, then one block of BLOCK_MAX
+// (the largest single input; bigger inputs come in chunks): 1,536 B RAM. The host build keeps 8 KiB for speed.
+export const IO_CAP: u32 = HOST ? 8192 : 256 + <u32>BLOCK_MAX;
+// One BLOCKS message being served, read from flash (repoLoad's u32 byte count overlaps the message's 2-byte
+// head), shared by the links and lent to post.ts for the block it signs: MSG_MAX + 2 = 1,538 B RAM.
+export const SCRATCH_CAP: u32 = <u32>MSG_MAX + 2;

@@ -181,7 +181,11 @@ export class Core {
   /** Reads the i-th i32 of the scan-result area. */
   out (i: number): number { return this.i32[((this.io + IO_OUT) >> 2) + i] }
 
-  put (at: number, bytes: Uint8Array): void { this.u8.set(bytes, this.io + at) }
+  /** Copies bytes into the window at offset `at`; a RangeError when they would leave it (the window is small on a badge build). */
+  put (at: number, bytes: Uint8Array): void {
+    if (at < 0 || at + bytes.length > this.dataCap + IO_DATA) throw new RangeError(`${bytes.length} bytes at ${at} leave the I/O window (${this.dataCap + IO_DATA} bytes)`)
+    this.u8.set(bytes, this.io + at)
+  }
   get (at: number, len: number): Uint8Array { return this.u8.slice(this.io + at, this.io + at + len) }
 }
 

@@ -4,7 +4,6 @@
 
 import { Core, instantiateCore, FlashImports, IO_DATA, IO_OUT, IO_PK } from './core.js'
 import { StoreError, STORE_ERRORS, RegionGeometry } from './repo.js'
-import { Feed } from './feed.js'
 
 /** Why a feed was refused (docs/ABI.md), by code. */
 export const ENGINE_ERRORS: Record<number, string> = {
@@ -20,6 +19,27 @@ export const ENGINE_ERRORS: Record<number, string> = {
 }
 
 export interface EngineStats { objects: number, timers: number, pending: number, evictions: number, rejections: number, lastReason: number }
+
+/**
+ * Splits a feed into its blocks by their size fields alone, for dispatching
+ * a feed bigger than the I/O window in runs: nothing is checked here (the
+ * core judges every block), and a tail that does not parse as a block is
+ * one last piece, for the core to refuse.
+ */
+function pieces (feed: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = []
+  let o = feed.length >= 4 && feed[0] === 0x50 && feed[1] === 0x49 && feed[2] === 0x43 && feed[3] === 0x30 ? 4 : 0 // PIC0
+  while (o < feed.length) {
+    let size = 0; let n = 0; let b = 0x80
+    while ((b & 0x80) !== 0 && n < 5 && o + 64 + n < feed.length) { b = feed[o + 64 + n]; size += (b & 0x7f) * 2 ** (7 * n); n++ }
+    const end = o + 64 + n + size
+    if ((b & 0x80) !== 0 || end > feed.length) break
+    out.push(feed.subarray(o, end))
+    o = end
+  }
+  if (o < feed.length) out.push(feed.subarray(o))
+  return out
+}
 
 export class BadgeEngine {
   readonly core: Core
@@ -47,7 +67,7 @@ export class BadgeEngine {
       c.put(IO_DATA, feed)
       return c.x.engine_dispatch(c.io + IO_DATA, feed.length, BigInt(now))
     }
-    const blocks = Feed.from(feed, true).blocks.map(b => b.buffer.subarray(0, b.blockSize))
+    const blocks = pieces(feed)
     let accepted = 0
     for (let i = 0; i < blocks.length;) {
       let n = 0

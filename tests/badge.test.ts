@@ -13,6 +13,21 @@ import { sync, chainSet, ADDR_A } from './support/pipe.js'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 
+/** The largest block a badge stores and syncs (assembly/profile.ts). */
+const BLOCK_MAX = 1280
+
+/** Appends to x's feed a card whose note pads its block to exactly `size` bytes, and returns that block. */
+function bigBlock (x: ReturnType<typeof author>, size: number): Uint8Array {
+  const append = (f: PF.Feed, n: number) => {
+    const before = Math.max(4, f.buffer.length)
+    f.append(encode(['cards', { name: 'big', note: 'A'.repeat(n) }, T0]), x.sk)
+    return Uint8Array.from(f.buffer.subarray(before))
+  }
+  const copy = () => x.feed.length ? PF.Feed.from(Uint8Array.from(x.feed.buffer)) : new PF.Feed()
+  const n = 400 + size - append(copy(), 400).length // past 255 chars, a longer note is as much longer a block
+  return append(x.feed, n)
+}
+
 /** The badge's own chain, loaded from its store as picofeed bytes. */
 function ownChain (b: Badge): Uint8Array {
   const c = b.core
@@ -147,14 +162,54 @@ describe('badge links', () => {
     }
   })
 
-  it('moves a big block over MTU 23 in many frames', () => {
+  it('moves the largest block a badge takes (BLOCK_MAX) over MTU 23 in many frames', () => {
     const a = badge(42); const b = badge(43)
     const x = author()
-    x.feed.append(encode(['cards', { name: 'big', note: 'A'.repeat(3000) }, T0]), x.sk)
-    expect(give(a, Uint8Array.from(x.feed.buffer), 0)).toBe(1)
+    const big = bigBlock(x, BLOCK_MAX)
+    expect(big.length).toBe(BLOCK_MAX)
+    expect(give(a, big, 0)).toBe(1)
     const r = sync(a, b, { mtu: 23 })
     expect(chainSet(b)).toEqual(chainSet(a))
-    expect(r.frames[0]).toBeGreaterThan(150)
+    expect(r.frames[0]).toBeGreaterThan(BLOCK_MAX / 20) // a frame carries 19 bytes of message at MTU 23
+  })
+
+  it('refuses a block over BLOCK_MAX that a peer sends, quietly, and loses nothing', () => {
+    // A peer (played here frame by frame) lists a chain of two blocks whose second is over BLOCK_MAX,
+    // and sends both in one BLOCKS message when asked: the badge keeps the first, refuses the second
+    // as the store would (a rule, not a fault: no violation), and still holds everything it held.
+    const a = badge(47)
+    expect(give(a, cards(author(), 3, T0), 0)).toBe(3)
+    const before = chainSet(a)
+    const x = author()
+    x.feed.append(encode(['cards', { name: 'small' }, T0]), x.sk)
+    const genesis = Uint8Array.from(x.feed.buffer.subarray(4))
+    const over = bigBlock(x, BLOCK_MAX + 100)
+    expect(over.length).toBe(BLOCK_MAX + 100)
+    const owner = PF.toU8(x.pk)
+    let seq = 0
+    let t = 1000
+    const send = (msg: Uint8Array) => {
+      for (let o = 0; o < msg.length; o += 240) {
+        const h = (o === 0 ? 0x80 : 0) | (o + 240 >= msg.length ? 0x40 : 0) | (seq++ & 0x3f)
+        a.frame(7, Uint8Array.from([h, ...msg.subarray(o, o + 240)]), t++)
+      }
+    }
+    a.linkUp(7, 247, false, ADDR_A, t++)
+    a.drain()
+    const hello = new Uint8Array(52)
+    hello[0] = 1; hello[1] = 1; hello.set(PF.toU8(author().pk), 2)
+    new DataView(hello.buffer).setBigUint64(34, BigInt(T0), true)
+    hello[42] = 1; hello[44] = 9 // one chain, another fingerprint
+    send(hello)
+    // RECON: one range over the whole key space, a LIST of that chain at height 2.
+    send(Uint8Array.from([2, 1, ...new Uint8Array(8).fill(0xff), 2, 1, ...owner, 2]))
+    const sent = a.drain().filter(r => r.kind === 'send').map(r => (r as { frame: Uint8Array }).frame)
+    expect(sent.some(f => f[1] === 3 && Buffer.from(f.subarray(2, 34)).equals(Buffer.from(owner)))).toBe(true) // its WANT
+    send(Uint8Array.from([4, 2, ...genesis, ...over]))
+    send(Uint8Array.from([5, ...owner]))
+    a.drain()
+    expect(a.status(t).violations).toBe(0)
+    expect(chainSet(a)).toEqual([...before, `${Buffer.from(owner).toString('hex')}:1`].sort())
   })
 
   it('asks the host to disconnect a link it has no slot for', () => {

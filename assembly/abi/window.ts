@@ -6,7 +6,11 @@
 // let a host bug overwrite the core's tables and caches. Exports check
 // first and answer E_RANGE instead.
 
-export const IO_CAP: usize = 8192;
+import { IO_CAP as CAP } from '../profile';
+
+// The largest single input (a block of BLOCK_MAX) after the host's 256-byte area; bigger inputs come
+// in chunks (profile.ts).
+export const IO_CAP: usize = <usize>CAP;
 export const IO: usize = memory.data(<i32>IO_CAP, 16);
 
 /** True when [ptr, ptr + len) lies inside the I/O window (no overflow). */

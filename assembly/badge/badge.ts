@@ -11,7 +11,8 @@ import { mount, tick as engineTick, latestBlockDate, engineStats, SKEW } from '.
 import { identityLoad, identityIsNew, publicKeyOf } from './identity';
 import { clockStart, meshNow, clockJumps } from './clock';
 import { outboxPut, outboxClear, outboxDropped, ADVERTISE, CONNECT, DISCONNECT } from './outbox';
-import { linkAt, MAX_LINKS, linkByHandle, freeLinkSlots } from './link';
+import { linkAt, linkByHandle, freeLinkSlots } from './link';
+import { MAX_LINKS } from '../profile';
 import { post } from './post';
 import { itemsRefresh, itemsInvalidate, itemCount, itemsFingerprint } from '../sync/items';
 import { Advert, readAdvert, writeAdvert, ADV_SIZE } from '../sync/advert';
@@ -39,7 +40,7 @@ let bytesRx: u64 = 0;
 let blocksRx: u32 = 0;
 let blocksTx: u32 = 0;
 let violations: u32 = 0;
-const advert = new Advert();
+const advert = changetype<Advert>(memory.data(<i32>offsetof<Advert>(), 8)); // static: no constructor runs
 const advBuf: usize = memory.data(<i32>(<usize>ADV_SIZE));
 
 /** The set digest two badges compare: fingerprint and count, folded. */

@@ -10,6 +10,7 @@
 import { crc32 } from '../repo/crc32';
 import { flashRead, flashProgram, flashErase, geometry } from '../repo/flash';
 import { publicKey } from '../crypto/ed25519';
+import { scratch, scratchTake } from './scratch';
 
 @external("host", "entropy")
 declare function hostEntropy(ptr: usize, len: u32): i32;
@@ -21,7 +22,7 @@ const RECORD: u32 = 48;
 export const E_ENTROPY: i32 = -70; // the host's entropy import failed
 
 const record: usize = memory.data(<i32>(<usize>RECORD));
-const check: usize = memory.data(<i32>(<usize>RECORD));
+// The record read back is checked in the scratch buffer (scratch.ts): nothing else uses it while the badge starts.
 export const seed: usize = memory.data(<i32>(32));
 export const publicKeyOf: usize = memory.data(<i32>(32));
 let fresh: bool = false;
@@ -47,6 +48,8 @@ export function identityLoad(sector: u32): i32 {
     store<u32>(record, crc32(0, record, 40), 40);
     let rc = flashErase(sector);
     if (rc == 0) rc = flashProgram(addr, record, RECORD);
+    const check = scratch;
+    scratchTake();
     if (rc == 0) rc = flashRead(addr, check, RECORD);
     if (rc != 0) return rc;
     for (let i: usize = 0; i < <usize>RECORD; i += 8) { // memory.compare would inline a byte loop here

@@ -1,10 +1,11 @@
 // One BLE connection's share of the sync protocol (docs/SYNC.md): frames
 // in and out, the reconciliation, wants and the blocks that answer them.
 //
-// Per link, everything is fixed-size: a reassembly buffer of one message,
-// a queue of control messages (the one being sent is its head), WANTS
-// wants and SERVES requests. Runs of blocks being served are read from
-// flash into one buffer all links share. A peer that overflows any of them, breaks the
+// Per link, everything is fixed-size and static (profile.ts): a reassembly
+// buffer of one message, a queue of control messages (the one being sent is
+// its head; RECON replies are written straight into it), WANTS wants and
+// SERVES requests. Runs of blocks being served are read from flash into the
+// scratch buffer (scratch.ts) all links share. A peer that overflows any of them, breaks the
 // framing, sends what nobody asked for, or a block that does not verify,
 // is a broken or hostile peer: the link drops (violation()), the store has
 // lost nothing (every block was verified before it was stored), and the
@@ -20,7 +21,7 @@
 // The central disconnects once both sides are DONE and it has served all;
 // a peripheral that stays connected LINGER after that disconnects itself.
 
-import { WantSink, reconcile, openRecon, SKIP } from '../sync/recon';
+import { reconcile, openRecon, SKIP } from '../sync/recon';
 import { WireReader, WireWriter } from '../sync/wire';
 import { itemsRefresh, itemCount, itemsFingerprint, heightOf, keyOfOwner, ownerCompare } from '../sync/items';
 import {
@@ -35,18 +36,14 @@ import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
 import { peerDone } from '../sync/peers';
 import { logEvent } from './log';
+import { scratch, scratchTake, scratchHolds } from './scratch';
+import { MAX_LINKS, TX_WINDOW, CTL_CAP, WANTS, SERVES, RECON_CAP, BLOCK_MAX, SCRATCH_CAP } from '../profile';
 
-export const MAX_LINKS: i32 = 3;
-export const TX_WINDOW: u32 = 4; // frames handed to the host before it says the link is ready for more
 export const STALL_MS: u64 = 10000; // silence while we wait for the peer
 export const LINK_MAX_MS: u64 = 120000; // no sync takes longer; a peer that drags one out is dropped
 export const LINGER_MS: u64 = 2000;
 export const NEW_CHAINS_MAX: u32 = 16; // chains one link may bring that we did not hold (flood bound)
 export const CHAIN_RESERVE: i32 = 8; // chain slots sync leaves free: new chains are not fetched into a full store
-const CTL_CAP: u32 = 2048;
-const WANTS: u32 = 16;
-const SERVES: u32 = 16;
-const RECON_CAP: u32 = 1536;
 
 // The log's texts, one literal of '|'-separated fields (each static string costs ~24 bytes
 // of data segments besides its chars); T_LINK and the reasons a link drops (R_*) index it.
@@ -83,32 +80,30 @@ const R_STALL: i32 = 13;
 const R_LONG: i32 = 14;
 const NONE: i32 = -1; // no reason: the message was sound
 
-// Shared scratch: one message is handled at a time.
-const reader = new WireReader();
-const writer = new WireWriter();
-const reconOut: usize = memory.data(<i32>(<usize>RECON_CAP));
-// One run of blocks being served, shared by the links (each reloads it from flash when another used it last).
-const serveBuf: usize = memory.data(<i32>(<usize>MSG_MAX + 8));
+// One message is handled at a time: one reader and one writer, in static memory (all fields start at 0).
+const reader = changetype<WireReader>(memory.data(<i32>offsetof<WireReader>(), 8));
+const writer = changetype<WireWriter>(memory.data(<i32>offsetof<WireWriter>(), 8));
+// The length of the BLOCKS message last loaded into the scratch buffer (at scratch + 2).
 let serveLen: u32 = 0;
-let serveSerial: u32 = 0;
-let serveLink: i32 = -1;
 const TX_CTL: u8 = 1;
 const TX_BLOCKS: u8 = 2;
 const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
 // Where a Link's per-connection fields begin (see the class).
 const CONNECTION_STATE: usize = offsetof<Link>('used');
 
-export class Link extends WantSink {
-  // The slot's own: its number and its buffers, kept from one connection to the next.
+// A Link lives in static memory (links, below): no constructor or field initializer runs, so
+// the slot's own fields are set once at start and open() sets up each connection.
+export class Link {
+  // The slot's own: its number and its buffers (static tables, below), kept from one connection to the next.
   index: i32 = 0;
-  peerPk: usize = heap.alloc(32);
-  rx: usize = heap.alloc(<usize>MSG_MAX); // the message being received
-  ctl: usize = heap.alloc(<usize>CTL_CAP); // the control queue
-  wOwner: usize = heap.alloc(<usize>WANTS * 32);
-  wHave: usize = heap.alloc(<usize>WANTS * 4);
-  wTheirs: usize = heap.alloc(<usize>WANTS * 4);
-  sOwner: usize = heap.alloc(<usize>SERVES * 32);
-  sNext: usize = heap.alloc(<usize>SERVES * 4);
+  peerPk: usize = 0;
+  rx: usize = 0; // the message being received
+  ctl: usize = 0; // the control queue
+  wOwner: usize = 0;
+  wHave: usize = 0;
+  wTheirs: usize = 0;
+  sOwner: usize = 0;
+  sNext: usize = 0;
   // One connection's state, from `used` to the last field: open() zeroes it in one fill
   // (CONNECTION_STATE), so every field below starts a connection at 0 / false unless open() sets it.
   used: bool = false;
@@ -136,7 +131,7 @@ export class Link extends WantSink {
   rxSeq: u32 = 0;
   rxOpen: bool = false;
   // Sending: the message being fragmented is the head of the control queue (CTL), or a run of
-  // blocks in the shared serve buffer (BLOCKS), reloaded from flash when another link used it.
+  // blocks in the shared scratch buffer (BLOCKS), reloaded from flash when someone else took it.
   txKind: u8 = 0;
   txLen: u32 = 0;
   txOff: u32 = 0;
@@ -176,15 +171,23 @@ export class Link extends WantSink {
 
   // ---- outgoing -------------------------------------------------------------------
 
-  /** Appends a control message (type, then body bytes at body) to the queue; false when it is full. */
-  private queue(type: u8, body: usize, len: u32): bool {
-    if (this.ctlLen + 3 + len > CTL_CAP) return false;
+  // The control queue holds entries u16 length | type | body. A message is written in place: its
+  // body at body(), after a check that `len` bytes fit (room()), then commit() appends it. What
+  // must fit at once (CTL_CAP, profile.ts): one small message being sent and one RECON reply; an
+  // honest peer never asks for more, as it answers a RECON only after it has received ours.
+
+  /** Where the body of the next control message goes. */
+  private body(): usize { return this.ctl + <usize>this.ctlLen + 3; }
+
+  /** True when a body of up to len bytes fits in the queue. */
+  private room(len: u32): bool { return this.ctlLen + 3 + len <= CTL_CAP; }
+
+  /** Appends the message whose len body bytes were written at body() (room(len) was checked). */
+  private commit(type: u8, len: u32): void {
     const p = this.ctl + <usize>this.ctlLen;
     store<u16>(p, <u16>(len + 1));
     store<u8>(p, type, 2);
-    memory.copy(p + 3, body, <usize>len);
     this.ctlLen += 3 + len;
-    return true;
   }
 
   private queueHello(now: u64): void {
@@ -192,34 +195,35 @@ export class Link extends WantSink {
     this.helloItems = <u32>itemCount();
     this.helloFp = itemsFingerprint();
     // The body's fields at fixed offsets: version 0 | public key 1 | mesh time 33 | chains 41 | fingerprint 43.
-    store<u8>(reconOut, <u8>PROTOCOL_VERSION);
-    memory.copy(reconOut + 1, publicKeyOf, 32);
-    store<u64>(reconOut, meshNow(now), 33);
-    store<u16>(reconOut, <u16>this.helloItems, 41);
-    store<u64>(reconOut, this.helloFp, 43);
-    this.queue(MSG_HELLO, reconOut, HELLO_SIZE - 1);
+    // open() emptied the queue, so it fits.
+    const b = this.body();
+    store<u8>(b, <u8>PROTOCOL_VERSION);
+    memory.copy(b + 1, publicKeyOf, 32);
+    store<u64>(b, meshNow(now), 33);
+    store<u16>(b, <u16>this.helloItems, 41);
+    store<u64>(b, this.helloFp, 43);
+    this.commit(MSG_HELLO, HELLO_SIZE - 1);
   }
 
-  /** Loads a run of owner's blocks from height `from` into the serve buffer as a BLOCKS message; the block count (0: none). */
+  /** Loads a run of owner's blocks from height `from` into the scratch buffer as a BLOCKS message; the block count (0: none). */
   private loadRun(owner: usize, from: u32): i32 {
-    // repoLoad writes a u32 byte count, then the blocks: the message header goes just before them.
-    const n = from <= 0xffff ? repoLoad(owner, <i32>from, serveBuf + 2, MSG_MAX - 8) : 0;
+    this.blkSerial = scratchTake();
+    // repoLoad writes a u32 byte count, then the blocks: the message's type and count overwrite the
+    // count's upper half (read first), so the message is scratch + 2 .. and at most MSG_MAX bytes long.
+    const n = from <= 0xffff ? repoLoad(owner, <i32>from, scratch, SCRATCH_CAP) : 0;
     if (n <= 0) return 0;
-    serveLen = 2 + load<u32>(serveBuf + 2);
-    store<u8>(serveBuf, MSG_BLOCKS, 4);
-    store<u8>(serveBuf, <u8>n, 5);
-    serveSerial++;
-    serveLink = this.index;
+    serveLen = 2 + load<u32>(scratch);
+    store<u8>(scratch, MSG_BLOCKS, 2);
+    store<u8>(scratch, <u8>n, 3);
     return n;
   }
 
   /** Where the BLOCKS message being sent is; 0 when it can no longer be had (its chain was evicted meanwhile). */
   private blocksAt(): usize {
-    if (serveLink == this.index && serveSerial == this.blkSerial) return serveBuf + 4;
+    if (scratchHolds(this.blkSerial)) return scratch + 2;
     const owner = this.sOwner + (<usize>(this.sHead % SERVES) << 5);
     if (<u32>this.loadRun(owner, this.blkFrom) != this.blkN || serveLen != this.txLen) return 0;
-    this.blkSerial = serveSerial;
-    return serveBuf + 4;
+    return scratch + 2;
   }
 
   /** Starts the next message; false when there is nothing to send. */
@@ -227,10 +231,10 @@ export class Link extends WantSink {
     if (this.ctlLen == 0) {
       if (this.wSent != this.wTail) {
         const i = <usize>(this.wSent % WANTS);
-        writer.reset(reconOut, 40);
+        writer.reset(this.body(), 37); // the queue is empty: it fits
         writer.bytes(this.wOwner + (i << 5), 32);
         writer.varint(load<u32>(this.wHave + (i << 2)));
-        this.queue(MSG_WANT, reconOut, writer.length());
+        this.commit(MSG_WANT, writer.length());
         this.wSent++;
       } else if (this.sHead != this.sTail) {
         const i = <usize>(this.sHead % SERVES);
@@ -242,15 +246,15 @@ export class Link extends WantSink {
           this.txLen = serveLen;
           this.blkFrom = from;
           this.blkN = <u32>n;
-          this.blkSerial = serveSerial;
           store<u32>(this.sNext + (i << 2), from + <u32>n);
           this.blocksTx += <u32>n;
           return true;
         }
-        this.queue(MSG_END, owner, 32);
+        memory.copy(this.body(), owner, 32); // the queue is empty: it fits
+        this.commit(MSG_END, 32);
         this.sHead++;
       } else if (this.reconDone && this.wHead == this.wTail && !this.sentDone) {
-        this.queue(MSG_DONE, 0, 0);
+        this.commit(MSG_DONE, 0);
         this.sentDone = true;
       } else return false;
     }
@@ -335,7 +339,7 @@ export class Link extends WantSink {
 
   // ---- incoming -------------------------------------------------------------------
 
-  /** The reconciliation found a chain to ask for (WantSink). */
+  /** The reconciliation found a chain to ask for (through wantOf(), the recon's WantSink). */
   want(owner: usize, have: u32, theirs: u32): void {
     if (this.wTail - this.wHead >= WANTS) return; // the rest waits for the next sync
     for (let c = this.wHead; c != this.wTail; c++) {
@@ -410,20 +414,25 @@ export class Link extends WantSink {
     if (theirItems == this.helloItems && theirFp == this.helloFp) { this.reconDone = true; return NONE; }
     if (this.central) {
       itemsRefresh();
-      const n = openRecon(reconOut, RECON_CAP);
-      if (!this.queue(MSG_RECON, reconOut, <u32>n)) return R_QUEUE;
+      if (!this.room(RECON_CAP)) return R_QUEUE;
+      this.commit(MSG_RECON, <u32>openRecon(this.body(), RECON_CAP));
     }
     return NONE;
   }
 
   private onRecon(now: u64): i32 {
     itemsRefresh();
-    const n = reconcile(reader, reconOut, RECON_CAP, now, this);
+    // The reply is written straight into the queue; an honest peer leaves room for it (CTL_CAP).
+    if (!this.room(RECON_CAP)) return R_QUEUE;
+    const out = this.body();
+    answering = changetype<usize>(this);
+    const n = reconcile(reader, out, RECON_CAP, now, wantOf);
     if (n < 0) return R_RECON;
     if (n == 0) { this.reconDone = true; return NONE; }
     // One SKIP over everything: we found nothing more; the peer will not answer.
-    if (load<u8>(reconOut) == 1 && <u32>load<u8>(reconOut, 9) == SKIP) this.reconDone = true;
-    return this.queue(MSG_RECON, reconOut, <u32>n) ? NONE : R_QUEUE;
+    if (load<u8>(out) == 1 && <u32>load<u8>(out, 9) == SKIP) this.reconDone = true;
+    this.commit(MSG_RECON, <u32>n);
+    return NONE;
   }
 
   private onWant(): i32 {
@@ -446,15 +455,21 @@ export class Link extends WantSink {
     const i = <usize>(this.wHead % WANTS);
     const asked = load<u32>(this.wTheirs + (i << 2)) - load<u32>(this.wHave + (i << 2));
     if (reader.failed || n == 0 || this.wGot + n > asked) return R_UNASKED;
-    // The run must be exactly n whole blocks.
+    // The run must be exactly n whole blocks. A block over BLOCK_MAX is refused, as the store
+    // refuses it (a rule, not the peer's fault: dropped quietly), and so is the rest of the run,
+    // which cannot link without it: `fit` ends the blocks before it.
     let at: u32 = 0;
+    let fit: u32 = 0xffffffff;
     for (let k: u32 = 0; k < n; k++) {
       if (at >= len || scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut) != SCAN_OK) return R_BAD_BLOCK;
-      at += <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
+      const size = <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
+      if (size > <u32>BLOCK_MAX && fit > at) fit = at;
+      at += size;
     }
     if (at != len) return R_BAD_BLOCK;
     this.wGot += n;
-    const rc = dispatch(ptr, len, now);
+    if (fit == 0) return NONE;
+    const rc = dispatch(ptr, min(fit, len), now);
     // Forged or broken blocks are the peer's doing; refusals by the rules (dated ahead, evicted, full) need not be.
     if (rc == -60 || rc == -61 || rc == -50 || rc == -51) return R_BAD_BLOCK;
     if (rc > 0) {
@@ -480,18 +495,43 @@ export class Link extends WantSink {
   }
 }
 
-export const links = new StaticArray<Link>(MAX_LINKS);
-for (let i = 0; i < MAX_LINKS; i++) {
-  const l = new Link();
-  l.index = i;
-  unchecked(links[i] = l); // i < MAX_LINKS
-}
+// The link slots and their buffers, in static memory (sizes and RAM costs in profile.ts).
+const LINK_SIZE: usize = (offsetof<Link>() + 7) & ~7;
+const links: usize = memory.data(<i32>(LINK_SIZE * <usize>MAX_LINKS), 8);
+const peerPks: usize = memory.data(<i32>(32 * MAX_LINKS));
+const rxs: usize = memory.data(<i32>(<usize>MSG_MAX * <usize>MAX_LINKS));
+const ctls: usize = memory.data(<i32>(<usize>CTL_CAP * <usize>MAX_LINKS));
+const wOwners: usize = memory.data(<i32>(<usize>WANTS * 32 * <usize>MAX_LINKS));
+const wHaves: usize = memory.data(<i32>(<usize>WANTS * 4 * <usize>MAX_LINKS));
+const wTheirss: usize = memory.data(<i32>(<usize>WANTS * 4 * <usize>MAX_LINKS));
+const sOwners: usize = memory.data(<i32>(<usize>SERVES * 32 * <usize>MAX_LINKS));
+const sNexts: usize = memory.data(<i32>(<usize>SERVES * 4 * <usize>MAX_LINKS));
 
 /**
- * Link slot i, without the bounds check: every caller loops over the slots
- * (i < MAX_LINKS) or holds a slot it found.
+ * Link slot i: every caller loops over the slots (i < MAX_LINKS) or holds a
+ * slot it found.
  */
-@inline export function linkAt(i: i32): Link { return unchecked(links[i]); }
+@inline export function linkAt(i: i32): Link { return changetype<Link>(links + <usize>i * LINK_SIZE); }
+
+for (let i = 0; i < MAX_LINKS; i++) {
+  const l = linkAt(i);
+  const k = <usize>i;
+  l.index = i;
+  l.peerPk = peerPks + k * 32;
+  l.rx = rxs + k * <usize>MSG_MAX;
+  l.ctl = ctls + k * <usize>CTL_CAP;
+  l.wOwner = wOwners + k * <usize>WANTS * 32;
+  l.wHave = wHaves + k * <usize>WANTS * 4;
+  l.wTheirs = wTheirss + k * <usize>WANTS * 4;
+  l.sOwner = sOwners + k * <usize>SERVES * 32;
+  l.sNext = sNexts + k * <usize>SERVES * 4;
+}
+
+// The link whose RECON is being answered: wantOf() hands it what the reconciliation found.
+let answering: usize = 0;
+function wantOf(owner: usize, have: u32, theirs: u32): void {
+  changetype<Link>(answering).want(owner, have, theirs);
+}
 
 /** The link slot with this host handle, or -1. */
 export function linkByHandle(handle: u32): i32 {

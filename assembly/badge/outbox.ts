@@ -7,8 +7,14 @@
 //      room), so none of it is ever dropped.
 //   O2 Notes (STORED) are for the host's display and telemetry; when the
 //      outbox is full a note is dropped and counted, never radio work.
+//   O3 The host drains it after every call, so it holds what one call
+//      makes: at most TX_WINDOW frames per link, an advertisement, a
+//      connect and the disconnects, and a few notes (OUTBOX_CAP,
+//      profile.ts). Radio work that does not fit waits in its link for
+//      the next call (O1).
 
-export const OUTBOX_CAP: u32 = 4096;
+import { OUTBOX_CAP } from '../profile';
+export { OUTBOX_CAP };
 export const RECORD_HEADER: u32 = 6;
 
 export const ADVERTISE: u8 = 1;

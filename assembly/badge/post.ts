@@ -12,12 +12,14 @@ import { repoHead } from '../repo/repo';
 import { varintEncode } from '../feed/varint';
 import { sign } from '../crypto/ed25519';
 import { seed, publicKeyOf } from './identity';
+import { scratch, scratchTake } from './scratch';
+import { BODY_MAX } from '../profile';
 
-export const BODY_MAX: u32 = 1024;
+export { BODY_MAX };
 export const E_ACTION: i32 = -72; // the action is malformed: no name, or a payload that is not one CBOR item
 
-const block: usize = memory.data(<i32>(<usize>(64 + 5 + 34 + 66 + BODY_MAX)));
-const body: usize = memory.data(<i32>(<usize>BODY_MAX));
+// The block is built in the scratch buffer (at most 64 + 2 + 34 + 66 + BODY_MAX bytes, under SCRATCH_CAP),
+// its body written in place once the headers before it are known.
 const head: usize = memory.data(<i32>(64));
 const reader = new CborReader();
 
@@ -30,6 +32,11 @@ function cborHead(p: usize, major: u32, v: u64): u32 {
   store<u8>(p, <u8>(m | (24 + ctz(n))));
   for (let i = n; i > 0; i--) { store<u8>(p + <usize>i, <u8>v); v >>= 8; }
   return 1 + n;
+}
+
+/** The length of cborHead()'s encoding of v. */
+function cborHeadLength(v: u64): u32 {
+  return v < 24 ? 1 : v < 0x100 ? 2 : v < 0x10000 ? 3 : v < 0x100000000 ? 5 : 9;
 }
 
 /**
@@ -45,14 +52,11 @@ export function post(ptr: usize, len: u32, now: u64): i32 {
   reader.reset(payload, <usize>payloadLen);
   if (!reader.skip() || !reader.atEnd()) return E_ACTION;
   if (<u32>13 + nameLen + payloadLen > BODY_MAX) return E_ACTION;
-  let b: u32 = cborHead(body, 4, 3);
-  b += cborHead(body + <usize>b, 3, <u64>nameLen);
-  memory.copy(body + <usize>b, ptr + 1, <usize>nameLen);
-  b += nameLen;
-  memory.copy(body + <usize>b, payload, <usize>payloadLen);
-  b += payloadLen;
-  b += cborHead(body + <usize>b, 0, now);
+  // The body's length first: the headers before it depend on it.
+  const b: u32 = 1 + cborHeadLength(<u64>nameLen) + nameLen + payloadLen + cborHeadLength(now);
 
+  scratchTake();
+  const block = scratch;
   const height = repoHead(publicKeyOf, head);
   const size: u32 = 34 + (height > 0 ? 66 : 0) + b;
   let o: usize = 64 + <usize>varintEncode(size, block + 64);
@@ -64,8 +68,13 @@ export function post(ptr: usize, len: u32, now: u64): i32 {
     memory.copy(block + o + 2, head, 64);
     o += 66;
   }
-  memory.copy(block + o, body, <usize>b);
-  o += <usize>b;
+  o += <usize>cborHead(block + o, 4, 3);
+  o += <usize>cborHead(block + o, 3, <u64>nameLen);
+  memory.copy(block + o, ptr + 1, <usize>nameLen);
+  o += <usize>nameLen;
+  memory.copy(block + o, payload, <usize>payloadLen);
+  o += <usize>payloadLen;
+  o += <usize>cborHead(block + o, 0, now);
   sign(seed, block + 64, o - 64, block);
   return dispatch(block, <u32>o, now);
 }

@@ -9,21 +9,27 @@
 // engineer against their own chains.
 //
 // The view follows the repo's chain slots: when the repo's version moved,
-// only chains whose height, owner or head changed are hashed again, and the
-// sorted order is repaired by insertion sort over slot numbers (already
-// almost sorted), so keeping it fresh costs little per stored block.
+// only chains whose head changed are hashed again, and the sorted order is
+// repaired by insertion sort over slot numbers (already almost sorted), so
+// keeping it fresh costs little per stored block. The view keeps only what
+// the repo does not: per slot the head key its fingerprint was made for and
+// the fingerprint; owners, keys and heights are read from the repo's slots
+// (every user refreshes first, and nothing changes the repo while the view
+// is read). The head key witnesses owner and height too: a head block
+// names its author and sits at one height (a 64-bit collision of head keys
+// could only be made by an author, against their own chain).
 
 import { SHA512_ONE_SHOT } from '../crypto/sha512';
 import { MAX_CHAINS, repoVersion, repoSlotHeight, repoSlotOwner, repoSlotHead, repoSlotHeadKey } from '../repo/repo';
 
-// Per chain slot: the height, key and head the fingerprint was made for, and the fingerprint.
-// The three u64 share one record per slot (one address, then constant offsets).
-const sHeight: usize = memory.data(<i32>(<usize>MAX_CHAINS * 4));
-const REC_SIZE: usize = 24;
-const KEY_AT: usize = 0;
-const HEAD_AT: usize = 8;
-const FP_AT: usize = 16;
+// Per chain slot: the head key the fingerprint was made for, and the fingerprint: 16 B RAM per slot.
+// The two u64 share one record per slot (one address, then constant offsets).
+const REC_SIZE: usize = 16;
+const HEAD_AT: usize = 0;
+const FP_AT: usize = 8;
 const sRec: usize = memory.data(<i32>(<usize>MAX_CHAINS * REC_SIZE));
+// One bit per chain slot: set when the slot is in `order` (it held a chain at the last refresh).
+const listed: usize = memory.data(<i32>((MAX_CHAINS + 7) >> 3));
 // Slots holding a chain, in key order.
 const order: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 const hashIn: usize = memory.data(<i32>(100));
@@ -38,9 +44,15 @@ export const KEY_END: u64 = 0xffffffffffffffff;
 
 @inline function slotAt(i: i32): i32 { return <i32>load<u16>(order + (<usize>i << 1)); }
 @inline function recOf(c: i32): usize { return sRec + <usize>c * REC_SIZE; }
-@inline export function itemKey(i: i32): u64 { return load<u64>(recOf(slotAt(i)), KEY_AT); }
+@inline function isListed(c: i32): bool { return (load<u8>(listed + (<usize>c >> 3)) & (1 << (c & 7))) != 0; }
+@inline function setListed(c: i32, on: bool): void {
+  const p = listed + (<usize>c >> 3);
+  const bit: u8 = <u8>(<u32>1 << <u32>(c & 7));
+  store<u8>(p, on ? load<u8>(p) | bit : load<u8>(p) & ~bit);
+}
+@inline export function itemKey(i: i32): u64 { return keyOfOwner(repoSlotOwner(slotAt(i))); }
 @inline export function itemFp(i: i32): u64 { return load<u64>(recOf(slotAt(i)), FP_AT); }
-@inline export function itemHeight(i: i32): u32 { return load<u32>(sHeight + (<usize>slotAt(i) << 2)); }
+@inline export function itemHeight(i: i32): u32 { return <u32>repoSlotHeight(slotAt(i)); }
 @inline export function itemOwner(i: i32): usize { return repoSlotOwner(slotAt(i)); }
 
 /** The key of a 32-byte owner: its first eight bytes, big-endian. */
@@ -79,14 +91,13 @@ export function itemsRefresh(): void {
   total = 0;
   for (let c = 0; c < MAX_CHAINS; c++) {
     const h = repoSlotHeight(c);
-    if (h <= 0) { store<u32>(sHeight + (<usize>c << 2), 0); continue; }
+    if (h <= 0) { setListed(c, false); continue; }
     const owner = repoSlotOwner(c);
-    const k = keyOfOwner(owner);
-    const was = load<u32>(sHeight + (<usize>c << 2));
-    if (was == 0) { store<u16>(order + (<usize>n << 1), <u16>c); n++; }
+    const was = isListed(c);
+    if (!was) { store<u16>(order + (<usize>n << 1), <u16>c); n++; setListed(c, true); }
     const head = repoSlotHeadKey(c);
     const rec = recOf(c);
-    if (was != <u32>h || load<u64>(rec, KEY_AT) != k || load<u64>(rec, HEAD_AT) != head) {
+    if (!was || load<u64>(rec, HEAD_AT) != head) {
       store<u64>(rec, head, HEAD_AT);
       memory.copy(hashIn, owner, 32);
       store<u32>(hashIn + 32, <u32>h);
@@ -94,8 +105,6 @@ export function itemsRefresh(): void {
       hasher.update(hashIn, 100);
       hasher.final(hashOut);
       store<u64>(rec, load<u64>(hashOut), FP_AT);
-      store<u64>(rec, k, KEY_AT);
-      store<u32>(sHeight + (<usize>c << 2), <u32>h);
     }
     total += load<u64>(rec, FP_AT);
   }
@@ -114,7 +123,7 @@ export function itemsRefresh(): void {
 export function itemsInvalidate(): void {
   builtAt = 0xffffffff;
   count = 0;
-  memory.fill(sHeight, 0, <usize>MAX_CHAINS * 4);
+  memory.fill(listed, 0, <usize>((MAX_CHAINS + 7) >> 3));
 }
 
 export function itemCount(): i32 { return count; }

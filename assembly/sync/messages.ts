@@ -9,6 +9,8 @@
 //
 // Messages: a type byte, then its body.
 
+import { MSG_MAX as PROFILE_MSG_MAX } from '../profile';
+
 export const FRAME_FIRST: u32 = 0x80;
 export const FRAME_LAST: u32 = 0x40;
 export const FRAME_SEQ: u32 = 0x3f;
@@ -26,6 +28,6 @@ export const MSG_BLOCKS: u8 = 4; // count u8 | picofeed blocks of one chain, in 
 export const MSG_END: u8 = 5; // owner 32: nothing more for the oldest open WANT
 export const MSG_DONE: u8 = 6; // we want nothing more on this link
 
-/** Largest message: a run of blocks up to one flash record (4064 bytes) with its header, and room to spare. */
-export const MSG_MAX: u32 = 4160;
+/** Largest message (profile.ts): a BLOCKS message of one block of BLOCK_MAX (or a run of smaller ones), or a RECON reply. */
+export const MSG_MAX: u32 = <u32>PROFILE_MSG_MAX;
 export const HELLO_SIZE: u32 = 1 + 1 + 32 + 8 + 2 + 8;

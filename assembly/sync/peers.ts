@@ -11,24 +11,35 @@
 //      back off, doubling up to BACKOFF_MAX.
 //   P4 One connection attempt at a time.
 
-export const PEERS: i32 = 32;
+import { PEERS } from '../profile';
+
+export { PEERS };
 export const CONNECT_LATE: u64 = 3000;
 export const BACKOFF: u64 = 5000;
 export const BACKOFF_MAX: u64 = 120000;
 
 // One record of PEER_SIZE bytes per peer, u64 fields at these offsets (a record pointer and a
 // constant offset is one load, where parallel arrays cost an address computation at each use).
-const PEER_SIZE: usize = 56;
+const PEER_SIZE: usize = 48;
 const ADDR: usize = 0; // 6-byte address in a u64; 0 = free
 const SEEN: usize = 8;
 const DIFF_SINCE: usize = 16; // 0 = not differing
 const RETRY_AT: usize = 24;
 const WAIT: usize = 32; // the current backoff
-const SYNCED_MINE: usize = 40;
-const SYNCED_THEIRS: usize = 48;
+const SYNCED: usize = 40; // both digests when a sync ended well, folded into one (synced())
 const peers: usize = memory.data(<i32>(<usize>PEERS * PEER_SIZE));
 
 @inline function peerAt(i: i32): usize { return peers + <usize>i * PEER_SIZE; }
+
+/**
+ * Our set digest and theirs, folded into one u64 for P3 (8 bytes per peer
+ * instead of 16). The multiplier is odd, so for a given `mine` different
+ * `theirs` give different folds and the reverse; two unrelated pairs agree
+ * with odds of 2^-64, and then only postpone a sync until a set changes.
+ */
+function synced(mine: u64, theirs: u64): u64 {
+  return mine * 0x9e3779b97f4a7c15 + (theirs ^ (theirs >> 29)) + 1;
+}
 
 export function addrKey(addr: usize): u64 {
   return (<u64>load<u32>(addr)) | (<u64>load<u16>(addr, 4) << 32) | (<u64>1 << 63);
@@ -68,7 +79,7 @@ export function peerHeard(i: i32, id: u32, theirs: u64, free: u32, mine: u64, my
   if (theirs == mine) { store<u64>(p, 0, DIFF_SINCE); return false; }
   if (load<u64>(p, DIFF_SINCE) == 0) store<u64>(p, now, DIFF_SINCE);
   if (free == 0 || now < load<u64>(p, RETRY_AT)) return false;
-  if (load<u64>(p, SYNCED_MINE) == mine && load<u64>(p, SYNCED_THEIRS) == theirs) return false;
+  if (load<u64>(p, SYNCED) == synced(mine, theirs)) return false;
   return myId < id || now - load<u64>(p, DIFF_SINCE) >= CONNECT_LATE;
 }
 
@@ -80,8 +91,7 @@ export function peerDone(key: u64, ok: bool, mine: u64, theirs: u64, now: u64): 
   if (ok) {
     store<u64>(p, 0, WAIT);
     store<u64>(p, 0, RETRY_AT);
-    store<u64>(p, mine, SYNCED_MINE);
-    store<u64>(p, theirs, SYNCED_THEIRS);
+    store<u64>(p, synced(mine, theirs), SYNCED);
   } else {
     const b = min(max(load<u64>(p, WAIT) * 2, BACKOFF), BACKOFF_MAX);
     store<u64>(p, b, WAIT);

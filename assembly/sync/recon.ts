@@ -39,15 +39,16 @@ export const SPLIT: i32 = 8;
 const FP_SIZE: usize = 8 + 1 + 5 + 8;
 const ITEM_SIZE: usize = 32 + 5;
 
-/** Receives what the reconciliation found: chains to ask the peer for. */
-export abstract class WantSink {
-  /** The peer holds owner's chain at height `theirs`; we hold `have` (< theirs). */
-  abstract want(owner: usize, have: u32, theirs: u32): void;
-}
+/**
+ * Receives what the reconciliation found, a chain to ask the peer for: the
+ * peer holds owner's chain at height `theirs`; we hold `have` (< theirs).
+ * A top-level function (a static function reference: nothing allocated).
+ */
+export type WantSink = (owner: usize, have: u32, theirs: u32) => void;
 
-/** Writes a range; consecutive SKIPs merge into one. */
+/** Writes a range; consecutive SKIPs merge into one. Placed in static memory (no constructor runs). */
 class ReplyWriter {
-  w: WireWriter = new WireWriter();
+  w: WireWriter = changetype<WireWriter>(0); // set once below
   ranges: i32 = 0;
   lastSkipAt: usize = 0; // where the last range's bound is, when that range is a SKIP
 
@@ -96,8 +97,10 @@ class ReplyWriter {
   }
 }
 
-const out = new ReplyWriter();
-const theirOwners: usize = memory.data(<i32>(<usize>LIST_IN * 32));
+const out = changetype<ReplyWriter>(memory.data(<i32>offsetof<ReplyWriter>(), 8));
+out.w = changetype<WireWriter>(memory.data(<i32>offsetof<WireWriter>(), 8));
+// A LIST's items: where each owner is in the message being answered (it stays put while it is read), and its height.
+const theirOwners: usize = memory.data(<i32>(<usize>LIST_IN * sizeof<usize>()));
 const theirHeights: usize = memory.data(<i32>(<usize>LIST_IN * 4));
 
 /**
@@ -152,19 +155,19 @@ function compareList(r: WireReader, n: i32, from: i32, to: i32, now: u64, sink: 
     const p = r.span(32);
     const h = r.varint();
     if (r.failed || h == 0) { r.failed = true; return false; }
-    memory.copy(theirOwners + (<usize>i << 5), p, 32);
+    store<usize>(theirOwners + (<usize>i << alignof<usize>()), p);
     store<u32>(theirHeights + (<usize>i << 2), h);
   }
   for (let i = 0; i < n; i++) {
-    const owner = theirOwners + (<usize>i << 5);
+    const owner = load<usize>(theirOwners + (<usize>i << alignof<usize>()));
     const theirs = load<u32>(theirHeights + (<usize>i << 2));
     const mine = heightOf(owner);
-    if (mine < theirs && !repoRefuses(owner, now)) sink.want(owner, mine, theirs);
+    if (mine < theirs && !repoRefuses(owner, now)) sink(owner, mine, theirs);
   }
   for (let j = from; j < to; j++) {
     let theirs: u32 = 0;
     for (let i = 0; i < n; i++) {
-      if (ownerCompare(theirOwners + (<usize>i << 5), itemOwner(j)) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
+      if (ownerCompare(load<usize>(theirOwners + (<usize>i << alignof<usize>())), itemOwner(j)) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
     }
     if (theirs < itemHeight(j)) return true;
   }

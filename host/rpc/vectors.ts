@@ -46,7 +46,7 @@ export function buildVectors (seed: number, { destructive = false } = {}): Vecto
   const rng = new Rng(seed)
   const out: Vector[] = []
   for (let i = 0; i < 8; i++) {
-    const msg = rng.bytes(rng.int(3000))
+    const msg = rng.bytes(rng.int(1280)) // at 256 in the window: a badge's window holds 256 + 1,280 bytes
     out.push({ group: 'sha512', name: `${msg.length}-byte message`, calls: [{ name: 'sha512', args: [{ io: 256 }, msg.length, { io: 128 }], writes: [{ offset: 256, bytes: msg }], reads: [{ offset: 128, length: 64 }] }] })
   }
   for (let i = 0; i < 6; i++) {
@@ -84,7 +84,7 @@ export function buildVectors (seed: number, { destructive = false } = {}): Vecto
     const header = signedImage(module, event.sign).subarray(0, IMAGE_HEADER)
     const verify = (h: Uint8Array, m: Uint8Array, key: Uint8Array): Call[] => [
       { name: 'image_verify_begin', args: [{ io: 256 }, { io: 64 }], writes: [{ offset: 256, bytes: h }, { offset: 64, bytes: key }] },
-      ...[0, 2048, 4096].filter(o => o < m.length).map(o => ({ name: 'image_verify_update', args: [{ io: 256 }, Math.min(2048, m.length - o)], writes: [{ offset: 256, bytes: m.subarray(o, o + 2048) }] }) as Call),
+      ...[0, 1024, 2048, 3072, 4096].filter(o => o < m.length).map(o => ({ name: 'image_verify_update', args: [{ io: 256 }, Math.min(1024, m.length - o)], writes: [{ offset: 256, bytes: m.subarray(o, o + 1024) }] }) as Call),
       { name: 'image_verify_end', args: [] }
     ]
     const tampered = Uint8Array.from(module); tampered[rng.int(module.length)] ^= 4

@@ -19,7 +19,7 @@ export const E_ACTION: i32 = -72; // the action is malformed: no name, or a payl
 const block: usize = memory.data(<i32>(<usize>(64 + 5 + 34 + 66 + BODY_MAX)));
 const body: usize = memory.data(<i32>(<usize>BODY_MAX));
 const head: usize = memory.data(<i32>(64));
-const reader = new CborReader();
+const reader = changetype<CborReader>(memory.data(<i32>offsetof<CborReader>())); // static: reset() before each use
 
 /** Writes a CBOR head (major type, argument) at p in the shortest form, as cborg does; its length. */
 function cborHead(p: usize, major: u32, v: u64): u32 {

@@ -12,12 +12,14 @@
 // Invariants:
 //   O1 An id is the owner's key (per-author collections) or the first 32
 //      bytes of the chain's genesis signature (per-chain); a slot keeps its
-//      first 8 bytes. Two ids with the same 64-bit prefix are two keys (or
-//      signatures) an attacker must make collide: finding a second key or
-//      signature with a given 64-bit prefix costs about 2^64 key generations
-//      or signatures, so a prefix names one object as surely as the whole
-//      id (the repo keys its chains by the same argument). Honest ids
-//      collide with probability below 128^2 / 2^65.
+//      first 8 bytes and lookups compare only those. To land on someone
+//      else's object an attacker needs a key or a signature with a given
+//      64-bit prefix: about 2^64 key generations or signatures. Two ids of
+//      their own with one prefix (2^32 tries, a birthday search) only merge
+//      their own objects, as two blocks with one signature prefix confuse
+//      only their author's chain in the repo (repo.ts, "Keys"); the engine
+//      stays consistent (an object still references one chain, O2-O4).
+//      Honest ids collide with probability below 128^2 / 2^65.
 //   O2 The chain an object references is its owner's, and an owner has one
 //      chain: an object's owner is its chain slot (makeRoom compares slots).
 //   O3 At most one object per (collection, chain), so a chain has at most

@@ -17,12 +17,10 @@ export {
 export { image_verify_begin, image_verify_update, image_verify_end } from './abi/image';
 
 // The app: its collections, registered before anything mounts. The default
-// build carries the example a badge would run.
-import { registerCollection } from './store/engine';
-import { cards } from './store/contacts';
-import { status } from './store/status';
-registerCollection(cards);
-registerCollection(status);
+// build carries the example a badge would run: each file registers its
+// collection as it starts (cards first, then status, which latches onto it).
+import './store/contacts';
+import './store/status';
 
 /**
  * Bytes of linear memory in use: static data, tables, caches and the I/O

@@ -63,9 +63,23 @@ export const BATCH_A_WIDTH: i32 = HOST ? 5 : 3;
 
 // ---- state engine (store/, gc/) -------------------------------------------
 //
-// (constants of assembly/store/ and assembly/gc/ live here)
-//
-//
+// An object (one collection's state for one author or chain) costs 70 B of
+// RAM: collection 1 | chain slot 1 | id prefix 8 | state 48 (store/objects.ts)
+// | timer: expiry 8, links 2, list 2 (gc/wheel.ts, u8 links below 255).
+// Per chain slot, its reference count: 1 B.
+export const MAX_OBJECTS: i32 = 128; // 128 x 70 B = 8,960 B RAM (+ 386 B of timer-list heads, + MAX_CHAINS B of references)
+// The largest state of a collection, reserved in every object slot.
+export const STATE_MAX: i32 = 48; // 128 x 48 B = 6,144 B RAM (part of the 70 B above)
+// Collections an app may register (name, rules: two function references).
+export const MAX_COLLECTIONS: i32 = 8; // 8 x 24 B = 192 B RAM
+// Blocks that arrived before their parent (picostore's mempool), back to
+// back; oldest dropped first. It must hold one BLOCK_MAX block plus 4 bytes:
+// mount replays the repo through it while nothing waits.
+export const PENDING_BYTES: i32 = 2048; // 2,048 B RAM
+export const MAX_PENDING: i32 = 24; // 24 x 2 B = 48 B RAM (the waiting blocks' lengths)
+// Blocks one dispatched feed may carry: counted, not stored (the feed is
+// walked again), so it costs no RAM; more is E_FEED_TOO_LONG.
+export const MAX_FEED_BLOCKS: i32 = 256; // 0 B RAM
 
 // ---- badge runtime, sync and the I/O window (badge/, sync/, abi/) ---------
 //

@@ -100,6 +100,33 @@ describe('state engine badge rules (simulated NOR flash)', () => {
     expect(new TextDecoder().decode(s.bytes.subarray(9, 9 + s.bytes[8]))).toBe('v3')
   })
 
+  it('takes blocks of up to BLOCK_MAX (1,280) bytes, waiting or not, replays them after a reboot, and refuses larger ones (-52)', () => {
+    const { flash, engine, ci } = setup()
+    /** feed's next block by sk, padded to exactly n bytes (as a feed: "PIC0" and the block). */
+    const sized = (feed: PF.Feed, sk: PF.SecretKey, n: number, date: number): Uint8Array => {
+      for (let k = n - 210; k < n; k++) {
+        const f = feed.clone()
+        f.append(encode(['cards', { name: 'big', note: 'A'.repeat(k) }, date]), sk)
+        const b = Uint8Array.from(f.slice(-1).buffer)
+        if (b.length === 4 + n) { feed.append(encode(['cards', { name: 'big', note: 'A'.repeat(k) }, date]), sk); return b }
+      }
+      throw new Error(`no block of ${n} bytes`)
+    }
+    const a = PF.Feed.signPair()
+    const feed = new PF.Feed()
+    const b0 = sized(feed, a.sk, 1280, T0)
+    const b1 = sized(feed, a.sk, 1280, T0 + 1)
+    expect(engine.dispatch(b1, T0 + 2)).toBeLessThan(0) // its parent is missing: it waits
+    expect(engine.stats().pending).toBe(1)
+    expect(engine.dispatch(b0, T0 + 2)).toBe(2)
+    const x = PF.Feed.signPair()
+    expect(engine.dispatch(sized(new PF.Feed(), x.sk, 1281, T0), T0 + 2)).toBe(-52)
+    expect(engine.stats().pending).toBe(0)
+    const again = new BadgeEngine(flash.geometry, m => flashImports(flash, m)).mount(T0 + 3)
+    expect(again.state(ci, PF.fromHex(a.pk))).toEqual(engine.state(ci, PF.fromHex(a.pk)))
+    expect(again.state(ci, PF.fromHex(a.pk))!.expires).toBe(T0 + 1 + HOUR)
+  })
+
   it('under memory pressure evicts the chains that expire soonest and keeps accepting', () => {
     const { engine, ci } = setup(64)
     const authors = Array.from({ length: 200 }, (_, i) => ({ ...PF.Feed.signPair(), date: T0 + i * 1000 }))

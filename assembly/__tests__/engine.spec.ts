@@ -1,20 +1,17 @@
-import { Collection, BlockContext, Latch, ACCEPT, NEVER, PER_CHAIN } from '../store/collection';
+import { BlockContext, Latch, ACCEPT, NEVER, PER_CHAIN } from '../store/collection';
 import { CborReader } from '../store/cbor';
 import { registerCollection, mount, dispatch, readState } from '../store/engine';
 import { publicKey, sign } from '../crypto/ed25519';
 import { repoHas } from '../repo/repo';
 
 // A collection keyed per chain: a running count of notes in each chain.
-class ChainNotes extends Collection {
-  constructor() { super('notes', PER_CHAIN, 8); }
-  compute(state: usize, draft: usize, payload: CborReader, ctx: BlockContext): i32 {
-    if (!payload.text()) return 1;
-    store<u64>(draft, load<u64>(state) + 1);
-    return ACCEPT;
-  }
-  expiresAt(state: usize, latch: Latch): u64 { return NEVER; }
+function countNote(state: usize, draft: usize, payload: CborReader, ctx: BlockContext): i32 {
+  if (!payload.text()) return 1;
+  store<u64>(draft, load<u64>(state) + 1);
+  return ACCEPT;
 }
-const notes = registerCollection(new ChainNotes());
+function notesNeverExpire(state: usize, latch: Latch): u64 { return NEVER; }
+const notes = registerCollection('notes', PER_CHAIN, 8, countNote, notesNeverExpire);
 
 const T0: u64 = 1_700_000_000_000;
 const feed: usize = heap.alloc(4096);

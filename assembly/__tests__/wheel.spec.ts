@@ -1,4 +1,11 @@
-import { TimerWheel, TICK_SHIFT } from '../gc/wheel';
+import { TimerWheel, TICK_SHIFT, wheelBytes } from '../gc/wheel';
+
+/** A wheel of n timers with links of type T, its storage on the heap (specs may allocate; the core lays its wheel out in memory.data). */
+function makeWheel<T>(n: i32): TimerWheel<T> {
+  const w = new TimerWheel<T>();
+  w.init(n, heap.alloc(<usize>wheelBytes(n, sizeof<T>())));
+  return w;
+}
 
 // xorshift64*: reproducible schedules.
 let seed: u64 = 0x9e3779b97f4a7c15;
@@ -27,9 +34,9 @@ function offset(): u64 {
 }
 
 /** Runs ops against the wheel and a plain array of expiries; returns the number of timers fired. */
-function property(n: i32, ops: i32, s: u64): i32 {
+function property<T>(n: i32, ops: i32, s: u64): i32 {
   seed = s;
-  const wheel = new TimerWheel(n);
+  const wheel = makeWheel<T>(n);
   const start: u64 = 1_700_000_000_000 + below(1 << 30);
   wheel.reset(start);
   const at = new StaticArray<u64>(n);
@@ -78,7 +85,7 @@ function property(n: i32, ops: i32, s: u64): i32 {
 
 describe('TimerWheel', () => {
   it('fires at its time, not a millisecond before', () => {
-    const w = new TimerWheel(4);
+    const w = makeWheel<u8>(4);
     w.reset(10_000);
     w.schedule(0, 10_500);
     w.schedule(1, 10_000 + 5 * 1024 + 3);
@@ -94,7 +101,7 @@ describe('TimerWheel', () => {
   });
 
   it('moves a rescheduled timer, cancels, and treats the past as due', () => {
-    const w = new TimerWheel(4);
+    const w = makeWheel<u8>(4);
     w.reset(1_000_000);
     w.schedule(2, 5_000_000);
     w.schedule(2, 1_200_000);
@@ -109,7 +116,7 @@ describe('TimerWheel', () => {
   });
 
   it('ignores a clock that goes backwards', () => {
-    const w = new TimerWheel(2);
+    const w = makeWheel<i32>(2);
     w.reset(50_000);
     w.schedule(0, 60_000);
     w.advance(40_000);
@@ -119,7 +126,7 @@ describe('TimerWheel', () => {
   });
 
   it('survives a jump of 2^50 ms with timers on every level and beyond', () => {
-    const w = new TimerWheel(64);
+    const w = makeWheel<u8>(64);
     w.reset(0);
     for (let i = 0; i < 64; i++) w.schedule(i, (<u64>1 << <u64>(i % 50)) + <u64>i);
     w.advance(<u64>1 << 44);
@@ -131,13 +138,21 @@ describe('TimerWheel', () => {
     expect(n).toBe(64);
   });
 
-  it('agrees with a sorted reference on random schedules, cancels and clock jumps (seed 1)', () => {
-    expect(property(64, 8_000, 1)).toBeGreaterThan(400);
+  it('agrees with a sorted reference on random schedules, cancels and clock jumps (seed 1, u8 links)', () => {
+    expect(property<u8>(64, 8_000, 1)).toBeGreaterThan(400);
   });
-  it('agrees with a sorted reference (seed 2, many timers)', () => {
-    expect(property(512, 4_000, 2)).toBeGreaterThan(300);
+  it('agrees with a sorted reference (seed 2, many timers, u16 links)', () => {
+    expect(property<u16>(512, 4_000, 2)).toBeGreaterThan(300);
   });
-  it('agrees with a sorted reference (seed 3, few timers, many jumps)', () => {
-    expect(property(8, 10_000, 3)).toBeGreaterThan(500);
+  it('agrees with a sorted reference (seed 3, few timers, many jumps, i32 links)', () => {
+    expect(property<i32>(8, 10_000, 3)).toBeGreaterThan(500);
+  });
+  it('agrees with a sorted reference at the engine\'s size (seed 4, 254 timers: the most u8 links allow)', () => {
+    expect(property<u8>(254, 2_000, 4)).toBeGreaterThan(100);
+  });
+  it('agrees with a sorted reference with the same ops on every link width (seed 5)', () => {
+    const a = property<u8>(32, 3_000, 5);
+    expect(property<u16>(32, 3_000, 5)).toBe(a);
+    expect(property<i32>(32, 3_000, 5)).toBe(a);
   });
 });

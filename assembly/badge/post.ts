@@ -21,7 +21,7 @@ export const E_ACTION: i32 = -72; // the action is malformed: no name, or a payl
 // The block is built in the scratch buffer (at most 64 + 2 + 34 + 66 + BODY_MAX bytes, under SCRATCH_CAP),
 // its body written in place once the headers before it are known.
 const head: usize = memory.data(<i32>(64));
-const reader = new CborReader();
+const reader = changetype<CborReader>(memory.data(<i32>offsetof<CborReader>())); // static: reset() before each use
 
 /** Writes a CBOR head (major type, argument) at p in the shortest form, as cborg does; its length. */
 function cborHead(p: usize, major: u32, v: u64): u32 {

@@ -3,7 +3,7 @@
 // AssemblyScript, driven by bench/timers.mjs. Returns checksums so neither
 // side can skip work.
 
-import { TimerWheel } from '../gc/wheel';
+import { TimerWheel, wheelBytes } from '../gc/wheel';
 import { TimerHeap } from './timer-heap';
 
 let seed: u64 = 1;
@@ -23,16 +23,18 @@ function expiry(start: u64): u64 {
 }
 
 const START: u64 = 1_700_000_000_000;
-let wheel: TimerWheel | null = null;
+let wheel: TimerWheel<i32> | null = null;
 let queue: TimerHeap | null = null;
 
 export function setup(n: i32): void {
-  wheel = new TimerWheel(n);
+  const w = new TimerWheel<i32>();
+  w.init(n, heap.alloc(<usize>wheelBytes(n, 4)));
+  wheel = w;
   queue = new TimerHeap(n);
 }
 
 export function runWheel(n: i32, s: u64): u64 {
-  const w = changetype<TimerWheel>(wheel);
+  const w = changetype<TimerWheel<i32>>(wheel);
   w.reset(START);
   seed = s;
   for (let i = 0; i < n; i++) w.schedule(i, expiry(START));

@@ -2,10 +2,19 @@
 //
 // Timers are identified by small integers the caller chooses (the state
 // table's slot numbers), so the wheel stores nothing but links: per timer
-// its expiry (ms), its list and two neighbours. All storage is allocated by
-// the constructor; schedule, cancel and popping a due timer are O(1);
-// advancing the clock costs O(LEVELS × SLOTS + timers it moves), however
-// far the clock jumps.
+// its expiry (ms), its list and two neighbours; per list its head (each
+// list is a ring: the head's `prev` is the tail, so no tail table). The
+// links are of type T, as narrow as the capacity allows (u8 below 255
+// timers, u16 below 65,535, i32 beyond), T's all-ones value meaning none.
+// The wheel allocates nothing: its owner hands init() `wheelBytes` bytes
+// (the engine's come from memory.data), and the wheel object itself may sit
+// in static memory, as it has no virtual methods and init() sets every
+// field. Schedule, cancel and popping a due timer are O(1); advancing the
+// clock costs O(LEVELS × SLOTS + timers it moves), however far it jumps.
+//
+// Storage, for capacity n and link size k = sizeof<T>():
+//   at u64 × n | next T × n | prev T × n | list u16 × n | head T × LISTS
+// so n × (12 + 2k) + LISTS × k bytes: 128 timers with u8 links, 2,178 B.
 //
 // Time is bucketed into ticks of 2^TICK_SHIFT ms. Tick numbers are written
 // in base 64 (SLOT_BITS per digit); level L holds timers whose tick agrees
@@ -37,37 +46,46 @@ const LEVELS: i32 = 6; // 64^6 ticks ≈ 2,200 years before the overflow list
 
 const DUE: i32 = LEVELS * SLOTS;
 const OVERFLOW: i32 = DUE + 1;
-const LISTS: i32 = OVERFLOW + 1;
+/** How many lists the wheel keeps (one head each). */
+export const WHEEL_LISTS: i32 = OVERFLOW + 1;
 const NONE: i32 = -1;
+const NO_LIST: u16 = 0xffff;
 
-export class TimerWheel {
-  readonly capacity: i32;
-  private at: usize; // u64 per timer
-  private next: usize; // i32 per timer
-  private prev: usize; // i32 per timer
-  private list: usize; // i32 per timer: which list, or NONE
-  private heads: usize; // i32 per list
-  private tails: usize; // i32 per list (the due list is FIFO)
+/** Bytes of storage a wheel of `capacity` timers with links of `linkSize` bytes needs (see the layout above). */
+// @ts-ignore: decorator
+@inline export function wheelBytes(capacity: i32, linkSize: i32): i32 {
+  return capacity * (12 + 2 * linkSize) + WHEEL_LISTS * linkSize;
+}
+
+export class TimerWheel<T> {
+  capacity: i32 = 0;
+  private at: usize = 0; // u64 per timer
+  private next: usize = 0; // T per timer
+  private prev: usize = 0; // T per timer
+  private list: usize = 0; // u16 per timer: which list, or NO_LIST
+  private heads: usize = 0; // T per list
   private tick: u64 = 0;
   private clock: u64 = 0;
   private scheduled: i32 = 0;
 
-  constructor(capacity: i32) {
+  /** Lays the wheel out on wheelBytes(capacity, sizeof<T>()) bytes at storage and sets the clock to 0. */
+  init(capacity: i32, storage: usize): void {
+    // T's all-ones value is "none", so a timer id must stay below it.
+    if (sizeof<T>() < 4 && <u32>capacity >= ((<u32>1 << (<u32>sizeof<T>() << 3)) - 1)) unreachable();
+    const n = <usize>capacity;
     this.capacity = capacity;
-    this.at = heap.alloc(<usize>capacity * 8);
-    this.next = heap.alloc(<usize>capacity * 4);
-    this.prev = heap.alloc(<usize>capacity * 4);
-    this.list = heap.alloc(<usize>capacity * 4);
-    this.heads = heap.alloc(<usize>LISTS * 4);
-    this.tails = heap.alloc(<usize>LISTS * 4);
+    this.at = storage;
+    this.next = storage + n * 8;
+    this.prev = this.next + n * sizeof<T>();
+    this.list = this.prev + n * sizeof<T>();
+    this.heads = this.list + n * 2;
     this.reset(0);
   }
 
   /** Forgets every timer and sets the clock. */
   reset(now: u64): void {
-    memory.fill(this.list, 0xff, <usize>this.capacity * 4);
-    memory.fill(this.heads, 0xff, <usize>LISTS * 4);
-    memory.fill(this.tails, 0xff, <usize>LISTS * 4);
+    memory.fill(this.list, 0xff, <usize>this.capacity * 2);
+    memory.fill(this.heads, 0xff, <usize>WHEEL_LISTS * sizeof<T>());
     this.clock = now;
     this.tick = now >> TICK_SHIFT;
     this.scheduled = 0;
@@ -75,12 +93,12 @@ export class TimerWheel {
 
   now(): u64 { return this.clock; }
   count(): i32 { return this.scheduled; }
-  isScheduled(id: i32): bool { return this.listOf(id) != NONE; }
+  isScheduled(id: i32): bool { return load<u16>(this.list + (<usize>id << 1)) != NO_LIST; }
   expiryOf(id: i32): u64 { return load<u64>(this.at + (<usize>id << 3)); }
 
   /** Sets timer id to expire at `at` (ms), moving it if it was set. */
   schedule(id: i32, at: u64): void {
-    if (this.listOf(id) != NONE) this.unlink(id);
+    if (this.isScheduled(id)) this.unlink(id);
     else this.scheduled++;
     store<u64>(this.at + (<usize>id << 3), at);
     this.file(id);
@@ -88,7 +106,7 @@ export class TimerWheel {
 
   /** Clears timer id; false when it was not set. */
   cancel(id: i32): bool {
-    if (this.listOf(id) == NONE) return false;
+    if (!this.isScheduled(id)) return false;
     this.unlink(id);
     this.scheduled--;
     return true;
@@ -117,8 +135,10 @@ export class TimerWheel {
       }
       if ((from >> (SLOT_BITS * <u64>LEVELS)) != (to >> (SLOT_BITS * <u64>LEVELS))) this.refile(OVERFLOW);
     }
-    let n = 0;
-    for (let id = this.head(DUE); id != NONE; id = this.nextOf(id)) n++;
+    const first = this.head(DUE);
+    if (first == NONE) return 0;
+    let n = 1;
+    for (let id = this.link(this.next, first); id != first; id = this.link(this.next, id)) n++;
     return n;
   }
 
@@ -133,9 +153,13 @@ export class TimerWheel {
 
   // ---- lists ------------------------------------------------------------------
 
-  @inline private listOf(id: i32): i32 { return load<i32>(this.list + (<usize>id << 2)); }
-  @inline private nextOf(id: i32): i32 { return load<i32>(this.next + (<usize>id << 2)); }
-  @inline private head(l: i32): i32 { return load<i32>(this.heads + (<usize>l << 2)); }
+  /** Link i of the T array at base: a timer id, or NONE. */
+  @inline private link(base: usize, i: i32): i32 {
+    const v = load<T>(base + <usize>i * sizeof<T>());
+    return v == <T>-1 ? NONE : <i32>v;
+  }
+  @inline private setLink(base: usize, i: i32, v: i32): void { store<T>(base + <usize>i * sizeof<T>(), <T>v); }
+  @inline private head(l: i32): i32 { return this.link(this.heads, l); }
 
   /** Files timer id on the due list or the slot W1 names. */
   private file(id: i32): void {
@@ -155,37 +179,49 @@ export class TimerWheel {
     this.push(OVERFLOW, id);
   }
 
-  /** Empties list l and files each of its timers again. */
+  /** Empties list l and files each of its timers again, in order (they may land on l again: it starts a new ring). */
   private refile(l: i32): void {
-    let id = this.head(l);
-    store<i32>(this.heads + (<usize>l << 2), NONE);
-    store<i32>(this.tails + (<usize>l << 2), NONE);
-    while (id != NONE) {
-      const next = this.nextOf(id);
-      store<i32>(this.list + (<usize>id << 2), NONE);
+    const first = this.head(l);
+    if (first == NONE) return;
+    this.setLink(this.heads, l, NONE);
+    let id = first;
+    while (true) {
+      const next = this.link(this.next, id); // read before filing id rewrites it
+      store<u16>(this.list + (<usize>id << 1), NO_LIST);
       this.file(id);
+      if (next == first) break;
       id = next;
     }
   }
 
+  /** Appends id at the tail of list l. */
   private push(l: i32, id: i32): void {
-    const tail = load<i32>(this.tails + (<usize>l << 2));
-    store<i32>(this.list + (<usize>id << 2), l);
-    store<i32>(this.next + (<usize>id << 2), NONE);
-    store<i32>(this.prev + (<usize>id << 2), tail);
-    if (tail == NONE) store<i32>(this.heads + (<usize>l << 2), id);
-    else store<i32>(this.next + (<usize>tail << 2), id);
-    store<i32>(this.tails + (<usize>l << 2), id);
+    const h = this.head(l);
+    store<u16>(this.list + (<usize>id << 1), <u16>l);
+    if (h == NONE) {
+      this.setLink(this.next, id, id);
+      this.setLink(this.prev, id, id);
+      this.setLink(this.heads, l, id);
+      return;
+    }
+    const tail = this.link(this.prev, h);
+    this.setLink(this.next, tail, id);
+    this.setLink(this.prev, id, tail);
+    this.setLink(this.next, id, h);
+    this.setLink(this.prev, h, id);
   }
 
   private unlink(id: i32): void {
-    const l = this.listOf(id);
-    const p = load<i32>(this.prev + (<usize>id << 2));
-    const n = this.nextOf(id);
-    if (p == NONE) store<i32>(this.heads + (<usize>l << 2), n);
-    else store<i32>(this.next + (<usize>p << 2), n);
-    if (n == NONE) store<i32>(this.tails + (<usize>l << 2), p);
-    else store<i32>(this.prev + (<usize>n << 2), p);
-    store<i32>(this.list + (<usize>id << 2), NONE);
+    const l = <i32>load<u16>(this.list + (<usize>id << 1));
+    const n = this.link(this.next, id);
+    if (n == id) {
+      this.setLink(this.heads, l, NONE);
+    } else {
+      const p = this.link(this.prev, id);
+      this.setLink(this.next, p, n);
+      this.setLink(this.prev, n, p);
+      if (this.head(l) == id) this.setLink(this.heads, l, n);
+    }
+    store<u16>(this.list + (<usize>id << 1), NO_LIST);
   }
 }

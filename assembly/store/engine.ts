@@ -20,6 +20,8 @@
 //      whose states expire soonest is evicted to make room (never the chain
 //      being extended), so the store keeps accepting new blocks.
 //   E4 Blocks must carry an AUTHOR header (picorepo refuses anonymous ones).
+//   E5 A block larger than BLOCK_MAX (profile.ts) is refused (E_TOO_LARGE):
+//      the pending pool and mount's replay hold one block of that size.
 // State survives a reboot because it is never stored: mount replays every
 // stored chain through compute(), which is deterministic.
 
@@ -28,20 +30,21 @@ import { verify } from '../crypto/ed25519';
 import { verifyRun, BATCH_MAX } from '../crypto/batch';
 import { hostAccepts } from '../crypto/accept';
 import { CborReader } from './cbor';
-import { Collection, BlockContext, Latch, ACCEPT, NEVER, STATE_MAX, PER_AUTHOR } from './collection';
-import { MAX_OBJECTS, clearObjects, used, collectionOf, idOf, ownerOf, stateOf, expiryOf, setExpiry, chainOf, findObject, addObject, dropObject, refsOf, objectCount } from './objects';
+import { Collection, BlockContext, ACCEPT, NEVER, PER_AUTHOR, collectionAt, collectionCount, expiresAt } from './collection';
+import { clearObjects, used, collectionOf, stateOf, chainOf, findObject, addObject, dropObject, refsOf, objectCount } from './objects';
+import { timersReset, timerSet, timerCancel, timersAdvance, timerNextDue, timerCount, expiryOf } from './timers';
 import { sameKey, sameSig } from '../feed/equal';
-import { pendingAdd, pendingTake, pendingClear, pendingCount } from './pending';
-import { TimerWheel } from '../gc/wheel';
+import { pendingAdd, pendingFind, pendingAt, pendingLen, pendingRemove, pendingClear, pendingCount, pendingScratch } from './pending';
+import { MAX_OBJECTS, STATE_MAX, MAX_FEED_BLOCKS, PENDING_BYTES, BLOCK_MAX } from '../profile';
 import {
   repoMount, repoWrite, repoHas, repoOwnerOf, repoGenesis, repoHead, repoLoad, repoEvictChain, repoChainIndex, repoChainAt,
-  E_TABLE_FULL, E_FULL, E_ANONYMOUS, E_MALFORMED, E_NOT_FOUND,
+  E_TABLE_FULL, E_FULL, E_ANONYMOUS, E_MALFORMED, E_NOT_FOUND, E_TOO_LARGE,
 } from '../repo/repo';
 
+// The app registers its collections through the engine (README, "Your own app").
+export { registerCollection, collectionCount, collectionAt } from './collection';
+
 export const SKEW: u64 = 5 * 60 * 1000;
-const MAX_COLLECTIONS: i32 = 8;
-const MAX_FEED_BLOCKS: i32 = 256; // more than the I/O window can hold (blocks are at least 67 bytes)
-const LATCH_DEPTH: i32 = 5;
 
 // Results below zero (reasons a feed stopped); zero and above count accepted blocks.
 export const E_INVALID_SIGNATURE: i32 = -60;
@@ -53,78 +56,27 @@ export const E_EXPIRED: i32 = -65; // E2
 export const E_REJECTED: i32 = -66; // compute() said no
 export const E_FEED_TOO_LONG: i32 = -67;
 
-// The registered collections: a fixed table of object pointers (the stub
-// runtime never moves or frees an object), not a growable Array, whose
-// code would cost more than the table.
-const registry: usize = memory.data(<i32>(<usize>MAX_COLLECTIONS * sizeof<usize>()));
-let registered: i32 = 0;
-
-/**
- * Registers a collection; only before the first mount (the app's start
- * code). Returns its index. A collection the engine cannot hold (more than
- * MAX_COLLECTIONS, a state over STATE_MAX bytes, a name that is not 1 to
- * 32 ASCII characters or is taken) stops the module's start: an app that
- * would silently miss a collection never runs (`picobadge build` says why).
- */
-export function registerCollection(c: Collection): i32 {
-  if (registered >= MAX_COLLECTIONS || c.stateSize < 0 || c.stateSize > STATE_MAX || !c.nameIsAscii()) unreachable();
-  const n = c.copyName(draft);
-  for (let i = 0; i < registered; i++) if (collectionAt(i).hasName(draft, <u32>n)) unreachable();
-  c.index = registered;
-  store<usize>(registry + <usize>registered * sizeof<usize>(), changetype<usize>(c));
-  return registered++;
-}
-
-export function collectionCount(): i32 { return registered; }
-/** The collection with index i (0 ≤ i < collectionCount()). */
-export function collectionAt(i: i32): Collection { return changetype<Collection>(load<usize>(registry + <usize>i * sizeof<usize>())); }
-
-const wheel = new TimerWheel(MAX_OBJECTS);
-const reader = new CborReader();
-const ctx = new BlockContext();
-const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
-// The blocks of the feed being dispatched: where each starts (its signature
-// comes first) and how many bytes its signature covers (its size - 64). Laid
-// out as verifyRun() takes a run's signatures and lengths, so a run is passed
-// in place.
-const feedSigs: usize = memory.data(<i32>(<usize>MAX_FEED_BLOCKS * 4));
-const feedLens: usize = memory.data(<i32>(<usize>MAX_FEED_BLOCKS * 4));
-const owner: usize = memory.data(<i32>(32));
-const genesis: usize = memory.data(<i32>(64));
-const head: usize = memory.data(<i32>(64));
-const draft: usize = memory.data(<i32>(<usize>STATE_MAX));
-const number: usize = memory.data(<i32>(8));
-const blockBuf: usize = memory.data(<i32>(4096));
+// The reader and the block context handed to compute(): static records
+// (no constructor runs; reset() and compute() set what they use).
+const reader = changetype<CborReader>(memory.data(<i32>offsetof<CborReader>(), 8));
+const ctx = changetype<BlockContext>(memory.data(<i32>offsetof<BlockContext>(), 8));
+const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE), 8);
+const owner: usize = memory.data(<i32>(32), 8);
+const genesis: usize = memory.data(<i32>(64), 8);
+const head: usize = memory.data(<i32>(64), 8);
+const draft: usize = memory.data(<i32>(<usize>STATE_MAX), 8);
+const number: usize = memory.data(<i32>(8), 8);
 let evictions: u32 = 0;
 let rejections: u32 = 0;
 let latestDate: u64 = 0; // the latest date of a block accepted or replayed since mount
 let lastReason: i32 = 0;
-
-class ExpiryLatch extends Latch {
-  depth: i32 = 0;
-  expiryOf(c: Collection, id: usize): u64 {
-    if (this.depth >= LATCH_DEPTH) return NEVER;
-    const slot = findObject(c.index, id);
-    if (slot < 0) return 0; // gone: picostore's latch returns 0
-    this.depth++;
-    const t = c.expiresAt(stateOf(slot), this);
-    this.depth--;
-    return t;
-  }
-}
-const latch = new ExpiryLatch();
-
-function expiresAt(c: Collection, state: usize): u64 {
-  latch.depth = 0;
-  return c.expiresAt(state, latch);
-}
 
 // ---- applying one block ------------------------------------------------------
 
 let pendingSlot: i32 = -1;
 let pendingCollection: i32 = -1;
 let pendingExpiry: u64 = 0;
-const pendingId: usize = memory.data(<i32>(32));
+let pendingId: u64 = 0; // the first 8 bytes of the object's id (objects.ts, O1)
 
 /** Scans block (ptr, len) into scanOut: the offset of its 32-byte author key, or E_MALFORMED / E_ANONYMOUS. */
 function scanSigned(ptr: usize, len: u32): i32 {
@@ -151,7 +103,7 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   if (n == -2 || n == 0) return E_UNRECOGNIZED_BODY;
   if (reader.peekMajor() != 3 || !reader.text()) return E_UNKNOWN_COLLECTION;
   let c: Collection | null = null;
-  for (let i = 0; i < registered; i++) {
+  for (let i = 0, k = collectionCount(); i < k; i++) {
     const r = collectionAt(i);
     if (r.hasName(reader.spanPtr, reader.spanLen)) { c = r; break; }
   }
@@ -196,7 +148,7 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   pendingSlot = slot;
   pendingCollection = col.index;
   pendingExpiry = exp;
-  memory.copy(pendingId, id, 32);
+  pendingId = load<u64>(id);
   return ACCEPT;
 }
 
@@ -206,13 +158,14 @@ function commit(): i32 {
   if (slot < 0) {
     const chain = repoChainIndex(owner);
     if (chain < 0) return -1;
-    slot = addObject(pendingCollection, pendingId, owner, chain);
+    store<u64>(number, pendingId);
+    slot = addObject(pendingCollection, number, chain);
   }
   if (slot < 0) return -1;
   memory.copy(stateOf(slot), draft, <usize>STATE_MAX);
-  setExpiry(slot, pendingExpiry);
-  if (pendingExpiry == NEVER) wheel.cancel(slot);
-  else wheel.schedule(slot, pendingExpiry);
+  // The expiry is the timer's (timers.ts): none for a state that never expires.
+  if (pendingExpiry == NEVER) timerCancel(slot);
+  else timerSet(slot, pendingExpiry);
   return slot;
 }
 
@@ -222,7 +175,7 @@ function commit(): i32 {
 function evictChain(c: i32, until: u64, now: u64): i32 {
   for (let s = 0; refsOf(c) > 0 && s < MAX_OBJECTS; s++) {
     if (used(s) && chainOf(s) == c) {
-      wheel.cancel(s);
+      timerCancel(s);
       dropObject(s);
     }
   }
@@ -231,13 +184,14 @@ function evictChain(c: i32, until: u64, now: u64): i32 {
   return n;
 }
 
-const victim: usize = memory.data(<i32>(32));
+const victim: usize = head; // free while makeRoom runs: drainPending reads head anew each round
 
-/** E3: evicts the chain whose states expire first, sparing `keep`. False when there is none. */
+/** E3: evicts the chain whose states expire first, sparing `keep`'s. False when there is none. */
 function makeRoom(keep: usize, now: u64): bool {
+  const kept = repoChainIndex(keep); // an object's owner is its chain (objects.ts, O2); -1 matches none
   let best: i32 = -1;
   for (let s = 0; s < MAX_OBJECTS; s++) {
-    if (!used(s) || sameKey(ownerOf(s), keep)) continue;
+    if (!used(s) || chainOf(s) == kept) continue;
     if (best < 0 || expiryOf(s) < expiryOf(best)) best = s;
   }
   if (best >= 0) {
@@ -258,9 +212,9 @@ function makeRoom(keep: usize, now: u64): bool {
 
 /** The mesh clock moved: sweeps expired states; returns how many chains were evicted. */
 export function tick(now: u64): i32 {
-  wheel.advance(now);
+  timersAdvance(now);
   let evicted = 0;
-  let slot = wheel.nextDue();
+  let slot = timerNextDue();
   while (slot >= 0) {
     if (used(slot)) {
       const c = collectionAt(collectionOf(slot));
@@ -268,12 +222,11 @@ export function tick(now: u64): i32 {
       if (exp <= now) {
         const chain = dropObject(slot);
         if (refsOf(chain) == 0 && evictChain(chain, exp + SKEW, now) >= 0) evicted++;
-      } else {
-        setExpiry(slot, exp);
-        if (exp != NEVER) wheel.schedule(slot, exp);
-      }
+      } else if (exp != NEVER) {
+        timerSet(slot, exp);
+      } // else: no timer, so its expiry reads NEVER
     }
-    slot = wheel.nextDue();
+    slot = timerNextDue();
   }
   return evicted;
 }
@@ -292,13 +245,18 @@ function place(ptr: usize): bool {
   return repoGenesis(owner, genesis) == 0;
 }
 
+let parked = false; // the last applyBlock put its block in the pending pool
+
 /** Applies one verified block: returns 1 stored, 0 already stored, or a reason < 0. */
 function applyBlock(ptr: usize, len: u32, now: u64): i32 {
+  if (len > <u32>BLOCK_MAX) return E_TOO_LARGE; // E5
   if (repoHas(ptr)) return 0;
   const ko = scanSigned(ptr, len);
   if (ko < 0) return ko;
+  parked = false;
   if (!place(ptr)) {
     pendingAdd(ptr, len);
+    parked = true;
     return E_NOT_FOUND;
   }
   let rc = compute(ptr, len, now, false);
@@ -323,72 +281,88 @@ function applyBlock(ptr: usize, len: u32, now: u64): i32 {
  * Returns the number of blocks accepted, or a reason < 0 when none was and
  * the feed was refused. Blocks whose parent is unknown wait in the pending
  * pool; a block that completes a chain pulls its waiting children in.
+ * The feed is walked three times (count, verify, apply) rather than
+ * remembering where each block starts: a rescan costs far less than the
+ * signature checks, and RAM for MAX_FEED_BLOCKS offsets.
  */
 export function dispatch(ptr: usize, len: u32, now: u64): i32 {
-  let at: u32 = len >= 4 && load<u32>(ptr) == 0x30434950 ? 4 : 0; // "PIC0"
+  const first: u32 = len >= 4 && load<u32>(ptr) == 0x30434950 ? 4 : 0; // "PIC0"
   let n = 0;
-  while (at < len) {
-    const rc = scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut);
-    if (rc != SCAN_OK) break;
+  for (let at = first; at < len; at += nextBlock(ptr, len, at)) {
+    if (scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut) != SCAN_OK) break;
     if (n == MAX_FEED_BLOCKS) return E_FEED_TOO_LONG;
-    const size = <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
-    store<u32>(feedSigs + (<usize>n << 2), <u32>(ptr + <usize>at));
-    store<u32>(feedLens + (<usize>n << 2), size - 64);
     n++;
-    at += size;
   }
   // Verify everything first, as Feed.from does: parent links, then
   // signatures, a run of blocks by one author at a time (batch.ts).
-  let runStart = 0;
+  let run = 0;
   let runKey: usize = 0;
+  let at = first;
+  let prev: usize = 0;
   for (let i = 0; i < n; i++) {
-    const p = feedBlock(i);
-    const ko = scanSigned(p, feedLen(i) + 64); // scanFeedBlock found it well-formed: E_ANONYMOUS or an offset
+    const p = ptr + <usize>at;
+    const size = nextBlock(ptr, len, at);
+    at += size;
+    const ko = scanSigned(p, size); // scanFeedBlock found it well-formed: E_ANONYMOUS or an offset
     if (ko < 0) return ko;
     if (i > 0) {
       const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
-      if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || !sameSig(p + <usize>po, feedBlock(i - 1))) return E_INVALID_PARENT;
+      if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || !sameSig(p + <usize>po, prev)) return E_INVALID_PARENT;
     }
     const key = p + <usize>ko;
-    if (i > runStart && (i - runStart == BATCH_MAX || !sameKey(key, runKey))) {
-      if (!verifyBlocks(runStart, i, runKey)) return E_INVALID_SIGNATURE;
-      runStart = i;
+    if (run > 0 && (run == BATCH_MAX || !sameKey(key, runKey))) {
+      if (!verifyBlocks(run, runKey)) return E_INVALID_SIGNATURE;
+      run = 0;
     }
-    if (i == runStart) runKey = key;
+    if (run == 0) runKey = key;
+    store<u32>(runSigs + (<usize>run << 2), <u32>p);
+    store<u32>(runLens + (<usize>run << 2), size - 64);
+    run++;
+    prev = p;
   }
-  if (n > runStart && !verifyBlocks(runStart, n, runKey)) return E_INVALID_SIGNATURE;
+  if (run > 0 && !verifyBlocks(run, runKey)) return E_INVALID_SIGNATURE;
   let accepted = 0;
   let last: i32 = 0;
+  at = first;
   for (let i = 0; i < n; i++) {
-    last = applyBlock(feedBlock(i), feedLen(i) + 64, now);
+    const size = nextBlock(ptr, len, at);
+    last = applyBlock(ptr + <usize>at, size, now);
     if (last < 0) break;
     accepted += last;
+    at += size;
   }
   if (accepted > 0) accepted += drainPending(now);
   return accepted > 0 || last >= 0 ? accepted : last;
 }
 
-/** Block i of the feed being dispatched, and the length its signature covers. */
-function feedBlock(i: i32): usize { return <usize>load<u32>(feedSigs + (<usize>i << 2)); }
-function feedLen(i: i32): u32 { return load<u32>(feedLens + (<usize>i << 2)); }
+/** The size of the feed block at offset `at` (scanned well-formed before: dispatch's first walk). */
+function nextBlock(ptr: usize, len: u32, at: u32): u32 {
+  scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut);
+  return <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
+}
 
-const runMsgs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4));
+// The run of blocks being verified together: where each starts (its
+// signature comes first) and how many bytes its signature covers (its size
+// - 64), as verifyRun() takes them, and where each signed message starts.
+const runSigs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4), 8);
+const runLens: usize = memory.data(<i32>(<usize>BATCH_MAX * 4), 8);
+const runMsgs: usize = memory.data(<i32>(<usize>BATCH_MAX * 4), 8);
 
-/** Verifies blocks [from, to) of the feed being dispatched, all signed by the key at key: one by one, or as a batch. */
-function verifyBlocks(from: i32, to: i32, key: usize): bool {
-  if (to - from == 1) { // verify() asks the host itself
-    const p = feedBlock(from);
-    return verify(p, key, p + 64, feedLen(from)) == 1;
+/** Verifies the run's k blocks, all signed by the key at key: one by one, or as a batch. */
+function verifyBlocks(k: i32, key: usize): bool {
+  if (k == 1) { // verify() asks the host itself
+    const p = <usize>load<u32>(runSigs);
+    return verify(p, key, p + 64, load<u32>(runLens)) == 1;
   }
   // The batch never asks the host: a host that vouches for every signature of the run saves it.
   let vouched = true;
-  for (let i = from; i < to && vouched; i++) {
-    const p = feedBlock(i);
-    vouched = hostAccepts(p, key, p + 64, feedLen(i));
+  for (let i = 0; i < k && vouched; i++) {
+    const p = <usize>load<u32>(runSigs + (<usize>i << 2));
+    vouched = hostAccepts(p, key, p + 64, load<u32>(runLens + (<usize>i << 2)));
   }
   if (vouched) return true;
-  for (let i = from; i < to; i++) store<u32>(runMsgs + (<usize>(i - from) << 2), <u32>(feedBlock(i) + 64));
-  return verifyRun(to - from, feedSigs + (<usize>from << 2), runMsgs, feedLens + (<usize>from << 2), key) == 1;
+  for (let i = 0; i < k; i++) store<u32>(runMsgs + (<usize>i << 2), load<u32>(runSigs + (<usize>i << 2)) + 64);
+  return verifyRun(k, runSigs, runMsgs, runLens, key) == 1;
 }
 
 /** Applies waiting blocks whose parents are now the head of their chain. */
@@ -398,12 +372,18 @@ function drainPending(now: u64): i32 {
   while (more && pendingCount() > 0) {
     more = false;
     if (repoHead(owner, head) < 0) break;
-    const len = pendingTake(head, blockBuf);
-    if (len == 0) break;
+    const i = pendingFind(head, scanOut);
+    if (i < 0) break;
+    // Applied where it waits: applyBlock leaves the pool as it is (its
+    // parent is the head, so it is placed; were it not, pendingAdd would
+    // find it already waiting and it would stay).
+    const p = pendingAt(i);
+    const len = pendingLen(i);
     // A waiting block was checked only for shape: verify it now.
-    const ko = scanSigned(blockBuf, len); // it had a key when it was put aside
-    if (ko < 0 || verify(blockBuf, blockBuf + <usize>ko, blockBuf + 64, len - 64) != 1) { more = true; continue; }
-    const rc = applyBlock(blockBuf, len, now);
+    const ko = scanSigned(p, len); // it had a key when it was put aside
+    if (ko < 0 || verify(p, p + <usize>ko, p + 64, len - 64) != 1) { pendingRemove(i); more = true; continue; }
+    const rc = applyBlock(p, len, now);
+    if (!parked) pendingRemove(i);
     if (rc > 0) { added += rc; more = true; }
   }
   return added;
@@ -417,19 +397,22 @@ export function mount(sectorSize: u32, wordSize: u32, regionSize: u32, now: u64)
   if (rc != 0) return rc;
   clearObjects();
   pendingClear();
-  wheel.reset(now);
+  timersReset(now);
   latestDate = 0;
+  // The blocks are read in runs into the pending pool, empty now (pending.ts, P3).
+  const buf = pendingScratch();
   for (let c = 0; repoChainAt(c, owner); c++) {
     if (repoGenesis(owner, genesis) != 0) continue;
     let from = 1;
     while (true) {
-      const count = repoLoad(owner, from, blockBuf, 4096);
+      const count = repoLoad(owner, from, buf, <u32>PENDING_BYTES);
       if (count <= 0) break;
       let at: usize = 4;
       for (let k = 0; k < count; k++) {
-        scanBlock(blockBuf + at, 4096, 4096, scanOut);
+        const room = <i32>(<usize>PENDING_BYTES - at);
+        scanBlock(buf + at, room, room, scanOut);
         const size = <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
-        if (compute(blockBuf + at, size, now, true) == ACCEPT) commit();
+        if (compute(buf + at, size, now, true) == ACCEPT) commit();
         at += <usize>size;
       }
       from += count;
@@ -451,7 +434,7 @@ export function latestBlockDate(): u64 { return latestDate; }
  * latched state follows the object it latches onto).
  */
 export function readState(collection: i32, id: usize, out: usize): i32 {
-  if (collection < 0 || collection >= registered) return E_NOT_FOUND;
+  if (collection < 0 || collection >= collectionCount()) return E_NOT_FOUND;
   const slot = findObject(collection, id);
   if (slot < 0) return E_NOT_FOUND;
   const c = collectionAt(collection);
@@ -463,7 +446,7 @@ export function readState(collection: i32, id: usize, out: usize): i32 {
 /** Counters: objects, timers, pending blocks, chains evicted, blocks rejected, last reject reason. */
 export function engineStats(out: usize): void {
   store<u32>(out, <u32>objectCount());
-  store<u32>(out, <u32>wheel.count(), 4);
+  store<u32>(out, <u32>timerCount(), 4);
   store<u32>(out, <u32>pendingCount(), 8);
   store<u32>(out, evictions, 12);
   store<u32>(out, rejections, 16);

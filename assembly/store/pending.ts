@@ -1,32 +1,46 @@
 // Blocks that arrived before their parent wait here (picostore's mempool):
 // a fixed byte pool, oldest dropped first when it is full, so a flood of
 // orphans costs a neighbour nothing but the pool's turnover. When a chain
-// grows, the engine asks for the block whose parent is the new head.
+// grows, the engine looks for the block whose parent is the new head and
+// applies it where it lies, then removes it.
+//
+// Invariants:
+//   P1 The waiting blocks lie back to back from the pool's start, in
+//      arrival order; only their lengths are kept (u16: a block is at most
+//      BLOCK_MAX bytes), so a walk adds up where each starts.
+//   P2 A block is waiting at most once (same length and signature).
+//   P3 While nothing waits (at mount, after pendingClear) the pool is free
+//      scratch: it holds at least one BLOCK_MAX block and its u32 count.
 
-import { scanBlock, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
+import { scanBlock, OUT_PSIG_OFFSET, OUT_PSIG_LEN, SCAN_OK } from '../feed/block';
 import { sameSig } from '../feed/equal';
+import { PENDING_BYTES, MAX_PENDING, BLOCK_MAX } from '../profile';
 
-const POOL_BYTES: u32 = 4096;
-const MAX_PENDING: i32 = 24;
+// @ts-ignore: compile-time check (P1, P3)
+if (PENDING_BYTES < BLOCK_MAX + 4 || BLOCK_MAX > 0xffff) ERROR('the pending pool must hold one BLOCK_MAX block and its count');
 
-const pool: usize = memory.data(<i32>(POOL_BYTES));
-// Only lengths are kept: the blocks lie back to back in the pool, in
-// arrival order, so a walk over them adds up where each starts.
-const lens: usize = memory.data(<i32>(<usize>MAX_PENDING * 4));
-const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
+const POOL_BYTES: u32 = <u32>PENDING_BYTES;
+const pool: usize = memory.data(PENDING_BYTES, 8);
+const lens: usize = memory.data(MAX_PENDING * 2, 8);
 let count: i32 = 0;
 let used: u32 = 0;
 
-@inline function lenOf(i: i32): u32 { return load<u32>(lens + (<usize>i << 2)); }
+@inline function lenOf(i: i32): u32 { return <u32>load<u16>(lens + (<usize>i << 1)); }
 
 export function pendingCount(): i32 { return count; }
 export function pendingClear(): void { count = 0; used = 0; }
+
+/** P3: the pool as scratch (PENDING_BYTES), for mount's replay; only while nothing waits. */
+export function pendingScratch(): usize {
+  if (count != 0) unreachable();
+  return pool;
+}
 
 /** Drops waiting block i, which starts at pool offset s. */
 function remove(i: i32, s: u32): void {
   const n = lenOf(i);
   memory.copy(pool + s, pool + s + n, used - s - n);
-  memory.copy(lens + (<usize>i << 2), lens + (<usize>(i + 1) << 2), <usize>(count - 1 - i) << 2);
+  memory.copy(lens + (<usize>i << 1), lens + (<usize>(i + 1) << 1), <usize>(count - 1 - i) << 1);
   count--;
   used -= n;
 }
@@ -36,18 +50,18 @@ export function pendingAdd(ptr: usize, len: u32): void {
   if (len > POOL_BYTES) return;
   let s: u32 = 0;
   for (let i = 0; i < count; i++) {
-    if (lenOf(i) == len && sameSig(pool + s, ptr)) return; // already waiting
+    if (lenOf(i) == len && sameSig(pool + s, ptr)) return; // already waiting (P2)
     s += lenOf(i);
   }
   while (count > 0 && (count == MAX_PENDING || used + len > POOL_BYTES)) remove(0, 0);
   memory.copy(pool + used, ptr, len);
-  store<u32>(lens + (<usize>count << 2), len);
+  store<u16>(lens + (<usize>count << 1), <u16>len);
   count++;
   used += len;
 }
 
-/** Moves a waiting block whose parent signature equals the 64 bytes at sig to out; its length, or 0 when none waits. */
-export function pendingTake(sig: usize, out: usize): u32 {
+/** The first waiting block whose parent signature equals the 64 bytes at sig: its index, or -1. scanOut: the caller's OUT_SIZE scratch. */
+export function pendingFind(sig: usize, scanOut: usize): i32 {
   let s: u32 = 0;
   for (let i = 0; i < count; i++) {
     const p = pool + s;
@@ -56,10 +70,20 @@ export function pendingTake(sig: usize, out: usize): u32 {
     if (scanBlock(p, <i32>n, <i32>n, scanOut) != SCAN_OK) continue;
     const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
     if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64) continue;
-    if (!sameSig(p + <usize>po, sig)) continue;
-    memory.copy(out, p, n);
-    remove(i, <u32>(p - pool));
-    return n;
+    if (sameSig(p + <usize>po, sig)) return i;
   }
-  return 0;
+  return -1;
+}
+
+/** Where waiting block i lies (it stays there until a block is added or removed). */
+export function pendingAt(i: i32): usize {
+  let s: u32 = 0;
+  for (let k = 0; k < i; k++) s += lenOf(k);
+  return pool + s;
+}
+export function pendingLen(i: i32): u32 { return lenOf(i); }
+
+/** Removes waiting block i. */
+export function pendingRemove(i: i32): void {
+  remove(i, <u32>(pendingAt(i) - pool));
 }

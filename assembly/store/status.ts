@@ -6,7 +6,7 @@
 //
 // State (48 bytes): owner key (32) | text length u8 | text (≤ 15 bytes, UTF-8).
 
-import { Collection, BlockContext, Latch, ACCEPT, PER_AUTHOR } from './collection';
+import { registerCollection, BlockContext, Latch, ACCEPT, PER_AUTHOR } from './collection';
 import { CborReader, MAJOR_TEXT } from './cbor';
 import { cards } from './contacts';
 
@@ -14,24 +14,21 @@ export const STATUS_MAX: u32 = 15;
 export const NOT_TEXT: i32 = 1;
 export const BAD_LENGTH: i32 = 2;
 
-export class Status extends Collection {
-  constructor() {
-    super('status', PER_AUTHOR, 48);
-  }
-
-  compute(state: usize, draft: usize, payload: CborReader, ctx: BlockContext): i32 {
-    if (payload.peekMajor() != MAJOR_TEXT || !payload.text()) return NOT_TEXT;
-    if (payload.spanLen == 0 || payload.spanLen > STATUS_MAX) return BAD_LENGTH;
-    memory.copy(draft, ctx.owner, 32);
-    store<u8>(draft, <u8>payload.spanLen, 32);
-    memory.fill(draft + 33, 0, STATUS_MAX);
-    memory.copy(draft + 33, payload.spanPtr, payload.spanLen);
-    return ACCEPT;
-  }
-
-  expiresAt(state: usize, latch: Latch): u64 {
-    return latch.expiryOf(cards, state);
-  }
+/** A status: 1 to STATUS_MAX bytes of text, kept with its owner's key (what the latch looks up). */
+function computeStatus(state: usize, draft: usize, payload: CborReader, ctx: BlockContext): i32 {
+  if (payload.peekMajor() != MAJOR_TEXT || !payload.text()) return NOT_TEXT;
+  if (payload.spanLen == 0 || payload.spanLen > STATUS_MAX) return BAD_LENGTH;
+  memory.copy(draft, ctx.owner, 32);
+  store<u8>(draft, <u8>payload.spanLen, 32);
+  memory.fill(draft + 33, 0, STATUS_MAX);
+  memory.copy(draft + 33, payload.spanPtr, payload.spanLen);
+  return ACCEPT;
 }
 
-export const status = new Status();
+/** A status lives as long as its owner's card. */
+function statusExpiresAt(state: usize, latch: Latch): u64 {
+  return latch.expiryOf(cards, state);
+}
+
+/** The status collection's index (registered when the module starts, after cards). */
+export const status: i32 = registerCollection('status', PER_AUTHOR, 48, computeStatus, statusExpiresAt);

@@ -4,92 +4,30 @@
 // little). Each pair runs interleaved for several rounds; the median counts.
 
 import { statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import * as PF from 'picofeed'
-import * as PB from '../dist/host/index.js'
+import { run as runFeed } from './feed.mjs'
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 import { run as runStore } from './store.mjs'
 import { run as runMesh } from './mesh.mjs'
-
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
-const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200)
-const BODY = 100
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
-
-/** ops/s of fn (which performs `ops` operations), median over rounds. */
-function rate (fn, ops) {
-  const rates = []
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint()
-    fn()
-    const dt = Number(process.hrtime.bigint() - t0) / 1e9
-    rates.push(ops / dt)
-  }
-  return median(rates)
-}
-
-function pair (title, anchor, ours, ops, target) {
-  anchor(); ours() // warm up both
-  const a = rate(anchor, ops)
-  const b = rate(ours, ops)
-  return { title, anchor: a, ours: b, ratio: b / a, target }
-}
-
-function bodies (n) {
-  const out = []
-  for (let i = 0; i < n; i++) {
-    const b = new Uint8Array(BODY)
-    for (let j = 0; j < BODY; j++) b[j] = 1 + ((i * 31 + j * 7) % 255)
-    out.push(b)
-  }
-  return out
-}
-
-const sk = PF.toHex(new Uint8Array(32).map((_, i) => i + 1))
-const data = bodies(BLOCKS)
-const made = new PF.Feed()
-for (const b of data) made.append(b, sk)
-const feedBytes = Uint8Array.from(made.buffer)
-// Worst case for the core's key cache: every block by a different author.
-const many = new PF.Feed()
-data.forEach((b, i) => many.append(b, PF.toHex(new Uint8Array(32).map((_, j) => (i * 7 + j * 13 + 1) & 255))))
-const manyBytes = Uint8Array.from(many.buffer)
-// Two authors: A, A, then taking turns (B, A, B, A, ...): the key cache's
-// case, and the one where the host build's comb table, which A gets on its
-// second block, must not be rebuilt for every other block (issue #9).
-const skB = PF.toHex(new Uint8Array(32).map((_, i) => 200 - i))
-const alt = new PF.Feed()
-data.forEach((b, i) => alt.append(b, i > 0 && i % 2 === 0 ? skB : sk))
-const altBytes = Uint8Array.from(alt.buffer)
-
-const results = [
-  pair(`verify: Feed.from(${BLOCKS} blocks)`,
-    () => PF.Feed.from(feedBytes),
-    () => PB.Feed.from(feedBytes),
-    BLOCKS, 10),
-  pair(`verify: Feed.from(${BLOCKS} blocks), ${BLOCKS} authors`,
-    () => PF.Feed.from(manyBytes),
-    () => PB.Feed.from(manyBytes),
-    BLOCKS, 10),
-  pair(`verify: Feed.from(${BLOCKS} blocks), 2 authors alternating (A, A, B, A, B, ...)`,
-    () => PF.Feed.from(altBytes),
-    () => PB.Feed.from(altBytes),
-    BLOCKS, 10),
-  pair(`append: ${BLOCKS} blocks (sign + verify)`,
-    () => { const f = new PF.Feed(); for (const b of data) f.append(b, sk) },
-    () => { const f = new PB.Feed(); for (const b of data) f.append(b, sk) },
-    BLOCKS, 10)
-]
 
 const fmt = (n) => n >= 100 ? n.toFixed(0) : n.toFixed(1)
 console.log(`picobadge bench — ${ROUNDS} rounds, median; anchors picofeed 8.0.5 and picostore 3.0.4 unless named; the core's own crypto, no host acceleration`)
 console.log('')
+// The feed rows on both builds: the host build (what the drop-in Feed uses,
+// held to the targets) here, the badge build (one 64 KiB page) in a child.
+const host = runFeed()
+const child = spawnSync(process.execPath, [fileURLToPath(new URL('./feed.mjs', import.meta.url)), '--json'], { encoding: 'utf8', env: { ...process.env, PICOBADGE_CORE: 'badge' } })
+if (child.status !== 0) throw new Error(`bench/feed.mjs on the badge build failed: ${child.stderr}`)
+const badge = JSON.parse(child.stdout)
 console.log('| what | anchor (/s) | picobadge (/s) | ratio | target |')
 console.log('| --- | ---: | ---: | ---: | --- |')
-for (const r of results) {
+host.forEach((r, i) => {
   const ok = r.ratio >= r.target ? 'met' : 'MISSED'
-  console.log(`| ${r.title} | ${fmt(r.anchor)} | ${fmt(r.ours)} | ${r.ratio.toFixed(1)}× | ≥ ${r.target}× ${ok} |`)
-}
+  const b = badge[i]
+  console.log(`| ${r.title}, host build | ${fmt(r.anchor)} | ${fmt(r.ours)} | ${r.ratio.toFixed(1)}× | ≥ ${r.target}× ${ok} |`)
+  console.log(`| ${b.title}, badge build (one 64 KiB page) | ${fmt(b.anchor)} | ${fmt(b.ours)} | ${b.ratio.toFixed(1)}× | reported |`)
+})
 // The store issue's figures: engine against picostore 3, timer wheel against a heap.
 const store = await runStore()
 for (const r of store.rows) {
@@ -98,7 +36,14 @@ for (const r of store.rows) {
   console.log(`| ${r.title} (anchor: ${anchorName}) | ${fmt(r.anchor)} | ${fmt(r.ours)} | ${r.ratio.toFixed(1)}× | ${r.target === 1 ? 'faster' : `≥ ${r.target}×`} ${ok} |`)
 }
 console.log(`| write amplification (flash bytes programmed per block byte stored, steady churn) | | ${(store.amp.written / store.amp.stored).toFixed(2)} | | |`)
-console.log(`| core RAM (memory_used of a fixed ${4 * 64} KiB memory) | | ${(store.ram / 1024).toFixed(1)} KiB | | |`)
+console.log(`| core RAM, badge build (memory_used of one fixed 64 KiB page) | | ${(store.ram / 1024).toFixed(1)} KiB | | ≤ 60 KiB ${store.ram <= 60 * 1024 ? 'met' : 'MISSED'} |`)
+// Simulator memory: a 1,000-badge event in its own process, so the peak is its own.
+{
+  const sim = spawnSync(process.execPath, [fileURLToPath(new URL('./sim-memory.mjs', import.meta.url)), '1000', '3'], { encoding: 'utf8' })
+  if (sim.status !== 0) throw new Error(`bench/sim-memory.mjs failed: ${sim.stderr}`)
+  const m = JSON.parse(sim.stdout)
+  console.log(`| simulator memory: ${m.badges} badges × ${m.minutes} simulated min, peak resident set (linear memory of the cores) | | ${(m.rss / 2 ** 20).toFixed(0)} MiB (${(m.linear / 2 ** 20).toFixed(1)} MiB) | | |`)
+}
 // The badge issue's figures: the simulator's speed and the sync protocol's traffic.
 const mesh = await runMesh()
 for (const s of mesh.speed) {

@@ -16,6 +16,11 @@
 //     owner is read from flash).
 //   per tombstone (4 B): the first 2 bytes of its owner and its record
 //     address; owner, time and stamp are read from its record.
+// A chain holds exactly one block per height from 1 to its head's (blocks
+// are added only on the head; mount keeps only the path to each head), so
+// a block's parent is the block of its chain one lower, and a chain of
+// height h has h blocks in the table.
+//
 // A prefix only narrows a search: every match is confirmed against the full
 // signature or owner on flash before it counts, so a signer who grinds
 // colliding prefixes makes a lookup slower, never wrong.
@@ -847,8 +852,10 @@ export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
   if (addr < 0) return <i32>addr;
   if (tombUsed(t)) dropTomb(t); // superseded (the slot is refilled below)
   setTomb(t, tomb, <u32>addr);
+  // The chain holds one block per height up to its head's: stop at the last.
+  const all = heightOf(headOf(c));
   let n = 0;
-  for (let i = 0; i < MAX_BLOCKS; i++) {
+  for (let i = 0; i < MAX_BLOCKS && n < all; i++) {
     if (used(i) && chainOf(i) == c) {
       dropBlock(i);
       n++;

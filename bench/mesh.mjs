@@ -59,9 +59,11 @@ export function bigCore () {
   }
   writeFileSync(p, s)
   const out = `${root}build/bench-core-1024.wasm`
-  // The badge profile's sources with bigger tables: 16 pages hold them.
+  // The badge profile's sources with bigger tables: 16 pages hold them. The
+  // text file is named too: otherwise asc takes asconfig.json's, and the
+  // bench build would overwrite build/core.wat.
   const asc = spawnSync(`${root}node_modules/.bin/asc`, [`${src}/assembly/index.ts`, '--runtime', 'stub', '-O3', '--noAssert',
-    '--initialMemory', '16', '--maximumMemory', '16', '--outFile', out], { cwd: root, encoding: 'utf8' })
+    '--initialMemory', '16', '--maximumMemory', '16', '--outFile', out, '--textFile', out.replace(/\.wasm$/, '.wat')], { cwd: root, encoding: 'utf8' })
   if (asc.status !== 0) throw new Error(`asc: ${asc.stderr}`)
   return new WebAssembly.Module(readFileSync(out))
 }

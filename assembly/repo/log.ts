@@ -235,6 +235,25 @@ export function readRecord(s: u32, off: u32): i32 {
   return <i32>recordSize(len);
 }
 
+/**
+ * Reads the header of a record already checked by readRecord (below the
+ * end that setEnd recorded): fills recType, recLen and recStamp, and
+ * returns its aligned size. Mount's later passes use it to skip records
+ * they do not need without reading and checking them again.
+ */
+export function readHeader(s: u32, off: u32): i32 {
+  if (flashRead(s * geometry.sectorSize + off, recBuf, RECORD_HEADER) != 0) return -1;
+  recType = load<u8>(recBuf);
+  recLen = <u32>load<u16>(recBuf, 2);
+  recStamp = load<u32>(recBuf, 4);
+  return <i32>recordSize(recLen);
+}
+
+/** Reads the payload of the record whose header readHeader just read (its first BLOCK_MAX bytes) to recData. 0 or E_FLASH. */
+export function readPayload(s: u32, off: u32): i32 {
+  return flashRead(s * geometry.sectorSize + off + RECORD_HEADER, recData, min(recLen, RECBUF_SIZE - RECORD_HEADER));
+}
+
 /** After the repo has scanned sector s up to `end`: decides whether the head may append there (L3). */
 export function setEnd(s: u32, end: u32, clean: bool): void {
   store<u16>(secEnd + (s << 1), <u16>end);

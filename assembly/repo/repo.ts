@@ -52,7 +52,7 @@
 import { scanBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { geometry, flashRead } from './flash';
 import {
-  logGeometry, logMount, readRecord, setEnd, mountedSectors, orderAt, append, headFits, openSector, eraseSector,
+  logGeometry, logMount, readRecord, readHeader, readPayload, endOf, setEnd, mountedSectors, orderAt, append, headFits, openSector, eraseSector,
   freeSectors, recBuf, recData, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, unused, liveOf, addLive,
   erasesOf, scratch, SEALED, MAX_SECTORS, MAX_SECTOR_SIZE, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
 } from './log';
@@ -414,7 +414,7 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   // Pass 4: link blocks to parents and chains (R5), apply tombstones (R2).
   // Until a block is placed, its height field holds 1 + its parent's index.
   for (let i = 0; i < MAX_BLOCKS; i++) {
-    if (!used(i) || chainOf(i) != NO_CHAIN) continue;
+    if (!used(i) || chainOf(i) != NO_CHAIN || heightOf(i) != 0) continue;
     setHeight(i, parentOf(i) + 1);
   }
   for (let c = 0; c < MAX_CHAINS; c++) {
@@ -532,21 +532,31 @@ function mountPass(n: u32, pass: i32, oldestBlock: u32, crowded: bool): i32 {
   for (let j: u32 = 0; j < n; j++) {
     const s = orderAt(j);
     let off = SECTOR_HEADER;
+    if (pass != PASS_ENDS) {
+      // Pass 1 checked every record up to the sector's end: read only what this pass needs.
+      const end = endOf(s);
+      while (off < end) {
+        const r = readHeader(s, off);
+        if (r <= 0) break;
+        const addr = s * geometry.sectorSize + off;
+        if (pass == PASS_TOMBS && recType == REC_EVICT && recLen == TOMB_LEN) {
+          if (readPayload(s, off) == 0) mountTomb(addr, oldestBlock);
+        } else if (pass == PASS_BLOCKS && recType == REC_BLOCK) {
+          if (readPayload(s, off) == 0) mountBlock(addr, crowded);
+        }
+        off += <u32>r;
+      }
+      continue;
+    }
     let r = 0;
     while ((r = readRecord(s, off)) > 0) {
       const addr = s * geometry.sectorSize + off;
-      if (pass == PASS_ENDS) {
-        if (recStamp > maxStamp) maxStamp = recStamp;
-        noteStamp(addr, recType, recStamp);
-        if (recType == REC_BLOCK) records++;
-      } else if (pass == PASS_TOMBS) {
-        if (recType == REC_EVICT && recLen == TOMB_LEN) mountTomb(addr, oldestBlock);
-      } else if (recType == REC_BLOCK) {
-        mountBlock(addr, crowded);
-      }
+      if (recStamp > maxStamp) maxStamp = recStamp;
+      noteStamp(addr, recType, recStamp);
+      if (recType == REC_BLOCK) records++;
       off += <u32>r;
     }
-    if (pass == PASS_ENDS) setEnd(s, off, r == 0);
+    setEnd(s, off, r == 0);
   }
   return records;
 }
@@ -586,7 +596,13 @@ function mountBlock(addr: u32, crowded: bool): void {
   }
   const i = addBlock(recData, addr);
   if (i < 0) return; // more blocks on flash than the table holds: the rest are dropped
-  if (genesis) {
+  if (!genesis) {
+    // Link it now when its parent is already in the table (the usual order);
+    // pass 4 looks again for those whose parent comes later in the log.
+    if (load<i32>(scanOut + OUT_PSIG_LEN) == 64) setHeight(i, findBlock(recData + <usize>parentSigAt()) + 1);
+    return;
+  }
+  {
     // Genesis: it founds a chain, unless its owner already has one (a tombstone settles which one lives).
     if (ko < 0) { forget(i); return; }
     const c = freeChainSlot();

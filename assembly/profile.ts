@@ -57,9 +57,19 @@ export const BATCH_A_WIDTH: i32 = HOST ? 5 : 3;
 
 // ---- block store (repo/) --------------------------------------------------
 //
-// (constants of assembly/repo/ live here)
+// RAM holds a fixed index (assembly/repo/repo.ts); blocks, owners, stamps
+// and lengths stay on flash. Besides the tables below the repo keeps one
+// record buffer (16 + BLOCK_MAX = 1,296 B) and about 300 B of small buffers.
 //
-//
+// Blocks the repo indexes, over all chains: 1,024 x 8 B = 8,192 B RAM.
+export const MAX_BLOCKS: i32 = 1024;
+// Chains (one per owner) and as many tombstones: 128 x (10 + 4) B = 1,792 B RAM.
+export const MAX_CHAINS: i32 = 128;
+// Flash sectors: 64 x 14 B = 896 B RAM. 64 sectors of 4 KiB = a 256 KiB
+// region; a larger region needs more (each sector costs 14 B).
+export const MAX_SECTORS: i32 = 64;
+// Largest sector (no RAM: with MAX_SECTORS it sets the width of a flash address).
+export const MAX_SECTOR_SIZE: i32 = 4096;
 
 // ---- state engine (store/, gc/) -------------------------------------------
 //

@@ -8,7 +8,7 @@
 //     (owner, height, head signature) — target at least 10× less at k = 1.
 // A badge holds at most 128 chains, so the traffic rows use a
 // benchmark-only build of the same sources with the chain, block and state
-// tables raised to 1,024 / 2,048 / 1,024 (build/bench-core-1024.wasm).
+// tables raised to 1,024 / 2,048 / 1,024, on 256 sectors (build/bench-core-1024.wasm).
 // Exports run(); also runnable alone: `node bench/mesh.mjs` (after a build).
 
 import { spawnSync } from 'node:child_process'
@@ -34,26 +34,36 @@ function simSpeed (badges, minutes) {
   return { badges, minutes, wall, rate: (badges * minutes) / wall, reached: `${r.blocks.reachedAll}/${r.blocks.tracked}` }
 }
 
-/** The core with 1,024-chain tables, compiled from a copy of assembly/ with the table sizes changed. */
+/**
+ * The core with 1,024-chain tables, compiled from a copy of assembly/ with
+ * the capacities of assembly/profile.ts raised: chains and objects to 1,024,
+ * blocks to 2,048, and the sectors to 256 for the 1 MiB flash region below.
+ * Fails when a line it patches has changed, instead of measuring the wrong build.
+ */
 export function bigCore () {
   const src = `${root}build/bench-src`
   rmSync(src, { recursive: true, force: true })
   cpSync(`${root}assembly`, `${src}/assembly`, { recursive: true })
   const edits = [
-    ['repo/repo.ts', 'export const MAX_CHAINS: i32 = 128;', 'export const MAX_CHAINS: i32 = 1024;'],
-    ['repo/repo.ts', 'export const MAX_BLOCKS: i32 = 1024;', 'export const MAX_BLOCKS: i32 = 2048;'],
-    ['repo/repo.ts', 'const SLOTS: i32 = 2048;', 'const SLOTS: i32 = 4096;'],
-    ['store/objects.ts', 'export const MAX_OBJECTS: i32 = 128;', 'export const MAX_OBJECTS: i32 = 1024;']
+    ['export const MAX_CHAINS: i32 = 128;', 'export const MAX_CHAINS: i32 = 1024;'],
+    ['export const MAX_BLOCKS: i32 = 1024;', 'export const MAX_BLOCKS: i32 = 2048;'],
+    ['export const MAX_SECTORS: i32 = 64;', 'export const MAX_SECTORS: i32 = 256;'],
+    ['export const MAX_OBJECTS: i32 = 128;', 'export const MAX_OBJECTS: i32 = 1024;']
   ]
-  for (const [file, from, to] of edits) {
-    const p = `${src}/assembly/${file}`
-    const s = readFileSync(p, 'utf8')
-    if (!s.includes(from)) throw new Error(`bench core: ${file} no longer has "${from}"`)
-    writeFileSync(p, s.replace(from, to))
+  const p = `${src}/assembly/profile.ts`
+  let s = readFileSync(p, 'utf8')
+  for (const [from, to] of edits) {
+    const lines = s.split('\n').filter(l => l.startsWith(from))
+    if (lines.length !== 1) throw new Error(`bench core: assembly/profile.ts has ${lines.length} lines starting "${from}" (want exactly one)`)
+    s = s.replace(from, to)
   }
+  writeFileSync(p, s)
   const out = `${root}build/bench-core-1024.wasm`
+  // The badge profile's sources with bigger tables: 16 pages hold them. The
+  // text file is named too: otherwise asc takes asconfig.json's, and the
+  // bench build would overwrite build/core.wat.
   const asc = spawnSync(`${root}node_modules/.bin/asc`, [`${src}/assembly/index.ts`, '--runtime', 'stub', '-O3', '--noAssert',
-    '--initialMemory', '16', '--maximumMemory', '16', '--outFile', out], { cwd: root, encoding: 'utf8' })
+    '--initialMemory', '16', '--maximumMemory', '16', '--outFile', out, '--textFile', out.replace(/\.wasm$/, '.wat')], { cwd: root, encoding: 'utf8' })
   if (asc.status !== 0) throw new Error(`asc: ${asc.stderr}`)
   return new WebAssembly.Module(readFileSync(out))
 }

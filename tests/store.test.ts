@@ -83,6 +83,32 @@ describe('block store on simulated NOR flash (nRF52840 geometry, 16 × 4 KiB)', 
     expect(repo.stats().blocks).toBe(2)
   })
 
+  it('refuses a block larger than BLOCK_MAX (1,280 B) with E_TOO_LARGE, and loses nothing', () => {
+    const flash = new NorFlash(SMALL)
+    const repo = repoOn(flash)
+    const { sk, pk } = PB.signPair()
+    const f = new PB.Feed()
+    const sizes: number[] = []
+    // A block with a parent is its body plus 166 B (signature 64, size 2, author 34, parent 66):
+    // the last two are 1,280 B (the largest accepted) and 1,281 B.
+    for (const n of [100, 1280 - 166, 1281 - 166]) {
+      f.append('x'.repeat(n), sk)
+      sizes.push(f.last.blockSize)
+    }
+    const blocks = f.blocks.map(b => Uint8Array.from(b.buffer.subarray(0, b.blockSize)))
+    expect(sizes.slice(1)).toEqual([1280, 1281])
+    expect(repo.write(blocks[0], 0)).toBe(true)
+    expect(repo.write(blocks[1], 0)).toBe(true)
+    const before = repo.stats()
+    const code = (fn: () => unknown) => { try { fn(); return 0 } catch (e) { return (e as StoreError).code } }
+    expect(code(() => repo.write(blocks[2], 0))).toBe(-52)
+    for (const r of [repo, repoOn(flash)]) {
+      expect(r.stats()).toEqual(before)
+      expect(r.head(PB.fromHex(pk))!.length).toBe(2)
+      expect(hex(r.read(blocks[1].subarray(0, 64))!)).toBe(hex(blocks[1]))
+    }
+  })
+
   it('evicts a chain with a tombstone that refuses it until its time, across remounts', () => {
     const rng = new Rng(33)
     const flash = new NorFlash(SMALL)

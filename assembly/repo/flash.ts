@@ -18,12 +18,13 @@ declare function hostErase(addr: u32): i32;
 export const E_FLASH: i32 = -40;
 
 export class Geometry {
-  sectorSize: u32 = 0;
-  wordSize: u32 = 0;
-  sectors: u32 = 0;
+  sectorSize: u32;
+  wordSize: u32;
+  sectors: u32;
 }
 
-export const geometry = new Geometry();
+// In static memory (no heap): zero until logGeometry sets it.
+export const geometry = changetype<Geometry>(memory.data(offsetof<Geometry>()));
 
 /** Reads len bytes at addr into ptr. 0, or E_FLASH. */
 export function flashRead(addr: u32, ptr: usize, len: u32): i32 {

@@ -5,10 +5,25 @@
 // kills every older block of that owner and refuses the chain until a
 // given time, so a neighbour cannot bring it back early.
 //
-// RAM holds only an index, rebuilt at mount from the records: per block an
-// 8-byte prefix of its signature (the key), its flash address, a stamp, its
-// parent and chain; per chain its owner, genesis and head. Block bodies
-// stay on flash.
+// RAM holds only a small index, rebuilt at mount from the records (sizes in
+// assembly/profile.ts):
+//   per block (8 B, one u64): a prefix of its signature, its record address,
+//     its chain slot and its height. Its parent is the block of the same
+//     chain one lower (chains do not fork), so no parent is kept; its stamp
+//     and length are read from the record header when needed.
+//   per chain (10 B): the first 4 bytes of the owner, the head and genesis
+//     blocks, and where the owner's key sits in the genesis block (the full
+//     owner is read from flash).
+//   per tombstone (4 B): the first 2 bytes of its owner and its record
+//     address; owner, time and stamp are read from its record.
+// A chain holds exactly one block per height from 1 to its head's (blocks
+// are added only on the head; mount keeps only the path to each head), so
+// a block's parent is the block of its chain one lower, and a chain of
+// height h has h blocks in the table.
+//
+// A prefix only narrows a search: every match is confirmed against the full
+// signature or owner on flash before it counts, so a signer who grinds
+// colliding prefixes makes a lookup slower, never wrong.
 //
 // Invariants (the power-loss test checks them after every cut):
 //   R1 A block is committed when its record is; the index changes only after
@@ -29,32 +44,33 @@
 //      copies moved by compaction rejoin their chains. A block whose parent
 //      cannot be found is not part of any chain and is dropped.
 //
-// Keys: two blocks with the same 8-byte signature prefix would need a
-// 64-bit collision with a block someone else signed; an author can only
-// confuse their own chain that way.
+// Blocks larger than BLOCK_MAX (assembly/profile.ts) are refused with
+// E_TOO_LARGE: the repo assembles and reads a record in one buffer of that
+// size. A larger record found at mount (written by a build with a larger
+// BLOCK_MAX) is skipped like garbage.
 
 import { scanBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_PSIG_OFFSET, OUT_PSIG_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { geometry, flashRead } from './flash';
 import {
-  logGeometry, logMount, readRecord, setEnd, sectorsBySeq, append, headFits, openSector, eraseSector,
-  freeSectors, recBuf, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, unused, liveOf, addLive,
-  seqOf, erasesOf, SEALED, MAX_SECTORS, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
+  logGeometry, logMount, readRecord, readHeader, readPayload, endOf, setEnd, mountedSectors, orderAt, append, headFits, openSector, eraseSector,
+  freeSectors, recBuf, recData, recType, recLen, recStamp, recordSize, maxPayload, headSector, state, unused, liveOf, addLive,
+  erasesOf, scratch, SEALED, MAX_SECTORS, MAX_SECTOR_SIZE, SECTOR_HEADER, RECORD_HEADER, E_NO_SPACE,
 } from './log';
 import { sameKey, sameSig } from '../feed/equal';
+import { BLOCK_MAX, MAX_BLOCKS, MAX_CHAINS } from '../profile';
 
-export const MAX_BLOCKS: i32 = 1024;
-export const MAX_CHAINS: i32 = 128;
+export { MAX_BLOCKS, MAX_CHAINS };
 /** One tombstone slot per chain slot: the two owner tables share their find/free helpers. */
 export const MAX_TOMBS: i32 = MAX_CHAINS;
-const SLOTS: i32 = 2048; // hash slots, a power of two above MAX_BLOCKS
 
 const REC_BLOCK: u8 = 1;
 const REC_EVICT: u8 = 2;
+const TOMB_LEN: u32 = 40; // owner(32) | until u64
 
 // Results of repoWrite (0 = already stored, 1 = written) and errors.
 export const E_ANONYMOUS: i32 = -50; // no AUTHOR header: picorepo refuses these too
 export const E_MALFORMED: i32 = -51;
-export const E_TOO_LARGE: i32 = -52; // larger than a flash record can hold
+export const E_TOO_LARGE: i32 = -52; // larger than BLOCK_MAX, or than a flash record can hold
 export const E_FORK: i32 = -53; // the owner has a chain and this does not extend its head
 export const E_ORPHAN: i32 = -54; // the parent is not stored
 export const E_EVICTED: i32 = -55; // the chain was evicted and may not return yet
@@ -63,137 +79,166 @@ export const E_FULL: i32 = -57; // flash full of live blocks
 export const E_NOT_FOUND: i32 = -58;
 export const E_NOT_MOUNTED: i32 = -59;
 
-// ---- tables ------------------------------------------------------------------
+// ---- the block table ------------------------------------------------------------
+//
+// One u64 per block, low bits to high:
+//   prefix  the signature's first bytes (its first u64, little-endian, masked)
+//   addr    record address / 8 (records are 8-byte aligned); 0 = slot free,
+//           since offset 0 of a sector is its header, never a record
+//   chain   chain slot; NO_CHAIN while mount has not placed the block
+//   height  1 = genesis; while mount links blocks, for a block not yet
+//           placed: 1 + the index of its parent (0 = parent unknown)
+//   flag    mount only: the height field holds a height (set after linking,
+//           then reused to mark the path to a chain's head)
+// The widths follow the profile; the prefix gets what is left (29 bits in
+// the badge profile), which only decides how often a lookup reads flash for
+// nothing.
 
-const bKey: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 8));
-const bAddr: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 4));
-const bStamp: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 4));
-const bLen: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2));
-const bParent: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2));
-const bChain: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2));
-const bHeight: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2)); // 0 = slot free
-const slots: usize = memory.data(<i32>(<usize>SLOTS * 2)); // -1 empty, -2 deleted, else block index
+// (32 - clz(n - 1) bits hold n values; written out so that they fold at compile time)
+const ADDR_BITS: i32 = 32 - clz<i32>(<i32>(MAX_SECTORS * MAX_SECTOR_SIZE / 8) - 1);
+const CHAIN_BITS: i32 = 32 - clz<i32>(MAX_CHAINS); // MAX_CHAINS slots and NO_CHAIN
+const HEIGHT_BITS: i32 = 32 - clz<i32>(MAX_BLOCKS); // heights 1..MAX_BLOCKS, or 1 + a block index
+const PREFIX_BITS: i32 = 63 - ADDR_BITS - CHAIN_BITS - HEIGHT_BITS;
+const PREFIX_MASK: u64 = (<u64>1 << <u64>PREFIX_BITS) - 1;
+const A_SHIFT: u64 = <u64>PREFIX_BITS;
+const A_MASK: u64 = (<u64>1 << <u64>ADDR_BITS) - 1;
+const C_SHIFT: u64 = A_SHIFT + <u64>ADDR_BITS;
+const C_MASK: u64 = (<u64>1 << <u64>CHAIN_BITS) - 1;
+const H_SHIFT: u64 = C_SHIFT + <u64>CHAIN_BITS;
+const H_MASK: u64 = (<u64>1 << <u64>HEIGHT_BITS) - 1;
+const FLAG: u64 = <u64>1 << 63;
+const NO_CHAIN: i32 = <i32>C_MASK;
+const HEIGHT_MAX: i32 = <i32>H_MASK; // a chain can never get this high: it holds at most MAX_BLOCKS blocks
 
-const cOwner: usize = memory.data(<i32>(<usize>MAX_CHAINS * 32));
+const bTab: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 8));
+
+// Chains: owner's first 4 bytes, head (-1 = slot free), genesis, offset of the owner key in the genesis block.
+const cKey: usize = memory.data(<i32>(<usize>MAX_CHAINS * 4));
+const cHead: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 const cGenesis: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
-const cHead: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2)); // -1 = slot free
-// First 8 bytes of each owner, so lookups scan one tight array; a slot's
-// key may be stale after it is freed (the slot's own flag decides).
-const cKey: usize = memory.data(<i32>(<usize>MAX_CHAINS * 8));
-const tKey: usize = memory.data(<i32>(<usize>MAX_TOMBS * 8));
+const cKeyAt: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 
-const tOwner: usize = memory.data(<i32>(<usize>MAX_TOMBS * 32));
-const tUntil: usize = memory.data(<i32>(<usize>MAX_TOMBS * 8));
-const tStamp: usize = memory.data(<i32>(<usize>MAX_TOMBS * 4));
-const tAddr: usize = memory.data(<i32>(<usize>MAX_TOMBS * 4)); // 0xffffffff = slot free
+// Tombstones: owner's first 2 bytes, record address / 8 (0 = slot free).
+// Addresses fit a u16 up to a 512 KiB region, else a u32.
+const TOMB_WIDE: bool = (<u64>MAX_SECTORS * <u64>MAX_SECTOR_SIZE / 8) > 0xffff;
+const tKey: usize = memory.data(<i32>(<usize>MAX_TOMBS * 2));
+const tAddr: usize = memory.data(<i32>(<usize>MAX_TOMBS * (TOMB_WIDE ? 4 : 2)));
 
 const secMinStamp: usize = memory.data(<i32>(<usize>MAX_SECTORS * 4)); // oldest block record per sector
-const order: usize = memory.data(<i32>(<usize>MAX_SECTORS * 2));
-const walk: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 2));
 const scanOut: usize = memory.data(<i32>(<usize>OUT_SIZE));
-const tomb: usize = memory.data(<i32>(40));
+const tomb: usize = memory.data(<i32>(TOMB_LEN)); // a tombstone's payload, assembled for append
+// repoSlotOwner's answers: two, so that two owners can be compared.
+const ownerRing: usize = memory.data(64);
+let ringNext: usize = 0;
 
 let maxStamp: u32 = 0;
 let mounted: bool = false;
 let blockCount: i32 = 0;
 
-function key(i: i32): u64 { return load<u64>(bKey + (<usize>i << 3)); }
-function addrOf(i: i32): u32 { return load<u32>(bAddr + (<usize>i << 2)); }
-function lenOf(i: i32): u32 { return <u32>load<u16>(bLen + (<usize>i << 1)); }
-function parentOf(i: i32): i32 { return <i32>load<i16>(bParent + (<usize>i << 1)); }
-function chainOf(i: i32): i32 { return <i32>load<i16>(bChain + (<usize>i << 1)); }
-function heightOf(i: i32): i32 { return <i32>load<u16>(bHeight + (<usize>i << 1)); }
-function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
-function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
-function genesisOf(c: i32): i32 { return <i32>load<i16>(cGenesis + (<usize>c << 1)); }
-function tombUsed(t: i32): bool { return load<u32>(tAddr + (<usize>t << 2)) != 0xffffffff; }
-function stampOf(i: i32): u32 { return load<u32>(bStamp + (<usize>i << 2)); }
-function setHeight(i: i32, h: u32): void { store<u16>(bHeight + (<usize>i << 1), <u16>h); }
-function setParent(i: i32, p: i32): void { store<i16>(bParent + (<usize>i << 1), <i16>p); }
-function setHead(c: i32, i: i32): void { store<i16>(cHead + (<usize>c << 1), <i16>i); }
-function setTombAddr(t: i32, a: u32): void { store<u32>(tAddr + (<usize>t << 2), a); }
-
-/** Points block i at a (new) record. */
-function setRecord(i: i32, addr: u32, stamp: u32): void {
-  store<u32>(bAddr + (<usize>i << 2), addr);
-  store<u32>(bStamp + (<usize>i << 2), stamp);
+@inline function ent(i: i32): u64 { return load<u64>(bTab + (<usize>i << 3)); }
+@inline function setEnt(i: i32, e: u64): void { store<u64>(bTab + (<usize>i << 3), e); }
+function setField(i: i32, shift: u64, mask: u64, v: u64): void {
+  setEnt(i, (ent(i) & ~(mask << shift)) | ((v & mask) << shift));
 }
-
+function used(i: i32): bool { return ent(i) != 0; }
+function addrOf(i: i32): u32 { return <u32>((ent(i) >> A_SHIFT) & A_MASK) << 3; }
+function chainOf(i: i32): i32 { return <i32>((ent(i) >> C_SHIFT) & C_MASK); }
+function heightOf(i: i32): i32 { return <i32>((ent(i) >> H_SHIFT) & H_MASK); }
+function flagged(i: i32): bool { return (ent(i) & FLAG) != 0; }
+function setAddr(i: i32, a: u32): void { setField(i, A_SHIFT, A_MASK, <u64>(a >> 3)); }
+function setHeight(i: i32, h: i32): void { setField(i, H_SHIFT, H_MASK, <u64>h); }
+function setFlag(i: i32, on: bool): void { setEnt(i, on ? ent(i) | FLAG : ent(i) & ~FLAG); }
 /** Places block i in chain c at height h. */
-function place(i: i32, c: i32, h: u32): void {
-  store<i16>(bChain + (<usize>i << 1), <i16>c);
+function place(i: i32, c: i32, h: i32): void {
+  setField(i, C_SHIFT, C_MASK, <u64>c);
   setHeight(i, h);
 }
+function prefixOf(sig: usize): u64 { return load<u64>(sig) & PREFIX_MASK; }
 
-function keyOf(sig: usize): u64 {
-  return load<u64>(sig);
+function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
+function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
+function setHead(c: i32, i: i32): void { store<i16>(cHead + (<usize>c << 1), <i16>i); }
+function genesisOf(c: i32): i32 { return <i32>load<u16>(cGenesis + (<usize>c << 1)); }
+
+/** Reads the u32 at flash address a (0 when the read fails). */
+function flashU32(a: u32): u32 { return flashRead(a, scratch, 4) == 0 ? load<u32>(scratch) : 0; }
+/** The stamp of the record at a, from its header. */
+function stampAt(a: u32): u32 { return flashU32(a + 4); }
+/** The payload length of the record at a, from its header. */
+function lenAt(a: u32): u32 { return flashU32(a) >>> 16; }
+function stampOf(i: i32): u32 { return stampAt(addrOf(i)); }
+
+/** Reads the first n bytes of block i (the block follows its record header). */
+function readBlockPrefix(i: i32, ptr: usize, n: u32): i32 {
+  return flashRead(addrOf(i) + RECORD_HEADER, ptr, n);
 }
 
-function hashSlot(k: u64): i32 {
-  return <i32>((k ^ (k >> 29)) * 0x9e3779b97f4a7c15 >> 53) & (SLOTS - 1);
+/** True when block i's full signature equals the 64 bytes at sig (never scratch). */
+function blockHasSig(i: i32, sig: usize): bool {
+  if (readBlockPrefix(i, scratch, 64) != 0) return false;
+  return sameSig(scratch, sig);
 }
 
-/** Index of the block with key k, or -1. */
-export function findBlock(k: u64): i32 {
-  let h = hashSlot(k);
-  for (let n = 0; n < SLOTS; n++) {
-    const v = <i32>load<i16>(slots + (<usize>h << 1));
-    if (v == -1) return -1;
-    if (v >= 0 && load<u64>(bKey + (<usize>v << 3)) == k) return v;
-    h = (h + 1) & (SLOTS - 1);
+/** Index of the block whose signature is the 64 bytes at sig, or -1. A prefix match is confirmed on flash. */
+export function findBlock(sig: usize): i32 {
+  const k = prefixOf(sig);
+  for (let i = 0; i < MAX_BLOCKS; i++) {
+    const e = load<u64>(bTab + (<usize>i << 3));
+    if ((e & PREFIX_MASK) == k && e != 0 && blockHasSig(i, sig)) return i;
   }
   return -1;
 }
 
-function hashInsert(i: i32): void {
-  let h = hashSlot(key(i));
-  while (load<i16>(slots + (<usize>h << 1)) >= 0) h = (h + 1) & (SLOTS - 1);
-  store<i16>(slots + (<usize>h << 1), <i16>i);
+/** Index of the block whose record is at addr, or -1 (no flash read). */
+function blockAtAddr(addr: u32): i32 {
+  const a = <u64>(addr >> 3);
+  for (let i = 0; i < MAX_BLOCKS; i++) {
+    if (((load<u64>(bTab + (<usize>i << 3)) >> A_SHIFT) & A_MASK) == a) return i;
+  }
+  return -1;
 }
 
-function hashRemove(i: i32): void {
-  let h = hashSlot(key(i));
-  for (let n = 0; n < SLOTS; n++) {
-    const v = <i32>load<i16>(slots + (<usize>h << 1));
-    if (v == -1) return;
-    if (v == i) {
-      store<i16>(slots + (<usize>h << 1), -2);
-      return;
-    }
-    h = (h + 1) & (SLOTS - 1);
+/** Index of the block of chain c at height h, or -1. */
+function blockAt(c: i32, h: i32): i32 {
+  const want = <u64>c | (<u64>h << <u64>CHAIN_BITS);
+  const mask = C_MASK | (H_MASK << <u64>CHAIN_BITS);
+  for (let i = 0; i < MAX_BLOCKS; i++) {
+    if (((load<u64>(bTab + (<usize>i << 3)) >> C_SHIFT) & mask) == want) return i;
   }
+  return -1;
 }
 
 function freeBlockSlot(): i32 {
-  // Hot (twice per write): a direct load, not a call per slot.
-  for (let i = 0; i < MAX_BLOCKS; i++) if (load<u16>(bHeight + (<usize>i << 1)) == 0) return i;
+  for (let i = 0; i < MAX_BLOCKS; i++) if (load<u64>(bTab + (<usize>i << 3)) == 0) return i;
   return -1;
 }
 
-function addBlock(k: u64, addr: u32, stamp: u32, len: u32): i32 {
+/** A new index entry for the block whose signature is at sig and whose record is at addr; not placed in a chain. */
+function addBlock(sig: usize, addr: u32): i32 {
   const i = freeBlockSlot();
   if (i < 0) return -1;
-  store<u64>(bKey + (<usize>i << 3), k);
-  setRecord(i, addr, stamp);
-  store<u16>(bLen + (<usize>i << 1), <u16>len);
-  setParent(i, -1);
-  place(i, -1, 0xffff); // used, height unknown
-  hashInsert(i);
+  setEnt(i, prefixOf(sig) | (<u64>(addr >> 3) << A_SHIFT) | (<u64>NO_CHAIN << C_SHIFT));
   blockCount++;
   return i;
 }
 
 /** Removes block i from the index (its record stays on flash as garbage). */
 function forget(i: i32): void {
-  hashRemove(i);
-  setHeight(i, 0);
+  setEnt(i, 0);
   blockCount--;
 }
 
-/** Chain c founded by its genesis block i. */
-function found(c: i32, i: i32): void {
-  store<i16>(cGenesis + (<usize>c << 1), <i16>i);
+/** Chain c founded by its genesis block i, whose owner key is at offset keyAt of the block at block. */
+function found(c: i32, i: i32, block: usize, keyAt: i32): void {
+  store<u32>(cKey + (<usize>c << 2), load<u32>(block + <usize>keyAt));
+  store<u16>(cGenesis + (<usize>c << 1), <u16>i);
+  store<u16>(cKeyAt + (<usize>c << 1), <u16>keyAt);
   setHead(c, i);
+}
+
+/** Reads the owner of chain c (32 bytes, from its genesis block) to out. 0 or E_FLASH. */
+function readOwner(c: i32, out: usize): i32 {
+  return flashRead(addrOf(genesisOf(c)) + RECORD_HEADER + <u32>load<u16>(cKeyAt + (<usize>c << 1)), out, 32);
 }
 
 /** At mount, before blocks are linked to chains: drops chain c, whose only member so far is its genesis block. */
@@ -209,45 +254,40 @@ function countLive(addr: u32, len: u32, sign: i32): void {
 
 /** Forgets block i and counts its record as garbage in its sector. */
 function dropBlock(i: i32): void {
-  countLive(addrOf(i), lenOf(i), -1);
+  const a = addrOf(i);
+  countLive(a, lenAt(a), -1);
   forget(i);
 }
 
-// Chains and tombstones are both tables of owners: per slot a 32-byte owner,
-// its first 8 bytes in a tight key array, and a flag that reads as i16 -1
-// when the slot is free. For chains the flag is cHead; for tombstones it is
-// the low half of tAddr (0xffffffff when free; a record address is 8-byte
-// aligned, so a used slot's low half is never 0xffff).
-const CHAIN_FLAGS: usize = cHead;
-const CHAIN_FLAG_SHIFT: usize = 1;
-const TOMB_FLAGS: usize = tAddr;
-const TOMB_FLAG_SHIFT: usize = 2;
+function freeChainSlot(): i32 {
+  for (let c = 0; c < MAX_CHAINS; c++) if (headOf(c) < 0) return c;
+  return -1;
+}
 
-/** First free slot of an owner table (MAX_CHAINS == MAX_TOMBS slots) at or after `from`, wrapping round, or -1. */
-function freeSlot(flags: usize, shift: usize, from: i32): i32 {
-  let x = from;
-  for (let n = 0; n < MAX_CHAINS; n++) {
-    if (load<i16>(flags + (<usize>x << shift)) == -1) return x;
-    x = x + 1 == MAX_CHAINS ? 0 : x + 1;
+/** Chain owned by the 32-byte key at owner (never scratch), or -1. */
+export function findChain(owner: usize): i32 {
+  const k = load<u32>(owner);
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    if (load<u32>(cKey + (<usize>c << 2)) != k || headOf(c) < 0) continue;
+    if (readOwner(c, scratch) == 0 && sameKey(scratch, owner)) return c;
   }
   return -1;
 }
 
-/** Used slot of an owner table whose owner is the 32 bytes at owner, or -1. */
-function findOwner(keys: usize, owners: usize, flags: usize, shift: usize, owner: usize): i32 {
-  const k = load<u64>(owner);
-  for (let x = 0; x < MAX_CHAINS; x++) {
-    if (load<u64>(keys + (<usize>x << 3)) == k && load<i16>(flags + (<usize>x << shift)) != -1 && sameKey(owners + (<usize>x << 5), owner)) return x;
-  }
-  return -1;
-}
+// ---- tombstones ------------------------------------------------------------------
 
-function setOwner(keys: usize, owners: usize, x: i32, owner: usize): void {
-  memory.copy(owners + (<usize>x << 5), owner, 32);
-  store<u64>(keys + (<usize>x << 3), load<u64>(owner));
+function tombAddr(t: i32): u32 {
+  return (TOMB_WIDE ? load<u32>(tAddr + (<usize>t << 2)) : <u32>load<u16>(tAddr + (<usize>t << 1))) << 3;
 }
-
-function freeChainSlot(): i32 { return freeSlot(CHAIN_FLAGS, CHAIN_FLAG_SHIFT, 0); }
+function setTombAddr(t: i32, a: u32): void {
+  if (TOMB_WIDE) store<u32>(tAddr + (<usize>t << 2), a >> 3);
+  else store<u16>(tAddr + (<usize>t << 1), <u16>(a >> 3));
+}
+function tombUsed(t: i32): bool { return tombAddr(t) != 0; }
+function tombStamp(t: i32): u32 { return stampAt(tombAddr(t)); }
+function tombUntil(t: i32): u64 {
+  return flashRead(tombAddr(t) + RECORD_HEADER + 32, scratch, 8) == 0 ? load<u64>(scratch) : 0;
+}
 
 // Tombstones come and go in bursts (a collector run evicts many chains at
 // once): the search for a free slot goes on from the last one handed out,
@@ -255,30 +295,43 @@ function freeChainSlot(): i32 { return freeSlot(CHAIN_FLAGS, CHAIN_FLAG_SHIFT, 0
 let tombCursor: i32 = 0;
 
 function freeTombSlot(): i32 {
-  const t = freeSlot(TOMB_FLAGS, TOMB_FLAG_SHIFT, tombCursor);
-  if (t >= 0) tombCursor = t + 1 == MAX_TOMBS ? 0 : t + 1;
-  return t;
+  let t = tombCursor;
+  for (let n = 0; n < MAX_TOMBS; n++) {
+    if (!tombUsed(t)) {
+      tombCursor = t + 1 == MAX_TOMBS ? 0 : t + 1;
+      return t;
+    }
+    t = t + 1 == MAX_TOMBS ? 0 : t + 1;
+  }
+  return -1;
 }
-function setChainOwner(c: i32, owner: usize): void { setOwner(cKey, cOwner, c, owner); }
 
-/** Fills tombstone slot t. */
-function setTomb(t: i32, owner: usize, until: u64, stamp: u32, addr: u32): void {
-  setOwner(tKey, tOwner, t, owner);
-  store<u64>(tUntil + (<usize>t << 3), until);
-  store<u32>(tStamp + (<usize>t << 2), stamp);
+/** Fills tombstone slot t: owner's record at addr. */
+function setTomb(t: i32, owner: usize, addr: u32): void {
+  store<u16>(tKey + (<usize>t << 1), load<u16>(owner));
   setTombAddr(t, addr);
 }
 
 /** Frees tombstone slot t and counts its record as garbage in its sector. */
 function dropTomb(t: i32): void {
-  countLive(tombAddr(t), 40, -1);
-  setTombAddr(t, 0xffffffff);
+  countLive(tombAddr(t), TOMB_LEN, -1);
+  setTombAddr(t, 0);
 }
-function findTomb(owner: usize): i32 { return findOwner(tKey, tOwner, TOMB_FLAGS, TOMB_FLAG_SHIFT, owner); }
 
-/** Chain owned by the 32-byte key at owner, or -1. */
-export function findChain(owner: usize): i32 {
-  return findOwner(cKey, cOwner, CHAIN_FLAGS, CHAIN_FLAG_SHIFT, owner);
+/** Tombstone of the 32-byte owner at owner (never scratch), or -1. */
+function findTomb(owner: usize): i32 {
+  const k = load<u16>(owner);
+  for (let t = 0; t < MAX_TOMBS; t++) {
+    if (load<u16>(tKey + (<usize>t << 1)) != k || !tombUsed(t)) continue;
+    if (flashRead(tombAddr(t) + RECORD_HEADER, scratch, 32) == 0 && sameKey(scratch, owner)) return t;
+  }
+  return -1;
+}
+
+/** Tombstone slot whose record is at addr, or -1. */
+function tombAtAddr(addr: u32): i32 {
+  for (let t = 0; t < MAX_TOMBS; t++) if (tombAddr(t) == addr) return t;
+  return -1;
 }
 
 function minStampOf(s: u32): u32 { return load<u32>(secMinStamp + (s << 2)); }
@@ -312,26 +365,13 @@ function noteStamp(addr: u32, type: u8, stamp: u32): void {
 // ---- mount ---------------------------------------------------------------------
 
 function clearTables(): void {
-  memory.fill(bHeight, 0, <usize>MAX_BLOCKS * 2);
-  memory.fill(slots, 0xff, <usize>SLOTS * 2);
+  memory.fill(bTab, 0, <usize>MAX_BLOCKS * 8);
   memory.fill(cHead, 0xff, <usize>MAX_CHAINS * 2);
-  memory.fill(tAddr, 0xff, <usize>MAX_TOMBS * 4);
+  memory.fill(tAddr, 0, <usize>MAX_TOMBS * (TOMB_WIDE ? 4 : 2));
   tombCursor = 0;
   memory.fill(secMinStamp, 0xff, <usize>MAX_SECTORS * 4);
   blockCount = 0;
   maxStamp = 0;
-}
-
-const prefix: usize = memory.data(<i32>(256));
-
-/** Key of block i's parent, read back from flash; 0 for a genesis block. */
-function parentKeyOf(i: i32): u64 {
-  const n = min<u32>(lenOf(i), 256);
-  if (readBlockPrefix(i, prefix, n) != 0) return 0;
-  if (scanBlock(prefix, <i32>n, <i32>lenOf(i), scanOut) != SCAN_OK) return 0;
-  const po = parentSigAt();
-  if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) < 8) return 0;
-  return load<u64>(prefix + <usize>po);
 }
 
 /** Reads block i's whole record into recBuf (see readRecord for the result). */
@@ -340,9 +380,12 @@ function readBlockRecord(i: i32): i32 {
   return readRecord(sectorOfAddr(a), a % geometry.sectorSize);
 }
 
-/** Reads the first n bytes of block i from its record (the block follows the record header). */
-function readBlockPrefix(i: i32, ptr: usize, n: u32): i32 {
-  return flashRead(addrOf(i) + RECORD_HEADER, ptr, n);
+/** Block i's parent, found by the parent signature in its record; -1 for a genesis block or a parent not stored. Uses recBuf. */
+function parentOf(i: i32): i32 {
+  if (readBlockRecord(i) <= 0 || recLen > <u32>BLOCK_MAX || !scanWhole(recData, recLen)) return -1;
+  const po = parentSigAt();
+  if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64) return -1;
+  return findBlock(recData + <usize>po);
 }
 
 /** Mounts the repo on a region of the given geometry: rebuilds the index. 0 or an error. */
@@ -350,11 +393,11 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   mounted = false;
   let rc = logGeometry(sectorSize, wordSize, regionSize);
   if (rc != 0) return rc;
+  clearTables();
   rc = logMount();
   if (rc != 0) return rc;
-  clearTables();
 
-  const n = sectorsBySeq(order);
+  const n = mountedSectors();
   // Pass 1: where the written part of each sector ends, the oldest block
   // stamps, and how many block records there are.
   const records = mountPass(n, PASS_ENDS, 0, false);
@@ -369,80 +412,151 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   // already (it is dead unless it extends someone else's chain).
   mountPass(n, PASS_BLOCKS, 0, records > MAX_BLOCKS);
   // Pass 4: link blocks to parents and chains (R5), apply tombstones (R2).
+  // Until a block is placed, its height field holds 1 + its parent's index.
   for (let i = 0; i < MAX_BLOCKS; i++) {
-    if (heightOf(i) == 0) continue;
-    const pk = parentKeyOf(i);
-    if (pk != 0) setParent(i, findBlock(pk));
+    if (!used(i) || chainOf(i) != NO_CHAIN || heightOf(i) != 0) continue;
+    setHeight(i, parentOf(i) + 1);
   }
   for (let c = 0; c < MAX_CHAINS; c++) {
     if (headOf(c) < 0) continue;
-    const g = genesisOf(c);
-    const t = findTomb(cOwner + (<usize>c << 5));
-    if (t >= 0 && stampOf(g) < tombStamp(t)) dropChainAtMount(c);
+    readOwner(c, tomb);
+    const t = findTomb(tomb);
+    if (t >= 0 && stampOf(genesisOf(c)) < tombStamp(t)) dropChainAtMount(c);
   }
   // Two live genesis blocks of one owner cannot be written; keep the older if flash says otherwise.
   for (let c = 0; c < MAX_CHAINS; c++) {
     if (headOf(c) < 0) continue;
+    readOwner(c, tomb);
     for (let d = c + 1; d < MAX_CHAINS; d++) {
-      if (headOf(d) < 0 || !sameKey(cOwner + (<usize>c << 5), cOwner + (<usize>d << 5))) continue;
+      if (headOf(d) < 0 || load<u32>(cKey + (<usize>c << 2)) != load<u32>(cKey + (<usize>d << 2))) continue;
+      if (readOwner(d, scratch) != 0 || !sameKey(scratch, tomb)) continue;
       const younger = stampOf(genesisOf(c)) > stampOf(genesisOf(d)) ? c : d;
       dropChainAtMount(younger);
       if (younger == c) break;
     }
   }
-  for (let i = 0; i < MAX_BLOCKS; i++) if (heightOf(i) == 0xffff) resolve(i);
-  // A chain's head is its highest block; anything not on the path to it goes (forks cannot be written, but flash is untrusted).
+  // Which chain: follow parents to a block that knows its chain; a block whose
+  // parents run out (or loop) is dropped, and so, in turn, are its children.
   for (let i = 0; i < MAX_BLOCKS; i++) {
-    if (heightOf(i) == 0) continue;
+    if (!used(i) || chainOf(i) != NO_CHAIN) continue;
+    const j = chainedAncestor(i);
+    if (j < 0) forget(i);
+    else setField(i, C_SHIFT, C_MASK, <u64>chainOf(j));
+  }
+  // Tombstones: a block older than its owner's tombstone is dead (R2), and its children with it (below).
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    if (headOf(c) < 0) continue;
+    readOwner(c, tomb);
+    const t = findTomb(tomb);
+    if (t < 0) continue;
+    const ts = tombStamp(t);
+    for (let i = 0; i < MAX_BLOCKS; i++) {
+      if (used(i) && !flagged(i) && chainOf(i) == c && stampOf(i) < ts) forget(i);
+    }
+  }
+  // Heights: a block is one above its parent; one whose path to the genesis is broken goes.
+  for (let i = 0; i < MAX_BLOCKS; i++) {
+    if (!used(i) || flagged(i)) continue;
+    let d = 0;
+    let j = i;
+    while (j >= 0 && used(j) && !flagged(j) && d < MAX_BLOCKS) {
+      j = heightOf(j) - 1;
+      d++;
+    }
+    const h = j >= 0 && used(j) && flagged(j) ? heightOf(j) + d : HEIGHT_MAX;
+    if (h >= HEIGHT_MAX) { forget(i); continue; }
+    setHeight(i, h);
+    setFlag(i, true);
+  }
+  // A chain's head is its highest block.
+  let placed = 0;
+  for (let i = 0; i < MAX_BLOCKS; i++) {
+    if (!used(i)) continue;
     const c = chainOf(i);
     const h = headOf(c);
     if (h < 0 || heightOf(i) > heightOf(h)) setHead(c, i);
+    placed++;
   }
-  for (let c = 0; c < MAX_CHAINS; c++) {
-    const h = headOf(c);
-    if (h < 0) continue;
-    let i = h;
-    while (i >= 0) { setHeight(i, heightOf(i) | 0x8000); i = parentOf(i); }
-  }
+  let heights = 0;
+  for (let c = 0; c < MAX_CHAINS; c++) if (headOf(c) >= 0) heights += heightOf(headOf(c));
+  // Every block's ancestors are all there, so a chain holds at least one
+  // block per height up to its head: a fork shows as more blocks than
+  // heights. Forks cannot be written, but flash is untrusted: then keep only
+  // the path to each head.
+  if (placed != heights) keepHeadPaths();
   for (let i = 0; i < MAX_BLOCKS; i++) {
-    const ht = heightOf(i);
-    if (ht == 0) continue;
-    if ((ht & 0x8000) == 0) { forget(i); continue; }
-    setHeight(i, ht & 0x7fff);
+    if (!used(i)) continue;
+    setFlag(i, false);
     // Live bytes per sector, for compaction (logMount zeroed them; nothing above adds any).
-    countLive(addrOf(i), lenOf(i), 1);
+    const a = addrOf(i);
+    countLive(a, lenAt(a), 1);
   }
-  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) countLive(tombAddr(t), 40, 1);
+  for (let t = 0; t < MAX_TOMBS; t++) if (tombUsed(t)) countLive(tombAddr(t), TOMB_LEN, 1);
   mounted = true;
   return 0;
 }
 
+/** The nearest ancestor of unplaced block i (by the parent links in the height fields) that knows its chain, or -1. */
+function chainedAncestor(i: i32): i32 {
+  let j = i;
+  for (let n = 0; n <= MAX_BLOCKS; n++) {
+    j = heightOf(j) - 1;
+    if (j < 0 || !used(j)) return -1;
+    if (chainOf(j) != NO_CHAIN) return j;
+  }
+  return -1;
+}
+
+/** Mount, when flash holds a fork: marks the path from each chain's head down by parent signatures, and drops the rest. */
+function keepHeadPaths(): void {
+  for (let i = 0; i < MAX_BLOCKS; i++) if (used(i)) setFlag(i, false);
+  for (let c = 0; c < MAX_CHAINS; c++) {
+    let i = headOf(c);
+    while (i >= 0) {
+      setFlag(i, true);
+      if (heightOf(i) <= 1) break;
+      const p = parentOf(i);
+      i = p >= 0 && chainOf(p) == c && heightOf(p) == heightOf(i) - 1 ? p : -1;
+    }
+  }
+  for (let i = 0; i < MAX_BLOCKS; i++) if (used(i) && !flagged(i)) forget(i);
+}
 
 const PASS_ENDS: i32 = 0;
 const PASS_TOMBS: i32 = 1;
 const PASS_BLOCKS: i32 = 2;
 
-/** One mount pass over every record of the n sectors in order[] (the passes differ only in what a record feeds). Returns the number of block records. */
+/** One mount pass over every record of the n sectors in mount order (the passes differ only in what a record feeds). Returns the number of block records. */
 function mountPass(n: u32, pass: i32, oldestBlock: u32, crowded: bool): i32 {
   let records: i32 = 0;
   for (let j: u32 = 0; j < n; j++) {
-    const s = <u32>load<u16>(order + (j << 1));
+    const s = orderAt(j);
     let off = SECTOR_HEADER;
+    if (pass != PASS_ENDS) {
+      // Pass 1 checked every record up to the sector's end: read only what this pass needs.
+      const end = endOf(s);
+      while (off < end) {
+        const r = readHeader(s, off);
+        if (r <= 0) break;
+        const addr = s * geometry.sectorSize + off;
+        if (pass == PASS_TOMBS && recType == REC_EVICT && recLen == TOMB_LEN) {
+          if (readPayload(s, off) == 0) mountTomb(addr, oldestBlock);
+        } else if (pass == PASS_BLOCKS && recType == REC_BLOCK) {
+          if (readPayload(s, off) == 0) mountBlock(addr, crowded);
+        }
+        off += <u32>r;
+      }
+      continue;
+    }
     let r = 0;
     while ((r = readRecord(s, off)) > 0) {
       const addr = s * geometry.sectorSize + off;
-      if (pass == PASS_ENDS) {
-        if (recStamp > maxStamp) maxStamp = recStamp;
-        noteStamp(addr, recType, recStamp);
-        if (recType == REC_BLOCK) records++;
-      } else if (pass == PASS_TOMBS) {
-        if (recType == REC_EVICT && recLen == 40) mountTomb(addr, oldestBlock);
-      } else if (recType == REC_BLOCK) {
-        mountBlock(addr, crowded);
-      }
+      if (recStamp > maxStamp) maxStamp = recStamp;
+      noteStamp(addr, recType, recStamp);
+      if (recType == REC_BLOCK) records++;
       off += <u32>r;
     }
-    if (pass == PASS_ENDS) setEnd(s, off, r == 0);
+    setEnd(s, off, r == 0);
   }
   return records;
 }
@@ -464,79 +578,57 @@ function parentSigAt(): i32 {
 }
 
 function mountBlock(addr: u32, crowded: bool): void {
-  if (!scanWhole(recBuf, recLen)) return;
+  if (recLen > <u32>BLOCK_MAX || !scanWhole(recData, recLen)) return;
   // A genesis block older than its author's tombstone is dead (R2: its
   // author owns its chain): skip it, so dead chains never crowd out live ones
   // from the chain table. Other blocks only when the index is crowded.
   const ko = authorAt();
   const genesis = parentSigAt() < 0;
   if ((crowded || genesis) && ko >= 0) {
-    const t = findTomb(recBuf + <usize>ko);
+    const t = findTomb(recData + <usize>ko);
     if (t >= 0 && recStamp < tombStamp(t)) return;
   }
-  const k = keyOf(recBuf);
-  const prev = findBlock(k);
+  const prev = findBlock(recData);
   if (prev >= 0) {
     // A second copy (compaction was cut before its erase): keep the later one.
-    setRecord(prev, addr, recStamp);
+    setAddr(prev, addr);
     return;
   }
-  const i = addBlock(k, addr, recStamp, recLen);
+  const i = addBlock(recData, addr);
   if (i < 0) return; // more blocks on flash than the table holds: the rest are dropped
-  if (genesis) {
+  if (!genesis) {
+    // Link it now when its parent is already in the table (the usual order);
+    // pass 4 looks again for those whose parent comes later in the log.
+    if (load<i32>(scanOut + OUT_PSIG_LEN) == 64) setHeight(i, findBlock(recData + <usize>parentSigAt()) + 1);
+    return;
+  }
+  {
     // Genesis: it founds a chain, unless its owner already has one (a tombstone settles which one lives).
     if (ko < 0) { forget(i); return; }
     const c = freeChainSlot();
     if (c < 0) { forget(i); return; }
-    setChainOwner(c, recBuf + <usize>ko);
-    found(c, i);
+    found(c, i, recData, ko);
     place(i, c, 1);
+    setFlag(i, true);
   }
 }
 
 function mountTomb(addr: u32, oldestBlock: u32): void {
-  let t = findTomb(recBuf);
+  let t = findTomb(recData);
   if (t >= 0 && tombStamp(t) > recStamp) return;
   if (t < 0) t = freeTombSlot();
   if (t < 0) {
     // Full: give way to a tombstone that kills something, at the expense of
     // the guard-only one whose time ends first.
+    let until: u64 = 0;
     for (let x = 0; x < MAX_TOMBS; x++) {
       if (tombStamp(x) >= oldestBlock) continue;
-      if (t < 0 || tombUntil(x) < tombUntil(t)) t = x;
+      const u = tombUntil(x);
+      if (t < 0 || u < until) { t = x; until = u; }
     }
-    if (t < 0 || (recStamp < oldestBlock && load<u64>(recBuf, 32) <= tombUntil(t))) return;
+    if (t < 0 || (recStamp < oldestBlock && load<u64>(recData, 32) <= until)) return;
   }
-  setTomb(t, recBuf, load<u64>(recBuf, 32), recStamp, addr);
-}
-
-/** Finds block i's chain and height by walking to a block that knows its own; drops what cannot be placed. */
-function resolve(i: i32): void {
-  let n = 0;
-  let j = i;
-  while (j >= 0 && heightOf(j) == 0xffff && n < MAX_BLOCKS) {
-    store<i16>(walk + (<usize>n << 1), <i16>j);
-    n++;
-    j = parentOf(j);
-  }
-  let c = j >= 0 && heightOf(j) != 0 && heightOf(j) != 0xffff ? chainOf(j) : -1;
-  let h = c >= 0 ? heightOf(j) : 0;
-  // Tombstones: a block older than its owner's tombstone is dead (R2).
-  let tStampOwner: u32 = 0;
-  if (c >= 0) {
-    const t = findTomb(cOwner + (<usize>c << 5));
-    if (t >= 0) tStampOwner = tombStamp(t);
-  }
-  for (let x = n - 1; x >= 0; x--) {
-    const b = <i32>load<i16>(walk + (<usize>x << 1));
-    if (c < 0 || h >= 0x7ffe || stampOf(b) < tStampOwner) {
-      c = -1;
-      forget(b);
-      continue;
-    }
-    h++;
-    place(b, c, <u32>h);
-  }
+  setTomb(t, recData, addr);
 }
 
 // ---- operations ------------------------------------------------------------------
@@ -546,17 +638,6 @@ function resolve(i: i32): void {
 // of a compaction, so that the compaction can start over after mount.
 const RESERVE: u32 = 2;
 const WEAR_SPREAD: u32 = 4; // erase-count gap that makes compaction move cold blocks
-const sigBuf: usize = memory.data(<i32>(64));
-
-function tombAddr(t: i32): u32 { return load<u32>(tAddr + (<usize>t << 2)); }
-function tombStamp(t: i32): u32 { return load<u32>(tStamp + (<usize>t << 2)); }
-function tombUntil(t: i32): u64 { return load<u64>(tUntil + (<usize>t << 3)); }
-
-/** True when block i's full signature equals the 64 bytes at sig (the index keeps only a prefix). */
-function blockHasSig(i: i32, sig: usize): bool {
-  if (readBlockPrefix(i, sigBuf, 64) != 0) return false;
-  return sameSig(sigBuf, sig);
-}
 
 /** Appends a record, opening a sector when the head is full. */
 function put(type: u8, stamp: u32, ptr: usize, len: u32): i64 {
@@ -612,7 +693,7 @@ export function compactOne(now: u64): i32 {
 
 let compactions: u32 = 0;
 
-/** Copies sector v's live records to the head, then erases it (R4). */
+/** Copies sector v's live records to the head, then erases it (R4). Each record goes through recBuf whole. */
 function compactSector(v: u32, now: u64): i32 {
   compactions++;
   let off = SECTOR_HEADER;
@@ -624,22 +705,22 @@ function compactSector(v: u32, now: u64): i32 {
     let x: i32; // the block or tombstone slot that points at this record
     let stamp: u32;
     if (type == REC_BLOCK) {
-      x = findBlock(keyOf(recBuf));
-      if (x < 0 || addrOf(x) != addr) continue; // garbage: dead, or an older copy
+      x = blockAtAddr(addr);
+      if (x < 0) continue; // garbage: dead, or an older copy
       stamp = ++maxStamp; // R2: a fresh stamp for a live block
-    } else if (type == REC_EVICT && recLen == 40) {
-      x = findTomb(recBuf);
-      if (x < 0 || tombAddr(x) != addr) continue;
+    } else if (type == REC_EVICT && recLen == TOMB_LEN) {
+      x = tombAtAddr(addr);
+      if (x < 0) continue;
       // R3: drop it only when it has expired and nothing older than it is left.
-      if (tombUntil(x) <= now && tombStamp(x) < minBlockStampOnFlash(<i32>v)) {
-        setTombAddr(x, 0xffffffff);
+      if (load<u64>(recData, 32) <= now && recStamp < minBlockStampOnFlash(<i32>v)) {
+        setTombAddr(x, 0);
         continue;
       }
-      stamp = tombStamp(x); // R2: a copied tombstone keeps its own
+      stamp = recStamp; // R2: a copied tombstone keeps its own
     } else continue;
-    const moved = put(type, stamp, recBuf, recLen);
+    const moved = put(type, stamp, recData, recLen);
     if (moved < 0) return moved == E_NO_SPACE ? E_FULL : <i32>moved;
-    if (type == REC_BLOCK) setRecord(x, <u32>moved, stamp);
+    if (type == REC_BLOCK) setAddr(x, <u32>moved);
     else setTombAddr(x, <u32>moved);
   }
   store<u32>(secMinStamp + (v << 2), 0xffffffff);
@@ -660,14 +741,19 @@ function reclaimTomb(now: u64): i32 {
   let freed = dropSpentTombs(now);
   if (freed >= 0) return freed;
   let t: i32 = -1;
+  let until: u64 = 0;
   for (let x = 0; x < MAX_TOMBS; x++) {
-    if (tombUsed(x) && (t < 0 || tombUntil(x) < tombUntil(t))) t = x;
+    if (!tombUsed(x)) continue;
+    const u = tombUntil(x);
+    if (t < 0 || u < until) { t = x; until = u; }
   }
   if (t < 0) return E_TABLE_FULL;
-  if (tombUntil(t) > now) now = tombUntil(t); // let compaction drop it too
+  if (until > now) now = until; // let compaction drop it too
+  // Its stamp stays what it is while compaction moves its record (R2).
+  const stamp = tombStamp(t);
   for (let round: u32 = 0; round <= geometry.sectors; round++) {
     const oldest = oldestSector(-1);
-    if (oldest < 0 || minStampOf(<u32>oldest) >= tombStamp(t)) break; // no block older than the tombstone is left
+    if (oldest < 0 || minStampOf(<u32>oldest) >= stamp) break; // no block older than the tombstone is left
     if (oldest == headSector) {
       const rc = openSector(); // seal the head so it can be compacted
       if (rc < 0) return rc;
@@ -676,7 +762,7 @@ function reclaimTomb(now: u64): i32 {
     if (rc < 0) return rc;
     if (!tombUsed(t)) break; // compaction dropped it
   }
-  if (tombUsed(t) && tombStamp(t) < minBlockStampOnFlash(-1)) {
+  if (tombUsed(t) && stamp < minBlockStampOnFlash(-1)) {
     dropTomb(t);
   }
   freed = dropSpentTombs(now);
@@ -706,10 +792,8 @@ function dropSpentTombs(now: u64): i32 {
 export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   if (!mounted) return E_NOT_MOUNTED;
   if (len < 66 || !scanWhole(ptr, len)) return E_MALFORMED;
-  if (len > maxPayload()) return E_TOO_LARGE;
-  const k = keyOf(ptr);
-  const existing = findBlock(k);
-  if (existing >= 0) return blockHasSig(existing, ptr) ? 0 : E_FORK;
+  if (len > <u32>BLOCK_MAX || len > maxPayload()) return E_TOO_LARGE;
+  if (findBlock(ptr) >= 0) return 0;
   const ko = authorAt();
   if (ko < 0) return E_ANONYMOUS;
   const po = parentSigAt();
@@ -723,11 +807,11 @@ export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
     if (c < 0) return E_TABLE_FULL;
   } else {
     if (load<i32>(scanOut + OUT_PSIG_LEN) != 64) return E_MALFORMED;
-    parent = findBlock(load<u64>(ptr + <usize>po));
-    if (parent < 0 || !blockHasSig(parent, ptr + <usize>po)) return E_ORPHAN;
+    parent = findBlock(ptr + <usize>po);
+    if (parent < 0) return E_ORPHAN;
     c = chainOf(parent);
     if (headOf(c) != parent) return E_FORK;
-    if (heightOf(parent) >= 0x7ffe) return E_TABLE_FULL;
+    if (heightOf(parent) >= HEIGHT_MAX - 1) return E_TABLE_FULL;
   }
   if (freeBlockSlot() < 0) return E_TABLE_FULL;
   const room = makeRoom(len, now);
@@ -737,13 +821,9 @@ export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   const addr = put(REC_BLOCK, stamp, ptr, len);
   if (addr < 0) return <i32>addr;
   // R1: the record is committed; now the index.
-  const i = addBlock(k, <u32>addr, stamp, len);
-  setParent(i, parent);
-  place(i, c, parent >= 0 ? <u32>heightOf(parent) + 1 : 1);
-  if (parent < 0) {
-    setChainOwner(c, ptr + <usize>ko);
-    found(c, i);
-  }
+  const i = addBlock(ptr, <u32>addr);
+  place(i, c, parent >= 0 ? heightOf(parent) + 1 : 1);
+  if (parent < 0) found(c, i, ptr, ko);
   setHead(c, i);
   return 1;
 }
@@ -769,33 +849,33 @@ export function repoChainIndex(owner: usize): i32 {
 export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
   if (!mounted) return E_NOT_MOUNTED;
   if (c < 0 || c >= MAX_CHAINS || headOf(c) < 0) return E_NOT_FOUND;
-  const owner = cOwner + (<usize>c << 5);
-  let t = findTomb(owner);
+  if (readOwner(c, tomb) != 0) return E_NOT_FOUND;
+  let t = findTomb(tomb);
   if (t < 0) t = freeTombSlot();
   if (t < 0) t = reclaimTomb(now);
   if (t < 0) return t;
-  memory.copy(tomb, owner, 32);
   store<u64>(tomb, until, 32);
   const before = compactions;
-  const room = makeRoom(40, now);
+  const room = makeRoom(TOMB_LEN, now);
   if (room < 0) return room;
   if (compactions != before) {
-    t = findTomb(owner); // compaction may have dropped or moved tombstones
+    t = findTomb(tomb); // compaction may have dropped or moved tombstones
     if (t < 0) t = freeTombSlot();
     if (t < 0) return E_TABLE_FULL;
   }
   const stamp = ++maxStamp;
-  const addr = put(REC_EVICT, stamp, tomb, 40);
+  const addr = put(REC_EVICT, stamp, tomb, TOMB_LEN);
   if (addr < 0) return <i32>addr;
   if (tombUsed(t)) dropTomb(t); // superseded (the slot is refilled below)
-  setTomb(t, owner, until, stamp, <u32>addr);
+  setTomb(t, tomb, <u32>addr);
+  // The chain holds one block per height up to its head's: stop at the last.
+  const all = heightOf(headOf(c));
   let n = 0;
-  let i = headOf(c);
-  while (i >= 0) {
-    const p = parentOf(i);
-    dropBlock(i);
-    n++;
-    i = p;
+  for (let i = 0; i < MAX_BLOCKS && n < all; i++) {
+    if (used(i) && chainOf(i) == c) {
+      dropBlock(i);
+      n++;
+    }
   }
   setHead(c, -1);
   return n;
@@ -804,12 +884,12 @@ export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
 /** Copies the block whose signature is at sig to out (up to cap bytes). Its length, or an error. */
 export function repoRead(sig: usize, out: usize, cap: u32): i32 {
   if (!mounted) return E_NOT_MOUNTED;
-  const i = findBlock(keyOf(sig));
+  const i = findBlock(sig);
   if (i < 0) return E_NOT_FOUND;
   // The index points only at records that passed their CRC at mount or write; a failure now is flash decay.
-  if (readBlockRecord(i) <= 0 || recType != REC_BLOCK || !sameSig(recBuf, sig)) return E_NOT_FOUND;
+  if (readBlockRecord(i) <= 0 || recType != REC_BLOCK || !sameSig(recData, sig)) return E_NOT_FOUND;
   if (recLen > cap) return E_TOO_LARGE;
-  memory.copy(out, recBuf, recLen);
+  memory.copy(out, recData, recLen);
   return <i32>recLen;
 }
 
@@ -832,18 +912,15 @@ export function repoLoad(owner: usize, from: i32, out: usize, cap: u32): i32 {
   if (!mounted) return E_NOT_MOUNTED;
   const c = findChain(owner);
   if (c < 0) return E_NOT_FOUND;
-  let n = 0;
-  for (let i = headOf(c); i >= 0; i = parentOf(i)) {
-    store<i16>(walk + (<usize>n << 1), <i16>i);
-    n++;
-  }
+  const top = heightOf(headOf(c));
   let used: u32 = 4;
   let count = 0;
-  for (let x = n - max(from, 1); x >= 0; x--) {
-    const i = <i32>load<i16>(walk + (<usize>x << 1));
-    if (used + lenOf(i) > cap) break;
+  for (let h = max(from, 1); h <= top; h++) {
+    const i = blockAt(c, h);
+    if (i < 0) return E_NOT_FOUND;
+    if (used + lenAt(addrOf(i)) > cap) break;
     if (readBlockRecord(i) <= 0) return E_NOT_FOUND;
-    memory.copy(out + used, recBuf, recLen);
+    memory.copy(out + used, recData, recLen);
     used += recLen;
     count++;
   }
@@ -861,7 +938,7 @@ export function repoChains(start: i32, out: usize, cap: u32): i32 {
     if (headOf(c) < 0) continue;
     if (seen++ < start) continue;
     if (used + 100 > cap) break;
-    memory.copy(out + used, cOwner + (<usize>c << 5), 32);
+    if (readOwner(c, out + used) != 0) return E_NOT_FOUND;
     store<u32>(out + used + 32, <u32>heightOf(headOf(c)));
     if (readBlockPrefix(headOf(c), out + used + 36, 64) != 0) return E_NOT_FOUND;
     used += 100;
@@ -889,16 +966,15 @@ export function repoStats(out: usize): i32 {
 /** True when the block with the 64-byte signature at sig is stored. */
 export function repoHas(sig: usize): bool {
   if (!mounted) return false;
-  const i = findBlock(keyOf(sig));
-  return i >= 0 && blockHasSig(i, sig);
+  return findBlock(sig) >= 0;
 }
 
 /** Writes the owner (32 bytes) of the chain holding the block with signature sig to out; returns the block's height. */
 export function repoOwnerOf(sig: usize, out: usize): i32 {
   if (!mounted) return E_NOT_MOUNTED;
-  const i = findBlock(keyOf(sig));
-  if (i < 0 || !blockHasSig(i, sig)) return E_NOT_FOUND;
-  memory.copy(out, cOwner + (<usize>chainOf(i) << 5), 32);
+  const i = findBlock(sig);
+  if (i < 0) return E_NOT_FOUND;
+  if (readOwner(chainOf(i), out) != 0) return E_NOT_FOUND;
   return heightOf(i);
 }
 
@@ -914,10 +990,7 @@ export function repoChainAt(n: i32, out: usize): bool {
   let seen = 0;
   for (let c = 0; c < MAX_CHAINS; c++) {
     if (headOf(c) < 0) continue;
-    if (seen++ == n) {
-      memory.copy(out, cOwner + (<usize>c << 5), 32);
-      return true;
-    }
+    if (seen++ == n) return readOwner(c, out) == 0;
   }
   return false;
 }
@@ -940,8 +1013,16 @@ export function repoSlotHeight(c: i32): i32 {
   return heightOf(headOf(c));
 }
 
+/**
+ * The owner of the chain in slot c (32 bytes, read from flash; zeros when
+ * the slot is free). The answer stays valid until the second-next call:
+ * two owners can be compared.
+ */
 export function repoSlotOwner(c: i32): usize {
-  return cOwner + (<usize>c << 5);
+  const out = ownerRing + (ringNext << 5);
+  ringNext ^= 1;
+  if (repoSlotHeight(c) == 0 || readOwner(c, out) != 0) memory.fill(out, 0, 32);
+  return out;
 }
 
 /** Reads the head signature of the chain in slot c to out. 0 or an error. */
@@ -950,10 +1031,10 @@ export function repoSlotHead(c: i32, out: usize): i32 {
   return readBlockPrefix(headOf(c), out, 64);
 }
 
-/** The 8-byte index key (signature prefix) of the head block of the chain in slot c; 0 when the slot is free. */
+/** The first 8 bytes of the head block's signature of the chain in slot c; 0 when the slot is free. */
 export function repoSlotHeadKey(c: i32): u64 {
-  if (repoSlotHeight(c) == 0) return 0;
-  return key(headOf(c));
+  if (repoSlotHeight(c) == 0 || readBlockPrefix(headOf(c), scratch, 8) != 0) return 0;
+  return load<u64>(scratch);
 }
 
 /** Free chain slots: how many more chains the store can found before something must be evicted. */

@@ -35,6 +35,12 @@ describe('boards/include/picobadge_abi.h', () => {
     }
   })
 
+  it('states the module\'s memory: PICOBADGE_MEMORY_PAGES pages, minimum = maximum', () => {
+    const pages = Number(/#define PICOBADGE_MEMORY_PAGES (\d+)/.exec(header)![1])
+    const wat = readFileSync(at('../build/core.wat'), 'utf8')
+    expect(wat).toContain(`(memory $0 ${pages} ${pages})`)
+  })
+
   it('has the error codes of docs/ABI.md, no more and no fewer', () => {
     const declared = [...header.matchAll(/PB_E_\w+ = (-\d+),/g)].map(m => Number(m[1])).sort((a, b) => a - b)
     const documented = [...abi.matchAll(/^\| (-\d+) \|/gm)].map(m => Number(m[1])).sort((a, b) => a - b)

@@ -17,13 +17,12 @@
 #define PICOBADGE_ABI_VERSION_MAJOR 1
 #define PICOBADGE_ABI_VERSION_MINOR 0
 
-/* The module's linear memory: exactly 4 pages, fixed. WAMR needs bulk memory enabled. */
-#define PICOBADGE_MEMORY_PAGES 4
+/* The module's linear memory: exactly one 64 KiB page, fixed (docs/ABI.md, Memory). WAMR needs bulk memory enabled. */
+#define PICOBADGE_MEMORY_PAGES 1
 
 /* ---- imports: what firmware provides ------------------------------------------------- */
 /* PICOBADGE_IMPORT(module, name, WAMR signature, what it must do) */
 #define PICOBADGE_IMPORTS(PICOBADGE_IMPORT) \
-  PICOBADGE_IMPORT(env, abort, "(iiii)", "a core bug: stop the instance") \
   PICOBADGE_IMPORT(flash, read, "(i*~)i", "copy len bytes of the region at addr to ptr; 0 or < 0") \
   PICOBADGE_IMPORT(flash, program, "(i*~)i", "program len bytes (word multiple, aligned) at addr; only clears bits; 0 or < 0") \
   PICOBADGE_IMPORT(flash, erase, "(i)i", "erase the sector starting at addr to 0xFF; 0 or < 0") \

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Where the core's static memory goes. The debug build (build/core.debug.wat)
 // writes every `memory.data` table as its own data segment, and names the
-// global that holds its address; segments nobody names are constant data
-// (strings, literal tables). Usage:
+// global that holds its address; segments without such a name are literals,
+// strings, and the few tables placed through a call (SHA-512 contexts). Usage:
 //   node scripts/memory-map.mjs [build/core.debug.wat] [rows]
 // docs/ABI.md's memory table is this map by folder (tests/module.test.ts).
 import { readFileSync, readdirSync } from 'node:fs'
@@ -19,7 +19,7 @@ export function memoryDataNames (dir = join(root, 'assembly')) {
     if (entry.isDirectory()) { if (entry.name !== '__tests__') for (const n of memoryDataNames(path)) names.add(n); continue }
     if (!entry.name.endsWith('.ts')) continue
     const file = relative(root, path).replace(/\\/g, '/').replace(/\.ts$/, '')
-    for (const m of readFileSync(path, 'utf8').matchAll(/(?:const|let)\s+(\w+)\s*(?::\s*\w+)?\s*=\s*(?:changetype<\w+>\()?memory\.data\b/g)) names.add(`${file}/${m[1]}`)
+    for (const m of readFileSync(path, 'utf8').matchAll(/(?:const|let)\s+(\w+)\s*(?::\s*\w+)?\s*=\s*(?:[\w.]+(?:<\w+>)?\()?memory\.data\b/g)) names.add(`${file}/${m[1]}`)
   }
   return names
 }
@@ -31,6 +31,8 @@ function literalLength (s) {
   return n
 }
 
+const UNNAMED = 'unnamed data (constants, strings, SHA-512 contexts)'
+
 /** Tables ({ name, addr, size }), bytes by folder, and the end of static data. */
 export function staticLayout (wat, declared = memoryDataNames()) {
   const end = Number(/__heap_base i32 \(i32.const (\d+)\)/.exec(wat)[1])
@@ -39,10 +41,10 @@ export function staticLayout (wat, declared = memoryDataNames()) {
   for (const m of wat.matchAll(/^ \(global \$(\S+) i32 \(i32.const (\d+)\)\)/gm)) {
     if (declared.has(m[1])) names.set(Number(m[2]), m[1])
   }
-  const tables = segments.map(s => ({ name: names.get(s.addr) ?? 'constant data', ...s }))
+  const tables = segments.map(s => ({ name: names.get(s.addr) ?? UNNAMED, ...s }))
   const byFolder = new Map()
   for (const t of tables) {
-    const folder = t.name === 'constant data' ? t.name : t.name.split('/').slice(0, 2).join('/') + '/'
+    const folder = t.name === UNNAMED ? t.name : t.name.split('/').slice(0, 2).join('/') + '/'
     byFolder.set(folder, (byFolder.get(folder) ?? 0) + t.size)
   }
   return { tables, byFolder, end }

@@ -4,7 +4,8 @@
 //
 // Suites: the build itself, as-pect (AssemblyScript units), the TypeScript
 // type check, vitest (host, interop, properties, fuzz), and picofeed 8.0.5's
-// own test suite run against picobadge with only its import line changed.
+// own test suite run against picobadge with only its import line changed;
+// the feed API's suites run on both builds of the core (host and badge).
 
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
@@ -85,11 +86,11 @@ for (const config of ['tsconfig.json', 'tsconfig.test.json']) {
 }
 
 // 6. The tests of the feed API again with the badge build behind it (vitest
-// above ran them on the host build): interop with picofeed, the API, and
-// the feed fuzzers.
+// above ran them on the host build): interop with picofeed, the API, the
+// feed fuzzers, and the Ed25519 oracles (hostile signatures included).
 {
   const report = join(root, 'build', 'vitest-badge-report.json')
-  const files = ['tests/interop.test.ts', 'tests/api.test.ts', 'tests/fuzz-feed.test.ts']
+  const files = ['tests/interop.test.ts', 'tests/api.test.ts', 'tests/fuzz-feed.test.ts', 'tests/ed25519-oracle.test.ts', 'tests/ed25519-halfsize.test.ts']
   const r = run('vitest: the feed API on the badge build', bin('vitest'), ['run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env: { ...process.env, FORCE_COLOR: '0', PICOBADGE_CORE: 'badge' } })
   if (existsSync(report)) {
     const j = JSON.parse(readFileSync(report, 'utf8'))

@@ -8,9 +8,13 @@
 import { describe, it, expect } from 'vitest'
 import { createHash } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519'
-import { Core, instantiateCore } from '../host/core.js'
+import { Core, coreModule, feedBuild, instantiateCore } from '../host/core.js'
 import { publicKeyOf, signWith, verifyWith } from '../host/ed25519.js'
 import { Rng } from './support/rng.js'
+
+// The build under test: the host build by default, the badge build when npm test
+// runs this file again with PICOBADGE_CORE=badge (scripts/test.mjs).
+const module = coreModule(feedBuild())
 
 const Point = ed25519.ExtendedPoint
 const P = 2n ** 255n - 19n
@@ -56,10 +60,10 @@ function turns (rng: Rng, keys: number, n: number): number[] {
   return out
 }
 
-describe('Ed25519 verification of uncached keys (half-size scalars, key cache) against @noble/curves 1.9.7', () => {
+describe(`Ed25519 verification of uncached keys (half-size scalars, key cache) against @noble/curves 1.9.7 (${feedBuild()} build)`, () => {
   it('agrees on honest and forged signatures of 40 regular authors and 160 passing ones, taking turns', () => {
     const rng = new Rng(901)
-    const c = new Core(instantiateCore())
+    const c = new Core(instantiateCore(module))
     const seeds = Array.from({ length: 200 }, () => rng.bytes(32))
     const pks = seeds.map(s => publicKeyOf(s, c))
     // 70 % of blocks from 40 regulars (cache hits), the rest from 160 others (misses, evictions).
@@ -90,7 +94,7 @@ describe('Ed25519 verification of uncached keys (half-size scalars, key cache) a
 
   it('agrees on torsion components in A and R, S at and past L, and flipped messages', () => {
     const rng = new Rng(902)
-    const c = new Core(instantiateCore())
+    const c = new Core(instantiateCore(module))
     const B = Point.BASE
     // 30 keys with torsion components, used in turns (so their decoded points come from the cache too).
     const keys = Array.from({ length: 30 }, () => {
@@ -118,7 +122,7 @@ describe('Ed25519 verification of uncached keys (half-size scalars, key cache) a
 
   it('agrees on random bytes as signatures and keys (most keys do not decode; those are never cached)', () => {
     const rng = new Rng(903)
-    const c = new Core(instantiateCore())
+    const c = new Core(instantiateCore(module))
     const junkKeys = Array.from({ length: 20 }, () => rng.bytes(32))
     let decodable = 0
     for (const i of turns(rng, junkKeys.length, 300)) {
@@ -135,7 +139,7 @@ describe('Ed25519 verification of uncached keys (half-size scalars, key cache) a
 
   it('tells apart keys that differ only in encoding: the sign bit, y + p, x = 0 with the sign bit set', () => {
     const rng = new Rng(904)
-    const c = new Core(instantiateCore())
+    const c = new Core(instantiateCore(module))
     const B = Point.BASE
     // Small-order points with S = 0 pass for any R of small order, whatever the encoding;
     // the encodings must still reach the challenge hash as noble re-encodes them.
@@ -180,7 +184,7 @@ describe('Ed25519 verification of uncached keys (half-size scalars, key cache) a
   it('gives the same verdicts with a cold and a warm cache', () => {
     const rng = new Rng(905)
     const seeds = Array.from({ length: 12 }, () => rng.bytes(32))
-    const warm = new Core(instantiateCore())
+    const warm = new Core(instantiateCore(module))
     const pks = seeds.map(s => publicKeyOf(s, warm))
     const cases = turns(rng, seeds.length, 120).map((i, n) => {
       const msg = rng.bytes(30)
@@ -190,7 +194,7 @@ describe('Ed25519 verification of uncached keys (half-size scalars, key cache) a
     })
     for (const { sig, pk, msg } of cases) verifyWith(sig, pk, msg, warm)
     for (const { sig, pk, msg } of cases) {
-      const cold = new Core(instantiateCore())
+      const cold = new Core(instantiateCore(module))
       expect(verifyWith(sig, pk, msg, warm)).toBe(verifyWith(sig, pk, msg, cold))
       expect(verifyWith(sig, pk, msg, warm)).toBe(noble(sig, pk, msg))
     }

@@ -10,9 +10,13 @@
 import { describe, it, expect } from 'vitest'
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519'
-import { Core, instantiateCore } from '../host/core.js'
+import { Core, coreModule, feedBuild, instantiateCore } from '../host/core.js'
 import { publicKeyOf, signWith, verifyWith } from '../host/ed25519.js'
 import { Rng } from './support/rng.js'
+
+// The build under test: the host build by default, the badge build when npm test
+// runs this file again with PICOBADGE_CORE=badge (scripts/test.mjs).
+const module = coreModule(feedBuild())
 
 const Point = ed25519.ExtendedPoint
 const P = 2n ** 255n - 19n
@@ -25,7 +29,7 @@ const modL = (x: bigint) => ((x % L) + L) % L
 const sha512 = (...parts: Uint8Array[]) => { const h = createHash('sha512'); for (const x of parts) h.update(x); return new Uint8Array(h.digest()) }
 const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts))
 
-const core = new Core()
+const core = new Core(instantiateCore(module))
 const ours = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array, c = core) => verifyWith(sig, pk, msg, c)
 const noble = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array) => { try { return ed25519.verify(sig, msg, pk) } catch { return false } }
 
@@ -78,7 +82,7 @@ function smallOrderEncodings (): Uint8Array[] {
   return [...out.values()]
 }
 
-describe('Ed25519 against @noble/curves 1.9.7 (picofeed\'s verifier)', () => {
+describe(`Ed25519 against @noble/curves 1.9.7, picofeed's verifier (${feedBuild()} build)`, () => {
   it('reproduces the RFC 8032 test vectors', () => {
     for (const [seed, pk, msg, sig] of RFC8032) {
       expect(hex(publicKeyOf(unhex(seed), core))).toBe(pk)
@@ -207,7 +211,7 @@ describe('Ed25519 against @noble/curves 1.9.7 (picofeed\'s verifier)', () => {
       const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pk]), format: 'der', type: 'spki' })
       return nodeVerify(null, msg, key, sig)
     }
-    const c = new Core(instantiateCore(undefined, { accelerate: accel }))
+    const c = new Core(instantiateCore(module, { accelerate: accel }))
     const encs = smallOrderEncodings()
     const msg = unhex('8c93255d71dcab10e8f379c26200f3c7bd5f09d9bc3068d3ef4edeb4853022b6')
     for (const a of encs) for (const r of encs) agree(cat(r, le(0n)), a, msg, 'accelerated small-order', c)
@@ -268,7 +272,7 @@ describe('Ed25519 against @noble/curves 1.9.7 (picofeed\'s verifier)', () => {
   })
 
   it('refuses streaming calls out of order with E_STATE (-2)', () => {
-    const c = new Core(instantiateCore())
+    const c = new Core(instantiateCore(module))
     expect(c.x.ed25519_verify_update(c.io, 1)).toBe(-2)
     expect(c.x.ed25519_verify_end()).toBe(-2)
     expect(c.x.ed25519_sign_update(c.io, 1)).toBe(-2)

@@ -15,10 +15,19 @@ import { hostImports } from './core.js'
 /** The badge calls firmware makes: an app module must export every one. */
 export const BADGE_EXPORTS = ['badge_init', 'badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity', 'io', 'io_cap']
 /** What firmware provides: an app module may import nothing else. */
-export const ALLOWED_IMPORTS = ['env.abort', 'flash.read', 'flash.program', 'flash.erase', 'host.entropy', 'host.log', 'host.ed25519_verify']
+export const ALLOWED_IMPORTS = ['flash.read', 'flash.program', 'flash.erase', 'host.entropy', 'host.log', 'host.ed25519_verify']
 
-/** The compiler options of asconfig.json's release target (the pinned feature set is AssemblyScript 0.27's default). */
-const RELEASE = ['--runtime', 'stub', '--initialMemory', '4', '--maximumMemory', '4', '-O3', '--shrinkLevel', '1', '--converge', '--noAssert']
+/** The package's asconfig.json: its release target is the badge build (one 64 KiB page, the badge profile). */
+function asconfigPath (): string {
+  for (const rel of ['../asconfig.json', '../../asconfig.json']) { // from host/ or from dist/host/
+    const p = fileURLToPath(new URL(rel, import.meta.url))
+    if (existsSync(p)) return p
+  }
+  throw new BuildError('asconfig.json not found next to the package')
+}
+
+/** The compiler options: asconfig.json's release target, exactly what builds build/core.wasm (the pinned feature set is AssemblyScript 0.27's default). */
+const RELEASE = () => ['--config', asconfigPath(), '--target', 'release']
 
 export class BuildError extends Error { override name = 'BuildError' }
 
@@ -37,7 +46,7 @@ export async function compileApp (entry: string): Promise<Uint8Array> {
   let binary: Uint8Array | undefined
   const messages: string[] = []
   const sink = { write (s: string | Uint8Array) { messages.push(typeof s === 'string' ? s : new TextDecoder().decode(s)); return true } }
-  const { error } = await asc.main([resolve(entry), '--outFile', 'app.wasm', ...RELEASE], {
+  const { error } = await asc.main([resolve(entry), '--outFile', 'app.wasm', ...RELEASE()], {
     stdout: sink,
     stderr: sink,
     writeFile (name, contents) { if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents }
@@ -57,9 +66,16 @@ export function checkBadgeModule (module: Uint8Array): void {
   const extra = WebAssembly.Module.imports(m).map(i => `${i.module}.${i.name}`).filter(n => !ALLOWED_IMPORTS.includes(n))
   if (extra.length) throw new BuildError(`the app imports what badge firmware does not provide: ${extra.join(', ')}`)
   // Its start code runs as it will on the badge: registering collections.
-  try { new WebAssembly.Instance(m, hostImports({})) } catch (e) {
+  let instance: WebAssembly.Instance
+  try { instance = new WebAssembly.Instance(m, hostImports({})) } catch (e) {
     throw new BuildError(`the app stops while it starts (${(e as Error).message}): most likely a collection the engine cannot hold (registerCollection): more than 8, a state over 48 bytes, or a name that is not 1 to 32 ASCII characters or is taken`)
   }
+  // A badge lends the core one 64 KiB page, and nothing more.
+  const memory = instance.exports.memory as WebAssembly.Memory
+  const pages = memory.buffer.byteLength / 65536
+  let grows = true
+  try { memory.grow(1) } catch { grows = false }
+  if (pages !== 1 || grows) throw new BuildError(`not a badge app: its memory is ${pages} page(s)${grows ? ' and can grow' : ''}; a badge gives the core exactly one 64 KiB page (build with asconfig.json's release target)`)
 }
 
 export interface BuildResult { module: Uint8Array, image: Uint8Array }

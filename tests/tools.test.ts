@@ -56,6 +56,8 @@ describe('picobadge build (AssemblyScript compiler, core verifier)', () => {
     const image = readFileSync(out)
     const module = verifyImage(image, readKeyFile(event).publicKey)
     expect(Buffer.from(module).equals(readFileSync(join(dir, 'app.wasm')))).toBe(true)
+    // The default app is the badge build itself: the same options, byte for byte (one 64 KiB page).
+    expect(Buffer.from(module).equals(readFileSync(fileURLToPath(new URL('../build/core.wasm', import.meta.url))))).toBe(true)
     expect(() => verifyImage(image, publicKeyOf(new Uint8Array(32)))).toThrow(ImageError)
   }, 60_000)
 

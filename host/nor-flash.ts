@@ -134,7 +134,10 @@ export class NorFlash {
     this.#range(addr, len)
     this.stats.reads++
     this.stats.bytesRead += len
-    dst.set(this.bytes.subarray(addr, addr + len), offset)
+    // The core reads small pieces back often (record headers, owner keys): a
+    // plain loop beats making a subarray for each of them.
+    if (len <= 64) for (let i = 0; i < len; i++) dst[offset + i] = this.bytes[addr + i]
+    else dst.set(this.bytes.subarray(addr, addr + len), offset)
   }
 
   #setsBits (addr: number, data: Uint8Array): never {

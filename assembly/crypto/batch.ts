@@ -17,8 +17,8 @@ import { SHA512_ONE_SHOT } from './sha512';
 import { scReduce64, scMulAdd, scIsCanonical } from './scalar25519';
 import { P3, COMB_TABLE, ODD_B, BASE_NAF_WIDTH, decodeZip215, encodeAffine, times8, isIdentity } from './edwards25519';
 import { NAF_LEN, NAF_LEN_256 } from './naf';
-import { oddMultiples, termsBegin, termAdd, termsEnd, TERMS_MAX } from './halfmul';
-import { CRYPTO_SCRATCH, BATCH_SCRATCH, CALL_POINT } from './scratch';
+import { oddMultiples, termsBegin, termAdd, termsEnd, TERMS_MAX, oddTableBytes } from './halfmul';
+import { CRYPTO_SCRATCH, CRYPTO_SCRATCH_BYTES, CALL_POINT } from './scratch';
 import { borrowKeyTable } from './ed25519';
 import { HOST, BATCH_MAX, BATCH_R_WIDTH, BATCH_A_WIDTH } from '../profile';
 
@@ -26,11 +26,12 @@ export { BATCH_MAX };
 
 // The terms: n weighted R_i, the key and the base point.
 if (BATCH_MAX + 2 > TERMS_MAX) unreachable();
-// On the host the borrowed key table must hold the scratch.
-if (HOST && <usize>BATCH_SCRATCH > COMB_TABLE) unreachable();
 
-const R_TABLE: usize = <usize>(1 << (BATCH_R_WIDTH - 2)) * 160;
-const A_TABLE: usize = <usize>(1 << (BATCH_A_WIDTH - 2)) * 160;
+const R_TABLE: usize = oddTableBytes(BATCH_R_WIDTH);
+const A_TABLE: usize = oddTableBytes(BATCH_A_WIDTH);
+// What verifyRun lays out must fit the area it takes: the key's comb table on
+// the host, the crypto scratch on a badge (scratch.ts sizes it).
+if (<usize>BATCH_MAX * (R_TABLE + NAF_LEN) + A_TABLE + 2 * NAF_LEN_256 > (HOST ? COMB_TABLE : <usize>CRYPTO_SCRATCH_BYTES)) unreachable();
 
 const sha = SHA512_ONE_SHOT;
 const point: usize = CALL_POINT; // the point being decoded, then the result

@@ -23,7 +23,7 @@ import {
 } from './edwards25519';
 import { FE, feLoad32, feStore32 } from './field25519';
 import { NAF_LEN, nafRecode } from './naf';
-import { CRYPTO_SCRATCH } from './scratch';
+import { CRYPTO_SCRATCH, CRYPTO_SCRATCH_BYTES } from './scratch';
 import { POINT_NAF_WIDTH } from '../profile';
 
 /** A compact CACHED entry: 4 elements as i32 limbs. */
@@ -31,8 +31,9 @@ export const CACHED_ENTRY: usize = 160;
 /** Bytes of a table of odd multiples for NAF width w. */
 export function oddTableBytes(w: i32): usize { return <usize>(1 << (w - 2)) * CACHED_ENTRY; }
 
-/** Scratch mulHalf takes from CRYPTO_SCRATCH: two point tables and four digit strings. */
-export const HALF_SCRATCH: usize = 2 * oddTableBytes(POINT_NAF_WIDTH) + 4 * NAF_LEN;
+// mulHalf lays out two point tables and four digit strings in CRYPTO_SCRATCH
+// (scratch.ts sizes it): a mismatch stops the module's start.
+if (<usize>2 * oddTableBytes(POINT_NAF_WIDTH) + <usize>4 * NAF_LEN > <usize>CRYPTO_SCRATCH_BYTES) unreachable();
 
 export const TERMS_MAX: i32 = 10;
 const TERM: usize = 16; // digits (u32), table (u32), flags (u32), positions the digits cover (u32)

@@ -8,8 +8,8 @@
 
 import { HOST, POINT_NAF_WIDTH, BATCH_MAX, BATCH_R_WIDTH, BATCH_A_WIDTH } from '../profile';
 
-// Sizes (halfmul.ts's CACHED_ENTRY, naf.ts's NAF_LEN and NAF_LEN_256; the
-// specs check they agree).
+// Sizes (halfmul.ts's CACHED_ENTRY, naf.ts's NAF_LEN and NAF_LEN_256):
+// halfmul.ts and batch.ts check at start that what they lay out fits.
 const CACHED: i32 = 160;
 const DIGITS_128: i32 = 136;
 const DIGITS_256: i32 = 264;

@@ -8,7 +8,7 @@
 // when it has none (the engine cancels the timer of a state that never
 // expires, and schedules every other one, so the two always agree).
 
-import { TimerWheel, WHEEL_LISTS } from '../gc/wheel';
+import { TimerWheel, WHEEL_LISTS, wheelBytes } from '../gc/wheel';
 import { MAX_OBJECTS } from '../profile';
 import { NEVER } from './collection';
 
@@ -16,7 +16,10 @@ const NARROW: bool = MAX_OBJECTS < 255;
 const LINK: i32 = NARROW ? 1 : 4;
 // The wheel object (its fields do not depend on the link type) and its storage.
 const obj: usize = memory.data(<i32>offsetof<TimerWheel<u8>>(), 8);
-const storage: usize = memory.data(MAX_OBJECTS * (12 + 2 * LINK) + WHEEL_LISTS * LINK, 8); // gc/wheel.ts: wheelBytes(MAX_OBJECTS, LINK)
+const STORAGE: i32 = MAX_OBJECTS * (12 + 2 * LINK) + WHEEL_LISTS * LINK;
+const storage: usize = memory.data(STORAGE, 8);
+// The wheel's own count of what it needs (gc/wheel.ts) must fit: else the start stops.
+if (wheelBytes(MAX_OBJECTS, LINK) > STORAGE) unreachable();
 const w8 = changetype<TimerWheel<u8>>(obj);
 const w32 = changetype<TimerWheel<i32>>(obj);
 // @ts-ignore: compile-time check

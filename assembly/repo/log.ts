@@ -77,8 +77,7 @@ let maxSeq: u32 = 0;
  * recData) or a record being assembled for one program call (L1). It holds
  * a record of BLOCK_MAX bytes, the largest the repo writes.
  */
-// @inline: no global whose value looks like an address to scripts/memory-map.mjs
-@inline export const RECBUF_SIZE: u32 = RECORD_HEADER + ((<u32>BLOCK_MAX + ALIGN - 1) & ~(ALIGN - 1));
+export const RECBUF_SIZE: u32 = RECORD_HEADER + ((<u32>BLOCK_MAX + ALIGN - 1) & ~(ALIGN - 1));
 export const recBuf: usize = memory.data(<i32>RECBUF_SIZE);
 export const recData: usize = recBuf + RECORD_HEADER;
 export let recType: u8 = 0;

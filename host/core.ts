@@ -115,25 +115,28 @@ const NO_FLASH: FlashImports = { read: () => -1, program: () => -1, erase: () =>
 export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accelerate, flash, entropy, log }: CoreOptions = {}): WebAssembly.Imports {
   const view = (ptr: number, len: number) => new Uint8Array(memoryRef.memory!.buffer, ptr, len)
   const flashImports = flash ? flash(() => memoryRef.memory!) : NO_FLASH
+  // Every import lives in `env`: WAMR releases before 2.x link natives only
+  // for the modules it knows (env, wasi_*, spectest), so `env` is the one
+  // module name every WAMR a badge may ship accepts (docs/ABI.md, Imports).
   return {
-    flash: { read: flashImports.read, program: flashImports.program, erase: flashImports.erase },
     env: {
+      flash_read: flashImports.read,
+      flash_program: flashImports.program,
+      flash_erase: flashImports.erase,
       abort (msg: number, file: number, line: number, col: number) {
         throw new Error(`core aborted at ${line}:${col}`)
-      }
-    },
-    host: {
+      },
       // Fast-accept hook: 0 means "no opinion", so the core's own verifier decides.
-      ed25519_verify: accelerate
+      host_ed25519_verify: accelerate
         ? (sig: number, pk: number, msg: number, len: number) => accelerate(view(sig, 64), view(pk, 32), view(msg, len)) ? 1 : 0
         : () => 0,
-      entropy (ptr: number, len: number): number {
+      host_entropy (ptr: number, len: number): number {
         const buf = view(ptr, len)
         if (entropy) entropy(buf)
         else globalThis.crypto.getRandomValues(buf)
         return 0
       },
-      log (ptr: number, len: number): void {
+      host_log (ptr: number, len: number): void {
         if (log) log(new TextDecoder().decode(view(ptr, len)))
       }
     }

@@ -35,6 +35,14 @@ describe('boards/include/picobadge_abi.h', () => {
     }
   })
 
+  it('puts every import in env, and gives a pointer WAMR\'s * only with its length after it (*~)', () => {
+    for (const m of header.matchAll(/PICOBADGE_IMPORT\((\w+), (\w+), "\(([^)]*)\)/g)) {
+      expect(m[1], m[2]).toBe('env')
+      expect(m[3].replace(/\*~/g, ''), `${m[2]}: a bare * checks one byte`).not.toContain('*')
+    }
+    for (const i of WebAssembly.Module.imports(new WebAssembly.Module(wasm))) expect(i.module).toBe('env')
+  })
+
   it('states the module\'s memory: PICOBADGE_MEMORY_PAGES pages, minimum = maximum', () => {
     const pages = Number(/#define PICOBADGE_MEMORY_PAGES (\d+)/.exec(header)![1])
     const wat = readFileSync(at('../build/core.wat'), 'utf8')
@@ -45,8 +53,8 @@ describe('boards/include/picobadge_abi.h', () => {
     const declared = [...header.matchAll(/PB_E_\w+ = (-\d+),/g)].map(m => Number(m[1])).sort((a, b) => a - b)
     const documented = [...abi.matchAll(/^\| (-\d+) \|/gm)].map(m => Number(m[1])).sort((a, b) => a - b)
     expect(declared).toEqual(documented)
-    expect(header).toMatch(/PICOBADGE_ABI_VERSION_MAJOR 1\b/)
-    expect(abi).toMatch(/Version: \*\*1\.0\*\*/)
+    expect(header).toMatch(/PICOBADGE_ABI_VERSION_MAJOR 2\b/)
+    expect(abi).toMatch(/Version: \*\*2\.0\*\*/)
   })
 
   const cc = spawnSync('cc', ['--version']).status === 0

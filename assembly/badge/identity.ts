@@ -12,7 +12,7 @@ import { flashRead, flashProgram, flashErase, geometry } from '../repo/flash';
 import { publicKey } from '../crypto/ed25519';
 import { scratch, scratchTake } from './scratch';
 
-@external("host", "entropy")
+@external("env", "host_entropy")
 declare function hostEntropy(ptr: usize, len: u32): i32;
 
 const MAGIC: u32 = 0x44494250;

@@ -1,8 +1,8 @@
-// Human-readable lines for the host's console (the `host.log` import):
+// Human-readable lines for the host's console (the `env.host_log` import):
 // link drops and their reasons. The core never depends on them; firmware
 // may print them or not. Lines are built in a fixed buffer.
 
-@external("host", "log")
+@external("env", "host_log")
 declare function hostLog(ptr: usize, len: u32): void;
 
 const LINE_CAP: u32 = 120;

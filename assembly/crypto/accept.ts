@@ -1,4 +1,4 @@
-// The host's fast accept (the optional `host.ed25519_verify` import), asked
+// The host's fast accept (the optional `env.host_ed25519_verify` import), asked
 // before the core spends anything on a signature: by verify() for one, by
 // the engine for each of a run it would otherwise batch. Checked on the
 // bytes alone, so a yes costs no decompression. The host is asked only
@@ -10,7 +10,7 @@
 
 import { scIsCanonical } from './scalar25519';
 
-@external("host", "ed25519_verify")
+@external("env", "host_ed25519_verify")
 declare function hostVerify(sig: usize, pk: usize, msg: usize, len: i32): i32;
 
 // p = 2^255 - 19, little-endian u64 limbs.

@@ -7,11 +7,11 @@
 // runs. Everything the store writes is ordered so that this is safe (see
 // log.ts).
 
-@external("flash", "read")
+@external("env", "flash_read")
 declare function hostRead(addr: u32, ptr: usize, len: u32): i32;
-@external("flash", "program")
+@external("env", "flash_program")
 declare function hostProgram(addr: u32, ptr: usize, len: u32): i32;
-@external("flash", "erase")
+@external("env", "flash_erase")
 declare function hostErase(addr: u32): i32;
 
 /** The host refused a flash operation (its code is below this). */

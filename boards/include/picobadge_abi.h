@@ -1,5 +1,5 @@
 /*
- * picobadge_abi.h: the badge ABI for firmware (docs/ABI.md, version 1.0).
+ * picobadge_abi.h: the badge ABI for firmware (docs/ABI.md, version 2.0).
  *
  * The core is build/core.wasm, run under WAMR. Firmware registers the
  * imports below as native symbols, instantiates the module, and calls the
@@ -14,21 +14,34 @@
 
 #include <stdint.h>
 
-#define PICOBADGE_ABI_VERSION_MAJOR 1
+#define PICOBADGE_ABI_VERSION_MAJOR 2
 #define PICOBADGE_ABI_VERSION_MINOR 0
 
 /* The module's linear memory: exactly one 64 KiB page, fixed (docs/ABI.md, Memory). WAMR needs bulk memory enabled. */
 #define PICOBADGE_MEMORY_PAGES 1
 
 /* ---- imports: what firmware provides ------------------------------------------------- */
+/*
+ * Every import is in module "env": WAMR before 2.x links natives only for the
+ * module names it knows (env, wasi_*, spectest), and every WAMR accepts env.
+ * Register them all with wasm_runtime_register_natives("env", ...). Each is
+ * required (an unregistered import traps at its first call); ed25519_verify
+ * may always answer 0.
+ *
+ * WAMR's '*' checks only that ONE byte at the pointer lies in the module's
+ * memory, and '*~' checks the pointer with the length that follows it. So a
+ * pointer whose length is fixed or comes later (ed25519_verify's signature,
+ * key and message) is declared 'i' and the native checks the whole range
+ * itself (wasm_runtime_validate_app_addr) before converting it.
+ */
 /* PICOBADGE_IMPORT(module, name, WAMR signature, what it must do) */
 #define PICOBADGE_IMPORTS(PICOBADGE_IMPORT) \
-  PICOBADGE_IMPORT(flash, read, "(i*~)i", "copy len bytes of the region at addr to ptr; 0 or < 0") \
-  PICOBADGE_IMPORT(flash, program, "(i*~)i", "program len bytes (word multiple, aligned) at addr; only clears bits; 0 or < 0") \
-  PICOBADGE_IMPORT(flash, erase, "(i)i", "erase the sector starting at addr to 0xFF; 0 or < 0") \
-  PICOBADGE_IMPORT(host, entropy, "(*~)i", "fill ptr with len random bytes (hardware RNG); 0 or < 0") \
-  PICOBADGE_IMPORT(host, log, "(*~)", "one UTF-8 console line") \
-  PICOBADGE_IMPORT(host, ed25519_verify, "(***i)i", "optional fast accept: 1 valid, anything else no opinion")
+  PICOBADGE_IMPORT(env, flash_read, "(i*~)i", "copy len bytes of the region at addr to ptr; 0 or < 0") \
+  PICOBADGE_IMPORT(env, flash_program, "(i*~)i", "program len bytes (word multiple, aligned) at addr; only clears bits; 0 or < 0") \
+  PICOBADGE_IMPORT(env, flash_erase, "(i)i", "erase the sector starting at addr to 0xFF; 0 or < 0") \
+  PICOBADGE_IMPORT(env, host_entropy, "(*~)i", "fill ptr with len random bytes (hardware RNG); 0 or < 0") \
+  PICOBADGE_IMPORT(env, host_log, "(*~)", "one UTF-8 console line") \
+  PICOBADGE_IMPORT(env, host_ed25519_verify, "(iiii)i", "sig (64), pk (32), msg (len) checked by the native: 1 valid, anything else no opinion (0 when there is no accelerator)")
 
 /* ---- exports: what firmware and tools call ------------------------------------------- */
 /* PICOBADGE_EXPORT(name, WAMR signature) */
@@ -118,7 +131,7 @@ enum picobadge_error {
   PB_E_EXPIRED = -65, /* the state it would make is already expired */
   PB_E_REJECTED = -66, /* the collection's compute() rejected it */
   PB_E_FEED_TOO_LONG = -67, /* more blocks than a dispatch takes (256) */
-  PB_E_NO_ENTROPY = -70, /* host.entropy failed: no key pair could be made */
+  PB_E_NO_ENTROPY = -70, /* env.host_entropy failed: no key pair could be made */
   PB_E_LINKS_FULL = -71, /* every link slot is taken */
   PB_E_BAD_ACTION = -72, /* a malformed action: no collection name, or a payload that is not exactly one CBOR item, or over 1 KiB */
   PB_E_NOT_STARTED = -73, /* the badge has not been started (badge_init) */

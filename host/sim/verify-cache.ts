@@ -1,5 +1,5 @@
 // The accelerator the simulator lends every badge's core (docs/ABI.md,
-// host.ed25519_verify): a strict Ed25519 verifier (node:crypto, OpenSSL)
+// env.host_ed25519_verify): a strict Ed25519 verifier (node:crypto, OpenSSL)
 // whose "yes" is remembered across badges, so a block verified by one
 // badge costs the next thousand a map lookup. The core asks only where a
 // strict yes implies its own ZIP-215 yes, and re-checks every "no", so

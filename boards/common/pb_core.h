@@ -1,0 +1,64 @@
+/*
+ * pb_core.h: the core (build/core.wasm) under WAMR, for the rest of
+ * boards/common. One runtime, one static pool, one instance at a time: the
+ * resident verifier (build/verifier.wasm, linked into the firmware) runs
+ * first, is freed, and only then is the app image loaded.
+ *
+ * Memory: pb_core_init hands WAMR one static pool (PB_WAMR_POOL bytes);
+ * nothing calls malloc after that. The app module is copied into a static
+ * buffer (PB_APP_MAX bytes) because WAMR's loader keeps pointers into it.
+ */
+#ifndef PICOBADGE_PB_CORE_H
+#define PICOBADGE_PB_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef PB_WAMR_POOL
+#define PB_WAMR_POOL (384 * 1024) /* a board sets its own: docs/ABI.md, "Firmware memory budget" */
+#endif
+#ifndef PB_APP_MAX
+#define PB_APP_MAX (64 * 1024)
+#endif
+#ifndef PB_WASM_STACK
+#define PB_WASM_STACK (4 * 1024) /* the interpreter's stack: classic overflowed at 2.5 KiB */
+#endif
+
+enum pb_core_status {
+  PB_CORE_OK = 0,
+  PB_CORE_NO_EXPORT = -1001, /* no export by that name */
+  PB_CORE_ARGC = -1002,      /* wrong argument count */
+  PB_CORE_TRAP = -1003,      /* the core trapped; the instance was dropped and made again */
+  PB_CORE_NOT_LOADED = -1004,
+  PB_CORE_LOAD = -1005,      /* the module did not load or instantiate (message in pb_core_error) */
+  PB_CORE_IMAGE = -1006      /* the app image failed its check (code in pb_core_image_code) */
+};
+
+/* Starts WAMR on its static pool and registers the env natives. Once per boot. */
+int pb_core_init(void);
+
+/*
+ * Checks the app image in the app partition with the resident verifier,
+ * against port_event_key(), then loads and instantiates its module. On
+ * failure nothing of the image has run; the previous instance (if any) is kept.
+ */
+int pb_core_load_app(void);
+/* The image check's code when pb_core_load_app returned PB_CORE_IMAGE (docs/ABI.md -80 .. -85). */
+int pb_core_image_code(void);
+/* A human line saying why the last load or call failed. */
+const char *pb_core_error(void);
+
+/* Calls an export by name with i64 arguments (each converted to the export's parameter type).
+ * PB_CORE_OK and *result, or a pb_core_status. After a trap the instance is made again (fresh memory). */
+int pb_core_call(const char *name, const int64_t *args, uint32_t argc, int64_t *result);
+
+/* The core's I/O window: its address in linear memory, its size, and a native pointer to it. */
+uint32_t pb_core_io(void);
+uint32_t pb_core_io_cap(void);
+uint8_t *pb_core_window(void);
+uint32_t pb_core_memory_used(void);
+
+/* RAM accounting for the README: the pool's high-water mark (bytes), or -1 when this WAMR cannot tell. */
+int64_t pb_core_pool_high_water(void);
+
+#endif /* PICOBADGE_PB_CORE_H */

@@ -1,0 +1,16 @@
+/*
+ * pb_rpc.h: the board RPC of docs/RPC.md, served on the serial port. The
+ * board hands every byte it reads from its serial port to pb_rpc_feed;
+ * replies go out through port_serial_write. The first request puts the
+ * board in test mode (pb_badge_stop) until it restarts.
+ */
+#ifndef PICOBADGE_PB_RPC_H
+#define PICOBADGE_PB_RPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void pb_rpc_init(const char *board_name);
+void pb_rpc_feed(const uint8_t *bytes, size_t len);
+
+#endif /* PICOBADGE_PB_RPC_H */

@@ -62,10 +62,65 @@ export interface BadgeOptions {
   module?: WebAssembly.Module
 }
 
+/** The 80 status bytes of badge_status (docs/ABI.md, "Status"). */
+export function parseStatus (v: DataView): BadgeStatus {
+  const u = (i: number) => v.getUint32(i * 4, true)
+  return {
+    linksUp: u(0),
+    connections: u(1),
+    linksOk: u(2),
+    linksFailed: u(3),
+    violations: u(4),
+    blocksReceived: u(5),
+    blocksSent: u(6),
+    chains: u(7),
+    evictions: u(8),
+    clockJumps: u(9),
+    notesDropped: u(10),
+    newIdentity: u(11) === 1,
+    bytesSent: Number(v.getBigUint64(48, true)),
+    bytesReceived: Number(v.getBigUint64(56, true)),
+    meshTime: Number(v.getBigUint64(64, true)),
+    fingerprint: v.getBigUint64(72, true)
+  }
+}
+
+/** A local action's bytes (badge_action): u8 name length, the collection name, one CBOR item. */
+export function actionBytes (collection: string, payload: CborValue): Uint8Array {
+  const name = new TextEncoder().encode(collection)
+  if (name.length === 0 || name.length > 255) throw new RangeError('collection name: 1 to 255 bytes')
+  const body = cborEncode(payload)
+  const msg = new Uint8Array(1 + name.length + body.length)
+  msg[0] = name.length; msg.set(name, 1); msg.set(body, 1 + name.length)
+  return msg
+}
+
+export interface ChainInfo { owner: Uint8Array, length: number, head: Uint8Array }
+
+/**
+ * What the simulator drives: the badge ABI's calls with the outbox drained
+ * after each. Badge (core.wasm in V8) and NativeBadge (host/sim/native-badge.ts,
+ * a native board process under WAMR) both implement it.
+ */
+export interface MeshBadge {
+  init (local: number, hint?: number): unknown
+  tick (local: number): unknown
+  advert (addr: Uint8Array, data: Uint8Array, local: number): unknown
+  linkUp (link: number, mtu: number, central: boolean, addr: Uint8Array, local: number): unknown
+  linkDown (link: number, local: number): unknown
+  linkReady (link: number, local: number): void
+  frame (link: number, bytes: Uint8Array, local: number): void
+  post (collection: string, payload: CborValue, local: number): number
+  drain (): OutboxRecord[]
+  status (local: number): BadgeStatus
+  identity (): Uint8Array
+  chains (): ChainInfo[]
+}
+
 const IO_ADDR = 192 // 6 bytes of address, then the data area at IO_DATA
 const OUTBOX_CHUNK = 8192
 
-export class Badge {
+export class Badge implements MeshBadge {
   readonly core: Core
   readonly flash: NorFlash
   readonly geometry: NorGeometry
@@ -137,12 +192,8 @@ export class Badge {
    * own chain). Returns 1 when the block was accepted, or the reason code.
    */
   post (collection: string, payload: CborValue, local: number): number {
-    const name = new TextEncoder().encode(collection)
-    if (name.length === 0 || name.length > 255) throw new RangeError('collection name: 1 to 255 bytes')
-    const body = cborEncode(payload)
+    const msg = actionBytes(collection, payload)
     const c = this.core
-    const msg = new Uint8Array(1 + name.length + body.length)
-    msg[0] = name.length; msg.set(name, 1); msg.set(body, 1 + name.length)
     if (msg.length > c.dataCap) throw new RangeError('action too large')
     c.put(IO_DATA, msg)
     return c.x.badge_action(c.io + IO_DATA, msg.length, BigInt(local))
@@ -177,26 +228,7 @@ export class Badge {
   status (local: number): BadgeStatus {
     const c = this.core
     this.#check(c.x.badge_status(c.io + IO_DATA, BigInt(local)), 'status')
-    const v = new DataView(c.u8.buffer, c.io + IO_DATA, 80)
-    const u = (i: number) => v.getUint32(i * 4, true)
-    return {
-      linksUp: u(0),
-      connections: u(1),
-      linksOk: u(2),
-      linksFailed: u(3),
-      violations: u(4),
-      blocksReceived: u(5),
-      blocksSent: u(6),
-      chains: u(7),
-      evictions: u(8),
-      clockJumps: u(9),
-      notesDropped: u(10),
-      newIdentity: u(11) === 1,
-      bytesSent: Number(v.getBigUint64(48, true)),
-      bytesReceived: Number(v.getBigUint64(56, true)),
-      meshTime: Number(v.getBigUint64(64, true)),
-      fingerprint: v.getBigUint64(72, true)
-    }
+    return parseStatus(new DataView(c.u8.buffer, c.io + IO_DATA, 80))
   }
 
   /** The badge's public key. */

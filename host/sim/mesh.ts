@@ -8,8 +8,13 @@
 // firmware does (init, tick every second, adverts heard, links up and
 // down, frames, link-ready) and carries out what each badge's outbox asks
 // (advertise, connect, disconnect, send).
+//
+// With `native` (picobadge sim --native K), K of the badges are native
+// board processes instead (boards/native: the C firmware under real WAMR,
+// flash in a file), driven over the radio socket by NativeBadge with the
+// same calls; the rest of the simulator cannot tell them apart.
 
-import { Badge, OutboxRecord } from '../badge.js'
+import { Badge, MeshBadge, OutboxRecord } from '../badge.js'
 import { NorFlash, NorGeometry, NRF52840, PowerLoss } from '../nor-flash.js'
 import { toHex } from '../bytes.js'
 import { EventQueue } from './queue.js'
@@ -24,6 +29,8 @@ import { Metrics } from './metrics.js'
 import { cborEncode, CborValue } from '../cbor.js'
 import { createBlockSegment, sizeOfBlockSegment, HDR_AUTHOR } from '../segment.js'
 import { IO_DATA } from '../core.js'
+import { NativeBadge } from './native-badge.js'
+import { NativeFleet, NativeInterp } from './native-env.js'
 
 export const EPOCH = 1_760_000_000_000 // the mesh time the event starts at (ms)
 const TICK = 1000
@@ -66,6 +73,22 @@ export interface SimOptions {
   log?: (badge: number, line: string) => void
   /** How long a posted state lives after its last update (the collection's expiresAt; cards: one hour). */
   ttl?: number
+  /** How many badges are native board processes (spread evenly by index, never a hostile one); default 0. */
+  native?: number
+  /** The native board's WAMR interpreter (default classic). */
+  nativeInterp?: NativeInterp
+  /** The longest one request to a native board may take (ms; default 60 s): then it is killed and the run fails. */
+  nativeTimeoutMs?: number
+}
+
+/** Which badges are native: k of them spread evenly over the indices, skipping hostile ones. */
+export function nativeIndices (badges: number, k: number, hostile: Set<number> = new Set()): number[] {
+  const free: number[] = []
+  for (let i = 0; i < badges; i++) if (!hostile.has(i)) free.push(i)
+  if (!(k >= 0) || k > free.length) throw new RangeError(`sim: ${k} native badges, but only ${free.length} badges are not hostile`)
+  const out: number[] = []
+  for (let j = 0; j < k; j++) out.push(free[Math.floor((j + 0.5) * free.length / k)])
+  return out
 }
 
 export class SimLink {
@@ -78,7 +101,9 @@ export class SimLink {
 }
 
 export class SimBadge {
-  badge: Badge | null = null
+  badge: MeshBadge | null = null
+  /** A native board process (its flash a file the fleet keeps across its power cycles), else core.wasm in V8. */
+  native = false
   on = false
   bootAt = 0
   advData: Uint8Array | null = null
@@ -118,6 +143,8 @@ export class MeshSimulator {
   #grid = new Map<number, SimBadge[]>()
   #cols = 1
   readonly timeline: Array<{ t: number, coverage: number, chains: number, links: number }> = []
+  /** The native board processes and their files; made at start when opts.native > 0. */
+  fleet: NativeFleet | null = null
 
   constructor (readonly opts: SimOptions) {
     if (!(opts.badges >= 2)) throw new RangeError('sim: at least 2 badges')
@@ -135,13 +162,23 @@ export class MeshSimulator {
       this.nodes.push(n)
       this.#byAddr.set(toHex(addr), n)
     }
+    for (const i of nativeIndices(opts.badges, opts.native ?? 0, new Set(hostile.keys()))) this.nodes[i].native = true
     this.#cols = Math.ceil(this.venue.width / RANGE) + 1
+  }
+
+  /** Native badges in this run. */
+  get nativeCount (): number { return this.nodes.reduce((k, n) => k + (n.native ? 1 : 0), 0) }
+
+  /** Kills every native board process and removes their files. Call when done with the simulator (safe twice). */
+  close (): void {
+    this.fleet?.close()
+    this.fleet = null
   }
 
   // ---- calling the badges ------------------------------------------------------------
 
   /** Runs one ABI call on a badge and carries out its outbox; a power cut inside it turns the badge off. */
-  call (n: SimBadge, fn: (b: Badge, local: number) => void): void {
+  call (n: SimBadge, fn: (b: MeshBadge, local: number) => void): void {
     if (!n.on || n.badge === null) return
     try {
       fn(n.badge, n.local(this.q.now))
@@ -174,12 +211,17 @@ export class MeshSimulator {
   powerOn (n: SimBadge): void {
     if (n.on) return
     n.flash.powerOn()
-    n.badge = new Badge({
-      flash: n.flash,
-      accelerate: this.opts.accelerate === false ? undefined : this.cache.accelerate,
-      entropy: buf => n.rng.fill(buf),
-      log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined
-    })
+    if (n.native) {
+      this.fleet ??= new NativeFleet({ interp: this.opts.nativeInterp, timeoutMs: this.opts.nativeTimeoutMs })
+      n.badge = this.fleet.start(n.index)
+    } else {
+      n.badge = new Badge({
+        flash: n.flash,
+        accelerate: this.opts.accelerate === false ? undefined : this.cache.accelerate,
+        entropy: buf => n.rng.fill(buf),
+        log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined
+      })
+    }
     n.on = true
     n.bootAt = this.q.now
     n.heard.clear()
@@ -197,6 +239,8 @@ export class MeshSimulator {
     if (!n.on) return
     n.on = false
     n.linksAtLastCut = n.links.size
+    // A native badge's power cut is SIGKILL (it is idle between requests; its flash file keeps what it wrote).
+    if (n.badge instanceof NativeBadge) n.badge.kill()
     n.badge = null
     n.advData = null
     this.metrics.powerCuts++
@@ -207,6 +251,13 @@ export class MeshSimulator {
   cutPower (n: SimBadge, { midWrite = false, offFor = 30_000 } = {}): void {
     const back = () => this.q.after(offFor, () => this.powerOn(n))
     if (!midWrite) { this.powerOff(n); back(); return }
+    if (n.badge instanceof NativeBadge) {
+      // The process is killed in the middle of its next request (a tick), whatever it was writing.
+      n.badge.killMidCall(n.local(this.q.now))
+      this.powerOff(n)
+      back()
+      return
+    }
     n.flash.cutPowerAt(1 + n.rng.int(3))
     const watch = () => { if (!n.on) back(); else this.q.after(50, watch) }
     this.q.after(50, watch)
@@ -382,7 +433,8 @@ export class MeshSimulator {
   /** Fills hostile badges' stores with what they offer. */
   #arm (n: SimBadge, kind: HostileKind, chains: number): void {
     if (kind !== 'forge' && kind !== 'flood') return
-    const b = n.badge!
+    if (!(n.badge instanceof Badge)) throw new Error(`sim: hostile badge ${n.index} must run in V8`)
+    const b = n.badge
     const local = n.local(this.q.now)
     const now = b.status(local).meshTime
     const c = b.core
@@ -403,8 +455,13 @@ export class MeshSimulator {
 
   /** Runs the whole event; returns when virtual time reaches the end. */
   run (): this {
-    this.start()
-    this.runUntil(this.end)
+    try {
+      this.start()
+      this.runUntil(this.end)
+    } catch (e) {
+      this.close() // no native process outlives a failed run
+      throw e
+    }
     return this
   }
 

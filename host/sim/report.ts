@@ -2,6 +2,7 @@
 // page a newcomer reads in ten seconds.
 
 import type { MeshSimulator } from './mesh.js'
+import { Badge } from '../badge.js'
 
 export interface Spread { median?: number, p90?: number, max?: number }
 
@@ -23,6 +24,8 @@ export interface SimReport {
   forgetting: { expiredChains: number, zombies: number, staleHolders: number }
   verifyCache: { hits: number, misses: number }
   timeline: Array<{ t: number, coverage: number, chains: number, links: number }>
+  /** Badges that ran as native board processes (real C under WAMR, flash in a file), and the interpreter. */
+  native: { badges: number, interp?: string }
 }
 
 function spread (xs: number[]): Spread {
@@ -55,10 +58,13 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
     const s = n.badge.status(n.local(now))
     health.linksOk += s.linksOk; health.linksFailed += s.linksFailed; health.violations += s.violations
     health.evictions += s.evictions; health.clockJumps += s.clockJumps
-    const x = n.badge.core.x
-    x.store_stats(n.badge.core.io + 128)
-    live.push(new DataView(n.badge.core.u8.buffer, n.badge.core.io + 128 + 16, 4).getUint32(0, true))
-    ram = x.memory_used()
+    // Flash and RAM figures come from the V8 badges' cores (the radio socket does not carry them; same module).
+    if (n.badge instanceof Badge) {
+      const c = n.badge.core
+      c.x.store_stats(c.io + 128)
+      live.push(new DataView(c.u8.buffer, c.io + 128 + 16, 4).getUint32(0, true))
+      ram = c.x.memory_used()
+    }
     if (m.counted(n.index)) {
       counted++
       const fp = s.fingerprint.toString(16).padStart(16, '0')
@@ -92,7 +98,8 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
     converged: { badges: counted, agreeing, fingerprint: best },
     forgetting: { expiredChains: sim.forgotten, zombies: sim.zombies, staleHolders: sim.staleHolders },
     verifyCache: { hits: sim.cache.hits, misses: sim.cache.misses },
-    timeline: sim.timeline
+    timeline: sim.timeline,
+    native: { badges: sim.nativeCount, interp: sim.nativeCount ? sim.opts.nativeInterp ?? 'classic' : undefined }
   }
 }
 
@@ -110,6 +117,7 @@ export function renderReport (r: SimReport): string {
   const lines: string[] = []
   const b = r.blocks
   lines.push(`${r.badges} badges, ${r.minutes.toFixed(0)} simulated minutes (seed ${r.seed}), in ${r.wallSeconds.toFixed(1)} s: ${r.badgeMinutesPerSecond.toFixed(0)} badge-minutes per second`)
+  if (r.native.badges) lines.push(`${r.native.badges} native badge${r.native.badges === 1 ? '' : 's'} (real C under WAMR): the ${r.native.interp} interpreter, flash in files, killed at power cuts`)
   lines.push('')
   // The story first, in three lines: did it spread, do they agree, did they forget.
   const mark = (ok: boolean) => ok ? '✔' : '✘'

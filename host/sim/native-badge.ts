@@ -1,0 +1,160 @@
+// A badge that is a native board process (boards/native: the C firmware
+// under real WAMR, its flash a file), driven by the simulator over the
+// radio socket (boards/native/README.md, "The radio socket") with the same
+// calls as a Badge in V8. Each call is one request answered in lockstep;
+// the radio and display messages of the answer are what drain() returns.
+
+import { BadgeError, BadgeStatus, ChainInfo, MeshBadge, OutboxRecord, actionBytes, parseStatus } from '../badge.js'
+import { CborValue } from '../cbor.js'
+import { NativeBoardError, NativePool, NativeSpawn } from './native-pool.js'
+
+// Requests (simulator -> board) and board messages (board -> simulator).
+const BOOT = 0x01; const TICK = 0x02; const ADVERT = 0x03; const LINK_UP = 0x04; const LINK_DOWN = 0x05
+const LINK_READY = 0x06; const FRAME = 0x07; const ACTION = 0x08; const STATUS = 0x09; const IDENTITY = 0x0a; const CHAINS = 0x0b
+const M_ADVERTISE = 0x81; const M_CONNECT = 0x82; const M_DISCONNECT = 0x83; const M_SEND = 0x84; const M_STORED = 0x85
+const M_DATA = 0x8a; const M_DONE = 0x8f
+
+/** One request: type, payload length u16 LE, the local time i64 LE, then the rest. */
+export function request (type: number, local: number, ...parts: Uint8Array[]): Uint8Array {
+  const rest = parts.reduce((n, p) => n + p.length, 0)
+  const len = 8 + rest
+  if (len > 0xffff) throw new RangeError('radio request: payload over 64 KiB')
+  const out = new Uint8Array(3 + len)
+  const v = new DataView(out.buffer)
+  out[0] = type
+  v.setUint16(1, len, true)
+  v.setBigInt64(3, BigInt(local), true)
+  let o = 11
+  for (const p of parts) { out.set(p, o); o += p.length }
+  return out
+}
+
+const u16 = (n: number) => Uint8Array.of(n & 0xff, (n >> 8) & 0xff)
+const u32 = (n: number) => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff)
+const i64 = (n: number) => { const b = new Uint8Array(8); new DataView(b.buffer).setBigInt64(0, BigInt(n), true); return b }
+
+export interface NativeAnswer { records: OutboxRecord[], data: Uint8Array[], result: number }
+
+/** Splits an answer into outbox records, DATA payloads and DONE's result; throws on anything else. */
+export function parseAnswer (bytes: Uint8Array): NativeAnswer {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const records: OutboxRecord[] = []
+  const data: Uint8Array[] = []
+  for (let o = 0; o < bytes.length;) {
+    if (o + 3 > bytes.length) throw new NativeBoardError('radio answer: a message header cut short')
+    const type = bytes[o]; const len = v.getUint16(o + 1, true)
+    const p = o + 3
+    if (p + len > bytes.length) throw new NativeBoardError('radio answer: a message runs past the answer')
+    const body = bytes.slice(p, p + len)
+    const want = (ok: boolean) => { if (!ok) throw new NativeBoardError(`radio answer: message 0x${type.toString(16)} of ${len} bytes`) }
+    switch (type) {
+      case M_ADVERTISE: want(len <= 31); records.push({ kind: 'advertise', data: body }); break
+      case M_CONNECT: want(len === 6); records.push({ kind: 'connect', addr: body }); break
+      case M_DISCONNECT: want(len === 2); records.push({ kind: 'disconnect', link: v.getUint16(p, true) }); break
+      case M_SEND: want(len >= 2); records.push({ kind: 'send', link: v.getUint16(p, true), frame: body.slice(2) }); break
+      case M_STORED: want(len === 36); records.push({ kind: 'stored', owner: body.slice(0, 32), height: v.getUint32(p + 32, true) }); break
+      case M_DATA: data.push(body); break
+      case M_DONE:
+        want(len === 8)
+        if (p + len !== bytes.length) throw new NativeBoardError('radio answer: bytes after DONE')
+        return { records, data, result: Number(v.getBigInt64(p, true)) }
+      default: throw new NativeBoardError(`radio answer: unknown message type 0x${type.toString(16)}`)
+    }
+    o = p + len
+  }
+  throw new NativeBoardError('radio answer: no DONE')
+}
+
+export class NativeBadge implements MeshBadge {
+  readonly id: number
+  #pending: OutboxRecord[] = []
+  #local = 0
+  #closed = false
+
+  /** Starts the board process (it waits for BOOT: call init). */
+  constructor (readonly pool: NativePool, readonly spawn: NativeSpawn) {
+    this.id = pool.spawn(spawn)
+  }
+
+  get pid (): number | undefined { return this.pool.pid(this.id) }
+
+  #call (type: number, local: number, ...parts: Uint8Array[]): NativeAnswer {
+    if (this.#closed) throw new NativeBoardError(`${this.spawn.label}: the process was killed`)
+    this.#local = Math.max(this.#local, local)
+    const a = parseAnswer(this.pool.call(this.id, request(type, this.#local, ...parts)))
+    for (const r of a.records) this.#pending.push(r)
+    return a
+  }
+
+  init (local: number, hint = 0): this {
+    const rc = this.#call(BOOT, local, i64(hint)).result
+    if (rc < 0) throw new BadgeError(rc, `${this.spawn.label}: init`)
+    return this
+  }
+
+  tick (local: number): void { this.#call(TICK, local) }
+  advert (addr: Uint8Array, data: Uint8Array, local: number): void { this.#call(ADVERT, local, addr, data) }
+  linkUp (link: number, mtu: number, central: boolean, addr: Uint8Array, local: number): void {
+    this.#call(LINK_UP, local, u16(link), u16(mtu), Uint8Array.of(central ? 1 : 0), addr)
+  }
+
+  linkDown (link: number, local: number): void { this.#call(LINK_DOWN, local, u16(link)) }
+  linkReady (link: number, local: number): void { this.#call(LINK_READY, local, u16(link)) }
+  frame (link: number, bytes: Uint8Array, local: number): void { this.#call(FRAME, local, u16(link), bytes) }
+
+  post (collection: string, payload: CborValue, local: number): number {
+    return this.#call(ACTION, local, actionBytes(collection, payload)).result
+  }
+
+  drain (): OutboxRecord[] {
+    const out = this.#pending
+    this.#pending = []
+    return out
+  }
+
+  status (local: number): BadgeStatus {
+    const a = this.#call(STATUS, local)
+    if (a.result < 0) throw new BadgeError(a.result, `${this.spawn.label}: status`)
+    const d = a.data[0]
+    if (!d || d.length !== 80) throw new NativeBoardError(`${this.spawn.label}: STATUS answered ${d?.length ?? 0} bytes, not 80`)
+    return parseStatus(new DataView(d.buffer, d.byteOffset, 80))
+  }
+
+  identity (): Uint8Array {
+    const a = this.#call(IDENTITY, this.#local)
+    if (a.result < 0) throw new BadgeError(a.result, `${this.spawn.label}: identity`)
+    const d = a.data[0]
+    if (!d || d.length !== 32) throw new NativeBoardError(`${this.spawn.label}: IDENTITY answered ${d?.length ?? 0} bytes, not 32`)
+    return d
+  }
+
+  chains (): ChainInfo[] {
+    const out: ChainInfo[] = []
+    for (let start = 0; ;) {
+      const a = this.#call(CHAINS, this.#local, u32(start))
+      if (a.result < 0) throw new BadgeError(a.result, `${this.spawn.label}: chains`)
+      const d = a.data[0] ?? new Uint8Array(0)
+      if (d.length !== a.result * 100) throw new NativeBoardError(`${this.spawn.label}: CHAINS answered ${d.length} bytes for ${a.result} chains`)
+      if (a.result === 0) return out
+      const v = new DataView(d.buffer, d.byteOffset, d.byteLength)
+      for (let i = 0; i < a.result; i++) {
+        out.push({ owner: d.slice(i * 100, i * 100 + 32), length: v.getUint32(i * 100 + 32, true), head: d.slice(i * 100 + 36, i * 100 + 100) })
+      }
+      start += a.result
+    }
+  }
+
+  /** Power cut: SIGKILL now (between requests: flash holds every write the board finished). */
+  kill (): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.pool.kill(this.id)
+  }
+
+  /** Power cut in the middle of the next thing the badge does: a TICK is sent and the process killed without waiting. */
+  killMidCall (local: number): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.pool.cutDuring(this.id, request(TICK, Math.max(this.#local, local)))
+  }
+}

@@ -1,0 +1,80 @@
+// The native badges of one simulation: a temporary directory with a flash
+// file per badge (kept across that badge's power cycles), one app image
+// (build/core.wasm) signed with a throwaway event key made for this run,
+// and the pool of board processes. close() kills them and removes it all.
+
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { coreWasmPath } from '../core.js'
+import { makeImage } from '../image.js'
+import { newKey } from '../keyfile.js'
+import { toHex } from '../bytes.js'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { NativePool } from './native-pool.js'
+import { NativeBadge } from './native-badge.js'
+
+export type NativeInterp = 'classic' | 'fast'
+
+// TODO(merge): host/native/board.ts's finder replaces this.
+function nativeBoardBinary (variant: string): string {
+  const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
+  for (const r of [root, join(root, '..')]) {
+    const p = join(r, 'build', 'native', variant, 'picobadge-native')
+    if (existsSync(p)) return p
+  }
+  throw new Error(`no native board built (${variant}): run node scripts/native.mjs`)
+}
+
+export interface NativeFleetOptions {
+  interp?: NativeInterp
+  timeoutMs?: number
+  /** Keep the directory (flash files, serial logs) after close, for a post-mortem. */
+  keep?: boolean
+}
+
+export class NativeFleet {
+  readonly dir: string
+  readonly binary: string
+  readonly pool: NativePool
+  readonly #image: string
+  readonly #eventKey: string
+  #closed = false
+
+  constructor (readonly opts: NativeFleetOptions = {}) {
+    this.binary = nativeBoardBinary(opts.interp ?? 'classic') // throws one clear line when it is not built
+    this.dir = mkdtempSync(join(tmpdir(), 'picobadge-sim-'))
+    try {
+      const key = newKey('event-key')
+      this.#eventKey = toHex(key.publicKey)
+      this.#image = join(this.dir, 'app.pbimg')
+      writeFileSync(this.#image, makeImage(readFileSync(coreWasmPath('badge')), key.secretKey))
+      this.pool = new NativePool(opts.timeoutMs)
+    } catch (e) {
+      rmSync(this.dir, { recursive: true, force: true })
+      throw e
+    }
+  }
+
+  /** The flash file of badge i (created erased by the board at its first boot). */
+  flashPath (i: number): string { return join(this.dir, `badge-${i}.flash`) }
+
+  /** Spawns badge i's board process on its flash file; it waits for BOOT (NativeBadge.init). */
+  start (i: number): NativeBadge {
+    if (this.#closed) throw new Error('native fleet: closed')
+    return new NativeBadge(this.pool, {
+      label: `native badge ${i}`,
+      command: this.binary,
+      args: ['--flash', this.flashPath(i), '--app', this.#image, '--event-key', this.#eventKey, '--radio', 'fd:3', '--name', `sim-${i}`],
+      serialLog: join(this.dir, `badge-${i}.serial.log`)
+    })
+  }
+
+  close (): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.pool.close()
+    if (!this.opts.keep) rmSync(this.dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,256 @@
+// Native board processes behind a synchronous API, for the simulator.
+//
+// The mesh simulator is synchronous: it calls a badge inline from its event
+// queue and needs the answer before the next event. A native board answers
+// over a socket, which Node reads only from an event loop. So one worker
+// thread owns every board process and its socket (the child's fd 3, a
+// socketpair made by spawn), and the calling thread blocks in Atomics.wait
+// on a SharedArrayBuffer until the worker has the whole answer.
+//
+// Invariants:
+//   - One request in flight at a time (the simulator is one thread): ctl[STATE]
+//     goes IDLE -> POSTED (caller) -> ANSWERED (worker) -> IDLE (caller).
+//   - An answer is either every board message up to and including DONE, or
+//     an error line (the process died, the answer did not fit, a timeout).
+//   - Every process this pool spawned is in `live` until the worker saw it
+//     exit; close(), a process 'exit' hook and the board's own rule (it exits
+//     when the simulator's end of the socket closes) each end them, so none
+//     outlives the simulator.
+
+import { Worker } from 'node:worker_threads'
+
+const STATE = 0; const OP = 1; const ID = 2; const LEN = 3; const STATUS = 4; const PID = 5
+const IDLE = 0; const POSTED = 1; const ANSWERED = 2
+const OP_SPAWN = 1; const OP_CALL = 2; const OP_KILL = 3; const OP_CUT = 4
+const DATA_BYTES = 1 << 20
+
+export class NativeBoardError extends Error { override name = 'NativeBoardError' }
+
+// The worker's code, plain JavaScript (it runs from a string, so it needs no build step or file path).
+const WORKER = String.raw`
+const { workerData } = require('node:worker_threads')
+const { spawn } = require('node:child_process')
+const fs = require('node:fs')
+const ctl = new Int32Array(workerData.ctl)
+const data = new Uint8Array(workerData.data)
+const [STATE, OP, ID, LEN, STATUS, PID] = [0, 1, 2, 3, 4, 5]
+const boards = new Map()
+let nextId = 1
+let pending = null // { board, resolve } while a CALL waits for DONE
+
+function answer (status, bytes, extra = {}) {
+  if (bytes.length > data.length) { status = 1; bytes = Buffer.from('an answer of ' + bytes.length + ' bytes does not fit the shared buffer') }
+  data.set(bytes, 0)
+  ctl[LEN] = bytes.length
+  ctl[STATUS] = status
+  if (extra.id !== undefined) ctl[ID] = extra.id
+  if (extra.pid !== undefined) ctl[PID] = extra.pid
+  Atomics.store(ctl, STATE, 2)
+  Atomics.notify(ctl, STATE)
+}
+const fail = (line) => answer(1, Buffer.from(line))
+
+function died (b) {
+  const tail = b.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ')
+  return b.label + ' (pid ' + b.pid + ') ' + (b.signal ? 'was killed by ' + b.signal : 'exited with code ' + b.code) + (tail ? ': ' + tail : '')
+}
+
+// Splits the socket's bytes into messages; answers the pending CALL at DONE (0x8F).
+function onData (b, chunk) {
+  b.buf = b.buf.length ? Buffer.concat([b.buf, chunk]) : chunk
+  while (b.scan + 3 <= b.buf.length) {
+    const type = b.buf[b.scan]
+    const len = b.buf[b.scan + 1] | (b.buf[b.scan + 2] << 8)
+    if (b.scan + 3 + len > b.buf.length) break
+    b.scan += 3 + len
+    if (type !== 0x8f) continue
+    const msgs = b.buf.subarray(0, b.scan)
+    b.buf = b.buf.subarray(b.scan); b.scan = 0
+    if (pending && pending.board === b) { pending = null; answer(0, msgs) } else { b.stray = true }
+  }
+}
+
+function spawnBoard (req) {
+  let child
+  try {
+    // stdin: a pipe nobody writes (the board's serial port; it exits when its stdin closes);
+    // stdout: the serial console, to a log file or nowhere (never a pipe nobody reads: it would fill and block the board).
+    const out = req.serialLog ? fs.openSync(req.serialLog, 'a') : 'ignore'
+    try {
+      child = spawn(req.command, req.args, { stdio: ['pipe', out, 'pipe', 'pipe'], env: req.env ? { ...process.env, ...req.env } : process.env })
+    } finally { if (typeof out === 'number') fs.closeSync(out) }
+  } catch (e) { return fail(req.label + ': cannot start ' + req.command + ': ' + e.message) }
+  const b = { id: nextId++, label: req.label, child, pid: child.pid, stderr: '', buf: Buffer.alloc(0), scan: 0, exited: false, code: null, signal: null, onExit: [] }
+  child.on('error', e => { b.stderr += '\n' + e.message; if (!b.exited) { b.exited = true; b.code = -1; finish(b) } })
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', s => { b.stderr = (b.stderr + s).slice(-4000) })
+  const sock = child.stdio[3]
+  sock.on('data', chunk => onData(b, chunk))
+  sock.on('error', () => {})
+  b.sock = sock
+  child.on('exit', (code, signal) => { b.exited = true; b.code = code; b.signal = signal; finish(b) })
+  boards.set(b.id, b)
+  if (child.pid === undefined) return // 'error' follows and answers
+  answer(0, Buffer.alloc(0), { id: b.id, pid: child.pid })
+}
+
+function finish (b) {
+  if (b.finished) return
+  b.finished = true
+  boards.delete(b.id)
+  // The answer to SPAWN when the process could not start at all.
+  if (b.pid === undefined && Atomics.load(ctl, STATE) === 1 && ctl[OP] === 1) return fail(died(b))
+  if (pending && pending.board === b) { pending = null; fail(died(b)) }
+  for (const f of b.onExit.splice(0)) f()
+}
+
+function kill (b, then) {
+  if (!b || b.exited) return then()
+  b.onExit.push(then)
+  b.child.kill('SIGKILL')
+}
+
+function serve () {
+  const op = ctl[OP]
+  const n = ctl[LEN]
+  const b = boards.get(ctl[ID])
+  if (op === 1) return spawnBoard(JSON.parse(Buffer.from(data.subarray(0, n)).toString('utf8')))
+  if (op === 3) return kill(b, () => answer(0, Buffer.alloc(0)))
+  if (!b) return fail('no such native board (it exited before this call)')
+  if (b.exited) return fail(died(b))
+  const req = Buffer.from(data.subarray(0, n))
+  if (op === 2) { pending = { board: b }; b.sock.write(req); return }
+  if (op === 4) { // a power cut during the request: send it, then kill at once (the board may be mid-write)
+    b.sock.write(req, () => kill(b, () => answer(0, Buffer.alloc(0))))
+    return
+  }
+  fail('unknown operation ' + op)
+}
+
+async function loop () {
+  for (;;) {
+    if (Atomics.load(ctl, STATE) !== 1) {
+      const w = Atomics.waitAsync(ctl, STATE, Atomics.load(ctl, STATE))
+      if (w.async) await w.value
+      continue
+    }
+    // Hand the request over once, then wait for the state to leave POSTED.
+    serve()
+    while (Atomics.load(ctl, STATE) === 1) {
+      const w = Atomics.waitAsync(ctl, STATE, 1)
+      if (w.async) await w.value
+    }
+  }
+}
+loop()
+`
+
+/** Every pid of every pool in this process, killed when the process exits, whatever happened. */
+const live = new Set<number>()
+let hooked = false
+function hookExit (): void {
+  if (hooked) return
+  hooked = true
+  process.on('exit', () => { for (const pid of live) { try { process.kill(pid, 'SIGKILL') } catch {} } })
+}
+
+export interface NativeSpawn {
+  label: string
+  command: string
+  args: string[]
+  env?: Record<string, string>
+  /** Where the board's serial console (its stdout) goes; nowhere by default. */
+  serialLog?: string
+}
+
+export class NativePool {
+  readonly #ctl: Int32Array
+  readonly #data: Uint8Array
+  readonly #worker: Worker
+  readonly #pids = new Map<number, number>()
+  #closed = false
+
+  /** timeoutMs: the longest one request may take before the board is killed and the call fails. */
+  constructor (readonly timeoutMs = 60_000) {
+    const ctl = new SharedArrayBuffer(8 * 4)
+    const data = new SharedArrayBuffer(DATA_BYTES)
+    this.#ctl = new Int32Array(ctl)
+    this.#data = new Uint8Array(data)
+    this.#worker = new Worker(WORKER, { eval: true, workerData: { ctl, data } })
+    this.#worker.unref()
+    hookExit()
+  }
+
+  #run (op: number, id: number, bytes: Uint8Array, timeoutMs = this.timeoutMs): Uint8Array {
+    if (this.#closed) throw new NativeBoardError('native boards: the pool is closed')
+    const c = this.#ctl
+    if (bytes.length > this.#data.length) throw new NativeBoardError(`native boards: a request of ${bytes.length} bytes`)
+    this.#data.set(bytes, 0)
+    c[OP] = op; c[ID] = id; c[LEN] = bytes.length; c[STATUS] = 0
+    Atomics.store(c, STATE, POSTED)
+    Atomics.notify(c, STATE)
+    const deadline = Date.now() + timeoutMs
+    while (Atomics.load(c, STATE) === POSTED) {
+      const left = deadline - Date.now()
+      if (left <= 0) {
+        const pid = this.#pids.get(id)
+        if (pid !== undefined) { try { process.kill(pid, 'SIGKILL') } catch {} }
+        // The worker answers once it sees the process go; wait for that so the next request starts clean.
+        Atomics.wait(c, STATE, POSTED, 10_000)
+        Atomics.store(c, STATE, IDLE)
+        Atomics.notify(c, STATE)
+        throw new NativeBoardError(`native board ${id} (pid ${pid ?? '?'}): no answer in ${timeoutMs} ms; killed`)
+      }
+      Atomics.wait(c, STATE, POSTED, left)
+    }
+    const n = c[LEN]
+    const out = this.#data.slice(0, n)
+    const status = c[STATUS]
+    Atomics.store(c, STATE, IDLE)
+    Atomics.notify(c, STATE)
+    if (status !== 0) throw new NativeBoardError(`native board: ${new TextDecoder().decode(out)}`)
+    return out
+  }
+
+  /** Starts a board process; its id in this pool. The board gets its radio socket as fd 3 (pass --radio fd:3). */
+  spawn (s: NativeSpawn): number {
+    this.#run(OP_SPAWN, 0, new TextEncoder().encode(JSON.stringify(s)))
+    const id = this.#ctl[ID]; const pid = this.#ctl[PID]
+    this.#pids.set(id, pid)
+    live.add(pid)
+    return id
+  }
+
+  pid (id: number): number | undefined { return this.#pids.get(id) }
+
+  /** One request; every board message of the answer, DONE last. */
+  call (id: number, request: Uint8Array): Uint8Array { return this.#run(OP_CALL, id, request) }
+
+  /** SIGKILL, and returns once the process is gone (its flash file is no longer written). */
+  kill (id: number): void {
+    const pid = this.#pids.get(id)
+    if (pid === undefined) return
+    try { this.#run(OP_KILL, id, new Uint8Array(0)) } finally { this.#pids.delete(id); live.delete(pid) }
+  }
+
+  /** A power cut in the middle of a request: sent, then SIGKILL without waiting for its answer. */
+  cutDuring (id: number, request: Uint8Array): void {
+    const pid = this.#pids.get(id)
+    if (pid === undefined) return
+    try { this.#run(OP_CUT, id, request) } finally { this.#pids.delete(id); live.delete(pid) }
+  }
+
+  /** Kills every board and stops the worker. Safe to call twice. */
+  close (): void {
+    if (this.#closed) return
+    for (const pid of this.#pids.values()) {
+      try { process.kill(pid, 'SIGKILL') } catch {}
+      live.delete(pid)
+    }
+    this.#pids.clear()
+    this.#closed = true
+    void this.#worker.terminate()
+  }
+
+  get live (): number { return this.#pids.size }
+}

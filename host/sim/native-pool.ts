@@ -9,7 +9,9 @@
 //
 // Invariants:
 //   - One request in flight at a time (the simulator is one thread): ctl[STATE]
-//     goes IDLE -> POSTED (caller) -> ANSWERED (worker) -> IDLE (caller).
+//     goes IDLE -> POSTED (caller) -> ANSWERED (worker) -> IDLE (caller), and
+//     the caller bumps ctl[SEQ] after each POSTED: the worker serves every
+//     SEQ exactly once (STATE alone cannot tell a new request from the last).
 //   - An answer is either every board message up to and including DONE, or
 //     an error line (the process died, the answer did not fit, a timeout).
 //   - Every process this pool spawned is in `live` until the worker saw it
@@ -19,7 +21,7 @@
 
 import { Worker } from 'node:worker_threads'
 
-const STATE = 0; const OP = 1; const ID = 2; const LEN = 3; const STATUS = 4; const PID = 5
+const STATE = 0; const OP = 1; const ID = 2; const LEN = 3; const STATUS = 4; const PID = 5; const SEQ = 6
 const IDLE = 0; const POSTED = 1; const ANSWERED = 2
 const OP_SPAWN = 1; const OP_CALL = 2; const OP_KILL = 3; const OP_CUT = 4
 const DATA_BYTES = 1 << 20
@@ -33,7 +35,7 @@ const { spawn } = require('node:child_process')
 const fs = require('node:fs')
 const ctl = new Int32Array(workerData.ctl)
 const data = new Uint8Array(workerData.data)
-const [STATE, OP, ID, LEN, STATUS, PID] = [0, 1, 2, 3, 4, 5]
+const [STATE, OP, ID, LEN, STATUS, PID, SEQ] = [0, 1, 2, 3, 4, 5, 6]
 const boards = new Map()
 let nextId = 1
 let pending = null // { board, resolve } while a CALL waits for DONE
@@ -127,19 +129,14 @@ function serve () {
   fail('unknown operation ' + op)
 }
 
+// Each request bumps SEQ once it is in place; serve each SEQ once, and let the event loop run (socket data) while waiting.
 async function loop () {
+  let served = 0
   for (;;) {
-    if (Atomics.load(ctl, STATE) !== 1) {
-      const w = Atomics.waitAsync(ctl, STATE, Atomics.load(ctl, STATE))
-      if (w.async) await w.value
-      continue
-    }
-    // Hand the request over once, then wait for the state to leave POSTED.
-    serve()
-    while (Atomics.load(ctl, STATE) === 1) {
-      const w = Atomics.waitAsync(ctl, STATE, 1)
-      if (w.async) await w.value
-    }
+    const seq = Atomics.load(ctl, SEQ)
+    if (seq !== served) { served = seq; serve(); continue }
+    const w = Atomics.waitAsync(ctl, SEQ, seq)
+    if (w.async) await w.value
   }
 }
 loop()
@@ -188,7 +185,8 @@ export class NativePool {
     this.#data.set(bytes, 0)
     c[OP] = op; c[ID] = id; c[LEN] = bytes.length; c[STATUS] = 0
     Atomics.store(c, STATE, POSTED)
-    Atomics.notify(c, STATE)
+    Atomics.add(c, SEQ, 1)
+    Atomics.notify(c, SEQ)
     const deadline = Date.now() + timeoutMs
     while (Atomics.load(c, STATE) === POSTED) {
       const left = deadline - Date.now()
@@ -198,7 +196,6 @@ export class NativePool {
         // The worker answers once it sees the process go; wait for that so the next request starts clean.
         Atomics.wait(c, STATE, POSTED, 10_000)
         Atomics.store(c, STATE, IDLE)
-        Atomics.notify(c, STATE)
         throw new NativeBoardError(`native board ${id} (pid ${pid ?? '?'}): no answer in ${timeoutMs} ms; killed`)
       }
       Atomics.wait(c, STATE, POSTED, left)
@@ -207,7 +204,6 @@ export class NativePool {
     const out = this.#data.slice(0, n)
     const status = c[STATUS]
     Atomics.store(c, STATE, IDLE)
-    Atomics.notify(c, STATE)
     if (status !== 0) throw new NativeBoardError(`native board: ${new TextDecoder().decode(out)}`)
     return out
   }

@@ -214,6 +214,9 @@ export class MeshSimulator {
     if (n.native) {
       this.fleet ??= new NativeFleet({ interp: this.opts.nativeInterp, timeoutMs: this.opts.nativeTimeoutMs })
       n.badge = this.fleet.start(n.index)
+      // The board's key comes from the OS; take from n.rng what a V8 badge's first key takes, so the
+      // rest of the run (the plan, power cuts) is the same as the all-V8 run with this seed.
+      if (n.owner === '') n.rng.fill(new Uint8Array(32))
     } else {
       n.badge = new Badge({
         flash: n.flash,
@@ -253,6 +256,7 @@ export class MeshSimulator {
     if (!midWrite) { this.powerOff(n); back(); return }
     if (n.badge instanceof NativeBadge) {
       // The process is killed in the middle of its next request (a tick), whatever it was writing.
+      n.rng.int(3) // what a V8 badge's cut point takes from n.rng, as above
       n.badge.killMidCall(n.local(this.q.now))
       this.powerOff(n)
       back()

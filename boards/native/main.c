@@ -8,7 +8,9 @@
  * socket; 1 a setup error; 2 the app image was refused (nothing of it ran);
  * 3 a broken radio request (radio_socket.c); 137 a simulated power cut.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -36,9 +38,21 @@ static const char usage[] =
   "                        or a new pty whose path is printed on stderr as 'serial: /dev/pts/N'\n"
   "  --radio SPEC          the simulator's radio socket: unix:PATH or fd:N (boards/native/README.md)\n"
   "  --name NAME           the board name HELLO reports (default picobadge-native)\n"
+  "  --report-memory       on exit, print WAMR's pool high-water mark on stderr\n"
   "  --help                this text\n"
   "\n"
   "Environment: PICOBADGE_CUT_AFTER_WRITES=N cuts the power in the middle of the flash write after N.\n";
+
+static int report_memory;
+
+/* The README's RAM figures: what WAMR took from its static pool at most, beside the interpreter stack. */
+static int finish(int code)
+{
+  if (report_memory)
+    fprintf(stderr, "memory: WAMR pool high-water %lld bytes (pool %d, wasm stack %d)\n",
+            (long long)pb_core_pool_high_water(), (int)PB_WAMR_POOL, (int)PB_WASM_STACK);
+  return code;
+}
 
 static int die(const char *msg, const char *arg)
 {
@@ -54,6 +68,7 @@ int main(int argc, char **argv)
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { fputs(usage, stdout); return 0; }
+    if (strcmp(a, "--report-memory") == 0) { report_memory = 1; continue; }
     if (i + 1 >= argc) return die("missing value after ", a);
     const char *v = argv[++i];
     if (strcmp(a, "--flash") == 0) flash = v;
@@ -114,12 +129,12 @@ int main(int argc, char **argv)
       uint8_t buf[1024];
       ssize_t got = read(serial_fd, buf, sizeof buf);
       if (got > 0) pb_rpc_feed(buf, (size_t)got);
-      else if (got == 0 || (errno != EINTR && errno != EAGAIN)) return 0; /* the host closed the serial port */
+      else if (got == 0 || (errno != EINTR && errno != EAGAIN)) return finish(0); /* the host closed the serial port */
     }
     if (radio_fd >= 0 && ready > 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
       int r = radio_socket_serve_one();
-      if (r == 1) return 0;
-      if (r < 0) return 3;
+      if (r == 1) return finish(0);
+      if (r < 0) return finish(3);
     }
     if (radio_fd < 0 && pb_badge_running() && port_now_ms() >= next_tick) {
       pb_badge_tick();

@@ -9,7 +9,9 @@
  * one writes only the first part of its bytes and the process _exits(137),
  * as a badge whose battery dies mid-write leaves a half-programmed word run.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

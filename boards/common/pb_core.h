@@ -52,6 +52,9 @@ const char *pb_core_error(void);
  * PB_CORE_OK and *result, or a pb_core_status. After a trap the instance is made again (fresh memory). */
 int pb_core_call(const char *name, const int64_t *args, uint32_t argc, int64_t *result);
 
+/* The parameter count of an export of picobadge_abi.h, or PB_CORE_NO_EXPORT (lets the RPC refuse a call before it writes). */
+int pb_core_arity(const char *name);
+
 /* The core's I/O window: its address in linear memory, its size, and a native pointer to it. */
 uint32_t pb_core_io(void);
 uint32_t pb_core_io_cap(void);

@@ -5,6 +5,7 @@ import { MeshSimulator, HostileKind, SimOptions } from './mesh.js'
 import { report, renderReport, SimReport } from './report.js'
 import { progressBar } from '../progress.js'
 import { parseArgs, number, UsageError } from '../args.js'
+import { NATIVE_VARIANTS, NativeVariant } from '../native/board.js'
 
 export const SIM_HELP = `picobadge sim — a simulated event: badges running the real core.wasm, on a
 conference floor, talking over a model of Bluetooth LE.
@@ -19,6 +20,12 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
   --power-cuts M    each badge loses power about every M minutes (default: never)
   --hostile KINDS   comma-separated hostile badges: garbage, replay, reorder, forge, flood
   --no-accelerate   every badge verifies every signature itself (slow; verdicts are the same)
+  --native K        K of the badges (spread evenly by index, never a hostile one) are native
+                    board processes: the C firmware under real WAMR (boards/native), its flash a
+                    file, killed with SIGKILL at each power cut and restarted from that file.
+                    Build it first: node scripts/native.mjs
+  --native-interp I the native board's WAMR interpreter: classic (default) or fast
+                    (asan, asan-fast: the same under AddressSanitizer and UBSan)
   --json            print the report as JSON on stdout
   --quiet           no progress bar
 `
@@ -27,7 +34,7 @@ const HOSTILE: HostileKind[] = ['garbage', 'replay', 'reorder', 'forge', 'flood'
 
 /** Reads the sim options from command-line arguments. */
 export function simOptions (argv: string[]): { options: SimOptions, json: boolean, quiet: boolean } {
-  const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile'], ['json', 'quiet', 'no-accelerate', 'help'])
+  const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile', 'native', 'native-interp'], ['json', 'quiet', 'no-accelerate', 'help'])
   if (args.help) throw new UsageError('')
   const badges = number(args, 'badges', 40, 2, 5000)
   const hostile = typeof args.hostile === 'string'
@@ -37,6 +44,9 @@ export function simOptions (argv: string[]): { options: SimOptions, json: boolea
     })
     : undefined
   if (hostile && hostile.length >= badges) throw new UsageError('--hostile: more hostile badges than badges')
+  const native = number(args, 'native', 0, 0, badges - (hostile?.length ?? 0))
+  const interp = args['native-interp'] ?? 'classic'
+  if (typeof interp !== 'string' || !NATIVE_VARIANTS.includes(interp as NativeVariant)) throw new UsageError(`--native-interp: classic or fast (or ${NATIVE_VARIANTS.slice(2).join(', ')}), not ${String(interp)}`)
   return {
     options: {
       badges,
@@ -46,7 +56,9 @@ export function simOptions (argv: string[]): { options: SimOptions, json: boolea
       mtu: number(args, 'mtu', 247, 23, 247),
       powerCutEvery: number(args, 'power-cuts', 0, 0, 1e6, false),
       hostile,
-      accelerate: !args['no-accelerate']
+      accelerate: !args['no-accelerate'],
+      native,
+      nativeInterp: interp as NativeVariant
     },
     json: args.json === true,
     quiet: args.quiet === true
@@ -59,9 +71,13 @@ export function simulate (options: SimOptions, quiet: boolean, label = 'simulati
   const onProgress = bar ? (f: number) => bar(label, f) : undefined
   const t0 = performance.now()
   const sim = new MeshSimulator({ ...options, onProgress })
-  sim.run()
-  onProgress?.(1)
-  return report(sim, (performance.now() - t0) / 1000)
+  try {
+    sim.run()
+    onProgress?.(1)
+    return report(sim, (performance.now() - t0) / 1000)
+  } finally {
+    sim.close() // native board processes end here, whatever happened
+  }
 }
 
 export function simCommand (argv: string[]): void {

@@ -10,22 +10,12 @@ import { coreWasmPath } from '../core.js'
 import { makeImage } from '../image.js'
 import { newKey } from '../keyfile.js'
 import { toHex } from '../bytes.js'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { nativeBinaryPath, NativeVariant } from '../native/board.js'
 import { NativePool } from './native-pool.js'
 import { NativeBadge } from './native-badge.js'
 
-export type NativeInterp = 'classic' | 'fast'
-
-// TODO(merge): host/native/board.ts's finder replaces this.
-function nativeBoardBinary (variant: string): string {
-  const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
-  for (const r of [root, join(root, '..')]) {
-    const p = join(r, 'build', 'native', variant, 'picobadge-native')
-    if (existsSync(p)) return p
-  }
-  throw new Error(`no native board built (${variant}): run node scripts/native.mjs`)
-}
+/** The native board's build: classic or fast interpreter (asan, asan-fast: the same with sanitizers). */
+export type NativeInterp = NativeVariant
 
 export interface NativeFleetOptions {
   interp?: NativeInterp
@@ -43,7 +33,7 @@ export class NativeFleet {
   #closed = false
 
   constructor (readonly opts: NativeFleetOptions = {}) {
-    this.binary = nativeBoardBinary(opts.interp ?? 'classic') // throws one clear line when it is not built
+    this.binary = nativeBinaryPath(opts.interp ?? 'classic') // throws one clear line when it is not built
     this.dir = mkdtempSync(join(tmpdir(), 'picobadge-sim-'))
     try {
       const key = newKey('event-key')

@@ -98,8 +98,7 @@ function spawnBoard (req) {
 
 function finish (b) {
   if (b.finished) return
-  b.finished = true
-  boards.delete(b.id)
+  b.finished = true // kept in boards (so later calls get the same line) until KILL or the pool's close
   // The answer to SPAWN when the process could not start at all.
   if (b.pid === undefined && Atomics.load(ctl, STATE) === 1 && ctl[OP] === 1) return fail(died(b))
   if (pending && pending.board === b) { pending = null; fail(died(b)) }
@@ -107,8 +106,9 @@ function finish (b) {
 }
 
 function kill (b, then) {
+  if (b && b.exited) boards.delete(b.id)
   if (!b || b.exited) return then()
-  b.onExit.push(then)
+  b.onExit.push(() => { boards.delete(b.id); then() })
   b.child.kill('SIGKILL')
 }
 
@@ -128,6 +128,11 @@ function serve () {
   }
   fail('unknown operation ' + op)
 }
+
+// Atomics.waitAsync holds no libuv handle: without one of its own the worker's event loop would end
+// (and the worker with it) whenever no board process or socket is open. This keeps it alive; the
+// worker is unref'd, so it never keeps the simulator's process alive.
+setInterval(() => {}, 1 << 30)
 
 // Each request bumps SEQ once it is in place; serve each SEQ once, and let the event loop run (socket data) while waiting.
 async function loop () {
@@ -204,7 +209,7 @@ export class NativePool {
     const out = this.#data.slice(0, n)
     const status = c[STATUS]
     Atomics.store(c, STATE, IDLE)
-    if (status !== 0) throw new NativeBoardError(`native board: ${new TextDecoder().decode(out)}`)
+    if (status !== 0) throw new NativeBoardError(new TextDecoder().decode(out))
     return out
   }
 
@@ -239,11 +244,12 @@ export class NativePool {
   /** Kills every board and stops the worker. Safe to call twice. */
   close (): void {
     if (this.#closed) return
-    for (const pid of this.#pids.values()) {
-      try { process.kill(pid, 'SIGKILL') } catch {}
+    for (const [id, pid] of [...this.#pids]) {
+      // Through the worker, which waits for the exit (and so reaps the process); directly if the worker cannot.
+      try { this.#run(OP_KILL, id, new Uint8Array(0), 5_000) } catch { try { process.kill(pid, 'SIGKILL') } catch {} }
+      this.#pids.delete(id)
       live.delete(pid)
     }
-    this.#pids.clear()
     this.#closed = true
     void this.#worker.terminate()
   }

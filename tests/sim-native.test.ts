@@ -1,0 +1,211 @@
+// Mixed meshes: some badges are native board processes (boards/native: the
+// C firmware under real WAMR, flash in a file) among core.wasm badges in V8,
+// over the same simulated radio (host/sim/native-badge.ts drives them over
+// the radio socket of boards/native/README.md). Needs the native board
+// built (node scripts/native.mjs; npm test builds it).
+
+import { describe, it, expect, afterEach } from 'vitest'
+import { spawn } from 'node:child_process'
+import { readFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MeshSimulator, PlannedPost, SimBadge, SimOptions, nativeIndices } from '../host/sim/mesh.js'
+import { Venue } from '../host/sim/venue.js'
+import { report, renderReport, SimReport } from '../host/sim/report.js'
+import { NativeBadge, request } from '../host/sim/native-badge.js'
+import { NativeBoardError } from '../host/sim/native-pool.js'
+import { nativeBinaryPath } from '../host/native/board.js'
+import { coreWasmPath } from '../host/core.js'
+import { makeImage } from '../host/image.js'
+import { newKey } from '../host/keyfile.js'
+import { toHex } from '../host/bytes.js'
+import { simOptions } from '../host/sim/command.js'
+
+const MIN = 60_000
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+const chainsOf = (n: SimBadge) => new Map(n.badge!.chains().map(c => [hex(c.owner), c.length]))
+const alive = (pid: number) => { try { process.kill(pid, 0); return true } catch { return false } }
+
+const sims: MeshSimulator[] = []
+afterEach(() => { for (const s of sims.splice(0)) s.close() })
+function sim (opts: SimOptions): MeshSimulator {
+  const s = new MeshSimulator(opts)
+  sims.push(s)
+  return s
+}
+
+/** Badges in one hall, a card posted by each of `who`. */
+function hall (badges: number, who: number[], every = 0.5): Pick<SimOptions, 'badges' | 'venue' | 'plan'> {
+  const plan: PlannedPost[] = who.map((b, i) => ({ badge: b, at: (0.5 + i * every) * MIN, collection: 'cards', payload: { name: `badge ${b}` } }))
+  return { badges, venue: new Venue([{ name: 'Hall', x: 0, y: 0, w: 20, h: 20 }]), plan }
+}
+
+function pidsOf (s: MeshSimulator): number[] {
+  return s.nodes.flatMap(n => n.badge instanceof NativeBadge && n.badge.pid !== undefined ? [n.badge.pid] : [])
+}
+
+describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => {
+  it('picks native badges spread evenly by index, never a hostile one', () => {
+    expect(nativeIndices(12, 2)).toEqual([3, 9])
+    expect(nativeIndices(10, 3, new Set([8, 9]))).toEqual([1, 4, 6])
+    expect(() => nativeIndices(4, 3, new Set([0, 1]))).toThrow(/only 2 badges are not hostile/)
+    const { options } = simOptions(['--badges', '12', '--native', '2', '--native-interp', 'fast'])
+    expect(options.native).toBe(2)
+    expect(options.nativeInterp).toBe('fast')
+  })
+
+  it('12 badges, 2 native: the report is as good as the same run all in V8, and no process outlives the run', () => {
+    const opts = { ...hall(12, [0, 3, 5, 8, 10]), minutes: 4, seed: 21 }
+    const base = sim(opts).run()
+    const v8: SimReport = report(base, 1)
+    const mixed = sim({ ...opts, native: 2 })
+    mixed.run()
+    const natives = mixed.nodes.filter(n => n.native)
+    expect(natives.map(n => n.index)).toEqual([3, 9])
+    for (const n of natives) expect(n.badge).toBeInstanceOf(NativeBadge)
+    const pids = pidsOf(mixed)
+    expect(pids.length).toBe(2)
+    for (const pid of pids) expect(alive(pid)).toBe(true)
+    const r = report(mixed, 1)
+    expect(r.native).toEqual({ badges: 2, interp: 'classic' })
+    expect(renderReport(r)).toContain('2 native badges (real C under WAMR)')
+    // As good as V8: every post everywhere, everyone agreeing, nothing back from the dead.
+    expect(v8.blocks.reachedAll).toBe(v8.blocks.tracked)
+    expect(r.blocks.tracked).toBe(v8.blocks.tracked) // the same plan
+    expect(r.blocks.reachedAll).toBe(r.blocks.tracked)
+    expect(r.converged.agreeing).toBe(12)
+    expect(r.converged.agreeing).toBeGreaterThanOrEqual(v8.converged.agreeing)
+    expect(r.forgetting.zombies).toBe(0)
+    expect(r.badgesHealth.violations).toBe(0)
+    // The native badges hold exactly what a V8 badge holds, and posted from native hands too (badge 3 posts).
+    const want = chainsOf(mixed.nodes[0])
+    expect(want.size).toBe(5)
+    for (const n of natives) expect(chainsOf(n)).toEqual(want)
+    expect(mixed.nodes[3].posts).toBe(1)
+    mixed.close()
+    for (const pid of pids) expect(alive(pid), `pid ${pid} after close`).toBe(false)
+    expect(existsSync(mixed.fleet?.dir ?? '/nonexistent')).toBe(false)
+  })
+
+  it('a native badge killed (SIGKILL) with links up mid-sync restarts from its flash file, keeps its identity, and catches up', () => {
+    // Many posters, so blocks keep flowing; the native badges (3 and 9 of 12) never post, so what they write is what sync brings.
+    const opts = { ...hall(12, [0, 1, 2, 4, 5, 6, 7, 8, 10, 11], 0.3), minutes: 6, seed: 4, native: 2 }
+    const s = sim(opts)
+    const n = s.nodes.find(x => x.native && x.index === 3)!
+    expect(n).toBeDefined()
+    s.runUntil(0.5 * MIN)
+    const id = hex(n.badge!.identity())
+    const flash = s.fleet!.flashPath(n.index)
+    expect(existsSync(flash)).toBe(true)
+    // Wait for a moment when it is syncing: a link up and posted chains it does not hold yet.
+    let t = 0.5 * MIN
+    while (t < 4 * MIN && !(n.links.size > 0 && chainsOf(n).size < s.metrics.blocks.size)) s.runUntil(t += 100)
+    expect(n.links.size, 'links up at the cut').toBeGreaterThan(0)
+    const before = chainsOf(n)
+    const pid = (n.badge as NativeBadge).pid!
+    s.cutPower(n, { offFor: 20_000 })
+    expect(n.on).toBe(false)
+    expect(n.linksAtLastCut).toBeGreaterThan(0)
+    expect(alive(pid), 'the process is gone').toBe(false)
+    s.runUntil(t + 25_000)
+    expect(n.on).toBe(true)
+    const pid2 = (n.badge as NativeBadge).pid!
+    expect(pid2).not.toBe(pid)
+    expect(hex(n.badge!.identity()), 'the same identity from the same flash file').toBe(id)
+    expect(n.badge!.status(n.local(s.q.now)).newIdentity).toBe(false)
+    const after = chainsOf(n)
+    for (const [owner, h] of before) expect(after.get(owner) ?? 0, `chain ${owner.slice(0, 8)} survived the cut`).toBeGreaterThanOrEqual(h)
+    // A second cut, this time in the middle of a request (whatever the board was writing).
+    s.cutPower(n, { midWrite: true, offFor: 10_000 })
+    expect(alive(pid2)).toBe(false)
+    s.runUntil(opts.minutes * MIN)
+    const r = report(s, 1)
+    expect(r.blocks.tracked).toBe(10)
+    expect(r.blocks.reachedAll).toBe(10)
+    expect(r.converged.agreeing).toBe(12)
+    expect(chainsOf(n)).toEqual(chainsOf(s.nodes[0])) // every live chain
+    expect(hex(n.badge!.identity())).toBe(id)
+    expect(r.forgetting.zombies).toBe(0)
+  })
+
+  it('runs under the fast interpreter too', () => {
+    const s = sim({ ...hall(8, [0, 2, 6]), minutes: 3, seed: 9, native: 1, nativeInterp: 'fast' })
+    s.run()
+    const r = report(s, 1)
+    expect(r.native).toEqual({ badges: 1, interp: 'fast' })
+    expect(r.blocks.reachedAll).toBe(3)
+    expect(r.converged.agreeing).toBe(8)
+  })
+
+  it('a native board that dies behind the simulator\'s back fails the run with one clear line, and leaves no process', () => {
+    const s = sim({ ...hall(6, [0, 1]), minutes: 2, seed: 2, native: 1 })
+    s.runUntil(10_000)
+    const n = s.nodes.find(x => x.native)!
+    const pid = (n.badge as NativeBadge).pid!
+    process.kill(pid, 'SIGKILL')
+    let error: unknown
+    try { s.run() } catch (e) { error = e }
+    expect(error).toBeInstanceOf(NativeBoardError)
+    expect((error as Error).message).toBe(`native badge ${n.index} (pid ${pid}) was killed by SIGKILL`)
+    expect(pidsOf(s).filter(alive)).toEqual([])
+  })
+})
+
+describe('the native board\'s radio socket', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'picobadge-radio-test-'))
+  const key = newKey('event-key')
+  const image = join(dir, 'app.img')
+  writeFileSync(image, makeImage(readFileSync(coreWasmPath()), key.secretKey))
+
+  /** Runs a board on a fresh flash with fd 3 as its radio, writes `bytes`, closes; its exit code and stderr. */
+  function board (bytes: Uint8Array, name: string): Promise<{ code: number | null, stderr: string, answer: Buffer }> {
+    return new Promise(resolve => {
+      const child = spawn(nativeBinaryPath('classic'), ['--flash', join(dir, `${name}.flash`), '--app', image, '--event-key', toHex(key.publicKey), '--radio', 'fd:3'],
+        { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] })
+      let stderr = ''
+      const chunks: Buffer[] = []
+      child.stderr!.on('data', (s: Buffer) => { stderr += s.toString() })
+      const sock = child.stdio[3] as unknown as NodeJS.ReadWriteStream
+      sock.on('data', (b: Buffer) => chunks.push(b))
+      sock.on('error', () => {})
+      sock.write(bytes)
+      sock.end()
+      child.on('exit', code => { rmSync(join(dir, `${name}.flash`), { force: true }); resolve({ code, stderr, answer: Buffer.concat(chunks) }) })
+    })
+  }
+
+  const boot = request(0x01, 0, new Uint8Array(8))
+  const cat = (...xs: Uint8Array[]) => Uint8Array.from(Buffer.concat(xs))
+
+  it('answers well-formed requests in lockstep and exits 0 when the simulator closes the socket', async () => {
+    const r = await board(cat(boot, request(0x02, 1000), request(0x0a, 1000)), 'good')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    // BOOT: ADVERTISE then DONE(0); TICK: DONE; IDENTITY: DATA(32) then DONE(0).
+    const types: number[] = []
+    for (let o = 0; o < r.answer.length; o += 3 + r.answer.readUInt16LE(o + 1)) types.push(r.answer[o])
+    expect(types.filter(t => t === 0x8f).length).toBe(3)
+    expect(types).toContain(0x81)
+    expect(types).toContain(0x8a)
+  })
+
+  const malformed: Array<[string, Uint8Array, RegExp]> = [
+    ['an unknown request type', Uint8Array.of(0x7f, 0, 0), /unknown request type 0x7f/],
+    ['BOOT without its hint', request(0x01, 0), /malformed BOOT/],
+    ['a frame longer than an ATT MTU allows', cat(boot, request(0x07, 5, new Uint8Array(2 + 245))), /malformed FRAME/],
+    ['an advert of 32 bytes', cat(boot, request(0x03, 5, new Uint8Array(6 + 32))), /malformed ADVERT/],
+    ['LINK_UP with central = 2', cat(boot, request(0x04, 5, Uint8Array.of(1, 0, 247, 0, 2, 1, 2, 3, 4, 5, 6))), /central is neither/],
+    ['local time going backwards', cat(boot, request(0x02, 5000), request(0x02, 4000)), /backwards/],
+    ['a payload longer than any request', Uint8Array.of(0x08, 0xff, 0xff), /longer than any request/],
+    ['a stream that ends inside a message', Uint8Array.of(0x02, 8, 0, 1, 2), /ended inside the payload/],
+    ['a header cut short', Uint8Array.of(0x02, 8), /inside a message header/]
+  ]
+  for (const [what, bytes, line] of malformed) {
+    it(`refuses ${what} with exit code 3 and one line`, async () => {
+      const r = await board(bytes, what.replace(/\W+/g, '-'))
+      expect(r.code).toBe(3)
+      expect(r.stderr).toMatch(line)
+      expect(r.stderr.trim().split('\n').length).toBe(1)
+    })
+  }
+})

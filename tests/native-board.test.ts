@@ -187,6 +187,33 @@ describe('the board RPC on the native board', () => {
     expect((await native.close()).code).toBe(0)
   })
 
+  it('a trap is ERROR 6, and the next call runs on a fresh instance (its globals and memory made again)', async () => {
+    // A tiny app: io, io_cap, memory_used, and a "sha512" that traps when its first argument is 0
+    // and otherwise counts its calls in a mutable global.
+    const leb = (n: number) => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b) } while (n); return o }
+    const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body]
+    const name = (s: string) => [s.length, ...new TextEncoder().encode(s)]
+    const fn = (code: number[]) => [...leb(code.length + 1), 0, ...code]
+    const wasm = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+      ...section(1, [2, 0x60, 0, 1, 0x7f, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f]),
+      ...section(3, [4, 0, 0, 0, 1]),
+      ...section(5, [1, 1, 1, 1]),
+      ...section(6, [1, 0x7f, 1, 0x41, 0, 0x0b]),
+      ...section(7, [5, ...name('io'), 0, 0, ...name('io_cap'), 0, 1, ...name('memory_used'), 0, 2, ...name('sha512'), 0, 3, ...name('memory'), 2, 0]),
+      ...section(10, [4, ...fn([0x41, ...leb(1024), 0x0b]), ...fn([0x41, ...leb(256), 0x0b]), ...fn([0x41, ...leb(2048), 0x0b]),
+        ...fn([0x20, 0, 0x45, 0x04, 0x40, 0x00, 0x0b, 0x23, 0, 0x41, 1, 0x6a, 0x24, 0, 0x23, 0, 0x0b])])])
+    await new WebAssembly.Module(wasm) // a valid module
+    const native = new NativeBoard({ image: makeImage(wasm, event.secretKey), eventKey: event.publicKey })
+    const board = new BoardTarget(native.transport())
+    const count = { name: 'sha512', args: [1, 0, 0] }
+    expect((await board.hello()).ioCap).toBe(256)
+    expect((await board.call(count)).result).toBe(1n)
+    expect((await board.call(count)).result).toBe(2n)
+    await expect(board.call({ name: 'sha512', args: [0, 0, 0] })).rejects.toThrow(/the core trapped.*unreachable/)
+    expect((await board.call(count)).result).toBe(1n) // a fresh instance: the global starts again
+    expect((await native.close()).code).toBe(0)
+  })
+
   it('on a pty, through serialport, as picobadge test --port /dev/pts/N does', async () => {
     const native = new NativeBoard({ image, eventKey: event.publicKey, serial: 'pty' })
     try {

@@ -255,8 +255,6 @@ int pb_core_init(void)
   return PB_CORE_OK;
 }
 
-static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-
 static int refuse(int code, const char *why)
 {
   image_code = code;
@@ -286,15 +284,21 @@ static int vcall(struct pb_instance *v, const char *name, const int64_t *args, u
 }
 
 /*
- * The resident verifier over the image in img (have bytes; the header's
- * length says how many belong to the module). 0, or PB_CORE_IMAGE with the
+ * Reads the image from the app partition into img (once) and runs the
+ * resident verifier over that RAM copy: the header first (nothing of it is
+ * believed before image_verify_begin accepts it, not even its length), then
+ * the module's bytes. 0 and the module's length, or PB_CORE_IMAGE with the
  * code, or PB_CORE_LOAD when the verifier itself would not run.
  */
-static int verify_image(const uint8_t *img, uint32_t have, uint32_t *module_len)
+static int read_and_verify(uint8_t *img, uint32_t *module_len)
 {
   struct pb_instance v = { NULL, NULL, NULL };
   int64_t r = 0, args[2];
   int rc;
+  uint32_t part = port_app_size();
+  if (part < PICOBADGE_IMAGE_HEADER) return refuse(PB_E_IMAGE_LENGTH, image_reason(PB_E_IMAGE_LENGTH));
+  if (port_app_read(0, img, PICOBADGE_IMAGE_HEADER) < 0) return refuse(PB_E_IMAGE_LENGTH, "the app partition cannot be read");
+
   /* The loader rewrites what it loads: a fresh copy of the embedded verifier, in the pool, each time. */
   uint8_t *copy = wasm_runtime_malloc(pb_verifier_wasm_len);
   if (!copy) { set_error("no pool memory for the verifier", NULL); return PB_CORE_LOAD; }
@@ -318,7 +322,20 @@ static int verify_image(const uint8_t *img, uint32_t have, uint32_t *module_len)
   args[1] = io + PICOBADGE_IMAGE_HEADER;
   if ((rc = vcall(&v, "image_verify_begin", args, 2, &r)) != PB_CORE_OK) goto done;
   if (r < 0) { rc = refuse((int)r, image_reason((int)r)); goto done; }
+  /* A signed header: its length is the event's word now. It must fit this board's buffer. */
   *module_len = (uint32_t)r;
+  if (*module_len > PB_APP_MAX - PICOBADGE_IMAGE_HEADER) {
+    rc = refuse(PB_E_IMAGE_FORMAT, "the module is larger than this board's app buffer (-81)");
+    goto done;
+  }
+  /* The partition may be longer than the image (erased flash after it): the length bounds the read.
+   * A shorter partition is a cut image: what is there is streamed and image_verify_end says -84. */
+  uint32_t want = PICOBADGE_IMAGE_HEADER + *module_len;
+  uint32_t have = part < want ? part : want;
+  if (have > PICOBADGE_IMAGE_HEADER && port_app_read(PICOBADGE_IMAGE_HEADER, img + PICOBADGE_IMAGE_HEADER, have - PICOBADGE_IMAGE_HEADER) < 0) {
+    rc = refuse(PB_E_IMAGE_LENGTH, "the app partition cannot be read");
+    goto done;
+  }
   for (uint32_t off = PICOBADGE_IMAGE_HEADER; off < have; ) {
     uint32_t n = have - off < (uint32_t)cap ? have - off : (uint32_t)cap;
     memcpy(win, img + off, n);
@@ -359,25 +376,10 @@ int pb_core_load_app(void)
   if (slot == app_slot) { set_error("an app is running and this board has one app slot: restart to load another", NULL); return PB_CORE_LOAD; }
   uint8_t *img = app_buf[slot];
 
-  /* 1. The image into RAM, once. Only the header's length field sizes the read;
-   *    nothing else of it is believed before the verifier has spoken. */
-  uint32_t part = port_app_size();
-  if (part < PICOBADGE_IMAGE_HEADER) return refuse(PB_E_IMAGE_LENGTH, image_reason(PB_E_IMAGE_LENGTH));
-  if (port_app_read(0, img, PICOBADGE_IMAGE_HEADER) < 0) return refuse(PB_E_IMAGE_LENGTH, "the app partition cannot be read");
-  uint32_t claimed = le32(img + 8);
-  if (claimed > PB_APP_MAX - PICOBADGE_IMAGE_HEADER)
-    return refuse(PB_E_IMAGE_FORMAT, "the module is larger than this board's app buffer (-81)");
-  /* The partition may be longer than the image (erased flash after it): the header's length bounds the read. */
-  uint32_t want = PICOBADGE_IMAGE_HEADER + claimed;
-  uint32_t have = part < want ? part : want;
-  if (have > PICOBADGE_IMAGE_HEADER && port_app_read(PICOBADGE_IMAGE_HEADER, img + PICOBADGE_IMAGE_HEADER, have - PICOBADGE_IMAGE_HEADER) < 0)
-    return refuse(PB_E_IMAGE_LENGTH, "the app partition cannot be read");
-
-  /* 2. The resident verifier, on exactly those bytes. */
+  /* 1, 2. The image into RAM, once, and the resident verifier on exactly those bytes. */
   uint32_t module_len = 0;
-  int rc = verify_image(img, have, &module_len);
+  int rc = read_and_verify(img, &module_len);
   if (rc != PB_CORE_OK) return rc;
-  if (module_len != claimed) return refuse(PB_E_IMAGE_FORMAT, "the verifier and the header disagree on the module's length");
 
   /* 3. Only now: WAMR loads the module from the same RAM. */
   struct pb_instance next = { NULL, NULL, NULL };

@@ -5,8 +5,11 @@
  * first, is freed, and only then is the app image loaded.
  *
  * Memory: pb_core_init hands WAMR one static pool (PB_WAMR_POOL bytes);
- * nothing calls malloc after that. The app module is copied into a static
- * buffer (PB_APP_MAX bytes) because WAMR's loader keeps pointers into it.
+ * nothing calls malloc after that. The app image is copied into a static
+ * buffer (PB_APP_MAX bytes) because WAMR's loader keeps pointers into it
+ * (and the 2020 classic interpreter rewrites it): PB_APP_SLOTS of them (2 by
+ * default, so a new image never overwrites the running app's; 1 on a board
+ * that loads its app only at boot).
  */
 #ifndef PICOBADGE_PB_CORE_H
 #define PICOBADGE_PB_CORE_H

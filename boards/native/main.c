@@ -89,7 +89,6 @@ int main(int argc, char **argv)
   signal(SIGPIPE, SIG_IGN); /* a host that went away is seen on stdin, not as a signal */
   if (port_native_event_key(key) < 0) return 1;
   if (port_native_app_open(app) < 0) return 1;
-  if (port_native_flash_open(flash, (uint32_t)flash_size) < 0) return 1;
 
   if (pb_core_init() != PB_CORE_OK) return die("", pb_core_error());
   int rc = pb_core_load_app();
@@ -99,6 +98,8 @@ int main(int argc, char **argv)
     return 2;
   }
   if (rc != PB_CORE_OK) return die("", pb_core_error());
+  /* The flash only now: a refused image leaves the badge's flash file as it was (not even created). */
+  if (port_native_flash_open(flash, (uint32_t)flash_size) < 0) return 1;
 
   int serial_fd;
   if (strcmp(serial, "pty") == 0 ? port_native_serial_pty(&serial_fd) < 0 : port_native_serial_stdio(&serial_fd) < 0) return 1;

@@ -51,6 +51,8 @@ export interface NativeBoardOptions {
   serial?: 'stdio' | 'pty'
   name?: string
   env?: Record<string, string>
+  /** More options for the board (e.g. --report-memory). */
+  extraArgs?: string[]
   /** The board's stderr; default kept in `stderr` and not printed. */
   onStderr?: (text: string) => void
 }
@@ -86,7 +88,7 @@ export class NativeBoard {
     writeFileSync(this.imagePath, image)
     this.flash = opts.flash ?? join(this.dir, 'flash.bin')
     const args = ['--flash', this.flash, '--flash-size', String(opts.flashSize ?? 256 * 1024), '--app', this.imagePath,
-      '--event-key', toHex(eventKey), '--serial', opts.serial ?? 'stdio', '--name', opts.name ?? `picobadge-native (${opts.variant ?? 'classic'})`]
+      '--event-key', toHex(eventKey), '--serial', opts.serial ?? 'stdio', '--name', opts.name ?? `picobadge-native (${opts.variant ?? 'classic'})`, ...(opts.extraArgs ?? [])]
     this.child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } })
     this.exited = new Promise(resolve => this.child.on('exit', (code, signal) => { this.#exit = { code, signal }; resolve(this.#exit) }))
     this.child.stdin!.on('error', () => {}) // a board that exited: its exit code tells why

@@ -128,14 +128,18 @@ describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => 
     expect(r.forgetting.zombies).toBe(0)
   })
 
-  it('runs under the fast interpreter too', () => {
-    const s = sim({ ...hall(8, [0, 2, 6]), minutes: 3, seed: 9, native: 1, nativeInterp: 'fast' })
-    s.run()
-    const r = report(s, 1)
-    expect(r.native).toEqual({ badges: 1, interp: 'fast' })
-    expect(r.blocks.reachedAll).toBe(3)
-    expect(r.converged.agreeing).toBe(8)
-  })
+  for (const interp of ['fast', 'asan'] as const) {
+    it(`runs under the ${interp} build too${interp === 'asan' ? ' (AddressSanitizer and UBSan: a report would end the board and fail the run)' : ''}`, () => {
+      const s = sim({ ...hall(8, [0, 2, 6]), minutes: 3, seed: 9, native: 2, nativeInterp: interp })
+      s.run()
+      const r = report(s, 1)
+      expect(r.native).toEqual({ badges: 2, interp })
+      expect(renderReport(r)).toContain(interp === 'fast' ? "WAMR's fast interpreter" : "WAMR's classic interpreter under ASan and UBSan")
+      expect(r.blocks.reachedAll).toBe(3)
+      expect(r.converged.agreeing).toBe(8)
+      expect(s.nodes.filter(n => n.native).every(n => chainsOf(n).size === 3)).toBe(true)
+    })
+  }
 
   it('a native board that dies behind the simulator\'s back fails the run with one clear line, and leaves no process', () => {
     const s = sim({ ...hall(6, [0, 1]), minutes: 2, seed: 2, native: 1 })

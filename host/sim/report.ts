@@ -117,7 +117,11 @@ export function renderReport (r: SimReport): string {
   const lines: string[] = []
   const b = r.blocks
   lines.push(`${r.badges} badges, ${r.minutes.toFixed(0)} simulated minutes (seed ${r.seed}), in ${r.wallSeconds.toFixed(1)} s: ${r.badgeMinutesPerSecond.toFixed(0)} badge-minutes per second`)
-  if (r.native.badges) lines.push(`${r.native.badges} native badge${r.native.badges === 1 ? '' : 's'} (real C under WAMR): the ${r.native.interp} interpreter, flash in files, killed at power cuts`)
+  if (r.native.badges) {
+    const interp = r.native.interp?.endsWith('fast') ? 'fast' : 'classic'
+    const asan = r.native.interp?.startsWith('asan') ? ' under ASan and UBSan' : ''
+    lines.push(`${r.native.badges} native badge${r.native.badges === 1 ? '' : 's'} (real C under WAMR): WAMR's ${interp} interpreter${asan}, flash in files, killed at power cuts`)
+  }
   lines.push('')
   // The story first, in three lines: did it spread, do they agree, did they forget.
   const mark = (ok: boolean) => ok ? '✔' : '✘'

@@ -13,7 +13,7 @@ import { MeshSimulator, PlannedPost, SimBadge, SimOptions, nativeIndices } from 
 import { Venue } from '../host/sim/venue.js'
 import { report, renderReport, SimReport } from '../host/sim/report.js'
 import { NativeBadge, request } from '../host/sim/native-badge.js'
-import { NativeBoardError } from '../host/sim/native-pool.js'
+import { NativeBadgeError } from '../host/sim/native-pool.js'
 import { nativeBinaryPath } from '../host/native/board.js'
 import { coreWasmPath } from '../host/core.js'
 import { makeImage } from '../host/image.js'
@@ -149,7 +149,7 @@ describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => 
     process.kill(pid, 'SIGKILL')
     let error: unknown
     try { s.run() } catch (e) { error = e }
-    expect(error).toBeInstanceOf(NativeBoardError)
+    expect(error).toBeInstanceOf(NativeBadgeError)
     expect((error as Error).message).toBe(`native badge ${n.index} (pid ${pid}) was killed by SIGKILL`)
     expect(pidsOf(s).filter(alive)).toEqual([])
   })

@@ -19,7 +19,8 @@
  *     would overflow and at DONE; each message is at most MSG_MAX payload,
  *     so any one always fits after a flush.
  *   - g.local only grows while the board runs (port_now_ms must never go
- *     backwards), and g.serving is 1 only while a request is being served.
+ *     backwards): it is the local time of the request being served, or of
+ *     the last one between requests.
  *
  * No malloc; the buffers are static.
  */
@@ -73,7 +74,6 @@ enum {
 
 static struct {
   int fd;             /* the socket, or -1 */
-  int serving;        /* 1 while a request runs: port_now_ms is its local time */
   int booted;         /* a BOOT came: later requests must not go back in time */
   int radio_on;       /* port_radio_enable */
   int broken;         /* a write to the simulator failed: it is gone */
@@ -268,7 +268,6 @@ int radio_socket_serve_one(void) {
   }
 
   g.local = local;
-  g.serving = 1;
   int64_t result = 0;
   switch (type) {
     case RQ_BOOT:
@@ -309,7 +308,6 @@ int radio_socket_serve_one(void) {
       if (result >= 0) emit(BM_DATA, g.data, (size_t)result * CHAIN_RECORD, NULL, 0);
       break;
   }
-  g.serving = 0;
   uint8_t done[8];
   put_i64(done, result);
   emit(BM_DONE, done, 8, NULL, 0);

@@ -1,5 +1,9 @@
 // picobadge/sim: the mesh simulator and the direct two-badge link, for scripts and tests.
-export { MeshSimulator, EPOCH } from './mesh.js'
+export { MeshSimulator, EPOCH, nativeIndices } from './mesh.js'
+export { NativeBadge } from './native-badge.js'
+export { NativePool, NativeBadgeError } from './native-pool.js'
+export { NativeFleet } from './native-env.js'
+export type { NativeInterp } from './native-env.js'
 export type { SimOptions, HostileKind, PlannedPost, SimBadge, SimLink } from './mesh.js'
 export { Venue, Walker } from './venue.js'
 export type { Room } from './venue.js'

@@ -6,7 +6,7 @@
 
 import { BadgeError, BadgeStatus, ChainInfo, MeshBadge, OutboxRecord, actionBytes, parseStatus } from '../badge.js'
 import { CborValue } from '../cbor.js'
-import { NativeBoardError, NativePool, NativeSpawn } from './native-pool.js'
+import { NativeBadgeError, NativePool, NativeSpawn } from './native-pool.js'
 
 // Requests (simulator -> board) and board messages (board -> simulator).
 const BOOT = 0x01; const TICK = 0x02; const ADVERT = 0x03; const LINK_UP = 0x04; const LINK_DOWN = 0x05
@@ -41,12 +41,12 @@ export function parseAnswer (bytes: Uint8Array): NativeAnswer {
   const records: OutboxRecord[] = []
   const data: Uint8Array[] = []
   for (let o = 0; o < bytes.length;) {
-    if (o + 3 > bytes.length) throw new NativeBoardError('radio answer: a message header cut short')
+    if (o + 3 > bytes.length) throw new NativeBadgeError('radio answer: a message header cut short')
     const type = bytes[o]; const len = v.getUint16(o + 1, true)
     const p = o + 3
-    if (p + len > bytes.length) throw new NativeBoardError('radio answer: a message runs past the answer')
+    if (p + len > bytes.length) throw new NativeBadgeError('radio answer: a message runs past the answer')
     const body = bytes.slice(p, p + len)
-    const want = (ok: boolean) => { if (!ok) throw new NativeBoardError(`radio answer: message 0x${type.toString(16)} of ${len} bytes`) }
+    const want = (ok: boolean) => { if (!ok) throw new NativeBadgeError(`radio answer: message 0x${type.toString(16)} of ${len} bytes`) }
     switch (type) {
       case M_ADVERTISE: want(len <= 31); records.push({ kind: 'advertise', data: body }); break
       case M_CONNECT: want(len === 6); records.push({ kind: 'connect', addr: body }); break
@@ -56,13 +56,13 @@ export function parseAnswer (bytes: Uint8Array): NativeAnswer {
       case M_DATA: data.push(body); break
       case M_DONE:
         want(len === 8)
-        if (p + len !== bytes.length) throw new NativeBoardError('radio answer: bytes after DONE')
+        if (p + len !== bytes.length) throw new NativeBadgeError('radio answer: bytes after DONE')
         return { records, data, result: Number(v.getBigInt64(p, true)) }
-      default: throw new NativeBoardError(`radio answer: unknown message type 0x${type.toString(16)}`)
+      default: throw new NativeBadgeError(`radio answer: unknown message type 0x${type.toString(16)}`)
     }
     o = p + len
   }
-  throw new NativeBoardError('radio answer: no DONE')
+  throw new NativeBadgeError('radio answer: no DONE')
 }
 
 export class NativeBadge implements MeshBadge {
@@ -79,7 +79,7 @@ export class NativeBadge implements MeshBadge {
   get pid (): number | undefined { return this.pool.pid(this.id) }
 
   #call (type: number, local: number, ...parts: Uint8Array[]): NativeAnswer {
-    if (this.#closed) throw new NativeBoardError(`${this.spawn.label}: the process was killed`)
+    if (this.#closed) throw new NativeBadgeError(`${this.spawn.label}: the process was killed`)
     this.#local = Math.max(this.#local, local)
     const a = parseAnswer(this.pool.call(this.id, request(type, this.#local, ...parts)))
     for (const r of a.records) this.#pending.push(r)
@@ -116,7 +116,7 @@ export class NativeBadge implements MeshBadge {
     const a = this.#call(STATUS, local)
     if (a.result < 0) throw new BadgeError(a.result, `${this.spawn.label}: status`)
     const d = a.data[0]
-    if (!d || d.length !== 80) throw new NativeBoardError(`${this.spawn.label}: STATUS answered ${d?.length ?? 0} bytes, not 80`)
+    if (!d || d.length !== 80) throw new NativeBadgeError(`${this.spawn.label}: STATUS answered ${d?.length ?? 0} bytes, not 80`)
     return parseStatus(new DataView(d.buffer, d.byteOffset, 80))
   }
 
@@ -124,7 +124,7 @@ export class NativeBadge implements MeshBadge {
     const a = this.#call(IDENTITY, this.#local)
     if (a.result < 0) throw new BadgeError(a.result, `${this.spawn.label}: identity`)
     const d = a.data[0]
-    if (!d || d.length !== 32) throw new NativeBoardError(`${this.spawn.label}: IDENTITY answered ${d?.length ?? 0} bytes, not 32`)
+    if (!d || d.length !== 32) throw new NativeBadgeError(`${this.spawn.label}: IDENTITY answered ${d?.length ?? 0} bytes, not 32`)
     return d
   }
 
@@ -134,7 +134,7 @@ export class NativeBadge implements MeshBadge {
       const a = this.#call(CHAINS, this.#local, u32(start))
       if (a.result < 0) throw new BadgeError(a.result, `${this.spawn.label}: chains`)
       const d = a.data[0] ?? new Uint8Array(0)
-      if (d.length !== a.result * 100) throw new NativeBoardError(`${this.spawn.label}: CHAINS answered ${d.length} bytes for ${a.result} chains`)
+      if (d.length !== a.result * 100) throw new NativeBadgeError(`${this.spawn.label}: CHAINS answered ${d.length} bytes for ${a.result} chains`)
       if (a.result === 0) return out
       const v = new DataView(d.buffer, d.byteOffset, d.byteLength)
       for (let i = 0; i < a.result; i++) {

@@ -26,7 +26,7 @@ const IDLE = 0; const POSTED = 1; const ANSWERED = 2
 const OP_SPAWN = 1; const OP_CALL = 2; const OP_KILL = 3; const OP_CUT = 4
 const DATA_BYTES = 1 << 20
 
-export class NativeBoardError extends Error { override name = 'NativeBoardError' }
+export class NativeBadgeError extends Error { override name = 'NativeBadgeError' }
 
 // The worker's code, plain JavaScript (it runs from a string, so it needs no build step or file path).
 const WORKER = String.raw`
@@ -184,9 +184,9 @@ export class NativePool {
   }
 
   #run (op: number, id: number, bytes: Uint8Array, timeoutMs = this.timeoutMs): Uint8Array {
-    if (this.#closed) throw new NativeBoardError('native boards: the pool is closed')
+    if (this.#closed) throw new NativeBadgeError('native boards: the pool is closed')
     const c = this.#ctl
-    if (bytes.length > this.#data.length) throw new NativeBoardError(`native boards: a request of ${bytes.length} bytes`)
+    if (bytes.length > this.#data.length) throw new NativeBadgeError(`native boards: a request of ${bytes.length} bytes`)
     this.#data.set(bytes, 0)
     c[OP] = op; c[ID] = id; c[LEN] = bytes.length; c[STATUS] = 0
     Atomics.store(c, STATE, POSTED)
@@ -201,7 +201,7 @@ export class NativePool {
         // The worker answers once it sees the process go; wait for that so the next request starts clean.
         Atomics.wait(c, STATE, POSTED, 10_000)
         Atomics.store(c, STATE, IDLE)
-        throw new NativeBoardError(`native board ${id} (pid ${pid ?? '?'}): no answer in ${timeoutMs} ms; killed`)
+        throw new NativeBadgeError(`native board ${id} (pid ${pid ?? '?'}): no answer in ${timeoutMs} ms; killed`)
       }
       Atomics.wait(c, STATE, POSTED, left)
     }
@@ -209,7 +209,7 @@ export class NativePool {
     const out = this.#data.slice(0, n)
     const status = c[STATUS]
     Atomics.store(c, STATE, IDLE)
-    if (status !== 0) throw new NativeBoardError(new TextDecoder().decode(out))
+    if (status !== 0) throw new NativeBadgeError(new TextDecoder().decode(out))
     return out
   }
 

@@ -40,8 +40,6 @@ void fuzz_setup(void) {
   fclose(f);
   port_fuzz_set_app(image, (uint32_t)n, key);
   /* Erased flash, then one start makes the identity; that state is what every input starts from. */
-  uint8_t ff[4096];
-  memset(ff, 0xff, sizeof ff);
   for (uint32_t a = 0; a < FUZZ_FLASH_SIZE; a += 4096) port_flash_erase(a);
   if (pb_core_init() != PB_CORE_OK) die("pb_core_init failed");
   if (pb_core_load_app() != PB_CORE_OK) { fprintf(stderr, "fuzz: %s\n", pb_core_error()); exit(2); }

@@ -2,13 +2,13 @@
 // `npm test`: builds the core, then runs every suite that checks the project
 // and ends with one line CI reads: "N passed, N failed".
 //
-// Suites: the build itself, as-pect (AssemblyScript units), the TypeScript
+// Suites: the build itself, the native board's build and its C unit tests, as-pect (AssemblyScript units), the TypeScript
 // type check, vitest (host, interop, properties, fuzz), and picofeed 8.0.5's
 // own test suite run against picobadge with only its import line changed;
 // the feed API's suites run on both builds of the core (host and badge).
 
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
@@ -36,6 +36,28 @@ function record (title, passed, failed, skipped = 0) {
 // 1. Build: core (release + debug) and host. A broken build fails everything after it.
 const build = run('build', 'npm', ['run', '--silent', 'build'])
 record('build', build.status === 0 ? 1 : 0, build.status === 0 ? 0 : 1)
+
+// 1b. The native board (boards/native: the firmware's C under real WAMR), in
+// every variant, and the C unit tests of boards/common in each build. The
+// vitest suites after this run the built boards (tests/native-board.test.ts).
+// A missing cmake or C compiler fails this suite with what to install.
+{
+  const r = run('native board (node scripts/native.mjs)', process.execPath, [join(root, 'scripts', 'native.mjs')])
+  record('native board build', r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1)
+  if (r.status === 0) {
+    for (const variant of ['classic', 'asan']) {
+      const dir = join(root, 'build', 'native', variant)
+      const tests = readdirSync(dir).filter(f => /^test_\w+$/.test(f)).sort()
+      if (tests.length === 0) record(`C unit tests (${variant})`, 0, 1)
+      for (const t of tests) {
+        const c = run(`C unit tests: boards/common ${t} (${variant})`, join(dir, t), [])
+        const m = /(\d+) passed, (\d+) failed/.exec(c.out)
+        if (m) record(`C ${t} (${variant})`, Number(m[1]), c.status === 0 ? Number(m[2]) : Math.max(1, Number(m[2])))
+        else record(`C ${t} (${variant})`, 0, 1)
+      }
+    }
+  }
+}
 
 // 2. as-pect.
 {

@@ -5,8 +5,11 @@
  * first, is freed, and only then is the app image loaded.
  *
  * Memory: pb_core_init hands WAMR one static pool (PB_WAMR_POOL bytes);
- * nothing calls malloc after that. The app module is copied into a static
- * buffer (PB_APP_MAX bytes) because WAMR's loader keeps pointers into it.
+ * nothing calls malloc after that. The app image is copied into a static
+ * buffer (PB_APP_MAX bytes) because WAMR's loader keeps pointers into it
+ * (and the 2020 classic interpreter rewrites it): PB_APP_SLOTS of them (2 by
+ * default, so a new image never overwrites the running app's; 1 on a board
+ * that loads its app only at boot).
  */
 #ifndef PICOBADGE_PB_CORE_H
 #define PICOBADGE_PB_CORE_H
@@ -55,6 +58,9 @@ int pb_core_restart(void);
 /* Calls an export by name with i64 arguments (each converted to the export's parameter type).
  * PB_CORE_OK and *result, or a pb_core_status. After a trap the instance is made again (fresh memory). */
 int pb_core_call(const char *name, const int64_t *args, uint32_t argc, int64_t *result);
+
+/* The parameter count of an export of picobadge_abi.h, or PB_CORE_NO_EXPORT (lets the RPC refuse a call before it writes). */
+int pb_core_arity(const char *name);
 
 /* The core's I/O window: its address in linear memory, its size, and a native pointer to it. */
 uint32_t pb_core_io(void);

@@ -12,5 +12,9 @@
 
 void pb_rpc_init(const char *board_name);
 void pb_rpc_feed(const uint8_t *bytes, size_t len);
+/* 1 once a request has arrived: the board is in test mode (the badge stopped) until it restarts. */
+int pb_rpc_test_mode(void);
+/* CRC-32 (IEEE, as zlib) of n bytes, continuing crc (0 to start). */
+uint32_t pb_rpc_crc32(uint32_t crc, const uint8_t *p, size_t n);
 
 #endif /* PICOBADGE_PB_RPC_H */

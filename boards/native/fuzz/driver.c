@@ -6,6 +6,8 @@
  * the targets link against libFuzzer instead (-fsanitize=fuzzer) and this
  * file is not used.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,32 @@ static uint8_t seeds[MAX_SEEDS][MAX_LEN];
 static size_t seed_len[MAX_SEEDS];
 static int nseeds;
 
+/* Runs one seed file and keeps it for mutation. 0, or -1 when it cannot be read. */
+static int add_seed(const char *path) {
+  if (nseeds >= MAX_SEEDS) return 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  seed_len[nseeds] = fread(seeds[nseeds], 1, MAX_LEN, f);
+  fclose(f);
+  LLVMFuzzerTestOneInput(seeds[nseeds], seed_len[nseeds]);
+  nseeds++;
+  return 0;
+}
+
+/* A folder is a corpus: every regular file in it is a seed. */
+static int add_seeds(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) return add_seed(path);
+  char file[4096];
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    if (e->d_name[0] == '.') continue;
+    if ((size_t)snprintf(file, sizeof file, "%s/%s", path, e->d_name) >= sizeof file) continue;
+    if (add_seed(file) < 0) { closedir(d); return -1; }
+  }
+  closedir(d);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   long runs = 1000;
   size_t max_len = 1024;
@@ -37,13 +65,9 @@ int main(int argc, char **argv) {
     if (!strncmp(argv[i], "-runs=", 6)) runs = atol(argv[i] + 6);
     else if (!strncmp(argv[i], "-seed=", 6)) rng ^= (uint64_t)atoll(argv[i] + 6) * 0x2545f4914f6cdd1dull;
     else if (!strncmp(argv[i], "-max_len=", 9)) max_len = (size_t)atol(argv[i] + 9);
-    else if (argv[i][0] != '-' && nseeds < MAX_SEEDS) {
-      FILE *f = fopen(argv[i], "rb");
-      if (!f) { fprintf(stderr, "driver: cannot open %s\n", argv[i]); return 2; }
-      seed_len[nseeds] = fread(seeds[nseeds], 1, MAX_LEN, f);
-      fclose(f);
-      LLVMFuzzerTestOneInput(seeds[nseeds], seed_len[nseeds]);
-      nseeds++;
+    else if (argv[i][0] != '-' && add_seeds(argv[i]) < 0) {
+      fprintf(stderr, "driver: cannot read %s\n", argv[i]);
+      return 2;
     }
   }
   if (max_len > MAX_LEN) max_len = MAX_LEN;

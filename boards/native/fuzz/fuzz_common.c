@@ -1,6 +1,7 @@
 /* fuzz_common.c: one badge for the fuzz targets (see fuzz_common.h). */
 #include "fuzz_common.h"
 #include "port_fuzz.h"
+#include "port.h"
 #include "pb_core.h"
 #include "pb_badge.h"
 #include "pb_rpc.h"

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint16_t handle = (uint16_t)(fuzz_u8(&in) & 7);
     const uint8_t *bytes;
     size_t n;
-    switch (op % EV_COUNT) {
+    switch ((op & 0x7f) % EV_COUNT) { /* bit 7: a flag (central, for a link) */
     case EV_TIME:
       now += (int64_t)fuzz_u16(&in) * 16; /* up to about 17 minutes at a step */
       port_fuzz_set_time(now);

@@ -16,10 +16,13 @@ export default {
   include: ['assembly/__tests__/**/*.include.ts'],
   disclude: [/node_modules/],
   async instantiate (memory, createImports, instantiate, binary) {
-    // host.ed25519_verify: the optional accelerator; 0 = no opinion (docs/ABI.md).
-    // The flash imports reach the module's own memory once it exists.
+    // Every import is in env (docs/ABI.md, ABI 2.0). host_ed25519_verify: the
+    // accelerator, here with no opinion (0). The flash imports reach the
+    // module's own memory once it exists.
     let own
-    const result = await instantiate(binary, createImports({ env: { memory }, host: { ed25519_verify: () => 0 }, flash: ramFlash(() => own ?? memory) }))
+    const flash = ramFlash(() => own ?? memory)
+    const env = { memory, host_ed25519_verify: () => 0, flash_read: flash.read, flash_program: flash.program, flash_erase: flash.erase }
+    const result = await instantiate(binary, createImports({ env }))
     const instance = result.instance ?? result
     own = instance.exports?.memory ?? memory
     return result

@@ -12,7 +12,8 @@
 // Exit 1 with one line when a tool is missing or a build fails.
 
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { availableParallelism } from 'node:os'
@@ -23,7 +24,10 @@ export const VARIANTS = {
   classic: { interp: 'classic', sanitize: false },
   fast: { interp: 'fast', sanitize: false },
   asan: { interp: 'classic', sanitize: true },
-  'asan-fast': { interp: 'fast', sanitize: true }
+  'asan-fast': { interp: 'fast', sanitize: true },
+  // boards/common's fuzz targets (boards/native/fuzz), with both sanitizers:
+  // libFuzzer when clang has its runtime, else the seeded driver.
+  fuzz: { interp: 'classic', sanitize: true, fuzz: true }
 }
 const INSTALL = 'Debian: apt-get install cmake gcc make'
 
@@ -32,6 +36,17 @@ class NativeError extends Error {}
 function have (cmd, args = ['--version']) {
   const r = spawnSync(cmd, args, { encoding: 'utf8' })
   return !r.error && r.status === 0
+}
+
+/** True when clang can link a libFuzzer target here (Debian: clang and libclang-rt-N-dev). */
+export function libFuzzer () {
+  if (!have('clang')) return false
+  const dir = mkdtempSync(join(tmpdir(), 'pb-libfuzzer-'))
+  try {
+    const src = join(dir, 'probe.c')
+    writeFileSync(src, 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n')
+    return spawnSync('clang', ['-fsanitize=fuzzer,address,undefined', src, '-o', join(dir, 'probe')], { encoding: 'utf8' }).status === 0
+  } finally { rmSync(dir, { recursive: true, force: true }) }
 }
 
 /** Builds the variants; returns { variant: dir }. Throws NativeError with one line. */
@@ -54,7 +69,8 @@ export async function buildNative ({ variants = Object.keys(VARIANTS), wamr, log
     if (existsSync(cache) && !readFileSync(cache, 'utf8').includes(`WAMR_DIR:PATH=${dir}\n`)) rmSync(build, { recursive: true, force: true })
     mkdirSync(build, { recursive: true })
     if (!existsSync(cache)) {
-      const c = spawnSync('cmake', ['-S', join(root, 'boards', 'native'), '-B', build, `-DWAMR_DIR=${dir}`, `-DPB_INTERP=${spec.interp}`, `-DPB_SANITIZE=${spec.sanitize ? 'ON' : 'OFF'}`, `-DPB_VERIFIER=${verifier}`], { encoding: 'utf8' })
+      const fuzz = spec.fuzz ? ['-DPB_FUZZ=ON', ...(libFuzzer() ? ['-DPB_LIBFUZZER=ON', '-DCMAKE_C_COMPILER=clang'] : [])] : []
+      const c = spawnSync('cmake', ['-S', join(root, 'boards', 'native'), '-B', build, `-DWAMR_DIR=${dir}`, `-DPB_INTERP=${spec.interp}`, `-DPB_SANITIZE=${spec.sanitize ? 'ON' : 'OFF'}`, `-DPB_VERIFIER=${verifier}`, ...fuzz], { encoding: 'utf8' })
       if (c.status !== 0) { log(c.stdout + c.stderr); throw new NativeError(`cmake could not configure the ${v} variant (above)`) }
     }
     const t0 = Date.now()

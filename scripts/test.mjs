@@ -56,6 +56,13 @@ record('build', build.status === 0 ? 1 : 0, build.status === 0 ? 0 : 1)
         else record(`C ${t} (${variant})`, 0, 1)
       }
     }
+    // A bounded fuzz run: radio events and RPC requests against boards/common
+    // under both sanitizers (libFuzzer with clang, else the seeded driver).
+    const f = run('fuzz (node scripts/fuzz.mjs: boards/common under ASan + UBSan)', process.execPath, [join(root, 'scripts', 'fuzz.mjs'), '--runs', process.env.PICOBADGE_FUZZ_RUNS ?? '2000'])
+    for (const target of ['radio', 'rpc']) {
+      const ok = new RegExp(`fuzz-${target}: \\d+ inputs, no crash`).test(f.out)
+      record(`fuzz-${target}`, ok ? 1 : 0, ok ? 0 : 1)
+    }
   }
 }
 

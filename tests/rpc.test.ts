@@ -17,11 +17,44 @@ import { buildVectors } from '../host/rpc/vectors.js'
 import { compare } from '../host/rpc/compare.js'
 import { instantiateCore } from '../host/core.js'
 import { Rng } from './support/rng.js'
+import { createBlockSegment, sizeOfBlockSegment, HDR_AUTHOR } from '../host/segment.js'
 
 function simulated (opts: SimBoardOptions = {}, timeoutMs = 1000): BoardTarget {
-  const [host, device] = transportPair()
-  void new SimulatedBoard(device, opts)
-  return new BoardTarget(host, { timeoutMs, retries: 3 })
+  return simulatedPair(opts, timeoutMs).board
+}
+
+function simulatedPair (opts: SimBoardOptions = {}, timeoutMs = 1000): { board: BoardTarget, device: SimulatedBoard } {
+  const [host, end] = transportPair()
+  const device = new SimulatedBoard(end, opts)
+  return { board: new BoardTarget(host, { timeoutMs, retries: 3 }), device }
+}
+
+/**
+ * A module with the window exports and two more: `bump` counts up in a
+ * global (so a fresh instance shows), `boom` traps. Assembled by hand: the
+ * core itself never traps on any input.
+ */
+function trappingModule (): Uint8Array {
+  const leb = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b) } while (n); return o }
+  const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body]
+  const str = (s: string) => [s.length, ...Buffer.from(s)]
+  const bodies = [
+    [0x41, 0x80, 0x08, 0x0b], // io: 1024 (i32.const takes signed LEB128)
+    [0x41, 0x80, 0x02, 0x0b], // io_cap: 256
+    [0x41, 0x80, 0x10, 0x0b], // memory_used: 2048
+    [0x23, 0x00, 0x41, 0x01, 0x6a, 0x24, 0x00, 0x23, 0x00, 0x0b], // bump
+    [0x00, 0x0b] // boom: unreachable
+  ]
+  const names = ['io', 'io_cap', 'memory_used', 'bump', 'boom']
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 0, 1, 0x7f]),
+    ...section(3, [5, 0, 0, 0, 0, 0]),
+    ...section(5, [1, 1, 1, 1]),
+    ...section(6, [1, 0x7f, 1, 0x41, 0, 0x0b]),
+    ...section(7, [6, ...str('memory'), 2, 0, ...names.flatMap((n, i) => [...str(n), 0, i])]),
+    ...section(10, [5, ...bodies.flatMap(b => [...leb(b.length + 1), 0, ...b])])
+  ])
 }
 
 describe('board RPC framing', () => {
@@ -92,6 +125,35 @@ describe('picobadge test against a simulated board (docs/RPC.md)', () => {
     const silent = simulated({ silentAfter: 1 }, 30)
     await silent.hello()
     await expect(silent.call({ name: 'io', args: [] })).rejects.toThrow(/no answer from the board after 4 tries/)
+  })
+
+  it('answers a retried request from the board\'s cache: a lost reply does not make store_write run twice', async () => {
+    // Replies: 1 HELLO, 2 store_mount, 3 store_write (its CRC broken, so the host retries with the same sequence number).
+    const { board, device } = simulatedPair({ corruptReply: 3 }, 100)
+    await board.hello()
+    expect((await board.call({ name: 'store_mount', args: [4096, 4, 256 * 1024] })).result).toBe(0n)
+    const seed = new Uint8Array(32).fill(7)
+    const block = Uint8Array.from(createBlockSegment(new Uint8Array(sizeOfBlockSegment(3, [HDR_AUTHOR])), 0, Uint8Array.of(1, 2, 3), seed, [HDR_AUTHOR]))
+    const write = await board.call({ name: 'store_write', args: [{ io: 256 }, block.length, 1n], writes: [{ offset: 256, bytes: block }] })
+    expect(write.result).toBe(1n) // written once; run again it would say 0, already stored
+    expect(device.calls).toBe(2)
+    expect((await board.call({ name: 'store_write', args: [{ io: 256 }, block.length, 1n], writes: [{ offset: 256, bytes: block }] })).result).toBe(0n)
+    expect(device.calls).toBe(3) // the same bytes under a new sequence number are a new request
+  })
+
+  it('agrees when both sides trap, and both go on with a fresh instance', async () => {
+    const wasm = trappingModule()
+    const { board } = simulatedPair({ wasm })
+    const local = new LocalTarget(wasm)
+    const calls = ['bump', 'bump', 'boom', 'bump'].map(name => ({ name, args: [] }))
+    const r = await compare(board, local, [{ group: 'traps', name: 'bump, trap, bump', calls }])
+    expect(r.differences).toEqual([])
+    await expect(local.call({ name: 'boom', args: [] })).rejects.toMatchObject({ code: 6 })
+    expect((await local.call({ name: 'bump', args: [] })).result).toBe(1n) // a new instance counts from 0
+    await expect(board.call({ name: 'boom', args: [] })).rejects.toMatchObject({ code: 6 })
+    expect((await board.call({ name: 'bump', args: [] })).result).toBe(1n)
+    const differing = await compare(board, new LocalTarget(), [{ group: 'traps', name: 'trap on one side', calls: [{ name: 'io_cap', args: [] }] }])
+    expect(differing.differences).toHaveLength(1) // 256 there, 1536 here
   })
 
   it('passes on the board\'s refusals: unknown export, wrong arity, ranges outside the window', async () => {

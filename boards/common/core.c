@@ -415,6 +415,17 @@ int pb_core_call(const char *name, const int64_t *args, uint32_t argc, int64_t *
   return rc;
 }
 
+int pb_core_restart(void)
+{
+  if (!app.module) { set_error("no app is loaded", NULL); return PB_CORE_NOT_LOADED; }
+  drop_instance(&app);
+  int rc = instantiate(&app);
+  if (rc != PB_CORE_OK) return rc;
+  uint32_t io, cap, used;
+  if ((rc = fetch_app_info(&app, &io, &cap, &used)) != PB_CORE_OK) drop_instance(&app);
+  return rc;
+}
+
 int pb_core_arity(const char *name)
 {
   const struct pb_export *e = find_export(name);

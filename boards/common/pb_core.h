@@ -51,6 +51,10 @@ int pb_core_image_code(void);
 /* A human line saying why the last load or call failed. */
 const char *pb_core_error(void);
 
+/* Drops the instance and makes a fresh one from the loaded, already verified module, as after a trap
+ * (fresh linear memory; the flash region keeps what was written). PB_CORE_OK or a pb_core_status. */
+int pb_core_restart(void);
+
 /* Calls an export by name with i64 arguments (each converted to the export's parameter type).
  * PB_CORE_OK and *result, or a pb_core_status. After a trap the instance is made again (fresh memory). */
 int pb_core_call(const char *name, const int64_t *args, uint32_t argc, int64_t *result);

@@ -24,8 +24,11 @@ export class BoardTarget implements CoreTarget {
 
   async #request (type: number, payload: Uint8Array): Promise<Uint8Array> {
     const retries = this.opts.retries ?? 3
+    // A retry keeps its sequence number: a board that ran the request but
+    // whose reply was lost answers the retry from its cache instead of
+    // running store_write or sign_update a second time (docs/RPC.md).
+    const seq = this.#seq = (this.#seq + 1) & 0xffff
     for (let attempt = 0; attempt <= retries; attempt++) {
-      const seq = this.#seq = (this.#seq + 1) & 0xffff
       const reply = new Promise<{ type: number, payload: Uint8Array } | undefined>(resolve => {
         const timer = setTimeout(() => { this.#waiting.delete(seq); resolve(undefined) }, this.opts.timeoutMs ?? 1000)
         this.#waiting.set(seq, f => { clearTimeout(timer); this.#waiting.delete(seq); resolve(f) })
@@ -33,7 +36,7 @@ export class BoardTarget implements CoreTarget {
       this.transport.write(slipEncode(encodeFrame({ type, seq, payload })))
       const f = await reply
       if (!f) continue
-      if (f.type === T_ERROR) throw new RpcError(`the board refused the request: ${RPC_ERRORS[f.payload[0]] ?? `error ${f.payload[0]}`}${f.payload.length > 1 ? ` (${new TextDecoder().decode(f.payload.subarray(1))})` : ''}`)
+      if (f.type === T_ERROR) throw new RpcError(`the board refused the request: ${RPC_ERRORS[f.payload[0]] ?? `error ${f.payload[0]}`}${f.payload.length > 1 ? ` (${new TextDecoder().decode(f.payload.subarray(1))})` : ''}`, f.payload[0])
       if (f.type !== (type | REPLY)) throw new RpcError(`the board answered with frame type ${f.type}`)
       return f.payload
     }

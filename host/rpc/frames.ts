@@ -77,7 +77,14 @@ export function encodeCall (c: Call, io: number): Uint8Array {
   return Uint8Array.from(parts)
 }
 
-export class RpcError extends Error { override name = 'RpcError' }
+export class RpcError extends Error {
+  override name = 'RpcError'
+  /** The board's ERROR code (RPC_ERRORS) when the refusal is one the document names; both sides refusing with the same code agree. */
+  constructor (message: string, readonly code?: number) { super(message) }
+}
+
+/** The ERROR code for a trap: the core stopped inside the export, and its instance was made again. */
+export const E_TRAPPED = 6
 
 /** Reads a CALL request (the board's side). */
 export function decodeCall (p: Uint8Array): { name: string, args: bigint[], writes: Array<{ offset: number, bytes: Uint8Array }>, reads: Array<{ offset: number, length: number }> } {

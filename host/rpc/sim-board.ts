@@ -4,14 +4,11 @@
 // tested without hardware. Faults for tests: a core whose answers differ
 // (`tamper`), replies with broken CRCs, silence.
 
-import { readFileSync } from 'node:fs'
-import { Core, coreWasmPath, instantiateCore } from '../core.js'
-import { NorFlash, NRF52840, flashImports } from '../nor-flash.js'
 import { Transport } from './transport.js'
 import { SlipDecoder, slipEncode } from '../slip.js'
 import { decodeFrame, encodeFrame, decodeCall, RpcError, T_HELLO, T_CALL, T_ERROR, REPLY } from './frames.js'
-import { exportSignatures } from './signatures.js'
-import { runCall } from './target.js'
+import { RestartingCore } from './target.js'
+import type { Core } from '../core.js'
 
 export interface SimBoardOptions {
   board?: string
@@ -21,27 +18,36 @@ export interface SimBoardOptions {
   corruptReply?: number
   /** Stops answering after this many requests. */
   silentAfter?: number
+  /** Another module than build/core.wasm (tests: one that traps). */
+  wasm?: Uint8Array
 }
 
 export class SimulatedBoard {
-  readonly core: Core
-  #signatures: ReturnType<typeof exportSignatures>
+  readonly #runner: RestartingCore
   #replies = 0
+  /** The last request and the reply it got: a retry (same bytes) is answered from here, not run again. */
+  #last: { request: string, reply: Uint8Array } | undefined
+  /** How many CALLs ran (retries answered from the cache do not count). */
+  calls = 0
+
+  get core (): Core { return this.#runner.core }
 
   constructor (readonly transport: Transport, readonly opts: SimBoardOptions = {}) {
-    const wasm = readFileSync(coreWasmPath())
-    const flash = new NorFlash(NRF52840)
-    this.core = new Core(instantiateCore(wasm, { flash: m => flashImports(flash, m), entropy: b => b.fill(0x5a) }))
-    this.#signatures = exportSignatures(wasm)
+    this.#runner = new RestartingCore(opts.wasm)
     transport.write(new TextEncoder().encode('I (312) picobadge: booted, RPC ready\r\n'))
     const decoder = new SlipDecoder(raw => this.#handle(raw))
     transport.onData(bytes => decoder.push(bytes))
   }
 
   #reply (type: number, seq: number, payload: Uint8Array): void {
+    this.#send(encodeFrame({ type, seq, payload }))
+  }
+
+  #send (reply: Uint8Array): void {
+    if (this.#last) this.#last.reply = reply
     this.#replies++
     if (this.opts.silentAfter !== undefined && this.#replies > this.opts.silentAfter) return
-    const frame = encodeFrame({ type, seq, payload })
+    const frame = Uint8Array.from(reply)
     if (this.#replies === this.opts.corruptReply) frame[frame.length - 1] ^= 0xff
     this.transport.write(slipEncode(frame))
   }
@@ -49,6 +55,9 @@ export class SimulatedBoard {
   #handle (raw: Uint8Array): void {
     const f = decodeFrame(raw)
     if (!f) return // garbage is dropped; the host retries
+    const request = Buffer.from(raw).toString('latin1')
+    if (this.#last?.request === request) { this.#send(this.#last.reply); return }
+    this.#last = { request, reply: new Uint8Array() }
     const error = (code: number, msg: string) => this.#reply(T_ERROR, f.seq, Uint8Array.from([code, ...new TextEncoder().encode(msg)]))
     if (f.type === T_HELLO) {
       const x = this.core.x
@@ -63,15 +72,13 @@ export class SimulatedBoard {
     try { call = decodeCall(f.payload) } catch { error(2, 'malformed CALL'); return }
     try {
       // Arguments arrive as absolute addresses in this board's memory (the host used our io()).
-      const r = runCall(this.core, this.#signatures, call.name, call.args, call.writes.map(w => ({ offset: w.offset, bytes: w.bytes })), call.reads)
+      this.calls++
+      const r = this.#runner.run(call.name, call.args, call.writes.map(w => ({ offset: w.offset, bytes: w.bytes })), call.reads)
       const result = this.opts.tamper ? this.opts.tamper(call.name, r.result) : r.result
       const head = new Uint8Array(9); new DataView(head.buffer).setBigInt64(1, result, true)
       this.#reply(f.type | REPLY, f.seq, Uint8Array.from([...head, ...r.reads.flatMap(b => [...b])]))
     } catch (e) {
-      if (e instanceof RpcError) {
-        const m = e.message
-        error(/no such export/.test(m) ? 3 : /argument count/.test(m) ? 4 : 5, m)
-      } else if (e instanceof WebAssembly.RuntimeError) error(6, e.message)
+      if (e instanceof RpcError && e.code !== undefined) error(e.code, e.message)
       else throw e
     }
   }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# What the tests need from the system, beyond Node: the C toolchain that
+# builds the native board (cmake, make, gcc) and Debian's clang with its
+# runtime, for libFuzzer. Installs only what is missing, from Debian's
+# packages, when it can (root, apt-get); otherwise says what to install.
+# `.ci/run` calls it; on your own machine `npm test` tells you when
+# something is missing (README, "Run a badge on your computer").
+set -euo pipefail
+
+need=()
+command -v cmake >/dev/null || need+=(cmake)
+command -v make >/dev/null || need+=(make)
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
+command -v clang >/dev/null || need+=(clang)
+# libFuzzer's runtime ships apart from clang on Debian.
+if command -v clang >/dev/null; then
+  rt=$(clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a
+  [ -e "$rt" ] || need+=("libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev")
+else
+  need+=(libclang-rt-14-dev)
+fi
+
+if [ ${#need[@]} -eq 0 ]; then echo "system tools: all present"; exit 0; fi
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing from Debian's packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${need[@]}" >/dev/null || { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; }
+  echo "installed: ${need[*]}"
+else
+  echo "missing: ${need[*]} (Debian/Ubuntu: sudo apt-get install ${need[*]})" >&2
+  exit 1
+fi

@@ -72,6 +72,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       pb_badge_action(bytes, n);
       break;
     }
+    /* Links the badge asked to end are ended, as a host does after DISCONNECT (or a refused link_up). */
+    for (uint16_t h; port_fuzz_take_disconnect(&h);) {
+      if (h < 8) up[h] = 0;
+      pb_badge_link_down(h);
+    }
   }
   return 0;
 }

@@ -19,6 +19,10 @@ static uint8_t event_key[32];
 /* 0: not up; else the link's ATT MTU. Indexed by handle (the core's handles are u16). */
 static uint16_t link_mtu[MAX_LINKS];
 static size_t serial_bytes;
+/* Handles the badge asked to disconnect, not yet taken by the harness (a ring; a repeat is harmless). */
+#define PENDING 64u
+static uint16_t pending[PENDING];
+static unsigned pending_head, pending_count;
 
 static void bug(const char *what) {
   fprintf(stderr, "port_fuzz: %s\n", what);
@@ -46,7 +50,18 @@ void port_fuzz_restore(void) {
 }
 
 void port_fuzz_link(uint16_t handle, uint16_t mtu, int up) { link_mtu[handle] = up ? mtu : 0; }
-void port_fuzz_forget_links(void) { memset(link_mtu, 0, sizeof link_mtu); }
+void port_fuzz_forget_links(void) {
+  memset(link_mtu, 0, sizeof link_mtu);
+  pending_head = pending_count = 0;
+}
+
+int port_fuzz_take_disconnect(uint16_t *handle) {
+  if (pending_count == 0) return 0;
+  *handle = pending[pending_head];
+  pending_head = (pending_head + 1) % PENDING;
+  pending_count--;
+  return 1;
+}
 size_t port_fuzz_serial_bytes(void) { return serial_bytes; }
 
 int64_t port_now_ms(void) { return now_ms; }
@@ -113,8 +128,13 @@ int port_radio_connect(const uint8_t addr[6]) {
   return 0;
 }
 
+/* The connection ends now: no frame may go on it after this. */
 int port_radio_disconnect(uint16_t handle) {
-  (void)handle;
+  link_mtu[handle] = 0;
+  if (pending_count < PENDING) {
+    pending[(pending_head + pending_count) % PENDING] = handle;
+    pending_count++;
+  }
   return 0;
 }
 

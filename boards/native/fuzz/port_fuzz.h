@@ -23,6 +23,9 @@ void port_fuzz_restore(void);
 /* What the harness told the badge about links: up with an MTU, or down. */
 void port_fuzz_link(uint16_t handle, uint16_t mtu, int up);
 void port_fuzz_forget_links(void);
+/* A link the badge asked to end (port_radio_disconnect), oldest first: 1 and *handle, or 0 when none.
+ * The harness ends it as a host does: the link is down from then on, and it tells the badge so. */
+int port_fuzz_take_disconnect(uint16_t *handle);
 /* Bytes the board wrote to its serial port since the last reset. */
 size_t port_fuzz_serial_bytes(void);
 

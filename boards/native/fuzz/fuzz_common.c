@@ -49,6 +49,13 @@ void fuzz_setup(void) {
   port_fuzz_snapshot();
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  fuzz_setup();
+  return 0;
+}
+
 void fuzz_reset(void) {
   port_fuzz_restore();
   if (pb_core_restart() != PB_CORE_OK) die("pb_core_restart failed");

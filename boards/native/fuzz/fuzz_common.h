@@ -13,6 +13,8 @@
 
 /* Loads the app once (exits with a line on stderr when it cannot). */
 void fuzz_setup(void);
+/* libFuzzer's (and driver.c's) start: fuzz_setup, for every target. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 /* Puts the badge back to the state fuzz_setup left it in. */
 void fuzz_reset(void);
 

@@ -14,15 +14,7 @@
 
 enum { EV_TIME, EV_ADVERT, EV_LINK_UP, EV_LINK_DOWN, EV_LINK_READY, EV_FRAME, EV_ACTION, EV_COUNT };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_setup();
-  return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct fuzz_input in = { data, size };

@@ -21,15 +21,7 @@ static const char *const exports[] = {
 };
 #define EXPORTS (sizeof exports / sizeof exports[0])
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_setup();
-  return 0;
-}
 
 static uint32_t crc32(const uint8_t *p, size_t n) {
   uint32_t c = 0xffffffffu;

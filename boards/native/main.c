@@ -60,6 +60,17 @@ static int die(const char *msg, const char *arg)
   return 1;
 }
 
+/* One line for the wearer at the console: which badge this is and what it holds. */
+static void say_who(const char *flash)
+{
+  uint8_t key[32], status[80];
+  if (pb_badge_identity(key) < 0 || pb_badge_status(status) < 0) return;
+  uint32_t chains = (uint32_t)status[28] | (uint32_t)status[29] << 8 | (uint32_t)status[30] << 16 | (uint32_t)status[31] << 24;
+  fprintf(stderr, "picobadge-native: badge %02x%02x%02x%02x%02x%02x%02x%02x... %s %s, %u chain%s held\n",
+          key[0], key[1], key[2], key[3], key[4], key[5], key[6], key[7],
+          status[44] ? "made a new identity on" : "resumed from", flash, chains, chains == 1 ? "" : "s");
+}
+
 int main(int argc, char **argv)
 {
   const char *flash = NULL, *app = NULL, *key = NULL, *serial = "stdio", *radio = NULL, *name = "picobadge-native";
@@ -111,6 +122,7 @@ int main(int argc, char **argv)
   if (radio_fd < 0) {
     rc = pb_badge_start(0);
     if (rc < 0) fprintf(stderr, "picobadge-native: the badge did not start (%d); the RPC still answers\n", rc);
+    else say_who(flash);
   }
   char line[96];
   int n = snprintf(line, sizeof line, "picobadge-native: booted, RPC ready (%s)\r\n", name);

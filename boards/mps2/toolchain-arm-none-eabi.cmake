@@ -1,0 +1,10 @@
+# Debian's gcc-arm-none-eabi for the Cortex-M4F of mps2-an386 (hard float, newlib-nano).
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR arm)
+set(CMAKE_C_COMPILER arm-none-eabi-gcc)
+set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(PB_CPU_FLAGS "-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard")
+set(CMAKE_C_FLAGS_INIT "${PB_CPU_FLAGS} -ffunction-sections -fdata-sections")
+set(CMAKE_ASM_FLAGS_INIT "${PB_CPU_FLAGS}")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "${PB_CPU_FLAGS} --specs=nano.specs -nostartfiles -Wl,--gc-sections")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the tests need from the system, beyond Node: the C toolchain that
 # builds the native board (cmake, make, gcc) and Debian's clang with its
-# runtime, for libFuzzer. Installs only what is missing, from Debian's
+# runtime, for libFuzzer; and for the Cortex-M4 board under QEMU
+# (boards/mps2), Debian's arm-none-eabi-gcc with newlib-nano and qemu-system-arm. Installs only what is missing, from Debian's
 # packages, when it can (root, apt-get); otherwise says what to install.
 # `.ci/run` calls it; on your own machine `npm test` tells you when
 # something is missing (README, "Run a badge on your computer").
@@ -19,6 +20,13 @@ if command -v clang >/dev/null; then
 else
   need+=(libclang-rt-14-dev)
 fi
+
+command -v arm-none-eabi-gcc >/dev/null || need+=(gcc-arm-none-eabi)
+# newlib (with newlib-nano) ships apart from the compiler.
+if ! command -v arm-none-eabi-gcc >/dev/null || [ ! -e "$(arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard --specs=nano.specs -print-file-name=libc_nano.a 2>/dev/null)" ]; then
+  need+=(libnewlib-arm-none-eabi)
+fi
+command -v qemu-system-arm >/dev/null || need+=(qemu-system-arm)
 
 if [ ${#need[@]} -eq 0 ]; then echo "system tools: all present"; exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -66,6 +66,22 @@ record('build', build.status === 0 ? 1 : 0, build.status === 0 ? 0 : 1)
   }
 }
 
+// 1c. The Cortex-M4 board (boards/mps2) for QEMU's mps2-an386: built here,
+// run by tests/m4-board.test.ts. Without arm-none-eabi-gcc, newlib-nano or
+// qemu-system-arm (scripts/install-system.sh installs them) it is skipped,
+// saying why, and so are its tests.
+{
+  const { m4Missing } = await import('./m4.mjs')
+  const missing = m4Missing()
+  if (missing) {
+    process.stdout.write(`\n=== M4 board: skipped (${missing})\n`)
+    record(`M4 board build (skipped: ${missing})`, 0, 0, 1)
+  } else {
+    const r = run('M4 board (node scripts/m4.mjs: boards/mps2 for QEMU mps2-an386)', process.execPath, [join(root, 'scripts', 'm4.mjs')])
+    record('M4 board build', r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1)
+  }
+}
+
 // 2. as-pect.
 {
   const r = run('as-pect (AssemblyScript units)', bin('asp'), ['--config', 'as-pect.config.js', '--no-logo'])

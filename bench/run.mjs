@@ -54,6 +54,22 @@ for (const t of mesh.traffic) {
   const target = t.k === 1 ? `≥ 10× ${t.ratio >= 10 ? 'met' : 'MISSED'}` : ''
   console.log(`| sync: bytes on air, two badges differing in ${t.k} of ${t.n} chains (anchor: every head listed, + the blocks) | ${t.naive} B | ${t.total} B in ${t.rounds} link${t.rounds > 1 ? 's' : ''} | ${t.ratio >= 1 ? `${t.ratio.toFixed(1)}× less` : `${(1 / t.ratio).toFixed(1)}× more`} | ${target} |`)
 }
+// The Cortex-M4 board (boards/mps2) under QEMU -icount, beside Node/V8 on the same core.wasm (bench/m4.mjs).
+{
+  const m4 = spawnSync(process.execPath, [fileURLToPath(new URL('./m4.mjs', import.meta.url)), '--json'], { encoding: 'utf8' })
+  if (m4.status !== 0) throw new Error(`bench/m4.mjs failed: ${m4.stderr}`)
+  const r = JSON.parse(m4.stdout)
+  if (r.skipped) console.log(`| Cortex-M4 board under QEMU: skipped (${r.skipped}) | | | | |`)
+  else {
+    const MHZ = 64e6 // an nRF52840's clock, taking one instruction a cycle (flash wait states make it slower)
+    const kb = (n) => `${(n / 1024).toFixed(1)} KiB`
+    const m4Rate = MHZ / r.warmInstructions
+    const v8Rate = 1e6 / r.v8WarmMicros
+    console.log(`| one block verification (ed25519_verify, 100-byte body, author's key cached), Cortex-M4 (QEMU mps2-an386, -icount): WAMR 2020 classic interpreter, ${(r.warmInstructions / 1e6).toFixed(1)} M instructions (first block of an author ${(r.coldInstructions / 1e6).toFixed(1)} M); /s at 64 MHz, one instruction a cycle (anchor: Node/V8, the same core.wasm) | ${fmt(v8Rate)} | ${m4Rate.toFixed(2)} | 1/${(v8Rate / m4Rate).toFixed(0)}× | reported |`)
+    console.log(`| Cortex-M4 RAM, of the 192 KiB an nRF52840 leaves beside Zephyr + Bluetooth: WAMR pool high-water (loaded module, instance, 4 KiB wasm stacks, 64 KiB linear memory of which ${kb(r.linearUsed)} used) / pool, app image RAM copy, C stack high-water / stack, other .data + .bss | | ${kb(r.poolHigh)} / ${kb(r.pool)}, ${kb(r.elf.appBuf)}, ${kb(r.stackHigh)} / ${kb(r.stack)}, ${kb(r.elf.data + r.elf.bss - r.elf.pool - r.elf.appBuf)}; ${kb(192 * 1024 - r.elf.data - r.elf.bss - r.elf.stack)} free | | ≤ 192 KiB ${r.elf.data + r.elf.bss + r.elf.stack <= 192 * 1024 ? 'met' : 'MISSED'} |`)
+    console.log(`| Cortex-M4 flash: firmware text (boards/common, WAMR classic, the resident verifier, newlib-nano) + .data image, the app image | | ${kb(r.elf.text + r.elf.data)} + ${kb(r.image)} | | |`)
+  }
+}
 const wasm = fileURLToPath(new URL('../build/core.wasm', import.meta.url))
 const size = statSync(wasm).size
 console.log(`| build/core.wasm size | | ${(size / 1024).toFixed(1)} KiB | | < 48 KiB ${size < 48 * 1024 ? 'met' : 'MISSED'} |`)

@@ -4,7 +4,8 @@
  * instance at a time.
  *
  * Invariants:
- *   - Nothing here calls malloc. WAMR allocates only from `pool` (Alloc_With_Pool);
+ *   - Nothing here calls malloc. WAMR allocates only from `pool` (Alloc_With_Pool),
+ *     or on a board built with PB_CORE_BOARD_ALLOCATOR from the board's carved-out memory;
  *     the app's bytes live in `app_buf`, the verifier's copy in the pool while it runs.
  *   - No byte of an app image is loaded by WAMR before the resident verifier
  *     (build/verifier.wasm, linked into the firmware) has accepted exactly the
@@ -32,8 +33,10 @@ extern const unsigned int pb_verifier_wasm_len;
 #define PB_APP_SLOTS 2 /* 1 on a board that loads its app only at boot and cannot spare the RAM */
 #endif
 
+#ifndef PB_CORE_BOARD_ALLOCATOR
 /* WAMR's ems allocator wants 8-byte alignment; its heap header sits at the start. */
 static uint8_t pool[PB_WAMR_POOL] __attribute__((aligned(8)));
+#endif
 static uint8_t app_buf[PB_APP_SLOTS][PB_APP_MAX] __attribute__((aligned(8)));
 
 /* A module with its instance and execution environment. */
@@ -243,9 +246,16 @@ int pb_core_init(void)
   RuntimeInitArgs init;
   if (initialized) return PB_CORE_OK;
   memset(&init, 0, sizeof init);
+#ifdef PB_CORE_BOARD_ALLOCATOR
+  init.mem_alloc_type = Alloc_With_Allocator;
+  init.mem_alloc_option.allocator.malloc_func = (void *)pb_board_wamr_malloc;
+  init.mem_alloc_option.allocator.realloc_func = (void *)pb_board_wamr_realloc;
+  init.mem_alloc_option.allocator.free_func = (void *)pb_board_wamr_free;
+#else
   init.mem_alloc_type = Alloc_With_Pool;
   init.mem_alloc_option.pool.heap_buf = (void *)pool;
   init.mem_alloc_option.pool.heap_size = sizeof pool;
+#endif
   if (!wasm_runtime_full_init(&init)) { set_error("WAMR did not start", NULL); return PB_CORE_LOAD; }
   if (!wasm_runtime_register_natives("env", natives, sizeof natives / sizeof natives[0])) {
     set_error("WAMR refused the env natives", NULL);
@@ -442,4 +452,8 @@ uint8_t *pb_core_window(void)
   return wasm_runtime_addr_app_to_native(app.inst, app_io);
 }
 
+#ifdef PB_CORE_BOARD_ALLOCATOR
+int64_t pb_core_pool_high_water(void) { return initialized ? pb_board_wamr_high_water() : -1; }
+#else
 int64_t pb_core_pool_high_water(void) { return initialized ? pb_wamr_pool_high_water(pool) : -1; }
+#endif

@@ -126,11 +126,14 @@ static void mtu_exchanged(struct bt_conn *conn, uint8_t err, struct bt_gatt_exch
 static void connected(struct bt_conn *conn, uint8_t err)
 {
   struct bt_conn_info info;
+  uint8_t i = bt_conn_index(conn);
   if (err || bt_conn_get_info(conn, &info) != 0) {
-    if (atomic_cas(&connecting, 1, 0)) { /* our attempt failed: the badge gives up on its own */ }
+    /* Our attempt failed (the badge gives up on its own): drop bt_conn_le_create's reference. port_radio_connect
+     * stored it before the controller could answer (a connection takes at least one advertising interval). */
+    if (conns[i] == conn) { bt_conn_unref(conn); conns[i] = NULL; }
+    atomic_set(&connecting, 0);
     return;
   }
-  uint8_t i = bt_conn_index(conn);
   int central = info.role == BT_CONN_ROLE_CENTRAL;
   if (central) atomic_set(&connecting, 0);
   if (!central) conns[i] = bt_conn_ref(conn); /* ours already hold the reference bt_conn_le_create gave */

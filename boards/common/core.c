@@ -4,7 +4,8 @@
  * instance at a time.
  *
  * Invariants:
- *   - Nothing here calls malloc. WAMR allocates only from `pool` (Alloc_With_Pool);
+ *   - Nothing here calls malloc. WAMR allocates only from `pool` (Alloc_With_Pool),
+ *     or on a board built with PB_CORE_BOARD_ALLOCATOR from the board's carved-out memory;
  *     the app's bytes live in `app_buf`, the verifier's copy in the pool while it runs.
  *   - No byte of an app image is loaded by WAMR before the resident verifier
  *     (build/verifier.wasm, linked into the firmware) has accepted exactly the
@@ -32,8 +33,10 @@ extern const unsigned int pb_verifier_wasm_len;
 #define PB_APP_SLOTS 2 /* 1 on a board that loads its app only at boot and cannot spare the RAM */
 #endif
 
+#ifndef PB_CORE_BOARD_ALLOCATOR
 /* WAMR's ems allocator wants 8-byte alignment; its heap header sits at the start. */
 static uint8_t pool[PB_WAMR_POOL] __attribute__((aligned(8)));
+#endif
 static uint8_t app_buf[PB_APP_SLOTS][PB_APP_MAX] __attribute__((aligned(8)));
 
 /* A module with its instance and execution environment. */
@@ -243,9 +246,16 @@ int pb_core_init(void)
   RuntimeInitArgs init;
   if (initialized) return PB_CORE_OK;
   memset(&init, 0, sizeof init);
+#ifdef PB_CORE_BOARD_ALLOCATOR
+  init.mem_alloc_type = Alloc_With_Allocator;
+  init.mem_alloc_option.allocator.malloc_func = (void *)pb_board_wamr_malloc;
+  init.mem_alloc_option.allocator.realloc_func = (void *)pb_board_wamr_realloc;
+  init.mem_alloc_option.allocator.free_func = (void *)pb_board_wamr_free;
+#else
   init.mem_alloc_type = Alloc_With_Pool;
   init.mem_alloc_option.pool.heap_buf = (void *)pool;
   init.mem_alloc_option.pool.heap_size = sizeof pool;
+#endif
   if (!wasm_runtime_full_init(&init)) { set_error("WAMR did not start", NULL); return PB_CORE_LOAD; }
   if (!wasm_runtime_register_natives("env", natives, sizeof natives / sizeof natives[0])) {
     set_error("WAMR refused the env natives", NULL);
@@ -290,14 +300,16 @@ static int vcall(struct pb_instance *v, const char *name, const int64_t *args, u
  * the module's bytes. 0 and the module's length, or PB_CORE_IMAGE with the
  * code, or PB_CORE_LOAD when the verifier itself would not run.
  */
-static int read_and_verify(uint8_t *img, uint32_t *module_len)
+static int read_and_verify(uint8_t *img, const uint8_t *mapped, uint32_t *module_len)
 {
   struct pb_instance v = { NULL, NULL, NULL };
   int64_t r = 0, args[2];
   int rc;
   uint32_t part = port_app_size();
   if (part < PICOBADGE_IMAGE_HEADER) return refuse(PB_E_IMAGE_LENGTH, image_reason(PB_E_IMAGE_LENGTH));
-  if (port_app_read(0, img, PICOBADGE_IMAGE_HEADER) < 0) return refuse(PB_E_IMAGE_LENGTH, "the app partition cannot be read");
+  /* mapped: the partition itself, read in place (PB_APP_XIP); img is then not used. */
+  const uint8_t *src = mapped ? mapped : img;
+  if (!mapped && port_app_read(0, img, PICOBADGE_IMAGE_HEADER) < 0) return refuse(PB_E_IMAGE_LENGTH, "the app partition cannot be read");
 
   /* The loader rewrites what it loads: a fresh copy of the embedded verifier, in the pool, each time. */
   uint8_t *copy = wasm_runtime_malloc(pb_verifier_wasm_len);
@@ -316,7 +328,7 @@ static int read_and_verify(uint8_t *img, uint32_t *module_len)
     goto done;
   }
   uint8_t *win = wasm_runtime_addr_app_to_native(v.inst, (uint32_t)io);
-  memcpy(win, img, PICOBADGE_IMAGE_HEADER);
+  memcpy(win, src, PICOBADGE_IMAGE_HEADER);
   memcpy(win + PICOBADGE_IMAGE_HEADER, port_event_key(), 32);
   args[0] = io;
   args[1] = io + PICOBADGE_IMAGE_HEADER;
@@ -324,7 +336,7 @@ static int read_and_verify(uint8_t *img, uint32_t *module_len)
   if (r < 0) { rc = refuse((int)r, image_reason((int)r)); goto done; }
   /* A signed header: its length is the event's word now. It must fit this board's buffer. */
   *module_len = (uint32_t)r;
-  if (*module_len > PB_APP_MAX - PICOBADGE_IMAGE_HEADER) {
+  if (!mapped && *module_len > PB_APP_MAX - PICOBADGE_IMAGE_HEADER) {
     rc = refuse(PB_E_IMAGE_FORMAT, "the module is larger than this board's app buffer (-81)");
     goto done;
   }
@@ -332,13 +344,13 @@ static int read_and_verify(uint8_t *img, uint32_t *module_len)
    * A shorter partition is a cut image: what is there is streamed and image_verify_end says -84. */
   uint32_t want = PICOBADGE_IMAGE_HEADER + *module_len;
   uint32_t have = part < want ? part : want;
-  if (have > PICOBADGE_IMAGE_HEADER && port_app_read(PICOBADGE_IMAGE_HEADER, img + PICOBADGE_IMAGE_HEADER, have - PICOBADGE_IMAGE_HEADER) < 0) {
+  if (!mapped && have > PICOBADGE_IMAGE_HEADER && port_app_read(PICOBADGE_IMAGE_HEADER, img + PICOBADGE_IMAGE_HEADER, have - PICOBADGE_IMAGE_HEADER) < 0) {
     rc = refuse(PB_E_IMAGE_LENGTH, "the app partition cannot be read");
     goto done;
   }
   for (uint32_t off = PICOBADGE_IMAGE_HEADER; off < have; ) {
     uint32_t n = have - off < (uint32_t)cap ? have - off : (uint32_t)cap;
-    memcpy(win, img + off, n);
+    memcpy(win, src + off, n);
     args[0] = io;
     args[1] = n;
     if ((rc = vcall(&v, "image_verify_update", args, 2, &r)) != PB_CORE_OK) goto done;
@@ -375,16 +387,31 @@ int pb_core_load_app(void)
   int slot = app_slot < 0 ? 0 : (app_slot + 1) % PB_APP_SLOTS;
   if (slot == app_slot) { set_error("an app is running and this board has one app slot: restart to load another", NULL); return PB_CORE_LOAD; }
   uint8_t *img = app_buf[slot];
+  const uint8_t *mapped = NULL;
+#ifdef PB_APP_XIP
+  /* An ahead-of-time compiled module (wamrc --xip: its file starts "\0aot") runs in place from the
+   * memory-mapped partition: verified there and loaded from there, never copied. WAMR does not write
+   * an XIP file (no text relocations: --enable-builtin-intrinsics=all), and nothing on a running badge
+   * writes its app partition (only the bootloader does, when flashing), so the bytes the verifier
+   * accepted are the bytes that run. A .wasm is copied to app_buf as below: the classic interpreter
+   * rewrites its bytecode. Peeking at 4 bytes to choose the path trusts nothing: both paths verify. */
+  {
+    const uint8_t *m = port_app_mapped();
+    static const uint8_t aot_magic[4] = { 0x00, 'a', 'o', 't' };
+    if (m && port_app_size() >= PICOBADGE_IMAGE_HEADER + 4 && memcmp(m + PICOBADGE_IMAGE_HEADER, aot_magic, 4) == 0) mapped = m;
+  }
+#endif
 
-  /* 1, 2. The image into RAM, once, and the resident verifier on exactly those bytes. */
+  /* 1, 2. The image into RAM, once (or mapped in place), and the resident verifier on exactly those bytes. */
   uint32_t module_len = 0;
-  int rc = read_and_verify(img, &module_len);
+  int rc = read_and_verify(img, mapped, &module_len);
   if (rc != PB_CORE_OK) return rc;
 
-  /* 3. Only now: WAMR loads the module from the same RAM. */
+  /* 3. Only now: WAMR loads the module from the same bytes. */
   struct pb_instance next = { NULL, NULL, NULL };
   uint32_t io = 0, cap = 0, used = 0;
-  if ((rc = load(&next, img + PICOBADGE_IMAGE_HEADER, module_len)) != PB_CORE_OK) return rc;
+  uint8_t *module = mapped ? (uint8_t *)(uintptr_t)(mapped + PICOBADGE_IMAGE_HEADER) : img + PICOBADGE_IMAGE_HEADER;
+  if ((rc = load(&next, module, module_len)) != PB_CORE_OK) return rc;
   if ((rc = fetch_app_info(&next, &io, &cap, &used)) != PB_CORE_OK) { drop_module(&next); return rc == PB_CORE_TRAP ? PB_CORE_LOAD : rc; }
   drop_module(&app);
   app = next;
@@ -442,4 +469,8 @@ uint8_t *pb_core_window(void)
   return wasm_runtime_addr_app_to_native(app.inst, app_io);
 }
 
+#ifdef PB_CORE_BOARD_ALLOCATOR
+int64_t pb_core_pool_high_water(void) { return initialized ? pb_board_wamr_high_water() : -1; }
+#else
 int64_t pb_core_pool_high_water(void) { return initialized ? pb_wamr_pool_high_water(pool) : -1; }
+#endif

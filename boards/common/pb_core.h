@@ -37,6 +37,20 @@ enum pb_core_status {
   PB_CORE_IMAGE = -1006      /* the app image failed its check (code in pb_core_image_code) */
 };
 
+/*
+ * A board whose RAM has no single block of PB_WAMR_POOL bytes (the ESP32:
+ * static DRAM ends at 160 KB and its heap comes in pieces) builds with
+ * PB_CORE_BOARD_ALLOCATOR; WAMR then allocates through these instead of the
+ * static pool. They must not reach the system allocator after start: the
+ * board carves them out of memory it took once, before pb_core_init.
+ */
+#ifdef PB_CORE_BOARD_ALLOCATOR
+void *pb_board_wamr_malloc(unsigned int size);
+void *pb_board_wamr_realloc(void *ptr, unsigned int size);
+void pb_board_wamr_free(void *ptr);
+int64_t pb_board_wamr_high_water(void); /* bytes, or -1 */
+#endif
+
 /* Starts WAMR on its static pool and registers the env natives. Once per boot. */
 int pb_core_init(void);
 

@@ -40,6 +40,11 @@ int port_flash_erase(uint32_t addr);
 /* Size of the partition in bytes (the image may be shorter; its header says how long). */
 uint32_t port_app_size(void);
 int port_app_read(uint32_t offset, uint8_t *buf, uint32_t len);
+#ifdef PB_APP_XIP
+/* A board whose app partition is memory-mapped (internal flash) builds with PB_APP_XIP and returns its first
+ * byte here (port_app_size() bytes readable), or NULL: then an AOT image runs in place (core.c). */
+const uint8_t *port_app_mapped(void);
+#endif
 /* The event's public key (32 bytes), provisioned in the firmware: app images must carry its signature. */
 const uint8_t *port_event_key(void);
 

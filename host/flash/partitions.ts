@@ -24,6 +24,11 @@ export const PARTITION_TYPE_DATA = 0x01
 /** The badge's app-image partition. */
 export const PICOBADGE_PARTITION = { label: 'picobadge', type: 0x40, subtype: 0x00 } as const
 export const PICOBADGE_CSV_LINE = 'picobadge, 0x40, 0x00, , 256K'
+/**
+ * The badge's flash region (block store and identity) on the ESP32: a partition the firmware
+ * (boards/esp32) lends to the core and the flasher never writes, so updates keep what a badge holds.
+ */
+export const BADGE_REGION_PARTITION = { label: 'badge', type: 0x40, subtype: 0x01 } as const
 
 export interface Partition { label: string, type: number, subtype: number, offset: number, size: number, flags: number }
 

@@ -15,7 +15,8 @@ export const ENGINE_ERRORS: Record<number, string> = {
   [-64]: 'DatedInTheFuture',
   [-65]: 'AlreadyExpired',
   [-66]: 'Rejected',
-  [-67]: 'FeedTooLong'
+  [-67]: 'FeedTooLong',
+  [-68]: 'Backdated'
 }
 
 export interface EngineStats { objects: number, timers: number, pending: number, evictions: number, rejections: number, lastReason: number }

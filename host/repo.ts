@@ -14,6 +14,7 @@ export const STORE_ERRORS: Record<number, string> = {
   [-41]: 'BadGeometry',
   [-42]: 'NoFreeSector',
   [-43]: 'RecordTooLarge',
+  [-49]: 'ForeignAuthor',
   [-50]: 'AnonymousBlocksNotSupported',
   [-51]: 'MalformedBlock',
   [-52]: 'BlockTooLarge',

@@ -73,7 +73,9 @@ export function badgeInit(sectorSize: u32, wordSize: u32, regionSize: u32, local
   started = false;
   if (sectorSize == 0 || regionSize % sectorSize != 0 || regionSize / sectorSize < 4) return E_GEOMETRY;
   const storeSize = regionSize - sectorSize;
-  let rc = mount(sectorSize, wordSize, storeSize, local);
+  // The collector's clock starts at 0, not at `local` (the host's clock, not the mesh's: a local
+  // time ahead of the mesh clock would make every state due); the tick below moves it to mesh time.
+  let rc = mount(sectorSize, wordSize, storeSize, 0);
   if (rc != 0) return rc;
   rc = identityLoad(storeSize / sectorSize);
   if (rc != 0) return rc;

@@ -11,10 +11,15 @@
 //      needs two distinct neighbours whose clocks agree within SKEW; the
 //      clock then jumps to the earlier of the two. So one hostile badge
 //      cannot fling a badge's clock into the future and expire its state.
+//   C4 Mesh time never exceeds MAX_TIME (2^53 - 1 ms, the latest date a
+//      block can carry), and its sums saturate: a host's hint or local time
+//      near 2^64 stops the clock at MAX_TIME instead of wrapping it, and a
+//      HELLO claiming a time beyond MAX_TIME is no mesh time: ignored.
 // The engine refuses blocks dated more than SKEW ahead (E1), so badges
 // whose clocks agree within SKEW agree on every block.
 
 import { SKEW } from '../store/engine';
+import { later, MAX_TIME } from '../store/time';
 
 export const STEP: u64 = 60 * 1000;
 const WITNESS_TTL: u64 = 10 * 60 * 1000;
@@ -35,9 +40,9 @@ export function clockStart(local: u64, floor: u64): void {
   jumps = 0;
 }
 
-/** Mesh time at local time `local` (C1: never less than anything returned before). */
+/** Mesh time at local time `local` (C1: never less than anything returned before; C4: at most MAX_TIME). */
 export function meshNow(local: u64): u64 {
-  const t = local + offset;
+  const t = min(later(local, offset), MAX_TIME);
   if (t > last) last = t;
   return last;
 }
@@ -49,7 +54,7 @@ export function clockJumps(): u32 { return jumps; }
 export function clockOffset(): u64 { return offset; }
 
 function moveTo(local: u64, target: u64): void {
-  if (local + offset >= target) return;
+  if (later(local, offset) >= target) return;
   offset = target - local;
   jumps++;
 }
@@ -57,7 +62,7 @@ function moveTo(local: u64, target: u64): void {
 /** A neighbour whose key starts with `peer` says the mesh time is `theirs` (C2, C3). */
 export function clockObserve(peer: u64, theirs: u64, local: u64): void {
   const mine = meshNow(local);
-  if (theirs <= mine) return;
+  if (theirs <= mine || theirs > MAX_TIME) return; // C4
   const ahead = theirs - mine;
   if (ahead <= STEP) { moveTo(local, theirs); return; }
   const claimed = theirs - local; // the offset this neighbour implies

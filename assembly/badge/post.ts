@@ -7,7 +7,7 @@
 // collection's compute() has the last word.
 
 import { CborReader } from '../store/cbor';
-import { dispatch } from '../store/engine';
+import { dispatch, blockDate } from '../store/engine';
 import { repoHead } from '../repo/repo';
 import { varintEncode } from '../feed/varint';
 import { sign } from '../crypto/ed25519';
@@ -52,12 +52,15 @@ export function post(ptr: usize, len: u32, now: u64): i32 {
   reader.reset(payload, <usize>payloadLen);
   if (!reader.skip() || !reader.atEnd()) return E_ACTION;
   if (<u32>13 + nameLen + payloadLen > BODY_MAX) return E_ACTION;
+  const height = repoHead(publicKeyOf, head);
+  // Dated no earlier than the head it extends (the engine's E7): after a reboot the clock may
+  // start up to SKEW behind the last post (clock.ts, C1), which was dated at most SKEW ahead.
+  const date = height > 0 ? max(now, blockDate(head)) : now;
   // The body's length first: the headers before it depend on it.
-  const b: u32 = 1 + cborHeadLength(<u64>nameLen) + nameLen + payloadLen + cborHeadLength(now);
+  const b: u32 = 1 + cborHeadLength(<u64>nameLen) + nameLen + payloadLen + cborHeadLength(date);
 
   scratchTake();
   const block = scratch;
-  const height = repoHead(publicKeyOf, head);
   const size: u32 = 34 + (height > 0 ? 66 : 0) + b;
   let o: usize = 64 + <usize>varintEncode(size, block + 64);
   store<u8>(block + o, 0); store<u8>(block + o, 1, 1);
@@ -74,7 +77,7 @@ export function post(ptr: usize, len: u32, now: u64): i32 {
   o += <usize>nameLen;
   memory.copy(block + o, payload, <usize>payloadLen);
   o += <usize>payloadLen;
-  o += <usize>cborHead(block + o, 0, now);
+  o += <usize>cborHead(block + o, 0, date);
   sign(seed, block + 64, o - 64, block);
   return dispatch(block, <u32>o, now);
 }

@@ -1,7 +1,12 @@
 // The block repository on flash: picorepo 2's job for a badge. Blocks of
 // many chains live as BLOCK records in the log (log.ts); a chain is owned
 // by the author of its genesis block, one chain per owner, as picorepo does
-// by default. An evicted chain leaves an EVICT record (a tombstone) that
+// by default. Only the owner extends its chain: a block by another author
+// is refused (E_FOREIGN), so nobody can write into someone else's chain,
+// rewrite the states it holds, or fork its owner out of it. (picorepo 2.2.5
+// fast-forwards any key's block onto a head and leaves this to the
+// application; a badge keeps it here, where no collection can forget it.)
+// An evicted chain leaves an EVICT record (a tombstone) that
 // kills every older block of that owner and refuses the chain until a
 // given time, so a neighbour cannot bring it back early.
 //
@@ -78,6 +83,7 @@ export const E_TABLE_FULL: i32 = -56; // no free block, chain or tombstone slot
 export const E_FULL: i32 = -57; // flash full of live blocks
 export const E_NOT_FOUND: i32 = -58;
 export const E_NOT_MOUNTED: i32 = -59;
+export const E_FOREIGN: i32 = -49; // the block's author is not its chain's owner
 
 // ---- the block table ------------------------------------------------------------
 //
@@ -786,8 +792,8 @@ function dropSpentTombs(now: u64): i32 {
  * Stores a block that the caller has verified, by picorepo's rules: a
  * genesis block founds its author's chain (refused when the author has one,
  * or when the chain was evicted and `now` has not reached its tombstone's
- * time); any other block must extend its chain's head. Returns 1 written,
- * 0 already stored, or an error.
+ * time); any other block must be by its chain's owner (E_FOREIGN) and
+ * extend its head. Returns 1 written, 0 already stored, or an error.
  */
 export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
   if (!mounted) return E_NOT_MOUNTED;
@@ -810,6 +816,7 @@ export function repoWrite(ptr: usize, len: u32, now: u64): i32 {
     parent = findBlock(ptr + <usize>po);
     if (parent < 0) return E_ORPHAN;
     c = chainOf(parent);
+    if (readOwner(c, scratch) != 0 || !sameKey(scratch, ptr + <usize>ko)) return E_FOREIGN;
     if (headOf(c) != parent) return E_FORK;
     if (heightOf(parent) >= HEIGHT_MAX - 1) return E_TABLE_FULL;
   }
@@ -890,6 +897,18 @@ export function repoRead(sig: usize, out: usize, cap: u32): i32 {
   if (readBlockRecord(i) <= 0 || recType != REC_BLOCK || !sameSig(recData, sig)) return E_NOT_FOUND;
   if (recLen > cap) return E_TOO_LARGE;
   memory.copy(out, recData, recLen);
+  return <i32>recLen;
+}
+
+/**
+ * Reads the block whose signature is at sig into the log's record buffer:
+ * its length, or E_NOT_FOUND. The block lies at recData (log.ts) until the
+ * next repo call; nothing is copied.
+ */
+export function repoReadInPlace(sig: usize): i32 {
+  if (!mounted) return E_NOT_MOUNTED;
+  const i = findBlock(sig);
+  if (i < 0 || readBlockRecord(i) <= 0 || recType != REC_BLOCK || !sameSig(recData, sig)) return E_NOT_FOUND;
   return <i32>recLen;
 }
 

@@ -8,6 +8,8 @@
 
 import { registerCollection, BlockContext, Latch, ACCEPT, PER_AUTHOR } from './collection';
 import { CborReader, MAJOR_TEXT } from './cbor';
+import { sameKey } from '../feed/equal';
+import { later } from './time';
 
 export const CARD_TTL: u64 = 60 * 60 * 1000;
 export const NAME_MAX: u32 = 24;
@@ -17,11 +19,17 @@ export const NOT_A_MAP: i32 = 1;
 export const NO_NAME: i32 = 2;
 export const BAD_NAME: i32 = 3;
 export const STALE: i32 = 4;
+export const NOT_OWNER: i32 = 5;
 
 const NAME_KEY: u32 = 0x656d616e; // "name" as a little-endian u32
 
-/** A card's input consensus: a map whose last "name" is 1 to NAME_MAX bytes of text, not older than the card it replaces. */
+/**
+ * A card's input consensus: only its owner writes it (the engine's E6 holds
+ * this for every collection; a card says so itself too), a map whose last
+ * "name" is 1 to NAME_MAX bytes of text, not older than the card it replaces.
+ */
 function computeCard(state: usize, draft: usize, payload: CborReader, ctx: BlockContext): i32 {
+  if (!sameKey(ctx.author, ctx.owner)) return NOT_OWNER;
   const pairs = payload.mapLength();
   if (pairs == -2) return NOT_A_MAP;
   // A later "name" wins, as in the JavaScript object cborg builds from the map.
@@ -50,7 +58,7 @@ function computeCard(state: usize, draft: usize, payload: CborReader, ctx: Block
 
 /** A card is forgotten CARD_TTL after its owner's last update. */
 function cardExpiresAt(state: usize, latch: Latch): u64 {
-  return load<u64>(state) + CARD_TTL;
+  return later(load<u64>(state), CARD_TTL);
 }
 
 /** The cards collection's index (registered when the module starts). */

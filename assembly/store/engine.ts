@@ -22,6 +22,14 @@
 //   E4 Blocks must carry an AUTHOR header (picorepo refuses anonymous ones).
 //   E5 A block larger than BLOCK_MAX (profile.ts) is refused (E_TOO_LARGE):
 //      the pending pool and mount's replay hold one block of that size.
+//   E6 Only a chain's owner writes to it (E_FOREIGN, the repo's rule, checked
+//      before compute()): a block's author is its chain's owner, so a
+//      PER_AUTHOR object is only ever changed by its own author, and no
+//      collection has to remember to check.
+//   E7 Dates never go back along a chain: a block dated before the block it
+//      extends is refused (E_BACKDATED), so no block re-dates a state to an
+//      earlier time than its chain already reached.
+//   E8 Times saturate (store/time.ts): a time near 2^64 never wraps.
 // State survives a reboot because it is never stored: mount replays every
 // stored chain through compute(), which is deterministic.
 
@@ -32,14 +40,16 @@ import { hostAccepts } from '../crypto/accept';
 import { CborReader } from './cbor';
 import { Collection, BlockContext, ACCEPT, NEVER, PER_AUTHOR, collectionAt, collectionCount, expiresAt } from './collection';
 import { clearObjects, used, collectionOf, stateOf, chainOf, findObject, addObject, dropObject, refsOf, objectCount } from './objects';
-import { timersReset, timerSet, timerCancel, timersAdvance, timerNextDue, timerCount, expiryOf } from './timers';
+import { timersReset, timerSet, timerCancel, timersAdvance, timersNow, timerNextDue, timerCount, expiryOf } from './timers';
 import { sameKey, sameSig } from '../feed/equal';
 import { pendingAdd, pendingFind, pendingAt, pendingLen, pendingRemove, pendingClear, pendingCount, pendingScratch } from './pending';
 import { MAX_OBJECTS, STATE_MAX, MAX_FEED_BLOCKS, PENDING_BYTES, BLOCK_MAX } from '../profile';
 import {
   repoMount, repoWrite, repoHas, repoOwnerOf, repoGenesis, repoHead, repoLoad, repoEvictChain, repoChainIndex, repoChainAt,
-  E_TABLE_FULL, E_FULL, E_ANONYMOUS, E_MALFORMED, E_NOT_FOUND, E_TOO_LARGE,
+  repoReadInPlace, E_TABLE_FULL, E_FULL, E_ANONYMOUS, E_MALFORMED, E_NOT_FOUND, E_TOO_LARGE, E_FOREIGN,
 } from '../repo/repo';
+import { recData } from '../repo/log';
+import { later, MAX_TIME } from './time';
 
 // The app registers its collections through the engine (README, "Your own app").
 export { registerCollection, collectionCount, collectionAt } from './collection';
@@ -55,6 +65,8 @@ export const E_FUTURE: i32 = -64; // E1
 export const E_EXPIRED: i32 = -65; // E2
 export const E_REJECTED: i32 = -66; // compute() said no
 export const E_FEED_TOO_LONG: i32 = -67;
+export const E_BACKDATED: i32 = -68; // E7
+export { E_FOREIGN }; // E6 (-49)
 
 // The reader and the block context handed to compute(): static records
 // (no constructor runs; reset() and compute() set what they use).
@@ -85,6 +97,68 @@ function scanSigned(ptr: usize, len: u32): i32 {
   return ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32 ? E_ANONYMOUS : ko;
 }
 
+// What readBody() found: the date (NaN when there is none) and where the payload lies.
+let bodyDate: f64 = NaN;
+let bodyPayload: usize = 0;
+let bodyEnd: usize = 0;
+
+/**
+ * Decodes the body of block (ptr, len), scanned into scanOut: picostore's
+ * `[collection, payload, date]`. The collection's index, or
+ * E_UNRECOGNIZED_BODY / E_UNKNOWN_COLLECTION (then bodyDate is still set
+ * when the rest of the body was read). Sets bodyDate, bodyPayload, bodyEnd.
+ */
+function readBody(ptr: usize, len: u32): i32 {
+  bodyDate = NaN;
+  const bodySize = load<i32>(scanOut + OUT_BODY_SIZE);
+  const bo = load<i32>(scanOut + OUT_BODY_OFFSET);
+  if (bodySize <= 0) return E_UNRECOGNIZED_BODY;
+  // picofeed's body runs 2 bytes per header past the block (a picofeed quirk the core mirrors); the CBOR is within the block.
+  const end = ptr + <usize>len;
+  bodyEnd = end;
+  reader.reset(ptr + <usize>bo, end - (ptr + <usize>bo));
+  const n = reader.arrayLength();
+  if (n == -2 || n == 0) return E_UNRECOGNIZED_BODY;
+  if (reader.peekMajor() != 3 || !reader.text()) return E_UNKNOWN_COLLECTION;
+  let c: i32 = E_UNKNOWN_COLLECTION;
+  for (let i = 0, k = collectionCount(); i < k; i++) {
+    if (collectionAt(i).hasName(reader.spanPtr, reader.spanLen)) { c = i; break; }
+  }
+  // The payload (item 1), the date (item 2) and any items after them, to
+  // the array's end; the whole body must be one well-formed item.
+  bodyPayload = end; // no payload: compute() gets an empty one
+  let date: f64 = NaN;
+  let k: i64 = 1;
+  for (; n == -1 ? !reader.isBreak() : k < n; k++) {
+    const at = reader.pos;
+    if (k == 1) bodyPayload = at;
+    if (k == 2) {
+      if (reader.number(number)) { date = load<f64>(number); continue; }
+      reader.reset(at, end - at); // not a number: skip it as any other item
+    }
+    if (!reader.skip()) return E_UNRECOGNIZED_BODY;
+  }
+  if (reader.failed || !reader.atEnd()) return E_UNRECOGNIZED_BODY;
+  bodyDate = date;
+  return c;
+}
+
+/** A body's date as a time, or -1 when it is not one (not a whole number from 0 to MAX_TIME). */
+function timeOf(date: f64): i64 {
+  return date >= 0 && date == Math.floor(date) && date <= <f64>MAX_TIME ? <i64>date : -1;
+}
+
+/** The date of the stored block whose signature is at sig; 0 when it is not stored or carries none. */
+export function blockDate(sig: usize): u64 {
+  const n = repoReadInPlace(sig); // the block is in the repo's record buffer until the next repo call
+  if (n <= 0 || scanSigned(recData, <u32>n) < 0 || readBody(recData, <u32>n) == E_UNRECOGNIZED_BODY) return 0;
+  const t = timeOf(bodyDate);
+  return t < 0 ? 0 : <u64>t;
+}
+
+// The date of the block the one being applied extends (0 for a genesis); set by applyBlock.
+let parentDate: u64 = 0;
+
 /**
  * Decodes and computes block (ptr, len) of the chain owned by `owner` (whose
  * genesis signature is in `genesis`), without changing anything: the new
@@ -93,40 +167,17 @@ function scanSigned(ptr: usize, len: u32): i32 {
 function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   const ko = scanSigned(ptr, len);
   if (ko < 0) return ko;
-  const bodySize = load<i32>(scanOut + OUT_BODY_SIZE);
-  const bo = load<i32>(scanOut + OUT_BODY_OFFSET);
-  if (bodySize <= 0) return E_UNRECOGNIZED_BODY;
-  // picofeed's body runs 2 bytes per header past the block (a picofeed quirk the core mirrors); the CBOR is within the block.
-  const bodyEnd = ptr + <usize>len;
-  reader.reset(ptr + <usize>bo, bodyEnd - (ptr + <usize>bo));
-  const n = reader.arrayLength();
-  if (n == -2 || n == 0) return E_UNRECOGNIZED_BODY;
-  if (reader.peekMajor() != 3 || !reader.text()) return E_UNKNOWN_COLLECTION;
-  let c: Collection | null = null;
-  for (let i = 0, k = collectionCount(); i < k; i++) {
-    const r = collectionAt(i);
-    if (r.hasName(reader.spanPtr, reader.spanLen)) { c = r; break; }
-  }
-  // The payload (item 1), the date (item 2) and any items after them, to
-  // the array's end; the whole body must be one well-formed item.
-  let payloadAt = bodyEnd; // no payload: compute() gets an empty one
-  let date: f64 = NaN;
-  let k: i64 = 1;
-  for (; n == -1 ? !reader.isBreak() : k < n; k++) {
-    const at = reader.pos;
-    if (k == 1) payloadAt = at;
-    if (k == 2) {
-      if (reader.number(number)) { date = load<f64>(number); continue; }
-      reader.reset(at, bodyEnd - at); // not a number: skip it as any other item
-    }
-    if (!reader.skip()) return E_UNRECOGNIZED_BODY;
-  }
-  if (reader.failed || !reader.atEnd()) return E_UNRECOGNIZED_BODY;
-  if (c == null) return E_UNKNOWN_COLLECTION;
-  const col = changetype<Collection>(c);
-  if (!(date >= 0) || date != Math.floor(date) || date > 9007199254740991) return E_REJECTED;
-  const d = <u64>date;
-  if (!replay && d > now + SKEW) return E_FUTURE;
+  // E6: only the chain's owner writes to it (the repo refuses the block too; flash written by an older build may hold one).
+  if (!sameKey(ptr + <usize>ko, owner)) return E_FOREIGN;
+  const ci = readBody(ptr, len);
+  if (ci < 0) return ci;
+  const col = collectionAt(ci);
+  const t = timeOf(bodyDate);
+  if (t < 0) return E_REJECTED;
+  const d = <u64>t;
+  if (!replay && d > later(now, SKEW)) return E_FUTURE;
+  if (!replay && d < parentDate) return E_BACKDATED; // E7
+  const payloadAt = bodyPayload;
 
   // The object this block addresses.
   const id = col.identity == PER_AUTHOR ? owner : genesis;
@@ -196,14 +247,14 @@ function makeRoom(keep: usize, now: u64): bool {
   }
   if (best >= 0) {
     const exp = expiryOf(best);
-    evictChain(chainOf(best), (exp == NEVER ? now : max(exp, now)) + SKEW, now);
+    evictChain(chainOf(best), later(exp == NEVER ? now : max(exp, now), SKEW), now);
     return true;
   }
   // Chains no state refers to (every block refused by compute, say) go next.
   for (let n = 0; repoChainAt(n, victim); n++) {
     const c = repoChainIndex(victim);
     if (!sameKey(victim, keep) && refsOf(c) == 0) {
-      evictChain(c, now + SKEW, now);
+      evictChain(c, later(now, SKEW), now);
       return true;
     }
   }
@@ -213,6 +264,10 @@ function makeRoom(keep: usize, now: u64): bool {
 /** The mesh clock moved: sweeps expired states; returns how many chains were evicted. */
 export function tick(now: u64): i32 {
   timersAdvance(now);
+  // The collector's clock never goes back (gc/wheel.ts, W4): a timer it already passed is due, and
+  // its state is judged at that clock, else a state due by the wheel but not by `now` would be
+  // filed as due again, and again.
+  now = max(now, timersNow());
   let evicted = 0;
   let slot = timerNextDue();
   while (slot >= 0) {
@@ -221,7 +276,7 @@ export function tick(now: u64): i32 {
       const exp = expiresAt(c, stateOf(slot));
       if (exp <= now) {
         const chain = dropObject(slot);
-        if (refsOf(chain) == 0 && evictChain(chain, exp + SKEW, now) >= 0) evicted++;
+        if (refsOf(chain) == 0 && evictChain(chain, later(exp, SKEW), now) >= 0) evicted++;
       } else if (exp != NEVER) {
         timerSet(slot, exp);
       } // else: no timer, so its expiry reads NEVER
@@ -259,6 +314,8 @@ function applyBlock(ptr: usize, len: u32, now: u64): i32 {
     parked = true;
     return E_NOT_FOUND;
   }
+  const po = load<i32>(scanOut + OUT_PSIG_OFFSET); // scanOut is still this block's (place() reads it)
+  parentDate = po < 0 ? 0 : blockDate(ptr + <usize>po);
   let rc = compute(ptr, len, now, false);
   if (rc != ACCEPT) { rejections++; return rc; }
   // Block first (R1 of the repo), then state.

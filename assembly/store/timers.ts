@@ -31,6 +31,8 @@ export function timersReset(now: u64): void { if (NARROW) w8.reset(now); else w3
 export function timerSet(slot: i32, at: u64): void { if (NARROW) w8.schedule(slot, at); else w32.schedule(slot, at); }
 export function timerCancel(slot: i32): void { if (NARROW) w8.cancel(slot); else w32.cancel(slot); }
 export function timersAdvance(now: u64): void { if (NARROW) w8.advance(now); else w32.advance(now); }
+/** The collector's clock: the latest time it was advanced or reset to. */
+export function timersNow(): u64 { return NARROW ? w8.now() : w32.now(); }
 /** The next slot whose time has come, or -1. */
 export function timerNextDue(): i32 { return NARROW ? w8.nextDue() : w32.nextDue(); }
 export function timerCount(): i32 { return NARROW ? w8.count() : w32.count(); }

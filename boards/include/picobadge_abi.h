@@ -113,6 +113,7 @@ enum picobadge_error {
   PB_E_GEOMETRY = -41, /* unusable flash geometry */
   PB_E_NO_FREE_SECTOR = -42, /* no free sector to open */
   PB_E_RECORD_TOO_LARGE = -43, /* a record larger than a sector */
+  PB_E_FOREIGN_AUTHOR = -49, /* a block by another author than its chain's owner (only the owner extends a chain) */
   PB_E_ANONYMOUS = -50, /* a block without an AUTHOR header */
   PB_E_MALFORMED = -51, /* a malformed block */
   PB_E_BLOCK_TOO_LARGE = -52, /* a block larger than a flash record (sector size − 32 bytes) */
@@ -131,6 +132,7 @@ enum picobadge_error {
   PB_E_EXPIRED = -65, /* the state it would make is already expired */
   PB_E_REJECTED = -66, /* the collection's compute() rejected it */
   PB_E_FEED_TOO_LONG = -67, /* more blocks than a dispatch takes (256) */
+  PB_E_BACKDATED = -68, /* dated before the block it extends (dates never go back along a chain) */
   PB_E_NO_ENTROPY = -70, /* env.host_entropy failed: no key pair could be made */
   PB_E_LINKS_FULL = -71, /* every link slot is taken */
   PB_E_BAD_ACTION = -72, /* a malformed action: no collection name, or a payload that is not exactly one CBOR item, or over 1 KiB */

@@ -41,3 +41,15 @@ export function give (b: Badge, bytes: Uint8Array, local: number): number {
   b.drain()
   return rc
 }
+
+/** What a badge's store holds for `owner`, loaded and verified by picofeed (undefined if none). */
+export function stored (b: Badge, owner: Uint8Array): PF.Feed | undefined {
+  const c = b.core
+  c.put(64, owner)
+  const n = c.x.store_load(c.io + 64, 1, c.io + IO_DATA, c.dataCap)
+  if (n <= 0) return undefined
+  const len = new DataView(c.u8.buffer, c.io + IO_DATA, 4).getUint32(0, true)
+  const feed = PF.Feed.from(Uint8Array.from([...PF.s2b('PIC0'), ...c.get(IO_DATA + 4, len)]))
+  if (feed.length !== n) throw new Error(`store_load said ${n} blocks, picofeed reads ${feed.length}`)
+  return feed
+}

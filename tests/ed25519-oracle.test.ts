@@ -1,15 +1,21 @@
 // The core's Ed25519 against @noble/curves 1.9.7, the library picofeed 8.0.5
-// verifies with (`ed25519.verify(sig, msg, pk)`, ZIP-215 rules by default).
-// Signatures must be byte-identical and every verdict equal, on the RFC 8032
+// verifies with (`ed25519.verify(sig, msg, pk)`, ZIP-215 rules by default),
+// and against a second, independent implementation, @noble/ed25519 3.2.0
+// (`verify(sig, msg, pk, { zip215: true })`): three must agree. The two
+// oracles part on one rule only (which bytes the challenge hashes when R or A
+// is encoded non-canonically); that test names each case where they do, and
+// the mesh follows picofeed's. Signatures must be byte-identical and every
+// verdict equal, on the RFC 8032
 // vectors, on the edge cases libraries are compared on (the eight
 // small-order points and their six non-canonical encodings as A and R,
 // S at and above L, torsion components in A and R, challenges hashed over
 // re-encoded points), on random bit flips, and with a host accelerator
 // plugged in.
 
-import { describe, it, expect } from 'vitest'
+import { describe, it, expect, afterEach } from 'vitest'
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519'
+import * as ed from '@noble/ed25519'
 import { Core, coreModule, feedBuild, instantiateCore } from '../host/core.js'
 import { publicKeyOf, signWith, verifyWith } from '../host/ed25519.js'
 import { Rng } from './support/rng.js'
@@ -29,16 +35,46 @@ const modL = (x: bigint) => ((x % L) + L) % L
 const sha512 = (...parts: Uint8Array[]) => { const h = createHash('sha512'); for (const x of parts) h.update(x); return new Uint8Array(h.digest()) }
 const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts))
 
+ed.hashes.sha512 = (m: Uint8Array) => sha512(m)
+
 const core = new Core(instantiateCore(module))
 const ours = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array, c = core) => verifyWith(sig, pk, msg, c)
 const noble = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array) => { try { return ed25519.verify(sig, msg, pk) } catch { return false } }
+/** The second, independent oracle: @noble/ed25519 3.2.0 with its ZIP-215 rules asked for by name. */
+const zip215 = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array) => { try { return ed.verify(sig, msg, pk, { zip215: true }) } catch { return false } }
 
-/** Checks one case against noble and returns the shared verdict. */
+/** True when `enc` decodes (ZIP-215: y below 2^255) to a point whose canonical encoding is other bytes. */
+function nonCanonical (enc: Uint8Array): boolean {
+  try { return hex(Point.fromHex(enc, true).toRawBytes()) !== hex(enc) } catch { return false }
+}
+
+/**
+ * The one rule where the two noble packages part: @noble/curves 1.9.7 hashes the challenge
+ * over R and A re-encoded, @noble/ed25519 from 3.1.0 on over the bytes as given (ZIP-215 as
+ * written). picofeed verifies with the first, so the mesh must too. Each case where the
+ * second oracle differs is recorded here, and each test says how many it expects.
+ */
+const parted: string[] = []
+
+/** Checks one case against both oracles and returns the shared verdict. */
 function agree (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array, what: string, c = core): boolean {
   const want = noble(sig, pk, msg)
   const got = ours(sig, pk, msg, c)
-  if (got !== want) throw new Error(`${what}: noble ${want}, picobadge ${got}\n sig ${hex(sig)}\n pk ${hex(pk)}\n msg ${hex(msg)}`)
+  const second = zip215(sig, pk, msg)
+  const detail = `\n sig ${hex(sig)}\n pk ${hex(pk)}\n msg ${hex(msg)}`
+  if (got !== want) throw new Error(`${what}: @noble/curves ${want}, picobadge ${got}, @noble/ed25519 ${second}${detail}`)
+  if (second !== want) {
+    if (!nonCanonical(sig.subarray(0, 32)) && !nonCanonical(pk)) throw new Error(`${what}: @noble/curves and picobadge ${want}, @noble/ed25519 ${second}${detail}`)
+    parted.push(what)
+  }
   return got
+}
+
+/** Runs fn and returns the cases in which @noble/ed25519 parted from the other two. */
+function partedIn (fn: () => void): string[] {
+  const from = parted.length
+  fn()
+  return parted.splice(from)
 }
 
 // RFC 8032 section 7.1, TEST 1 to 3.
@@ -82,7 +118,10 @@ function smallOrderEncodings (): Uint8Array[] {
   return [...out.values()]
 }
 
-describe(`Ed25519 against @noble/curves 1.9.7, picofeed's verifier (${feedBuild()} build)`, () => {
+describe(`Ed25519 against @noble/curves 1.9.7, picofeed's verifier, and @noble/ed25519 3.2.0 (ZIP-215) (${feedBuild()} build)`, () => {
+  // All three agree on every case, but for the re-encoding rule, which only its own test meets.
+  afterEach(() => { expect(parted.splice(0)).toEqual([]) })
+
   it('reproduces the RFC 8032 test vectors', () => {
     for (const [seed, pk, msg, sig] of RFC8032) {
       expect(hex(publicKeyOf(unhex(seed), core))).toBe(pk)
@@ -161,9 +200,48 @@ describe(`Ed25519 against @noble/curves 1.9.7, picofeed's verifier (${feedBuild(
       const msg = rng.bytes(40)
       const kCanonical = modL(fromLe(sha512(Point.fromHex(rEnc, true).toRawBytes(), A, msg)))
       const kRaw = modL(fromLe(sha512(rEnc, A, msg)))
-      expect(agree(cat(rEnc, le(modL(kCanonical * a))), A, msg, 'k over canonical R')).toBe(true)
-      agree(cat(rEnc, le(modL(kRaw * a))), A, msg, 'k over raw R')
+      const overCanonical = cat(rEnc, le(modL(kCanonical * a)))
+      const overRaw = cat(rEnc, le(modL(kRaw * a)))
+      const split = partedIn(() => {
+        expect(agree(overCanonical, A, msg, 'k over canonical R')).toBe(true)
+        expect(agree(overRaw, A, msg, 'k over raw R')).toBe(false)
+      })
+      // ZIP-215 as written (the bytes as given) is the other way round: the mesh follows picofeed.
+      expect(split).toEqual(['k over canonical R', 'k over raw R'])
+      expect(zip215(overCanonical, A, msg)).toBe(false)
+      expect(zip215(overRaw, A, msg)).toBe(true)
     }
+  })
+
+  it('agrees on non-canonical encodings (y + p) of points that are not of small order, as A and as R', () => {
+    const rng = new Rng(808)
+    const encs: Uint8Array[] = []
+    for (let y = 0n; y < 19n; y++) {
+      for (const sign of [0, 0x80]) {
+        const e = le(y + P); e[31] |= sign
+        let pt: InstanceType<typeof Point>
+        try { pt = Point.fromHex(e, true) } catch { continue }
+        if (pt.multiplyUnsafe(8n).is0()) continue // small order: the test above has those
+        encs.push(e)
+      }
+    }
+    expect(encs.length).toBeGreaterThan(4)
+    const seed = rng.bytes(32)
+    const pk = ed25519.getPublicKey(seed)
+    let cases = 0
+    for (const e of encs) {
+      const msg = rng.bytes(32)
+      const honest = ed25519.sign(msg, seed)
+      const split = partedIn(() => {
+        // As A: nobody knows its discrete log, so nothing signed for it can pass; as R, with S and a real key.
+        for (const s of [0n, 1n, modL(fromLe(rng.bytes(32)))]) { agree(cat(honest.subarray(0, 32), le(s)), e, msg, `A ${hex(e)}`); cases++ }
+        agree(honest, e, msg, `A ${hex(e)}, another key's signature`)
+        agree(cat(e, honest.subarray(32)), pk, msg, `R ${hex(e)}`)
+        expect(agree(honest, pk, msg, 'honest')).toBe(true)
+      })
+      expect(split).toEqual([])
+    }
+    expect(cases).toBe(encs.length * 3)
   })
 
   it('agrees on random bit flips in signature, key and message', () => {
@@ -264,6 +342,7 @@ describe(`Ed25519 against @noble/curves 1.9.7, picofeed's verifier (${feedBuild(
       if (kind === 2) { const i = rng.int(n); sigs[i] = cat(sigs[i].subarray(0, 32), le(fromLe(sigs[i].subarray(32)) + L)) }
       if (kind === 3) msgs[rng.int(n)] = rng.bytes(5)
       const want = sigs.every((sg, i) => noble(sg, pk, msgs[i]))
+      expect(sigs.every((sg, i) => zip215(sg, pk, msgs[i])), `case ${c}: the two oracles`).toBe(want)
       expect(run(sigs, msgs, pk) === 1, `case ${c}`).toBe(want)
       want ? allValid++ : someInvalid++
     }

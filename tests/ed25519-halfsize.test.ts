@@ -1,16 +1,17 @@
 // The verification path of a key that is not the cached one (half-size
 // scalars from lattice.ts, halfmul.ts's multiplication, keycache.ts's
-// decompressed keys) against @noble/curves 1.9.7. Keys take turns and never
+// decompressed keys) against @noble/curves 1.9.7 and @noble/ed25519 3.2.0. Keys take turns and never
 // come twice in a row, so the single-key comb table is never used here;
 // more keys than the key cache holds come and go, so both its hits and its
 // misses (and evictions) are exercised.
 
-import { describe, it, expect } from 'vitest'
+import { describe, it, expect, afterEach } from 'vitest'
 import { createHash } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519'
 import { Core, coreModule, feedBuild, instantiateCore } from '../host/core.js'
 import { publicKeyOf, signWith, verifyWith } from '../host/ed25519.js'
 import { Rng } from './support/rng.js'
+import { noble, zip215, parted, threeAgree } from './support/ed25519-oracles.js'
 
 // The build under test: the host build by default, the badge build when npm test
 // runs this file again with PICOBADGE_CORE=badge (scripts/test.mjs).
@@ -25,14 +26,10 @@ const fromLe = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt
 const modL = (x: bigint) => ((x % L) + L) % L
 const sha512 = (...parts: Uint8Array[]) => { const h = createHash('sha512'); for (const x of parts) h.update(x); return new Uint8Array(h.digest()) }
 const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts))
-const noble = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array) => { try { return ed25519.verify(sig, msg, pk) } catch { return false } }
 
-/** Verifies with the core and with noble; throws on disagreement; returns the verdict. */
+/** Verifies with the core and with both oracles; throws on disagreement; returns the verdict. */
 function agree (c: Core, sig: Uint8Array, pk: Uint8Array, msg: Uint8Array, what: string): boolean {
-  const want = noble(sig, pk, msg)
-  const got = verifyWith(sig, pk, msg, c)
-  if (got !== want) throw new Error(`${what}: noble ${want}, picobadge ${got}\n sig ${hex(sig)}\n pk ${hex(pk)}\n msg ${hex(msg)}`)
-  return got
+  return threeAgree(verifyWith(sig, pk, msg, c), sig, pk, msg, what)
 }
 
 /** The 8 torsion points. */
@@ -60,7 +57,10 @@ function turns (rng: Rng, keys: number, n: number): number[] {
   return out
 }
 
-describe(`Ed25519 verification of uncached keys (half-size scalars, key cache) against @noble/curves 1.9.7 (${feedBuild()} build)`, () => {
+describe(`Ed25519 verification of uncached keys (half-size scalars, key cache) against @noble/curves 1.9.7 and @noble/ed25519 3.2.0 (${feedBuild()} build)`, () => {
+  // No case here meets the one rule on which the two oracles part (tests/support/ed25519-oracles.ts).
+  afterEach(() => { expect(parted.splice(0)).toEqual([]) })
+
   it('agrees on honest and forged signatures of 40 regular authors and 160 passing ones, taking turns', () => {
     const rng = new Rng(901)
     const c = new Core(instantiateCore(module))
@@ -197,6 +197,7 @@ describe(`Ed25519 verification of uncached keys (half-size scalars, key cache) a
       const cold = new Core(instantiateCore(module))
       expect(verifyWith(sig, pk, msg, warm)).toBe(verifyWith(sig, pk, msg, cold))
       expect(verifyWith(sig, pk, msg, warm)).toBe(noble(sig, pk, msg))
+      expect(zip215(sig, pk, msg)).toBe(noble(sig, pk, msg))
     }
   })
 })

@@ -15,7 +15,7 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519'
-import * as ed from '@noble/ed25519'
+import { noble, zip215, parted, partedIn, threeAgree } from './support/ed25519-oracles.js'
 import { Core, coreModule, feedBuild, instantiateCore } from '../host/core.js'
 import { publicKeyOf, signWith, verifyWith } from '../host/ed25519.js'
 import { Rng } from './support/rng.js'
@@ -35,46 +35,12 @@ const modL = (x: bigint) => ((x % L) + L) % L
 const sha512 = (...parts: Uint8Array[]) => { const h = createHash('sha512'); for (const x of parts) h.update(x); return new Uint8Array(h.digest()) }
 const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts))
 
-ed.hashes.sha512 = (m: Uint8Array) => sha512(m)
-
 const core = new Core(instantiateCore(module))
 const ours = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array, c = core) => verifyWith(sig, pk, msg, c)
-const noble = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array) => { try { return ed25519.verify(sig, msg, pk) } catch { return false } }
-/** The second, independent oracle: @noble/ed25519 3.2.0 with its ZIP-215 rules asked for by name. */
-const zip215 = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array) => { try { return ed.verify(sig, msg, pk, { zip215: true }) } catch { return false } }
-
-/** True when `enc` decodes (ZIP-215: y below 2^255) to a point whose canonical encoding is other bytes. */
-function nonCanonical (enc: Uint8Array): boolean {
-  try { return hex(Point.fromHex(enc, true).toRawBytes()) !== hex(enc) } catch { return false }
-}
-
-/**
- * The one rule where the two noble packages part: @noble/curves 1.9.7 hashes the challenge
- * over R and A re-encoded, @noble/ed25519 from 3.1.0 on over the bytes as given (ZIP-215 as
- * written). picofeed verifies with the first, so the mesh must too. Each case where the
- * second oracle differs is recorded here, and each test says how many it expects.
- */
-const parted: string[] = []
 
 /** Checks one case against both oracles and returns the shared verdict. */
 function agree (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array, what: string, c = core): boolean {
-  const want = noble(sig, pk, msg)
-  const got = ours(sig, pk, msg, c)
-  const second = zip215(sig, pk, msg)
-  const detail = `\n sig ${hex(sig)}\n pk ${hex(pk)}\n msg ${hex(msg)}`
-  if (got !== want) throw new Error(`${what}: @noble/curves ${want}, picobadge ${got}, @noble/ed25519 ${second}${detail}`)
-  if (second !== want) {
-    if (!nonCanonical(sig.subarray(0, 32)) && !nonCanonical(pk)) throw new Error(`${what}: @noble/curves and picobadge ${want}, @noble/ed25519 ${second}${detail}`)
-    parted.push(what)
-  }
-  return got
-}
-
-/** Runs fn and returns the cases in which @noble/ed25519 parted from the other two. */
-function partedIn (fn: () => void): string[] {
-  const from = parted.length
-  fn()
-  return parted.splice(from)
+  return threeAgree(ours(sig, pk, msg, c), sig, pk, msg, what)
 }
 
 // RFC 8032 section 7.1, TEST 1 to 3.

@@ -123,8 +123,9 @@ describe('raw exports under hostile pointers and call orders (no trap, no corrup
     const rng = new Rng(SEED + 3)
     const mem = c.u8.length
     const cap = c.x.io_cap()
+    let planted = c.io // where a mutated valid block lies in the window, so the scanners get past their first bytes
     const ptrs = () => rng.pick([0, 1, c.io - 1, c.io, c.io + 1, c.io + cap - 64, c.io + cap - 1, c.io + cap,
-      mem - 1, mem, mem + 1, 0x7fffffff, 0xffffffff, rng.u32(), rng.int(mem), c.io + rng.int(cap)])
+      mem - 1, mem, mem + 1, 0x7fffffff, 0xffffffff, rng.u32(), rng.int(mem), c.io + rng.int(cap), planted, planted])
     const lens = () => rng.pick([0, 1, 64, 65, 66, cap - 1, cap, cap + 1, mem, 0x7fffffff, -1, rng.u32() | 0, rng.int(4096)])
     const crypto: Array<() => number> = [
       () => c.x.ed25519_verify(ptrs(), ptrs(), ptrs(), lens()),
@@ -146,26 +147,34 @@ describe('raw exports under hostile pointers and call orders (no trap, no corrup
       () => c.x.ed25519_sign_end(ptrs()),
       () => c.x.sha512(ptrs(), lens(), ptrs())
     ]
-    const feed: Array<() => number> = [
-      () => c.x.block_scan(ptrs(), lens(), lens(), ptrs()),
-      () => c.x.feed_block_scan(ptrs(), lens(), lens(), ptrs()),
-      () => c.x.varint_decode(ptrs(), lens(), ptrs()),
-      () => c.x.varint_encode(rng.u32(), ptrs())
+    // Each with what docs/ABI.md says it may answer: the scanners 0 (1: no more blocks) or a
+    // parse code (-10 to -14), varint_decode 0 or -10, varint_encode the varint's length; all -1 for a range.
+    const scanCodes = [-1, -10, -11, -12, -13, -14]
+    const feed: Array<() => [number, number[]]> = [
+      () => [c.x.block_scan(ptrs(), lens(), lens(), ptrs()), [0, ...scanCodes]],
+      () => [c.x.feed_block_scan(ptrs(), lens(), lens(), ptrs()), [0, 1, ...scanCodes]],
+      () => [c.x.varint_decode(ptrs(), lens(), ptrs()), [0, -1, -10]],
+      () => { const v = rng.int(2) ? rng.u32() : rng.int(1 << 7 * (1 + rng.int(4))); return [c.x.varint_encode(v, ptrs()), [-1, v < 2 ** 7 ? 1 : v < 2 ** 14 ? 2 : v < 2 ** 21 ? 3 : v < 2 ** 28 ? 4 : 5]] }
     ]
+    const feedAnswers = new Set<number>()
     const before = c.x.memory_used()
     let inRange = 0
     for (let i = 0; i < 6000; i++) {
       if (rng.int(4) === 0) c.u8.set(rng.bytes(256), c.io + rng.int(cap - 256)) // garbage in the window
+      if (rng.int(8) === 0) { const blk = mutate(rng, validFeed(rng)).subarray(4, 4 + cap / 2); planted = c.io + rng.int(cap - blk.length + 1); c.u8.set(blk, planted) }
       if (rng.int(2)) {
         const rc = rng.pick(crypto)()
         expect([-2, -1, 0, 1]).toContain(rc)
         if (rc !== -1) inRange++
       } else {
-        const rc = rng.pick(feed)()
-        expect(Number.isInteger(rc) && rc >= -14).toBe(true)
+        const [rc, allowed] = rng.pick(feed)()
+        expect(allowed, `call ${i} (replay: FUZZ_SEED=${SEED})`).toContain(rc)
+        feedAnswers.add(rc)
       }
     }
     expect(inRange).toBeGreaterThan(500) // the corpus reaches past the range checks
+    // Every answer but -12 and -13 (header types and negative sizes: the Block constructor fuzz above reaches those).
+    for (const rc of [-14, -11, -10, -1, 0, 1, 2, 3, 4, 5]) expect(feedAnswers, `never answered ${rc}`).toContain(rc)
     expect(c.x.memory_used()).toBe(before)
     expect(c.u8.length).toBe(mem)
     // Nothing the host did touched the core's tables or caches.

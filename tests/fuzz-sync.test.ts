@@ -11,6 +11,7 @@ import { IO_DATA } from '../host/core.js'
 import { badge, author, cards, give, T0 } from './support/badges.js'
 import { sync, chainSet, ADDR_A, ADDR_B } from './support/pipe.js'
 import { Rng } from './support/rng.js'
+import { documented } from './support/abi-codes.js'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 4242)
 const CASES = Number(process.env.FUZZ_CASES ?? 300)
@@ -200,14 +201,38 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     const names = ['badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity']
     const arity: Record<string, string> = { badge_tick: 'L', badge_advert: 'iiiL', badge_link_up: 'iiiiL', badge_link_down: 'iL', badge_link_ready: 'iL', badge_frame: 'iiiL', badge_action: 'iiL', badge_outbox: 'ii', badge_status: 'iL', badge_identity: 'i' }
     const io = a.core.io
-    const ptr = () => rng.pick([0, 8, io - 1, io, io + 100, io + a.core.x.io_cap() - 1, io + a.core.x.io_cap(), 0x7fffffff, -1, 4 * 65536 - 4, rng.u32() | 0])
+    const ptr = () => rng.int(2) ? io + rng.int(a.core.x.io_cap() - 64) : rng.pick([0, 8, io - 1, io, io + 100, io + a.core.x.io_cap() - 1, io + a.core.x.io_cap(), 0x7fffffff, -1, 4 * 65536 - 4, rng.u32() | 0])
+    // What each export may answer (docs/ABI.md): its values, or its documented refusals.
+    const answers: Record<string, (rc: number) => boolean> = {
+      badge_tick: rc => rc >= 0 && rc <= 128,
+      badge_advert: rc => [0, 1, -1].includes(rc),
+      badge_link_up: rc => (rc >= 1 && rc <= 16) || [-1, -71].includes(rc),
+      badge_link_down: rc => [0, -74].includes(rc),
+      badge_link_ready: rc => [0, -74].includes(rc),
+      badge_frame: rc => [0, -1, -74].includes(rc),
+      badge_action: rc => rc === 1 || (rc < 0 && documented(rc)),
+      badge_outbox: rc => rc >= 0 || rc === -1,
+      badge_status: rc => [0, -1].includes(rc),
+      badge_identity: rc => [0, -1].includes(rc)
+    }
+    const seen = new Map<string, Set<number>>(names.map(n => [n, new Set()]))
+    let now = 0
+    for (let h = 0; h < 4; h++) a.linkUp(h, 247, h % 2 === 0, ADDR_B, 0) // handles the calls below may hit
     for (let k = 0; k < CASES * 5; k++) {
       const name = rng.pick(names)
-      const args = [...arity[name]].map(t => t === 'L' ? BigInt(rng.int(1_000_000)) : rng.int(3) === 0 ? rng.int(500) - 100 : ptr())
+      const args = [...arity[name]].map(t => t === 'L' ? BigInt(rng.int(20) ? (now += rng.int(50)) : rng.int(1_000_000)) : rng.pick([() => rng.int(40), () => rng.int(500) - 100, ptr, ptr])())
+      if (/link_|frame/.test(name) && rng.int(2)) args[0] = rng.int(4) // a handle that may be up
       const rc = x[name](...args)
-      expect(typeof rc).toBe('number')
+      expect(answers[name](rc), `${name}(${args.join(', ')}) → ${rc} (replay: FUZZ_SEED=${SEED} FUZZ_CASES=${CASES})`).toBe(true)
+      seen.get(name)!.add(rc < 0 ? rc : Math.min(rc, 1))
       a.drain()
     }
+    // The corpus reaches past the pointer checks: each export that takes a pointer both refuses and answers.
+    for (const n of ['badge_advert', 'badge_frame', 'badge_status', 'badge_identity', 'badge_outbox', 'badge_action']) {
+      expect(seen.get(n)!.has(-1), `${n} never refused a pointer`).toBe(true)
+      expect([...seen.get(n)!].some(rc => rc !== -1), `${n} never got past its pointer check`).toBe(true)
+    }
+    expect(seen.get('badge_frame')!.has(0), 'no frame reached a live link').toBe(true)
     expect(PF.toHex(a.identity())).toBe(pk)
     expect(chainSet(a)).toEqual(before)
     storeIsSound(a)

@@ -11,12 +11,12 @@ import * as PF from 'picofeed'
 import { BadgeEngine } from '../host/engine.js'
 import { FlashRepo } from '../host/repo.js'
 import { NorFlash, flashImports } from '../host/nor-flash.js'
+import { fuzzing } from './support/fuzz.js'
 import { Rng } from './support/rng.js'
 import { Cards } from './support/cards.js'
 import { documented } from './support/abi-codes.js'
 
-const SEED = Number(process.env.FUZZ_SEED ?? 7101)
-const CASES = Number(process.env.FUZZ_CASES ?? 1500)
+const { SEED, CASES } = fuzzing('tests/fuzz-store.test.ts', 7101, 1500)
 const T0 = 1_700_000_000_000
 
 /** Valid bodies and byte-level mutations of them: what a buggy or hostile app would sign. */
@@ -33,7 +33,7 @@ function body (rng: Rng): Uint8Array {
   return rng.bytes(1 + rng.int(40))
 }
 
-describe(`store and engine fuzz (seed ${SEED})`, () => {
+describe(`store and engine fuzz (seed ${SEED}, ${CASES} cases)`, () => {
   it('accepts exactly the block bodies picostore 3 (cborg) accepts', async () => {
     const rng = new Rng(SEED)
     const flash = new NorFlash({ sectorSize: 4096, wordSize: 4, size: 64 * 4096 })
@@ -42,7 +42,7 @@ describe(`store and engine fuzz (seed ${SEED})`, () => {
     store.register('cards', Cards)
     await store.load()
     let accepted = 0
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < CASES * 2 / 3; i++) {
       let b = body(rng)
       if (b.length && b[0] === 0) b = Uint8Array.from([0x80, ...b]) // picofeed bodies never start with 0x00
       const f = new PF.Feed()
@@ -59,7 +59,7 @@ describe(`store and engine fuzz (seed ${SEED})`, () => {
       expect(got, `case ${i}: ${PF.toHex(b)}`).toBe(want)
       accepted += got
     }
-    expect(accepted).toBeGreaterThan(40)
+    expect(accepted).toBeGreaterThan(CASES / 15)
   })
 
   it('refuses garbage and mutated feeds without trapping, and keeps what it had', () => {
@@ -72,7 +72,7 @@ describe(`store and engine fuzz (seed ${SEED})`, () => {
     expect(engine.dispatch(Uint8Array.from(feed.buffer), T0 + 10)).toBe(5)
     const before = engine.stats().objects
     const answers = new Map<number, number>()
-    for (let i = 0; i < 1500; i++) {
+    for (let i = 0; i < CASES; i++) {
       const b = Uint8Array.from(feed.buffer)
       const k = rng.int(4)
       if (k === 0) b[4 + rng.int(b.length - 4)] ^= 1 << rng.int(8)

@@ -10,12 +10,12 @@ import { Badge } from '../host/badge.js'
 import { IO_DATA } from '../host/core.js'
 import { badge, author, cards, give, T0 } from './support/badges.js'
 import { sync, chainSet, ADDR_A, ADDR_B } from './support/pipe.js'
+import { fuzzing } from './support/fuzz.js'
 import { Rng } from './support/rng.js'
 import { documented } from './support/abi-codes.js'
 import { HostileLink, MSG, hello, reconList, want, blocks, end } from './support/hostile-peer.js'
 
-const SEED = Number(process.env.FUZZ_SEED ?? 4242)
-const CASES = Number(process.env.FUZZ_CASES ?? 300)
+const { SEED, CASES } = fuzzing('tests/fuzz-sync.test.ts', 4242, 800)
 
 /** Every chain the badge holds loads and verifies with picofeed. */
 function storeIsSound (b: Badge): void {
@@ -86,7 +86,7 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     let handle = 100
     const moves = ['again', 'recon', 'recon-garbage', 'want', 'want-size', 'wants', 'blocks', 'blocks-bad', 'blocks-extra',
       'end', 'end-wrong', 'done', 'type', 'too-large', 'frame', 'silence', 'drip', 'twin'] as const
-    for (let k = 0; k < CASES; k++) {
+    for (let k = 0; k < CASES / 2; k++) {
       const before = lines.length
       const link = new HostileLink(a, handle++, t, rng.int(2) === 1)
       const broke = () => lines.length > before

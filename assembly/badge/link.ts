@@ -31,7 +31,7 @@ import {
 import { outboxPut, SEND, DISCONNECT, STORED } from './outbox';
 import { dispatch } from '../store/engine';
 import { repoLoad, repoFreeChains } from '../repo/repo';
-import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_SIZE, SCAN_OK } from '../feed/block';
+import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
 import { peerDone } from '../sync/peers';
@@ -458,10 +458,15 @@ export class Link {
     // The run must be exactly n whole blocks. A block over BLOCK_MAX is refused, as the store
     // refuses it (a rule, not the peer's fault: dropped quietly), and so is the rest of the run,
     // which cannot link without it: `fit` ends the blocks before it.
+    // Every block must be by the owner we asked for: a run of another author's blocks would push in a
+    // chain this badge never asked for, past the per-link bound on new chains (#12, finding 3).
+    const wanted = this.wOwner + (i << 5);
     let at: u32 = 0;
     let fit: u32 = 0xffffffff;
     for (let k: u32 = 0; k < n; k++) {
       if (at >= len || scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut) != SCAN_OK) return R_BAD_BLOCK;
+      const ko = load<i32>(scanOut + OUT_KEY_OFFSET);
+      if (ko < 0 || load<i32>(scanOut + OUT_KEY_LEN) != 32 || ownerCompare(ptr + <usize>at + <usize>ko, wanted) != 0) return R_UNASKED;
       const size = <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
       if (size > <u32>BLOCK_MAX && fit > at) fit = at;
       at += size;
@@ -470,12 +475,14 @@ export class Link {
     this.wGot += n;
     if (fit == 0) return NONE;
     const rc = dispatch(ptr, min(fit, len), now);
-    // Forged or broken blocks are the peer's doing; refusals by the rules (dated ahead, evicted, full) need not be.
-    if (rc == -60 || rc == -61 || rc == -50 || rc == -51) return R_BAD_BLOCK;
+    // Forged or broken blocks are the peer's doing, and so are blocks no honest badge stores (another
+    // author on a chain, -49; dated before their parent, -68); refusals by the rules (dated ahead,
+    // evicted, full) need not be.
+    if (rc == -60 || rc == -61 || rc == -50 || rc == -51 || rc == -49 || rc == -68) return R_BAD_BLOCK;
     if (rc > 0) {
       this.blocksRx += <u32>rc;
       itemsRefresh();
-      const owner = this.wOwner + (i << 5);
+      const owner = wanted;
       const p = outboxPut(STORED, this.handle, 36);
       if (p != 0) {
         memory.copy(p, owner, 32);

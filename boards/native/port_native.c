@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pb_hex.h"
 #include "port.h"
 #include "port_native.h"
 #include "radio_socket.h"
@@ -163,18 +164,11 @@ int port_app_read(uint32_t offset, uint8_t *buf, uint32_t len)
 
 const uint8_t *port_event_key(void) { return event_key; }
 
-static int hexval(int c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
-
 /* 64 hex digits at s (and nothing more when exact), into event_key. */
 static int parse_hex_key(const char *s, size_t n, int exact)
 {
   if (n < 64 || (exact && n != 64)) return -1;
-  for (int i = 0; i < 32; i++) {
-    int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-    if (hi < 0 || lo < 0) return -1;
-    event_key[i] = (uint8_t)(hi << 4 | lo);
-  }
-  return 0;
+  return pb_hex_key(s, event_key);
 }
 
 int port_native_event_key(const char *spec)

@@ -24,6 +24,7 @@
 #include "sdkconfig.h"
 
 #include "board.h"
+#include "pb_hex.h"
 #include "port.h"
 
 #define SECTOR 4096u
@@ -82,18 +83,11 @@ int port_app_read(uint32_t offset, uint8_t *buf, uint32_t len)
 
 const uint8_t *port_event_key(void) { return event_key; }
 
-static int hexval(int c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
-
 /* CONFIG_PICOBADGE_EVENT_KEY into event_key (main/CMakeLists.txt already refused anything but 64 hex digits). */
 static int parse_key(const char *hex)
 {
   if (strlen(hex) != 64) return -1;
-  for (int i = 0; i < 32; i++) {
-    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return -1;
-    event_key[i] = (uint8_t)(hi << 4 | lo);
-  }
-  return 0;
+  return pb_hex_key(hex, event_key);
 }
 
 /* ---- clock, entropy, display ------------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* fuzz_common.c: one badge for the fuzz targets (see fuzz_common.h). */
 #include "fuzz_common.h"
 #include "port_fuzz.h"
+#include "pb_hex.h"
 #include "port.h"
 #include "pb_core.h"
 #include "pb_badge.h"
@@ -11,13 +12,6 @@
 #include <string.h>
 
 static uint8_t image[80 * 1024];
-
-static int hex_nibble(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 static void die(const char *what) {
   fprintf(stderr, "fuzz: %s\n", what);
@@ -30,11 +24,7 @@ void fuzz_setup(void) {
   if (!path || !hex) die("set PICOBADGE_FUZZ_APP (a signed app image) and PICOBADGE_FUZZ_KEY (its event key, hex); scripts/native.mjs does");
   uint8_t key[32];
   if (strlen(hex) != 64) die("PICOBADGE_FUZZ_KEY: 64 hex digits");
-  for (int i = 0; i < 32; i++) {
-    int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) die("PICOBADGE_FUZZ_KEY: not hex");
-    key[i] = (uint8_t)(hi << 4 | lo);
-  }
+  if (pb_hex_key(hex, key) < 0) die("PICOBADGE_FUZZ_KEY: not hex");
   FILE *f = fopen(path, "rb");
   if (!f) die("cannot open PICOBADGE_FUZZ_APP");
   size_t n = fread(image, 1, sizeof image, f);

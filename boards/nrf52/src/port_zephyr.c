@@ -28,6 +28,7 @@
 
 #include "board.h"
 #include "pb_rpc.h"
+#include "pb_hex.h"
 #include "port.h"
 
 #define SECTOR 4096u
@@ -87,17 +88,10 @@ const uint8_t *port_app_mapped(void)
 
 const uint8_t *port_event_key(void) { return event_key; }
 
-static int hexval(int c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
-
 static int parse_key(const char *hex)
 {
   if (strlen(hex) != 64) return -1;
-  for (int i = 0; i < 32; i++) {
-    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return -1;
-    event_key[i] = (uint8_t)(hi << 4 | lo);
-  }
-  return 0;
+  return pb_hex_key(hex, event_key);
 }
 
 /* ---- clock, entropy, display ------------------------------------------------------------- */

@@ -99,3 +99,27 @@ describe('an evicted chain never returns before its hold ends (#12, finding 5)',
     expect(repo.stats().chains).toBe(chainsBefore)
   }, 60_000)
 })
+
+describe('the collector when every tombstone slot is held (#12, finding 5)', () => {
+  it('keeps an expired chain it cannot tombstone, and evicts it once a slot frees', () => {
+    const SEC = 1000
+    const SKEW = 5 * 60 * SEC
+    const HOUR = 3600 * SEC
+    const a = badge(5201)
+    // 128 chains whose cards expire at T0 + 10 s: the collector evicts them all, each held off until T0 + 10 s + SKEW.
+    for (let i = 0; i < MAX_CHAINS; i++) expect(give(a, cards(author(), 1, T0 - HOUR + 10 * SEC), 0)).toBe(1)
+    a.tick(11 * SEC)
+    expect(a.chains().length).toBe(0)
+    expect(a.status(11 * SEC).evictions).toBe(MAX_CHAINS)
+    // One more chain, whose card expires at T0 + 60 s, while every tombstone still holds its chain off.
+    const late = author()
+    expect(give(a, cards(late, 1, T0 - HOUR + 60 * SEC), 20 * SEC)).toBe(1)
+    a.tick(61 * SEC)
+    expect(a.chains().map(c => PF.toHex(c.owner)), 'evicted although no tombstone slot was free').toEqual([late.pk])
+    expect(a.status(61 * SEC).evictions).toBe(MAX_CHAINS)
+    // Once the first holds have passed, the collector evicts it (and tombstones it for SKEW more).
+    a.tick(10 * SEC + SKEW + SEC)
+    expect(a.chains().length).toBe(0)
+    expect(a.status(10 * SEC + SKEW + SEC).evictions).toBe(MAX_CHAINS + 1)
+  }, 60_000)
+})

@@ -58,6 +58,27 @@ describe('sync never evicts a held chain (#12, finding 3)', () => {
   }, 60_000)
 })
 
+describe('the per-link bound on new chains (#12, finding 3)', () => {
+  it('one link offering 40 chains to a badge with room for all brings at most 16', () => {
+    const a = badge(5102)
+    const link = new HostileLink(a, 7, 1000)
+    link.send(hello(new Uint8Array(32).fill(9), BigInt(T0)))
+    const offered = Array.from({ length: 40 }, () => { const x = author(); cards(x, 1, T0 - 60_000); return x })
+    for (let i = 0; i < offered.length; i += 8) link.send(reconList(offered.slice(i, i + 8).map(x => ({ owner: PF.fromHex(x.pk), height: 1 }))))
+    // It answers every WANT, and pushes the chains it was not asked for after them.
+    const wants = new Set(link.got.filter(m => m[0] === MSG.WANT).map(m => PF.toHex(m.subarray(1, 33))))
+    expect(wants.size).toBe(NEW_CHAINS_MAX)
+    for (const x of offered.filter(o => wants.has(o.pk))) {
+      link.send(blocks(1, bare(x.feed.buffer)))
+      link.send(end(PF.fromHex(x.pk)))
+    }
+    expect(a.chains().length).toBe(NEW_CHAINS_MAX)
+    link.send(blocks(1, bare(offered.find(o => !wants.has(o.pk))!.feed.buffer)))
+    expect(a.chains().length).toBe(NEW_CHAINS_MAX)
+    expect(a.status(link.t).violations).toBe(1) // blocks nobody asked for
+  })
+})
+
 describe('an evicted chain never returns before its hold ends (#12, finding 5)', () => {
   it('200 chains evicted one after another: each is refused until its hold has passed', () => {
     const flash = new NorFlash(NRF52840)

@@ -7,6 +7,7 @@
  * Exit codes: 0 stdin closed (stdio mode) or the simulator closed the radio
  * socket; 1 a setup error; 2 the app image was refused (nothing of it ran);
  * 3 a broken radio request (radio_socket.c); 137 a simulated power cut.
+ * Exit 2 includes rollback (-86): an image older than one this badge ran (FLASH.floor).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -29,7 +30,8 @@
 static const char usage[] =
   "usage: picobadge-native --flash FILE --app IMAGE --event-key HEX|FILE [options]\n"
   "\n"
-  "  --flash FILE          the badge's flash region, a file (created erased; a kill -9 is a power cut)\n"
+  "  --flash FILE          the badge's flash region, a file (created erased; a kill -9 is a power cut);\n"
+  "                        FILE.floor beside it keeps the app version floor (no older image runs)\n"
   "  --flash-size BYTES    its size, a multiple of 4096 (default 262144); sectors 4 KiB, word 4\n"
   "  --app IMAGE           the signed app image (picobadge build) in the app partition\n"
   "  --event-key HEX|FILE  the event's public key: 64 hex digits, or a file (hex, 32 raw bytes,\n"
@@ -100,6 +102,7 @@ int main(int argc, char **argv)
   signal(SIGPIPE, SIG_IGN); /* a host that went away is seen on stdin, not as a signal */
   if (port_native_event_key(key) < 0) return 1;
   if (port_native_app_open(app) < 0) return 1;
+  if (port_native_floor_open(flash) < 0) return 1;
 
   if (pb_core_init() != PB_CORE_OK) return die("", pb_core_error());
   int rc = pb_core_load_app();
@@ -109,6 +112,7 @@ int main(int argc, char **argv)
     return 2;
   }
   if (rc != PB_CORE_OK) return die("", pb_core_error());
+  if (pb_core_error()[0]) fprintf(stderr, "picobadge-native: %s\n", pb_core_error()); /* the floor could not be raised */
   /* The flash only now: a refused image leaves the badge's flash file as it was (not even created). */
   if (port_native_flash_open(flash, (uint32_t)flash_size) < 0) return 1;
 

@@ -43,9 +43,30 @@ static const char usage[] =
   "  --report-memory       on exit, print WAMR's pool high-water mark on stderr\n"
   "  --help                this text\n"
   "\n"
-  "Environment: PICOBADGE_CUT_AFTER_WRITES=N cuts the power in the middle of the flash write after N.\n";
+  "Environment: PICOBADGE_CUT_AFTER_WRITES=N cuts the power in the middle of the flash write after N.\n"
+  "SIGHUP: load the --app file again, as an update would (into the second RAM slot: a refused image\n"
+  "leaves the running app running; an accepted one restarts the badge on it, without --radio).\n";
 
 static int report_memory;
+static volatile sig_atomic_t reload_wanted;
+
+static void on_hup(int sig) { (void)sig; reload_wanted = 1; }
+
+/* SIGHUP: the --app file again, through pb_core_load_app's second slot, as a badge takes an update. */
+static void reload_app(const char *app, int standalone)
+{
+  if (port_native_app_open(app) < 0) return;
+  if (pb_core_load_app() != PB_CORE_OK) {
+    fprintf(stderr, "picobadge-native: reload: %s; app version %u keeps running\n", pb_core_error(), (unsigned)pb_core_app_version());
+    return;
+  }
+  if (pb_core_error()[0]) fprintf(stderr, "picobadge-native: %s\n", pb_core_error());
+  fprintf(stderr, "picobadge-native: reload: app version %u runs\n", (unsigned)pb_core_app_version());
+  if (standalone) { /* a fresh instance: the badge boots again on it, from its flash */
+    pb_badge_stop();
+    if (pb_badge_start(0) < 0) fprintf(stderr, "picobadge-native: the badge did not start again\n");
+  }
+}
 
 /* The README's RAM figures: what WAMR took from its static pool at most, beside the interpreter stack. */
 static int finish(int code)
@@ -100,6 +121,10 @@ int main(int argc, char **argv)
   if (strcmp(serial, "stdio") != 0 && strcmp(serial, "pty") != 0) return die("--serial is stdio or pty, not ", serial);
 
   signal(SIGPIPE, SIG_IGN); /* a host that went away is seen on stdin, not as a signal */
+  struct sigaction hup;
+  memset(&hup, 0, sizeof hup);
+  hup.sa_handler = on_hup; /* no SA_RESTART: poll returns, and the loop reloads */
+  sigaction(SIGHUP, &hup, NULL);
   if (port_native_event_key(key) < 0) return 1;
   if (port_native_app_open(app) < 0) return 1;
   if (port_native_floor_open(flash) < 0) return 1;
@@ -142,6 +167,7 @@ int main(int argc, char **argv)
     }
     int ready = poll(fds, radio_fd >= 0 ? 2 : 1, timeout);
     if (ready < 0 && errno != EINTR) return die("poll: ", strerror(errno));
+    if (reload_wanted) { reload_wanted = 0; reload_app(app, radio_fd < 0); continue; }
     if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
       uint8_t buf[1024];
       ssize_t got = read(serial_fd, buf, sizeof buf);

@@ -96,31 +96,34 @@ describe('a badge never runs an app image older than one it has run', () => {
     } finally { rmSync(dir, { recursive: true, force: true }) }
   })
 
-  it('in a running badge (an update into the second RAM slot): the older image is refused and the newer app keeps running', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pb-rollback-'))
-    const flash = join(dir, 'flash.bin')
-    const native = new NativeBoard({ image: v7, eventKey: event.publicKey, flash })
-    try {
-      const board = new BoardTarget(native.transport(), { timeoutMs: 5000 })
-      const id = async (): Promise<string> => Buffer.from((await board.call({ name: 'badge_identity', args: [{ io: 0 }], reads: [{ offset: 0, length: 32 }] })).reads[0]).toString('hex')
-      const first = await id()
-      expect(floorOf(flash)).toBe(7)
+  for (const variant of ['classic', 'asan'] as const) {
+    it(`in a running badge (an update into the second RAM slot, ${variant}): the older image is refused and the newer app keeps running`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pb-rollback-'))
+      const flash = join(dir, 'flash.bin')
+      const native = new NativeBoard({ image: v7, eventKey: event.publicKey, flash, variant })
+      try {
+        const board = new BoardTarget(native.transport(), { timeoutMs: 5000 })
+        const id = async (): Promise<string> => Buffer.from((await board.call({ name: 'badge_identity', args: [{ io: 0 }], reads: [{ offset: 0, length: 32 }] })).reads[0]).toString('hex')
+        const first = await id()
+        expect(floorOf(flash)).toBe(7)
 
-      writeFileSync(native.imagePath, v5)
-      native.child.kill('SIGHUP')
-      expect(await said(native, /reload: .*\n/)).toBe("reload: app image refused: image version 5 is older than this badge's 7: refused (rollback); app version 7 keeps running\n")
-      expect(await id()).toBe(first) // the newer app still answers, with its badge
-      expect((await board.hello()).memoryUsed).toBeGreaterThan(0)
-      expect(floorOf(flash)).toBe(7)
+        writeFileSync(native.imagePath, v5)
+        native.child.kill('SIGHUP')
+        expect(await said(native, /reload: .*\n/)).toBe("reload: app image refused: image version 5 is older than this badge's 7: refused (rollback); app version 7 keeps running\n")
+        expect(await id()).toBe(first) // the newer app still answers, with its badge
+        expect((await board.hello()).memoryUsed).toBeGreaterThan(0)
+        expect(floorOf(flash)).toBe(7)
 
-      writeFileSync(native.imagePath, v8) // a real update goes in, and raises the floor
-      native.child.kill('SIGHUP')
-      expect(await said(native, /reload: app version \d+ runs\n/)).toBe('reload: app version 8 runs\n')
-      expect(floorOf(flash)).toBe(8)
-      expect(await id()).toBe(first) // booted again on the same flash: the same badge
-    } finally {
-      expect((await native.close()).code, native.stderr).toBe(0)
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+        writeFileSync(native.imagePath, v8) // a real update goes in, and raises the floor
+        native.child.kill('SIGHUP')
+        expect(await said(native, /reload: app version \d+ runs\n/)).toBe('reload: app version 8 runs\n')
+        expect(floorOf(flash)).toBe(8)
+        expect(await id()).toBe(first) // booted again on the same flash: the same badge
+      } finally {
+        expect((await native.close()).code, native.stderr).toBe(0)
+        expect(native.stderr).not.toMatch(/runtime error|AddressSanitizer|LeakSanitizer/)
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+  }
 })

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pb_badge.h"
@@ -125,6 +126,14 @@ int main(int argc, char **argv)
   memset(&hup, 0, sizeof hup);
   hup.sa_handler = on_hup; /* no SA_RESTART: poll returns, and the loop reloads */
   sigaction(SIGHUP, &hup, NULL);
+  /* SIGHUP is blocked except inside ppoll: one that arrives while the loop works is delivered at the next
+   * ppoll, which then returns at once. (With plain poll it could land just before the call and wait there
+   * for the next event: forever for a badge in test mode, which has no tick.) */
+  sigset_t hup_blocked, during_poll;
+  sigemptyset(&hup_blocked);
+  sigaddset(&hup_blocked, SIGHUP);
+  sigprocmask(SIG_BLOCK, &hup_blocked, &during_poll);
+  sigdelset(&during_poll, SIGHUP);
   if (port_native_event_key(key) < 0) return 1;
   if (port_native_app_open(app) < 0) return 1;
   if (port_native_floor_open(flash) < 0) return 1;
@@ -165,7 +174,8 @@ int main(int argc, char **argv)
       int64_t wait = next_tick - port_now_ms();
       timeout = wait < 0 ? 0 : (int)wait;
     }
-    int ready = poll(fds, radio_fd >= 0 ? 2 : 1, timeout);
+    struct timespec ts = { timeout / 1000, (long)(timeout % 1000) * 1000000L };
+    int ready = ppoll(fds, radio_fd >= 0 ? 2 : 1, timeout < 0 ? NULL : &ts, &during_poll);
     if (ready < 0 && errno != EINTR) return die("poll: ", strerror(errno));
     if (reload_wanted) { reload_wanted = 0; reload_app(app, radio_fd < 0); continue; }
     if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {

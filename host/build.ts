@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
 import { existsSync } from 'node:fs'
-import { makeImage, verifyImage } from './image.js'
+import { makeImage, verifyImage, defaultVersion } from './image.js'
 import { publicKeyOf } from './ed25519.js'
 import { hostImports } from './core.js'
 
@@ -80,14 +80,19 @@ export function checkBadgeModule (module: Uint8Array): void {
 
 export interface BuildResult { module: Uint8Array, image: Uint8Array }
 
-/** Compiles, checks, signs and verifies: the image firmware will accept for this event key. */
-export async function buildApp (entry: string, eventSeed: Uint8Array, progress: (step: string) => void = () => {}): Promise<BuildResult> {
+/**
+ * Compiles, checks, signs and verifies: the image firmware will accept for
+ * this event key, with app version `version` (default: seconds since 1970,
+ * so each build is newer than the last; a badge refuses any image older than
+ * one it has run: docs/ABI.md, "Rollback").
+ */
+export async function buildApp (entry: string, eventSeed: Uint8Array, progress: (step: string) => void = () => {}, version = defaultVersion()): Promise<BuildResult> {
   progress(`compiling ${entry}`)
   const module = await compileApp(entry)
   progress(`checking the module (${module.length} bytes) against the badge ABI`)
   checkBadgeModule(module)
-  progress('signing the app image with the event key')
-  const image = makeImage(module, eventSeed)
+  progress(`signing the app image (version ${version}) with the event key`)
+  const image = makeImage(module, eventSeed, version)
   progress('verifying the image with the core, as the firmware will')
   verifyImage(image, publicKeyOf(eventSeed))
   return { module, image }

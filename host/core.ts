@@ -51,7 +51,7 @@ export interface CoreExports {
   badge_outbox(out: number, cap: number): number
   badge_status(out: number, local: bigint): number
   badge_identity(out: number): number
-  image_verify_begin(header: number, pk: number): number
+  image_verify_begin(header: number, pk: number, floor: number): number
   image_verify_update(ptr: number, len: number): number
   image_verify_end(): number
   engine_mount(sectorSize: number, wordSize: number, regionSize: number, now: bigint): number

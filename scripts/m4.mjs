@@ -66,7 +66,7 @@ export async function buildM4 ({ wamr, pool, appMax, out = join(root, 'build', '
   const key = await eventKey(out)
   const { makeImage } = await import('../dist/host/image.js')
   const image = join(out, 'app.img')
-  writeIfChanged(image, makeImage(readFileSync(join(root, 'build', 'core.wasm')), key.secretKey))
+  writeIfChanged(image, makeImage(readFileSync(join(root, 'build', 'core.wasm')), key.secretKey, 1)) // app version 1: the same image (and no relink) until the core changes; QEMU boots with an erased floor
   const build = join(out, 'cmake')
   const cache = join(build, 'CMakeCache.txt')
   const defs = [`-DWAMR_DIR=${dir}`, `-DPB_VERIFIER=${join(root, 'build', 'verifier.wasm')}`, `-DPB_APP_IMAGE=${image}`, `-DPB_EVENT_KEY=${Buffer.from(key.publicKey).toString('hex')}`,

@@ -53,8 +53,8 @@ describe('boards/include/picobadge_abi.h', () => {
     const declared = [...header.matchAll(/PB_E_\w+ = (-\d+),/g)].map(m => Number(m[1])).sort((a, b) => a - b)
     const documented = [...abi.matchAll(/^\| (-\d+) \|/gm)].map(m => Number(m[1])).sort((a, b) => a - b)
     expect(declared).toEqual(documented)
-    expect(header).toMatch(/PICOBADGE_ABI_VERSION_MAJOR 2\b/)
-    expect(abi).toMatch(/Version: \*\*2\.0\*\*/)
+    expect(header).toMatch(/PICOBADGE_ABI_VERSION_MAJOR 3\b/)
+    expect(abi).toMatch(/Version: \*\*3\.0\*\*/)
   })
 
   const cc = spawnSync('cc', ['--version']).status === 0

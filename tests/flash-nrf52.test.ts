@@ -66,6 +66,9 @@ describe('nRF52840 images (Intel HEX, UF2)', () => {
   it('refuses firmware that reaches into the badge region, an image too large for its region, and nothing at all', () => {
     expect(() => mergeNrf52(new MemoryMap([[NRF52840.region - 10, new Uint8Array(20)]]), undefined)).toThrow(/into the badge's flash region/)
     expect(() => mergeNrf52(undefined, new Uint8Array(NRF52840.imageSize + 1))).toThrow(Nrf52ImageError)
+    // The region's last page is the badge's version floor (docs/ABI.md, "Rollback"): an image stops before it.
+    expect(mergeNrf52(undefined, new Uint8Array(NRF52840.imageSize - 0x1000)).get(NRF52840.image)?.length).toBe(NRF52840.imageSize - 0x1000)
+    expect(() => mergeNrf52(undefined, new Uint8Array(NRF52840.imageSize - 0x1000 + 1))).toThrow(/version floor's page at 0x0f3000/)
     expect(() => mergeNrf52(undefined, undefined)).toThrow(/nothing to write/)
     expect(() => parseHex(':10000000GARBAGE\n', 'x.hex')).toThrow(/not a valid Intel HEX/)
   })

@@ -71,6 +71,35 @@ describe(`picobadge test against the Cortex-M4 board in QEMU agrees with Node${w
   maybe('--destructive', async () => { await agree(true) }, 120_000)
 })
 
+/** A version floor sector (boards/common/floor_log.c) holding one record: floor and its complement, the rest erased. */
+function floorSector (floor: number): Uint8Array {
+  const b = Buffer.alloc(4096, 0xff)
+  b.writeUInt32LE(floor, 0); b.writeUInt32LE(~floor >>> 0, 4)
+  return b
+}
+
+/** Boots the board on a floor sector and returns its console once it is ready or has stopped. */
+async function bootWithFloor (floor: Uint8Array): Promise<string> {
+  const qemu = new M4Board({ elf, serial: 'stdio', floor })
+  try {
+    for (let i = 0; i < 400 && !/stopped|RPC ready/.test(qemu.output); i++) await new Promise(resolve => setTimeout(resolve, 50))
+    return qemu.output
+  } finally { await qemu.close() }
+}
+
+describe(`rollback: the board never runs an app image older than its floor${why ? ` (skipped: ${why})` : ''}`, () => {
+  // scripts/m4.mjs signs the image with app version 1.
+  maybe('a floor of 2 refuses the version-1 image (the event\'s own signature), saying so; a floor of 1 (equal) boots', async () => {
+    const refused = await bootWithFloor(floorSector(2))
+    expect(refused).toMatch(/app image refused: image version 1 is older than this badge's 2: refused \(rollback\)/)
+    expect(refused).toMatch(/picobadge-mps2: stopped/)
+    expect(refused).not.toMatch(/RPC ready/)
+    expect(await bootWithFloor(floorSector(1))).toMatch(/booted, RPC ready/)
+    // A floor sector nobody erased (all zeros, QEMU's RAM) is not a floor of 0: no image runs.
+    expect(await bootWithFloor(new Uint8Array(4096))).toMatch(/version floor cannot be read: no image runs \(-86\)/)
+  }, 120_000)
+})
+
 describe(`the firmware owns exactly 192 KiB of RAM${why ? ` (skipped: ${why})` : ''}`, () => {
   maybe('the linker script\'s RAM is 192 KiB, and .data, .bss and the stack lie inside it', () => {
     const s = symbols(elf)

@@ -5,10 +5,13 @@ import { inWindow } from './window';
 import { E_RANGE } from './errors';
 import { imageBegin, imageUpdate, imageEnd, IMAGE_HEADER } from '../image/image';
 
-/** Checks the 144-byte header at h against the 32-byte event key at pk; the module's length, or an error. */
-export function image_verify_begin(h: usize, pk: usize): i32 {
+/**
+ * Checks the 144-byte header at h against the 32-byte event key at pk and the
+ * badge's version floor (unsigned; 0: any version); the module's length, or an error.
+ */
+export function image_verify_begin(h: usize, pk: usize, floor: u32): i32 {
   if (!inWindow(h, <usize>IMAGE_HEADER) || !inWindow(pk, 32)) return E_RANGE;
-  return imageBegin(h, pk);
+  return imageBegin(h, pk, floor);
 }
 
 /** Hashes the next len bytes of the module. 0 or an error. */

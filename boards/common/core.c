@@ -17,12 +17,17 @@
  *     keeps pointers into it. A new image goes into the other slot, and the
  *     old module is dropped only once the new one is instantiated, so a
  *     refused or broken image leaves the previous app running.
+ *   - No image below the badge's version floor runs (docs/ABI.md, "Rollback"):
+ *     the verifier gets the floor read before the check, and the floor is
+ *     raised to a new image's version after it verified and instantiated,
+ *     before it becomes the live app (floor.c says why, and what a power cut does).
  */
 #include <string.h>
 
 #include "picobadge_abi.h"
 #include "port.h"
 #include "pb_core.h"
+#include "pb_floor.h"
 #include "wamr_compat.h"
 
 /* The board's build embeds build/verifier.wasm as these (boards/native/embed_verifier.cmake). */
@@ -52,6 +57,7 @@ static uint32_t app_io, app_io_cap, app_memory_used;
 static int initialized;
 static int image_code;
 static char error_line[192];
+static uint32_t app_version;    /* the running app's version (its verified header's) */
 
 /* ---- the export table: name -> WAMR signature, from picobadge_abi.h ----------------- */
 
@@ -281,6 +287,7 @@ static const char *image_reason(int code)
   case PB_E_IMAGE_SIGNATURE: return "not signed by this badge's event key: wrong key, or a tampered header (-83)";
   case PB_E_IMAGE_LENGTH: return "the module is cut short, or longer than its header says (-84)";
   case PB_E_IMAGE_ORDER: return "verification out of order (-85)";
+  case PB_E_IMAGE_ROLLBACK: return "older than the version this badge has already run: refused (rollback) (-86)";
   default: return "the verifier failed";
   }
 }
@@ -300,13 +307,14 @@ static int vcall(struct pb_instance *v, const char *name, const int64_t *args, u
  * the module's bytes. 0 and the module's length, or PB_CORE_IMAGE with the
  * code, or PB_CORE_LOAD when the verifier itself would not run.
  */
-static int read_and_verify(uint8_t *img, const uint8_t *mapped, uint32_t *module_len)
+static int read_and_verify(uint8_t *img, const uint8_t *mapped, uint32_t *module_len, uint32_t *floor, uint32_t *version)
 {
   struct pb_instance v = { NULL, NULL, NULL };
-  int64_t r = 0, args[2];
+  int64_t r = 0, args[3];
   int rc;
   uint32_t part = port_app_size();
   if (part < PICOBADGE_IMAGE_HEADER) return refuse(PB_E_IMAGE_LENGTH, image_reason(PB_E_IMAGE_LENGTH));
+  if (pb_floor_read(floor) < 0) return refuse(PB_E_IMAGE_ROLLBACK, "the badge's version floor cannot be read: no image runs (-86)");
   /* mapped: the partition itself, read in place (PB_APP_XIP); img is then not used. */
   const uint8_t *src = mapped ? mapped : img;
   if (!mapped && port_app_read(0, img, PICOBADGE_IMAGE_HEADER) < 0) return refuse(PB_E_IMAGE_LENGTH, "the app partition cannot be read");
@@ -332,8 +340,20 @@ static int read_and_verify(uint8_t *img, const uint8_t *mapped, uint32_t *module
   memcpy(win + PICOBADGE_IMAGE_HEADER, port_event_key(), 32);
   args[0] = io;
   args[1] = io + PICOBADGE_IMAGE_HEADER;
-  if ((rc = vcall(&v, "image_verify_begin", args, 2, &r)) != PB_CORE_OK) goto done;
+  args[2] = *floor;
+  if ((rc = vcall(&v, "image_verify_begin", args, 3, &r)) != PB_CORE_OK) goto done;
+  if (r == PB_E_IMAGE_ROLLBACK) {
+    char why[96];
+    pb_floor_refusal(why, sizeof why, pb_image_version(src), *floor); /* the header is signed: its version is the event's word */
+    rc = refuse(PB_E_IMAGE_ROLLBACK, why);
+    goto done;
+  }
+  if (r == PB_E_IMAGE_FORMAT && src[4] == 1 && src[5] == 0) {
+    rc = refuse(PB_E_IMAGE_FORMAT, "a format-1 image, made before app versions: rebuild it with picobadge build (-81)");
+    goto done;
+  }
   if (r < 0) { rc = refuse((int)r, image_reason((int)r)); goto done; }
+  *version = pb_image_version(src);
   /* A signed header: its length is the event's word now. It must fit this board's buffer. */
   *module_len = (uint32_t)r;
   if (!mapped && *module_len > PB_APP_MAX - PICOBADGE_IMAGE_HEADER) {
@@ -403,8 +423,8 @@ int pb_core_load_app(void)
 #endif
 
   /* 1, 2. The image into RAM, once (or mapped in place), and the resident verifier on exactly those bytes. */
-  uint32_t module_len = 0;
-  int rc = read_and_verify(img, mapped, &module_len);
+  uint32_t module_len = 0, floor = 0, version = 0;
+  int rc = read_and_verify(img, mapped, &module_len, &floor, &version);
   if (rc != PB_CORE_OK) return rc;
 
   /* 3. Only now: WAMR loads the module from the same bytes. */
@@ -413,17 +433,23 @@ int pb_core_load_app(void)
   uint8_t *module = mapped ? (uint8_t *)(uintptr_t)(mapped + PICOBADGE_IMAGE_HEADER) : img + PICOBADGE_IMAGE_HEADER;
   if ((rc = load(&next, module, module_len)) != PB_CORE_OK) return rc;
   if ((rc = fetch_app_info(&next, &io, &cap, &used)) != PB_CORE_OK) { drop_module(&next); return rc == PB_CORE_TRAP ? PB_CORE_LOAD : rc; }
+  /* 4. Verified and instantiated: the floor goes up to its version before it becomes the live app (floor.c). */
+  int raised = pb_floor_raise(floor, version);
   drop_module(&app);
   app = next;
   app_slot = slot;
   app_io = io;
   app_io_cap = cap;
   app_memory_used = used;
+  app_version = version;
   error_line[0] = 0;
+  /* A failed write is not a refusal (floor.c): the app runs, and the line says the floor stayed. */
+  if (raised < 0) set_error("the app runs, but its version could not be recorded as the badge's floor", "port_version_floor_write failed");
   return PB_CORE_OK;
 }
 
 int pb_core_image_code(void) { return image_code; }
+uint32_t pb_core_app_version(void) { return app.inst ? app_version : 0; }
 const char *pb_core_error(void) { return error_line; }
 
 int pb_core_call(const char *name, const int64_t *args, uint32_t argc, int64_t *result)

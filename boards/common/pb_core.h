@@ -56,12 +56,17 @@ int pb_core_init(void);
 
 /*
  * Checks the app image in the app partition with the resident verifier,
- * against port_event_key(), then loads and instantiates its module. On
- * failure nothing of the image has run; the previous instance (if any) is kept.
+ * against port_event_key() and the badge's version floor, then loads and
+ * instantiates its module and raises the floor to its version. On failure
+ * nothing of the image has run; the previous instance (if any) is kept.
  */
 int pb_core_load_app(void);
-/* The image check's code when pb_core_load_app returned PB_CORE_IMAGE (docs/ABI.md -80 .. -85). */
+/* The image check's code when pb_core_load_app returned PB_CORE_IMAGE (docs/ABI.md -80 .. -86; -86: rollback, the
+ * image is older than the badge's version floor, pb_floor.h). After PB_CORE_OK, pb_core_error() is empty, or says
+ * that the floor could not be raised (the app runs anyway). */
 int pb_core_image_code(void);
+/* The running app's version (its image header's), 0 when none runs. */
+uint32_t pb_core_app_version(void);
 /* A human line saying why the last load or call failed. */
 const char *pb_core_error(void);
 

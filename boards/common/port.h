@@ -48,6 +48,16 @@ const uint8_t *port_app_mapped(void);
 /* The event's public key (32 bytes), provisioned in the firmware: app images must carry its signature. */
 const uint8_t *port_event_key(void);
 
+/* ---- the app version floor (docs/ABI.md, "Rollback"; boards/common/floor.c) ------------ */
+/* The highest app version this badge has run, kept across power cuts and restarts, outside the badge's
+ * flash region (that belongs to the core's store). Never written: *floor = 0 and 0. < 0 when the stored
+ * value cannot be read or is damaged: then no image runs (fail closed). */
+int port_version_floor_read(uint32_t *floor);
+/* Stores floor (boards/common calls it only with a value above the last read). A power cut during the
+ * write must leave the old value or the new one, never another (a temporary file and rename, a two-copy
+ * scheme, or storage that commits atomically: NVS, Zephyr settings). 0, or < 0 and the old value stays. */
+int port_version_floor_write(uint32_t floor);
+
 /* ---- serial (the console and the board RPC of docs/RPC.md) ---------------------------- */
 /* Writes all len bytes (blocking as needed). */
 void port_serial_write(const uint8_t *buf, size_t len);

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#define PICOBADGE_ABI_VERSION_MAJOR 2
+#define PICOBADGE_ABI_VERSION_MAJOR 3
 #define PICOBADGE_ABI_VERSION_MINOR 0
 
 /* The module's linear memory: exactly one 64 KiB page, fixed (docs/ABI.md, Memory). WAMR needs bulk memory enabled. */
@@ -101,7 +101,7 @@
 
 /* app images: checked before an app runs */
 #define PICOBADGE_EXPORTS_IMAGE(PICOBADGE_EXPORT) \
-  PICOBADGE_EXPORT(image_verify_begin, "(ii)i") \
+  PICOBADGE_EXPORT(image_verify_begin, "(iii)i") \
   PICOBADGE_EXPORT(image_verify_update, "(ii)i") \
   PICOBADGE_EXPORT(image_verify_end, "()i")
 
@@ -139,11 +139,12 @@ enum picobadge_error {
   PB_E_NOT_STARTED = -73, /* the badge has not been started (badge_init) */
   PB_E_NO_LINK = -74, /* no link with that handle */
   PB_E_NOT_IMAGE = -80, /* not an app image (magic or header size) */
-  PB_E_IMAGE_FORMAT = -81, /* an app image format this core does not know (version, flags, absurd length) */
+  PB_E_IMAGE_FORMAT = -81, /* an app image format this core does not know (format 1, or an absurd length) */
   PB_E_IMAGE_TAMPERED = -82, /* the module is not the one the image's header names: tampered */
   PB_E_IMAGE_SIGNATURE = -83, /* the header is not signed by this event key: wrong key, or a tampered header */
   PB_E_IMAGE_LENGTH = -84, /* the module ended before its length, or ran past it */
   PB_E_IMAGE_ORDER = -85, /* image_verify_update or _end without a good header first */
+  PB_E_IMAGE_ROLLBACK = -86, /* a signed image whose app version is below the badge's version floor */
   PB_E_VARINT_TRUNCATED = -10, /* the buffer ends inside the size varint */
   PB_E_BUFFER_UNDERFLOW = -11, /* the declared size runs past the buffer */
   PB_E_UNKNOWN_HEADER = -12, /* unknown header type */
@@ -170,7 +171,8 @@ struct picobadge_status {
 
 /* ---- app images (docs/ABI.md, "App image") -------------------------------------------- */
 #define PICOBADGE_IMAGE_MAGIC 0x50414250u /* "PBAP" */
-#define PICOBADGE_IMAGE_VERSION 1
+#define PICOBADGE_IMAGE_FORMAT 2 /* the u16 at offset 4; format 1 had no app version */
 #define PICOBADGE_IMAGE_HEADER 144
+#define PICOBADGE_IMAGE_APP_VERSION 12 /* offset of the u32 app version (LE), signed with the header */
 
 #endif /* PICOBADGE_ABI_H */

@@ -61,6 +61,7 @@ int main(void)
   if (pb_core_init() != PB_CORE_OK) stop(pb_core_error());
   int rc = pb_core_load_app();
   if (rc != PB_CORE_OK) stop(pb_core_error()); /* a refused image: nothing of it ran */
+  if (pb_core_error()[0]) say(pb_core_error()); /* it runs, but its version could not be kept as the floor */
   pb_rpc_init(PB_MPS2_NAME);
   if (pb_badge_start(0) < 0) say("the badge did not start; the RPC still answers");
   say("booted, RPC ready (" PB_MPS2_NAME ")");

@@ -7,6 +7,7 @@
  * Exit codes: 0 stdin closed (stdio mode) or the simulator closed the radio
  * socket; 1 a setup error; 2 the app image was refused (nothing of it ran);
  * 3 a broken radio request (radio_socket.c); 137 a simulated power cut.
+ * Exit 2 includes rollback (-86): an image older than one this badge ran (FLASH.floor).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pb_badge.h"
@@ -29,7 +31,8 @@
 static const char usage[] =
   "usage: picobadge-native --flash FILE --app IMAGE --event-key HEX|FILE [options]\n"
   "\n"
-  "  --flash FILE          the badge's flash region, a file (created erased; a kill -9 is a power cut)\n"
+  "  --flash FILE          the badge's flash region, a file (created erased; a kill -9 is a power cut);\n"
+  "                        FILE.floor beside it keeps the app version floor (no older image runs)\n"
   "  --flash-size BYTES    its size, a multiple of 4096 (default 262144); sectors 4 KiB, word 4\n"
   "  --app IMAGE           the signed app image (picobadge build) in the app partition\n"
   "  --event-key HEX|FILE  the event's public key: 64 hex digits, or a file (hex, 32 raw bytes,\n"
@@ -41,9 +44,30 @@ static const char usage[] =
   "  --report-memory       on exit, print WAMR's pool high-water mark on stderr\n"
   "  --help                this text\n"
   "\n"
-  "Environment: PICOBADGE_CUT_AFTER_WRITES=N cuts the power in the middle of the flash write after N.\n";
+  "Environment: PICOBADGE_CUT_AFTER_WRITES=N cuts the power in the middle of the flash write after N.\n"
+  "SIGHUP: load the --app file again, as an update would (into the second RAM slot: a refused image\n"
+  "leaves the running app running; an accepted one restarts the badge on it, without --radio).\n";
 
 static int report_memory;
+static volatile sig_atomic_t reload_wanted;
+
+static void on_hup(int sig) { (void)sig; reload_wanted = 1; }
+
+/* SIGHUP: the --app file again, through pb_core_load_app's second slot, as a badge takes an update. */
+static void reload_app(const char *app, int standalone)
+{
+  if (port_native_app_open(app) < 0) return;
+  if (pb_core_load_app() != PB_CORE_OK) {
+    fprintf(stderr, "picobadge-native: reload: %s; app version %u keeps running\n", pb_core_error(), (unsigned)pb_core_app_version());
+    return;
+  }
+  if (pb_core_error()[0]) fprintf(stderr, "picobadge-native: %s\n", pb_core_error());
+  fprintf(stderr, "picobadge-native: reload: app version %u runs\n", (unsigned)pb_core_app_version());
+  if (standalone) { /* a fresh instance: the badge boots again on it, from its flash */
+    pb_badge_stop();
+    if (pb_badge_start(0) < 0) fprintf(stderr, "picobadge-native: the badge did not start again\n");
+  }
+}
 
 /* The README's RAM figures: what WAMR took from its static pool at most, beside the interpreter stack. */
 static int finish(int code)
@@ -98,8 +122,21 @@ int main(int argc, char **argv)
   if (strcmp(serial, "stdio") != 0 && strcmp(serial, "pty") != 0) return die("--serial is stdio or pty, not ", serial);
 
   signal(SIGPIPE, SIG_IGN); /* a host that went away is seen on stdin, not as a signal */
+  struct sigaction hup;
+  memset(&hup, 0, sizeof hup);
+  hup.sa_handler = on_hup; /* no SA_RESTART: poll returns, and the loop reloads */
+  sigaction(SIGHUP, &hup, NULL);
+  /* SIGHUP is blocked except inside ppoll: one that arrives while the loop works is delivered at the next
+   * ppoll, which then returns at once. (With plain poll it could land just before the call and wait there
+   * for the next event: forever for a badge in test mode, which has no tick.) */
+  sigset_t hup_blocked, during_poll;
+  sigemptyset(&hup_blocked);
+  sigaddset(&hup_blocked, SIGHUP);
+  sigprocmask(SIG_BLOCK, &hup_blocked, &during_poll);
+  sigdelset(&during_poll, SIGHUP);
   if (port_native_event_key(key) < 0) return 1;
   if (port_native_app_open(app) < 0) return 1;
+  if (port_native_floor_open(flash) < 0) return 1;
 
   if (pb_core_init() != PB_CORE_OK) return die("", pb_core_error());
   int rc = pb_core_load_app();
@@ -109,6 +146,7 @@ int main(int argc, char **argv)
     return 2;
   }
   if (rc != PB_CORE_OK) return die("", pb_core_error());
+  if (pb_core_error()[0]) fprintf(stderr, "picobadge-native: %s\n", pb_core_error()); /* the floor could not be raised */
   /* The flash only now: a refused image leaves the badge's flash file as it was (not even created). */
   if (port_native_flash_open(flash, (uint32_t)flash_size) < 0) return 1;
 
@@ -136,8 +174,10 @@ int main(int argc, char **argv)
       int64_t wait = next_tick - port_now_ms();
       timeout = wait < 0 ? 0 : (int)wait;
     }
-    int ready = poll(fds, radio_fd >= 0 ? 2 : 1, timeout);
+    struct timespec ts = { timeout / 1000, (long)(timeout % 1000) * 1000000L };
+    int ready = ppoll(fds, radio_fd >= 0 ? 2 : 1, timeout < 0 ? NULL : &ts, &during_poll);
     if (ready < 0 && errno != EINTR) return die("poll: ", strerror(errno));
+    if (reload_wanted) { reload_wanted = 0; reload_app(app, radio_fd < 0); continue; }
     if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
       uint8_t buf[1024];
       ssize_t got = read(serial_fd, buf, sizeof buf);

@@ -144,6 +144,7 @@ int port_flash_erase(uint32_t addr)
 int port_native_app_open(const char *path)
 {
   struct stat st;
+  if (app_fd >= 0) close(app_fd); /* a reload (SIGHUP, main.c): the file as it is now */
   app_fd = open(path, O_RDONLY);
   if (app_fd < 0 || fstat(app_fd, &st) < 0) {
     fprintf(stderr, "picobadge-native: cannot open app image %s: %s\n", path, strerror(errno));

@@ -1,14 +1,15 @@
 // `picobadge build`: the app module and its signed image.
 
 import { writeFileSync } from 'node:fs'
-import { parseArgs, text, required } from '../args.js'
+import { parseArgs, text, required, number } from '../args.js'
 import { buildApp, defaultEntry } from '../build.js'
+import { defaultVersion, describeImage, VERSION_MAX } from '../image.js'
 import { readKeyFile } from '../keyfile.js'
 import { toHex } from '../bytes.js'
 
 export const BUILD_HELP = `picobadge build — compile the badge app and sign its image
 
-usage: picobadge build --key EVENT.key [--entry app/index.ts] [--out app.pbimg] [--module app.wasm]
+usage: picobadge build --key EVENT.key [--entry app/index.ts] [--out app.pbimg] [--module app.wasm] [--version N]
 
   --key FILE     the event key (picobadge keys new --event) that signs the image
   --entry FILE   the app's AssemblyScript entry (default: picobadge's own, with the
@@ -17,6 +18,10 @@ usage: picobadge build --key EVENT.key [--entry app/index.ts] [--out app.pbimg] 
   --out FILE     the signed app image (default app.pbimg)
   --module FILE  also write the bare module (not --wasm: the AssemblyScript compiler
                  reads that option from the command line of whatever process runs it)
+  --version N    the app version, 0 to 4294967295 (default: seconds since 1970 now,
+                 so every build is newer than the last). A badge never runs an image
+                 older than one it has run (rollback protection); the same version
+                 again is fine
 
 The image's format is in docs/ABI.md ("App image"); the firmware checks it
 with the core's own verifier before it runs anything, as this command does
@@ -24,14 +29,15 @@ before it writes the file.
 `
 
 export async function buildCommand (argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['key', 'entry', 'out', 'module'], [])
+  const args = parseArgs(argv, ['key', 'entry', 'out', 'module', 'version'], [])
+  const version = number(args, 'version', defaultVersion(), 0, VERSION_MAX)
   const key = readKeyFile(required(args, 'key', 'the event key that signs the image (make one with: picobadge keys new --event --out event.key)'))
   if (key.kind !== 'event-key') process.stderr.write(`warning: ${text(args, 'key')} is a ${key.kind}, not an event key\n`)
   const entry = text(args, 'entry') ?? defaultEntry()
   const out = text(args, 'out') ?? 'app.pbimg'
-  const { module, image } = await buildApp(entry, key.secretKey, step => process.stderr.write(`  ${step}\n`))
+  const { module, image } = await buildApp(entry, key.secretKey, step => process.stderr.write(`  ${step}\n`), version)
   const wasm = text(args, 'module')
   if (wasm) writeFileSync(wasm, module)
   writeFileSync(out, image)
-  process.stdout.write(`wrote ${out}: ${image.length} bytes (module ${module.length}), signed by event key ${toHex(key.publicKey).slice(0, 16)}…\n`)
+  process.stdout.write(`wrote ${out}: ${image.length} bytes (module ${module.length}), signed by event key ${toHex(key.publicKey).slice(0, 16)}…\n  ${describeImage(image)}\n`)
 }

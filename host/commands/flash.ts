@@ -10,7 +10,7 @@ import { serialTransport } from '../rpc/transport.js'
 import { progressBar } from '../progress.js'
 import { toUf2 } from '../flash/uf2.js'
 import { chooseDrive, copyToDrive } from '../flash/uf2-drive.js'
-import { readImageHeader } from '../image.js'
+import { describeImage } from '../image.js'
 
 export const FLASH_NRF52_HELP = `picobadge flash --board nrf52 — firmware and app image for an nRF52840 badge
 
@@ -39,7 +39,9 @@ export async function flashNrf52Command (argv: string[]): Promise<void> {
   if (!hexPath && !appPath) throw new UsageError('give --hex (the firmware), --app (the app image), or both')
   const firmware = hexPath ? parseHex(new TextDecoder().decode(readFile(hexPath, 'firmware')), hexPath) : undefined
   const image = appPath ? readFile(appPath, 'app image') : undefined
-  if (image) readImageHeader(image) // a clear error for a file that is not an app image; the board verifies the signature
+  // A clear error for a file that is not an app image, and its version: the board checks the signature, and
+  // refuses an image older than one it has run (docs/ABI.md, "Rollback"); nothing here can know that floor.
+  if (image) process.stdout.write(`${appPath}: ${describeImage(image)}\n`)
   const map = mergeNrf52(firmware, image, NRF52840)
   const out = text(args, 'out')
   if (out) {

@@ -9,6 +9,8 @@ import { progressBar } from '../progress.js'
 import { PICOBADGE_CSV_LINE } from './partitions.js'
 import type { WebSerialPortInfo } from './web-serial.js'
 import { listPorts } from './boards.js'
+import { readFileSync } from 'node:fs'
+import { describeImage } from '../image.js'
 
 export const ESP32_FLASH_HELP = `picobadge flash --board esp32 — write firmware and the badge's app image to an ESP32
 
@@ -104,6 +106,9 @@ export async function esp32FlashCommand (argv: string[], io: CommandIo = {}): Pr
     stderr.write(`picobadge flash: ${e.message}\n\n${ESP32_FLASH_HELP}`)
     return 2
   }
+  // The image's version in the plan: the board checks the signature and refuses an image older than one it
+  // has run (docs/ABI.md, "Rollback"); this side cannot know that floor. A file that does not parse is the board's to refuse.
+  if (opts.app) { try { stdout.write(`${opts.app}: ${describeImage(readFileSync(opts.app))}\n`) } catch { /* missing or not an image: the plan says so, or the board */ } }
   const bar = progressBar(stderr)
   try {
     const report = await flashEsp32({

@@ -5,7 +5,8 @@
 //                          it starts at 0x26000, after the MBR / SoftDevice area)
 //   0x094000 – 0x0D4000   the badge's flash region (256 KiB: block store and
 //                          identity; the firmware lends it to the core, erased)
-//   0x0D4000 – 0x0F4000   the app image (128 KiB)
+//   0x0D4000 – 0x0F4000   the app image (124 KiB) and, in its last 4 KiB
+//                         page, the badge's app version floor (never written here)
 //   0x0F4000 – 0x100000   the Adafruit nRF52 bootloader (never written)
 // The firmware must stay below the badge region; the image must fit its region.
 
@@ -13,6 +14,8 @@ import { MemoryMap } from './memory-map.js'
 
 export interface Nrf52Layout { flashSize: number, region: number, regionSize: number, image: number, imageSize: number, bootloader: number }
 
+/** The last page of the app image's region keeps the badge's app version floor (docs/ABI.md, "Rollback"). */
+export const NRF52_FLOOR_PAGE = 0x1000
 export const NRF52840: Nrf52Layout = { flashSize: 0x100000, region: 0x94000, regionSize: 0x40000, image: 0xd4000, imageSize: 0x20000, bootloader: 0xf4000 }
 
 export class Nrf52ImageError extends Error { override name = 'Nrf52ImageError' }
@@ -43,7 +46,9 @@ export function mergeNrf52 (firmware: MemoryMap | undefined, image: Uint8Array |
     }
   }
   if (image) {
-    if (image.length > layout.imageSize) throw new Nrf52ImageError(`the app image is ${image.length} bytes; its region at ${hex(layout.image)} holds ${layout.imageSize}`)
+    // The region's last page is the badge's app version floor (boards/nrf52/src/port_zephyr.c): never written from here.
+    const room = layout.imageSize - NRF52_FLOOR_PAGE
+    if (image.length > room) throw new Nrf52ImageError(`the app image is ${image.length} bytes; its region at ${hex(layout.image)} holds ${room} (${layout.imageSize} less the version floor's page at ${hex(layout.image + room)})`)
     out.set(layout.image, image)
   }
   if (out.size === 0) throw new Nrf52ImageError('nothing to write: give the firmware, the app image, or both')

@@ -15,12 +15,17 @@ export class M4BoardError extends Error { override name = 'M4BoardError' }
 /** Where the linker script puts the badge's flash region (boards/mps2/mps2.ld, BADGE_FLASH). */
 export const M4_FLASH_ADDR = 0xc0000
 export const M4_FLASH_SIZE = 256 * 1024
+/** The app version floor's sector (mps2.ld, VERSION_FLOOR; boards/mps2/version_floor.c). */
+export const M4_FLOOR_ADDR = 0xbf000
+export const M4_FLOOR_SIZE = 4096
 
 export interface M4BoardOptions {
   /** The firmware ELF (build/m4/cmake/picobadge-mps2.elf). */
   elf: string
   /** The badge's flash region at boot; default an erased chip (all 0xFF). */
   flash?: Uint8Array
+  /** The app version floor's sector at boot; default erased (floor 0: a new badge). */
+  floor?: Uint8Array
   /** QEMU's -icount shift (0: one instruction a nanosecond of virtual time), for measurements. */
   icount?: number
   /** The serial port: a pty (default; `ptyPath`), or QEMU's stdio, kept in `output` (QEMU drops what the
@@ -45,8 +50,13 @@ export class M4Board {
     const bytes = opts.flash ?? new Uint8Array(M4_FLASH_SIZE).fill(0xff)
     if (bytes.length !== M4_FLASH_SIZE) throw new M4BoardError(`the flash region is ${M4_FLASH_SIZE} bytes, not ${bytes.length}`)
     writeFileSync(flash, bytes)
+    const floor = join(this.dir, 'floor.bin')
+    const floorBytes = opts.floor ?? new Uint8Array(M4_FLOOR_SIZE).fill(0xff)
+    if (floorBytes.length !== M4_FLOOR_SIZE) throw new M4BoardError(`the version floor sector is ${M4_FLOOR_SIZE} bytes, not ${floorBytes.length}`)
+    writeFileSync(floor, floorBytes)
     const args = ['-M', 'mps2-an386', '-display', 'none', '-monitor', 'none', '-serial', opts.serial ?? 'pty', '-kernel', opts.elf,
       '-device', `loader,file=${flash},addr=0x${M4_FLASH_ADDR.toString(16)},force-raw=on`,
+      '-device', `loader,file=${floor},addr=0x${M4_FLOOR_ADDR.toString(16)},force-raw=on`,
       ...(opts.icount !== undefined ? ['-icount', `shift=${opts.icount}`] : [])]
     this.child = spawn('qemu-system-arm', args, { stdio: ['ignore', 'pipe', 'pipe'] })
     this.exited = new Promise(resolve => this.child.on('exit', (code, signal) => resolve({ code, signal })))

@@ -81,9 +81,9 @@ export function buildVectors (seed: number, { destructive = false } = {}): Vecto
   {
     const event = keyPair(rng.bytes(32))
     const module = rng.bytes(5000)
-    const header = signedImage(module, event.sign).subarray(0, IMAGE_HEADER)
-    const verify = (h: Uint8Array, m: Uint8Array, key: Uint8Array): Call[] => [
-      { name: 'image_verify_begin', args: [{ io: 256 }, { io: 64 }], writes: [{ offset: 256, bytes: h }, { offset: 64, bytes: key }] },
+    const header = signedImage(module, event.sign, 1000).subarray(0, IMAGE_HEADER) // app version 1000: the vectors stay the same from run to run
+    const verify = (h: Uint8Array, m: Uint8Array, key: Uint8Array, floor = 0): Call[] => [
+      { name: 'image_verify_begin', args: [{ io: 256 }, { io: 64 }, floor], writes: [{ offset: 256, bytes: h }, { offset: 64, bytes: key }] },
       ...[0, 1024, 2048, 3072, 4096].filter(o => o < m.length).map(o => ({ name: 'image_verify_update', args: [{ io: 256 }, Math.min(1024, m.length - o)], writes: [{ offset: 256, bytes: m.subarray(o, o + 1024) }] }) as Call),
       { name: 'image_verify_end', args: [] }
     ]
@@ -92,6 +92,8 @@ export function buildVectors (seed: number, { destructive = false } = {}): Vecto
     out.push({ group: 'app image', name: 'a tampered module', calls: verify(header, tampered, event.pk) })
     out.push({ group: 'app image', name: 'another event key', calls: verify(header, module, keyPair(rng.bytes(32)).pk) })
     out.push({ group: 'app image', name: 'a short module', calls: verify(header, module.subarray(0, 4000), event.pk) })
+    out.push({ group: 'app image', name: 'its own version as the floor', calls: verify(header, module, event.pk, 1000) })
+    out.push({ group: 'app image', name: 'a floor above its version (rollback)', calls: verify(header, module, event.pk, 1001) })
   }
   if (destructive) {
     const kps = [0, 1, 2].map(() => keyPair(rng.bytes(32)))

@@ -89,6 +89,10 @@ void app_main(void)
     say(line);
   } else {
     image_ok = 1;
+    if (pb_core_error()[0]) { /* the app runs, but its version could not be kept as the floor (docs/ABI.md, "Rollback") */
+      snprintf(line, sizeof line, "picobadge-esp32: %s\r\n", pb_core_error());
+      say(line);
+    }
   }
 
   /* The radio also makes esp_fill_random a true RNG (RF noise), before the badge first asks for entropy. */

@@ -112,6 +112,11 @@ int port_app_read(uint32_t offset, uint8_t *buf, uint32_t len) {
 
 const uint8_t *port_event_key(void) { return event_key; }
 
+/* The app version floor in RAM: one load per run, so nothing to keep. */
+static uint32_t version_floor;
+int port_version_floor_read(uint32_t *floor) { *floor = version_floor; return 0; }
+int port_version_floor_write(uint32_t floor) { version_floor = floor; return 0; }
+
 void port_serial_write(const uint8_t *buf, size_t len) {
   (void)buf;
   serial_bytes += len;

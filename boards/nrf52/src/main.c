@@ -57,6 +57,10 @@ int main(void)
     say(line);
   } else {
     image_ok = 1;
+    if (pb_core_error()[0]) { /* the app runs, but its version could not be kept as the floor (docs/ABI.md, "Rollback") */
+      snprintf(line, sizeof line, "picobadge-nrf52: %s\r\n", pb_core_error());
+      say(line);
+    }
   }
   if (radio_init() < 0) say("picobadge-nrf52: Bluetooth did not start; the RPC still answers\r\n");
   else if (image_ok) {

@@ -5,6 +5,11 @@
  * runs from it in place, PB_APP_XIP), the event key from Kconfig, the
  * hardware RNG, the uptime clock, and the RPC's UART (the chosen
  * picobadge,rpc-uart: UART0 on the DK, USB CDC ACM on the Feather).
+ * The app version floor (docs/ABI.md, "Rollback") is the last 4 KiB page
+ * of picobadge_partition, a boards/common/floor_log.c sector: the image
+ * holds at most the partition less that page (host/flash/nrf52.ts refuses a
+ * larger one), so writing an image never reaches the floor, and the badge's
+ * flash region stays the core's alone.
  *
  * Invariants:
  *   - Every flash access is bounds-checked here against its partition, so
@@ -28,6 +33,7 @@
 
 #include "board.h"
 #include "pb_rpc.h"
+#include "pb_floor_log.h"
 #include "pb_hex.h"
 #include "port.h"
 
@@ -72,13 +78,39 @@ int port_flash_erase(uint32_t addr)
 
 /* ---- the app image and the event key --------------------------------------------------- */
 
-uint32_t port_app_size(void) { return app ? (uint32_t)app->fa_size : 0; }
+/* The app partition less its last page, the version floor's. */
+uint32_t port_app_size(void) { return app && app->fa_size > 2 * SECTOR ? (uint32_t)app->fa_size - SECTOR : 0; }
 
 int port_app_read(uint32_t offset, uint8_t *buf, uint32_t len)
 {
-  if (!app || (uint64_t)offset + len > app->fa_size) return -1;
+  if (!app || (uint64_t)offset + len > port_app_size()) return -1;
   return flash_area_read(app, (off_t)offset, buf, len) == 0 ? 0 : -1;
 }
+
+/* ---- the app version floor: the partition's last page ------------------------------------- */
+
+static int floor_rd(uint32_t off, uint8_t *buf, uint32_t len)
+{
+  if (!port_app_size() || (uint64_t)off + len > SECTOR) return -1;
+  return flash_area_read(app, (off_t)(port_app_size() + off), buf, len) == 0 ? 0 : -1;
+}
+
+static int floor_pg(uint32_t off, const uint8_t *buf, uint32_t len)
+{
+  if (!port_app_size() || (uint64_t)off + len > SECTOR || off % WORD || len % WORD) return -1;
+  return flash_area_write(app, (off_t)(port_app_size() + off), buf, len) == 0 ? 0 : -1;
+}
+
+static int floor_er(void)
+{
+  if (!port_app_size()) return -1;
+  return flash_area_erase(app, (off_t)port_app_size(), SECTOR) == 0 ? 0 : -1;
+}
+
+static const struct pb_floor_sector floor_sector = { SECTOR, floor_rd, floor_pg, floor_er };
+
+int port_version_floor_read(uint32_t *floor) { return pb_floor_log_read(&floor_sector, floor); }
+int port_version_floor_write(uint32_t floor) { return pb_floor_log_write(&floor_sector, floor); }
 
 /* The nRF52840's internal flash is mapped at its own addresses from 0. */
 const uint8_t *port_app_mapped(void)

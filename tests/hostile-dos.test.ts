@@ -218,4 +218,14 @@ describe('host clock sums saturate (#12, finding 4)', () => {
     // Its deadline (L + 5 s) must not wrap to the past: the attempt is still in flight, no second one.
     expect(seen(L + 2n)).toBe(0)
   })
+
+  it('backs off a violator at a local time near 2^64 instead of wrapping its backoff into the past', () => {
+    const a = badge(4502)
+    const L = 2 ** 64 - 2048 // a double, exactly; 1 ms steps vanish in its rounding, so time stands still
+    const first = new HostileLink(a, 7, L, false, addr(5))
+    first.send(hello(PEER_PK, BigInt(T0)))
+    first.send(hello(PEER_PK, BigInt(T0))) // a violation: backed off until L + 5 s, which saturates
+    first.down()
+    expect(new HostileLink(a, 8, L, false, addr(5)).up).toBe(false)
+  })
 })

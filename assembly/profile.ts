@@ -114,7 +114,7 @@ export const CTL_CAP: u32 = 2 + 52 + 2 + 1 + RECON_CAP;
 export const WANTS: u32 = 16;
 // WANTs of the peer we serve on one link (must be at least the peer's WANTS): owner 32 + next height 4, 576 B per link RAM.
 export const SERVES: u32 = 16;
-// Neighbours remembered (least recently heard forgotten first): 32 x 48 B = 1,536 B RAM.
+// Neighbours remembered (the least useful forgotten first: peers.ts, P5): 32 x 48 B = 1,536 B RAM.
 export const PEERS: i32 = 32; // + a 256-bit map of addresses heard lately, 32 B RAM (peers.ts, P5)
 // The outbox holds what one call produces between two drains: TX_WINDOW frames of 6 + 244 B on each of
 // the MAX_LINKS links (3,012), an ADVERTISE (29), a CONNECT (12), 3 DISCONNECTs (18), and a few STORED

@@ -131,11 +131,11 @@ describe('spoofed adverts with rotating addresses (#12, finding 4)', () => {
     for (const r of b.drain()) if (r.kind === 'advertise') bAdvert = r.data
     expect(bAdvert).toBeDefined()
     a.drain()
-    // 50 spoofed adverts a second, each from a new address, the highest id (so the badge, the
+    // 100 spoofed adverts a second, each from a new address, the highest id (so the badge, the
     // lower, would connect at once), a set that differs and a free slot; the host never completes a connection to them.
     let spoofs = 0
     let syncedAt = -1
-    for (let t = 1000; t < 120_000 && syncedAt < 0; t += 20) {
+    for (let t = 1000; t < 120_000 && syncedAt < 0; t += 10) {
       a.tick(t); a.drain()
       a.advert(addr(spoofs), advert(0xffffffff, 1000, BigInt(spoofs) * 0x9e3779b97f4a7c15n), t); spoofs++
       a.drain()

@@ -86,7 +86,7 @@ export const MAX_COLLECTIONS: i32 = 8; // 8 x 24 B = 192 B RAM
 // back; oldest dropped first. It must hold one BLOCK_MAX block plus 4 bytes:
 // mount replays the repo through it while nothing waits.
 export const PENDING_BYTES: i32 = 2048; // 2,048 B RAM
-export const MAX_PENDING: i32 = 24; // 24 x 2 B = 48 B RAM (the waiting blocks' lengths)
+export const MAX_PENDING: i32 = 24; // 24 x 3 B = 72 B RAM (the waiting blocks' lengths and sources)
 // Blocks one dispatched feed may carry: counted, not stored (the feed is
 // walked again), so it costs no RAM; more is E_FEED_TOO_LONG.
 export const MAX_FEED_BLOCKS: i32 = 256; // 0 B RAM
@@ -97,8 +97,8 @@ export const MAX_FEED_BLOCKS: i32 = 256; // 0 B RAM
 // out at compile time. Per link (MAX_LINKS of them): a reassembly buffer
 // (MSG_MAX), a control queue (CTL_CAP), WANTS wants and SERVES requests.
 //
-// Simultaneous links (BLE connections syncing at once): 3 x 3,825 B RAM (the buffers below, a
-// 32-byte peer key and 216 B of state each).
+// Simultaneous links (BLE connections syncing at once): 3 x 3,841 B RAM (the buffers below, a
+// 32-byte peer key and 232 B of state each).
 export const MAX_LINKS: i32 = 3;
 // Frames handed to the host per link before it says the link is ready for more (flow control; no RAM of its own).
 export const TX_WINDOW: u32 = 4;
@@ -114,8 +114,8 @@ export const CTL_CAP: u32 = 2 + 52 + 2 + 1 + RECON_CAP;
 export const WANTS: u32 = 16;
 // WANTs of the peer we serve on one link (must be at least the peer's WANTS): owner 32 + next height 4, 576 B per link RAM.
 export const SERVES: u32 = 16;
-// Neighbours remembered (least recently heard forgotten first): 32 x 48 B = 1,536 B RAM.
-export const PEERS: i32 = 32;
+// Neighbours remembered (the least useful forgotten first: peers.ts, P5): 32 x 48 B = 1,536 B RAM.
+export const PEERS: i32 = 32; // + a 256-bit map of addresses heard lately, 32 B RAM (peers.ts, P5)
 // The outbox holds what one call produces between two drains: TX_WINDOW frames of 6 + 244 B on each of
 // the MAX_LINKS links (3,012), an ADVERTISE (29), a CONNECT (12), 3 DISCONNECTs (18), and a few STORED
 // notes (42 each, dropped when full): 3,200 B RAM.

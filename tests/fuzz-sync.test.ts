@@ -13,9 +13,12 @@ import { sync, chainSet, ADDR_A, ADDR_B } from './support/pipe.js'
 import { fuzzing } from './support/fuzz.js'
 import { Rng } from './support/rng.js'
 import { documented } from './support/abi-codes.js'
-import { HostileLink, MSG, hello, reconList, want, blocks, end } from './support/hostile-peer.js'
+import { HostileLink, MSG, hello, reconList, reconFp, want, blocks, end } from './support/hostile-peer.js'
 
 const { SEED, CASES } = fuzzing('tests/fuzz-sync.test.ts', 4242, 800)
+
+/** A peer address of its own for each fuzzed link: a badge refuses an address backed off after a violation (docs/SYNC.md §6). */
+const addrOf = (k: number) => Uint8Array.of(k & 0xff, (k >> 8) & 0xff, 0xfa, 0, 0, 0xc0)
 
 /** Every chain the badge holds loads and verifies with picofeed. */
 function storeIsSound (b: Badge): void {
@@ -55,7 +58,7 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     let t = 1000
     for (let k = 0; k < CASES; k++) {
       const h = 100 + k
-      a.linkUp(h, rng.pick([23, 100, 247]), rng.int(2) === 1, ADDR_B, t)
+      a.linkUp(h, rng.pick([23, 100, 247]), rng.int(2) === 1, addrOf(h), t)
       let seq = 0
       for (let f = 0, n = 1 + rng.int(12); f < n; f++) {
         const len = rng.int(3) === 0 ? rng.int(300) : 1 + rng.int(60)
@@ -76,19 +79,21 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     const reasons = ['broken framing', 'message too large', 'bad or repeated HELLO', 'protocol version differs',
       'peer has our own key', 'second link to the same badge', 'malformed reconciliation', 'queue overflow',
       'blocks nobody asked for', 'a block that does not verify or parse', 'END out of order',
-      'unknown message type', 'stalled', 'sync took too long']
+      'unknown message type', 'stalled', 'sync took too long', 'too many blocks refused', 'reconciliation does not end',
+      'no progress']
     const rng = new Rng(SEED + 7)
     const lines: string[] = []
     const a = badge(1007, { log: l => lines.push(l) })
-    give(a, cards(author(), 2, T0 - 60_000), 0) // something to reconcile about
+    const mine = author()
+    give(a, cards(mine, 2, T0 - 60_000), 0) // something to reconcile about
     const self = a.identity()
     let t = 1000
     let handle = 100
     const moves = ['again', 'recon', 'recon-garbage', 'want', 'want-size', 'wants', 'blocks', 'blocks-bad', 'blocks-extra',
-      'end', 'end-wrong', 'done', 'type', 'too-large', 'frame', 'silence', 'drip', 'twin'] as const
+      'end', 'end-wrong', 'done', 'type', 'too-large', 'frame', 'silence', 'drip', 'busy', 'pingpong', 'ahead', 'twin'] as const
     for (let k = 0; k < CASES / 2; k++) {
       const before = lines.length
-      const link = new HostileLink(a, handle++, t, rng.int(2) === 1)
+      const link = new HostileLink(a, handle, t, rng.int(2) === 1, addrOf(handle)); handle++
       const broke = () => lines.length > before
       const pk = rng.bytes(32)
       const x = author(); cards(x, 1 + rng.int(4), T0 - 60_000) // a chain the badge lacks, to offer
@@ -137,8 +142,26 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
             for (let d = 0; d < 15 && !broke(); d++) { link.frames([Uint8Array.from([link.seq++ & 0x3f, 0])], 9000); link.tick(0) }
             break
           }
+          case 'busy': // asks for the badge's own chain every 9 s: progress, but never done
+            for (let d = 0; d < 15 && !broke(); d++) { link.send(want(PF.fromHex(mine.pk), 0), 9000); link.tick(0) }
+            break
+          case 'pingpong': // summaries that always differ: always answered
+            for (let d = 0; d < 40 && !broke(); d++) link.send(reconFp(1000, BigInt(rng.u32())))
+            break
+          case 'ahead': { // chains the badge lacks, each answered with a block dated an hour ahead
+            const offered = Array.from({ length: 10 }, () => { const w = author(); return { w, run: cards(w, 1, T0 + 3_600_000) } })
+            link.send(reconList(offered.slice(0, 8).map(o => ({ owner: PF.fromHex(o.w.pk), height: 1 }))))
+            link.send(reconList(offered.slice(8).map(o => ({ owner: PF.fromHex(o.w.pk), height: 1 }))))
+            for (let d = 0; d < 20; d++) link.tick(1)
+            for (const g of link.got.filter(g => g[0] === MSG.WANT)) {
+              const o = offered.find(o => o.w.pk === PF.toHex(g.subarray(1, 33)))
+              if (!o || broke()) continue
+              link.send(blocks(1, o.run.subarray(4))); link.send(end(PF.fromHex(o.w.pk)))
+            }
+            break
+          }
           case 'twin': { // the same key on a second link while this one is up
-            const twin = new HostileLink(a, handle++, link.t, false)
+            const twin = new HostileLink(a, handle, link.t, false, addrOf(handle)); handle++
             twin.send(hello(pk, BigInt(T0)))
             twin.down(); link.t = twin.t; break
           }
@@ -197,7 +220,7 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     let answered = 0
     for (let k = 0; k < CASES; k++) {
       const h = 500 + k
-      a.linkUp(h, 247, false, ADDR_B, t)
+      a.linkUp(h, 247, false, addrOf(h), t)
       a.drain()
       const hello = new Uint8Array(52)
       hello[0] = 1; hello[1] = 1; hello.set(rng.bytes(32), 2)

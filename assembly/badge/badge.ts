@@ -16,19 +16,28 @@ import { MAX_LINKS } from '../profile';
 import { post } from './post';
 import { itemsRefresh, itemsInvalidate, itemCount, itemsFingerprint } from '../sync/items';
 import { Advert, readAdvert, writeAdvert, ADV_SIZE } from '../sync/advert';
-import { peersClear, peerSlot, peerHeard, peerDone, peerHoldOff, addrKey, addrOfKey } from '../sync/peers';
+import { peersClear, peerSlot, peerHeard, peerDone, peerHoldOff, peerBest, peerSynced, peerRefused, peerLinked, addrKey, addrOfKey } from '../sync/peers';
+import { later } from '../store/time';
 import { MTU_MIN, MTU_MAX } from '../sync/messages';
 
 export const E_NOT_STARTED: i32 = -73; // badge_init has not succeeded
 export const E_NO_LINK: i32 = -74; // no link with that handle
-export const E_LINKS_FULL: i32 = -71; // every link slot is taken: the host should disconnect
+export const E_LINKS_FULL: i32 = -71; // no link for this connection (slots taken, or the address is refused): the host should disconnect
 export const E_GEOMETRY: i32 = -41;
 
 export const CONNECT_TIMEOUT: u64 = 5000;
+// After an attempt that never completed, attempts to neighbours never synced with wait GATE,
+// doubling with each such attempt in a row up to GATE_MAX; an attempt that completes resets it.
+// A spoofed advert costs a connection attempt that never completes: spoofers hold the one
+// outgoing attempt at most CONNECT_TIMEOUT of every CONNECT_TIMEOUT + GATE_MAX (20%) once they
+// persist (docs/SYNC.md §1).
+export const GATE_MAX: u64 = 20000;
 
 let started: bool = false;
 let connecting: u64 = 0; // address key of the connection attempt in flight (P4)
 let connectDeadline: u64 = 0;
+let gateUntil: u64 = 0; // no attempt to a neighbour never synced with before this (local time)
+let gateWait: u64 = 0;
 let advDigest: u64 = 0;
 let advFree: i32 = -1;
 let connections: u32 = 0;
@@ -86,6 +95,7 @@ export function badgeInit(sectorSize: u32, wordSize: u32, regionSize: u32, local
   outboxClear();
   itemsInvalidate();
   connecting = 0;
+  gateUntil = 0; gateWait = 0;
   advDigest = 0;
   advFree = -1;
   connections = 0; linksOk = 0; linksFailed = 0;
@@ -105,6 +115,8 @@ export function badgeTick(local: u64): i32 {
   if (connecting != 0 && local >= connectDeadline) {
     peerDone(connecting, false, digest(), 0, local);
     connecting = 0;
+    gateWait = min(max(gateWait * 2, CONNECT_TIMEOUT), GATE_MAX);
+    gateUntil = later(local, gateWait);
   }
   for (let i = 0; i < MAX_LINKS; i++) linkAt(i).tick(local);
   refreshAdvert();
@@ -119,13 +131,15 @@ export function badgeAdvertSeen(addr: usize, data: usize, len: u32, local: u64):
   const slot = peerSlot(key, local);
   const go = peerHeard(slot, advert.id, advert.fp ^ (<u64>advert.items * 0x9e3779b97f4a7c15), advert.free, digest(), myId(), local);
   if (!go || connecting != 0 || freeLinkSlots() == 0) return 0;
+  // P4 (peers.ts): only the best neighbour to connect to, and one never synced with not while gated.
+  if (peerBest(local) != slot || (!peerSynced(slot) && local < gateUntil)) return 0;
   for (let i = 0; i < MAX_LINKS; i++) if (linkAt(i).used && linkAt(i).addrKey == key) return 0;
   const p = outboxPut(CONNECT, 0, 6);
   if (p == 0) return 0;
   addrOfKey(key, p);
   connecting = key;
-  connectDeadline = local + CONNECT_TIMEOUT;
-  peerHoldOff(key, local + CONNECT_TIMEOUT);
+  connectDeadline = later(local, CONNECT_TIMEOUT);
+  peerHoldOff(key, connectDeadline);
   return 1;
 }
 
@@ -133,15 +147,17 @@ export function badgeAdvertSeen(addr: usize, data: usize, len: u32, local: u64):
 export function badgeLinkUp(handle: u32, mtu: u32, central: bool, addr: usize, local: u64): i32 {
   if (!started) return E_NOT_STARTED;
   const key = addrKey(addr);
-  if (central && key == connecting) connecting = 0;
+  if (central && key == connecting) { connecting = 0; gateWait = 0; gateUntil = 0; }
   if (linkByHandle(handle) >= 0) return E_LINKS_FULL;
   let slot = -1;
   for (let i = 0; i < MAX_LINKS; i++) if (!linkAt(i).used) { slot = i; break; }
-  if (slot < 0) {
+  // P6 (peers.ts): an address backed off after a violation is refused at once, inbound too.
+  if (slot < 0 || peerRefused(key, local)) {
     outboxPut(DISCONNECT, handle, 0);
     return E_LINKS_FULL;
   }
   connections++;
+  peerLinked(key, local); // an inbound peer gets a record too, so that a violation backs it off (P6)
   const m = mtu < MTU_MIN ? MTU_MIN : mtu > MTU_MAX ? MTU_MAX : mtu;
   linkAt(slot).open(handle, m, central, key, local);
   linkAt(slot).pump(local);

@@ -30,17 +30,35 @@ import {
 } from '../sync/messages';
 import { outboxPut, SEND, DISCONNECT, STORED } from './outbox';
 import { dispatch } from '../store/engine';
+import { pendingSource } from '../store/pending';
 import { repoLoad, repoFreeChains, repoFreeBlocks, repoChainIndex } from '../repo/repo';
 import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
-import { peerDone } from '../sync/peers';
+import { peerDone, peerBlame } from '../sync/peers';
 import { logEvent } from './log';
 import { scratch, scratchTake, scratchHolds } from './scratch';
 import { MAX_LINKS, TX_WINDOW, CTL_CAP, WANTS, SERVES, RECON_CAP, BLOCK_MAX, SCRATCH_CAP } from '../profile';
 
 export const STALL_MS: u64 = 10000; // silence while we wait for the peer
 export const LINK_MAX_MS: u64 = 120000; // no sync takes longer; a peer that drags one out is dropped
+// A link that is not done must make progress: a block stored, or a run of blocks served, at
+// least this often (from the link's start). A reconciliation takes a few round trips; a run of
+// blocks, a few seconds at the slowest. A peer that keeps a link busy with nothing (messages that
+// never end, answers that store nothing) holds it this long, not LINK_MAX_MS (#12, finding 4).
+export const PROGRESS_MS: u64 = 20000;
+// RECONs one link answers. Depth alone is log8 of the sets (3 at MAX_CHAINS), but a reply folds
+// what does not fit in RECON_CAP and the peer splits it again, so rounds grow with the difference:
+// 22 for 128 chains against none (the most a badge holds, measured both ways and at both MTUs in
+// tests/hostile-dos.test.ts), 16 for 120 against 120 others. 32 leaves a margin.
+export const RECON_ROUNDS_MAX: u32 = 32;
+// Wants whose blocks the rules refused without fault of the peer: dated ahead of our clock, of a
+// chain we evicted, over BLOCK_MAX, waiting for a parent, or a full store. Each cost a run of
+// signature checks. An honest neighbour causes a few (a chain our collector evicts between the
+// WANT and its blocks, a neighbour near the skew bound with fresh posts, a store filling up): 8 is
+// half the open wants. A peer past it is a violation (#12, finding 4). After one refusal, the rest
+// of that want's blocks are dropped without a check: they cannot link without the refused one.
+export const QUIET_MAX: u32 = 8;
 export const LINGER_MS: u64 = 2000;
 export const NEW_CHAINS_MAX: u32 = 16; // chains one link may bring that we did not hold (flood bound)
 export const CHAIN_RESERVE: i32 = 8; // chain slots sync leaves free: new chains are neither asked for nor taken into a full store
@@ -62,7 +80,10 @@ a block that does not verify or parse|\
 END out of order|\
 unknown message type|\
 stalled|\
-sync took too long';
+sync took too long|\
+too many blocks refused|\
+reconciliation does not end|\
+no progress';
 const T_LINK: i32 = 0;
 const R_FRAME: i32 = 1;
 const R_TOO_BIG: i32 = 2;
@@ -78,6 +99,9 @@ const R_END: i32 = 11;
 const R_TYPE: i32 = 12;
 const R_STALL: i32 = 13;
 const R_LONG: i32 = 14;
+const R_QUIET: i32 = 15;
+const R_ROUNDS: i32 = 16;
+const R_PROGRESS: i32 = 17;
 const NONE: i32 = -1; // no reason: the message was sound
 
 // One message is handled at a time: one reader and one writer, in static memory (all fields start at 0).
@@ -125,6 +149,10 @@ export class Link {
   gotDone: bool = false;
   closing: bool = false;
   ok: bool = false;
+  wRefused: bool = false; // the oldest open want's run was refused: drop the rest unchecked
+  quiet: u8 = 0; // wants refused without fault (QUIET_MAX)
+  rounds: u8 = 0; // RECONs answered (RECON_ROUNDS_MAX)
+  progressAt: u64 = 0; // local time of the link's start, its last block stored or run served (PROGRESS_MS)
   newChains: u32 = 0;
   // Receiving, into rx.
   rxLen: u32 = 0;
@@ -165,6 +193,7 @@ export class Link {
     this.addrKey = addrKey;
     this.upAt = now;
     this.lastRx = now;
+    this.progressAt = now;
     memory.fill(this.peerPk, 0, 32);
     this.queueHello(now);
   }
@@ -268,7 +297,10 @@ export class Link {
     if (!this.used || this.closing) return;
     const payload = this.mtu - ATT_OVERHEAD - 1;
     while (this.inflight < TX_WINDOW) {
-      if (this.txKind == 0 && !this.nextMessage()) break;
+      if (this.txKind == 0) {
+        if (!this.nextMessage()) break;
+        if (this.txKind == TX_BLOCKS) this.progressAt = now;
+      }
       const src = this.txKind == TX_CTL ? this.ctl + 2 : this.blocksAt();
       if (src == 0) { this.close(false, now); return; } // half a message sent and the rest gone: hang up
       const n = min(payload, this.txLen - this.txOff);
@@ -327,6 +359,7 @@ export class Link {
     logEvent(TEXTS, T_LINK, this.handle, why);
     this.violations++;
     this.close(false, now);
+    peerBlame(this.addrKey);
   }
 
   /** Time passes: drops a stalled or endless link. */
@@ -334,6 +367,7 @@ export class Link {
     if (!this.used || this.closing) return;
     if (now - this.upAt > LINK_MAX_MS) { this.violation(R_LONG, now); return; }
     if (!this.idle() && now - this.lastRx > STALL_MS) { this.violation(R_STALL, now); return; }
+    if (!this.idle() && now - this.progressAt > PROGRESS_MS) { this.violation(R_PROGRESS, now); return; }
     this.pump(now);
   }
 
@@ -424,6 +458,8 @@ export class Link {
     itemsRefresh();
     // The reply is written straight into the queue; an honest peer leaves room for it (CTL_CAP).
     if (!this.room(RECON_CAP)) return R_QUEUE;
+    if (this.rounds >= <u8>RECON_ROUNDS_MAX) return R_ROUNDS;
+    this.rounds++;
     const out = this.body();
     answering = changetype<usize>(this);
     const n = reconcile(reader, out, RECON_CAP, now, wantOf);
@@ -473,12 +509,14 @@ export class Link {
     }
     if (at != len) return R_BAD_BLOCK;
     this.wGot += n;
+    if (this.wRefused) return NONE; // cannot link: an earlier block of this want was refused or cut
+    const bigAt = fit; // where a block over BLOCK_MAX ends the run (QUIET_MAX counts it), or past its end
     // What the store takes from sync is bounded by what it can hold, not by the height the peer
     // claimed (#12, finding 3): only free room (dispatch without evict, engine E9), never the
     // chain slots sync leaves free (CHAIN_RESERVE, whatever the other links fetch meanwhile), and
     // at most as many blocks as there are free block slots. The rest of the run is dropped
     // quietly, before any signature work: an honest peer whose chain is taller than our room is
-    // not at fault.
+    // not at fault (and the rest of this want is dropped unchecked: it cannot link).
     if (repoChainIndex(wanted) < 0 && repoFreeChains() <= CHAIN_RESERVE) return NONE;
     const room = <u32>max(repoFreeBlocks(), 0);
     if (room == 0) return NONE;
@@ -488,15 +526,23 @@ export class Link {
         scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut); // parsed above
         at += <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
       }
-      if (at < fit) fit = at;
+      if (at < fit) { fit = at; this.wRefused = true; }
     }
-    if (fit == 0) return NONE;
+    if (fit == 0) return this.refusedQuietly(); // only a block over BLOCK_MAX cuts a run to nothing: room > 0
+    // Orphans it brings wait in the pending pool as this link's: a link flooding it drops its own (pending.ts, P4).
+    pendingSource(this.index + 1);
     const rc = dispatch(ptr, min(fit, len), now, false);
+    pendingSource(0);
     // Forged or broken blocks are the peer's doing, and so are blocks no honest badge stores (another
     // author on a chain, -49; dated before their parent, -68); refusals by the rules (dated ahead,
-    // evicted, full) need not be.
+    // evicted, full, waiting for a parent, over BLOCK_MAX) need not be, but count (QUIET_MAX).
     if (rc == -60 || rc == -61 || rc == -50 || rc == -51 || rc == -49 || rc == -68) return R_BAD_BLOCK;
+    if (rc < 0 || (bigAt < len && fit == bigAt)) {
+      const why = this.refusedQuietly();
+      if (why != NONE) return why;
+    }
     if (rc > 0) {
+      this.progressAt = this.lastRx;
       this.blocksRx += <u32>rc;
       itemsRefresh();
       const owner = wanted;
@@ -509,12 +555,19 @@ export class Link {
     return NONE;
   }
 
+  /** The rules refused this want's blocks without fault of the peer: the rest is dropped unchecked; QUIET_MAX. */
+  private refusedQuietly(): i32 {
+    this.wRefused = true;
+    return ++this.quiet > <u8>QUIET_MAX ? R_QUIET : NONE;
+  }
+
   private onEnd(): i32 {
     const owner = reader.span(32);
     if (reader.failed || reader.remaining() != 0 || this.wHead == this.wSent) return R_END;
     if (ownerCompare(owner, this.wOwner + (<usize>(this.wHead % WANTS) << 5)) != 0) return R_END;
     this.wHead++;
     this.wGot = 0;
+    this.wRefused = false;
     return NONE;
   }
 }

@@ -134,7 +134,7 @@ enum picobadge_error {
   PB_E_FEED_TOO_LONG = -67, /* more blocks than a dispatch takes (256) */
   PB_E_BACKDATED = -68, /* dated before the block it extends (dates never go back along a chain) */
   PB_E_NO_ENTROPY = -70, /* env.host_entropy failed: no key pair could be made */
-  PB_E_LINKS_FULL = -71, /* every link slot is taken */
+  PB_E_LINKS_FULL = -71, /* every link slot is taken, or the peer is refused */
   PB_E_BAD_ACTION = -72, /* a malformed action: no collection name, or a payload that is not exactly one CBOR item, or over 1 KiB */
   PB_E_NOT_STARTED = -73, /* the badge has not been started (badge_init) */
   PB_E_NO_LINK = -74, /* no link with that handle */

@@ -23,6 +23,16 @@ export function reconList (items: Array<{ owner: Uint8Array, height: number }>):
   return Uint8Array.from([MSG.RECON, 1, ...u64(0xffffffffffffffffn), 2, items.length, ...items.flatMap(i => [...i.owner, ...varint(i.height)])])
 }
 
+/** A RECON of one range over everything: a summary (count, fingerprint) that the badge must split or list. */
+export function reconFp (count: number, fp: bigint): Uint8Array {
+  return Uint8Array.from([MSG.RECON, 1, ...u64(0xffffffffffffffffn), 1, ...varint(count), ...u64(fp)])
+}
+
+/** A picobadge advertisement (docs/SYNC.md §1) as a neighbour, or a spoofer, sends it. */
+export function advert (id: number, chains: number, fp: bigint, free = 1): Uint8Array {
+  return Uint8Array.from([2, 1, 6, 0x13, 0xff, 0xff, 0xff, 0xb1, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff, chains & 0xff, chains >> 8, ...u64(fp), free])
+}
+
 export const want = (owner: Uint8Array, have: number) => Uint8Array.from([MSG.WANT, ...owner, ...varint(have)])
 export const blocks = (n: number, run: Uint8Array) => Uint8Array.from([MSG.BLOCKS, n, ...run])
 export const end = (owner: Uint8Array) => Uint8Array.from([MSG.END, ...owner])
@@ -32,8 +42,10 @@ export class HostileLink {
   seq = 0
   /** Whether to tell the badge, after each frame, that what it sent went out (flow control). */
   ready = true
-  constructor (readonly badge: Badge, readonly handle: number, public t: number, central = false) {
-    badge.linkUp(handle, MTU, central, ADDR_B, t)
+  /** Whether the badge took the link (false: it asked the host to disconnect at once). */
+  readonly up: boolean
+  constructor (readonly badge: Badge, readonly handle: number, public t: number, central = false, addr: Uint8Array = ADDR_B) {
+    this.up = badge.linkUp(handle, MTU, central, addr, t)
   }
 
   /** The messages the badge sent on this link since the last call (reassembled). */

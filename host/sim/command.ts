@@ -1,7 +1,7 @@
 // `picobadge sim` and the demo `npm start` runs: a simulated event, its
 // progress on stderr, and the report (text, or --json for machines).
 
-import { MeshSimulator, HostileKind, SimOptions } from './mesh.js'
+import { MeshSimulator, HostileKind, HOSTILE_KINDS, SimOptions } from './mesh.js'
 import { report, renderReport, SimReport } from './report.js'
 import { progressBar } from '../progress.js'
 import { parseArgs, number, UsageError } from '../args.js'
@@ -18,7 +18,30 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
   --posters F       share of badges that post a contact card (default 0.3, at most 80 badges)
   --mtu N           largest ATT MTU the badges negotiate, 23 to 247 (default 247)
   --power-cuts M    each badge loses power about every M minutes (default: never)
-  --hostile KINDS   comma-separated hostile badges: garbage, replay, reorder, forge, flood
+  --hostile KINDS   hostile badges, one per kind named (comma-separated; a kind named twice
+                    makes two badges), the last badges by index; 'all' is one of each kind.
+                    The attacks of issue #12 (host/sim/hostile/, one file each):
+                      clock        HELLOs claiming a mesh time 10 hours ahead, each under a
+                                   key made up for the link, reconnecting every 1.5 s
+                      hijack       blocks signed by the attacker on other badges' chain heads
+                                   (their cards renamed and re-dated), lured by LISTing each
+                                   chain one block higher than it is
+                      push         chains nobody held, 8 offered a link on links that come and
+                                   go, and unasked chains pushed in BLOCKS after the asked one
+                      replay       each chain LISTed at twice its height, answered with the
+                                   whole chain from genesis: held, valid blocks that cost
+                                   signature checks (on links it syncs itself: earlier
+                                   frames repeated)
+                      advert-spam  10 adverts a second from made-up addresses with made-up
+                                   chain sets and free slots (connections to nobody)
+                      impersonate  HELLOs under another badge's key (heard on earlier links),
+                                   links held without DONE, to lock the victim out
+                    and older ones: garbage (random frames), reorder (swapped frames),
+                    forge (chains with bad signatures), flood (40 valid new chains)
+                    The report then says what the honest badges lost: posts not delivered,
+                    honest chains evicted, cards rewritten, states forgotten before their
+                    time, mesh clocks against the 5 min skew bound; and per kind what the
+                    hostile badges did and what honest badges counted against them.
   --no-accelerate   every badge verifies every signature itself (slow; verdicts are the same)
   --native K        K of the badges (spread evenly by index, never a hostile one) are native
                     board processes: the C firmware under real WAMR (boards/native), its flash a
@@ -30,7 +53,7 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
   --quiet           no progress bar
 `
 
-const HOSTILE: HostileKind[] = ['garbage', 'replay', 'reorder', 'forge', 'flood']
+const HOSTILE: HostileKind[] = HOSTILE_KINDS
 
 /** Reads the sim options from command-line arguments. */
 export function simOptions (argv: string[]): { options: SimOptions, json: boolean, quiet: boolean } {
@@ -38,8 +61,8 @@ export function simOptions (argv: string[]): { options: SimOptions, json: boolea
   if (args.help) throw new UsageError('')
   const badges = number(args, 'badges', 40, 2, 5000)
   const hostile = typeof args.hostile === 'string'
-    ? args.hostile.split(',').map((k, i) => {
-      if (!HOSTILE.includes(k as HostileKind)) throw new UsageError(`--hostile: unknown kind ${k} (${HOSTILE.join(', ')})`)
+    ? args.hostile.split(',').flatMap(k => k === 'all' ? HOSTILE : [k]).map((k, i) => {
+      if (!HOSTILE.includes(k as HostileKind)) throw new UsageError(`--hostile: unknown kind ${k} (${HOSTILE.join(', ')}, or all)`)
       return { badge: badges - 1 - i, kind: k as HostileKind }
     })
     : undefined

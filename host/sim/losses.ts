@@ -83,7 +83,8 @@ export class HonestLosses {
       const before = this.#held.get(n.index)
       this.#held.set(n.index, held)
       if (!before) continue
-      const ahead = (this.#clocks.get(n.index) ?? 0) - (EPOCH + now) > skew
+      // The badge's clock now (not at the last sample): a jump and the forgetting it causes come together.
+      const ahead = n.badge.status(n.local(now)).meshTime - (EPOCH + now) > skew
       for (const owner of before) {
         if (held.has(owner)) continue
         const o = owners.get(owner)

@@ -6,15 +6,15 @@
 // clock was fine: the store made room); cards rewritten (a badge holds an
 // honest owner's chain higher than the owner ever posted, or at the owner's
 // height with another head: a block not by its owner); and the honest
-// badges' mesh clocks against the true time and against each other.
+// badges' mesh clocks against the true time and against each other: how
+// far the fastest ran ahead of the true time, and of the median honest
+// clock. A clock behind is not counted: a badge that rebooted alone starts
+// behind and catches up when it hears a neighbour (docs/SYNC.md §7).
 // Checked every simulated minute (chains) and every 10 s (clocks).
 
 import { toHex } from '../bytes.js'
 import { EPOCH, SKEW, CARD_TTL } from './mesh.js'
 import type { MeshSimulator, SimBadge } from './mesh.js'
-
-/** A badge that booted this recently may still be catching up with the mesh clock (it starts behind). */
-const SETTLE = 120_000
 
 export class HonestLosses {
   /** (badge, honest chain) pairs lost before the chain's time while the badge's clock was within the skew bound. */
@@ -25,27 +25,23 @@ export class HonestLosses {
   rewritten = 0
   /** How far an honest badge's mesh clock ran ahead of the true time, at most (ms). */
   clockAheadMax = 0
-  /** The widest spread of honest badges' mesh clocks at one sample (badges up at least 2 min), ms. */
+  /** How far the fastest honest clock ran ahead of the median honest clock at one sample, at most (ms). */
   clockSpreadMax = 0
   readonly #held = new Map<number, Set<string>>()
   readonly #lost = new Set<string>()
   readonly #rewritten = new Set<string>()
   readonly #clocks = new Map<number, number>()
-  #lo = Infinity
-  #hi = -Infinity
 
   /** One honest badge's mesh time at a sample. */
-  clock (n: SimBadge, meshTime: number, now: number): void {
-    this.#clocks.set(n.index, meshTime)
-    if (now - n.bootAt < SETTLE) return
-    this.#lo = Math.min(this.#lo, meshTime)
-    this.#hi = Math.max(this.#hi, meshTime)
-  }
+  clock (n: SimBadge, meshTime: number): void { this.#clocks.set(n.index, meshTime) }
 
+  /** The end of a sample: every honest badge that is on has reported its clock. */
   clockDone (trueTime: number): void {
-    for (const t of this.#clocks.values()) this.clockAheadMax = Math.max(this.clockAheadMax, t - trueTime)
-    if (this.#hi >= this.#lo) this.clockSpreadMax = Math.max(this.clockSpreadMax, this.#hi - this.#lo)
-    this.#lo = Infinity; this.#hi = -Infinity
+    const ts = [...this.#clocks.values()].sort((a, b) => a - b)
+    this.#clocks.clear()
+    if (ts.length === 0) return
+    this.clockAheadMax = Math.max(this.clockAheadMax, ts[ts.length - 1] - trueTime)
+    this.clockSpreadMax = Math.max(this.clockSpreadMax, ts[ts.length - 1] - ts[(ts.length - 1) >> 1])
   }
 
   check (sim: MeshSimulator): void {

@@ -685,7 +685,7 @@ export class MeshSimulator {
       const s = n.badge.status(n.local(now))
       chains += s.chains
       links += s.linksUp
-      if (this.metrics.counted(n.index)) this.losses.clock(n, s.meshTime, now)
+      if (this.metrics.counted(n.index)) this.losses.clock(n, s.meshTime)
     }
     this.losses.clockDone(EPOCH + now)
     this.timeline.push({ t: now, coverage: pairs ? held / pairs : 1, chains: chains / this.nodes.length, links })

@@ -15,19 +15,23 @@ import { report, renderReport, SimReport } from '../host/sim/report.js'
 
 const MIN = 60_000
 const ATTACKS: HostileKind[] = ['clock', 'hijack', 'push', 'replay', 'advert-spam', 'impersonate']
-/** Six honest cards, posted in the first three minutes; attacks start at minute 4. */
-const plan: PlannedPost[] = [0, 2, 4, 6, 8, 10].map((badge, i) => ({ badge, at: (0.5 + i * 0.4) * MIN, collection: 'cards', payload: { name: `badge ${badge}` } }))
+/** Six honest cards posted in the first three minutes, before the attacks start (minute 4), and three late ones (minute 7) while they go on. */
+const plan: PlannedPost[] = [
+  ...[0, 2, 4, 6, 8, 10].map((badge, i) => ({ badge, at: (0.5 + i * 0.4) * MIN, collection: 'cards', payload: { name: `badge ${badge}` } })),
+  ...[1, 3, 5].map((badge, i) => ({ badge, at: (7 + i * 0.3) * MIN, collection: 'cards', payload: { name: `late ${badge}` } }))
+]
+const POSTS = 9
 
 interface Run { r: SimReport, sim: MeshSimulator, held: number }
 const runs = new Map<string, Run>()
-/** A 12-minute event of 15 honest badges and one hostile badge per kind (14 + kinds with several), memoized per kind list; `held`: (honest badge, posted block) pairs held. */
+/** A 14-minute event of 15 honest badges and one hostile badge per kind (14 + kinds with several), memoized per kind list; `held`: (honest badge, posted block) pairs held. */
 function run (kinds: HostileKind[]): Run {
   const key = kinds.join(',')
   let out = runs.get(key)
   if (out) return out
   const badges = kinds.length > 1 ? 14 + kinds.length : 16
   const hostile = kinds.map((kind, i) => ({ badge: badges - 1 - i, kind, fromMinute: 4 }))
-  const sim = new MeshSimulator({ badges, minutes: 12, seed: 42, plan, hostile }).run()
+  const sim = new MeshSimulator({ badges, minutes: 14, seed: 42, plan, hostile }).run()
   let held = 0
   for (const t of sim.metrics.blocks.values()) for (let i = 0; i < badges; i++) if (sim.metrics.counted(i) && !Number.isNaN(t.times[i])) held++
   out = { r: report(sim, 1), sim, held }
@@ -48,7 +52,7 @@ const UNHARMED = { postsNotDelivered: 0, chainsEvicted: 0, cardsRewritten: 0, pr
 describe('the honest event the attacks are measured against', () => {
   it('loses nothing: every post delivered, nothing evicted, rewritten or forgotten early, clocks within the skew bound', () => {
     const { r } = run([])
-    expect(r.blocks.tracked).toBe(6)
+    expect(r.blocks.tracked).toBe(POSTS)
     expect(figures(r)).toEqual(UNHARMED)
     expect(r.honest.clock.aheadMaxMs).toBeLessThanOrEqual(SKEW)
     expect(r.hostile).toEqual({ badges: 0, list: [], kinds: {} })
@@ -84,11 +88,18 @@ describe('push: chains nobody held, eight a link, and unasked chains in BLOCKS (
     expect(k.chainsMade).toBeGreaterThan(1000)
     expect(k.unaskedPushed).toBeGreaterThan(50)
   })
-  it('no honest chain is evicted, every post is delivered, and the unasked runs count against the attacker', () => {
-    const { r, held } = run(['push'])
-    expect(figures(r)).toEqual(UNHARMED)
-    expect(held).toBe(6 * 15)
+  it('no honest chain is evicted or rewritten, no clock moves, and the unasked runs count against the attacker', () => {
+    const { r } = run(['push'])
+    expect({ ...figures(r), postsNotDelivered: 0 }).toEqual(UNHARMED)
     expect(r.hostile.kinds.push.violations).toBeGreaterThan(0)
+  })
+  // Fails on today's core: the pushed chains fill the honest stores (sync keeps 8 slots free, the collector frees them
+  // only as states expire, an hour on), so the cards posted at minute 7 reach almost nobody: 3 of 9 posts not delivered.
+  // Flip when the store fix (a bound on chains taken from one source, or room kept for new honest chains) merges.
+  it.fails('every post is delivered, those made after the attacker filled the stores too', () => {
+    const { r, held } = run(['push'])
+    expect(r.honest.postsNotDelivered).toBe(0)
+    expect(held).toBe(POSTS * 15)
   })
 })
 
@@ -113,7 +124,7 @@ describe('advert-spam: adverts from made-up addresses (#12, finding 4)', () => {
   it('loses nothing: every post still reaches every honest badge', () => {
     const { r, held } = run(['advert-spam'])
     expect(figures(r)).toEqual(UNHARMED)
-    expect(held).toBe(6 * 15)
+    expect(held).toBe(POSTS * 15)
   })
 })
 
@@ -124,7 +135,7 @@ describe('impersonate: HELLOs under another badge\'s key, links held (#12, findi
   it('loses nothing: every post still reaches every honest badge', () => {
     const { r, held } = run(['impersonate'])
     expect(figures(r)).toEqual(UNHARMED)
-    expect(held).toBe(6 * 15)
+    expect(held).toBe(POSTS * 15)
   })
 })
 
@@ -148,7 +159,7 @@ describe('every kind at once (--hostile all)', () => {
   // Fails on today's core (the clock attack; see above). Flip when the #12 fixes merge.
   it.fails('the honest badges\' figures equal those of the run without attackers', () => {
     expect(figures(run(HOSTILE_KINDS).r)).toEqual(figures(run([]).r))
-    expect(run(HOSTILE_KINDS).held).toBe(run([]).held - 6 * 2) // 14 honest badges, not 16
+    expect(run(HOSTILE_KINDS).held).toBe(run([]).held - POSTS * 2) // 14 honest badges, not 16
   })
 })
 

@@ -6,6 +6,7 @@
 
 import { Attack, HostileEnv, randomU64, reconnect } from './attack.js'
 import type { HelloFields } from './hello.js'
+import { publicKeyOf } from '../../ed25519.js'
 
 export const CLOCK_AHEAD = 10 * 3_600_000
 
@@ -16,7 +17,9 @@ export class ClockAttack implements Attack {
   hello (): HelloFields {
     this.env.count('madeUpKeys')
     this.env.count('futureHellos')
-    return { key: this.env.rng.bytes(32), time: BigInt(this.env.trueTime() + this.ahead), chains: 0, fingerprint: randomU64(this.env) }
+    // A real key pair made for the link: with a signed HELLO the attacker can still prove it holds each one.
+    const secret = this.env.rng.bytes(32)
+    return { key: publicKeyOf(secret), secret, time: BigInt(this.env.trueTime() + this.ahead), chains: 0, fingerprint: randomU64(this.env) }
   }
 
   list (): [] { return [] }

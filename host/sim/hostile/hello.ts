@@ -12,6 +12,12 @@ export const PROTOCOL_VERSION = 1
 export interface HelloFields {
   /** The key the HELLO claims (made up, the attacker's own, or another badge's). */
   key: Uint8Array
+  /**
+   * The claimed key's secret (Ed25519 seed), when the attacker holds it (made-up keys): with protocol
+   * version 2 (a nonce in HELLO, a PROOF of type 7 signing the peer's nonce and one's own HELLO) the
+   * scripted peer (peer.ts, on the peer's HELLO) signs the PROOF with it; without one it cannot.
+   */
+  secret?: Uint8Array
   /** The mesh time it claims (ms). */
   time: bigint
   version?: number

@@ -40,6 +40,7 @@ export class ScriptedPeer {
     switch (m[0]) {
       case MSG.HELLO:
         this.attack.heardHello?.(helloKey(m))
+        // Protocol version 2 (signed HELLO, #12): here a PROOF signed with the HELLO's `secret` goes out (hello.ts).
         // We are the central (the peer's HELLO says nothing of it): open with our LIST.
         if (!this.peer.central) this.#reply()
         break

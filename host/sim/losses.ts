@@ -80,7 +80,7 @@ export class HonestLosses {
       this.#held.set(n.index, held)
       if (!before) continue
       // The badge's clock now (not at the last sample): a jump and the forgetting it causes come together.
-      const ahead = n.badge.status(n.local(now)).meshTime - (EPOCH + now) > skew
+      let ahead: boolean | undefined // asked only when something was lost
       for (const owner of before) {
         if (held.has(owner)) continue
         const o = owners.get(owner)
@@ -88,6 +88,7 @@ export class HonestLosses {
         const key = `${n.index}:${owner}:${o.last}`
         if (this.#lost.has(key)) continue
         this.#lost.add(key)
+        ahead ??= n.badge.status(n.local(now)).meshTime - (EPOCH + now) > skew
         if (ahead) this.prematureForgets++
         else this.evicted++
       }

@@ -186,6 +186,17 @@ describe('picobadge sim --hostile (the command)', () => {
     expect(r.hostile.list.map((h: { kind: string }) => h.kind).sort()).toEqual(['advert-spam', 'clock', 'flood', 'forge', 'garbage', 'hijack', 'impersonate', 'push', 'reorder', 'replay'])
     expect(r.honest.badges).toBe(4)
   })
+  it('--hostile each runs the event without attackers and once per #12 attack, one row each', () => {
+    const p = sim('--hostile', 'each', '--attack-from', '0.5', '--json')
+    expect(p.status).toBe(0)
+    const rows = JSON.parse(p.stdout)
+    expect(rows.map((r: { kind: string }) => r.kind)).toEqual(['none', ...ATTACKS])
+    expect(rows[0].hostile.badges).toBe(0)
+    for (const r of rows.slice(1)) expect(r.hostile.list).toEqual([{ badge: 13, kind: r.kind }])
+    expect(rows[1].hostile.kinds.clock.futureHellos).toBeGreaterThan(0) // the attack started at half a minute and ran
+    const t = sim('--hostile', 'each', '--quiet')
+    expect(t.stdout.split('\n').filter(l => /^(none|clock|hijack|push|replay|advert-spam|impersonate) /.test(l))).toHaveLength(7)
+  })
   it('documents every kind in --help', () => {
     const h = spawnSync(process.execPath, [cli, 'sim', '--help'], { encoding: 'utf8' })
     for (const k of [...ATTACKS, 'all']) expect(h.stdout).toContain(k)

@@ -361,8 +361,8 @@ export class MeshSimulator {
       this.metrics.connections++
       const sa = this.#script(l, 0)
       const sb = this.#script(l, 1)
-      if (!sa) this.call(n, (b, local) => { b.linkUp(l.ha, l.mtu, true, target.addr, local) })
-      if (!sb) this.call(target, (b, local) => { b.linkUp(l.hb, l.mtu, false, n.addr, local) })
+      if (!sa) this.call(n, (b, local) => { if (b.linkUp(l.ha, l.mtu, true, target.addr, local) === false && !n.hostile) this.#count(target, 'refusedLinks') })
+      if (!sb) this.call(target, (b, local) => { if (b.linkUp(l.hb, l.mtu, false, n.addr, local) === false && !target.hostile) this.#count(n, 'refusedLinks') })
       sa?.up()
       sb?.up()
     })

@@ -30,7 +30,7 @@ import {
 } from '../sync/messages';
 import { outboxPut, SEND, DISCONNECT, STORED } from './outbox';
 import { dispatch } from '../store/engine';
-import { repoLoad, repoFreeChains } from '../repo/repo';
+import { repoLoad, repoFreeChains, repoFreeBlocks, repoChainIndex } from '../repo/repo';
 import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
@@ -43,7 +43,7 @@ export const STALL_MS: u64 = 10000; // silence while we wait for the peer
 export const LINK_MAX_MS: u64 = 120000; // no sync takes longer; a peer that drags one out is dropped
 export const LINGER_MS: u64 = 2000;
 export const NEW_CHAINS_MAX: u32 = 16; // chains one link may bring that we did not hold (flood bound)
-export const CHAIN_RESERVE: i32 = 8; // chain slots sync leaves free: new chains are not fetched into a full store
+export const CHAIN_RESERVE: i32 = 8; // chain slots sync leaves free: new chains are neither asked for nor taken into a full store
 
 // The log's texts, one literal of '|'-separated fields (each static string costs ~24 bytes
 // of data segments besides its chars); T_LINK and the reasons a link drops (R_*) index it.
@@ -473,8 +473,25 @@ export class Link {
     }
     if (at != len) return R_BAD_BLOCK;
     this.wGot += n;
+    // What the store takes from sync is bounded by what it can hold, not by the height the peer
+    // claimed (#12, finding 3): only free room (dispatch without evict, engine E9), never the
+    // chain slots sync leaves free (CHAIN_RESERVE, whatever the other links fetch meanwhile), and
+    // at most as many blocks as there are free block slots. The rest of the run is dropped
+    // quietly, before any signature work: an honest peer whose chain is taller than our room is
+    // not at fault.
+    if (repoChainIndex(wanted) < 0 && repoFreeChains() <= CHAIN_RESERVE) return NONE;
+    const room = <u32>max(repoFreeBlocks(), 0);
+    if (room == 0) return NONE;
+    if (room < n) {
+      at = 0;
+      for (let k: u32 = 0; k < room; k++) {
+        scanFeedBlock(ptr + <usize>at, <i32>(len - at), <i32>(len - at), scanOut); // parsed above
+        at += <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
+      }
+      if (at < fit) fit = at;
+    }
     if (fit == 0) return NONE;
-    const rc = dispatch(ptr, min(fit, len), now);
+    const rc = dispatch(ptr, min(fit, len), now, false);
     // Forged or broken blocks are the peer's doing, and so are blocks no honest badge stores (another
     // author on a chain, -49; dated before their parent, -68); refusals by the rules (dated ahead,
     // evicted, full) need not be.

@@ -8,7 +8,9 @@
 // application; a badge keeps it here, where no collection can forget it.)
 // An evicted chain leaves an EVICT record (a tombstone) that
 // kills every older block of that owner and refuses the chain until a
-// given time, so a neighbour cannot bring it back early.
+// given time, so a neighbour cannot bring it back early; a tombstone is
+// never dropped before that time (R6): with every slot held, nothing is
+// evicted.
 //
 // RAM holds only a small index, rebuilt at mount from the records (sizes in
 // assembly/profile.ts):
@@ -48,6 +50,16 @@
 //   R5 Mount links blocks by their parent signatures, not by log order, so
 //      copies moved by compaction rejoin their chains. A block whose parent
 //      cannot be found is not part of any chain and is dropped.
+//   R6 No tombstone is dropped before its time (its hold: the chain's expiry
+//      plus the skew bound, as the engine sets it) has passed. When all
+//      MAX_TOMBS slots hold tombstones whose time has not come, an eviction
+//      is refused (E_TABLE_FULL) and the chain stays: a chain that is kept a
+//      while longer costs a slot; one that comes back early costs a signed
+//      write per return, without end (#12, finding 5). At mount, the
+//      tombstones whose time has not come are at most MAX_TOMBS and end
+//      later than every record of one dropped before (dropped only once its
+//      time had passed, by a clock that never goes back), so mountTomb,
+//      which gives way first to the record whose time ends first, keeps them.
 //
 // Blocks larger than BLOCK_MAX (assembly/profile.ts) are refused with
 // E_TOO_LARGE: the repo assembles and reads a record in one buffer of that
@@ -734,16 +746,15 @@ function compactSector(v: u32, now: u64): i32 {
 }
 
 /**
- * Frees a tombstone slot when all are taken: the tombstone whose time ends
+ * Frees a tombstone slot when all are taken (R6): only a tombstone whose
+ * hold has passed may go. The cheap way first: every such tombstone that
+ * guards nothing any more (R3) is dropped. Else the one whose hold ended
  * first goes, after the sectors holding blocks older than it have been
  * compacted (R3: their blocks get fresh stamps, the dead ones vanish, so
- * nothing comes back at the next mount). If its time had not yet come, the
- * chain may return early: the price of a bounded table, paid by the chain
- * that was closest to being allowed back anyway.
+ * nothing comes back at the next mount). E_TABLE_FULL when every tombstone
+ * still holds its chain off: then nothing is evicted (#12, finding 5).
  */
 function reclaimTomb(now: u64): i32 {
-  // First the cheap way: every tombstone whose time has passed and that
-  // guards nothing any more (R3) goes, freeing many slots at once.
   let freed = dropSpentTombs(now);
   if (freed >= 0) return freed;
   let t: i32 = -1;
@@ -751,10 +762,10 @@ function reclaimTomb(now: u64): i32 {
   for (let x = 0; x < MAX_TOMBS; x++) {
     if (!tombUsed(x)) continue;
     const u = tombUntil(x);
+    if (u > now) continue; // R6: its chain may not return yet
     if (t < 0 || u < until) { t = x; until = u; }
   }
   if (t < 0) return E_TABLE_FULL;
-  if (until > now) now = until; // let compaction drop it too
   // Its stamp stays what it is while compaction moves its record (R2).
   const stamp = tombStamp(t);
   for (let round: u32 = 0; round <= geometry.sectors; round++) {
@@ -1054,6 +1065,11 @@ export function repoSlotHead(c: i32, out: usize): i32 {
 export function repoSlotHeadKey(c: i32): u64 {
   if (repoSlotHeight(c) == 0 || readBlockPrefix(headOf(c), scratch, 8) != 0) return 0;
   return load<u64>(scratch);
+}
+
+/** Free block slots: how many more blocks the index takes before something must be evicted. */
+export function repoFreeBlocks(): i32 {
+  return MAX_BLOCKS - blockCount;
 }
 
 /** Free chain slots: how many more chains the store can found before something must be evicted. */

@@ -18,7 +18,10 @@
 //      expired chain cannot come back through a neighbour that still has it.
 //   E3 When the state table, the block index or the flash is full, the chain
 //      whose states expire soonest is evicted to make room (never the chain
-//      being extended), so the store keeps accepting new blocks.
+//      being extended), so the store keeps accepting new blocks: the badge's
+//      own posts only (dispatch with evict). A feed from sync never evicts
+//      (E9). An eviction the repo refuses (every tombstone slot still holds
+//      a chain off, repo R6) leaves the chain and its states as they are.
 //   E4 Blocks must carry an AUTHOR header (picorepo refuses anonymous ones).
 //   E5 A block larger than BLOCK_MAX (profile.ts) is refused (E_TOO_LARGE):
 //      the pending pool and mount's replay hold one block of that size.
@@ -30,6 +33,15 @@
 //      extends is refused (E_BACKDATED), so no block re-dates a state to an
 //      earlier time than its chain already reached.
 //   E8 Times saturate (store/time.ts): a time near 2^64 never wraps.
+//   E9 A feed dispatched without `evict` (sync: a neighbour's blocks) takes
+//      only free room: a full state table, block index, chain table or
+//      flash refuses it (E_TABLE_FULL / E_FULL, nothing stored), so no
+//      neighbour pushes out a chain this badge holds (#12, finding 3). Only
+//      the badge's own posts (E3) and the collector's expiry evict.
+//   E10 A block already stored costs no signature check: dispatch finds
+//      duplicates before it verifies, so a replayed feed costs a lookup per
+//      block (#12, finding 4). A duplicate's bytes are never used (it is
+//      not stored again); blocks after it still link to its signature.
 // State survives a reboot because it is never stored: mount replays every
 // stored chain through compute(), which is deterministic.
 
@@ -82,6 +94,8 @@ let evictions: u32 = 0;
 let rejections: u32 = 0;
 let latestDate: u64 = 0; // the latest date of a block accepted or replayed since mount
 let lastReason: i32 = 0;
+let mayEvict = true; // E3 / E9: whether the feed being dispatched may evict to make room
+let evictOwed = false; // the collector swept a chain it could not evict (repo R6): tick tries again
 
 // ---- applying one block ------------------------------------------------------
 
@@ -224,14 +238,16 @@ function commit(): i32 {
 
 /** Evicts the chain in repo slot c and every state it holds up; refuses it until `until`. */
 function evictChain(c: i32, until: u64, now: u64): i32 {
+  // The repo first: when it refuses (no tombstone slot free, R6) the chain keeps its states.
+  const n = repoEvictChain(c, until, now);
+  if (n < 0) return n;
+  evictions++;
   for (let s = 0; refsOf(c) > 0 && s < MAX_OBJECTS; s++) {
     if (used(s) && chainOf(s) == c) {
       timerCancel(s);
       dropObject(s);
     }
   }
-  const n = repoEvictChain(c, until, now);
-  if (n >= 0) evictions++;
   return n;
 }
 
@@ -247,16 +263,12 @@ function makeRoom(keep: usize, now: u64): bool {
   }
   if (best >= 0) {
     const exp = expiryOf(best);
-    evictChain(chainOf(best), later(exp == NEVER ? now : max(exp, now), SKEW), now);
-    return true;
+    return evictChain(chainOf(best), later(exp == NEVER ? now : max(exp, now), SKEW), now) >= 0;
   }
   // Chains no state refers to (every block refused by compute, say) go next.
   for (let n = 0; repoChainAt(n, victim); n++) {
     const c = repoChainIndex(victim);
-    if (!sameKey(victim, keep) && refsOf(c) == 0) {
-      evictChain(c, later(now, SKEW), now);
-      return true;
-    }
+    if (!sameKey(victim, keep) && refsOf(c) == 0) return evictChain(c, later(now, SKEW), now) >= 0;
   }
   return false;
 }
@@ -276,12 +288,34 @@ export function tick(now: u64): i32 {
       const exp = expiresAt(c, stateOf(slot));
       if (exp <= now) {
         const chain = dropObject(slot);
-        if (refsOf(chain) == 0 && evictChain(chain, later(exp, SKEW), now) >= 0) evicted++;
+        if (refsOf(chain) == 0) {
+          if (evictChain(chain, later(exp, SKEW), now) >= 0) evicted++;
+          else evictOwed = true; // no tombstone slot free yet (repo R6): the chain stays until one is
+        }
       } else if (exp != NEVER) {
         timerSet(slot, exp);
       } // else: no timer, so its expiry reads NEVER
     }
     slot = timerNextDue();
+  }
+  if (evictOwed) evicted += evictUnreferenced(now);
+  return evicted;
+}
+
+/**
+ * Evicts the chains no state refers to any more, which the collector could
+ * not evict when their states expired (repo R6). Their states expired at or
+ * before `now`, so refusing them until now + SKEW holds them at least as
+ * long as their expiry + SKEW would have. Clears evictOwed when none is left.
+ */
+function evictUnreferenced(now: u64): i32 {
+  let evicted = 0;
+  evictOwed = false;
+  for (let n = 0; repoChainAt(n, victim); ) {
+    const c = repoChainIndex(victim);
+    if (refsOf(c) != 0) { n++; continue; }
+    if (evictChain(c, later(now, SKEW), now) < 0) { evictOwed = true; break; }
+    evicted++; // the chain left the list: the n-th is the next one
   }
   return evicted;
 }
@@ -318,16 +352,18 @@ function applyBlock(ptr: usize, len: u32, now: u64): i32 {
   parentDate = po < 0 ? 0 : blockDate(ptr + <usize>po);
   let rc = compute(ptr, len, now, false);
   if (rc != ACCEPT) { rejections++; return rc; }
+  // E9: without evicting, a new state needs a free slot, checked before the block is stored.
+  if (!mayEvict && pendingSlot < 0 && objectCount() >= MAX_OBJECTS) return E_TABLE_FULL;
   // Block first (R1 of the repo), then state.
   for (let attempt = 0; attempt < 4; attempt++) {
     rc = repoWrite(ptr, len, now);
-    if ((rc != E_TABLE_FULL && rc != E_FULL) || !makeRoom(owner, now)) break;
+    if ((rc != E_TABLE_FULL && rc != E_FULL) || !mayEvict || !makeRoom(owner, now)) break;
     // makeRoom may have evicted a state this block's draft was built on: recompute.
     if (compute(ptr, len, now, false) != ACCEPT) return E_REJECTED;
   }
   if (rc < 0) return rc;
   if (commit() < 0) {
-    if (!makeRoom(owner, now) || commit() < 0) return E_TABLE_FULL;
+    if (!mayEvict || !makeRoom(owner, now) || commit() < 0) return E_TABLE_FULL;
   }
   return 1;
 }
@@ -335,6 +371,8 @@ function applyBlock(ptr: usize, len: u32, now: u64): i32 {
 /**
  * Dispatches a feed (picofeed bytes, optionally with PIC0) received at `now`:
  * verifies it, then applies its new blocks in order until one is refused.
+ * `evict`: whether it may evict chains to make room (E3: the badge's own
+ * posts); a neighbour's feed is dispatched without (E9).
  * Returns the number of blocks accepted, or a reason < 0 when none was and
  * the feed was refused. Blocks whose parent is unknown wait in the pending
  * pool; a block that completes a chain pulls its waiting children in.
@@ -342,7 +380,8 @@ function applyBlock(ptr: usize, len: u32, now: u64): i32 {
  * remembering where each block starts: a rescan costs far less than the
  * signature checks, and RAM for MAX_FEED_BLOCKS offsets.
  */
-export function dispatch(ptr: usize, len: u32, now: u64): i32 {
+export function dispatch(ptr: usize, len: u32, now: u64, evict: bool = true): i32 {
+  mayEvict = evict;
   const first: u32 = len >= 4 && load<u32>(ptr) == 0x30434950 ? 4 : 0; // "PIC0"
   let n = 0;
   for (let at = first; at < len; at += nextBlock(ptr, len, at)) {
@@ -366,6 +405,9 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
       const po = load<i32>(scanOut + OUT_PSIG_OFFSET);
       if (po < 0 || load<i32>(scanOut + OUT_PSIG_LEN) != 64 || !sameSig(p + <usize>po, prev)) return E_INVALID_PARENT;
     }
+    prev = p;
+    // E10: a block already stored is not verified again (applyBlock skips it unread).
+    if (size <= <u32>BLOCK_MAX && repoHas(p)) continue;
     const key = p + <usize>ko;
     if (run > 0 && (run == BATCH_MAX || !sameKey(key, runKey))) {
       if (!verifyBlocks(run, runKey)) return E_INVALID_SIGNATURE;
@@ -375,7 +417,6 @@ export function dispatch(ptr: usize, len: u32, now: u64): i32 {
     store<u32>(runSigs + (<usize>run << 2), <u32>p);
     store<u32>(runLens + (<usize>run << 2), size - 64);
     run++;
-    prev = p;
   }
   if (run > 0 && !verifyBlocks(run, runKey)) return E_INVALID_SIGNATURE;
   let accepted = 0;

@@ -4,7 +4,7 @@
 // answer to every WANT followed by END, and DONE, unless the attack holds
 // the link. Everything else the honest badge says is read and let be.
 
-import { MSG, Framer, Reassembler, reconList, reconSkipAll, end, done } from './wire.js'
+import { MSG, Framer, Reassembler, reconList, reconSkipAll, end, done, readVarint } from './wire.js'
 import { craftHello, helloKey } from './hello.js'
 import type { Attack, PeerView } from './attack.js'
 
@@ -51,8 +51,7 @@ export class ScriptedPeer {
         break
       case MSG.WANT: {
         const owner = m.slice(1, 33)
-        let have = 0; let shift = 0
-        for (let i = 33; i < m.length; i++) { have += (m[i] & 0x7f) * 2 ** shift; shift += 7; if (!(m[i] & 0x80)) break }
+        const [have] = readVarint(m, 33)
         for (const r of this.attack.answer(owner, have, this.peer)) this.#say(r)
         this.#say(end(owner))
         break

@@ -1,7 +1,8 @@
 // `picobadge sim` and the demo `npm start` runs: a simulated event, its
 // progress on stderr, and the report (text, or --json for machines).
 
-import { MeshSimulator, HostileKind, SimOptions } from './mesh.js'
+import { MeshSimulator, HostileKind, HOSTILE_KINDS, SimOptions } from './mesh.js'
+import { ATTACKS } from './hostile/index.js'
 import { report, renderReport, SimReport } from './report.js'
 import { progressBar } from '../progress.js'
 import { parseArgs, number, UsageError } from '../args.js'
@@ -18,7 +19,34 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
   --posters F       share of badges that post a contact card (default 0.3, at most 80 badges)
   --mtu N           largest ATT MTU the badges negotiate, 23 to 247 (default 247)
   --power-cuts M    each badge loses power about every M minutes (default: never)
-  --hostile KINDS   comma-separated hostile badges: garbage, replay, reorder, forge, flood
+  --hostile KINDS   hostile badges, one per kind named (comma-separated; a kind named twice
+                    makes two badges), the last badges by index; 'all' is one of each kind;
+                    'each' runs the event once without hostile badges and once per attack
+                    of #12 (one badge of that kind), and tabulates what each one cost
+  --attack-from M   the #12 attacks start at minute M (before, those badges sync honestly,
+                    learning chains; default 0)
+                    The attacks of issue #12 (host/sim/hostile/, one file each):
+                      clock        HELLOs claiming a mesh time 10 hours ahead, each under a
+                                   key made up for the link, reconnecting every 1.5 s
+                      hijack       blocks signed by the attacker on other badges' chain heads
+                                   (their cards renamed and re-dated), lured by LISTing each
+                                   chain one block higher than it is
+                      push         chains nobody held, 8 offered a link on links that come and
+                                   go, and unasked chains pushed in BLOCKS after the asked one
+                      replay       each chain LISTed at twice its height, answered with the
+                                   whole chain from genesis: held, valid blocks that cost
+                                   signature checks (on links it syncs itself: earlier
+                                   frames repeated)
+                      advert-spam  10 adverts a second from made-up addresses with made-up
+                                   chain sets and free slots (connections to nobody)
+                      impersonate  HELLOs under another badge's key (heard on earlier links),
+                                   links held without DONE, to lock the victim out
+                    and older ones: garbage (random frames), reorder (swapped frames),
+                    forge (chains with bad signatures), flood (40 valid new chains)
+                    The report then says what the honest badges lost: posts not delivered,
+                    honest chains evicted, cards rewritten, states forgotten before their
+                    time, mesh clocks against the 5 min skew bound; and per kind what the
+                    hostile badges did and what honest badges counted against them.
   --no-accelerate   every badge verifies every signature itself (slow; verdicts are the same)
   --native K        K of the badges (spread evenly by index, never a hostile one) are native
                     board processes: the C firmware under real WAMR (boards/native), its flash a
@@ -30,17 +58,19 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
   --quiet           no progress bar
 `
 
-const HOSTILE: HostileKind[] = ['garbage', 'replay', 'reorder', 'forge', 'flood']
+const HOSTILE: HostileKind[] = HOSTILE_KINDS
 
 /** Reads the sim options from command-line arguments. */
-export function simOptions (argv: string[]): { options: SimOptions, json: boolean, quiet: boolean } {
-  const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile', 'native', 'native-interp'], ['json', 'quiet', 'no-accelerate', 'help'])
+export function simOptions (argv: string[]): { options: SimOptions, json: boolean, quiet: boolean, each: boolean, fromMinute: number } {
+  const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile', 'attack-from', 'native', 'native-interp'], ['json', 'quiet', 'no-accelerate', 'help'])
   if (args.help) throw new UsageError('')
   const badges = number(args, 'badges', 40, 2, 5000)
-  const hostile = typeof args.hostile === 'string'
-    ? args.hostile.split(',').map((k, i) => {
-      if (!HOSTILE.includes(k as HostileKind)) throw new UsageError(`--hostile: unknown kind ${k} (${HOSTILE.join(', ')})`)
-      return { badge: badges - 1 - i, kind: k as HostileKind }
+  const fromMinute = number(args, 'attack-from', 0, 0, 24 * 60, false)
+  const each = args.hostile === 'each'
+  const hostile = typeof args.hostile === 'string' && !each
+    ? args.hostile.split(',').flatMap(k => k === 'all' ? HOSTILE : [k]).map((k, i) => {
+      if (!HOSTILE.includes(k as HostileKind)) throw new UsageError(`--hostile: unknown kind ${k} (${HOSTILE.join(', ')}, all or each)`)
+      return { badge: badges - 1 - i, kind: k as HostileKind, fromMinute }
     })
     : undefined
   if (hostile && hostile.length >= badges) throw new UsageError('--hostile: more hostile badges than badges')
@@ -48,6 +78,8 @@ export function simOptions (argv: string[]): { options: SimOptions, json: boolea
   const interp = args['native-interp'] ?? 'classic'
   if (typeof interp !== 'string' || !NATIVE_VARIANTS.includes(interp as NativeVariant)) throw new UsageError(`--native-interp: classic or fast (or ${NATIVE_VARIANTS.slice(2).join(', ')}), not ${String(interp)}`)
   return {
+    each,
+    fromMinute,
     options: {
       badges,
       minutes: number(args, 'minutes', 10, 0.1, 24 * 60, false),
@@ -80,8 +112,51 @@ export function simulate (options: SimOptions, quiet: boolean, label = 'simulati
   }
 }
 
+/** One row of `--hostile each`: a run with one badge of an attack (or none), what the honest badges lost. */
+export interface AttackRow { kind: string, honest: SimReport['honest'], hostile: SimReport['hostile'] }
+
+/** `--hostile each`: the event without hostile badges, then once per #12 attack with one badge of it (the last). */
+export function simulateEach (options: SimOptions, quiet: boolean, fromMinute = 0): AttackRow[] {
+  const rows: AttackRow[] = []
+  for (const kind of ['none', ...Object.keys(ATTACKS)]) {
+    const hostile = kind === 'none' ? undefined : [{ badge: options.badges - 1, kind: kind as HostileKind, fromMinute }]
+    const r = simulate({ ...options, hostile }, quiet, kind === 'none' ? 'no attack' : kind)
+    rows.push({ kind, honest: r.honest, hostile: r.hostile })
+  }
+  return rows
+}
+
+/** The table of `--hostile each`: one line per attack, ✘ on every figure that differs from the honest run's. */
+export function renderEach (rows: AttackRow[]): string {
+  const base = rows[0].honest
+  const min = (ms: number) => ms < 90_000 ? `${Math.round(Math.max(0, ms) / 1000)} s` : `${(ms / 60_000).toFixed(0)} min`
+  const cell = (v: number | string, bad: boolean, w: number) => `${bad ? '✘' : ' '}${String(v).padStart(w - 1)}`
+  const head = ['attack'.padEnd(12), ...[['not delivered', 15], ['evicted', 9], ['rewritten', 11], ['forgot early', 14], ['clock ahead', 13], ['sig checks', 12]].map(([t, w]) => String(t).padStart(Number(w))), '  counted against it'].join(' ')
+  const lines = [`What one hostile badge of each kind cost the ${rows[1]?.honest.badges ?? base.badges} honest badges (first row: the same event without it).`, '', head]
+  for (const r of rows) {
+    const h = r.honest
+    const k = r.hostile.kinds[r.kind] ?? {}
+    lines.push([
+      r.kind.padEnd(12),
+      cell(h.postsNotDelivered, h.postsNotDelivered > base.postsNotDelivered, 15),
+      cell(h.chainsEvicted, h.chainsEvicted > 0, 9),
+      cell(h.cardsRewritten, h.cardsRewritten > 0, 11),
+      cell(h.prematureForgets, h.prematureForgets > 0, 14),
+      cell(min(h.clock.aheadMaxMs), !h.clock.withinSkew, 13),
+      cell(h.signatureChecks, false, 12),
+      `  ${r.kind === 'none' ? '' : `${k.violations ?? 0} violations, ${k.droppedByHonest ?? 0} links dropped`}`
+    ].join(' '))
+  }
+  return lines.join('\n')
+}
+
 export function simCommand (argv: string[]): void {
-  const { options, json, quiet } = simOptions(argv)
+  const { options, json, quiet, each, fromMinute } = simOptions(argv)
+  if (each) {
+    const rows = simulateEach(options, quiet || json, fromMinute)
+    process.stdout.write(json ? JSON.stringify(rows, null, 2) + '\n' : renderEach(rows) + '\n')
+    return
+  }
   const r = simulate(options, quiet || json)
   process.stdout.write(json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r) + '\n')
 }

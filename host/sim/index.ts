@@ -1,5 +1,7 @@
 // picobadge/sim: the mesh simulator and the direct two-badge link, for scripts and tests.
-export { MeshSimulator, EPOCH, nativeIndices } from './mesh.js'
+export { MeshSimulator, EPOCH, SKEW, HOSTILE_KINDS, nativeIndices } from './mesh.js'
+export { ATTACKS, ScriptedPeer } from './hostile/index.js'
+export type { Attack, AttackKind, HostileEnv, PeerView } from './hostile/index.js'
 export { NativeBadge } from './native-badge.js'
 export { NativePool, NativeBadgeError } from './native-pool.js'
 export { NativeFleet } from './native-env.js'

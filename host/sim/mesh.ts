@@ -31,21 +31,26 @@ import { createBlockSegment, sizeOfBlockSegment, HDR_AUTHOR } from '../segment.j
 import { IO_DATA } from '../core.js'
 import { NativeBadge } from './native-badge.js'
 import { NativeFleet, NativeInterp } from './native-env.js'
+import { ATTACKS, AttackKind, Attack, HostileEnv, ScriptedPeer } from './hostile/index.js'
+import { HonestLosses } from './losses.js'
 
 export const EPOCH = 1_760_000_000_000 // the mesh time the event starts at (ms)
 const TICK = 1000
 const SAMPLE = 10_000
 const MAX_POSTERS = 80
-const CARD_TTL = 3_600_000 // the example collection's: a card is forgotten an hour after its last update
-const SKEW = 300_000 // the engine's bound on clock skew (assembly/store/engine.ts)
+export const CARD_TTL = 3_600_000 // the example collection's: a card is forgotten an hour after its last update
+export const SKEW = 300_000 // the engine's bound on clock skew (assembly/store/engine.ts)
 
 /** A badge that does not play by the rules (tests and demos of robustness). */
 export type HostileKind =
   | 'garbage' // its frames after the first few are random bytes
-  | 'replay' // repeats earlier frames
   | 'reorder' // swaps consecutive frames
   | 'forge' // offers chains whose signatures do not verify
   | 'flood' // offers a flood of valid new chains (made with fresh keys)
+  | AttackKind // the attacks of issue #12, one file each in hostile/: clock, hijack, push, replay, advert-spam, impersonate
+
+/** Every hostile kind, in the order `--hostile all` assigns them. */
+export const HOSTILE_KINDS: HostileKind[] = ['clock', 'hijack', 'push', 'replay', 'advert-spam', 'impersonate', 'garbage', 'reorder', 'forge', 'flood']
 
 export interface PlannedPost { badge: number, at: number, collection: string, payload: CborValue }
 
@@ -64,7 +69,8 @@ export interface SimOptions {
   /** How long people stay in one place, in minutes [min, max]. */
   dwellMinutes?: [number, number]
   venue?: Venue
-  hostile?: Array<{ badge: number, kind: HostileKind, chains?: number }>
+  /** Hostile badges: which, what kind, how many chains (forge, flood), and from which minute a #12 attack starts (default 0). */
+  hostile?: Array<{ badge: number, kind: HostileKind, chains?: number, fromMinute?: number }>
   geometry?: NorGeometry
   /** Memoize verification across badges through the accelerator import (default true). */
   accelerate?: boolean
@@ -95,6 +101,8 @@ export class SimLink {
   up = true
   readonly queue: [Uint8Array[], Uint8Array[]] = [[], []]
   readonly busy = [false, false]
+  /** A hostile end played by hand (hostile/peer.ts) instead of by its core, per side (a, b). */
+  readonly script: [ScriptedPeer | null, ScriptedPeer | null] = [null, null]
   constructor (readonly a: SimBadge, readonly b: SimBadge, readonly ha: number, readonly hb: number, readonly mtu: number) {}
   other (n: SimBadge): SimBadge { return n === this.a ? this.b : this.a }
   handleOf (n: SimBadge): number { return n === this.a ? this.ha : this.hb }
@@ -116,6 +124,12 @@ export class SimBadge {
   /** Links the badge had up when it last lost power. */
   linksAtLastCut = 0
   held: Array<{ frame: Uint8Array }> = []
+  /** The attack a hostile badge of a #12 kind plays (hostile/). */
+  attack: Attack | null = null
+  /** Signature checks the badge's core asked the accelerator for. */
+  verifies = 0
+  /** When its attack starts (ms of simulated time); before, a hostile badge of a #12 kind syncs honestly. */
+  attackFrom = 0
   constructor (
     readonly index: number,
     readonly addr: Uint8Array,
@@ -145,6 +159,12 @@ export class MeshSimulator {
   readonly timeline: Array<{ t: number, coverage: number, chains: number, links: number }> = []
   /** The native board processes and their files; made at start when opts.native > 0. */
   fleet: NativeFleet | null = null
+  /** What the honest badges lost (hostile runs and honest runs measure alike). */
+  readonly losses = new HonestLosses()
+  /** Per hostile kind: what its badges did and what the honest badges counted against them. */
+  readonly hostileCounts = new Map<HostileKind, Record<string, number>>()
+  /** Connection attempts to addresses no badge has (spoofed adverts). */
+  connectsToNowhere = 0
 
   constructor (readonly opts: SimOptions) {
     if (!(opts.badges >= 2)) throw new RangeError('sim: at least 2 badges')
@@ -194,7 +214,14 @@ export class MeshSimulator {
       switch (r.kind) {
         case 'advertise': n.advData = r.data; n.advKey = Buffer.from(r.data).toString('latin1'); break
         case 'connect': this.#connect(n, r.addr); break
-        case 'disconnect': { const l = n.links.get(r.link); if (l) this.#breakLink(l, 1); break }
+        case 'disconnect': {
+          const l = n.links.get(r.link)
+          if (!l) break
+          const o = l.other(n)
+          if (o.hostile && !n.hostile) this.#count(o, 'droppedByHonest')
+          this.#breakLink(l, 1)
+          break
+        }
         case 'send': this.#send(n, r.link, r.frame); break
         case 'stored': {
           const owner = toHex(r.owner)
@@ -220,7 +247,7 @@ export class MeshSimulator {
     } else {
       n.badge = new Badge({
         flash: n.flash,
-        accelerate: this.opts.accelerate === false ? undefined : this.cache.accelerate,
+        accelerate: this.opts.accelerate === false ? undefined : (sig, pk, msg) => { n.verifies++; return this.cache.accelerate(sig, pk, msg) },
         entropy: buf => n.rng.fill(buf),
         log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined
       })
@@ -320,7 +347,7 @@ export class MeshSimulator {
 
   #connect (n: SimBadge, addr: Uint8Array): void {
     const target = this.#byAddr.get(toHex(addr))
-    if (!target) return
+    if (!target) { this.connectsToNowhere++; return }
     // The central waits for the target's next advertisement, then the connection is set up.
     this.q.after(this.rng.range(0, ADV_INTERVAL) + this.rng.range(CONNECT_SETUP[0], CONNECT_SETUP[1]), () => {
       if (!n.on || !target.on || n.links.size >= MAX_CONNECTIONS || target.links.size >= MAX_CONNECTIONS) { this.metrics.connectFailures++; return }
@@ -332,8 +359,12 @@ export class MeshSimulator {
       n.links.set(l.ha, l)
       target.links.set(l.hb, l)
       this.metrics.connections++
-      this.call(n, (b, local) => { b.linkUp(l.ha, l.mtu, true, target.addr, local) })
-      this.call(target, (b, local) => { b.linkUp(l.hb, l.mtu, false, n.addr, local) })
+      const sa = this.#script(l, 0)
+      const sb = this.#script(l, 1)
+      if (!sa) this.call(n, (b, local) => { if (b.linkUp(l.ha, l.mtu, true, target.addr, local) === false && !n.hostile) this.#count(target, 'refusedLinks') })
+      if (!sb) this.call(target, (b, local) => { if (b.linkUp(l.hb, l.mtu, false, n.addr, local) === false && !target.hostile) this.#count(n, 'refusedLinks') })
+      sa?.up()
+      sb?.up()
     })
   }
 
@@ -344,8 +375,8 @@ export class MeshSimulator {
     l.a.links.delete(l.ha)
     l.b.links.delete(l.hb)
     const down = (n: SimBadge, h: number) => this.q.after(delay, () => this.call(n, (b, local) => { b.linkDown(h, local) }))
-    down(l.a, l.ha)
-    down(l.b, l.hb)
+    if (!l.script[0]) down(l.a, l.ha)
+    if (!l.script[1]) down(l.b, l.hb)
   }
 
   // ---- radio: frames -------------------------------------------------------------------
@@ -354,7 +385,13 @@ export class MeshSimulator {
     const l = n.links.get(handle)
     if (!l || !l.up) return
     const dir = l.a === n ? 0 : 1
-    for (const f of this.#misbehave(n, frame)) l.queue[dir].push(f)
+    if (l.script[dir]) return // the hostile badge's core does not know this link; its script speaks
+    this.#push(l, dir, this.#misbehave(n, frame))
+  }
+
+  #push (l: SimLink, dir: 0 | 1, frames: Uint8Array[]): void {
+    if (!l.up) return
+    for (const f of frames) l.queue[dir].push(f)
     if (!l.busy[dir]) this.#transmit(l, dir)
   }
 
@@ -369,12 +406,20 @@ export class MeshSimulator {
       this.metrics.frames++
       const from = dir === 0 ? l.a : l.b
       const to = dir === 0 ? l.b : l.a
-      this.call(to, (b, local) => b.frame(l.handleOf(to), frame, local))
+      const script = l.script[dir === 0 ? 1 : 0]
+      if (script) script.receive(frame)
+      else if (from.hostile && !to.hostile) {
+        // What the honest badge counts against the hostile one, frame by frame.
+        const before = this.#violations(to)
+        this.call(to, (b, local) => b.frame(l.handleOf(to), frame, local))
+        const k = this.#violations(to) - before
+        if (k > 0) this.#count(from, 'violations', k)
+      } else this.call(to, (b, local) => b.frame(l.handleOf(to), frame, local))
       if (!l.up) return
       if (l.queue[dir].length > 0) this.#transmit(l, dir)
       else {
         l.busy[dir] = false
-        this.call(from, (b, local) => b.linkReady(l.handleOf(from), local))
+        if (!l.script[dir]) this.call(from, (b, local) => b.linkReady(l.handleOf(from), local))
       }
     })
   }
@@ -386,7 +431,7 @@ export class MeshSimulator {
         if (n.rng.chance(0.5)) return [frame]
         const g = new Uint8Array(frame.length); n.rng.fill(g); return [g]
       }
-      case 'replay':
+      case 'replay': // on the links its core plays (the rest: hostile/replay.ts), earlier frames repeated
         n.held.push({ frame })
         return n.rng.chance(0.3) && n.held.length > 1 ? [frame, n.rng.pick(n.held).frame] : [frame]
       case 'reorder': {
@@ -478,6 +523,11 @@ export class MeshSimulator {
       this.powerOn(n)
       const h = this.opts.hostile?.find(x => x.badge === n.index)
       if (h) this.#arm(n, h.kind, h.chains ?? 40)
+      if (h && h.kind in ATTACKS) {
+        if (n.native) throw new Error(`sim: hostile badge ${n.index} must run in V8`)
+        n.attack = ATTACKS[h.kind as AttackKind](this.#hostileEnv(n))
+        n.attackFrom = (h.fromMinute ?? 0) * 60_000
+      }
       this.q.at(this.rng.range(0, TICK), () => this.#tick(n))
       this.q.at(this.rng.range(0, ADV_INTERVAL), () => this.#advertise(n))
       if ((this.opts.powerCutEvery ?? 0) > 0) this.#schedulePowerCut(n)
@@ -492,6 +542,75 @@ export class MeshSimulator {
   #tick (n: SimBadge): void {
     this.q.after(TICK, () => this.#tick(n))
     this.call(n, (b, local) => { b.tick(local) })
+    if (n.attack && n.on && this.q.now >= n.attackFrom) {
+      // Scripted links that have lasted long enough are hung up (the attacker reconnects in its tick).
+      const after = n.attack.hangUpAfter
+      if (after !== undefined) {
+        for (const l of [...n.links.values()]) {
+          const s = l.script[l.a === n ? 0 : 1]
+          if (s && this.q.now - s.upAt >= after) this.#breakLink(l, 1)
+        }
+      }
+      n.attack.tick?.()
+    }
+  }
+
+  // ---- hostile badges of the #12 kinds ----------------------------------------------
+
+  #count (n: SimBadge, name: string, k = 1): void {
+    if (!n.hostile) return
+    let c = this.hostileCounts.get(n.hostile)
+    if (!c) this.hostileCounts.set(n.hostile, c = {})
+    c[name] = (c[name] ?? 0) + k
+  }
+
+  #violations (n: SimBadge): number { return n.on && n.badge ? n.badge.status(n.local(this.q.now)).violations : 0 }
+
+  /** Side `side` of a new link, played by hand when its badge's attack wants it; null when its core plays it. */
+  #script (l: SimLink, side: 0 | 1): ScriptedPeer | null {
+    const self = side === 0 ? l.a : l.b
+    const other = side === 0 ? l.b : l.a
+    if (!self.attack || !self.on || this.q.now < self.attackFrom) return null
+    const peer = { index: other.index, owner: other.owner, central: side === 1 }
+    if (!self.attack.scripted(peer)) return null
+    const s = new ScriptedPeer(self.attack, peer, l.mtu, this.q.now, frames => this.#push(l, side, frames), () => this.#breakLink(l, 1))
+    l.script[side] = s
+    this.#count(self, 'scriptedLinks')
+    return s
+  }
+
+  #hostileEnv (n: SimBadge): HostileEnv {
+    return {
+      index: n.index,
+      rng: n.rng,
+      trueTime: () => EPOCH + Math.floor(this.q.now),
+      core: () => n.on && n.badge instanceof Badge ? n.badge : null,
+      neighbours: () => [...n.heard].filter(([i, h]) => !this.nodes[i].hostile && this.q.now - h.t < 10_000).map(([i]) => i),
+      linkCount: () => n.links.size,
+      connect: i => this.#connect(n, this.nodes[i].addr),
+      spoofAdvert: (addr, data) => this.#spoofAdvert(n, addr, data),
+      advData: () => n.advData,
+      count: (name, k) => this.#count(n, name, k)
+    }
+  }
+
+  /** An advertisement from a made-up address, heard (or not, like any) by the honest badges in range of n. */
+  #spoofAdvert (n: SimBadge, addr: Uint8Array, data: Uint8Array): void {
+    if (!n.on) return
+    this.metrics.advertBytes += (data.length + ADV_OVERHEAD) * ADV_CHANNELS
+    const cx = Math.floor(n.walker.x / RANGE)
+    const cy = Math.floor(n.walker.y / RANGE)
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        if (cx + dx < 0 || cy + dy < 0) continue
+        for (const m of this.#grid.get((cy + dy) * this.#cols + cx + dx) ?? []) {
+          if (m === n || !m.on || m.hostile) continue
+          const d = this.#distance(n, m)
+          if (d >= RANGE || !n.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
+          this.call(m, (b, local) => { b.advert(addr, data, local) })
+        }
+      }
+    }
   }
 
   #schedulePowerCut (n: SimBadge): void {
@@ -549,7 +668,7 @@ export class MeshSimulator {
   forgotten = 0
 
   #sample (): void {
-    if (this.timeline.length % 6 === 0) this.checkForgotten()
+    if (this.timeline.length % 6 === 0) { this.checkForgotten(); this.losses.check(this) }
     let pairs = 0; let held = 0
     const now = this.q.now
     for (const track of this.metrics.blocks.values()) {
@@ -566,7 +685,9 @@ export class MeshSimulator {
       const s = n.badge.status(n.local(now))
       chains += s.chains
       links += s.linksUp
+      if (this.metrics.counted(n.index)) this.losses.clock(n, s.meshTime)
     }
+    this.losses.clockDone(EPOCH + now)
     this.timeline.push({ t: now, coverage: pairs ? held / pairs : 1, chains: chains / this.nodes.length, links })
   }
 

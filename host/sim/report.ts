@@ -1,6 +1,7 @@
 // The end of a simulated event, as numbers (for --json and tests) and as a
 // page a newcomer reads in ten seconds.
 
+import { SKEW } from './mesh.js'
 import type { MeshSimulator } from './mesh.js'
 import { Badge } from '../badge.js'
 
@@ -26,6 +27,26 @@ export interface SimReport {
   timeline: Array<{ t: number, coverage: number, chains: number, links: number }>
   /** Badges that ran as native board processes (real C under WAMR, flash in a file), and the interpreter. */
   native: { badges: number, interp?: string }
+  /**
+   * What the honest badges lost (measured in every run, hostile or not, so
+   * the two compare): posts that did not reach every honest badge, honest
+   * chains evicted or forgotten before their time, cards holding a block
+   * not by their owner, how far honest mesh clocks ran ahead of the true
+   * time (ms; within the skew bound is the promise: the mesh runs on its
+   * fastest honest clock) and of the median honest clock (after power cuts
+   * the median lags: rebooted badges start behind), and signature checks.
+   */
+  honest: {
+    badges: number
+    postsNotDelivered: number
+    chainsEvicted: number
+    cardsRewritten: number
+    prematureForgets: number
+    clock: { aheadMaxMs: number, spreadMaxMs: number, skewMs: number, withinSkew: boolean }
+    signatureChecks: number
+  }
+  /** The hostile badges, and per kind what they did and what the honest badges counted against them. */
+  hostile: { badges: number, list: Array<{ badge: number, kind: string }>, kinds: Record<string, Record<string, number>> }
 }
 
 function spread (xs: number[]): Spread {
@@ -74,6 +95,18 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
   let best = ''; let agreeing = 0
   for (const [fp, k] of prints) if (k > agreeing) { best = fp; agreeing = k }
   const minutes = now / 60_000
+  sim.losses.check(sim)
+  const L = sim.losses
+  const list = (sim.opts.hostile ?? []).map(h => ({ badge: h.badge, kind: h.kind }))
+  const kinds: Record<string, Record<string, number>> = {}
+  for (const h of list) {
+    const k = kinds[h.kind] ??= { badges: 0 }
+    k.badges++
+  }
+  for (const [kind, c] of sim.hostileCounts) Object.assign(kinds[kind] ??= { badges: 0 }, c)
+  if (kinds['advert-spam']) kinds['advert-spam'].connectsToNowhere = sim.connectsToNowhere
+  let verifies = 0
+  for (const n of sim.nodes) if (!n.hostile) verifies += n.verifies
   return {
     badges: sim.nodes.length,
     minutes,
@@ -99,7 +132,17 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
     forgetting: { expiredChains: sim.forgotten, zombies: sim.zombies, staleHolders: sim.staleHolders },
     verifyCache: { hits: sim.cache.hits, misses: sim.cache.misses },
     timeline: sim.timeline,
-    native: { badges: sim.nativeCount, interp: sim.nativeCount ? sim.opts.nativeInterp ?? 'classic' : undefined }
+    native: { badges: sim.nativeCount, interp: sim.nativeCount ? sim.opts.nativeInterp ?? 'classic' : undefined },
+    honest: {
+      badges: sim.nodes.length - list.length,
+      postsNotDelivered: m.blocks.size - reachedAll,
+      chainsEvicted: L.evicted,
+      cardsRewritten: L.rewritten,
+      prematureForgets: L.prematureForgets,
+      clock: { aheadMaxMs: L.clockAheadMax, spreadMaxMs: L.clockSpreadMax, skewMs: SKEW, withinSkew: L.clockAheadMax <= SKEW },
+      signatureChecks: verifies
+    },
+    hostile: { badges: list.length, list, kinds }
   }
 }
 
@@ -112,11 +155,31 @@ function spark (xs: number[]): string {
   return xs.map(x => bars[Math.max(0, Math.min(7, Math.round(x * 7)))]).join('')
 }
 
+/** What the honest badges lost, and what each kind of hostile badge did (never hides a loss). */
+function renderAttack (r: SimReport, mark: (ok: boolean) => string): string[] {
+  const h = r.honest
+  const min = (ms: number) => ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`
+  const out = ['', `Under attack (${Object.entries(r.hostile.kinds).map(([k, c]) => c.badges > 1 ? `${k} ×${c.badges}` : k).join(', ')}): what the ${h.badges} honest badges lost`]
+  out.push(`  ${mark(h.postsNotDelivered === 0)} posts not delivered to every honest badge: ${h.postsNotDelivered}`)
+  out.push(`  ${mark(h.chainsEvicted === 0)} honest chains evicted before their time: ${h.chainsEvicted}`)
+  out.push(`  ${mark(h.cardsRewritten === 0)} cards rewritten (a block not by the card's owner): ${h.cardsRewritten}`)
+  out.push(`  ${mark(h.prematureForgets === 0)} states forgotten before their time (a clock pushed ahead): ${h.prematureForgets}`)
+  out.push(`  ${mark(h.clock.withinSkew)} mesh clocks: at most ${min(Math.max(0, h.clock.aheadMaxMs))} ahead of the true time (skew bound ${min(h.clock.skewMs)}); the fastest ${min(h.clock.spreadMaxMs)} ahead of the median`)
+  out.push(`  signature checks by honest badges: ${h.signatureChecks}`)
+  for (const [kind, c] of Object.entries(r.hostile.kinds)) {
+    const { badges, ...rest } = c
+    const what = Object.entries(rest).map(([k, v]) => `${k} ${v}`).join(', ')
+    out.push(`  ${kind} (${badges} badge${badges === 1 ? '' : 's'}): ${what || 'nothing counted'}`)
+  }
+  return out
+}
+
 /** The report as a page of text. */
 export function renderReport (r: SimReport): string {
   const lines: string[] = []
   const b = r.blocks
-  lines.push(`${r.badges} badges, ${r.minutes.toFixed(0)} simulated minutes (seed ${r.seed}), in ${r.wallSeconds.toFixed(1)} s: ${r.badgeMinutesPerSecond.toFixed(0)} badge-minutes per second`)
+  const who = r.hostile.badges ? `${r.honest.badges} honest + ${r.hostile.badges} hostile badges` : `${r.badges} badges`
+  lines.push(`${who}, ${r.minutes.toFixed(0)} simulated minutes (seed ${r.seed}), in ${r.wallSeconds.toFixed(1)} s: ${r.badgeMinutesPerSecond.toFixed(0)} badge-minutes per second`)
   if (r.native.badges) {
     const interp = r.native.interp?.endsWith('fast') ? 'fast' : 'classic'
     const asan = r.native.interp?.startsWith('asan') ? ' under ASan and UBSan' : ''
@@ -130,6 +193,7 @@ export function renderReport (r: SimReport): string {
   lines.push(`${mark(r.converged.agreeing === r.converged.badges)} ${r.converged.agreeing === r.converged.badges ? `all ${r.converged.badges} badges hold exactly the same chains` : `${r.converged.agreeing} of ${r.converged.badges} badges hold the same chains (the rest were still catching up)`}`)
   if (r.forgetting.expiredChains > 0) lines.push(`${mark(r.forgetting.zombies === 0)} ${r.forgetting.expiredChains} cards expired and every badge forgot them; ${r.forgetting.zombies === 0 ? 'none came back' : `${r.forgetting.zombies} came back`}`)
   else lines.push(`· no card expired yet (a card lives an hour after its last update: try --minutes 90)`)
+  if (r.hostile.badges) lines.push(...renderAttack(r, mark))
   lines.push('')
   lines.push(`Posts: ${r.posts} blocks posted on badges; ${b.reachedAll} of them reached every badge.`)
   lines.push(`  time to reach 50% of badges   median ${secs(b.to50.median)}, 90th percentile ${secs(b.to50.p90)}`)

@@ -1,0 +1,204 @@
+// Issue #12 in the mesh simulator: one hostile badge of each kind of attack
+// (host/sim/hostile/, one file each) joins a small seeded event after the
+// honest cards have spread (minute 4), and the report measures what the
+// honest badges lost (host/sim/losses.ts). Each kind has two tests: one that
+// the attack really ran (its counters), and one on the honest figures #12
+// asks for. Those the core still loses are `it.fails` (they fail on
+// purpose, and pass the suite while they do): flip each to `it` when the fix
+// named beside it merges.
+
+import { describe, it, expect } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { MeshSimulator, HostileKind, HOSTILE_KINDS, PlannedPost, SKEW } from '../host/sim/mesh.js'
+import { report, renderReport, SimReport } from '../host/sim/report.js'
+
+const MIN = 60_000
+const ATTACKS: HostileKind[] = ['clock', 'hijack', 'push', 'replay', 'advert-spam', 'impersonate']
+/** Six honest cards posted in the first three minutes, before the attacks start (minute 4), and three late ones (minute 7) while they go on. */
+const plan: PlannedPost[] = [
+  ...[0, 2, 4, 6, 8, 10].map((badge, i) => ({ badge, at: (0.5 + i * 0.4) * MIN, collection: 'cards', payload: { name: `badge ${badge}` } })),
+  ...[1, 3, 5].map((badge, i) => ({ badge, at: (7 + i * 0.3) * MIN, collection: 'cards', payload: { name: `late ${badge}` } }))
+]
+const POSTS = 9
+
+interface Run { r: SimReport, sim: MeshSimulator, held: number }
+const runs = new Map<string, Run>()
+/** A 14-minute event of 15 honest badges and one hostile badge per kind (14 + kinds with several), memoized per kind list; `held`: (honest badge, posted block) pairs held. */
+function run (kinds: HostileKind[]): Run {
+  const key = kinds.join(',')
+  let out = runs.get(key)
+  if (out) return out
+  const badges = kinds.length > 1 ? 14 + kinds.length : 16
+  const hostile = kinds.map((kind, i) => ({ badge: badges - 1 - i, kind, fromMinute: 4 }))
+  const sim = new MeshSimulator({ badges, minutes: 14, seed: 42, plan, hostile }).run()
+  let held = 0
+  for (const t of sim.metrics.blocks.values()) for (let i = 0; i < badges; i++) if (sim.metrics.counted(i) && !Number.isNaN(t.times[i])) held++
+  out = { r: report(sim, 1), sim, held }
+  runs.set(key, out)
+  return out
+}
+
+/** The honest figures #12 asks for, as one object (so a failure shows all of them). */
+const figures = (r: SimReport) => ({
+  postsNotDelivered: r.honest.postsNotDelivered,
+  chainsEvicted: r.honest.chainsEvicted,
+  cardsRewritten: r.honest.cardsRewritten,
+  prematureForgets: r.honest.prematureForgets,
+  clockWithinSkew: r.honest.clock.withinSkew
+})
+const UNHARMED = { postsNotDelivered: 0, chainsEvicted: 0, cardsRewritten: 0, prematureForgets: 0, clockWithinSkew: true }
+
+describe('the honest event the attacks are measured against', () => {
+  it('loses nothing: every post delivered, nothing evicted, rewritten or forgotten early, clocks within the skew bound', () => {
+    const { r } = run([])
+    expect(r.blocks.tracked).toBe(POSTS)
+    expect(figures(r)).toEqual(UNHARMED)
+    expect(r.honest.clock.aheadMaxMs).toBeLessThanOrEqual(SKEW)
+    expect(r.hostile).toEqual({ badges: 0, list: [], kinds: {} })
+  })
+})
+
+describe('clock: HELLOs 10 hours ahead under made-up keys, reconnecting every 1.5 s (#12, finding 1)', () => {
+  it('the attacker ran: many links, each HELLO under a fresh key', () => {
+    const c = run(['clock']).r.hostile.kinds.clock
+    expect(c.futureHellos).toBeGreaterThan(100)
+    expect(c.madeUpKeys).toBe(c.futureHellos)
+  })
+  // Fails on the core of main at 7709aea: two made-up keys agree, the clock jumps 10 h, every card is forgotten. Flip when the clock fix (signed HELLO, bounded slew) merges.
+  it.fails('honest clocks stay within the skew bound and no card is forgotten early', () => {
+    expect(figures(run(['clock']).r)).toEqual(UNHARMED)
+  })
+})
+
+describe('hijack: blocks signed by the attacker on other badges\' heads (#12, finding 2)', () => {
+  it('the attacker ran: it offered forged extensions on scripted links', () => {
+    expect(run(['hijack']).r.hostile.kinds.hijack.forgedExtensions).toBeGreaterThan(50)
+  })
+  it('no honest card is rewritten or re-dated, and each forged block counts against the attacker', () => {
+    const { r } = run(['hijack'])
+    expect(figures(r)).toEqual(UNHARMED)
+    expect(r.hostile.kinds.hijack.violations).toBeGreaterThan(50)
+  })
+})
+
+describe('push: chains nobody held, eight a link, and unasked chains in BLOCKS (#12, finding 3)', () => {
+  it('the attacker ran: thousands of chains offered, unasked ones pushed', () => {
+    const k = run(['push']).r.hostile.kinds.push
+    expect(k.chainsMade).toBeGreaterThan(1000)
+    expect(k.unaskedPushed).toBeGreaterThan(50)
+  })
+  it('no honest chain is evicted or rewritten, no clock moves, and the unasked runs count against the attacker', () => {
+    const { r } = run(['push'])
+    expect({ ...figures(r), postsNotDelivered: 0 }).toEqual(UNHARMED)
+    expect(r.hostile.kinds.push.violations).toBeGreaterThan(0)
+  })
+  // Fails on the core of main at 7709aea (after the store fix): the pushed chains fill the honest stores (sync keeps 8 slots free, the collector frees them
+  // only as states expire, an hour on), so the cards posted at minute 7 reach almost nobody: 3 of 9 posts not delivered.
+  // Flip when the store fix (a bound on chains taken from one source, or room kept for new honest chains) merges.
+  it.fails('every post is delivered, those made after the attacker filled the stores too', () => {
+    const { r, held } = run(['push'])
+    expect(r.honest.postsNotDelivered).toBe(0)
+    expect(held).toBe(POSTS * 15)
+  })
+})
+
+describe('replay: held, valid blocks sent again (#12, finding 4)', () => {
+  it('the attacker ran: it replayed hundreds of blocks the honest badges held', () => {
+    expect(run(['replay']).r.hostile.kinds.replay.replayedBlocks).toBeGreaterThan(200)
+  })
+  it('loses nothing', () => { expect(figures(run(['replay']).r)).toEqual(UNHARMED) })
+  // Failed before the store fix of #12 (7709aea, duplicates found before signature work): 2,293 checks for 135 blocks taken.
+  it('costs no signature checks: honest badges check one signature per block they take', () => {
+    const { r, held } = run(['replay'])
+    expect(r.honest.signatureChecks).toBeLessThanOrEqual(held)
+  })
+})
+
+describe('advert-spam: adverts from made-up addresses (#12, finding 4)', () => {
+  it('the attacker ran: thousands of spoofed adverts, honest badges tried to connect to them', () => {
+    const k = run(['advert-spam']).r.hostile.kinds['advert-spam']
+    expect(k.spoofedAdverts).toBeGreaterThan(1000)
+    expect(k.connectsToNowhere).toBeGreaterThan(0)
+  })
+  it('loses nothing: every post still reaches every honest badge', () => {
+    const { r, held } = run(['advert-spam'])
+    expect(figures(r)).toEqual(UNHARMED)
+    expect(held).toBe(POSTS * 15)
+  })
+})
+
+describe('impersonate: HELLOs under another badge\'s key, links held (#12, finding 6)', () => {
+  it('the attacker ran: hundreds of HELLOs under keys it heard', () => {
+    expect(run(['impersonate']).r.hostile.kinds.impersonate.impersonations).toBeGreaterThan(100)
+  })
+  it('loses nothing: every post still reaches every honest badge', () => {
+    const { r, held } = run(['impersonate'])
+    expect(figures(r)).toEqual(UNHARMED)
+    expect(held).toBe(POSTS * 15)
+  })
+})
+
+describe('every kind at once (--hostile all)', () => {
+  it('the report lists the hostile badges: "14 honest + 10 hostile badges", one per kind', () => {
+    const { r } = run(HOSTILE_KINDS)
+    expect(r.hostile.badges).toBe(10)
+    expect(r.honest.badges).toBe(14)
+    expect(r.hostile.list).toEqual(HOSTILE_KINDS.map((kind, i) => ({ badge: 23 - i, kind })))
+    for (const k of ATTACKS) expect(r.hostile.kinds[k].badges).toBe(1)
+    const text = renderReport(r)
+    expect(text).toMatch(/^14 honest \+ 10 hostile badges/)
+    for (const k of ATTACKS) expect(text).toContain(`  ${k} (1 badge): `)
+  })
+  it('shows the honest badges\' losses truthfully (today: the clock attack wins)', () => {
+    const text = renderReport(run(HOSTILE_KINDS).r)
+    const { r } = run(HOSTILE_KINDS)
+    expect(text).toContain(`${r.honest.prematureForgets === 0 ? '✔' : '✘'} states forgotten before their time (a clock pushed ahead): ${r.honest.prematureForgets}`)
+    expect(text).toContain(`${r.honest.postsNotDelivered === 0 ? '✔' : '✘'} posts not delivered to every honest badge: ${r.honest.postsNotDelivered}`)
+  })
+  // Fails on the core of main at 7709aea (the clock and push attacks; see above). Flip when the #12 fixes merge.
+  it.fails('the honest badges\' figures equal those of the run without attackers', () => {
+    expect(figures(run(HOSTILE_KINDS).r)).toEqual(figures(run([]).r))
+    expect(run(HOSTILE_KINDS).held).toBe(run([]).held - POSTS * 2) // 14 honest badges, not 16
+  })
+})
+
+describe('picobadge sim --hostile (the command)', () => {
+  const cli = fileURLToPath(new URL('../dist/host/cli.js', import.meta.url))
+  const sim = (...args: string[]) => spawnSync(process.execPath, [cli, 'sim', '--badges', '14', '--minutes', '1', '--seed', '4', ...args], { encoding: 'utf8' })
+  it('lists the hostile badges and their counters in --json, and counts them apart in the text', () => {
+    const p = sim('--hostile', 'clock,push,clock', '--json')
+    expect(p.status).toBe(0)
+    const r = JSON.parse(p.stdout)
+    expect(r.hostile.badges).toBe(3)
+    expect(r.hostile.list).toEqual([{ badge: 13, kind: 'clock' }, { badge: 12, kind: 'push' }, { badge: 11, kind: 'clock' }])
+    expect(r.hostile.kinds.clock.badges).toBe(2)
+    expect(r.hostile.kinds.clock.futureHellos).toBeGreaterThan(0)
+    expect(r.honest.badges).toBe(11)
+    const t = sim('--hostile', 'clock,push,clock', '--quiet')
+    expect(t.stdout).toMatch(/^11 honest \+ 3 hostile badges/)
+    expect(t.stdout).toMatch(/clock ×2/)
+  })
+  it('--hostile all is one badge of every kind', () => {
+    const p = sim('--hostile', 'all', '--json')
+    expect(p.status).toBe(0)
+    const r = JSON.parse(p.stdout)
+    expect(r.hostile.list.map((h: { kind: string }) => h.kind).sort()).toEqual(['advert-spam', 'clock', 'flood', 'forge', 'garbage', 'hijack', 'impersonate', 'push', 'reorder', 'replay'])
+    expect(r.honest.badges).toBe(4)
+  })
+  it('--hostile each runs the event without attackers and once per #12 attack, one row each', () => {
+    const p = sim('--hostile', 'each', '--attack-from', '0.5', '--json')
+    expect(p.status).toBe(0)
+    const rows = JSON.parse(p.stdout)
+    expect(rows.map((r: { kind: string }) => r.kind)).toEqual(['none', ...ATTACKS])
+    expect(rows[0].hostile.badges).toBe(0)
+    for (const r of rows.slice(1)) expect(r.hostile.list).toEqual([{ badge: 13, kind: r.kind }])
+    expect(rows[1].hostile.kinds.clock.futureHellos).toBeGreaterThan(0) // the attack started at half a minute and ran
+    const t = sim('--hostile', 'each', '--quiet')
+    expect(t.stdout.split('\n').filter(l => /^(none|clock|hijack|push|replay|advert-spam|impersonate) /.test(l))).toHaveLength(7)
+  })
+  it('documents every kind in --help', () => {
+    const h = spawnSync(process.execPath, [cli, 'sim', '--help'], { encoding: 'utf8' })
+    for (const k of [...ATTACKS, 'all']) expect(h.stdout).toContain(k)
+  })
+})

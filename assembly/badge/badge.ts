@@ -10,6 +10,7 @@
 import { mount, tick as engineTick, latestBlockDate, engineStats, SKEW } from '../store/engine';
 import { identityLoad, identityIsNew, publicKeyOf } from './identity';
 import { clockStart, meshNow, clockJumps } from './clock';
+import { beaconClear } from './beacon';
 import { outboxPut, outboxClear, outboxDropped, ADVERTISE, CONNECT, DISCONNECT } from './outbox';
 import { linkAt, linkByHandle, freeLinkSlots } from './link';
 import { MAX_LINKS } from '../profile';
@@ -81,6 +82,7 @@ export function badgeInit(sectorSize: u32, wordSize: u32, regionSize: u32, local
   if (rc != 0) return rc;
   const latest = latestBlockDate();
   clockStart(local, max(hint, latest > SKEW ? latest - SKEW : 0));
+  beaconClear(); // RAM only (beacon.ts, B3): the firmware sets the event key again after init
   for (let i = 0; i < MAX_LINKS; i++) linkAt(i).used = false;
   peersClear();
   outboxClear();

@@ -3,20 +3,28 @@
 // and knows each message's layout, so a generator can build conversations
 // that go past the framing and the HELLO into every rule a peer can break.
 
+import { randomBytes } from 'node:crypto'
 import { Badge } from '../../host/badge.js'
 import { ADDR_B } from './pipe.js'
 import { IO_DATA } from '../../host/core.js'
+import { Hello, helloMessage, parseHello, proofMessage, helloKey } from '../../host/hello.js'
 
-export const MSG = { HELLO: 1, RECON: 2, WANT: 3, BLOCKS: 4, END: 5, DONE: 6 } as const
+export const MSG = { HELLO: 1, RECON: 2, WANT: 3, BLOCKS: 4, END: 5, DONE: 6, PROOF: 7, BEACON: 8 } as const
 const MTU = 247
 const PAYLOAD = MTU - 3 - 1 // ATT overhead, frame header
 
 const u64 = (n: bigint) => { const b = new Uint8Array(8); new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, n), true); return [...b] }
 const varint = (n: number) => { const out: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b) } while (n); return out }
 
-export function hello (pk: Uint8Array, time: bigint, { version = 1, chains = 1, fp = 0x1234n } = {}): Uint8Array {
-  return Uint8Array.from([MSG.HELLO, version, ...pk, ...u64(time), chains & 0xff, chains >> 8, ...u64(fp)])
+export interface HelloOptions { version?: number, chains?: number, fp?: bigint, nonce?: Uint8Array, beacon?: bigint }
+
+/** A HELLO message (host/hello.ts) for key pk, unproven. */
+export function hello (pk: Uint8Array, time: bigint, { version = 2, chains = 1, fp = 0x1234n, nonce = new Uint8Array(16), beacon = 0n }: HelloOptions = {}): Uint8Array {
+  return helloMessage({ version, pk, nonce, time, chains, fp, beacon })
 }
+
+/** A 32-byte seed filled with one byte: a test key whose secret the peer holds. */
+export const seedOf = (n: number) => new Uint8Array(32).fill(n)
 
 /** A RECON of one range over everything: a LIST of the given items. */
 export function reconList (items: Array<{ owner: Uint8Array, height: number }>): Uint8Array {
@@ -32,8 +40,30 @@ export class HostileLink {
   seq = 0
   /** Whether to tell the badge, after each frame, that what it sent went out (flow control). */
   ready = true
-  constructor (readonly badge: Badge, readonly handle: number, public t: number, central = false) {
-    badge.linkUp(handle, MTU, central, ADDR_B, t)
+  constructor (readonly badge: Badge, readonly handle: number, public t: number, central = false, addr: Uint8Array = ADDR_B) {
+    badge.linkUp(handle, MTU, central, addr, t)
+    this.#collect() // the badge's HELLO
+  }
+
+  /** The HELLO the badge sent on this link (its nonce is what a PROOF answers). */
+  badgeHello (): Required<Hello> {
+    const h = this.got.map(parseHello).find(x => x)
+    if (!h) throw new Error('the badge sent no HELLO on this link')
+    return h
+  }
+
+  /**
+   * Says HELLO as the key of `seed` and proves it: the PROOF answers this link's nonce.
+   * Returns the HELLO as sent (a test may replay it, or its PROOF, on another link).
+   */
+  greet (seed: Uint8Array, time: bigint, opts: HelloOptions = {}): { hello: Uint8Array, proof: Uint8Array } {
+    const { pk } = helloKey(seed)
+    const h: Hello = { version: opts.version ?? 2, pk, nonce: opts.nonce ?? randomBytes(16), time, chains: opts.chains ?? 1, fp: opts.fp ?? 0x1234n, beacon: opts.beacon ?? 0n }
+    const hello = helloMessage(h)
+    const proof = proofMessage(seed, this.badgeHello().nonce, h)
+    this.send(hello)
+    this.send(proof)
+    return { hello, proof }
   }
 
   /** The messages the badge sent on this link since the last call (reassembled). */

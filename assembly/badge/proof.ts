@@ -23,6 +23,13 @@ export const PROOF_MESSAGE: u32 = 16 + NONCE + HELLO_BODY; // 107: what a PROOF 
 let drawn: u64 = 0;
 
 /**
+ * Starts the count of nonces again (badge_init): a boot's nonces then depend on
+ * the host's entropy and on nothing left from an earlier run in the same
+ * instance, so a fuzzer's input replays alike (its entropy is fixed).
+ */
+export function nonceReset(): void { drawn = 0; }
+
+/**
  * A fresh nonce (16 bytes at out) for a link at local time `local`: the host's
  * entropy, mixed with a count of nonces drawn and the time, so that even a weak
  * or failing entropy source never repeats a nonce within one boot.

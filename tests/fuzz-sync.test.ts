@@ -78,7 +78,7 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     const reasons = ['broken framing', 'message too large', 'bad or repeated HELLO', 'protocol version differs',
       'peer has our own key', 'second link to the same badge', 'malformed reconciliation', 'queue overflow',
       'blocks nobody asked for', 'a block that does not verify or parse', 'END out of order',
-      'unknown message type', 'stalled', 'sync took too long', 'a PROOF that does not verify', 'a beacon that does not verify']
+      'unknown message type', 'stalled', 'sync took too long', 'a PROOF that does not verify']
     const rng = new Rng(SEED + 7)
     const lines: string[] = []
     const a = badge(1007, { log: l => lines.push(l) })

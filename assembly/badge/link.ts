@@ -38,7 +38,7 @@ import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_SIZE, S
 import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
 import { nonceDraw, helloWrite, proofFrame, proofSign, proofVerify, HELLO_BODY } from './proof';
-import { beaconOffer, beaconTimeHeld, beaconWrite, beaconHasKey, BEACON_BYTES } from './beacon';
+import { beaconOffer, beaconTimeHeld, beaconWrite, BEACON_BYTES } from './beacon';
 import { peerDone } from '../sync/peers';
 import { logEvent } from './log';
 import { scratch, scratchTake, scratchHolds } from './scratch';
@@ -68,8 +68,7 @@ END out of order|\
 unknown message type|\
 stalled|\
 sync took too long|\
-a PROOF that does not verify|\
-a beacon that does not verify';
+a PROOF that does not verify';
 const T_LINK: i32 = 0;
 const R_FRAME: i32 = 1;
 const R_TOO_BIG: i32 = 2;
@@ -86,7 +85,6 @@ const R_TYPE: i32 = 12;
 const R_STALL: i32 = 13;
 const R_LONG: i32 = 14;
 const R_PROOF: i32 = 15;
-const R_BEACON: i32 = 16;
 const NONE: i32 = -1; // no reason: the message was sound
 
 // One message is handled at a time: one reader and one writer, in static memory (all fields start at 0).
@@ -476,8 +474,10 @@ export class Link {
   private onBeacon(local: u64): i32 {
     if (this.gotBeacon || this.rxLen != BEACON_SIZE) return R_HELLO;
     this.gotBeacon = true;
-    // Without an event key a badge cannot tell: it ignores beacons (and never holds one to pass on).
-    if (beaconOffer(this.rx + 1, local) < 0 && beaconHasKey()) return R_BEACON;
+    // A beacon that does not verify is ignored, not held against the peer: it is the organiser's word, not
+    // the peer's, and a badge of another event (another event key) honestly passes on its own. It costs one
+    // verification a link at most (gotBeacon), as the PROOF does. Without an event key nothing is checked.
+    beaconOffer(this.rx + 1, local);
     return NONE;
   }
 

@@ -190,6 +190,7 @@ export function badgeFrame(handle: u32, ptr: usize, len: u32, local: u64): i32 {
   const i = linkOf(handle);
   if (i < 0) return i;
   linkAt(i).frame(ptr, len, local);
+  linkAt(i).settle(local); // its signature work, here: shallower in the stack (link.ts)
   refreshAdvert();
   return 0;
 }

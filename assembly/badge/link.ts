@@ -137,6 +137,10 @@ export class Link {
   proven: bool = false; // the peer's PROOF verified: its HELLO counts (P1)
   beaconSent: bool = false;
   gotBeacon: bool = false;
+  // Signature work a message left for settle() (see there): sign our PROOF, check theirs, check a beacon.
+  proofDue: bool = false;
+  proofIn: bool = false;
+  beaconIn: bool = false;
   upAt: u64 = 0;
   lastRx: u64 = 0;
   doneAt: u64 = 0;
@@ -414,9 +418,9 @@ export class Link {
     let why: i32 = R_TYPE;
     if (type == MSG_HELLO) why = this.onHello(local);
     else if (!this.gotHello) why = R_HELLO;
-    else if (type == MSG_PROOF) why = this.onProof(local);
+    else if (type == MSG_PROOF) why = this.onProof();
     else if (!this.proven) why = R_HELLO; // P1: nothing before the PROOF
-    else if (type == MSG_BEACON) why = this.onBeacon(local);
+    else if (type == MSG_BEACON) why = this.onBeacon();
     else if (type == MSG_RECON) why = this.onRecon(now);
     else if (type == MSG_WANT) why = this.onWant();
     else if (type == MSG_BLOCKS) why = this.onBlocks(now);
@@ -441,7 +445,30 @@ export class Link {
     this.peerFp = load<u64>(body, 59);
     this.peerBeacon = load<u64>(body, 67);
     this.gotHello = true;
-    // Our PROOF: what it signs is built in rx past the HELLO (rx holds MSG_MAX bytes).
+    this.proofDue = true; // settle() signs our PROOF
+    return NONE;
+  }
+
+  /**
+   * The signature work the last frame's message left: the host's frame call (badge.ts) makes
+   * it once frame() has returned, as shallow in the stack as a local action's signature.
+   * Nested in frame() and message(), an Ed25519 signature or verification overflowed the
+   * 4 KiB stack WAMR's classic interpreter gets on a board (boards/common/pb_core.h,
+   * PB_WASM_STACK; tests/sim-native.test.ts). At most one is pending: each follows one message.
+   */
+  settle(local: u64): void {
+    if (!this.used || this.closing) return;
+    let why = NONE;
+    if (this.proofDue) { this.proofDue = false; why = this.sendProof(); }
+    else if (this.proofIn) { this.proofIn = false; why = this.checkProof(local); }
+    else if (this.beaconIn) { this.beaconIn = false; this.checkBeacon(local); }
+    else return;
+    if (why != NONE) this.violation(why, local);
+    else this.pump(local);
+  }
+
+  private sendProof(): i32 {
+    // What it signs is built in rx past the HELLO (rx holds MSG_MAX bytes).
     if (!this.room(64)) return R_QUEUE;
     const m = this.rx + 128;
     helloWrite(m + 32, publicKeyOf, this.nonceAt(), this.helloTime, this.helloItems, this.helloFp, this.helloBeacon);
@@ -451,8 +478,13 @@ export class Link {
     return NONE;
   }
 
-  private onProof(local: u64): i32 {
-    if (this.proven || this.rxLen != PROOF_SIZE) return R_HELLO;
+  private onProof(): i32 {
+    if (this.proven || this.proofIn || this.rxLen != PROOF_SIZE) return R_HELLO;
+    this.proofIn = true; // settle() checks it, in rx
+    return NONE;
+  }
+
+  private checkProof(local: u64): i32 {
     // What the peer signed, if it holds its key: built in rx past the signature.
     const m = this.rx + 72;
     helloWrite(m + 32, this.peerPk, this.peerNonceAt(), this.peerTime, this.peerItems, this.peerFp, this.peerBeacon);
@@ -471,14 +503,18 @@ export class Link {
   }
 
   /** A newer beacon than our HELLO said we hold; verified once (beacon.ts, B2). */
-  private onBeacon(local: u64): i32 {
+  private onBeacon(): i32 {
     if (this.gotBeacon || this.rxLen != BEACON_SIZE) return R_HELLO;
     this.gotBeacon = true;
+    this.beaconIn = true; // settle() checks it, in rx
+    return NONE;
+  }
+
+  private checkBeacon(local: u64): void {
     // A beacon that does not verify is ignored, not held against the peer: it is the organiser's word, not
     // the peer's, and a badge of another event (another event key) honestly passes on its own. It costs one
     // verification a link at most (gotBeacon), as the PROOF does. Without an event key nothing is checked.
     beaconOffer(this.rx + 1, local);
-    return NONE;
   }
 
   private onRecon(now: u64): i32 {

@@ -32,6 +32,8 @@ import { IO_DATA } from '../core.js'
 import { NativeBadge } from './native-badge.js'
 import { NativeFleet, NativeInterp } from './native-env.js'
 import { beaconSign, eventKeyOf } from '../beacon.js'
+import { SIM_EVENT_SECRET } from './event.js'
+export { SIM_EVENT_SECRET }
 
 export const EPOCH = 1_760_000_000_000 // the mesh time the event starts at (ms)
 const TICK = 1000
@@ -39,10 +41,9 @@ const SAMPLE = 10_000
 const MAX_POSTERS = 80
 const CARD_TTL = 3_600_000 // the example collection's: a card is forgotten an hour after its last update
 const SKEW = 300_000 // the engine's bound on clock skew (assembly/store/engine.ts)
-// The event's key (a simulation's: fixed), and how often the organiser's desk hands a time beacon to a
+// How often the organiser's desk hands a time beacon (signed by SIM_EVENT_SECRET, event.ts) to a
 // badge (docs/SYNC.md §7): neighbours move a clock only by bounded slew, so a badge that slept through
 // the event's last hour catches up by the newest beacon its neighbours pass on.
-export const SIM_EVENT_SECRET = new Uint8Array(32).fill(0x5e)
 const BEACON_EVERY = SKEW
 
 /** A badge that does not play by the rules (tests and demos of robustness). */

@@ -107,9 +107,9 @@ export const TX_WINDOW: u32 = 4;
 // (1 and 10 of 1,000 chains differing: the same bytes; 100: 2% fewer), and costs half the RAM in the
 // control queue.
 export const RECON_CAP: u32 = 768;
-// The control queue: at most one small message being sent (HELLO, 2 + 52 B, is the largest) and one RECON reply
-// (2 + 1 + RECON_CAP) wait at once (link.ts): 825 B per link RAM.
-export const CTL_CAP: u32 = 2 + 52 + 2 + 1 + RECON_CAP;
+// The control queue: at most one small message being sent (HELLO, 2 + 76 B, is the largest; PROOF 2 + 65 and
+// BEACON 2 + 73 are smaller) and one RECON reply (2 + 1 + RECON_CAP) wait at once (link.ts): 849 B per link RAM.
+export const CTL_CAP: u32 = 2 + 76 + 2 + 1 + RECON_CAP;
 // Open WANTs we ask on one link: owner 32 + two heights 8 = 40 B each, 640 B per link RAM.
 export const WANTS: u32 = 16;
 // WANTs of the peer we serve on one link (must be at least the peer's WANTS): owner 32 + next height 4, 576 B per link RAM.

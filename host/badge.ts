@@ -16,7 +16,8 @@ export const BADGE_ERRORS: Record<number, string> = {
   [-71]: 'LinksFull',
   [-72]: 'MalformedAction',
   [-73]: 'NotStarted',
-  [-74]: 'NoSuchLink'
+  [-74]: 'NoSuchLink',
+  [-75]: 'BadBeacon'
 }
 
 export class BadgeError extends Error {
@@ -229,6 +230,20 @@ export class Badge implements MeshBadge {
     const c = this.core
     this.#check(c.x.badge_status(c.io + IO_DATA, BigInt(local)), 'status')
     return parseStatus(new DataView(c.u8.buffer, c.io + IO_DATA, 80))
+  }
+
+  /** Tells the badge the event's public key (32 bytes), which signs time beacons (host/beacon.ts). */
+  eventKey (pk: Uint8Array): void {
+    const c = this.core
+    c.put(IO_OUT, pk)
+    this.#check(c.x.badge_event_key(c.io + IO_OUT), 'eventKey')
+  }
+
+  /** Hands the badge a time beacon (72 bytes): 1 verified and newer (its clock may jump), 0 not newer, -75 refused. */
+  beacon (bytes: Uint8Array, local: number): number {
+    const c = this.core
+    c.put(IO_DATA, bytes)
+    return c.x.badge_beacon(c.io + IO_DATA, BigInt(local))
   }
 
   /** The badge's public key. */

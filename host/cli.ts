@@ -10,6 +10,7 @@ import { esp32FlashCommand, ESP32_FLASH_HELP } from './flash/command.js'
 import { testCommand, TEST_HELP } from './commands/test.js'
 import { monitorCommand, MONITOR_HELP } from './commands/monitor.js'
 import { portsCommand, PORTS_HELP } from './commands/ports.js'
+import { beaconCommand, BEACON_HELP } from './commands/beacon.js'
 import { RpcError } from './rpc/frames.js'
 import { KeyFileError } from './keyfile.js'
 import { BuildError } from './build.js'
@@ -32,6 +33,7 @@ commands:
   flash   write firmware and the app image to a board (--board esp32 or nrf52)
   monitor the board's serial console, with timestamps and decoded log lines
   test    run the shared test vectors on a board and in Node, and compare
+  beacon  sign the time with the event key: badges' clocks may jump to it
   help    this text; \`picobadge <command> --help\` for a command's options
 `
 
@@ -56,7 +58,8 @@ const commands: Record<string, { run: (argv: string[]) => void | number | Promis
   build: { run: buildCommand, help: BUILD_HELP },
   flash: { run: flashCommand, help: FLASH_HELP },
   monitor: { run: monitorCommand, help: MONITOR_HELP },
-  test: { run: testCommand, help: TEST_HELP }
+  test: { run: testCommand, help: TEST_HELP },
+  beacon: { run: beaconCommand, help: BEACON_HELP }
 }
 
 /** Errors that are the user's input or situation, not a bug: a message, no stack. */

@@ -14,6 +14,8 @@ import { fuzzing } from './support/fuzz.js'
 import { Rng } from './support/rng.js'
 import { documented } from './support/abi-codes.js'
 import { HostileLink, MSG, hello, reconList, reconFp, want, blocks, end } from './support/hostile-peer.js'
+import { helloMessage, parseHello, proofMessage, helloKey } from '../host/hello.js'
+import { beaconSign, eventKeyOf } from '../host/beacon.js'
 
 const { SEED, CASES } = fuzzing('tests/fuzz-sync.test.ts', 4242, 800)
 
@@ -80,39 +82,44 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
       'peer has our own key', 'second link to the same badge', 'malformed reconciliation', 'queue overflow',
       'blocks nobody asked for', 'a block that does not verify or parse', 'END out of order',
       'unknown message type', 'stalled', 'sync took too long', 'too many blocks refused', 'reconciliation does not end',
-      'no progress']
+      'no progress', 'a PROOF that does not verify']
     const rng = new Rng(SEED + 7)
     const lines: string[] = []
     const a = badge(1007, { log: l => lines.push(l) })
     const mine = author()
     give(a, cards(mine, 2, T0 - 60_000), 0) // something to reconcile about
+    a.eventKey(eventKeyOf(new Uint8Array(32).fill(0xe1))) // so that a beacon is judged at all
+    const foreignBeacon = beaconSign(new Uint8Array(32).fill(0xe2), T0 + 60_000)
     const self = a.identity()
     let t = 1000
     let handle = 100
-    const moves = ['again', 'recon', 'recon-garbage', 'want', 'want-size', 'wants', 'blocks', 'blocks-bad', 'blocks-extra',
+    const moves = ['again', 'beacon-bad', 'recon', 'recon-garbage', 'want', 'want-size', 'wants', 'blocks', 'blocks-bad', 'blocks-extra',
       'end', 'end-wrong', 'done', 'type', 'too-large', 'frame', 'silence', 'drip', 'busy', 'pingpong', 'ahead', 'twin'] as const
     for (let k = 0; k < CASES / 2; k++) {
       const before = lines.length
       const link = new HostileLink(a, handle, t, rng.int(2) === 1, addrOf(handle)); handle++
       const broke = () => lines.length > before
-      const pk = rng.bytes(32)
+      const seed = rng.bytes(32)
+      const pk = helloKey(seed).pk
       const x = author(); cards(x, 1 + rng.int(4), T0 - 60_000) // a chain the badge lacks, to offer
       const xOwner = PF.fromHex(x.pk)
       const run = (from: number, to: number) => Uint8Array.from(x.feed.slice(from, to).buffer.subarray(4))
       let given = 0
       // The HELLO: mostly good, sometimes each way it can be wrong.
-      const h = rng.int(12)
-      if (h === 0) link.send(hello(pk, BigInt(T0), { version: 2 + rng.int(250) }))
+      const h = rng.int(13)
+      if (h === 0) link.send(hello(pk, BigInt(T0), { version: rng.pick([0, 1, ...Array.from({ length: 250 }, (_, i) => 3 + i)]) }))
       else if (h === 1) link.send(hello(self, BigInt(T0)))
-      else if (h === 2) link.send(hello(pk, BigInt(T0)).subarray(0, 1 + rng.int(51)))
+      else if (h === 2) link.send(hello(pk, BigInt(T0)).subarray(0, 1 + rng.int(75)))
       else if (h === 3) link.send(Uint8Array.from([MSG.WANT, ...xOwner, 0]))
-      else link.send(hello(pk, BigInt(T0), { fp: BigInt(rng.u32()) }))
+      else if (h === 4) { link.send(hello(pk, BigInt(T0))); link.send(Uint8Array.from([MSG.PROOF, ...rng.bytes(64)])) } // a PROOF nobody signed
+      else link.greet(seed, BigInt(T0), { fp: BigInt(rng.u32()) })
       // Often the offer of a chain first, so the badge asks for it and the moves about blocks meet a WANT.
-      if (h > 3 && rng.int(2)) link.send(reconList([{ owner: xOwner, height: x.feed.length }]))
+      if (h > 4 && rng.int(2)) link.send(reconList([{ owner: xOwner, height: x.feed.length }]))
       for (let m = 0, n = 1 + rng.int(5); m < n && !broke(); m++) {
         const wanted = link.got.some(g => g[0] === MSG.WANT && PF.toHex(g.subarray(1, 33)) === x.pk)
         switch (rng.pick(moves)) {
           case 'again': link.send(hello(pk, BigInt(T0))); break
+          case 'beacon-bad': link.send(Uint8Array.from([MSG.BEACON, ...foreignBeacon])); break
           case 'recon': link.send(reconList([{ owner: xOwner, height: x.feed.length }])); break
           case 'recon-garbage': {
             const body = [MSG.RECON, 1 + rng.int(40)]
@@ -133,7 +140,7 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
           case 'end': link.send(end(wanted && rng.int(4) ? xOwner : rng.bytes(32))); break
           case 'end-wrong': link.send(Uint8Array.from([MSG.END, ...rng.bytes(rng.int(40))])); break
           case 'done': link.send(Uint8Array.from([MSG.DONE])); break
-          case 'type': link.send(Uint8Array.from([rng.pick([0, 7, 8, 100, 255]), ...rng.bytes(rng.int(30))])); break
+          case 'type': link.send(Uint8Array.from([rng.pick([0, 9, 10, 100, 255]), ...rng.bytes(rng.int(30))])); break
           case 'too-large': { const big = rng.bytes(1600); big[0] = MSG.RECON; link.send(big); break }
           case 'frame': link.frames([rng.pick([Uint8Array.from([0xc0 | ((link.seq + 1 + rng.int(62)) & 0x3f), 6]), Uint8Array.from([0x80 | (link.seq & 0x3f)]), Uint8Array.from([0x40 | (link.seq & 0x3f), 6])])]); break
           case 'silence': link.tick(10_001 + rng.int(5000)); break
@@ -162,7 +169,7 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
           }
           case 'twin': { // the same key on a second link while this one is up
             const twin = new HostileLink(a, handle, link.t, false, addrOf(handle)); handle++
-            twin.send(hello(pk, BigInt(T0)))
+            twin.greet(seed, BigInt(T0))
             twin.down(); link.t = twin.t; break
           }
         }
@@ -216,16 +223,14 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
   it('hostile RECON messages after a proper HELLO: answered or refused, never a trap', () => {
     const rng = new Rng(SEED + 2)
     const [a, b, union] = pair(rng, 99)
+    const key = helloKey(rng.bytes(32)) // one peer, many links: each proves the key over that link's nonce
     let t = 1000
     let answered = 0
     for (let k = 0; k < CASES; k++) {
       const h = 500 + k
       a.linkUp(h, 247, false, addrOf(h), t)
-      a.drain()
-      const hello = new Uint8Array(52)
-      hello[0] = 1; hello[1] = 1; hello.set(rng.bytes(32), 2)
-      new DataView(hello.buffer).setBigUint64(34, BigInt(T0), true)
-      hello[42] = rng.int(5)
+      const its = parseHello(a.drain().flatMap(r => r.kind === 'send' ? [r.frame.subarray(1)] : [])[0])! // one frame at this MTU
+      const mine = { pk: key.pk, nonce: rng.bytes(16), time: BigInt(T0), chains: rng.int(5), fp: 0n }
       const ranges: number[] = []
       const n = rng.int(3) === 0 ? rng.int(40) : 1 + rng.int(5)
       let bound = 0n
@@ -243,14 +248,19 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
         }
       }
       const msg = Uint8Array.from([2, n & 0xff, ...ranges].slice(0, rng.int(4) === 0 ? rng.int(ranges.length + 2) : undefined))
-      // Frame them: HELLO, then the RECON split to the MTU.
+      // Frame them: HELLO and its PROOF, then the RECON split to the MTU.
       let seq = 0
-      a.frame(h, Uint8Array.from([0xc0 | seq++, ...hello]), t++)
+      a.frame(h, Uint8Array.from([0xc0 | seq++, ...helloMessage(mine)]), t++)
+      a.frame(h, Uint8Array.from([0xc0 | seq++, ...proofMessage(key.seed, its.nonce, mine)]), t++)
       for (let o = 0; o < msg.length; o += 240) {
         const last = o + 240 >= msg.length
         a.frame(h, Uint8Array.from([(o === 0 ? 0x80 : 0) | (last ? 0x40 : 0) | (seq++ & 0x3f), ...msg.subarray(o, o + 240)]), t++)
       }
-      for (const r of a.drain()) if (r.kind === 'send') { expect(r.frame.length).toBeLessThanOrEqual(244); answered++ }
+      for (const r of a.drain()) {
+        if (r.kind !== 'send') continue
+        expect(r.frame.length).toBeLessThanOrEqual(244)
+        if ((r.frame[0] & 0x80) !== 0 && r.frame[1] === MSG.RECON) answered++ // a reply (the badge's PROOF does not count)
+      }
       a.linkDown(h, t++)
     }
     expect(answered).toBeGreaterThan(0) // some RECONs were well-formed enough to answer

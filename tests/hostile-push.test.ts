@@ -9,7 +9,7 @@ import * as PF from 'picofeed'
 import { ed25519 } from '@noble/curves/ed25519'
 import { Badge } from '../host/badge.js'
 import { badge, author, cards, give, T0 } from './support/badges.js'
-import { HostileLink, MSG, hello, reconList, blocks, end } from './support/hostile-peer.js'
+import { HostileLink, MSG, seedOf, reconList, blocks, end } from './support/hostile-peer.js'
 
 describe('a peer answering a WANT with another chain (#12, finding 3)', () => {
   it('stores nothing of the chain nobody asked for, and counts it against the link', () => {
@@ -20,7 +20,7 @@ describe('a peer answering a WANT with another chain (#12, finding 3)', () => {
     const asked = author(); cards(asked, 1, T0 - 60_000) // what the peer offers
     const pushed = author(); cards(pushed, 1, T0 - 60_000) // what it sends instead
     const link = new HostileLink(a, 7, 1000)
-    link.send(hello(new Uint8Array(32).fill(9), BigInt(T0)))
+    link.greet(seedOf(9), BigInt(T0))
     link.send(reconList([{ owner: PF.fromHex(asked.pk), height: 1 }]))
     const w = link.sent(MSG.WANT)
     expect(w, 'the badge asks for the chain it was offered').toBeDefined()
@@ -37,7 +37,7 @@ describe('a peer answering a WANT with another chain (#12, finding 3)', () => {
     const a = badge(3102)
     const asked = author(); cards(asked, 2, T0 - 60_000)
     const link = new HostileLink(a, 7, 1000)
-    link.send(hello(new Uint8Array(32).fill(9), BigInt(T0)))
+    link.greet(seedOf(9), BigInt(T0))
     link.send(reconList([{ owner: PF.fromHex(asked.pk), height: 2 }]))
     expect(link.sent(MSG.WANT)).toBeDefined()
     link.send(blocks(2, Uint8Array.from(asked.feed.buffer.subarray(4))))
@@ -61,7 +61,7 @@ describe('a peer answering a WANT with another chain (#12, finding 3)', () => {
     const room = MAX_BLOCKS - a.chains().reduce((n, c) => n + c.length, 0)
     const mallory = author(); cards(mallory, room + 12, T0 - 60_000)
     const link = new HostileLink(a, 7, 2000)
-    link.send(hello(new Uint8Array(32).fill(9), BigInt(T0)))
+    link.greet(seedOf(9), BigInt(T0))
     link.send(reconList([{ owner: PF.fromHex(mallory.pk), height: 2 ** 31 }]))
     expect(link.sent(MSG.WANT)).toBeDefined()
     checks.n = 0

@@ -1,6 +1,6 @@
 import { WireReader, WireWriter } from '../sync/wire';
 import { Advert, readAdvert, writeAdvert, ADV_SIZE } from '../sync/advert';
-import { clockStart, meshNow, clockObserve, STEP } from '../badge/clock';
+import { clockStart, meshNow, clockObserve, clockBudget, clockBeacon, STEP, SLEW_BURST, SLEW_PER_HOUR } from '../badge/clock';
 
 const r = new WireReader();
 const w = new WireWriter();
@@ -66,13 +66,13 @@ describe('advertisement (23 bytes, legacy)', () => {
   });
 
   it('finds its structure after others, and ignores everything else', () => {
-    const p = bytes('020106' + '0309abcd' + '13ffffffb1a1b2c3d40100' + '0807060504030201' + '03');
+    const p = bytes('020106' + '0309abcd' + '13ffffffb2a1b2c3d40100' + '0807060504030201' + '03');
     expect(readAdvert(p, 27, a)).toBe(true);
     expect(a.items).toBe(1);
     expect(readAdvert(p, 26, a)).toBe(false); // its last byte cut off
-    expect(readAdvert(bytes('020106' + '13ff5900b1a1b2c3d40100' + '0807060504030201' + '03'), 23, a)).toBe(false); // another company
-    expect(readAdvert(bytes('020106' + '13ffffffb2a1b2c3d40100' + '0807060504030201' + '03'), 23, a)).toBe(false); // another version
-    expect(readAdvert(bytes('020106' + '12ffffffb1a1b2c3d40100' + '08070605040302'), 22, a)).toBe(false); // wrong length
+    expect(readAdvert(bytes('020106' + '13ff5900b2a1b2c3d40100' + '0807060504030201' + '03'), 23, a)).toBe(false); // another company
+    expect(readAdvert(bytes('020106' + '13ffffffb1a1b2c3d40100' + '0807060504030201' + '03'), 23, a)).toBe(false); // another version (1)
+    expect(readAdvert(bytes('020106' + '12ffffffb2a1b2c3d40100' + '08070605040302'), 22, a)).toBe(false); // wrong length
     expect(readAdvert(bytes('ff'), 1, a)).toBe(false);
     expect(readAdvert(bytes('00'), 1, a)).toBe(false);
     expect(readAdvert(heap.alloc(40), 40, a)).toBe(false); // longer than 31
@@ -89,26 +89,30 @@ describe('mesh clock', () => {
     expect(meshNow(5000)).toBe(5000);
   });
 
-  it('catches up with a neighbour by at most STEP at once; a bigger jump needs two neighbours that agree', () => {
+  it('catches up with a neighbour by at most STEP at once, and with all of them by at most the slew budget', () => {
     clockStart(0, T);
-    clockObserve(1, T + 30_000, 0);
+    clockObserve(T + 30_000, 0);
     expect(meshNow(0)).toBe(T + 30_000);
-    clockObserve(1, T + 10_000, 0); // behind us: nothing
+    clockObserve(T + 10_000, 0); // behind us: nothing
     expect(meshNow(0)).toBe(T + 30_000);
     const far = T + 3_600_000;
-    clockObserve(2, far, 0);
-    expect(meshNow(0)).toBe(T + 30_000);
-    clockObserve(2, far, 0); // the same neighbour again is not a second opinion
-    expect(meshNow(0)).toBe(T + 30_000);
-    clockObserve(3, far + 100_000, 0);
-    expect(meshNow(0)).toBe(far); // the earlier of the two
+    clockObserve(far, 0);
+    expect(meshNow(0)).toBe(T + 90_000); // one STEP
     expect(STEP).toBe(60_000);
+    for (let i = 0; i < 20; i++) clockObserve(far, 0); // any number of neighbours: the budget is the badge's
+    expect(meshNow(0)).toBe(T + SLEW_BURST); // the first 30 s came out of the same budget
+    expect(clockBudget(0)).toBe(0);
+    // Local time earns SLEW_PER_HOUR an hour: an hour later, one more minute, and no more.
+    clockObserve(far + 3_600_000, 3_600_000);
+    clockObserve(far + 3_600_000, 3_600_000);
+    expect(meshNow(3_600_000)).toBe(T + SLEW_BURST + 3_600_000 + SLEW_PER_HOUR);
   });
 
-  it('does not jump for two neighbours that disagree by more than the skew bound', () => {
+  it('jumps to a verified beacon\'s time, and never back', () => {
     clockStart(0, T);
-    clockObserve(4, T + 3_600_000, 0);
-    clockObserve(5, T + 7_200_000, 0);
-    expect(meshNow(0)).toBe(T);
+    clockBeacon(T + 7_200_000, 10);
+    expect(meshNow(10)).toBe(T + 7_200_000);
+    clockBeacon(T, 20); // older: nothing
+    expect(meshNow(20)).toBe(T + 7_200_010);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '../badge/badge';
 import { outboxDrain } from '../badge/outbox';
 import { publicKeyOf } from '../badge/identity';
+import { beaconSetKey, beaconOffer, BEACON_BYTES } from '../badge/beacon';
 
 /** Starts the badge on its flash region; `hint` is the host's idea of the mesh time (0: none). 0 or an error. */
 export function badge_init(sectorSize: u32, wordSize: u32, regionSize: u32, local: i64, hint: i64): i32 {
@@ -76,4 +77,19 @@ export function badge_identity(out: usize): i32 {
   if (!badgeStarted()) return E_NOT_STARTED;
   memory.copy(out, publicKeyOf, 32);
   return 0;
+}
+
+/** The event's public key (32 bytes at pk), which signs time beacons (and app images). Call after badge_init. 0 or an error. */
+export function badge_event_key(pk: usize): i32 {
+  if (!inWindow(pk, 32)) return E_RANGE;
+  if (!badgeStarted()) return E_NOT_STARTED;
+  beaconSetKey(pk);
+  return 0;
+}
+
+/** A time beacon (time u64 · signature 64 at ptr). 1 verified and newer: kept, the clock may jump to it; 0 not newer; -75 no event key or a bad signature. */
+export function badge_beacon(ptr: usize, local: i64): i32 {
+  if (!inWindow(ptr, <usize>BEACON_BYTES)) return E_RANGE;
+  if (!badgeStarted()) return E_NOT_STARTED;
+  return beaconOffer(ptr, <u64>local);
 }

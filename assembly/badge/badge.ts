@@ -10,6 +10,8 @@
 import { mount, tick as engineTick, latestBlockDate, engineStats, SKEW } from '../store/engine';
 import { identityLoad, identityIsNew, publicKeyOf } from './identity';
 import { clockStart, meshNow, clockJumps } from './clock';
+import { beaconClear } from './beacon';
+import { nonceReset } from './proof';
 import { outboxPut, outboxClear, outboxDropped, ADVERTISE, CONNECT, DISCONNECT } from './outbox';
 import { linkAt, linkByHandle, freeLinkSlots } from './link';
 import { MAX_LINKS } from '../profile';
@@ -90,6 +92,8 @@ export function badgeInit(sectorSize: u32, wordSize: u32, regionSize: u32, local
   if (rc != 0) return rc;
   const latest = latestBlockDate();
   clockStart(local, max(hint, latest > SKEW ? latest - SKEW : 0));
+  beaconClear(); // RAM only (beacon.ts, B3): the firmware sets the event key again after init
+  nonceReset();
   for (let i = 0; i < MAX_LINKS; i++) linkAt(i).used = false;
   peersClear();
   outboxClear();
@@ -202,6 +206,7 @@ export function badgeFrame(handle: u32, ptr: usize, len: u32, local: u64): i32 {
   const i = linkOf(handle);
   if (i < 0) return i;
   linkAt(i).frame(ptr, len, local);
+  linkAt(i).settle(local); // its signature work, here: shallower in the stack (link.ts)
   refreshAdvert();
   return 0;
 }

@@ -13,7 +13,7 @@ import { publicKey } from '../crypto/ed25519';
 import { scratch, scratchTake } from './scratch';
 
 @external("env", "host_entropy")
-declare function hostEntropy(ptr: usize, len: u32): i32;
+export declare function hostEntropy(ptr: usize, len: u32): i32;
 
 const MAGIC: u32 = 0x44494250;
 const VERSION: u32 = 1;

@@ -12,7 +12,10 @@
 // peer is backed off.
 //
 // Conversation (both sides run the same code; the central leads):
-//   both      HELLO                      clocks, and whether the sets differ at all
+//   both      HELLO                      key, nonce, clock, and whether the sets differ at all
+//   both      PROOF                      the key's signature over our nonce and its HELLO (proof.ts);
+//                                        nothing a HELLO says counts before it (P1)
+//   either    BEACON                     once, when ours is newer than the peer's HELLO says (beacon.ts)
 //   central   RECON (opening)            when they differ
 //   each      RECON replies              until one side answers all-SKIP
 //   each      WANT × k                   for chains it lacks or holds lower
@@ -25,8 +28,8 @@ import { reconcile, openRecon, SKIP } from '../sync/recon';
 import { WireReader, WireWriter } from '../sync/wire';
 import { itemsRefresh, itemCount, itemsFingerprint, heightOf, keyOfOwner, ownerCompare } from '../sync/items';
 import {
-  FRAME_FIRST, FRAME_LAST, FRAME_SEQ, ATT_OVERHEAD, PROTOCOL_VERSION, MSG_MAX, HELLO_SIZE,
-  MSG_HELLO, MSG_RECON, MSG_WANT, MSG_BLOCKS, MSG_END, MSG_DONE,
+  FRAME_FIRST, FRAME_LAST, FRAME_SEQ, ATT_OVERHEAD, PROTOCOL_VERSION, MSG_MAX, HELLO_SIZE, PROOF_SIZE, BEACON_SIZE,
+  MSG_HELLO, MSG_RECON, MSG_WANT, MSG_BLOCKS, MSG_END, MSG_DONE, MSG_PROOF, MSG_BEACON,
 } from '../sync/messages';
 import { outboxPut, SEND, DISCONNECT, STORED } from './outbox';
 import { dispatch } from '../store/engine';
@@ -35,6 +38,8 @@ import { repoLoad, repoFreeChains, repoFreeBlocks, repoChainIndex } from '../rep
 import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
+import { nonceDraw, helloWrite, proofFrame, proofSign, proofVerify, HELLO_BODY } from './proof';
+import { beaconOffer, beaconTimeHeld, beaconWrite, BEACON_BYTES } from './beacon';
 import { peerDone, peerBlame } from '../sync/peers';
 import { logEvent } from './log';
 import { scratch, scratchTake, scratchHolds } from './scratch';
@@ -83,7 +88,8 @@ stalled|\
 sync took too long|\
 too many blocks refused|\
 reconciliation does not end|\
-no progress';
+no progress|\
+a PROOF that does not verify';
 const T_LINK: i32 = 0;
 const R_FRAME: i32 = 1;
 const R_TOO_BIG: i32 = 2;
@@ -102,6 +108,7 @@ const R_LONG: i32 = 14;
 const R_QUIET: i32 = 15;
 const R_ROUNDS: i32 = 16;
 const R_PROGRESS: i32 = 17;
+const R_PROOF: i32 = 18;
 const NONE: i32 = -1; // no reason: the message was sound
 
 // One message is handled at a time: one reader and one writer, in static memory (all fields start at 0).
@@ -140,6 +147,24 @@ export class Link {
   // even when a set changes while the HELLOs cross.
   helloItems: u32 = 0;
   helloFp: u64 = 0;
+  // The rest of our HELLO and all of the peer's, kept to sign and check the PROOFs (proof.ts).
+  // The nonces are two u64 fields each: 16 contiguous bytes (nonceAt(), peerNonceAt()).
+  nonce0: u64 = 0;
+  nonce1: u64 = 0;
+  peerNonce0: u64 = 0;
+  peerNonce1: u64 = 0;
+  helloTime: u64 = 0;
+  helloBeacon: u64 = 0;
+  peerTime: u64 = 0;
+  peerBeacon: u64 = 0;
+  peerItems: u32 = 0;
+  proven: bool = false; // the peer's PROOF verified: its HELLO counts (P1)
+  beaconSent: bool = false;
+  gotBeacon: bool = false;
+  // Signature work a message left for settle() (see there): sign our PROOF, check theirs, check a beacon.
+  proofDue: bool = false;
+  proofIn: bool = false;
+  beaconIn: bool = false;
   upAt: u64 = 0;
   lastRx: u64 = 0;
   doneAt: u64 = 0;
@@ -219,19 +244,19 @@ export class Link {
     this.ctlLen += 3 + len;
   }
 
-  private queueHello(now: u64): void {
+  private nonceAt(): usize { return changetype<usize>(this) + offsetof<Link>('nonce0'); }
+  private peerNonceAt(): usize { return changetype<usize>(this) + offsetof<Link>('peerNonce0'); }
+
+  private queueHello(local: u64): void {
     itemsRefresh();
     this.helloItems = <u32>itemCount();
     this.helloFp = itemsFingerprint();
-    // The body's fields at fixed offsets: version 0 | public key 1 | mesh time 33 | chains 41 | fingerprint 43.
+    this.helloTime = meshNow(local);
+    this.helloBeacon = beaconTimeHeld();
+    nonceDraw(this.nonceAt(), local);
     // open() emptied the queue, so it fits.
-    const b = this.body();
-    store<u8>(b, <u8>PROTOCOL_VERSION);
-    memory.copy(b + 1, publicKeyOf, 32);
-    store<u64>(b, meshNow(now), 33);
-    store<u16>(b, <u16>this.helloItems, 41);
-    store<u64>(b, this.helloFp, 43);
-    this.commit(MSG_HELLO, HELLO_SIZE - 1);
+    helloWrite(this.body(), publicKeyOf, this.nonceAt(), this.helloTime, this.helloItems, this.helloFp, this.helloBeacon);
+    this.commit(MSG_HELLO, HELLO_BODY);
   }
 
   /** Loads a run of owner's blocks from height `from` into the scratch buffer as a BLOCKS message; the block count (0: none). */
@@ -258,7 +283,12 @@ export class Link {
   /** Starts the next message; false when there is nothing to send. */
   private nextMessage(): bool {
     if (this.ctlLen == 0) {
-      if (this.wSent != this.wTail) {
+      if (this.proven && !this.beaconSent && beaconTimeHeld() > this.peerBeacon) {
+        // Only into an empty queue: then a RECON reply still fits beside it (CTL_CAP).
+        beaconWrite(this.body());
+        this.commit(MSG_BEACON, BEACON_BYTES);
+        this.beaconSent = true;
+      } else if (this.wSent != this.wTail) {
         const i = <usize>(this.wSent % WANTS);
         writer.reset(this.body(), 37); // the queue is empty: it fits
         writer.bytes(this.wOwner + (i << 5), 32);
@@ -422,6 +452,9 @@ export class Link {
     let why: i32 = R_TYPE;
     if (type == MSG_HELLO) why = this.onHello(local);
     else if (!this.gotHello) why = R_HELLO;
+    else if (type == MSG_PROOF) why = this.onProof();
+    else if (!this.proven) why = R_HELLO; // P1: nothing before the PROOF
+    else if (type == MSG_BEACON) why = this.onBeacon();
     else if (type == MSG_RECON) why = this.onRecon(now);
     else if (type == MSG_WANT) why = this.onWant();
     else if (type == MSG_BLOCKS) why = this.onBlocks(now);
@@ -432,26 +465,90 @@ export class Link {
 
   private onHello(local: u64): i32 {
     if (this.gotHello || this.rxLen != HELLO_SIZE) return R_HELLO;
-    // Its size is right, so the fields are where queueHello() puts them (after the type byte).
+    // Its size is right, so the fields are where helloWrite() puts them (after the type byte).
     const body = this.rx + 1;
     if (<u32>load<u8>(body) != PROTOCOL_VERSION) return R_VERSION;
     const pk = body + 1;
-    const theirTime = load<u64>(body, 33);
-    const theirItems = <u32>load<u16>(body, 41);
-    const theirFp = load<u64>(body, 43);
     if (ownerCompare(pk, publicKeyOf) == 0) return R_SELF;
-    if (linkToPeer(pk) >= 0) return R_DUPLICATE;
+    // Kept, but nothing of it counts until the PROOF (P1): not the clock, not the set, not
+    // "a second link to the same badge" (linkToPeer() looks at proven links only).
     memory.copy(this.peerPk, pk, 32);
+    memory.copy(this.peerNonceAt(), body + 33, 16);
+    this.peerTime = load<u64>(body, 49);
+    this.peerItems = <u32>load<u16>(body, 57);
+    this.peerFp = load<u64>(body, 59);
+    this.peerBeacon = load<u64>(body, 67);
     this.gotHello = true;
-    this.peerFp = theirFp;
-    clockObserve(keyOfOwner(pk), theirTime, local);
-    if (theirItems == this.helloItems && theirFp == this.helloFp) { this.reconDone = true; return NONE; }
+    this.proofDue = true; // settle() signs our PROOF
+    return NONE;
+  }
+
+  /**
+   * The signature work the last frame's message left: the host's frame call (badge.ts) makes
+   * it once frame() has returned, as shallow in the stack as a local action's signature.
+   * Nested in frame() and message(), an Ed25519 signature or verification overflowed the
+   * 4 KiB stack WAMR's classic interpreter gets on a board (boards/common/pb_core.h,
+   * PB_WASM_STACK; tests/sim-native.test.ts). At most one is pending: each follows one message.
+   */
+  settle(local: u64): void {
+    if (!this.used || this.closing) return;
+    let why = NONE;
+    if (this.proofDue) { this.proofDue = false; why = this.sendProof(); }
+    else if (this.proofIn) { this.proofIn = false; why = this.checkProof(local); }
+    else if (this.beaconIn) { this.beaconIn = false; this.checkBeacon(local); }
+    else return;
+    if (why != NONE) this.violation(why, local);
+    else this.pump(local);
+  }
+
+  private sendProof(): i32 {
+    // What it signs is built in rx past the HELLO (rx holds MSG_MAX bytes).
+    if (!this.room(64)) return R_QUEUE;
+    const m = this.rx + 128;
+    helloWrite(m + 32, publicKeyOf, this.nonceAt(), this.helloTime, this.helloItems, this.helloFp, this.helloBeacon);
+    proofFrame(m, this.peerNonceAt());
+    proofSign(m, this.body());
+    this.commit(MSG_PROOF, 64);
+    return NONE;
+  }
+
+  private onProof(): i32 {
+    if (this.proven || this.proofIn || this.rxLen != PROOF_SIZE) return R_HELLO;
+    this.proofIn = true; // settle() checks it, in rx
+    return NONE;
+  }
+
+  private checkProof(local: u64): i32 {
+    // What the peer signed, if it holds its key: built in rx past the signature.
+    const m = this.rx + 72;
+    helloWrite(m + 32, this.peerPk, this.peerNonceAt(), this.peerTime, this.peerItems, this.peerFp, this.peerBeacon);
+    proofFrame(m, this.nonceAt());
+    if (!proofVerify(this.rx + 1, this.peerPk, m)) return R_PROOF;
+    if (linkToPeer(this.peerPk) >= 0) return R_DUPLICATE;
+    this.proven = true;
+    clockObserve(this.peerTime, local);
+    if (this.peerItems == this.helloItems && this.peerFp == this.helloFp) { this.reconDone = true; return NONE; }
     if (this.central) {
       itemsRefresh();
       if (!this.room(RECON_CAP)) return R_QUEUE;
       this.commit(MSG_RECON, <u32>openRecon(this.body(), RECON_CAP));
     }
     return NONE;
+  }
+
+  /** A newer beacon than our HELLO said we hold; verified once (beacon.ts, B2). */
+  private onBeacon(): i32 {
+    if (this.gotBeacon || this.rxLen != BEACON_SIZE) return R_HELLO;
+    this.gotBeacon = true;
+    this.beaconIn = true; // settle() checks it, in rx
+    return NONE;
+  }
+
+  private checkBeacon(local: u64): void {
+    // A beacon that does not verify is ignored, not held against the peer: it is the organiser's word, not
+    // the peer's, and a badge of another event (another event key) honestly passes on its own. It costs one
+    // verification a link at most (gotBeacon), as the PROOF does. Without an event key nothing is checked.
+    beaconOffer(this.rx + 1, local);
   }
 
   private onRecon(now: u64): i32 {
@@ -616,11 +713,11 @@ export function linkByHandle(handle: u32): i32 {
   return -1;
 }
 
-/** The link already talking to the badge with this public key, or -1. */
+/** The link already talking to the badge with this public key (proven: P1), or -1. */
 export function linkToPeer(pk: usize): i32 {
   for (let i = 0; i < MAX_LINKS; i++) {
     const l = linkAt(i);
-    if (l.used && l.gotHello && ownerCompare(l.peerPk, pk) == 0) return i;
+    if (l.used && l.proven && ownerCompare(l.peerPk, pk) == 0) return i;
   }
   return -1;
 }

@@ -4,7 +4,7 @@
 // connect. AD structures:
 //   02 01 06                          flags: LE general discoverable, no BR/EDR
 //   13 FF FF FF                       manufacturer data, company 0xFFFF (no company: testing / private use)
-//      B1                             magic and protocol version 1
+//      B2                             magic and protocol version 2 (messages.ts)
 //      id (4)                         the first 4 bytes of the badge's public key
 //      items u16 LE                   chains held
 //      fingerprint u64 LE             of the whole chain set (items.ts)
@@ -12,7 +12,7 @@
 // 23 bytes. Other advertisers are ignored.
 
 export const ADV_SIZE: u32 = 23;
-const MAGIC: u32 = 0xb1;
+const MAGIC: u32 = 0xb2; // 0xB0 | PROTOCOL_VERSION: badges of another version do not connect
 
 export class Advert {
   id: u32 = 0;
@@ -23,8 +23,8 @@ export class Advert {
 
 /** Writes the advertisement to out (ADV_SIZE bytes). */
 export function writeAdvert(out: usize, id: usize, items: u32, fp: u64, free: u32): void {
-  // Flags 02 01 06, the manufacturer data's head 13 FF FF FF, magic B1: eight bytes, little-endian.
-  store<u64>(out, 0xb1ffffff13060102);
+  // Flags 02 01 06, the manufacturer data's head 13 FF FF FF, the magic: eight bytes, little-endian.
+  store<u64>(out, 0x00ffffff13060102 | (<u64>MAGIC << 56));
   memory.copy(out + 8, id, 4);
   store<u16>(out, <u16>items, 12);
   store<u64>(out, fp, 14);

@@ -248,6 +248,13 @@ static int init(int64_t hint) {
   int rc = pb_core_call("badge_init", args, 5, &r);
   if (rc != PB_CORE_OK) return rc;
   if (r < 0) return (int)r;
+  /* The event key that checks app images also signs time beacons (docs/SYNC.md 7); badge_init forgets it.
+     Without it the core refuses beacons and only the neighbours' bounded slew moves its clock: not fatal. */
+  if (put(WIN_DATA, port_event_key(), 32) == 0) {
+    int64_t key[1] = {(int64_t)pb_core_io() + WIN_DATA};
+    int64_t kr = -1;
+    if (pb_core_call("badge_event_key", key, 1, &kr) != PB_CORE_OK || kr < 0) badge_log("badge_event_key failed:", kr);
+  }
   g.running = 1;
   drain();
   return 0;

@@ -24,7 +24,7 @@
 #define PB_APP_MAX (64 * 1024)
 #endif
 #ifndef PB_WASM_STACK
-#define PB_WASM_STACK (4 * 1024) /* the interpreter's stack: classic overflowed at 2.5 KiB */
+#define PB_WASM_STACK (6 * 1024) /* the interpreter's stack: classic overflowed at 2.5 KiB before HELLO proofs; a PROOF's signature in badge_frame needs more than 4 KiB, ran at 5 KiB (tests/sim-native.test.ts) */
 #endif
 
 enum pb_core_status {

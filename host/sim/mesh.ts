@@ -33,6 +33,9 @@ import { NativeBadge } from './native-badge.js'
 import { NativeFleet, NativeInterp } from './native-env.js'
 import { ATTACKS, AttackKind, Attack, HostileEnv, ScriptedPeer } from './hostile/index.js'
 import { HonestLosses } from './losses.js'
+import { beaconSign, eventKeyOf } from '../beacon.js'
+import { SIM_EVENT_SECRET } from './event.js'
+export { SIM_EVENT_SECRET }
 
 export const EPOCH = 1_760_000_000_000 // the mesh time the event starts at (ms)
 const TICK = 1000
@@ -40,6 +43,10 @@ const SAMPLE = 10_000
 const MAX_POSTERS = 80
 export const CARD_TTL = 3_600_000 // the example collection's: a card is forgotten an hour after its last update
 export const SKEW = 300_000 // the engine's bound on clock skew (assembly/store/engine.ts)
+// How often the organiser's desk hands a time beacon (signed by SIM_EVENT_SECRET, event.ts) to a
+// badge (docs/SYNC.md §7): neighbours move a clock only by bounded slew, so a badge that slept through
+// the event's last hour catches up by the newest beacon its neighbours pass on.
+const BEACON_EVERY = SKEW
 
 /** A badge that does not play by the rules (tests and demos of robustness). */
 export type HostileKind =
@@ -259,6 +266,7 @@ export class MeshSimulator {
     const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     this.call(n, (b, local) => b.init(local, hint))
     if (!n.badge) return
+    if (n.badge instanceof Badge) n.badge.eventKey(this.#eventKey) // firmware knows it (the app image check); native boards do not pass it yet
     n.owner = toHex(n.badge.identity())
     // What survived on flash is held: a STORED note lost with the power cut that came right after the write must not hide it.
     for (const c of n.badge.chains()) this.metrics.stored(n.index, toHex(c.owner), c.length, this.q.now)
@@ -537,6 +545,18 @@ export class MeshSimulator {
     this.q.after(TICK, epoch)
     const sample = () => { this.#sample(); this.q.after(SAMPLE, sample) }
     this.q.at(0, sample)
+    this.q.at(BEACON_EVERY, () => this.#beacon(0))
+  }
+
+  readonly #eventKey = eventKeyOf(SIM_EVENT_SECRET)
+
+  /** The organiser's desk signs the time (true mesh time) and hands it to one badge, in turn: no randomness taken. */
+  #beacon (k: number): void {
+    this.q.after(BEACON_EVERY, () => this.#beacon(k + 1))
+    const n = this.nodes[(k * 7) % this.nodes.length]
+    if (n.hostile) return
+    const beacon = beaconSign(SIM_EVENT_SECRET, EPOCH + this.q.now)
+    this.call(n, (b, local) => { if (b instanceof Badge) b.beacon(beacon, local) })
   }
 
   #tick (n: SimBadge): void {

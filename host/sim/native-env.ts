@@ -1,6 +1,6 @@
 // The native badges of one simulation: a temporary directory with a flash
 // file per badge (kept across that badge's power cycles), one app image
-// (build/core.wasm) signed with a throwaway event key made for this run,
+// (build/core.wasm) signed with the simulated event's key (event.ts: its beacons verify on the boards too),
 // and the pool of board processes. close() kills them and removes it all.
 
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { coreWasmPath } from '../core.js'
 import { makeImage } from '../image.js'
-import { newKey } from '../keyfile.js'
+import { SIM_EVENT_SECRET } from './event.js'
+import { eventKeyOf } from '../beacon.js'
 import { toHex } from '../bytes.js'
 import { nativeBinaryPath, NativeVariant } from '../native/board.js'
 import { NativePool } from './native-pool.js'
@@ -36,7 +37,7 @@ export class NativeFleet {
     this.binary = nativeBinaryPath(opts.interp ?? 'classic') // throws one clear line when it is not built
     this.dir = mkdtempSync(join(tmpdir(), 'picobadge-sim-'))
     try {
-      const key = newKey('event-key')
+      const key = { secretKey: SIM_EVENT_SECRET, publicKey: eventKeyOf(SIM_EVENT_SECRET) } // the beacons' key too (event.ts)
       this.#eventKey = toHex(key.publicKey)
       this.#image = join(this.dir, 'app.pbimg')
       writeFileSync(this.#image, makeImage(readFileSync(coreWasmPath('badge')), key.secretKey))

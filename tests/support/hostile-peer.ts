@@ -5,14 +5,25 @@
 // The encoders live in host/sim/hostile/ (the simulator's hostile badges
 // use the same ones); HELLO is made in one place, host/sim/hostile/hello.ts.
 
+import { randomBytes } from 'node:crypto'
 import { Badge } from '../../host/badge.js'
 import { ADDR_B } from './pipe.js'
 import { IO_DATA } from '../../host/core.js'
 import { Framer } from '../../host/sim/hostile/wire.js'
+import { Hello, helloMessage, parseHello, proofMessage, helloKey } from '../../host/hello.js'
 
 export { MSG, reconList, reconFp, advert, want, blocks, end } from '../../host/sim/hostile/wire.js'
-export { hello } from '../../host/sim/hostile/hello.js'
 const MTU = 247
+
+export interface HelloOptions { version?: number, chains?: number, fp?: bigint, nonce?: Uint8Array, beacon?: bigint }
+
+/** A HELLO message (host/hello.ts) for key pk, unproven. */
+export function hello (pk: Uint8Array, time: bigint, { version = 2, chains = 1, fp = 0x1234n, nonce = new Uint8Array(16), beacon = 0n }: HelloOptions = {}): Uint8Array {
+  return helloMessage({ version, pk, nonce, time, chains, fp, beacon })
+}
+
+/** A 32-byte seed filled with one byte: a test key whose secret the peer holds. */
+export const seedOf = (n: number) => new Uint8Array(32).fill(n)
 
 /** One link to the badge under test, from the hostile side. */
 export class HostileLink {
@@ -25,6 +36,28 @@ export class HostileLink {
   readonly up: boolean
   constructor (readonly badge: Badge, readonly handle: number, public t: number, central = false, addr: Uint8Array = ADDR_B) {
     this.up = badge.linkUp(handle, MTU, central, addr, t)
+    this.#collect() // the badge's HELLO
+  }
+
+  /** The HELLO the badge sent on this link (its nonce is what a PROOF answers). */
+  badgeHello (): Required<Hello> {
+    const h = this.got.map(parseHello).find(x => x)
+    if (!h) throw new Error('the badge sent no HELLO on this link')
+    return h
+  }
+
+  /**
+   * Says HELLO as the key of `seed` and proves it: the PROOF answers this link's nonce.
+   * Returns the HELLO as sent (a test may replay it, or its PROOF, on another link).
+   */
+  greet (seed: Uint8Array, time: bigint, opts: HelloOptions = {}): { hello: Uint8Array, proof: Uint8Array } {
+    const { pk } = helloKey(seed)
+    const h: Hello = { version: opts.version ?? 2, pk, nonce: opts.nonce ?? randomBytes(16), time, chains: opts.chains ?? 1, fp: opts.fp ?? 0x1234n, beacon: opts.beacon ?? 0n }
+    const hello = helloMessage(h)
+    const proof = proofMessage(seed, this.badgeHello().nonce, h)
+    this.send(hello)
+    this.send(proof)
+    return { hello, proof }
   }
 
   /** The messages the badge sent on this link since the last call (reassembled). */

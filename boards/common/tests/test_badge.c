@@ -67,6 +67,7 @@ int pb_core_call(const char *name, const int64_t *args, uint32_t argc, int64_t *
     return PB_CORE_OK;
   }
   if (strcmp(name, "badge_init") == 0) { *result = result_for_init; return PB_CORE_OK; }
+  if (strcmp(name, "badge_event_key") == 0) { *result = window[DATA] == 0xEE ? 0 : -1; return PB_CORE_OK; }
   if (strcmp(name, "badge_link_up") == 0) { *result = result_for_link_up; return PB_CORE_OK; }
   if (strcmp(name, "badge_status") == 0) { for (int i = 0; i < 80; i++) window[DATA + i] = (uint8_t)(i + 1); *result = 0; return PB_CORE_OK; }
   if (strcmp(name, "badge_identity") == 0) { memset(window + DATA, 0xAB, 32); *result = 0; return PB_CORE_OK; }
@@ -82,6 +83,8 @@ uint8_t *pb_core_window(void) { return window; }
 /* ---- a recording port --------------------------------------------------------------------- */
 static int64_t now = 5000;
 int64_t port_now_ms(void) { return now; }
+static const uint8_t event_key[32] = {0xEE, 0xEE, 0xEE, 0xEE};
+const uint8_t *port_event_key(void) { return event_key; }
 void port_flash_geometry(struct port_flash_geometry *out) { out->sector_size = 4096; out->word_size = 4; out->region_size = 262144; }
 
 static char radio[4096];
@@ -144,6 +147,7 @@ int main(void) {
   CHECK(strcmp(calls[0], "badge_init") == 0);
   CHECK(call_args[0][0] == 4096 && call_args[0][1] == 4 && call_args[0][2] == 262144);
   CHECK(call_args[0][3] == 5000 && call_args[0][4] == 1760000000000);
+  CHECK(strcmp(calls[1], "badge_event_key") == 0 && call_args[1][0] == IO + DATA); /* the image check's key signs beacons too */
   CHECK(count_calls("badge_outbox") == 3); /* two batches, then the 0 that ends the drain */
   CHECK(strcmp(radio, "A3:2 C79 ") == 0);
 

@@ -4,7 +4,7 @@
 // the chain's head: a card rewritten and re-dated if a badge stores it.
 
 import { Attack, HostileEnv, PeerView, randomU64, reconnect } from './attack.js'
-import type { HelloFields } from './hello.js'
+import { HelloFields, madeUpKey } from './hello.js'
 import { signBlock } from './chains.js'
 import { toHex } from '../../bytes.js'
 
@@ -19,7 +19,7 @@ export class HijackAttack implements Attack {
     return b !== null && b.chains().length > 0 && this.env.rng.chance(0.75)
   }
 
-  hello (): HelloFields { return { key: this.env.rng.bytes(32), time: BigInt(this.env.trueTime()), chains: 8, fingerprint: randomU64(this.env) } }
+  hello (): HelloFields { return { ...madeUpKey(this.env.rng), time: BigInt(this.env.trueTime()), chains: 8, fingerprint: randomU64(this.env) } }
 
   list (peer: PeerView): Array<{ owner: Uint8Array, height: number }> {
     const held = this.env.core()?.chains().filter(c => toHex(c.owner) !== peer.owner) ?? []

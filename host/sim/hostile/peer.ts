@@ -5,7 +5,7 @@
 // the link. Everything else the honest badge says is read and let be.
 
 import { MSG, Framer, Reassembler, reconList, reconSkipAll, end, done, readVarint } from './wire.js'
-import { craftHello, helloKey } from './hello.js'
+import { craftHello, craftProof, helloKey, helloNonce, HelloFields } from './hello.js'
 import type { Attack, PeerView } from './attack.js'
 
 export class ScriptedPeer {
@@ -29,7 +29,12 @@ export class ScriptedPeer {
 
   #say (msg: Uint8Array): void { this.send(this.#framer.frames(msg)) }
 
-  up (): void { this.#say(craftHello(this.attack.hello(this.peer))) }
+  #hello: HelloFields | undefined
+
+  up (): void {
+    this.#hello = this.attack.hello(this.peer)
+    this.#say(craftHello(this.#hello))
+  }
 
   receive (frame: Uint8Array): void {
     const m = this.#in.push(frame)
@@ -40,7 +45,8 @@ export class ScriptedPeer {
     switch (m[0]) {
       case MSG.HELLO:
         this.attack.heardHello?.(helloKey(m))
-        // Protocol version 2 (signed HELLO, #12): here a PROOF signed with the HELLO's `secret` goes out (hello.ts).
+        // Our HELLO counts once its PROOF verifies: signed with the made-up key's secret (an impersonator has none, and is not heard).
+        if (this.#hello) { const proof = craftProof(this.#hello, helloNonce(m)); if (proof) this.#say(proof) }
         // We are the central (the peer's HELLO says nothing of it): open with our LIST.
         if (!this.peer.central) this.#reply()
         break

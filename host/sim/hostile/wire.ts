@@ -5,7 +5,7 @@
 // hello.ts, because its layout is the part of the protocol most likely to
 // change (a signed challenge).
 
-export const MSG = { HELLO: 1, RECON: 2, WANT: 3, BLOCKS: 4, END: 5, DONE: 6 } as const
+export const MSG = { HELLO: 1, RECON: 2, WANT: 3, BLOCKS: 4, END: 5, DONE: 6, PROOF: 7, BEACON: 8 } as const
 
 /** Frame header bits (§3): first frame of a message, last frame, sequence number mod 64. */
 export const FIRST = 0x80

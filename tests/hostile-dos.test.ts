@@ -9,7 +9,7 @@ import * as PF from 'picofeed'
 import { encode } from 'cborg'
 import { badge, author, cards, give, T0 } from './support/badges.js'
 import { sync, chainSet, ADDR_B } from './support/pipe.js'
-import { HostileLink, MSG, hello, reconList, reconFp, blocks, end, advert } from './support/hostile-peer.js'
+import { HostileLink, MSG, hello, reconList, reconFp, blocks, end, advert, seedOf } from './support/hostile-peer.js'
 import type { Badge } from '../host/badge.js'
 
 const HOUR = 3_600_000
@@ -28,7 +28,7 @@ describe('quiet refusals count against the link (#12, finding 4)', () => {
     // run (E_FUTURE) without fault of the peer, and each costs the badge a signature check.
     const offered = Array.from({ length: 12 }, () => { const w = author(); return { w, run: cards(w, 1, T0 + HOUR) } })
     const link = new HostileLink(a, 7, 1000)
-    link.send(hello(PEER_PK, BigInt(T0)))
+    link.greet(seedOf(9), BigInt(T0))
     link.send(reconList(offered.slice(0, 8).map(o => ({ owner: PF.fromHex(o.w.pk), height: 1 }))))
     link.send(reconList(offered.slice(8).map(o => ({ owner: PF.fromHex(o.w.pk), height: 1 }))))
     flush(link)
@@ -52,7 +52,7 @@ describe('quiet refusals count against the link (#12, finding 4)', () => {
     const a = badge(4102)
     const w = author(); const run = cards(w, 3, T0 - 60_000)
     const link = new HostileLink(a, 7, 1000)
-    link.send(hello(PEER_PK, BigInt(T0)))
+    link.greet(seedOf(9), BigInt(T0))
     link.send(reconList([{ owner: PF.fromHex(w.pk), height: 3 }]))
     link.send(blocks(3, bare(run)))
     link.send(end(PF.fromHex(w.pk)))
@@ -66,7 +66,7 @@ describe('repeat offenders are refused, inbound too (#12, finding 4)', () => {
     const a = badge(4201)
     const first = new HostileLink(a, 7, 1000, false, addr(1))
     expect(first.up).toBe(true)
-    first.send(hello(PEER_PK, BigInt(T0)))
+    first.greet(seedOf(9), BigInt(T0))
     first.send(hello(PEER_PK, BigInt(T0))) // a HELLO twice: a violation
     expect(a.status(first.t).violations).toBe(1)
     first.down()
@@ -82,7 +82,7 @@ describe('repeat offenders are refused, inbound too (#12, finding 4)', () => {
     const a = badge(4202, { log: l => lines.push(l) })
     for (let i = 0; i < 40; i++) give(a, cards(author(), 1, T0 - 60_000), 0)
     const link = new HostileLink(a, 7, 1000)
-    link.send(hello(PEER_PK, BigInt(T0), { chains: 1000, fp: 0x55n }))
+    link.greet(seedOf(9), BigInt(T0), { chains: 1000, fp: 0x55n })
     let rounds = 0
     while (rounds < 200 && a.status(link.t).violations === 0) {
       link.send(reconFp(1000, BigInt(rounds) * 0x9e3779b97f4a7c15n)) // always differs: always answered
@@ -107,7 +107,7 @@ describe('repeat offenders are refused, inbound too (#12, finding 4)', () => {
   it('ends a link that makes no progress well before the two-minute limit', () => {
     const a = badge(4203)
     const link = new HostileLink(a, 7, 1000)
-    link.send(hello(PEER_PK, BigInt(T0), { chains: 5, fp: 0x77n }))
+    link.greet(seedOf(9), BigInt(T0), { chains: 5, fp: 0x77n })
     // A message that never ends: one byte every 9 s keeps the link under the 10 s silence limit.
     link.frames([Uint8Array.of(0x80 | (link.seq++ & 0x3f), MSG.RECON)])
     const start = link.t
@@ -186,7 +186,7 @@ describe('the pending pool cannot be flushed by one link (#12, finding 6)', () =
       return { w, orphan: Uint8Array.from(w.feed.slice(1).buffer.subarray(4)) }
     })
     const link = new HostileLink(a, 7, 1000)
-    link.send(hello(PEER_PK, BigInt(T0)))
+    link.greet(seedOf(9), BigInt(T0))
     link.send(reconList(chains.map(c => ({ owner: PF.fromHex(c.w.pk), height: 2 }))))
     flush(link)
     const wants = link.got.filter(m => m[0] === MSG.WANT).map(m => PF.toHex(m.subarray(1, 33)))
@@ -223,7 +223,7 @@ describe('host clock sums saturate (#12, finding 4)', () => {
     const a = badge(4502)
     const L = 2 ** 64 - 2048 // a double, exactly; 1 ms steps vanish in its rounding, so time stands still
     const first = new HostileLink(a, 7, L, false, addr(5))
-    first.send(hello(PEER_PK, BigInt(T0)))
+    first.greet(seedOf(9), BigInt(T0))
     first.send(hello(PEER_PK, BigInt(T0))) // a violation: backed off until L + 5 s, which saturates
     first.down()
     expect(new HostileLink(a, 8, L, false, addr(5)).up).toBe(false)

@@ -14,7 +14,7 @@
 import { describe, it, expect } from 'vitest'
 import * as PF from 'picofeed'
 import { badge, author, cards, give, T0 } from './support/badges.js'
-import { HostileLink, MSG, hello, reconList, blocks, end } from './support/hostile-peer.js'
+import { HostileLink, MSG, hello, reconList, blocks, end, seedOf } from './support/hostile-peer.js'
 import { FlashRepo, StoreError } from '../host/repo.js'
 import { NorFlash, NRF52840, flashImports } from '../host/nor-flash.js'
 
@@ -31,7 +31,7 @@ describe('sync never evicts a held chain (#12, finding 3)', () => {
     const honest = Array.from({ length: MAX_CHAINS - 20 }, () => { const x = author(); expect(give(a, cards(x, 1, T0 - 60_000), 0)).toBe(1); return x.pk })
     const links = [7, 8, 9].map((h, k) => {
       const link = new HostileLink(a, h, 1000)
-      link.send(hello(new Uint8Array(32).fill(20 + k), BigInt(T0)))
+      link.greet(seedOf(20 + k), BigInt(T0))
       const offered = Array.from({ length: 16 }, () => { const x = author(); cards(x, 1, T0 - 60_000); return x })
       link.send(reconList(offered.slice(0, 8).map(x => ({ owner: PF.fromHex(x.pk), height: 1 }))))
       link.send(reconList(offered.slice(8).map(x => ({ owner: PF.fromHex(x.pk), height: 1 }))))
@@ -62,7 +62,7 @@ describe('the per-link bound on new chains (#12, finding 3)', () => {
   it('one link offering 40 chains to a badge with room for all brings at most 16', () => {
     const a = badge(5102)
     const link = new HostileLink(a, 7, 1000)
-    link.send(hello(new Uint8Array(32).fill(9), BigInt(T0)))
+    link.greet(seedOf(9), BigInt(T0))
     const offered = Array.from({ length: 40 }, () => { const x = author(); cards(x, 1, T0 - 60_000); return x })
     for (let i = 0; i < offered.length; i += 8) link.send(reconList(offered.slice(i, i + 8).map(x => ({ owner: PF.fromHex(x.pk), height: 1 }))))
     // It answers every WANT, and pushes the chains it was not asked for after them.

@@ -70,7 +70,7 @@ describe('HELLO proves possession of the key (#12, finding 6)', () => {
     early.send(reconList([{ owner: PF.fromHex(x.pk), height: 1 }]))
     expect(lines.at(-1)).toBe('link 1: bad or repeated HELLO')
     expect(early.sent(MSG.WANT)).toBeUndefined()
-    const proofFirst = new HostileLink(a, 2, early.t + 10)
+    const proofFirst = new HostileLink(a, 2, early.t + 10, false, Uint8Array.of(2, 0, 0xee, 0, 0, 0xc0)) // another address: the first is backed off now
     proofFirst.send(Uint8Array.from([MSG.PROOF, ...randomBytes(64)]))
     expect(lines.at(-1)).toBe('link 2: bad or repeated HELLO')
   })

@@ -11,7 +11,7 @@ import * as PF from 'picofeed'
 import { ed25519 } from '@noble/curves/ed25519'
 import { Badge } from '../host/badge.js'
 import { author, cards, give, T0 } from './support/badges.js'
-import { HostileLink, MSG, hello, reconList, blocks } from './support/hostile-peer.js'
+import { HostileLink, MSG, hello, reconList, blocks, seedOf } from './support/hostile-peer.js'
 
 /** A badge that counts the signatures its core checks. */
 function countingBadge (seed: number): { b: Badge, checks: { n: number } } {
@@ -34,7 +34,7 @@ describe('a peer replaying blocks the badge holds (#12, finding 4)', () => {
     expect(give(b, held, 0)).toBe(3)
     expect(checks.n, 'the accelerator is asked about every signature the core checks').toBeGreaterThanOrEqual(3)
     const link = new HostileLink(b, 7, 1000)
-    link.send(hello(new Uint8Array(32).fill(9), BigInt(T0)))
+    link.greet(seedOf(9), BigInt(T0))
     // The peer claims a taller chain, so the badge asks for the rest of it ...
     link.send(reconList([{ owner: PF.fromHex(x.pk), height: 12 }]))
     expect(link.sent(MSG.WANT)).toBeDefined()
@@ -58,7 +58,7 @@ describe('a peer replaying blocks the badge holds (#12, finding 4)', () => {
     expect(give(b, held, 0)).toBe(1)
     const forged = Uint8Array.from(bare(held)); forged[10] ^= 1 // the signature differs: not a duplicate
     const link = new HostileLink(b, 7, 1000)
-    link.send(hello(new Uint8Array(32).fill(9), BigInt(T0)))
+    link.greet(seedOf(9), BigInt(T0))
     link.send(reconList([{ owner: PF.fromHex(x.pk), height: 4 }]))
     checks.n = 0
     link.send(blocks(1, forged))

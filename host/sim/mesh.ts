@@ -37,6 +37,12 @@ import { beaconSign, eventKeyOf } from '../beacon.js'
 import { SIM_EVENT_SECRET } from './event.js'
 export { SIM_EVENT_SECRET }
 
+const PROOF_DOMAIN = new TextEncoder().encode('picobadge PROOF2')
+const BEACON_DOMAIN = new TextEncoder().encode('picobadge BEACON')
+const startsWith = (m: Uint8Array, d: Uint8Array) => m.length >= d.length && d.every((b, i) => m[i] === b)
+/** Whether a signed message is a link's PROOF or a time beacon (host/hello.ts, host/beacon.ts) rather than a block. */
+const isHandshake = (m: Uint8Array) => startsWith(m, PROOF_DOMAIN) || startsWith(m, BEACON_DOMAIN)
+
 export const EPOCH = 1_760_000_000_000 // the mesh time the event starts at (ms)
 const TICK = 1000
 const SAMPLE = 10_000
@@ -133,8 +139,10 @@ export class SimBadge {
   held: Array<{ frame: Uint8Array }> = []
   /** The attack a hostile badge of a #12 kind plays (hostile/). */
   attack: Attack | null = null
-  /** Signature checks the badge's core asked the accelerator for. */
+  /** Block signature checks the badge's core asked the accelerator for. */
   verifies = 0
+  /** Signature checks of a link's PROOF or a time beacon (docs/SYNC.md §4, §7): one per link or newer beacon, not per block. */
+  handshakeVerifies = 0
   /** When its attack starts (ms of simulated time); before, a hostile badge of a #12 kind syncs honestly. */
   attackFrom = 0
   constructor (
@@ -254,7 +262,7 @@ export class MeshSimulator {
     } else {
       n.badge = new Badge({
         flash: n.flash,
-        accelerate: this.opts.accelerate === false ? undefined : (sig, pk, msg) => { n.verifies++; return this.cache.accelerate(sig, pk, msg) },
+        accelerate: this.opts.accelerate === false ? undefined : (sig, pk, msg) => { if (isHandshake(msg)) n.handshakeVerifies++; else n.verifies++; return this.cache.accelerate(sig, pk, msg) },
         entropy: buf => n.rng.fill(buf),
         log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined
       })

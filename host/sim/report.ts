@@ -44,6 +44,8 @@ export interface SimReport {
     prematureForgets: number
     clock: { aheadMaxMs: number, spreadMaxMs: number, skewMs: number, withinSkew: boolean }
     signatureChecks: number
+    /** PROOF and beacon checks: one per link and per newer beacon. */
+    handshakeChecks: number
   }
   /** The hostile badges, and per kind what they did and what the honest badges counted against them. */
   hostile: { badges: number, list: Array<{ badge: number, kind: string }>, kinds: Record<string, Record<string, number>> }
@@ -105,8 +107,8 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
   }
   for (const [kind, c] of sim.hostileCounts) Object.assign(kinds[kind] ??= { badges: 0 }, c)
   if (kinds['advert-spam']) kinds['advert-spam'].connectsToNowhere = sim.connectsToNowhere
-  let verifies = 0
-  for (const n of sim.nodes) if (!n.hostile) verifies += n.verifies
+  let verifies = 0; let handshakes = 0
+  for (const n of sim.nodes) if (!n.hostile) { verifies += n.verifies; handshakes += n.handshakeVerifies }
   return {
     badges: sim.nodes.length,
     minutes,
@@ -140,7 +142,8 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
       cardsRewritten: L.rewritten,
       prematureForgets: L.prematureForgets,
       clock: { aheadMaxMs: L.clockAheadMax, spreadMaxMs: L.clockSpreadMax, skewMs: SKEW, withinSkew: L.clockAheadMax <= SKEW },
-      signatureChecks: verifies
+      signatureChecks: verifies,
+      handshakeChecks: handshakes
     },
     hostile: { badges: list.length, list, kinds }
   }
@@ -165,7 +168,7 @@ function renderAttack (r: SimReport, mark: (ok: boolean) => string): string[] {
   out.push(`  ${mark(h.cardsRewritten === 0)} cards rewritten (a block not by the card's owner): ${h.cardsRewritten}`)
   out.push(`  ${mark(h.prematureForgets === 0)} states forgotten before their time (a clock pushed ahead): ${h.prematureForgets}`)
   out.push(`  ${mark(h.clock.withinSkew)} mesh clocks: at most ${min(Math.max(0, h.clock.aheadMaxMs))} ahead of the true time (skew bound ${min(h.clock.skewMs)}); the fastest ${min(h.clock.spreadMaxMs)} ahead of the median`)
-  out.push(`  signature checks by honest badges: ${h.signatureChecks}`)
+  out.push(`  signature checks by honest badges: ${h.signatureChecks} of blocks, ${h.handshakeChecks} of links' PROOFs and time beacons`)
   for (const [kind, c] of Object.entries(r.hostile.kinds)) {
     const { badges, ...rest } = c
     const what = Object.entries(rest).map(([k, v]) => `${k} ${v}`).join(', ')

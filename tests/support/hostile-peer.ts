@@ -41,6 +41,8 @@ export class HostileLink {
 
   /** The HELLO the badge sent on this link (its nonce is what a PROOF answers). */
   badgeHello (): Required<Hello> {
+    // A badge whose outbox was full at link-up hands its HELLO over once the host drains it.
+    if (!this.got.some(m => parseHello(m))) this.#collect()
     const h = this.got.map(parseHello).find(x => x)
     if (!h) throw new Error('the badge sent no HELLO on this link')
     return h

@@ -5,6 +5,8 @@
 // hello.ts, because its layout is the part of the protocol most likely to
 // change (a signed challenge).
 
+import { PROTOCOL_VERSION } from '../../hello.js'
+
 export const MSG = { HELLO: 1, RECON: 2, WANT: 3, BLOCKS: 4, END: 5, DONE: 6, PROOF: 7, BEACON: 8 } as const
 
 /** Frame header bits (§3): first frame of a message, last frame, sequence number mod 64. */
@@ -30,7 +32,7 @@ export function reconFp (count: number, fp: bigint): Uint8Array {
 
 /** A picobadge advertisement (docs/SYNC.md §1) as a neighbour, or a spoofer, sends it. */
 export function advert (id: number, chains: number, fp: bigint, free = 1): Uint8Array {
-  return Uint8Array.from([2, 1, 6, 0x13, 0xff, 0xff, 0xff, 0xb1, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff, chains & 0xff, chains >> 8, ...u64(fp), free])
+  return Uint8Array.from([2, 1, 6, 0x13, 0xff, 0xff, 0xff, 0xb0 | PROTOCOL_VERSION, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff, chains & 0xff, chains >> 8, ...u64(fp), free])
 }
 
 export const reconSkipAll = () => Uint8Array.from([MSG.RECON, 1, ...u64(END_OF_KEYS), 0])

@@ -101,7 +101,7 @@ export async function esp32FlashCommand (argv: string[], io: CommandIo = {}): Pr
     opts = parseEsp32FlashArgs(argv)
   } catch (e) {
     if (!(e instanceof UsageError)) throw e
-    stderr.write(`picobadge flash: ${e.message}\n\n${ESP32_FLASH_HELP}`)
+    stderr.write(`picobadge flash: ${e.message}\nsee \`picobadge flash --help\` for its options\n`)
     return 2
   }
   const bar = progressBar(stderr)

@@ -1,0 +1,88 @@
+// Every command and subcommand of `picobadge` fed bad input, as a newcomer
+// or a slip of the hand would (#13): missing, unwritable, truncated,
+// wrong-kind and corrupt files; missing ports; out-of-range numbers.
+// For each: a non-zero exit, one or two lines on stderr that say what went
+// wrong and what to do, no stack trace, and no half-written output (a file
+// is complete or absent). The files are small and nothing here compiles,
+// so each run is quick; the spawn timeout only guards against a hang.
+
+import { describe, it, expect } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, readdirSync, chmodSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+
+const cli = fileURLToPath(new URL('../dist/host/cli.js', import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), 'cli-bad-'))
+const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, env, cwd: dir })
+
+/** The contract for bad input: non-zero, one or two lines naming the problem, no stack. */
+function refused (args: string[], why: RegExp, env?: NodeJS.ProcessEnv) {
+  const r = run(args, env)
+  const where = `picobadge ${args.join(' ')}\n${r.stderr}`
+  expect(r.status, where).not.toBe(0)
+  expect(r.status, where).not.toBeNull()
+  const lines = r.stderr.trimEnd().split('\n')
+  expect(lines.length, where).toBeGreaterThanOrEqual(1)
+  expect(lines.length, where).toBeLessThanOrEqual(2)
+  expect(r.stderr, where).not.toMatch(/^\s+at .*[:(]/m)
+  expect(r.stderr, where).toMatch(why)
+  return r
+}
+const path = (name: string) => join(dir, name)
+const noTemp = () => expect(readdirSync(dir).filter(f => f.endsWith('.tmp'))).toEqual([])
+
+// Keys made once, through the command.
+expect(run(['keys', 'new', '--event', '--out', path('event.key')]).status).toBe(0)
+expect(run(['keys', 'new', '--badge', '--out', path('badge.key')]).status).toBe(0)
+
+describe('picobadge keys', () => {
+  it('refuses missing, corrupt and wrong-kind key files and unwritable outputs, in a line', () => {
+    refused(['keys'], /keys needs a command: new or show/)
+    refused(['keys', 'old'], /unknown keys command 'old'/)
+    refused(['keys', 'new', '--out', path('k')], /say which key: --event or --badge/)
+    refused(['keys', 'new', '--event'], /--out FILE is needed/)
+    refused(['keys', 'show'], /usage: picobadge keys show FILE/)
+    refused(['keys', 'show', path('none.key')], /cannot read key file .*none\.key/)
+    writeFileSync(path('corrupt.key'), '{"picobadge":"event-key","publicKey":')
+    refused(['keys', 'show', path('corrupt.key')], /not a picobadge key file \(not JSON\)/)
+    writeFileSync(path('hex.key'), JSON.stringify({ picobadge: 'event-key', publicKey: 'zz'.repeat(32), secretKey: 'zz'.repeat(32) }))
+    refused(['keys', 'show', path('hex.key')], /secretKey must be 32 bytes of lowercase hex/)
+    refused(['keys', 'show', dir], /cannot read key file/)
+    // Unwritable: a missing folder, a folder, a full device; nothing is left behind.
+    refused(['keys', 'new', '--event', '--out', path('nodir/event.key')], /cannot write the key .*: the folder .*nodir does not exist/)
+    refused(['keys', 'new', '--event', '--out', dir], /is a folder; give a file name/)
+    if (existsSync('/dev/full')) refused(['keys', 'new', '--event', '--force', '--out', '/dev/full'], /no space left on the device/)
+    const before = readFileSync(path('event.key'), 'utf8')
+    refused(['keys', 'new', '--event', '--out', path('event.key')], /exists: not overwriting the key \(use --force\)/)
+    expect(readFileSync(path('event.key'), 'utf8')).toBe(before)
+    noTemp()
+  })
+})
+
+describe('picobadge build', () => {
+  it('refuses a badge key: no badge runs an image it signs, and nothing is written', () => {
+    refused(['build', '--key', path('badge.key'), '--out', path('b.pbimg')], /badge\.key is a badge-key, not an event key.*keys new --event/)
+    expect(existsSync(path('b.pbimg'))).toBe(false)
+  })
+
+  it('refuses an output it cannot write before compiling, in a line (not the compiler\'s source)', () => {
+    refused(['build', '--key', path('event.key'), '--out', dir], /cannot write the app image .*: it is a folder/)
+    refused(['build', '--key', path('event.key'), '--out', path('nodir/app.pbimg')], /the folder .*nodir does not exist/)
+    refused(['build', '--key', path('event.key'), '--out', path('m.pbimg'), '--module', '/nodir/a.wasm'], /cannot write the module \/nodir\/a\.wasm/)
+    expect(existsSync(path('m.pbimg'))).toBe(false)
+    refused(['build', '--key', path('none.key')], /cannot read key file/)
+    refused(['build', '--key', path('event.key'), '--entry', path('none.ts'), '--out', path('n.pbimg')], /none\.ts/)
+    refused(['build', '--key', path('event.key'), '--bogus'], /unknown option '?--bogus/)
+    noTemp()
+  })
+
+  it('warns when the event key is readable by others, as the key help promises', () => {
+    const loose = path('loose.key')
+    writeFileSync(loose, readFileSync(path('event.key')))
+    chmodSync(loose, 0o644)
+    const r = run(['build', '--key', loose, '--out', path('nodir/x.pbimg')])
+    expect(r.stderr).toMatch(/warning: .*loose\.key is readable by others .*chmod 600/)
+  })
+})

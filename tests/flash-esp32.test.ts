@@ -17,7 +17,8 @@ import { esp32FlashCommand } from '../host/flash/command.js'
 import { SerialPortStream } from '@serialport/stream'
 import { VirtualSerialBinding, type SerialLine } from '../host/flash/virtual-port.js'
 import { NodeWebSerialPort } from '../host/flash/web-serial.js'
-import { simulatedBoard, syntheticBuild, APP_PARTITION, randomBytes } from './support/esp32-board.js'
+import { publicKeyOf } from '../host/ed25519.js'
+import { simulatedBoard, syntheticBuild, APP_PARTITION, randomBytes, unsignedImage } from './support/esp32-board.js'
 
 type Region = { offset: number, data: Uint8Array }
 
@@ -92,7 +93,7 @@ describe('simulated ESP32 ROM bootloader: flashing', () => {
     await flashEsp32({ port: port(), build: b.dir, app: b.imagePath })
     const before = Uint8Array.from(chip.flash.bytes)
     const erasesBefore = Uint32Array.from(chip.flash.eraseCounts)
-    const image2 = randomBytes(0x8100, 9)
+    const image2 = unsignedImage(0x8100, 9)
     const path2 = join(b.dir, 'app2.pbimg')
     writeFileSync(path2, image2)
     const report = await flashEsp32({ port: port(), build: b.dir, app: path2, appOnly: true })
@@ -202,6 +203,24 @@ describe('simulated ESP32 ROM bootloader: faults never end in reported success',
     const { chip, port } = simulatedBoard()
     const err = await flashEsp32({ port: port(), build: b.dir, app: b.imagePath }).catch(e => e)
     expect(err.message).toMatch(/app\.pbimg is 262145 bytes, larger than the "picobadge" partition \(262144 bytes at 0x110000\)/)
+    expect(chip.history).toEqual([])
+  })
+
+  test('an app image cut short, with a flipped byte, not an image at all, or another event\'s: refused before the board is touched', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    const write = (name: string, bytes: Uint8Array) => { const p = join(b.dir, name); writeFileSync(p, bytes); return p }
+    const flipped = b.image.slice(); flipped[flipped.length - 7] ^= 1
+    const cases: Array<[string, RegExp, Uint8Array?]> = [
+      [write('short.pbimg', b.image.subarray(0, b.image.length - 1)), /short\.pbimg is not an app image a badge would run: its header says the module is \d+ bytes, the file holds \d+: cut short/],
+      [write('flipped.pbimg', flipped), /flipped\.pbimg is not an app image .*tampered \(-82\)/],
+      [write('README.md', new TextEncoder().encode('# picobadge\n'.repeat(20))), /README\.md is not an app image .*not a picobadge app image \(-80\)/],
+      [b.imagePath, /app\.pbimg is not an app image .*not signed by this event key.*\(-83\)/, publicKeyOf(new Uint8Array(32).fill(1))]
+    ]
+    for (const [app, why, eventKey] of cases) {
+      const err = await flashEsp32({ port: port(), build: b.dir, app, eventKey }).catch(e => e)
+      expect(err.message).toMatch(why)
+    }
     expect(chip.history).toEqual([])
   })
 

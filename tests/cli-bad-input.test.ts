@@ -86,3 +86,31 @@ describe('picobadge build', () => {
     expect(r.stderr).toMatch(/warning: .*loose\.key is readable by others .*chmod 600/)
   })
 })
+
+describe('picobadge sim', () => {
+  it('refuses out-of-range numbers in a line, and its help states every limit it enforces', () => {
+    const help = run(['sim', '--help']).stdout
+    for (const [opt, bad] of [['badges', '1'], ['badges', '5001'], ['minutes', '0'], ['minutes', '2000'], ['seed', '-1'], ['posters', '2'], ['mtu', '22'], ['power-cuts', '-1']]) {
+      const r = refused(['sim', `--${opt}`, bad, '--quiet'], new RegExp(`--${opt} must be an? (integer|number) from `))
+      const [, lo, hi] = /from (\S+) to (\S+),/.exec(r.stderr)!
+      const range = new RegExp(`--${opt} .*${lo.replace('.', '\\.')} to (${hi}|2\\^32-1|1e6)`)
+      expect(help, `the help of --${opt} says ${lo} to ${hi}`).toMatch(range)
+    }
+    refused(['sim', '--hostile', 'nice'], /--hostile: unknown kind nice/)
+    refused(['sim', '--badges'], /--badges needs a value/)
+  })
+
+  it('a tenth of a minute says so, and does not report a failure for posts that had no time to be made', () => {
+    const r = run(['sim', '--minutes', '0.1', '--quiet'])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^40 badges, 0\.1 simulated minutes/)
+    expect(r.stdout).not.toMatch(/✘ 0 of 0 posts/)
+  })
+
+  it('with --json, progress goes to stderr and stdout is only the JSON', () => {
+    const r = run(['sim', '--minutes', '0.2', '--badges', '10', '--json'])
+    expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).badges).toBe(10)
+    expect(r.stderr).toMatch(/100% +simulating/)
+  })
+})

@@ -17,7 +17,7 @@ import { publicKeyOf } from '../host/ed25519.js'
 import { readUf2 } from './support/uf2-reader.js'
 import { SimulatedUf2Bootloader } from './support/uf2-bootloader.js'
 import { Rng } from './support/rng.js'
-import { appBinary, ADAFRUIT_APP_START } from '../host/flash/nrf52.js'
+import { appBinary, checkUf2Start, ADAFRUIT_APP_START } from '../host/flash/nrf52.js'
 import { dfuFlash, DfuError } from '../host/flash/dfu.js'
 import { crc16, hciPacket, parseHci } from '../host/flash/hci.js'
 import { transportPair } from '../host/rpc/transport.js'
@@ -67,6 +67,13 @@ describe('nRF52840 images (Intel HEX, UF2)', () => {
     expect(() => mergeNrf52(new MemoryMap([[NRF52840.region - 10, new Uint8Array(20)]]), undefined)).toThrow(/into the badge's flash region/)
     expect(() => mergeNrf52(undefined, new Uint8Array(NRF52840.imageSize + 1))).toThrow(Nrf52ImageError)
     expect(() => mergeNrf52(undefined, undefined)).toThrow(/nothing to write/)
+    // Each place named for what it is: the bootloader is not "the badge's flash region".
+    expect(() => mergeNrf52(new MemoryMap([[0x26000, new Uint8Array(NRF52840.bootloader - 0x26000 + 16)]]), undefined)).toThrow(/reaches 0x0f4010, into the bootloader at 0x0f4000/)
+    expect(() => mergeNrf52(new MemoryMap([[0x26000, new Uint8Array(NRF52840.image - 0x26000 + 16)]]), undefined)).toThrow(/into the app image's region at 0x0d4000/)
+    // A HEX from 0x0 (the MBR: an nRF52840 DK build) is for a debugger; a UF2 cannot carry it.
+    const fromZero = mergeNrf52(new MemoryMap([[0, new Uint8Array(4096)]]), undefined)
+    expect(() => checkUf2Start(fromZero)).toThrow(/bytes at 0x000000, in the MBR and SoftDevice area below 0x026000/)
+    expect(() => checkUf2Start(mergeNrf52(firmware().map, image))).not.toThrow()
     expect(() => parseHex(':10000000GARBAGE\n', 'x.hex')).toThrow(/not a valid Intel HEX/)
   })
 })

@@ -22,6 +22,11 @@ describe('interop with picofeed 8.0.5', () => {
     }
   })
 
+  it('refuses a secret key that is not hex in picofeed\'s words', () => {
+    const words = (f: () => unknown) => { try { f() } catch (e) { return (e as Error).message } return 'no error' }
+    for (const sk of ['zz'.repeat(32), 'abc', 'g0'.repeat(32)]) expect(words(() => PB.getPublicKey(sk))).toBe(words(() => PF.getPublicKey(sk)))
+  })
+
   it('writes byte-identical feeds for the same keys and bodies (1 B to 64 KiB)', () => {
     const rng = new Rng(2)
     const sizes = [1, 2, 127, 128, 16127, 16128, 16129, 16384, 65536]

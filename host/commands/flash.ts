@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs'
 import { parseArgs, text, UsageError } from '../args.js'
-import { parseHex, mergeNrf52, appBinary, NRF52840 } from '../flash/nrf52.js'
+import { parseHex, mergeNrf52, appBinary, checkUf2Start, NRF52840 } from '../flash/nrf52.js'
 import { dfuFlash } from '../flash/dfu.js'
 import { serialTransport } from '../rpc/transport.js'
 import { progressBar } from '../progress.js'
@@ -53,7 +53,7 @@ export async function flashNrf52Command (argv: string[]): Promise<void> {
   const map = mergeNrf52(firmware, image, NRF52840)
   if (out) {
     if (/\.hex$/i.test(out)) writeOutput(out, map.asHexString() + '\n', { what: 'merged .hex' })
-    else writeOutput(out, toUf2(map), { what: 'merged .uf2' })
+    else { checkUf2Start(map); writeOutput(out, toUf2(map), { what: 'merged .uf2' }) }
     process.stdout.write(`wrote ${out}\n`)
     return
   }
@@ -69,6 +69,7 @@ export async function flashNrf52Command (argv: string[]): Promise<void> {
     process.stdout.write(`flashed ${bin.length} bytes; the bootloader checked them and starts the firmware\n`)
     return
   }
+  checkUf2Start(map)
   const drive = chooseDrive(text(args, 'drive'))
   const path = copyToDrive(drive, toUf2(map))
   process.stdout.write(`copied ${path}: the bootloader writes it and restarts the board\n`)

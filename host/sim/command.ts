@@ -12,13 +12,14 @@ conference floor, talking over a model of Bluetooth LE.
 
 usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
 
-  --badges N        badges on the floor (default 40)
-  --minutes M       simulated minutes (default 10)
-  --seed S          random seed; the same seed replays the same event (default 1)
-  --posters F       share of badges that post a contact card (default 0.3, at most 80 badges)
+  --badges N        badges on the floor, 2 to 5000 (default 40)
+  --minutes M       simulated minutes, 0.1 to 1440 (default 10)
+  --seed S          random seed, 0 to 2^32-1; the same seed replays the same event (default 1)
+  --posters F       share of badges that post a contact card, 0 to 1 (default 0.3, at most 80 badges)
   --mtu N           largest ATT MTU the badges negotiate, 23 to 247 (default 247)
-  --power-cuts M    each badge loses power about every M minutes (default: never)
+  --power-cuts M    each badge loses power about every M minutes, 0 to 1e6 (default 0: never)
   --hostile KINDS   comma-separated hostile badges: garbage, replay, reorder, forge, flood
+                    (fewer than --badges; they are the last badges, left out of the report's counts)
   --no-accelerate   every badge verifies every signature itself (slow; verdicts are the same)
   --native K        K of the badges (spread evenly by index, never a hostile one) are native
                     board processes: the C firmware under real WAMR (boards/native), its flash a
@@ -26,7 +27,7 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
                     Build it first: node scripts/native.mjs
   --native-interp I the native board's WAMR interpreter: classic (default) or fast
                     (asan, asan-fast: the same under AddressSanitizer and UBSan)
-  --json            print the report as JSON on stdout
+  --json            print the report as JSON on stdout (progress stays on stderr: --quiet drops it)
   --quiet           no progress bar
 `
 
@@ -82,7 +83,7 @@ export function simulate (options: SimOptions, quiet: boolean, label = 'simulati
 
 export function simCommand (argv: string[]): void {
   const { options, json, quiet } = simOptions(argv)
-  const r = simulate(options, quiet || json)
+  const r = simulate(options, quiet) // progress is on stderr, so it never mixes with --json on stdout
   process.stdout.write(json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r) + '\n')
 }
 

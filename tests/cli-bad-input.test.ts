@@ -91,7 +91,7 @@ describe('picobadge sim', () => {
   it('refuses out-of-range numbers in a line, and its help states every limit it enforces', () => {
     const help = run(['sim', '--help']).stdout
     for (const [opt, bad] of [['badges', '1'], ['badges', '5001'], ['minutes', '0'], ['minutes', '2000'], ['seed', '-1'], ['posters', '2'], ['mtu', '22'], ['power-cuts', '-1']]) {
-      const r = refused(['sim', `--${opt}`, bad, '--quiet'], new RegExp(`--${opt} must be an? (integer|number) from `))
+      const r = refused(['sim', `--${opt}=${bad}`, '--quiet'], new RegExp(`--${opt} must be an? (integer|number) from `))
       const [, lo, hi] = /from (\S+) to (\S+),/.exec(r.stderr)!
       const range = new RegExp(`--${opt} .*${lo.replace('.', '\\.')} to (${hi}|2\\^32-1|1e6)`)
       expect(help, `the help of --${opt} says ${lo} to ${hi}`).toMatch(range)

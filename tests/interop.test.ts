@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest'
 import * as PF from 'picofeed'
 import * as PB from '../host/index.js'
 import { encode as cborg } from 'cborg'
-import { cborEncode } from '../host/cbor.js'
+import { cborEncode, type CborValue } from '../host/cbor.js'
 import { Rng, body } from './support/rng.js'
 
 const hex = PB.toHex
@@ -25,7 +25,7 @@ describe('interop with picofeed 8.0.5', () => {
   })
 
   it('encodes action payloads as picostore\'s cborg does: map keys sorted length-first, shortest floats', () => {
-    const payloads = [{ zz: 1, a: 2, mm: [1.5, -3, 2n ** 40n] }, { name: 'Ada', email: 'a@b', t: 0.1 }, [null, true, new Uint8Array([1, 2])]]
+    const payloads: CborValue[] = [{ zz: 1, a: 2, mm: [1.5, -3, 2n ** 40n] }, { name: 'Ada', email: 'a@b', t: 0.1 }, [null, true, new Uint8Array([1, 2])]]
     for (const v of payloads) expect(Buffer.from(cborEncode(v)).toString('hex')).toBe(Buffer.from(cborg(v)).toString('hex'))
   })
 

@@ -74,7 +74,7 @@ async function main (argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') { process.stdout.write(HELP); return name === undefined ? 1 : 0 }
   const cmd = commands[name]
-  if (!cmd) { process.stderr.write(`picobadge: unknown command '${name}'\n\n${HELP}`); return 2 }
+  if (!cmd) { process.stderr.write(`picobadge: unknown command '${name}' (${Object.keys(commands).join(', ')})\nsee \`picobadge help\` for what each does\n`); return 2 }
   if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(cmd.help); return 0 }
   try {
     const code = await cmd.run(rest)

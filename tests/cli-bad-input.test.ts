@@ -23,7 +23,8 @@ function refused (args: string[], why: RegExp, env?: NodeJS.ProcessEnv) {
   const where = `picobadge ${args.join(' ')}\n${r.stderr}`
   expect(r.status, where).not.toBe(0)
   expect(r.status, where).not.toBeNull()
-  const lines = r.stderr.trimEnd().split('\n')
+  // Progress lines ('  0%  connect') are not the error; everything else counts.
+  const lines = r.stderr.trimEnd().split('\n').filter(l => !/^ *\d+% {2}/.test(l))
   expect(lines.length, where).toBeGreaterThanOrEqual(1)
   expect(lines.length, where).toBeLessThanOrEqual(2)
   expect(r.stderr, where).not.toMatch(/^\s+at .*[:(]/m)
@@ -112,5 +113,78 @@ describe('picobadge sim', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout).badges).toBe(10)
     expect(r.stderr).toMatch(/100% +simulating/)
+  })
+})
+
+describe('picobadge flash', () => {
+  // An app image, made from the event key without the compiler: a module of a few bytes.
+  const image = path('app.pbimg')
+  const nrf = (...a: string[]) => ['flash', '--board', 'nrf52', ...a]
+  const esp = (...a: string[]) => ['flash', '--board', 'esp32', ...a]
+
+  it('nrf52: refuses missing, truncated, wrong-kind and corrupt files, missing ports and folders, and writes nothing', async () => {
+    const { makeImage } = await import('../host/image.js')
+    const { readKeyFile } = await import('../host/keyfile.js')
+    const good = makeImage(new Uint8Array(100).fill(7), readKeyFile(path('event.key')).secretKey)
+    writeFileSync(image, good)
+    writeFileSync(path('short.pbimg'), good.subarray(0, 150))
+    writeFileSync(path('tiny.pbimg'), good.subarray(0, 20))
+    writeFileSync(path('bad.hex'), ':10000000GARBAGE\n')
+    writeFileSync(path('mbr.hex'), ':020000040000FA\n:0400000001020304F2\n:00000001FF\n')
+    refused(['flash'], /--board is needed: esp32 or nrf52/)
+    refused(['flash', '--board', 'avr'], /unknown board 'avr'/)
+    refused(nrf(), /give --hex .*--app .*or both/)
+    refused(nrf('--app', path('none.pbimg'), '--out', path('a.uf2')), /cannot read app image .*none\.pbimg/)
+    refused(nrf('--app', dir, '--out', path('a.uf2')), /cannot read app image/)
+    refused(nrf('--app', path('short.pbimg'), '--out', path('a.uf2')), /short\.pbimg is not an app image a badge would run: .*cut short/)
+    refused(nrf('--app', path('tiny.pbimg'), '--out', path('a.uf2')), /20 bytes, shorter than an image's 144-byte header/)
+    refused(nrf('--app', path('event.key'), '--out', path('a.uf2')), /event\.key is not an app image .*not a picobadge app image/)
+    refused(nrf('--hex', path('bad.hex'), '--out', path('a.hex')), /bad\.hex is not a valid Intel HEX file/)
+    refused(nrf('--hex', path('mbr.hex'), '--out', path('a.uf2')), /bytes at 0x000000, in the MBR and SoftDevice area/)
+    refused(nrf('--app', image, '--key', path('badge.key'), '--out', path('a.uf2')), /badge-key, not an event key/)
+    refused(nrf('--app', image, '--out', path('a.bin')), /--out must end in \.hex or \.uf2/)
+    refused(nrf('--app', image, '--out', path('nodir/a.uf2')), /cannot write the merged file .*: the folder .*nodir does not exist/)
+    refused(nrf('--app', image, '--out', dir + '/'), /--out must end in|is a folder/)
+    refused(nrf('--app', image, '--drive', path('nodir')), /not a UF2 bootloader drive/)
+    refused(nrf('--app', image, '--port', '/dev/picobadge-no-such-port'), /cannot open \/dev\/picobadge-no-such-port/)
+    refused(nrf('--app', image, '--port'), /--port needs a value/)
+    for (const f of ['a.uf2', 'a.hex', 'a.bin']) expect(existsSync(path(f)), f).toBe(false)
+    noTemp()
+    // And the good image goes through (the check is not refusing everything).
+    expect(run(nrf('--app', image, '--key', path('event.key'), '--out', path('ok.uf2'))).status).toBe(0)
+  })
+
+  it('esp32: refuses missing build folders, corrupt flasher_args.json, images that are not images, missing ports, out-of-range bauds', () => {
+    mkdirSync(path('build'), { recursive: true })
+    writeFileSync(path('build/flasher_args.json'), '{ "flash_files": ')
+    writeFileSync(path('README.md'), '# not an image\n'.repeat(20))
+    refused(esp('--app', image), /--port is required/)
+    refused(esp('--port', '/dev/x'), /nothing to flash/)
+    refused(esp('--port', '/dev/x', '--baud', '5', '--app', image), /--baud 5: give a baud rate between 9600 and 2000000/)
+    refused(esp('--port', '/dev/x', '--file', 'nowhere'), /--file nowhere: write it as OFFSET=PATH/)
+    refused(esp('--port', '/dev/x', '--build', path('nodir')), /is not an ESP-IDF build folder/)
+    refused(esp('--port', '/dev/x', '--build', path('build')), /flasher_args\.json is not valid JSON/)
+    refused(esp('--port', '/dev/x', '--app', path('README.md'), '--app-only'), /README\.md is not an app image .*not a picobadge app image/)
+    refused(esp('--port', '/dev/x', '--app', path('none.pbimg'), '--app-only'), /the app image does not exist/)
+    refused(esp('--port', '/dev/picobadge-no-such-port', '--app', image, '--app-only'), /\/dev\/picobadge-no-such-port.*Nothing was written/)
+    refused(esp('--port', '/dev/x', '--key', path('event.key')), /--key checks the app image: give --app too|nothing to flash/)
+  })
+})
+
+describe('picobadge monitor, test, ports, demo, and the command itself', () => {
+  it('refuses missing ports, out-of-range numbers and unknown options, in a line', () => {
+    refused(['monitor'], /--port is needed/)
+    refused(['monitor', '--port', '/dev/picobadge-no-such-port'], /cannot open \/dev\/picobadge-no-such-port.*picobadge ports lists the ports/)
+    refused(['monitor', '--port', '/dev/x', '--baud', '10'], /--baud must be an integer from 1200 to 4000000, not 10/)
+    refused(['test'], /--port is needed \(or --native, or --simulated-board\)/)
+    refused(['test', '--simulated-board', '--port', '/dev/x'], /one board: --port, --native or --simulated-board/)
+    refused(['test', '--port', '/dev/picobadge-no-such-port'], /cannot open \/dev\/picobadge-no-such-port/)
+    refused(['test', '--simulated-board', '--seed=-1'], /--seed must be an integer from 0 to 4294967295, not -1/)
+    refused(['test', '--native', '--interp', 'jit'], /--interp is classic or fast/)
+    refused(['test', '--simulated-board', '--asan'], /--interp and --asan go with --native/)
+    refused(['ports', '--bogus'], /unknown option --bogus/)
+    refused(['ports', 'extra'], /unexpected argument: extra/)
+    refused(['demo', '--seed', 'x'], /--seed must be an integer/)
+    refused(['nosuch'], /unknown command 'nosuch' \(sim, demo, .*\)/)
   })
 })

@@ -124,7 +124,7 @@ export async function esp32FlashCommand (argv: string[], io: CommandIo = {}): Pr
     if (report.appPartition) stdout.write(`App image in partition "${report.appPartition.label}" (0x${report.appPartition.offset.toString(16)}, ${report.appPartition.size} bytes). The board was reset into its firmware.\n`)
     return 0
   } catch (e) {
-    stderr.write(`\npicobadge flash: ${(e as Error).message}\n`)
+    stderr.write(`${stderr.isTTY ? '\n' : ''}picobadge flash: ${(e as Error).message}\n`) // on a terminal, below the progress bar
     return 1
   }
 }

@@ -46,7 +46,7 @@ export async function flashNrf52Command (argv: string[]): Promise<void> {
   const keyPath = text(args, 'key')
   if (keyPath && !image) throw new UsageError('--key checks the app image: give --app too')
   // Before any file or board is written: the image is whole and unchanged (and, with --key, this event's).
-  if (image) checkAppImage(image, appPath!, keyPath ? readEventKey(keyPath).publicKey : undefined)
+  if (image) checkAppImage(image, appPath!, keyPath ? readEventKey(keyPath, w => process.stderr.write(`warning: ${w}\n`)).publicKey : undefined)
   const out = text(args, 'out')
   if (out && !/\.(hex|uf2)$/i.test(out)) throw new UsageError('--out must end in .hex or .uf2')
   if (out) checkOutputPath(out, 'merged file')

@@ -111,7 +111,7 @@ export async function esp32FlashCommand (argv: string[], io: CommandIo = {}): Pr
   }
   const bar = progressBar(stderr)
   try {
-    const eventKey = opts.keyPath ? readEventKey(opts.keyPath).publicKey : undefined
+    const eventKey = opts.keyPath ? readEventKey(opts.keyPath, w => stderr.write(`warning: ${w}\n`)).publicKey : undefined
     const report = await flashEsp32({
       ...opts,
       eventKey,

@@ -7,7 +7,7 @@
 // so each run is quick; the spawn timeout only guards against a hang.
 
 import { describe, it, expect } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { spawnSync, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, readdirSync, chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -192,5 +192,33 @@ describe('picobadge monitor, test, ports, demo, and the command itself', () => {
     refused(['ports', 'extra'], /unexpected argument: extra/)
     refused(['demo', '--seed', 'x'], /--seed must be an integer/)
     refused(['nosuch'], /unknown command 'nosuch' \(sim, demo, .*\)/)
+  })
+})
+
+describe('a busy port', () => {
+  // A pty another process holds locked, as a serial monitor holds a board's port
+  // (serialport takes an exclusive flock; so does this holder). Python makes the pty.
+  const python = spawnSync('python3', ['-c', 'import pty, fcntl']).status === 0
+  it.skipIf(!python)('monitor, test and flash say the port is in use by another program, and what to do', async () => {
+    const holder = spawn('python3', ['-c', [
+      'import os, pty, fcntl, sys',
+      'm, s = pty.openpty()',
+      'name = os.ttyname(s)',
+      'fd = os.open(name, os.O_RDWR | os.O_NOCTTY)',
+      'fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)',
+      'print(name, flush=True)',
+      'sys.stdin.read()'
+    ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] })
+    try {
+      const pts = await new Promise<string>(resolve => holder.stdout.once('data', b => resolve(String(b).trim())))
+      const { makeImage } = await import('../host/image.js')
+      const { readKeyFile } = await import('../host/keyfile.js')
+      writeFileSync(path('busy.pbimg'), makeImage(new Uint8Array(64), readKeyFile(path('event.key')).secretKey))
+      const busy = /in use by another program .*close that and try again/
+      refused(['monitor', '--port', pts], busy)
+      refused(['test', '--port', pts], busy)
+      refused(['flash', '--board', 'nrf52', '--app', path('busy.pbimg'), '--port', pts], busy)
+      refused(['flash', '--board', 'esp32', '--port', pts, '--app', path('busy.pbimg'), '--app-only'], busy)
+    } finally { holder.stdin.end(); holder.kill() }
   })
 })

@@ -222,3 +222,36 @@ describe('a busy port', () => {
     } finally { holder.stdin.end(); holder.kill() }
   })
 })
+
+describe('unreadable and unwritable files', () => {
+  // Permissions bind everyone but root: as root, these run the command as nobody.
+  const root = process.getuid?.() === 0
+  const as = root ? { uid: 65534, gid: 65534 } : {}
+  const runAs = (args: string[], cwd: string) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, cwd, ...as })
+  it.skipIf(process.platform === 'win32')('a key or image the user cannot read, a folder they cannot write: one line each, nothing written', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'cli-perm-'))
+    chmodSync(d, 0o755)
+    const { makeImage } = await import('../host/image.js')
+    const { readKeyFile } = await import('../host/keyfile.js')
+    writeFileSync(join(d, 'event.key'), readFileSync(path('event.key')), { mode: 0o000 })
+    writeFileSync(join(d, 'app.pbimg'), makeImage(new Uint8Array(64), readKeyFile(path('event.key')).secretKey), { mode: 0o000 })
+    mkdirSync(join(d, 'locked'), { mode: 0o555 })
+    chmodSync(join(d, 'locked'), 0o555)
+    const check = (args: string[], why: RegExp) => {
+      const r = runAs(args, d)
+      const where = `picobadge ${args.join(' ')}\n${r.stderr}`
+      expect(r.status, where).not.toBe(0)
+      expect(r.stderr.trimEnd().split('\n').length, where).toBeLessThanOrEqual(2)
+      expect(r.stderr, where).not.toMatch(/^\s+at .*[:(]/m)
+      expect(r.stderr, where).toMatch(why)
+    }
+    check(['keys', 'show', 'event.key'], /cannot read key file event\.key: EACCES/)
+    check(['build', '--key', 'event.key'], /cannot read key file event\.key: EACCES/)
+    check(['flash', '--board', 'nrf52', '--app', 'app.pbimg', '--out', 'a.uf2'], /cannot read app image app\.pbimg: EACCES/)
+    check(['keys', 'new', '--badge', '--out', 'locked/badge.key'], /cannot write the key locked\/badge\.key: permission denied \(choose a folder you can write to\)/)
+    chmodSync(join(d, 'app.pbimg'), 0o644)
+    check(['flash', '--board', 'nrf52', '--app', 'app.pbimg', '--out', 'locked/a.uf2'], /cannot write the merged \.uf2 locked\/a\.uf2: permission denied/)
+    expect(readdirSync(join(d, 'locked'))).toEqual([])
+    expect(existsSync(join(d, 'a.uf2'))).toBe(false)
+  })
+})

@@ -1,24 +1,38 @@
-// Command-line arguments for the picobadge commands: --name value,
-// --name=value and --flag, checked against what a command knows, with
-// errors that say what was wrong (UsageError: exit code 2 and the help).
+// Command-line arguments for the picobadge commands: Node's own
+// util.parseArgs (strict: unknown options and stray arguments are errors;
+// --name value, --name=value, repeated options), with its errors turned
+// into ours, which say what was wrong in the command's words
+// (UsageError: exit code 2 and where the help is).
+
+import { parseArgs as nodeParseArgs } from 'node:util'
 
 export class UsageError extends Error { override name = 'UsageError' }
 
+/** What util.parseArgs's error is about, in a sentence a user acts on. */
+function usageMessage (e: Error & { code?: string }): string {
+  const opt = /'(--?[^' ]+)/.exec(e.message)?.[1] ?? ''
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option ${opt}`
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return `unexpected argument: ${/'([^']*)'/.exec(e.message)?.[1] ?? ''}`
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(e.message)) return `${opt} takes no value`
+      if (/ambiguous/.test(e.message)) return `${opt} needs a value (for one that starts with a dash, write ${opt}=-…)`
+      return `${opt} needs a value`
+    default: return e.message
+  }
+}
+
 /** Parses --name value / --flag arguments against the known options. */
 export function parseArgs (argv: string[], valued: string[], flags: string[], repeated: string[] = []): Args {
-  const out: Args = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    const [name, inline] = a.startsWith('--') ? a.slice(2).split('=', 2) : [undefined, undefined]
-    if (name === undefined) throw new UsageError(`unexpected argument: ${a}`)
-    if (flags.includes(name)) { out[name] = true; continue }
-    if (!valued.includes(name)) throw new UsageError(`unknown option --${name}`)
-    const v = inline ?? argv[++i]
-    if (v === undefined) throw new UsageError(`--${name} needs a value`)
-    if (repeated.includes(name)) out[name] = [...((out[name] as string[] | undefined) ?? []), v]
-    else out[name] = v
+  const options: Record<string, { type: 'string' | 'boolean', multiple?: boolean }> = {}
+  for (const name of valued) options[name] = { type: 'string', multiple: repeated.includes(name) }
+  for (const name of flags) options[name] = { type: 'boolean' }
+  try {
+    return { ...nodeParseArgs({ args: argv, options, strict: true, allowPositionals: false }).values } as Args
+  } catch (e) {
+    if (typeof (e as { code?: unknown }).code === 'string' && String((e as { code: string }).code).startsWith('ERR_PARSE_ARGS')) throw new UsageError(usageMessage(e as Error))
+    throw e
   }
-  return out
 }
 
 export type Args = Record<string, string | boolean | string[]>

@@ -74,7 +74,7 @@ export function ensureBytes (title: string, value: unknown, expectedLength?: num
   let res: Uint8Array
   if (typeof value === 'string') {
     try { res = fromHex(value) } catch (e) {
-      throw new Error(title + ' must be hex string or Uint8Array, cause: ' + (e as Error).message)
+      throw new Error(title + ' must be hex string or Uint8Array, cause: ' + String(e)) // noble's words, as picofeed shows them
     }
   } else if (value instanceof Uint8Array) {
     res = Uint8Array.from(value)

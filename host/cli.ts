@@ -19,6 +19,8 @@ import { Nrf52ImageError } from './flash/nrf52.js'
 import { Uf2DriveError } from './flash/uf2-drive.js'
 import { DfuError } from './flash/dfu.js'
 import { PortError } from './rpc/transport.js'
+import { WriteError } from './write.js'
+import { AppImageError } from './image-check.js'
 
 const HELP = `picobadge — PicoStack for badge meshes
 
@@ -63,21 +65,33 @@ const commands: Record<string, { run: (argv: string[]) => void | number | Promis
 }
 
 /** Errors that are the user's input or situation, not a bug: a message, no stack. */
-const EXPECTED = [KeyFileError, BuildError, ImageError, Nrf52ImageError, Uf2DriveError, RpcError, DfuError, PortError]
+const EXPECTED = [KeyFileError, BuildError, ImageError, Nrf52ImageError, Uf2DriveError, RpcError, DfuError, PortError, WriteError, AppImageError]
+
+/** A system error from a file or a port (ENOENT, EACCES, …): its message names the path, which is the one line worth showing. */
+const systemError = (e: unknown): e is NodeJS.ErrnoException => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string'
+
+/** The second line of a usage error: where the options are (the help itself is many lines, and buries the error). */
+const usageHint = (name: string) => `see \`picobadge ${name} --help\` for its options`
 
 async function main (argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') { process.stdout.write(HELP); return name === undefined ? 1 : 0 }
   const cmd = commands[name]
-  if (!cmd) { process.stderr.write(`picobadge: unknown command '${name}'\n\n${HELP}`); return 2 }
+  if (!cmd) { process.stderr.write(`picobadge: unknown command '${name}' (${Object.keys(commands).join(', ')})\nsee \`picobadge help\` for what each does\n`); return 2 }
   if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(cmd.help); return 0 }
   try {
     const code = await cmd.run(rest)
     return typeof code === 'number' ? code : 0
   } catch (e) {
-    if (e instanceof UsageError) { process.stderr.write(`picobadge ${name}: ${e.message}\n\n${cmd.help}`); return 2 }
+    if (e instanceof UsageError) { process.stderr.write(`picobadge ${name}: ${e.message}\n${usageHint(name)}\n`); return 2 }
     if (EXPECTED.some(k => e instanceof k)) { process.stderr.write(`picobadge ${name}: ${(e as Error).message}\n`); return 1 }
-    throw e
+    if (systemError(e)) { process.stderr.write(`picobadge ${name}: ${e.message}\n`); return 1 }
+    // A bug, not the user's input: one line, and the stack only when asked for.
+    // (Never re-thrown: binaryen, loaded by \`build\`, installs an uncaughtException
+    // handler that re-throws and makes Node print its 8 MB source line.)
+    process.stderr.write(`picobadge ${name}: internal error: ${(e as Error)?.message ?? String(e)} — a bug; please report it (PICOBADGE_DEBUG=1 shows the stack)\n`)
+    if (process.env.PICOBADGE_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`)
+    return 70
   }
 }
 

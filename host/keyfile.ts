@@ -4,7 +4,8 @@
 // its owner:
 //   { "picobadge": "event-key" | "badge-key", "publicKey": "…", "secretKey": "…" }
 
-import { readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
+import { writeOutput } from './write.js'
 import { randomFillSync } from 'node:crypto'
 import { publicKeyOf } from './ed25519.js'
 import { toHex, fromHex } from './bytes.js'
@@ -21,9 +22,8 @@ export function newKey (kind: KeyKind): KeyFile {
 }
 
 export function writeKeyFile (path: string, key: KeyFile, { overwrite = false } = {}): void {
-  if (existsSync(path) && !overwrite) throw new KeyFileError(`${path} exists: not overwriting a key (use --force)`)
   const json = JSON.stringify({ picobadge: key.kind, publicKey: toHex(key.publicKey), secretKey: toHex(key.secretKey) }, null, 2) + '\n'
-  writeFileSync(path, json, { mode: 0o600 })
+  writeOutput(path, json, { mode: 0o600, exclusive: !overwrite, what: 'key' })
 }
 
 export function readKeyFile (path: string): KeyFile {
@@ -40,4 +40,17 @@ export function readKeyFile (path: string): KeyFile {
   const publicKey = hex(j.publicKey, 32, 'publicKey')
   if (toHex(publicKeyOf(secretKey)) !== toHex(publicKey)) throw new KeyFileError(`${path}: publicKey does not belong to secretKey`)
   return { kind: j.picobadge, secretKey, publicKey }
+}
+
+/**
+ * The event key at path, for signing: a badge key is refused (no badge runs
+ * an image it signs: firmware trusts only the event's public key), and a
+ * key file others can read is signalled through warn (the file's promise is
+ * "readable only by you"; on Windows modes do not say, so nothing is said).
+ */
+export function readEventKey (path: string, warn: (message: string) => void = () => {}): KeyFile {
+  const key = readKeyFile(path)
+  if (key.kind !== 'event-key') throw new KeyFileError(`${path} is a ${key.kind}, not an event key: badges run only images signed by the event key (make one: picobadge keys new --event --out event.key)`)
+  if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) warn(`${path} is readable by others (mode ${(statSync(path).mode & 0o777).toString(8)}): anyone who reads it can sign apps every badge runs; chmod 600 ${path}`)
+  return key
 }

@@ -2,7 +2,7 @@
 // bootloader: the real esptool-js, through the real Web Serial adapter, over
 // a virtual serial port (a serialport binding) to the simulated board.
 
-import { describe, test, expect } from 'vitest'
+import { describe, test, expect, vi } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { getStubJsonByChipName } from 'esptool-js'
@@ -17,7 +17,8 @@ import { esp32FlashCommand } from '../host/flash/command.js'
 import { SerialPortStream } from '@serialport/stream'
 import { VirtualSerialBinding, type SerialLine } from '../host/flash/virtual-port.js'
 import { NodeWebSerialPort } from '../host/flash/web-serial.js'
-import { simulatedBoard, syntheticBuild, APP_PARTITION, randomBytes } from './support/esp32-board.js'
+import { publicKeyOf } from '../host/ed25519.js'
+import { simulatedBoard, syntheticBuild, APP_PARTITION, randomBytes, unsignedImage } from './support/esp32-board.js'
 
 type Region = { offset: number, data: Uint8Array }
 
@@ -92,7 +93,7 @@ describe('simulated ESP32 ROM bootloader: flashing', () => {
     await flashEsp32({ port: port(), build: b.dir, app: b.imagePath })
     const before = Uint8Array.from(chip.flash.bytes)
     const erasesBefore = Uint32Array.from(chip.flash.eraseCounts)
-    const image2 = randomBytes(0x8100, 9)
+    const image2 = unsignedImage(0x8100, 9)
     const path2 = join(b.dir, 'app2.pbimg')
     writeFileSync(path2, image2)
     const report = await flashEsp32({ port: port(), build: b.dir, app: path2, appOnly: true })
@@ -161,7 +162,7 @@ describe('simulated ESP32 ROM bootloader: faults never end in reported success',
     expect(err.message).toMatch(/writing .*badge\.bin .* at 0x10000: the board's reply arrived damaged \(Invalid SLIP escape/)
     expect(err.message).toMatch(/incomplete/)
     expect(chip.history).toContain('FLASH_DEFL_DATA')
-  }, 30_000)
+  })
 
   test('an error status from the ROM bootloader is reported in its words', async () => {
     const b = syntheticBuild()
@@ -176,17 +177,25 @@ describe('simulated ESP32 ROM bootloader: faults never end in reported success',
     const err = await flashEsp32({ port: port(), build: b.dir }).catch(e => e)
     expect(err.message).toMatch(/partition-table\.bin .* at 0x8000: the board stopped answering/)
     expect(err.message).toMatch(/incomplete/)
-  }, 30_000)
+  })
 
   test('the board unplugged mid-write', async () => {
     const b = syntheticBuild()
     const { chip, port } = simulatedBoard(appDataOp(CMD.FLASH_DEFL_DATA, 6, 'unplug'))
-    const t0 = Date.now()
-    const err = await flashEsp32({ port: port(), build: b.dir, app: b.imagePath }).catch(e => e)
-    expect(err.message).toMatch(/badge\.bin .* at 0x10000: the serial port closed .*unplugged/)
+    // The lost port ends the run at once, not after esptool-js's read timeouts and retries:
+    // measured on a fake clock (simulated time, not the machine's speed), the run settles
+    // within 2 s of it, well before esptool-js's 3 s command timeout could fire.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      let settled: unknown
+      const run = flashEsp32({ port: port(), build: b.dir, app: b.imagePath }).then(() => { settled = 'flashed' }, e => { settled = e })
+      for (let ms = 0; settled === undefined && ms < 2_000; ms += 10) await vi.advanceTimersByTimeAsync(10)
+      expect(settled, 'still running after 2 s of simulated time').toBeInstanceOf(Error)
+      await run
+      expect((settled as Error).message).toMatch(/badge\.bin .* at 0x10000: the serial port closed .*unplugged/)
+    } finally { vi.useRealTimers() }
     expect(chip.mode).toBe('reset')
-    expect(Date.now() - t0).toBeLessThan(5_000) // the lost port ends the run at once, not after esptool-js's retries
-  }, 30_000)
+  })
 
   test('a partition table without the picobadge partition: refused before the board is touched', async () => {
     const b = syntheticBuild({ withPicobadge: false })
@@ -202,6 +211,24 @@ describe('simulated ESP32 ROM bootloader: faults never end in reported success',
     const { chip, port } = simulatedBoard()
     const err = await flashEsp32({ port: port(), build: b.dir, app: b.imagePath }).catch(e => e)
     expect(err.message).toMatch(/app\.pbimg is 262145 bytes, larger than the "picobadge" partition \(262144 bytes at 0x110000\)/)
+    expect(chip.history).toEqual([])
+  })
+
+  test('an app image cut short, with a flipped byte, not an image at all, or another event\'s: refused before the board is touched', async () => {
+    const b = syntheticBuild()
+    const { chip, port } = simulatedBoard()
+    const write = (name: string, bytes: Uint8Array) => { const p = join(b.dir, name); writeFileSync(p, bytes); return p }
+    const flipped = b.image.slice(); flipped[flipped.length - 7] ^= 1
+    const cases: Array<[string, RegExp, Uint8Array?]> = [
+      [write('short.pbimg', b.image.subarray(0, b.image.length - 1)), /short\.pbimg is not an app image a badge would run: its header says the module is \d+ bytes, the file holds \d+: cut short/],
+      [write('flipped.pbimg', flipped), /flipped\.pbimg is not an app image .*tampered \(-82\)/],
+      [write('README.md', new TextEncoder().encode('# picobadge\n'.repeat(20))), /README\.md is not an app image .*not a picobadge app image \(-80\)/],
+      [b.imagePath, /app\.pbimg is not an app image .*not signed by this event key.*\(-83\)/, publicKeyOf(new Uint8Array(32).fill(1))]
+    ]
+    for (const [app, why, eventKey] of cases) {
+      const err = await flashEsp32({ port: port(), build: b.dir, app, eventKey }).catch(e => e)
+      expect(err.message).toMatch(why)
+    }
     expect(chip.history).toEqual([])
   })
 
@@ -331,7 +358,10 @@ describe('simulated ESP32 ROM bootloader: the wire, packet by packet', () => {
     chip.signals({ dtr: false, rts: true }) // EN low
     chip.signals({ dtr: true, rts: false }) // EN released, GPIO0 low: download mode
     chip.signals({ dtr: false, rts: false })
-    const settle = () => new Promise(resolve => setTimeout(resolve, 5))
+    // The simulated chip answers through setImmediate (a reboot's banner two deep); waiting
+    // for a few check phases, not for 5 ms of wall time: on a busy machine an expired 5 ms
+    // timer ran before the reply's immediate and the test saw no reply.
+    const settle = async () => { for (let i = 0; i < 4; i++) await new Promise(resolve => setImmediate(resolve)) }
     const send = async (op: number, data: number[] | Uint8Array = [], chk = 0) => {
       replies.length = 0
       const d = Uint8Array.from(data)

@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { MemoryMap } from '../host/flash/memory-map.js'
@@ -17,7 +17,7 @@ import { publicKeyOf } from '../host/ed25519.js'
 import { readUf2 } from './support/uf2-reader.js'
 import { SimulatedUf2Bootloader } from './support/uf2-bootloader.js'
 import { Rng } from './support/rng.js'
-import { appBinary, ADAFRUIT_APP_START } from '../host/flash/nrf52.js'
+import { appBinary, checkUf2Start, ADAFRUIT_APP_START } from '../host/flash/nrf52.js'
 import { dfuFlash, DfuError } from '../host/flash/dfu.js'
 import { crc16, hciPacket, parseHci } from '../host/flash/hci.js'
 import { transportPair } from '../host/rpc/transport.js'
@@ -70,6 +70,13 @@ describe('nRF52840 images (Intel HEX, UF2)', () => {
     expect(mergeNrf52(undefined, new Uint8Array(NRF52840.imageSize - 0x1000)).get(NRF52840.image)?.length).toBe(NRF52840.imageSize - 0x1000)
     expect(() => mergeNrf52(undefined, new Uint8Array(NRF52840.imageSize - 0x1000 + 1))).toThrow(/version floor's page at 0x0f3000/)
     expect(() => mergeNrf52(undefined, undefined)).toThrow(/nothing to write/)
+    // Each place named for what it is: the bootloader is not "the badge's flash region".
+    expect(() => mergeNrf52(new MemoryMap([[0x26000, new Uint8Array(NRF52840.bootloader - 0x26000 + 16)]]), undefined)).toThrow(/reaches 0x0f4010, into the bootloader at 0x0f4000/)
+    expect(() => mergeNrf52(new MemoryMap([[0x26000, new Uint8Array(NRF52840.image - 0x26000 + 16)]]), undefined)).toThrow(/into the app image's region at 0x0d4000/)
+    // A HEX from 0x0 (the MBR: an nRF52840 DK build) is for a debugger; a UF2 cannot carry it.
+    const fromZero = mergeNrf52(new MemoryMap([[0, new Uint8Array(4096)]]), undefined)
+    expect(() => checkUf2Start(fromZero)).toThrow(/bytes at 0x000000, in the MBR and SoftDevice area below 0x026000/)
+    expect(() => checkUf2Start(mergeNrf52(firmware().map, image))).not.toThrow()
     expect(() => parseHex(':10000000GARBAGE\n', 'x.hex')).toThrow(/not a valid Intel HEX/)
   })
 })
@@ -119,6 +126,36 @@ describe('picobadge flash --board nrf52 (simulated UF2 bootloader drive)', () =>
     expect(noPort.stderr).toMatch(/cannot open \/dev\/picobadge-no-such-port|serialport package/)
     expect(run('flash', '--board', 'nrf52', '--app', join(dir, 'app.pbimg'), '--out', join(dir, 'x.bin')).status).toBe(2)
     expect(run('flash', '--board', 'nrf99').stderr).toMatch(/unknown board/)
+  })
+})
+
+describe('flash --board nrf52 checks the app image before writing anything', () => {
+  it('refuses an image cut short or with a flipped byte (no key needed), and another event\'s image with --key', () => {
+    const d = mkdtempSync(join(tmpdir(), 'nrf52-check-'))
+    writeFileSync(join(d, 'zephyr.hex'), firmware().map.asHexString())
+    const flipped = image.slice(); flipped[IMAGE_HEADER + 100] ^= 0x10
+    writeFileSync(join(d, 'short.pbimg'), image.subarray(0, image.length - 1))
+    writeFileSync(join(d, 'flipped.pbimg'), flipped)
+    writeFileSync(join(d, 'good.pbimg'), image)
+    writeFileSync(join(d, 'other.key'), JSON.stringify({ picobadge: 'event-key', publicKey: Buffer.from(publicKeyOf(new Uint8Array(32).fill(9))).toString('hex'), secretKey: Buffer.from(new Uint8Array(32).fill(9)).toString('hex') }), { mode: 0o600 })
+    writeFileSync(join(d, 'event.key'), JSON.stringify({ picobadge: 'event-key', publicKey: Buffer.from(publicKeyOf(seed)).toString('hex'), secretKey: Buffer.from(seed).toString('hex') }), { mode: 0o600 })
+    const uf2 = new SimulatedUf2Bootloader('nRF52840-Feather-revD', 'Adafruit Feather nRF52840')
+    for (const out of [['--out', join(d, 'm.hex')], ['--out', join(d, 'm.uf2')], ['--drive', uf2.drive]]) {
+      const cases: Array<[string[], RegExp]> = [
+        [['--app', join(d, 'short.pbimg')], /short\.pbimg is not an app image a badge would run: .*cut short/],
+        [['--app', join(d, 'flipped.pbimg')], /flipped\.pbimg is not an app image .*tampered \(-82\)/],
+        [['--app', join(d, 'good.pbimg'), '--key', join(d, 'other.key')], /good\.pbimg is not an app image .*not signed by this event key.*\(-83\)/]
+      ]
+      for (const [app, why] of cases) {
+        const p = run('flash', '--board', 'nrf52', '--hex', join(d, 'zephyr.hex'), ...app, ...out)
+        expect(p.status, p.stderr).toBe(1)
+        expect(p.stderr).toMatch(why)
+      }
+    }
+    expect(existsSync(join(d, 'm.hex')) || existsSync(join(d, 'm.uf2'))).toBe(false)
+    expect(readdirSync(uf2.drive).filter(f => /\.uf2$/i.test(f) && f !== 'CURRENT.UF2')).toEqual([])
+    const ok = run('flash', '--board', 'nrf52', '--hex', join(d, 'zephyr.hex'), '--app', join(d, 'good.pbimg'), '--key', join(d, 'event.key'), '--out', join(d, 'm.uf2'))
+    expect(ok.status, ok.stderr).toBe(0)
   })
 })
 

@@ -5,6 +5,8 @@
 import { describe, it, expect } from 'vitest'
 import * as PF from 'picofeed'
 import * as PB from '../host/index.js'
+import { encode as cborg } from 'cborg'
+import { cborEncode, type CborValue } from '../host/cbor.js'
 import { Rng, body } from './support/rng.js'
 
 const hex = PB.toHex
@@ -20,6 +22,16 @@ describe('interop with picofeed 8.0.5', () => {
       const sk = hex(rng.bytes(32))
       expect(PB.getPublicKey(sk)).toBe(PF.getPublicKey(sk))
     }
+  })
+
+  it('encodes action payloads as picostore\'s cborg does: map keys sorted length-first, shortest floats', () => {
+    const payloads: CborValue[] = [{ zz: 1, a: 2, mm: [1.5, -3, 2n ** 40n] }, { name: 'Ada', email: 'a@b', t: 0.1 }, [null, true, new Uint8Array([1, 2])]]
+    for (const v of payloads) expect(Buffer.from(cborEncode(v)).toString('hex')).toBe(Buffer.from(cborg(v)).toString('hex'))
+  })
+
+  it('refuses a secret key that is not hex in picofeed\'s words', () => {
+    const words = (f: () => unknown) => { try { f() } catch (e) { return (e as Error).message } return 'no error' }
+    for (const sk of ['zz'.repeat(32), 'abc', 'g0'.repeat(32)]) expect(words(() => PB.getPublicKey(sk))).toBe(words(() => PF.getPublicKey(sk)))
   })
 
   it('writes byte-identical feeds for the same keys and bodies (1 B to 64 KiB)', () => {

@@ -118,18 +118,20 @@ describe('picobadge test against a simulated board (docs/RPC.md)', () => {
   })
 
   it('retries a reply with a broken CRC, and gives up on a silent board with a clear error', async () => {
-    const flaky = simulated({ corruptReply: 2 }, 100)
+    // Timeouts here are the board's silence, never the test's speed: a broken CRC is retried
+    // at once, and a busy machine must not turn a slow answer into a retry (or a failure).
+    const flaky = simulated({ corruptReply: 2 })
     await flaky.hello()
     const r = await compare(flaky, new LocalTarget(), buildVectors(5).slice(0, 5))
     expect(r.differences).toEqual([])
-    const silent = simulated({ silentAfter: 1 }, 30)
+    const silent = simulated({ silentAfter: 1 }, 1000) // 4 tries of 1 s: the hello before must not time out under load
     await silent.hello()
     await expect(silent.call({ name: 'io', args: [] })).rejects.toThrow(/no answer from the board after 4 tries/)
   })
 
   it('answers a retried request from the board\'s cache: a lost reply does not make store_write run twice', async () => {
     // Replies: 1 HELLO, 2 store_mount, 3 store_write (its CRC broken, so the host retries with the same sequence number).
-    const { board, device } = simulatedPair({ corruptReply: 3 }, 100)
+    const { board, device } = simulatedPair({ corruptReply: 3 }) // with 100 ms, a reply late under load would be a retry, and a third call
     await board.hello()
     expect((await board.call({ name: 'store_mount', args: [4096, 4, 256 * 1024] })).result).toBe(0n)
     const seed = new Uint8Array(32).fill(7)

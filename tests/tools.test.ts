@@ -59,7 +59,7 @@ describe('picobadge build (AssemblyScript compiler, core verifier)', () => {
     // The default app is the badge build itself: the same options, byte for byte (one 64 KiB page).
     expect(Buffer.from(module).equals(readFileSync(fileURLToPath(new URL('../build/core.wasm', import.meta.url))))).toBe(true)
     expect(() => verifyImage(image, publicKeyOf(new Uint8Array(32)))).toThrow(ImageError)
-  }, 60_000)
+  }) // the default 120 s (vitest.config.ts): a compile is 5 s unloaded, 20 s on a busy 2-core machine
 
   it('builds an app with a collection of its own; the badge it makes runs that collection', () => {
     const out = join(dir, 'waves.pbimg')
@@ -71,7 +71,7 @@ describe('picobadge build (AssemblyScript compiler, core verifier)', () => {
     expect(badge.post('waves', 'again', 2000)).toBe(1)
     const s = badge.state('waves', badge.identity())!
     expect(new DataView(s.bytes.buffer, s.bytes.byteOffset).getBigUint64(0, true)).toBe(2n)
-  }, 60_000)
+  })
 
   it('refuses what is not a badge app, and shows compiler errors', () => {
     const p = run('build', '--key', join(dir, 'event.key'), '--entry', fixture('not-a-badge/index.ts'), '--out', join(dir, 'x.pbimg'))
@@ -83,7 +83,7 @@ describe('picobadge build (AssemblyScript compiler, core verifier)', () => {
     expect(q.status).toBe(1)
     expect(q.stderr).toMatch(/compiling .*broken\.ts failed[\s\S]*nope/)
     expect(run('build', '--out', join(dir, 'z.pbimg')).stderr).toMatch(/--key is needed/)
-  }, 60_000)
+  })
 
   it('refuses an app whose collection the engine cannot hold (a name that is not ASCII), saying so', () => {
     // The example app with one change: its collection's name.
@@ -96,5 +96,5 @@ describe('picobadge build (AssemblyScript compiler, core verifier)', () => {
     expect(p.status).toBe(1)
     expect(p.stderr).toMatch(/the app stops while it starts .*registerCollection.*ASCII/)
     expect(existsSync(join(dir, 'w.pbimg'))).toBe(false)
-  }, 60_000)
+  })
 })

@@ -1,10 +1,11 @@
 // `picobadge build`: the app module and its signed image.
 
-import { writeFileSync } from 'node:fs'
 import { parseArgs, text, required, number } from '../args.js'
-import { buildApp, defaultEntry } from '../build.js'
+import { existsSync, statSync } from 'node:fs'
+import { buildApp, defaultEntry, BuildError } from '../build.js'
 import { defaultVersion, describeImage, VERSION_MAX } from '../image.js'
-import { readKeyFile } from '../keyfile.js'
+import { readEventKey } from '../keyfile.js'
+import { writeOutput, checkOutputPath } from '../write.js'
 import { toHex } from '../bytes.js'
 
 export const BUILD_HELP = `picobadge build — compile the badge app and sign its image
@@ -31,13 +32,16 @@ before it writes the file.
 export async function buildCommand (argv: string[]): Promise<void> {
   const args = parseArgs(argv, ['key', 'entry', 'out', 'module', 'version'], [])
   const version = number(args, 'version', defaultVersion(), 0, VERSION_MAX)
-  const key = readKeyFile(required(args, 'key', 'the event key that signs the image (make one with: picobadge keys new --event --out event.key)'))
-  if (key.kind !== 'event-key') process.stderr.write(`warning: ${text(args, 'key')} is a ${key.kind}, not an event key\n`)
+  const key = readEventKey(required(args, 'key', 'the event key that signs the image (make one with: picobadge keys new --event --out event.key)'), warning => process.stderr.write(`warning: ${warning}\n`))
   const entry = text(args, 'entry') ?? defaultEntry()
   const out = text(args, 'out') ?? 'app.pbimg'
-  const { module, image } = await buildApp(entry, key.secretKey, step => process.stderr.write(`  ${step}\n`), version)
   const wasm = text(args, 'module')
-  if (wasm) writeFileSync(wasm, module)
-  writeFileSync(out, image)
+  // Before the compiler's half minute: the outputs can be written.
+  if (!existsSync(entry) || !statSync(entry).isFile()) throw new BuildError(`the app's entry ${entry} is not a file (--entry names the app's AssemblyScript index.ts)`)
+  checkOutputPath(out, 'app image')
+  if (wasm) checkOutputPath(wasm, 'module')
+  const { module, image } = await buildApp(entry, key.secretKey, step => process.stderr.write(`  ${step}\n`), version)
+  if (wasm) writeOutput(wasm, module, { what: 'module' })
+  writeOutput(out, image, { what: 'app image' })
   process.stdout.write(`wrote ${out}: ${image.length} bytes (module ${module.length}), signed by event key ${toHex(key.publicKey).slice(0, 16)}…\n  ${describeImage(image)}\n`)
 }

@@ -2,6 +2,8 @@
 // ids: the bridges ESP32 boards carry, Espressif's own USB-JTAG-serial,
 // and the nRF52840 bootloaders badge makers meet.
 
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
+import { join, dirname, delimiter } from 'node:path'
 import { PortError } from '../rpc/transport.js'
 
 export interface PortInfo { path: string, vendorId?: string, productId?: string, manufacturer?: string, serialNumber?: string }
@@ -34,13 +36,42 @@ export function guessBoard (p: PortInfo): BoardGuess {
   return { board: 'unknown', what: p.manufacturer ? `${p.manufacturer} device` : 'unknown device' }
 }
 
-/** The serial ports the system has, through `serialport`. */
+/** Whether a program is on the PATH (serialport's Linux listing spawns udevadm without an error handler: a missing one crashes the process). */
+function onPath (program: string, path = process.env.PATH ?? ''): boolean {
+  return path.split(delimiter).some(d => d !== '' && existsSync(join(d, program)))
+}
+
+/** The serial ports of a Linux system from sysfs, as serialport lists them, for systems without udevadm (containers, WSL). */
+export function sysfsPorts (root = '/sys/class/tty'): PortInfo[] {
+  let names: string[]
+  try { names = readdirSync(root) } catch { throw new PortError(`cannot list serial ports: no udevadm, and ${root} is not readable; look for /dev/ttyUSB* or /dev/ttyACM* and pass --port`) }
+  const read = (d: string, f: string) => { try { return readFileSync(join(d, f), 'utf8').trim() || undefined } catch { return undefined } }
+  const ports: PortInfo[] = []
+  for (const name of names.filter(n => /^(tty(S|WCH|ACM|USB|AMA|MFD|O|XRUSB)|rfcomm)/.test(n)).sort()) {
+    if (!existsSync(join(root, name, 'device'))) continue // virtual ttys have no device
+    const p: PortInfo = { path: `/dev/${name}` }
+    // The USB device is an ancestor of the tty's device: the first folder up with idVendor.
+    try {
+      for (let d = realpathSync(join(root, name, 'device')); d !== dirname(d); d = dirname(d)) {
+        const vendorId = read(d, 'idVendor')
+        if (!vendorId) continue
+        Object.assign(p, { vendorId, productId: read(d, 'idProduct'), manufacturer: read(d, 'manufacturer'), serialNumber: read(d, 'serial') })
+        break
+      }
+    } catch {}
+    ports.push(p)
+  }
+  return ports
+}
+
+/** The serial ports the system has, through `serialport` (through sysfs on a Linux without udevadm). */
 export async function listPorts (): Promise<PortInfo[]> {
+  if (process.platform === 'linux' && !onPath('udevadm')) return sysfsPorts()
   let SerialPort: { list (): Promise<PortInfo[]> }
   try {
     ({ SerialPort } = await import('serialport' as string))
   } catch {
     throw new PortError('listing serial ports needs the serialport package (npm install serialport)')
   }
-  return SerialPort.list()
+  try { return await SerialPort.list() } catch (e) { throw new PortError(`cannot list serial ports: ${(e as Error).message}`) }
 }

@@ -11,10 +11,11 @@ import type { WebSerialPortInfo } from './web-serial.js'
 import { listPorts } from './boards.js'
 import { readFileSync } from 'node:fs'
 import { describeImage } from '../image.js'
+import { readEventKey } from '../keyfile.js'
 
 export const ESP32_FLASH_HELP = `picobadge flash --board esp32 — write firmware and the badge's app image to an ESP32
 
-usage: picobadge flash --board esp32 --port PORT [--build DIR] [--file OFFSET=PATH]... [--app IMAGE] [--app-only] [--baud N] [--no-stub]
+usage: picobadge flash --board esp32 --port PORT [--build DIR] [--file OFFSET=PATH]... [--app IMAGE [--key EVENT.key]] [--app-only] [--baud N] [--no-stub]
 
   --port PORT          serial port of the board (/dev/ttyUSB0, /dev/cu.usbserial-0001, COM3)
   --build DIR          ESP-IDF build folder: writes what its flasher_args.json lists
@@ -22,6 +23,8 @@ usage: picobadge flash --board esp32 --port PORT [--build DIR] [--file OFFSET=PA
                        the build folder's file at that offset
   --app IMAGE          the badge's app image (.pbimg), written into the "picobadge"
                        partition of the partition table (0x8000 of the build or --file)
+  --key EVENT.key      the event key: the app image's signature is checked before the
+                       board is touched (its length and SHA-512 always are)
   --app-only           write only the app image; the firmware is left as it is (without
                        --build or --file, the partition table is read from the board)
   --baud N             transfer baud rate (default 460800; the ROM starts at 115200)
@@ -38,8 +41,8 @@ partitions.csv as:  ${PICOBADGE_CSV_LINE}
 export class UsageError extends Error { override name = 'UsageError' }
 
 /** Parse the command line into flashEsp32 options (without the port object). */
-export function parseEsp32FlashArgs (argv: string[]): Omit<FlashEsp32Options, 'port'> & { port: string } {
-  const o: Omit<FlashEsp32Options, 'port'> & { port?: string } = { files: [] }
+export function parseEsp32FlashArgs (argv: string[]): Omit<FlashEsp32Options, 'port'> & { port: string, keyPath?: string } {
+  const o: Omit<FlashEsp32Options, 'port'> & { port?: string, keyPath?: string } = { files: [] }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const eq = arg.indexOf('=')
@@ -53,6 +56,7 @@ export function parseEsp32FlashArgs (argv: string[]): Omit<FlashEsp32Options, 'p
       case '--port': o.port = value(); break
       case '--build': o.build = value(); break
       case '--app': o.app = value(); break
+      case '--key': o.keyPath = value(); break
       case '--app-only': o.appOnly = true; break
       case '--no-stub': o.stub = false; break
       case '--board': { const b = value(); if (b !== 'esp32') throw new UsageError(`this command flashes ESP32 boards, not ${b}`); break }
@@ -76,7 +80,8 @@ export function parseEsp32FlashArgs (argv: string[]): Omit<FlashEsp32Options, 'p
   if (!o.port) throw new UsageError('--port is required (list ports with `picobadge ports`)')
   if (!o.build && o.files!.length === 0 && !o.app) throw new UsageError('nothing to flash: give --build DIR, --file OFFSET=PATH or --app IMAGE')
   if (o.appOnly && !o.app) throw new UsageError('--app-only needs --app IMAGE')
-  return o as Omit<FlashEsp32Options, 'port'> & { port: string }
+  if (o.keyPath && !o.app) throw new UsageError('--key checks the app image: give --app too')
+  return o as Omit<FlashEsp32Options, 'port'> & { port: string, keyPath?: string }
 }
 
 export interface CommandIo {
@@ -103,7 +108,7 @@ export async function esp32FlashCommand (argv: string[], io: CommandIo = {}): Pr
     opts = parseEsp32FlashArgs(argv)
   } catch (e) {
     if (!(e instanceof UsageError)) throw e
-    stderr.write(`picobadge flash: ${e.message}\n\n${ESP32_FLASH_HELP}`)
+    stderr.write(`picobadge flash: ${e.message}\nsee \`picobadge flash --help\` for its options\n`)
     return 2
   }
   // The image's version in the plan: the board checks the signature and refuses an image older than one it
@@ -111,8 +116,10 @@ export async function esp32FlashCommand (argv: string[], io: CommandIo = {}): Pr
   if (opts.app) { try { stdout.write(`${opts.app}: ${describeImage(readFileSync(opts.app))}\n`) } catch { /* missing or not an image: the plan says so, or the board */ } }
   const bar = progressBar(stderr)
   try {
+    const eventKey = opts.keyPath ? readEventKey(opts.keyPath, w => stderr.write(`warning: ${w}\n`)).publicKey : undefined
     const report = await flashEsp32({
       ...opts,
+      eventKey,
       port: io.openPort ? io.openPort(opts.port) : opts.port,
       portInfo: io.openPort ? {} : await portInfo(opts.port),
       onProgress: p => bar(p.phase === 'write' || p.phase === 'verify' ? `${p.phase} ${p.path} @0x${p.offset!.toString(16)}` : p.phase, p.fraction)
@@ -122,7 +129,7 @@ export async function esp32FlashCommand (argv: string[], io: CommandIo = {}): Pr
     if (report.appPartition) stdout.write(`App image in partition "${report.appPartition.label}" (0x${report.appPartition.offset.toString(16)}, ${report.appPartition.size} bytes). The board was reset into its firmware.\n`)
     return 0
   } catch (e) {
-    stderr.write(`\npicobadge flash: ${(e as Error).message}\n`)
+    stderr.write(`${stderr.isTTY ? '\n' : ''}picobadge flash: ${(e as Error).message}\n`) // on a terminal, below the progress bar
     return 1
   }
 }

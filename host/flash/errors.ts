@@ -3,6 +3,7 @@
 // incomplete.
 
 import { ROM_ERROR, STUB_ERROR } from './protocol.js'
+import { portOpenProblem } from '../rpc/transport.js'
 
 export class FlashError extends Error { override name = 'FlashError' }
 
@@ -19,6 +20,7 @@ export function describeBoardError (err: unknown, opts: { stub: boolean, lost: E
   }
   if (/No serial data received|Serial data stream stopped|Timeout/i.test(msg)) return 'the board stopped answering (timed out waiting for its reply)'
   if (/Invalid SLIP escape|Invalid head of packet|invalid response/.test(msg)) return `the board's reply arrived damaged (${msg}): check the USB cable, or try a lower --baud`
+  if (/Cannot lock port|Resource busy|EBUSY|No such file or directory|ENOENT|Permission denied|EACCES/i.test(msg)) return `the port would not open: ${portOpenProblem(msg)}`
   if (/Failed to connect/.test(msg)) return 'no answer from the ESP32 bootloader: check the port, the cable, and that the board has an auto-reset circuit (or hold BOOT while pressing EN)'
   return msg
 }

@@ -25,6 +25,7 @@ import { readBuildFolder, readRegionFile, FlasherArgsError, type FlashRegion } f
 import { parsePartitionTable, findAppPartition, PARTITION_TABLE_OFFSET, PARTITION_TABLE_MAX, PartitionTableError, type Partition } from './partitions.js'
 import { FlashError, describeBoardError } from './errors.js'
 import { CMD, ROM_BAUD, FLASH_SECTOR_SIZE } from './protocol.js'
+import { checkAppImage } from '../image-check.js'
 
 export interface FlashProgress {
   /** 'connect', 'write', 'verify', 'done' */
@@ -48,6 +49,8 @@ export interface FlashEsp32Options {
   app?: string
   /** Write only the app image (the firmware regions are read just for their partition table). */
   appOnly?: boolean
+  /** The event's public key: the app image's signature is checked before the board is touched (its length and SHA-512 always are). */
+  eventKey?: Uint8Array
   /** Baud rate for the transfer (the ROM starts at 115200). */
   baud?: number
   /** Load esptool's flasher stub (default true, or what flasher_args.json says). */
@@ -97,7 +100,7 @@ export interface FlashPlan {
 }
 
 /** Step 1: what to write where, checked before the board is touched. */
-export function planEsp32Flash (o: Pick<FlashEsp32Options, 'build' | 'files' | 'app' | 'appOnly' | 'stub'>): FlashPlan {
+export function planEsp32Flash (o: Pick<FlashEsp32Options, 'build' | 'files' | 'app' | 'appOnly' | 'stub' | 'eventKey'>): FlashPlan {
   let regions: FlashRegion[] = []
   let stub = o.stub ?? true
   let tableOffset = PARTITION_TABLE_OFFSET
@@ -119,6 +122,7 @@ export function planEsp32Flash (o: Pick<FlashEsp32Options, 'build' | 'files' | '
     if (!existsSync(o.app)) throw new FlashError(`the app image does not exist: ${o.app}`)
     const image = new Uint8Array(readFileSync(o.app))
     if (image.length === 0) throw new FlashError(`the app image is empty: ${o.app}`)
+    checkAppImage(image, o.app, o.eventKey) // a board that would refuse it never gets it
     const table = regions.find(r => r.offset === tableOffset)
     if (!table) {
       if (!o.appOnly) throw new FlashError(`to place the app image I need the partition table (${hex(tableOffset)}): give --build DIR or --file ${hex(tableOffset)}=partition-table.bin`)

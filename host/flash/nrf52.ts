@@ -41,6 +41,9 @@ export function mergeNrf52 (firmware: MemoryMap | undefined, image: Uint8Array |
   if (firmware) {
     for (const [addr, bytes] of firmware.join()) {
       const end = addr + bytes.length
+      // Name what it reaches into, the furthest first: the bootloader, the app image, the badge's region.
+      if (end > layout.bootloader) throw new Nrf52ImageError(`the firmware reaches ${hex(end)}, into the bootloader at ${hex(layout.bootloader)} (never written): it must end below the badge's flash region at ${hex(layout.region)}`)
+      if (end > layout.image) throw new Nrf52ImageError(`the firmware reaches ${hex(end)}, into the app image's region at ${hex(layout.image)}: it must end below the badge's flash region at ${hex(layout.region)}`)
       if (end > layout.region) throw new Nrf52ImageError(`the firmware reaches ${hex(end)}, into the badge's flash region at ${hex(layout.region)}: it must end below it`)
       out.set(addr, bytes)
     }
@@ -72,4 +75,15 @@ export function appBinary (map: MemoryMap, start = ADAFRUIT_APP_START): Uint8Arr
   const out = new Uint8Array(end - start).fill(0xff)
   for (const [addr, bytes] of map) out.set(bytes, addr - start)
   return out
+}
+
+/**
+ * Refuses a memory map the Adafruit UF2 bootloader cannot take: bytes below
+ * the application start are the MBR and SoftDevice area it keeps (a HEX
+ * built for the nRF52840 DK starts at 0x0). Such a HEX is for a debugger.
+ */
+export function checkUf2Start (map: MemoryMap, start = ADAFRUIT_APP_START): void {
+  for (const [addr] of map) {
+    if (addr < start) throw new Nrf52ImageError(`the firmware has bytes at ${hex(addr)}, in the MBR and SoftDevice area below ${hex(start)} that the Adafruit bootloader keeps: a UF2 cannot write them (build the firmware for the Adafruit board, or write --out FILE.hex and flash it with a debugger)`)
+  }
 }

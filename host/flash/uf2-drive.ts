@@ -60,7 +60,12 @@ export function chooseDrive (given: string | undefined, roots?: string[]): Uf2Dr
   return drives[0]
 }
 
-/** Copies the UF2 file onto the drive; the bootloader flashes it and restarts the board. */
+/**
+ * Copies the UF2 file onto the drive; the bootloader flashes it and restarts the board.
+ * Written in place, not through host/write.ts's temporary name: the bootloader acts on
+ * every UF2 block written to its drive, whatever the file is called, and a rename on
+ * its emulated FAT means nothing to it. The image was checked before (checkAppImage).
+ */
 export function copyToDrive (drive: Uf2Drive, uf2: Uint8Array, name = 'PICOBADGE.UF2'): string {
   const path = join(drive.path, name)
   try { writeFileSync(path, uf2) } catch (e) { throw new Uf2DriveError(`copying to ${drive.path} failed: ${(e as Error).message}`) }

@@ -23,6 +23,14 @@ export function transportPair (): [Transport, Transport] {
 
 export class PortError extends Error { override name = 'PortError' }
 
+/** Why a serial port would not open, and what to do, from serialport's message (shared with the ESP32 flasher). */
+export function portOpenProblem (message: string): string {
+  if (/Cannot lock port|Resource busy|EBUSY/i.test(message)) return 'it is in use by another program (a serial monitor, another picobadge, ModemManager): close that and try again'
+  if (/No such file or directory|ENOENT/i.test(message)) return 'no such port: is the board plugged in (and its cable not a charge-only one)? picobadge ports lists the ports'
+  if (/Permission denied|EACCES/i.test(message)) return 'permission denied: on Linux, add yourself to the dialout group (sudo usermod -aG dialout $USER) and log in again'
+  return `${message} (picobadge ports lists the ports)`
+}
+
 /** A serial port (Node `serialport`), opened at `baud`. */
 export async function serialTransport (path: string, baud = 115200): Promise<Transport> {
   let SerialPort: new (o: { path: string, baudRate: number, autoOpen: boolean }) => {
@@ -38,7 +46,7 @@ export async function serialTransport (path: string, baud = 115200): Promise<Tra
     throw new PortError('serial ports need the serialport package (npm install serialport)')
   }
   const port = new SerialPort({ path, baudRate: baud, autoOpen: false })
-  await new Promise<void>((resolve, reject) => port.open(e => e ? reject(new PortError(`cannot open ${path}: ${e.message} (picobadge ports lists the ports)`)) : resolve()))
+  await new Promise<void>((resolve, reject) => port.open(e => e ? reject(new PortError(`cannot open ${path}: ${portOpenProblem(e.message)}`)) : resolve()))
   return {
     write: b => port.write(b),
     onData: fn => port.on('data', b => fn(new Uint8Array(b))),

@@ -13,12 +13,12 @@ conference floor, talking over a model of Bluetooth LE.
 
 usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
 
-  --badges N        badges on the floor (default 40)
-  --minutes M       simulated minutes (default 10)
-  --seed S          random seed; the same seed replays the same event (default 1)
-  --posters F       share of badges that post a contact card (default 0.3, at most 80 badges)
+  --badges N        badges on the floor, 2 to 5000 (default 40)
+  --minutes M       simulated minutes, 0.1 to 1440 (default 10)
+  --seed S          random seed, 0 to 2^32-1; the same seed replays the same event (default 1)
+  --posters F       share of badges that post a contact card, 0 to 1 (default 0.3, at most 80 badges)
   --mtu N           largest ATT MTU the badges negotiate, 23 to 247 (default 247)
-  --power-cuts M    each badge loses power about every M minutes (default: never)
+  --power-cuts M    each badge loses power about every M minutes, 0 to 1e6 (default 0: never)
   --hostile KINDS   hostile badges, one per kind named (comma-separated; a kind named twice
                     makes two badges), the last badges by index; 'all' is one of each kind;
                     'each' runs the event once without hostile badges and once per attack
@@ -54,7 +54,7 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
                     Build it first: node scripts/native.mjs
   --native-interp I the native board's WAMR interpreter: classic (default) or fast
                     (asan, asan-fast: the same under AddressSanitizer and UBSan)
-  --json            print the report as JSON on stdout
+  --json            print the report as JSON on stdout (progress stays on stderr: --quiet drops it)
   --quiet           no progress bar
 `
 
@@ -153,11 +153,11 @@ export function renderEach (rows: AttackRow[]): string {
 export function simCommand (argv: string[]): void {
   const { options, json, quiet, each, fromMinute } = simOptions(argv)
   if (each) {
-    const rows = simulateEach(options, quiet || json, fromMinute)
+    const rows = simulateEach(options, quiet, fromMinute) // progress is on stderr, so it never mixes with --json on stdout
     process.stdout.write(json ? JSON.stringify(rows, null, 2) + '\n' : renderEach(rows) + '\n')
     return
   }
-  const r = simulate(options, quiet || json)
+  const r = simulate(options, quiet) // progress is on stderr, so it never mixes with --json on stdout
   process.stdout.write(json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r) + '\n')
 }
 

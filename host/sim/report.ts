@@ -182,7 +182,7 @@ export function renderReport (r: SimReport): string {
   const lines: string[] = []
   const b = r.blocks
   const who = r.hostile.badges ? `${r.honest.badges} honest + ${r.hostile.badges} hostile badges` : `${r.badges} badges`
-  lines.push(`${who}, ${r.minutes.toFixed(0)} simulated minutes (seed ${r.seed}), in ${r.wallSeconds.toFixed(1)} s: ${r.badgeMinutesPerSecond.toFixed(0)} badge-minutes per second`)
+  lines.push(`${who}, ${+r.minutes.toPrecision(3)} simulated minutes (seed ${r.seed}), in ${r.wallSeconds.toFixed(1)} s: ${r.badgeMinutesPerSecond.toFixed(0)} badge-minutes per second`)
   if (r.native.badges) {
     const interp = r.native.interp?.endsWith('fast') ? 'fast' : 'classic'
     const asan = r.native.interp?.startsWith('asan') ? ' under ASan and UBSan' : ''
@@ -192,7 +192,8 @@ export function renderReport (r: SimReport): string {
   // The story first, in three lines: did it spread, do they agree, did they forget.
   const mark = (ok: boolean) => ok ? '✔' : '✘'
   const all = b.tracked > 0 && b.reachedAll === b.tracked
-  lines.push(`${mark(all)} ${b.reachedAll} of ${b.tracked} posts reached all ${r.converged.badges} badges${b.to50.median !== undefined ? ` (half the floor in ${secs(b.to50.median)}, everyone in ${secs(b.to100.median)}, median)` : ''}`)
+  if (b.tracked === 0) lines.push('· no badge posted yet: the event was too short (badges post within their first minutes: try --minutes 5)')
+  else lines.push(`${mark(all)} ${b.reachedAll} of ${b.tracked} posts reached all ${r.converged.badges} badges${b.to50.median !== undefined ? ` (half the floor in ${secs(b.to50.median)}, everyone in ${secs(b.to100.median)}, median)` : ''}`)
   lines.push(`${mark(r.converged.agreeing === r.converged.badges)} ${r.converged.agreeing === r.converged.badges ? `all ${r.converged.badges} badges hold exactly the same chains` : `${r.converged.agreeing} of ${r.converged.badges} badges hold the same chains (the rest were still catching up)`}`)
   if (r.forgetting.expiredChains > 0) lines.push(`${mark(r.forgetting.zombies === 0)} ${r.forgetting.expiredChains} cards expired and every badge forgot them; ${r.forgetting.zombies === 0 ? 'none came back' : `${r.forgetting.zombies} came back`}`)
   else lines.push(`· no card expired yet (a card lives an hour after its last update: try --minutes 90)`)

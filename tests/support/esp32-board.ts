@@ -10,6 +10,7 @@ import { SimulatedEsp32, type FaultHook } from '../../host/flash/esp32-rom.js'
 import { writePartitionTable } from '../../host/flash/partition-writer.js'
 import { PICOBADGE_PARTITION } from '../../host/flash/partitions.js'
 import { Rng } from './rng.js'
+import { signedImage, IMAGE_HEADER } from '../../host/image.js'
 
 export function simulatedBoard (fault?: FaultHook): { chip: SimulatedEsp32, port: () => SerialPortStream } {
   const binding = new VirtualSerialBinding()
@@ -65,8 +66,17 @@ export function syntheticBuild (opts: { withPicobadge?: boolean, imageSize?: num
     'partition-table': { offset: '0x8000', file: 'partition_table/partition-table.bin', encrypted: 'false' },
     extra_esptool_args: { after: 'hard_reset', before: 'default_reset', stub: true, chip: 'esp32' }
   }, null, 2))
-  const image = randomBytes(opts.imageSize ?? 0x3001, 3)
+  const image = unsignedImage(opts.imageSize ?? 0x3001, 3)
   const imagePath = join(dir, 'app.pbimg')
   writeFileSync(imagePath, image)
   return { dir, bootloader, table, app, image, imagePath }
+}
+
+/**
+ * An app image of size bytes around a random module: its length and SHA-512
+ * are right (the flash command checks them before touching a board), its
+ * signature is zeros (only a badge, or --key, checks that).
+ */
+export function unsignedImage (size: number, seed: number): Uint8Array {
+  return signedImage(randomBytes(size - IMAGE_HEADER, seed), () => new Uint8Array(64))
 }

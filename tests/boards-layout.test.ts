@@ -15,6 +15,7 @@ import { writePartitionTable } from '../host/flash/partition-writer.js'
 import { planEsp32Flash } from '../host/flash/esp32.js'
 import { NRF52840, ADAFRUIT_APP_START, mergeNrf52 } from '../host/flash/nrf52.js'
 import { MemoryMap } from '../host/flash/memory-map.js'
+import { unsignedImage } from './support/esp32-board.js'
 
 const root = join(__dirname, '..')
 const read = (p: string) => readFileSync(join(root, p), 'utf8')
@@ -126,7 +127,7 @@ describe('ESP32: partitions.csv and what picobadge flash writes', () => {
         extra_esptool_args: { after: 'hard_reset', before: 'default_reset', stub: true, chip: 'esp32' }
       }))
       app = join(dir, 'app.pbimg')
-      writeFileSync(app, new Uint8Array(50_000).fill(7))
+      writeFileSync(app, unsignedImage(50_000, 7)) // whole and unchanged (length, SHA-512): flash checks that before planning
     })
 
     test('the firmware regions at their offsets, the app image in the picobadge partition, the badge region untouched', () => {
@@ -142,7 +143,7 @@ describe('ESP32: partitions.csv and what picobadge flash writes', () => {
     test('--app-only writes the app image alone; an image over 256 KiB is refused before the board is touched', () => {
       expect(planEsp32Flash({ build: dir, app, appOnly: true }).regions.map(r => hex(r.offset))).toEqual(['0x190000'])
       const big = join(dir, 'big.pbimg')
-      writeFileSync(big, new Uint8Array(0x40001))
+      writeFileSync(big, unsignedImage(0x40001, 8))
       expect(() => planEsp32Flash({ build: dir, app: big })).toThrow(/larger than the "picobadge" partition \(262144 bytes at 0x190000\)/)
     })
 

@@ -18,7 +18,7 @@ import { MAX_LINKS } from '../profile';
 import { post } from './post';
 import { itemsRefresh, itemsInvalidate, itemCount, itemsFingerprint } from '../sync/items';
 import { Advert, readAdvert, writeAdvert, ADV_SIZE } from '../sync/advert';
-import { peersClear, peerSlot, peerHeard, peerDone, peerHoldOff, peerBest, peerSynced, peerRefused, peerLinked, addrKey, addrOfKey } from '../sync/peers';
+import { peersClear, peerSlot, peerHeard, peerDone, peerHoldOff, peerSynced, peerRefused, peerLinked, addrKey, addrOfKey } from '../sync/peers';
 import { later } from '../store/time';
 import { MTU_MIN, MTU_MAX } from '../sync/messages';
 
@@ -135,8 +135,8 @@ export function badgeAdvertSeen(addr: usize, data: usize, len: u32, local: u64):
   const slot = peerSlot(key, local);
   const go = peerHeard(slot, advert.id, advert.fp ^ (<u64>advert.items * 0x9e3779b97f4a7c15), advert.free, digest(), myId(), local);
   if (!go || connecting != 0 || freeLinkSlots() == 0) return 0;
-  // P4 (peers.ts): only the best neighbour to connect to, and one never synced with not while gated.
-  if (peerBest(local) != slot || (!peerSynced(slot) && local < gateUntil)) return 0;
+  // P4 (peers.ts): one never synced with not while gated.
+  if (!peerSynced(slot) && local < gateUntil) return 0;
   for (let i = 0; i < MAX_LINKS; i++) if (linkAt(i).used && linkAt(i).addrKey == key) return 0;
   const p = outboxPut(CONNECT, 0, 6);
   if (p == 0) return 0;

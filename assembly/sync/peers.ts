@@ -9,13 +9,13 @@
 //      they were when it ended (some differences cannot be resolved: a
 //      chain one of them refuses, say). After a failed or dropped link,
 //      back off, doubling up to BACKOFF_MAX.
-//   P4 One connection attempt at a time, to the best neighbour that P1-P3
-//      allow (peerBest): one we synced with before one never tried, before
-//      one whose last attempt failed; of equals, the one that has differed
-//      longest. A spoofer's fresh address has differed for no time at all,
-//      and an address that failed keeps losing to one that did not, so a
-//      flood of spoofed adverts cannot keep an honest neighbour waiting
-//      (#12, finding 4; docs/SYNC.md §1).
+//   P4 One connection attempt at a time (badge.ts). After an attempt that
+//      never completed, attempts to neighbours never synced with are gated
+//      (badge.ts, GATE_MAX): a spoofer's address never answers, so spoofers
+//      hold the one attempt a bounded share of the time (#12, finding 4;
+//      docs/SYNC.md §1). Ranking candidates (synced-before first, then by
+//      how long they differed) was tried and dropped: it made honest cards
+//      spread a third slower in a 200-badge crowd, and no attack needed it.
 //   P5 The table is full: forget first an address heard once (a spoofer's
 //      rotating address is), then one that failed, then one never tried,
 //      then one backed off for a violation, and last one we synced with;
@@ -39,7 +39,6 @@ export const CONNECT_LATE: u64 = 3000;
 export const BACKOFF: u64 = 5000;
 export const BACKOFF_MAX: u64 = 120000;
 // An advert heard this recently is still there to connect to (adverts go about once a second).
-export const FRESH_MS: u64 = 2000;
 
 // One record of PEER_SIZE bytes per peer, u64 fields at these offsets (a record pointer and a
 // constant offset is one load, where parallel arrays cost an address computation at each use).
@@ -53,7 +52,6 @@ const HEARD_SHIFT: u64 = 32; // adverts heard, 8 bits, saturating
 const F_SYNCED: u64 = <u64>1 << 48; // a sync with it ended well, ever
 const F_FAILED: u64 = <u64>1 << 49; // the last attempt or link failed (cleared by one that ends well)
 const F_BAD: u64 = <u64>1 << 50; // the last link ended in a violation
-const F_GO: u64 = <u64>1 << 51; // its last advert said connect (P1-P3)
 const BACKOFF_MASK: u64 = 0xffffffff;
 const SYNCED: usize = 40; // both digests when a sync ended well, folded into one (synced())
 const peers: usize = memory.data(<i32>(<usize>PEERS * PEER_SIZE));
@@ -135,11 +133,10 @@ export function peerSlot(key: u64, now: u64): i32 {
 export function peerHeard(i: i32, id: u32, theirs: u64, free: u32, mine: u64, myId: u32, now: u64): bool {
   const p = peerAt(i);
   store<u64>(p, now, SEEN);
-  let w = load<u64>(p, WAIT) & ~F_GO;
+  let w = load<u64>(p, WAIT);
   if ((w >> HEARD_SHIFT & 0xff) < 0xff) w += <u64>1 << HEARD_SHIFT;
-  const go = wouldGo(p, id, theirs, free, mine, myId, now);
-  store<u64>(p, go ? w | F_GO : w, WAIT);
-  return go;
+  store<u64>(p, w, WAIT);
+  return wouldGo(p, id, theirs, free, mine, myId, now);
 }
 
 function wouldGo(p: usize, id: u32, theirs: u64, free: u32, mine: u64, myId: u32, now: u64): bool {
@@ -148,26 +145,6 @@ function wouldGo(p: usize, id: u32, theirs: u64, free: u32, mine: u64, myId: u32
   if (free == 0 || now < load<u64>(p, RETRY_AT)) return false;
   if (load<u64>(p, SYNCED) == synced(mine, theirs)) return false;
   return myId < id || now - load<u64>(p, DIFF_SINCE) >= CONNECT_LATE;
-}
-
-/** P4: how good a neighbour to connect to (higher first); 0 when it is not one now. */
-function rank(p: usize, now: u64): u32 {
-  const w = load<u64>(p, WAIT);
-  if (load<u64>(p, ADDR) == 0 || (w & F_GO) == 0 || now - load<u64>(p, SEEN) > FRESH_MS || now < load<u64>(p, RETRY_AT)) return 0;
-  return w & F_SYNCED ? 3 : w & F_FAILED ? 1 : 2;
-}
-
-/** P4: the slot of the best neighbour to connect to now, or -1. */
-export function peerBest(now: u64): i32 {
-  let best = -1;
-  let br: u32 = 0;
-  for (let j = 0; j < PEERS; j++) {
-    const p = peerAt(j);
-    const r = rank(p, now);
-    if (r == 0) continue;
-    if (r > br || (r == br && load<u64>(p, DIFF_SINCE) < load<u64>(peerAt(best), DIFF_SINCE))) { best = j; br = r; }
-  }
-  return best;
 }
 
 /**

@@ -113,7 +113,9 @@ export async function esp32FlashCommand (argv: string[], io: CommandIo = {}): Pr
   }
   // The image's version in the plan: the board checks the signature and refuses an image older than one it
   // has run (docs/ABI.md, "Rollback"); this side cannot know that floor. A file that does not parse is the board's to refuse.
-  if (opts.app) { try { stdout.write(`${opts.app}: ${describeImage(readFileSync(opts.app))}\n`) } catch { /* missing or not an image: the plan says so, or the board */ } }
+  // Said with the result, so that a failed run writes nothing to stdout.
+  let version = ''
+  if (opts.app) { try { version = `${opts.app}: ${describeImage(readFileSync(opts.app))}\n` } catch { /* missing or not an image: flashEsp32 says so */ } }
   const bar = progressBar(stderr)
   try {
     const eventKey = opts.keyPath ? readEventKey(opts.keyPath, w => stderr.write(`warning: ${w}\n`)).publicKey : undefined
@@ -127,6 +129,7 @@ export async function esp32FlashCommand (argv: string[], io: CommandIo = {}): Pr
     stdout.write(`Flashed ${report.chip} on ${opts.port} (${report.stub ? 'flasher stub' : 'ROM bootloader'}), every region verified by MD5:\n`)
     for (const r of report.regions) stdout.write(`  0x${r.offset.toString(16).padStart(6, '0')}  ${String(r.size).padStart(8)} bytes  md5 ${r.md5}  ${r.path}\n`)
     if (report.appPartition) stdout.write(`App image in partition "${report.appPartition.label}" (0x${report.appPartition.offset.toString(16)}, ${report.appPartition.size} bytes). The board was reset into its firmware.\n`)
+    stdout.write(version)
     return 0
   } catch (e) {
     stderr.write(`${stderr.isTTY ? '\n' : ''}picobadge flash: ${(e as Error).message}\n`) // on a terminal, below the progress bar

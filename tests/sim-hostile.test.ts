@@ -3,9 +3,8 @@
 // honest cards have spread (minute 4), and the report measures what the
 // honest badges lost (host/sim/losses.ts). Each kind has two tests: one that
 // the attack really ran (its counters), and one on the honest figures #12
-// asks for. Those the core still loses are `it.fails` (they fail on
-// purpose, and pass the suite while they do): flip each to `it` when the fix
-// named beside it merges.
+// asks for. The one the core still loses is an `it.fails` (it fails on
+// purpose, and passes the suite while it does), with why beside it.
 
 import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'
@@ -66,7 +65,7 @@ describe('clock: HELLOs 10 hours ahead under made-up keys, reconnecting every 1.
     expect(c.madeUpKeys).toBe(c.futureHellos)
   })
   // Fails on the core of main at 7709aea: two made-up keys agree, the clock jumps 10 h, every card is forgotten. Flip when the clock fix (signed HELLO, bounded slew) merges.
-  it.fails('honest clocks stay within the skew bound and no card is forgotten early', () => {
+  it('honest clocks stay within the skew bound and no card is forgotten early', () => {
     expect(figures(run(['clock']).r)).toEqual(UNHARMED)
   })
 })
@@ -152,14 +151,24 @@ describe('every kind at once (--hostile all)', () => {
     expect(text).toMatch(/^14 honest \+ 10 hostile badges/)
     for (const k of ATTACKS) expect(text).toContain(`  ${k} (1 badge): `)
   })
-  it('shows the honest badges\' losses truthfully (today: the clock attack wins)', () => {
+  it('shows the honest badges\' losses truthfully', () => {
     const text = renderReport(run(HOSTILE_KINDS).r)
     const { r } = run(HOSTILE_KINDS)
     expect(text).toContain(`${r.honest.prematureForgets === 0 ? '✔' : '✘'} states forgotten before their time (a clock pushed ahead): ${r.honest.prematureForgets}`)
     expect(text).toContain(`${r.honest.postsNotDelivered === 0 ? '✔' : '✘'} posts not delivered to every honest badge: ${r.honest.postsNotDelivered}`)
   })
-  // Fails on the core of main at 7709aea (the clock and push attacks; see above). Flip when the #12 fixes merge.
-  it.fails('the honest badges\' figures equal those of the run without attackers', () => {
+  // Failed on the core of main at 7709aea: every honest clock 10 h ahead, cards forgotten early. Holds with the clock fix (signed HELLO, slew capped
+  // against an anchor) and the store fix (sync never evicts).
+  it('nothing honest is evicted, rewritten or forgotten early, and honest clocks stay within the skew bound', () => {
+    const { r } = run(HOSTILE_KINDS)
+    expect({ ...figures(r), postsNotDelivered: 0 }).toEqual(UNHARMED)
+    expect(r.honest.clock.aheadMaxMs).toBeLessThan(3 * 60_000 + 1000) // SLEW_BURST (clock.ts) and the crystals' drift: the beacons anchor it
+  })
+  // OPEN (#12): the push and flood badges together, with made-up keys, fill every honest store's free chain slots by minute 7 (120 of 128;
+  // sync keeps 8 for the badge's own posts and never evicts), so the three cards first posted then reach only the owners' direct neighbours
+  // until the attackers' chains expire (3 of 9 posts not delivered). Keys are free, so no per-key or per-link bound stops this; what would is
+  // admission by the event key (badges enrolled at the desk, their chains admitted before made-up keys'): not built. docs/SYNC.md, threat model.
+  it.fails('every post is delivered, as in the run without attackers', () => {
     expect(figures(run(HOSTILE_KINDS).r)).toEqual(figures(run([]).r))
     expect(run(HOSTILE_KINDS).held).toBe(run([]).held - POSTS * 2) // 14 honest badges, not 16
   })

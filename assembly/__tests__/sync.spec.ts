@@ -1,6 +1,6 @@
 import { WireReader, WireWriter } from '../sync/wire';
 import { Advert, readAdvert, writeAdvert, ADV_SIZE } from '../sync/advert';
-import { clockStart, meshNow, clockObserve, clockBudget, clockBeacon, STEP, SLEW_BURST, SLEW_PER_HOUR } from '../badge/clock';
+import { clockStart, meshNow, clockObserve, clockCap, clockBeacon, STEP, SLEW_BURST, DRIFT } from '../badge/clock';
 
 const r = new WireReader();
 const w = new WireWriter();
@@ -89,7 +89,7 @@ describe('mesh clock', () => {
     expect(meshNow(5000)).toBe(5000);
   });
 
-  it('catches up with a neighbour by at most STEP at once, and with all of them by at most the slew budget', () => {
+  it('catches up with a neighbour by at most STEP at once, and with all of them no further than the cap', () => {
     clockStart(0, T);
     clockObserve(T + 30_000, 0);
     expect(meshNow(0)).toBe(T + 30_000);
@@ -100,19 +100,35 @@ describe('mesh clock', () => {
     expect(meshNow(0)).toBe(T + 90_000); // one STEP
     expect(STEP).toBe(60_000);
     for (let i = 0; i < 20; i++) clockObserve(far, 0); // any number of neighbours: the budget is the badge's
-    expect(meshNow(0)).toBe(T + SLEW_BURST); // the first 30 s came out of the same budget
-    expect(clockBudget(0)).toBe(0);
-    // Local time earns SLEW_PER_HOUR an hour: an hour later, one more minute, and no more.
+    expect(meshNow(0)).toBe(T + SLEW_BURST); // the anchor (the clock at start) plus the burst
+    expect(clockCap(0)).toBe(T + SLEW_BURST);
+    // An hour later the cap has moved with local time and DRIFT of it (200 ppm: 720 ms), no more.
     clockObserve(far + 3_600_000, 3_600_000);
     clockObserve(far + 3_600_000, 3_600_000);
-    expect(meshNow(3_600_000)).toBe(T + SLEW_BURST + 3_600_000 + SLEW_PER_HOUR);
+    expect(DRIFT).toBe(5000);
+    expect(meshNow(3_600_000)).toBe(T + SLEW_BURST + 3_600_000 + 720);
+    // A day of pushing: still the burst and 200 ppm of the day ahead of the anchor, not a minute an hour.
+    clockObserve(far + 86_400_000, 86_400_000);
+    clockObserve(far + 86_400_000, 86_400_000);
+    clockObserve(far + 86_400_000, 86_400_000);
+    expect(meshNow(86_400_000)).toBe(T + SLEW_BURST + 86_400_000 + 17_280);
+  });
+
+  it('a pushed neighbour pushes no further than the cap: the anchor is evidence, not the clock', () => {
+    clockStart(0, T);
+    for (let i = 0; i < 5; i++) clockObserve(T + 3_600_000, 0);
+    expect(meshNow(0)).toBe(T + SLEW_BURST);
+    clockObserve(T + SLEW_BURST + STEP, 1000); // a badge already at its cap, one STEP further on
+    expect(meshNow(1000)).toBe(T + 1000 + SLEW_BURST);
   });
 
   it('jumps to a verified beacon\'s time, and never back', () => {
     clockStart(0, T);
     clockBeacon(T + 7_200_000, 10);
     expect(meshNow(10)).toBe(T + 7_200_000);
+    expect(clockCap(10)).toBe(T + 7_200_000 + SLEW_BURST); // the beacon is the anchor now
     clockBeacon(T, 20); // older: nothing
     expect(meshNow(20)).toBe(T + 7_200_010);
+    expect(clockCap(20)).toBe(T + 7_200_010 + SLEW_BURST);
   });
 });

@@ -8,26 +8,33 @@
 //   C2 It only moves forward to catch up with a neighbour that is ahead
 //      (the mesh runs on its fastest honest clock, like a Lamport clock),
 //      and only with a neighbour that proved its key (link.ts: PROOF).
-//   C3 Neighbours move it by bounded slew: at most STEP per link, and in
-//      all at most SLEW_BURST plus SLEW_PER_HOUR for each hour of local
-//      time (a token bucket, `budget`). Keys are free, so the bound is on
-//      the badge, not per neighbour: any number of keys, or one key
-//      reconnecting, moves the clock no further (#12, finding 1).
+//   C3 Neighbours move it by bounded slew, against an anchor: at most STEP
+//      per HELLO, and never past cap = anchor + the local time since the
+//      anchor, plus DRIFT of it, plus SLEW_BURST. The anchor is the clock
+//      at boot, or the newest verified beacon's time when that is later
+//      (C5). Keys are free, so the bound is the badge's, not per neighbour:
+//      any number of keys, or one key reconnecting, moves the clock no
+//      further; and a badge pushed to its cap pushes its neighbours no
+//      further than their own caps, so a push does not compound across
+//      the mesh (#12, finding 1).
 //   C4 Mesh time never exceeds MAX_TIME (2^53 - 1 ms, the latest date a
 //      block can carry), and its sums saturate: a host's hint or local time
 //      near 2^64 stops the clock at MAX_TIME instead of wrapping it, and a
 //      HELLO claiming a time beyond MAX_TIME is no mesh time: ignored.
 //   C5 A larger jump needs a time beacon signed by the event key
 //      (beacon.ts): the clock may jump to the beacon's time, which only the
-//      event's organiser can sign. Without an event key only C3 applies.
+//      event's organiser can sign, and the beacon becomes the anchor. Without
+//      an event key only C3 applies, anchored at boot.
 // The bounds, against honest clocks: two crystals of ±50 ppm drift apart by
-// at most 100 ppm, 0.36 s an hour, so SLEW_PER_HOUR (60 s) is 166 times what
-// honest badges need to stay together. SLEW_BURST (= SKEW) lets a badge that
-// rebooted (C1: up to SKEW behind) catch up at once. It is no more than SKEW
-// so that a reboot cannot ratchet a push: the reboot's floor is the newest
-// post minus SKEW, which undoes a burst. So a badge's clock runs at most
-// SLEW_BURST + SLEW_PER_HOUR x (hours since boot) ahead of where its own
-// crystal and the beacons it verified put it.
+// at most 100 ppm; DRIFT allows 200 ppm, so a badge keeps up with the
+// fastest honest crystal. SLEW_BURST (3 min) lets a badge that rebooted
+// catch up at once by that much; the rest of the way, a beacon. So a
+// hostile neighbour, with any number of keys, runs a badge's clock at most
+// SLEW_BURST + 200 ppm of the time since the last beacon ahead of the truth:
+// with the organiser's beacons every few minutes, 3 min; with none in four
+// days of an event, 3 min + 69 s; both under SKEW, the bound within which
+// badges agree on every block. A token bucket (the earlier rule) leaked 60 s
+// an hour to a persistent attacker, without end.
 // The engine refuses blocks dated more than SKEW ahead (E1), so badges
 // whose clocks agree within SKEW agree on every block.
 
@@ -35,25 +42,24 @@ import { SKEW } from '../store/engine';
 import { later, MAX_TIME } from '../store/time';
 
 export const STEP: u64 = 60 * 1000;
-export const SLEW_BURST: u64 = SKEW;
-export const SLEW_PER_HOUR: u64 = 60 * 1000;
-// Local milliseconds that earn one millisecond of slew: 3,600,000 / 60,000.
-const EARN: u64 = 3600 * 1000 / SLEW_PER_HOUR;
+export const SLEW_BURST: u64 = 3 * 60 * 1000;
+// Local milliseconds per millisecond of drift allowed: 5,000 is 200 ppm.
+export const DRIFT: u64 = 5000;
 
 let offset: u64 = 0;
 let last: u64 = 0;
 let jumps: u32 = 0;
-// Slew neighbours may still cause (C3), and the local time it was last topped up at.
-let budget: u64 = 0;
-let budgetAt: u64 = 0;
+// The anchor of C3: a mesh time the badge has evidence for (its clock at boot, or a beacon), and the local time it held.
+let anchorTime: u64 = 0;
+let anchorLocal: u64 = 0;
 
 /** Starts the clock at boot: local time `local`, and no earlier than `floor` (C1). */
 export function clockStart(local: u64, floor: u64): void {
   offset = floor > local ? floor - local : 0;
   last = 0;
   jumps = 0;
-  budget = SLEW_BURST;
-  budgetAt = local;
+  anchorTime = meshNow(local);
+  anchorLocal = local;
 }
 
 /** Mesh time at local time `local` (C1: never less than anything returned before; C4: at most MAX_TIME). */
@@ -69,14 +75,10 @@ export function clockJumps(): u32 { return jumps; }
 /** The clock's current offset from local time. */
 export function clockOffset(): u64 { return offset; }
 
-/** Slew the neighbours may still cause at local time `local` (C3). */
-export function clockBudget(local: u64): u64 {
-  if (local > budgetAt) {
-    const earned = (local - budgetAt) / EARN;
-    if (earned >= SLEW_BURST - budget) { budget = SLEW_BURST; budgetAt = local; } // full: nothing saved up
-    else { budget += earned; budgetAt += earned * EARN; } // keeps the remainder: no slew lost to rounding
-  }
-  return budget;
+/** The latest time neighbours may move the clock to at local time `local` (C3). */
+export function clockCap(local: u64): u64 {
+  const since = local > anchorLocal ? local - anchorLocal : 0;
+  return min(later(later(anchorTime, since), later(since / DRIFT, SLEW_BURST)), MAX_TIME);
 }
 
 function moveTo(local: u64, target: u64): void {
@@ -89,13 +91,14 @@ function moveTo(local: u64, target: u64): void {
 export function clockObserve(theirs: u64, local: u64): void {
   const mine = meshNow(local);
   if (theirs <= mine || theirs > MAX_TIME) return; // C2, C4
-  const by = min(min(theirs - mine, STEP), clockBudget(local));
-  if (by == 0) return;
-  budget -= by;
-  moveTo(local, mine + by);
+  const to = min(min(theirs, later(mine, STEP)), clockCap(local));
+  if (to > mine) moveTo(local, to);
 }
 
-/** A verified beacon (beacon.ts) says the mesh time is at least `time` (C5): no slew bound. */
+/** A verified beacon (beacon.ts) says the mesh time is at least `time` (C5): no slew bound, and a later anchor for C3. */
 export function clockBeacon(time: u64, local: u64): void {
-  if (time > meshNow(local) && time <= MAX_TIME) moveTo(local, time);
+  if (time > MAX_TIME) return;
+  if (time > meshNow(local)) moveTo(local, time);
+  const since = local > anchorLocal ? local - anchorLocal : 0;
+  if (time > later(anchorTime, since)) { anchorTime = time; anchorLocal = local; }
 }

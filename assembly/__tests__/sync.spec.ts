@@ -91,35 +91,52 @@ describe('mesh clock', () => {
 
   it('catches up with a neighbour by at most STEP at once, and with all of them no further than the cap', () => {
     clockStart(0, T);
-    clockObserve(T + 30_000, 0);
+    clockObserve(T + 30_000, 7, 0);
     expect(meshNow(0)).toBe(T + 30_000);
-    clockObserve(T + 10_000, 0); // behind us: nothing
+    clockObserve(T + 10_000, 7, 0); // behind us: nothing
     expect(meshNow(0)).toBe(T + 30_000);
     const far = T + 3_600_000;
-    clockObserve(far, 0);
+    clockObserve(far, 7, 0);
     expect(meshNow(0)).toBe(T + 90_000); // one STEP
     expect(STEP).toBe(60_000);
-    for (let i = 0; i < 20; i++) clockObserve(far, 0); // any number of neighbours: the budget is the badge's
+    for (let i = 0; i < 20; i++) clockObserve(far, 7, 0); // any number of neighbours: the budget is the badge's
     expect(meshNow(0)).toBe(T + SLEW_BURST); // the anchor (the clock at start) plus the burst
     expect(clockCap(0)).toBe(T + SLEW_BURST);
     // An hour later the cap has moved with local time and DRIFT of it (200 ppm: 720 ms), no more.
-    clockObserve(far + 3_600_000, 3_600_000);
-    clockObserve(far + 3_600_000, 3_600_000);
+    clockObserve(far + 3_600_000, 7, 3_600_000);
+    clockObserve(far + 3_600_000, 7, 3_600_000);
     expect(DRIFT).toBe(5000);
     expect(meshNow(3_600_000)).toBe(T + SLEW_BURST + 3_600_000 + 720);
     // A day of pushing: still the burst and 200 ppm of the day ahead of the anchor, not a minute an hour.
-    clockObserve(far + 86_400_000, 86_400_000);
-    clockObserve(far + 86_400_000, 86_400_000);
-    clockObserve(far + 86_400_000, 86_400_000);
+    clockObserve(far + 86_400_000, 7, 86_400_000);
+    clockObserve(far + 86_400_000, 7, 86_400_000);
+    clockObserve(far + 86_400_000, 7, 86_400_000);
     expect(meshNow(86_400_000)).toBe(T + SLEW_BURST + 86_400_000 + 17_280);
   });
 
   it('a pushed neighbour pushes no further than the cap: the anchor is evidence, not the clock', () => {
     clockStart(0, T);
-    for (let i = 0; i < 5; i++) clockObserve(T + 3_600_000, 0);
+    for (let i = 0; i < 5; i++) clockObserve(T + 3_600_000, 7, 0);
     expect(meshNow(0)).toBe(T + SLEW_BURST);
-    clockObserve(T + SLEW_BURST + STEP, 1000); // a badge already at its cap, one STEP further on
+    clockObserve(T + SLEW_BURST + STEP, 7, 1000); // a badge already at its cap, one STEP further on
     expect(meshNow(1000)).toBe(T + 1000 + SLEW_BURST);
+  });
+
+  it('with no evidence of the time, takes what two proven neighbours agree on, once (C6)', () => {
+    const far = T + 3_600_000;
+    clockStart(0, 0); // no hint, nothing stored
+    clockObserve(far, 1, 0);
+    clockObserve(far + 1000, 1, 0); // the same neighbour again: no second opinion (its newer claim replaces the old)
+    expect(meshNow(0)).toBeLessThan(far);
+    clockObserve(far + 2000, 2, 0); // another key within the skew bound: the earlier of the two
+    expect(meshNow(0)).toBe(far + 1000);
+    clockObserve(far + 3_600_000, 3, 0); // anchored now: the cap holds
+    clockObserve(far + 3_600_000, 4, 0);
+    expect(meshNow(0)).toBe(far + 1000 + 2 * STEP);
+    clockStart(0, T); // with a floor it is anchored from the start: two neighbours do not fling it
+    clockObserve(far, 1, 0);
+    clockObserve(far, 2, 0);
+    expect(meshNow(0)).toBe(T + 2 * STEP);
   });
 
   it('jumps to a verified beacon\'s time, and never back', () => {

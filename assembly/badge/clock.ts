@@ -21,6 +21,14 @@
 //      block can carry), and its sums saturate: a host's hint or local time
 //      near 2^64 stops the clock at MAX_TIME instead of wrapping it, and a
 //      HELLO claiming a time beyond MAX_TIME is no mesh time: ignored.
+//   C6 A badge with no evidence of the time at all (no hint, nothing
+//      stored, no beacon: a fresh badge, or one whose first boots held
+//      nothing) has no anchor to cap against: it takes the time two
+//      proven neighbours with different keys agree on within SKEW (the
+//      earlier of the two), once, and that is its anchor. Until then C3's
+//      cap from its zero clock would leave it forever behind a mesh it
+//      must date blocks with. An attacker present at that first contact
+//      can set it (two made-up keys); a host hint or a beacon closes it.
 //   C5 A larger jump needs a time beacon signed by the event key
 //      (beacon.ts): the clock may jump to the beacon's time, which only the
 //      event's organiser can sign, and the beacon becomes the anchor. Without
@@ -52,6 +60,12 @@ let jumps: u32 = 0;
 // The anchor of C3: a mesh time the badge has evidence for (its clock at boot, or a beacon), and the local time it held.
 let anchorTime: u64 = 0;
 let anchorLocal: u64 = 0;
+let anchored: bool = false; // C6: false while the badge has no evidence of the time
+// C6: the first neighbour that claimed a time far ahead, waiting for a second opinion.
+const WITNESS_TTL: u64 = 10 * 60 * 1000;
+let witness: u64 = 0; // its key (first 8 bytes); 0 = none
+let witnessOffset: u64 = 0;
+let witnessAt: u64 = 0;
 
 /** Starts the clock at boot: local time `local`, and no earlier than `floor` (C1). */
 export function clockStart(local: u64, floor: u64): void {
@@ -60,6 +74,14 @@ export function clockStart(local: u64, floor: u64): void {
   jumps = 0;
   anchorTime = meshNow(local);
   anchorLocal = local;
+  anchored = floor > 0;
+  witness = 0;
+}
+
+function anchorAt(local: u64): void {
+  anchorTime = meshNow(local);
+  anchorLocal = local;
+  anchored = true;
 }
 
 /** Mesh time at local time `local` (C1: never less than anything returned before; C4: at most MAX_TIME). */
@@ -87,10 +109,18 @@ function moveTo(local: u64, target: u64): void {
   jumps++;
 }
 
-/** A neighbour that proved its key says the mesh time is `theirs` (C2, C3, C4). */
-export function clockObserve(theirs: u64, local: u64): void {
+/** A neighbour whose key starts with `peer` proved it, and says the mesh time is `theirs` (C2, C3, C4, C6). */
+export function clockObserve(theirs: u64, peer: u64, local: u64): void {
   const mine = meshNow(local);
   if (theirs <= mine || theirs > MAX_TIME) return; // C2, C4
+  if (!anchored && theirs - mine > STEP) { // C6
+    const claimed = theirs - local; // the offset this neighbour implies
+    if (witness != 0 && witness != peer && local - witnessAt < WITNESS_TTL) {
+      const gap = claimed > witnessOffset ? claimed - witnessOffset : witnessOffset - claimed;
+      if (gap <= SKEW) { moveTo(local, later(local, min(claimed, witnessOffset))); anchorAt(local); witness = 0; return; }
+    }
+    witness = peer; witnessOffset = claimed; witnessAt = local;
+  }
   const to = min(min(theirs, later(mine, STEP)), clockCap(local));
   if (to > mine) moveTo(local, to);
 }
@@ -99,6 +129,7 @@ export function clockObserve(theirs: u64, local: u64): void {
 export function clockBeacon(time: u64, local: u64): void {
   if (time > MAX_TIME) return;
   if (time > meshNow(local)) moveTo(local, time);
+  if (!anchored) { anchorAt(local); return; }
   const since = local > anchorLocal ? local - anchorLocal : 0;
   if (time > later(anchorTime, since)) { anchorTime = time; anchorLocal = local; }
 }

@@ -526,7 +526,7 @@ export class Link {
     if (!proofVerify(this.rx + 1, this.peerPk, m)) return R_PROOF;
     if (linkToPeer(this.peerPk) >= 0) return R_DUPLICATE;
     this.proven = true;
-    clockObserve(this.peerTime, local);
+    clockObserve(this.peerTime, keyOfOwner(this.peerPk), local);
     if (this.peerItems == this.helloItems && this.peerFp == this.helloFp) { this.reconDone = true; return NONE; }
     if (this.central) {
       itemsRefresh();

@@ -42,6 +42,9 @@ export function beaconSetKey(pk: usize): void {
   beaconTime = 0;
 }
 
+/** The event key (32 bytes; meaningful only while beaconHasKey()): enrolment certificates (store/enrol.ts) are checked against it too. */
+export function beaconKey(): usize { return eventKey; }
+
 /** True once the firmware told the core the event key. */
 export function beaconHasKey(): bool { return hasKey; }
 

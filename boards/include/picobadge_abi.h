@@ -99,7 +99,8 @@
   PICOBADGE_EXPORT(badge_status, "(iI)i") \
   PICOBADGE_EXPORT(badge_identity, "(i)i") \
   PICOBADGE_EXPORT(badge_event_key, "(i)i") \
-  PICOBADGE_EXPORT(badge_beacon, "(iI)i")
+  PICOBADGE_EXPORT(badge_beacon, "(iI)i") \
+  PICOBADGE_EXPORT(badge_enrol, "(i)i")
 
 /* app images: checked before an app runs */
 #define PICOBADGE_EXPORTS_IMAGE(PICOBADGE_EXPORT) \

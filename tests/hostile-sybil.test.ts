@@ -121,6 +121,18 @@ describe('admission by the event key (#12, Sybil flood)', () => {
     expect(held(a)).toContain(valid.pk)
   }, 60_000)
 
+  // An enrol block keeps no state, so nothing would ever expire a chain that holds only it (engine E12).
+  it('takes no chain over sync that would hold only its enrol block: a lone one, or one whose cards expired', () => {
+    const a = badge(6106)
+    a.eventKey(EVENT_PK)
+    const lone = enrolled(T0 - 1000)
+    const expired = enrolled(T0 - 3 * 3_600_000); cards(expired, 1, T0 - 3 * 3_600_000) // cards live an hour
+    const link = offer(a, [lone, expired])
+    expect(link.got.filter(m => m[0] === MSG.WANT).length).toBe(2)
+    expect(held(a).size).toBe(0)
+    expect(a.status(link.t).violations).toBe(0)
+  })
+
   it('without an event key nothing changes: the flood fills the store to its reserve', () => {
     const a = badge(6104)
     flood(a, 8)

@@ -44,6 +44,15 @@
 //      not one is a guest: refused (E_GUEST, nothing stored) while
 //      GUEST_MAX guests are held and the event key is known (docs/SYNC.md
 //      §6.1). The badge's own posts (E3) are never refused for it.
+//   E12 A feed from sync that founds a chain with an enrol block and leaves
+//      it holding no state (the blocks after it refused: expired, say, from
+//      a neighbour that slept through their expiry) does not keep it: the
+//      chain is evicted again before dispatch returns (held off until now +
+//      SKEW; when the repo refuses, R6, the collector retries), and the
+//      enrol block is not counted. So an enrol block alone never brings back
+//      a chain that expired, and no chain comes in over sync without a state
+//      that expires. (A badge's own enrol block and its first post are two
+//      dispatches, post.ts, so E3's path is exempt: the post extends it.)
 //   E10 A block already stored costs no signature check: dispatch finds
 //      duplicates before it verifies, so a replayed feed costs a lookup per
 //      block (#12, finding 4). A duplicate's bytes are never used (it is
@@ -188,6 +197,7 @@ let parentDate: u64 = 0;
 // Whether the block being applied founds its chain (E11); set by applyBlock and mount.
 let founding = false;
 let pendingEnrol = false; // the block computed last is an enrol block: commit() keeps no state
+let foundedSlot: i32 = -1; // E12: the chain slot this dispatch founded with an enrol block from sync, or -1
 
 /** E11: an enrol block's checks (compute() has read its body, dated d). ACCEPT or a reason. */
 function computeEnrol(now: u64, replay: bool): i32 {
@@ -406,6 +416,7 @@ function applyBlock(ptr: usize, len: u32, now: u64): i32 {
   if (commit() < 0) {
     if (!mayEvict || !makeRoom(owner, now) || commit() < 0) return E_TABLE_FULL;
   }
+  if (founding && pendingEnrol && !mayEvict) foundedSlot = repoChainIndex(owner); // E12
   return 1;
 }
 
@@ -462,6 +473,7 @@ export function dispatch(ptr: usize, len: u32, now: u64, evict: bool = true): i3
   if (run > 0 && !verifyBlocks(run, runKey)) return E_INVALID_SIGNATURE;
   let accepted = 0;
   let last: i32 = 0;
+  foundedSlot = -1;
   at = first;
   for (let i = 0; i < n; i++) {
     const size = nextBlock(ptr, len, at);
@@ -471,6 +483,12 @@ export function dispatch(ptr: usize, len: u32, now: u64, evict: bool = true): i3
     at += size;
   }
   if (accepted > 0) accepted += drainPending(now);
+  // E12: sync brings no chain that holds only its enrol block (no eviction ran meanwhile: the slot is the chain's).
+  if (foundedSlot >= 0 && refsOf(foundedSlot) == 0) {
+    if (repoEvictChain(foundedSlot, later(now, SKEW), now) < 0) evictOwed = true;
+    accepted--;
+    if (last >= 0) last = E_REJECTED; // a lone enrol block (its chain's other blocks never came): refused, quietly
+  }
   return accepted > 0 || last >= 0 ? accepted : last;
 }
 

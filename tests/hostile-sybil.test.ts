@@ -182,6 +182,20 @@ describe('badge_enrol: a badge founds its chain with its cert', () => {
     expect(held(b)).toContain(PF.toHex(pk))
   })
 
+  it('keeps the cert through a power cut before the first post (the desk enrols, the attendee posts later)', () => {
+    const flash = new NorFlash(NRF52840)
+    let a = badge(6204, { flash })
+    a.eventKey(EVENT_PK)
+    const pk = a.identity()
+    expect(a.enrol(enrolCert(EVENT, pk))).toBe(1)
+    a = badge(6204, { flash }) // restarted: nobody hands the cert over again
+    a.eventKey(EVENT_PK)
+    expect(a.post('cards', { name: 'later' }, 1)).toBe(1)
+    const mine = stored(a, pk)!
+    expect(mine.length).toBe(2)
+    expect(a.enrol(enrolCert(EVENT, pk))).toBe(0) // the chain starts with it
+  })
+
   it('refuses a cert that is not the event key\'s for this badge, or no event key, and enrolment after the first post', () => {
     const a = badge(6203)
     const pk = a.identity()

@@ -278,8 +278,8 @@ export class MeshSimulator {
     if (n.badge instanceof Badge) {
       n.badge.eventKey(this.#eventKey) // firmware knows it (the app image check); native boards do not pass it yet
       // Enrolled at the desk (docs/SYNC.md §6.1), every badge, the hostile one too (an attendee with one
-      // enrolled key; the keys it makes up are not): the firmware hands its cert over at every start,
-      // before the first post, which founds the chain with the enrol block.
+      // enrolled key; the keys it makes up are not), before its first post, which founds the chain with
+      // the enrol block. The core keeps the cert on flash; handing it over again at each start writes nothing.
       n.badge.enrol(enrolCert(SIM_EVENT_SECRET, n.badge.identity()))
     }
     n.owner = toHex(n.badge.identity())

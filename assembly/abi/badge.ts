@@ -11,9 +11,9 @@ import {
 } from '../badge/badge';
 import { outboxDrain } from '../badge/outbox';
 import { publicKeyOf } from '../badge/identity';
-import { beaconSetKey, beaconOffer, BEACON_BYTES } from '../badge/beacon';
+import { beaconSetKey, beaconOffer, beaconKey, BEACON_BYTES } from '../badge/beacon';
 import { enrolTake } from '../badge/enrol';
-import { CERT_BYTES } from '../store/enrol';
+import { CERT_BYTES, enrolEventKey } from '../store/enrol';
 
 /** Starts the badge on its flash region; `hint` is the host's idea of the mesh time (0: none). 0 or an error. */
 export function badge_init(sectorSize: u32, wordSize: u32, regionSize: u32, local: i64, hint: i64): i32 {
@@ -86,6 +86,7 @@ export function badge_event_key(pk: usize): i32 {
   if (!inWindow(pk, 32)) return E_RANGE;
   if (!badgeStarted()) return E_NOT_STARTED;
   beaconSetKey(pk);
+  enrolEventKey(beaconKey()); // enrolment certs are checked against it too (store/enrol.ts)
   return 0;
 }
 

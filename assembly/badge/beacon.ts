@@ -42,7 +42,7 @@ export function beaconSetKey(pk: usize): void {
   beaconTime = 0;
 }
 
-/** The event key (32 bytes; meaningful only while beaconHasKey()): enrolment certificates (store/enrol.ts) are checked against it too. */
+/** Where the event key lies (32 bytes; meaningful only while beaconHasKey()): enrolment certs are checked against it too (store/enrol.ts). */
 export function beaconKey(): usize { return eventKey; }
 
 /** True once the firmware told the core the event key. */

@@ -77,8 +77,7 @@ import {
 } from '../repo/repo';
 import { recData } from '../repo/log';
 import { later, MAX_TIME } from './time';
-import { isEnrolName, certValid, setEnrolled, enrolClear, guestAdmitted, E_GUEST, CERT_BYTES } from './enrol';
-import { beaconHasKey } from '../badge/beacon';
+import { isEnrolName, certValid, eventKnown, setEnrolled, enrolClear, guestAdmitted, E_GUEST, CERT_BYTES } from './enrol';
 
 export { E_GUEST };
 
@@ -207,7 +206,7 @@ function computeEnrol(now: u64, replay: bool): i32 {
     lastReason = -1; return E_REJECTED;
   }
   // On flash it was checked when it came (N2); a key to check it against may be unknown (N3).
-  if (!replay && beaconHasKey() && !certValid(p + 2, owner)) { lastReason = -2; return E_REJECTED; }
+  if (!replay && eventKnown() && !certValid(p + 2, owner)) { lastReason = -2; return E_REJECTED; }
   pendingEnrol = true;
   return ACCEPT;
 }

@@ -26,7 +26,6 @@
 //      taken as before (the guest bound applies only when the key is known).
 
 import { verify } from '../crypto/ed25519';
-import { beaconHasKey, beaconKey } from '../badge/beacon';
 import { repoSlotHeight } from '../repo/repo';
 import { MAX_CHAINS, GUEST_MAX } from '../profile';
 
@@ -34,6 +33,7 @@ export { GUEST_MAX };
 export const CERT_BYTES: u32 = 64;
 export const E_GUEST: i32 = -78; // sync: a chain without enrolment, and GUEST_MAX guests are held already
 
+let eventKey: usize = 0; // where the event key lies (the badge's: badge/beacon.ts), 0 while none is known
 const bits: usize = memory.data(<i32>(MAX_CHAINS / 8));
 const message: usize = memory.data(48); // "picobadge ENROL1" | the key certified: what the event key signs
 
@@ -42,13 +42,19 @@ export function isEnrolName(p: usize, len: u32): bool {
   return len == 5 && load<u32>(p) == 0x6f726e65 && load<u8>(p, 4) == 0x6c; // "enro" "l"
 }
 
+/** The event key lies at pk (32 bytes, kept there by the caller), or none is known (0). */
+export function enrolEventKey(pk: usize): void { eventKey = pk; }
+
+/** True once the badge knows the event key. */
+export function eventKnown(): bool { return eventKey != 0; }
+
 /** True when cert (64 bytes) is the event key's for pk (32 bytes); false without an event key. */
 export function certValid(cert: usize, pk: usize): bool {
-  if (!beaconHasKey()) return false;
+  if (eventKey == 0) return false;
   store<u64>(message, 0x676461626f636970); // "picobadg"
   store<u64>(message, 0x314c4f524e452065, 8); // "e ENROL1"
   memory.copy(message + 16, pk, 32);
-  return verify(cert, beaconKey(), message, 48) == 1;
+  return verify(cert, eventKey, message, 48) == 1;
 }
 
 /** N2: chain slot c's genesis was (true) or was not an enrol block. */
@@ -70,7 +76,7 @@ export function enrolClear(): void { memory.fill(bits, 0, <usize>(MAX_CHAINS / 8
 
 /** N3: whether a new chain that is not enrolled may come in over sync now. */
 export function guestAdmitted(): bool {
-  if (!beaconHasKey()) return true;
+  if (eventKey == 0) return true;
   let guests = 0;
   for (let c = 0; c < MAX_CHAINS; c++) if (repoSlotHeight(c) > 0 && !enrolled(c)) guests++;
   return guests < GUEST_MAX;

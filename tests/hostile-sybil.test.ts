@@ -11,7 +11,7 @@ import { describe, it, expect } from 'vitest'
 import * as PF from 'picofeed'
 import { encode } from 'cborg'
 import { Badge, BadgeError } from '../host/badge.js'
-import { NorFlash, NRF52840 } from '../host/nor-flash.js'
+import { NorFlash, NRF52840, PowerLoss } from '../host/nor-flash.js'
 import { enrolCert, enrolVerify } from '../host/enrol.js'
 import { eventKeyOf } from '../host/beacon.js'
 import { badge, author, cards, give, stored, T0, Author } from './support/badges.js'
@@ -194,6 +194,25 @@ describe('badge_enrol: a badge founds its chain with its cert', () => {
     const mine = stored(a, pk)!
     expect(mine.length).toBe(2)
     expect(a.enrol(enrolCert(EVENT, pk))).toBe(0) // the chain starts with it
+  })
+
+  it('a power cut while the cert is written loses neither the identity nor the next enrolment', () => {
+    const flash = new NorFlash(NRF52840)
+    let a = badge(6205, { flash })
+    a.eventKey(EVENT_PK)
+    const pk = a.identity()
+    const cert = enrolCert(EVENT, pk)
+    flash.cutPowerAt(1) // the record's program, torn
+    expect(() => a.enrol(cert)).toThrow(PowerLoss)
+    flash.powerOn()
+    a = badge(6205, { flash })
+    a.eventKey(EVENT_PK)
+    expect(PF.toHex(a.identity())).toBe(PF.toHex(pk))
+    expect(a.enrol(cert)).toBe(1) // into the next slot: the torn one is neither valid nor blank
+    a = badge(6205, { flash })
+    a.eventKey(EVENT_PK)
+    expect(a.post('cards', { name: 'after the cut' }, 1)).toBe(1)
+    expect(stored(a, pk)!.length).toBe(2)
   })
 
   it('refuses a cert that is not the event key\'s for this badge, or no event key, and enrolment after the first post', () => {

@@ -71,6 +71,13 @@ export const MAX_SECTORS: i32 = 64;
 // Largest sector (no RAM: with MAX_SECTORS it sets the width of a flash address).
 export const MAX_SECTOR_SIZE: i32 = 4096;
 
+// Chains a badge takes over sync that do not start with an enrolment by the
+// event key (store/enrol.ts, docs/SYNC.md §6.1): phones and web apps running
+// picostack without one, or keys an attacker made up. Keys are free, so
+// without this bound made-up keys fill every free chain slot. RAM: a bit per
+// chain slot (MAX_CHAINS / 8 = 16 B), whatever the figure.
+export const GUEST_MAX: i32 = 16;
+
 // ---- state engine (store/, gc/) -------------------------------------------
 //
 // An object (one collection's state for one author or chain) costs 70 B of

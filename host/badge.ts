@@ -17,7 +17,10 @@ export const BADGE_ERRORS: Record<number, string> = {
   [-72]: 'MalformedAction',
   [-73]: 'NotStarted',
   [-74]: 'NoSuchLink',
-  [-75]: 'BadBeacon'
+  [-75]: 'BadBeacon',
+  [-76]: 'BadEnrolment',
+  [-77]: 'EnrolTooLate',
+  [-78]: 'GuestsFull'
 }
 
 export class BadgeError extends Error {
@@ -244,6 +247,17 @@ export class Badge implements MeshBadge {
     const c = this.core
     c.put(IO_DATA, bytes)
     return c.x.badge_beacon(c.io + IO_DATA, BigInt(local))
+  }
+
+  /**
+   * Hands the badge its enrolment cert (64 bytes, host/enrol.ts; after eventKey, at every start): 1 taken,
+   * the first post writes the enrol block before it; 0 taken, the chain already starts with one.
+   * Throws BadEnrolment (-76: not the event key's for this badge) or EnrolTooLate (-77: the chain started without).
+   */
+  enrol (cert: Uint8Array): number {
+    const c = this.core
+    c.put(IO_OUT, cert)
+    return this.#check(c.x.badge_enrol(c.io + IO_OUT), 'enrol')
   }
 
   /** The badge's public key. */

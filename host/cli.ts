@@ -11,6 +11,7 @@ import { testCommand, TEST_HELP } from './commands/test.js'
 import { monitorCommand, MONITOR_HELP } from './commands/monitor.js'
 import { portsCommand, PORTS_HELP } from './commands/ports.js'
 import { beaconCommand, BEACON_HELP } from './commands/beacon.js'
+import { enrolCommand, ENROL_HELP } from './commands/enrol.js'
 import { RpcError } from './rpc/frames.js'
 import { KeyFileError } from './keyfile.js'
 import { BuildError } from './build.js'
@@ -36,6 +37,7 @@ commands:
   monitor the board's serial console, with timestamps and decoded log lines
   test    run the shared test vectors on a board and in Node, and compare
   beacon  sign the time with the event key: badges' clocks may jump to it
+  enrol   sign a badge's key with the event key: its chain is admitted over guests
   help    this text; \`picobadge <command> --help\` for a command's options
 `
 
@@ -61,7 +63,8 @@ const commands: Record<string, { run: (argv: string[]) => void | number | Promis
   flash: { run: flashCommand, help: FLASH_HELP },
   monitor: { run: monitorCommand, help: MONITOR_HELP },
   test: { run: testCommand, help: TEST_HELP },
-  beacon: { run: beaconCommand, help: BEACON_HELP }
+  beacon: { run: beaconCommand, help: BEACON_HELP },
+  enrol: { run: enrolCommand, help: ENROL_HELP }
 }
 
 /** Errors that are the user's input or situation, not a bug: a message, no stack. */

@@ -53,6 +53,7 @@ export interface CoreExports {
   badge_identity(out: number): number
   badge_event_key(pk: number): number
   badge_beacon(ptr: number, local: bigint): number
+  badge_enrol(ptr: number): number
   image_verify_begin(header: number, pk: number, floor: number): number
   image_verify_update(ptr: number, len: number): number
   image_verify_end(): number

@@ -11,7 +11,9 @@ import {
 } from '../badge/badge';
 import { outboxDrain } from '../badge/outbox';
 import { publicKeyOf } from '../badge/identity';
-import { beaconSetKey, beaconOffer, BEACON_BYTES } from '../badge/beacon';
+import { beaconSetKey, beaconOffer, beaconKey, BEACON_BYTES } from '../badge/beacon';
+import { enrolTake } from '../badge/enrol';
+import { CERT_BYTES, enrolEventKey } from '../store/enrol';
 
 /** Starts the badge on its flash region; `hint` is the host's idea of the mesh time (0: none). 0 or an error. */
 export function badge_init(sectorSize: u32, wordSize: u32, regionSize: u32, local: i64, hint: i64): i32 {
@@ -84,6 +86,7 @@ export function badge_event_key(pk: usize): i32 {
   if (!inWindow(pk, 32)) return E_RANGE;
   if (!badgeStarted()) return E_NOT_STARTED;
   beaconSetKey(pk);
+  enrolEventKey(beaconKey()); // enrolment certs are checked against it too (store/enrol.ts)
   return 0;
 }
 
@@ -92,4 +95,16 @@ export function badge_beacon(ptr: usize, local: i64): i32 {
   if (!inWindow(ptr, <usize>BEACON_BYTES)) return E_RANGE;
   if (!badgeStarted()) return E_NOT_STARTED;
   return beaconOffer(ptr, <u64>local);
+}
+
+/**
+ * The badge's enrolment cert (64 bytes at ptr: the event key's signature over "picobadge ENROL1" | the
+ * badge's key, docs/SYNC.md §6.1). Call after badge_event_key, at every start. 1 taken: the chain is
+ * empty and its first post writes the enrol block before it; 0 taken, the chain already starts with
+ * one; -76 the cert does not verify (or no event key); -77 the chain started without one; -73.
+ */
+export function badge_enrol(ptr: usize): i32 {
+  if (!inWindow(ptr, <usize>CERT_BYTES)) return E_RANGE;
+  if (!badgeStarted()) return E_NOT_STARTED;
+  return enrolTake(ptr);
 }

@@ -11,6 +11,8 @@ import { mount, tick as engineTick, latestBlockDate, engineStats, SKEW } from '.
 import { identityLoad, identityIsNew, publicKeyOf } from './identity';
 import { clockStart, meshNow, clockJumps } from './clock';
 import { beaconClear } from './beacon';
+import { enrolLoad } from './enrol';
+import { enrolEventKey } from '../store/enrol';
 import { nonceReset } from './proof';
 import { outboxPut, outboxClear, outboxDropped, ADVERTISE, CONNECT, DISCONNECT } from './outbox';
 import { linkAt, linkByHandle, freeLinkSlots } from './link';
@@ -93,6 +95,8 @@ export function badgeInit(sectorSize: u32, wordSize: u32, regionSize: u32, local
   const latest = latestBlockDate();
   clockStart(local, max(hint, latest > SKEW ? latest - SKEW : 0));
   beaconClear(); // RAM only (beacon.ts, B3): the firmware sets the event key again after init
+  enrolEventKey(0); // forgotten with the beacon's (N3: no admission by a key not told since this start)
+  enrolLoad(storeSize); // the enrolment cert, if the desk gave one (enrol.ts: in the identity sector)
   nonceReset();
   for (let i = 0; i < MAX_LINKS; i++) linkAt(i).used = false;
   peersClear();

@@ -42,6 +42,9 @@ export function beaconSetKey(pk: usize): void {
   beaconTime = 0;
 }
 
+/** Where the event key lies (32 bytes; meaningful only while beaconHasKey()): enrolment certs are checked against it too (store/enrol.ts). */
+export function beaconKey(): usize { return eventKey; }
+
 /** True once the firmware told the core the event key. */
 export function beaconHasKey(): bool { return hasKey; }
 

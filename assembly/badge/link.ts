@@ -32,7 +32,7 @@ import {
   MSG_HELLO, MSG_RECON, MSG_WANT, MSG_BLOCKS, MSG_END, MSG_DONE, MSG_PROOF, MSG_BEACON,
 } from '../sync/messages';
 import { outboxPut, SEND, DISCONNECT, STORED } from './outbox';
-import { dispatch } from '../store/engine';
+import { dispatch, E_GUEST } from '../store/engine';
 import { pendingSource } from '../store/pending';
 import { repoLoad, repoFreeChains, repoFreeBlocks, repoChainIndex } from '../repo/repo';
 import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
@@ -634,6 +634,10 @@ export class Link {
     // author on a chain, -49; dated before their parent, -68); refusals by the rules (dated ahead,
     // evicted, full, waiting for a parent, over BLOCK_MAX) need not be, but count (QUIET_MAX).
     if (rc == -60 || rc == -61 || rc == -50 || rc == -51 || rc == -49 || rc == -68) return R_BAD_BLOCK;
+    // A chain without enrolment while GUEST_MAX guests are held (engine E11): not counted (QUIET_MAX). An
+    // honest neighbour holding many guests offers them all; what each costs us is bounded by the new
+    // chains a link may bring (NEW_CHAINS_MAX), each a run of signature checks at most.
+    if (rc == E_GUEST) { this.wRefused = true; return NONE; }
     if (rc < 0 || (bigAt < len && fit == bigAt)) {
       const why = this.refusedQuietly();
       if (why != NONE) return why;

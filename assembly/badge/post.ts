@@ -14,6 +14,8 @@ import { sign } from '../crypto/ed25519';
 import { seed, publicKeyOf } from './identity';
 import { scratch, scratchTake } from './scratch';
 import { BODY_MAX } from '../profile';
+import { repoChainIndex } from '../repo/repo';
+import { enrolHeld, enrolItem, ENROL_ITEM } from './enrol';
 
 export { BODY_MAX };
 export const E_ACTION: i32 = -72; // the action is malformed: no name, or a payload that is not one CBOR item
@@ -52,6 +54,11 @@ export function post(ptr: usize, len: u32, now: u64): i32 {
   reader.reset(payload, <usize>payloadLen);
   if (!reader.skip() || !reader.atEnd()) return E_ACTION;
   if (<u32>13 + nameLen + payloadLen > BODY_MAX) return E_ACTION;
+  // An enrolled badge founds its chain with its enrol block (enrol.ts), in this same call.
+  if (ptr != enrolItem && enrolHeld() && repoChainIndex(publicKeyOf) < 0) {
+    const rc = post(enrolItem, ENROL_ITEM, now);
+    if (rc < 0) return rc;
+  }
   const height = repoHead(publicKeyOf, head);
   // Dated no earlier than the head it extends (the engine's E7): after a reboot the clock may
   // start up to SKEW behind the last post (clock.ts, C1), which was dated at most SKEW ahead.

@@ -38,6 +38,21 @@
 //      flash refuses it (E_TABLE_FULL / E_FULL, nothing stored), so no
 //      neighbour pushes out a chain this badge holds (#12, finding 3). Only
 //      the badge's own posts (E3) and the collector's expiry evict.
+//   E11 An enrol block (store/enrol.ts) is accepted at a chain's genesis
+//      only, with a cert valid for its author when the event key is known
+//      (N1), and keeps no state. A new chain from sync (E9) whose genesis is
+//      not one is a guest: refused (E_GUEST, nothing stored) while
+//      GUEST_MAX guests are held and the event key is known (docs/SYNC.md
+//      §6.1). The badge's own posts (E3) are never refused for it.
+//   E12 A feed from sync that founds a chain with an enrol block and leaves
+//      it holding no state (the blocks after it refused: expired, say, from
+//      a neighbour that slept through their expiry) does not keep it: the
+//      chain is evicted again before dispatch returns (held off until now +
+//      SKEW; when the repo refuses, R6, the collector retries), and the
+//      enrol block is not counted. So an enrol block alone never brings back
+//      a chain that expired, and no chain comes in over sync without a state
+//      that expires. (A badge's own enrol block and its first post are two
+//      dispatches, post.ts, so E3's path is exempt: the post extends it.)
 //   E10 A block already stored costs no signature check: dispatch finds
 //      duplicates before it verifies, so a replayed feed costs a lookup per
 //      block (#12, finding 4). A duplicate's bytes are never used (it is
@@ -62,6 +77,9 @@ import {
 } from '../repo/repo';
 import { recData } from '../repo/log';
 import { later, MAX_TIME } from './time';
+import { isEnrolName, certValid, eventKnown, setEnrolled, enrolClear, guestAdmitted, E_GUEST, CERT_BYTES } from './enrol';
+
+export { E_GUEST };
 
 // The app registers its collections through the engine (README, "Your own app").
 export { registerCollection, collectionCount, collectionAt } from './collection';
@@ -113,6 +131,7 @@ function scanSigned(ptr: usize, len: u32): i32 {
 
 // What readBody() found: the date (NaN when there is none) and where the payload lies.
 let bodyDate: f64 = NaN;
+let bodyEnrol = false; // the collection is "enrol" (E11): no registered collection, no state
 let bodyPayload: usize = 0;
 let bodyEnd: usize = 0;
 
@@ -124,6 +143,7 @@ let bodyEnd: usize = 0;
  */
 function readBody(ptr: usize, len: u32): i32 {
   bodyDate = NaN;
+  bodyEnrol = false;
   const bodySize = load<i32>(scanOut + OUT_BODY_SIZE);
   const bo = load<i32>(scanOut + OUT_BODY_OFFSET);
   if (bodySize <= 0) return E_UNRECOGNIZED_BODY;
@@ -135,7 +155,8 @@ function readBody(ptr: usize, len: u32): i32 {
   if (n == -2 || n == 0) return E_UNRECOGNIZED_BODY;
   if (reader.peekMajor() != 3 || !reader.text()) return E_UNKNOWN_COLLECTION;
   let c: i32 = E_UNKNOWN_COLLECTION;
-  for (let i = 0, k = collectionCount(); i < k; i++) {
+  bodyEnrol = isEnrolName(reader.spanPtr, reader.spanLen); // E11: the name is reserved, no app collection takes it
+  for (let i = 0, k = bodyEnrol ? 0 : collectionCount(); i < k; i++) {
     if (collectionAt(i).hasName(reader.spanPtr, reader.spanLen)) { c = i; break; }
   }
   // The payload (item 1), the date (item 2) and any items after them, to
@@ -172,6 +193,23 @@ export function blockDate(sig: usize): u64 {
 
 // The date of the block the one being applied extends (0 for a genesis); set by applyBlock.
 let parentDate: u64 = 0;
+// Whether the block being applied founds its chain (E11); set by applyBlock and mount.
+let founding = false;
+let pendingEnrol = false; // the block computed last is an enrol block: commit() keeps no state
+let foundedSlot: i32 = -1; // E12: the chain slot this dispatch founded with an enrol block from sync, or -1
+
+/** E11: an enrol block's checks (compute() has read its body, dated d). ACCEPT or a reason. */
+function computeEnrol(now: u64, replay: bool): i32 {
+  const p = bodyPayload;
+  // The payload is the cert as a CBOR byte string of 64 (0x58 0x40), as cborg encodes it.
+  if (!founding || p + 2 + <usize>CERT_BYTES > bodyEnd || load<u8>(p) != 0x58 || load<u8>(p, 1) != 0x40) {
+    lastReason = -1; return E_REJECTED;
+  }
+  // On flash it was checked when it came (N2); a key to check it against may be unknown (N3).
+  if (!replay && eventKnown() && !certValid(p + 2, owner)) { lastReason = -2; return E_REJECTED; }
+  pendingEnrol = true;
+  return ACCEPT;
+}
 
 /**
  * Decodes and computes block (ptr, len) of the chain owned by `owner` (whose
@@ -183,14 +221,20 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
   if (ko < 0) return ko;
   // E6: only the chain's owner writes to it (the repo refuses the block too; flash written by an older build may hold one).
   if (!sameKey(ptr + <usize>ko, owner)) return E_FOREIGN;
+  pendingEnrol = false;
   const ci = readBody(ptr, len);
-  if (ci < 0) return ci;
-  const col = collectionAt(ci);
+  if (ci < 0 && !(bodyEnrol && ci == E_UNKNOWN_COLLECTION)) return ci;
   const t = timeOf(bodyDate);
   if (t < 0) return E_REJECTED;
   const d = <u64>t;
   if (!replay && d > later(now, SKEW)) return E_FUTURE;
   if (!replay && d < parentDate) return E_BACKDATED; // E7
+  if (bodyEnrol) {
+    const rc = computeEnrol(now, replay);
+    if (rc == ACCEPT && d > latestDate) latestDate = d;
+    return rc;
+  }
+  const col = collectionAt(ci);
   const payloadAt = bodyPayload;
 
   // The object this block addresses.
@@ -219,6 +263,9 @@ function compute(ptr: usize, len: u32, now: u64, replay: bool): i32 {
 
 /** Stores the draft computed last as its object's state and schedules its expiry. -1 when the table is full. */
 function commit(): i32 {
+  // N2: a genesis sets its slot's bit, whatever it is (a reused slot held another chain).
+  if (founding) setEnrolled(repoChainIndex(owner), pendingEnrol);
+  if (pendingEnrol) return 0; // E11: no state
   let slot = pendingSlot;
   if (slot < 0) {
     const chain = repoChainIndex(owner);
@@ -350,10 +397,13 @@ function applyBlock(ptr: usize, len: u32, now: u64): i32 {
   }
   const po = load<i32>(scanOut + OUT_PSIG_OFFSET); // scanOut is still this block's (place() reads it)
   parentDate = po < 0 ? 0 : blockDate(ptr + <usize>po);
+  founding = po < 0;
   let rc = compute(ptr, len, now, false);
   if (rc != ACCEPT) { rejections++; return rc; }
+  // E11: a chain from sync that is not enrolled comes in only while there is room for guests.
+  if (!mayEvict && founding && !pendingEnrol && repoChainIndex(owner) < 0 && !guestAdmitted()) return E_GUEST;
   // E9: without evicting, a new state needs a free slot, checked before the block is stored.
-  if (!mayEvict && pendingSlot < 0 && objectCount() >= MAX_OBJECTS) return E_TABLE_FULL;
+  if (!mayEvict && !pendingEnrol && pendingSlot < 0 && objectCount() >= MAX_OBJECTS) return E_TABLE_FULL;
   // Block first (R1 of the repo), then state.
   for (let attempt = 0; attempt < 4; attempt++) {
     rc = repoWrite(ptr, len, now);
@@ -365,6 +415,7 @@ function applyBlock(ptr: usize, len: u32, now: u64): i32 {
   if (commit() < 0) {
     if (!mayEvict || !makeRoom(owner, now) || commit() < 0) return E_TABLE_FULL;
   }
+  if (founding && pendingEnrol && !mayEvict) foundedSlot = repoChainIndex(owner); // E12
   return 1;
 }
 
@@ -421,6 +472,7 @@ export function dispatch(ptr: usize, len: u32, now: u64, evict: bool = true): i3
   if (run > 0 && !verifyBlocks(run, runKey)) return E_INVALID_SIGNATURE;
   let accepted = 0;
   let last: i32 = 0;
+  foundedSlot = -1;
   at = first;
   for (let i = 0; i < n; i++) {
     const size = nextBlock(ptr, len, at);
@@ -430,6 +482,12 @@ export function dispatch(ptr: usize, len: u32, now: u64, evict: bool = true): i3
     at += size;
   }
   if (accepted > 0) accepted += drainPending(now);
+  // E12: sync brings no chain that holds only its enrol block (no eviction ran meanwhile: the slot is the chain's).
+  if (foundedSlot >= 0 && refsOf(foundedSlot) == 0) {
+    if (repoEvictChain(foundedSlot, later(now, SKEW), now) < 0) evictOwed = true;
+    accepted--;
+    if (last >= 0) last = E_REJECTED; // a lone enrol block (its chain's other blocks never came): refused, quietly
+  }
   return accepted > 0 || last >= 0 ? accepted : last;
 }
 
@@ -494,6 +552,7 @@ export function mount(sectorSize: u32, wordSize: u32, regionSize: u32, now: u64)
   const rc = repoMount(sectorSize, wordSize, regionSize);
   if (rc != 0) return rc;
   clearObjects();
+  enrolClear();
   pendingClear();
   timersReset(now);
   latestDate = 0;
@@ -510,6 +569,7 @@ export function mount(sectorSize: u32, wordSize: u32, regionSize: u32, now: u64)
         const room = <i32>(<usize>PENDING_BYTES - at);
         scanBlock(buf + at, room, room, scanOut);
         const size = <u32>load<i32>(scanOut + OUT_BLOCK_SIZE);
+        founding = from == 1 && k == 0;
         if (compute(buf + at, size, now, true) == ACCEPT) commit();
         at += <usize>size;
       }

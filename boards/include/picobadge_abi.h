@@ -99,7 +99,8 @@
   PICOBADGE_EXPORT(badge_status, "(iI)i") \
   PICOBADGE_EXPORT(badge_identity, "(i)i") \
   PICOBADGE_EXPORT(badge_event_key, "(i)i") \
-  PICOBADGE_EXPORT(badge_beacon, "(iI)i")
+  PICOBADGE_EXPORT(badge_beacon, "(iI)i") \
+  PICOBADGE_EXPORT(badge_enrol, "(i)i")
 
 /* app images: checked before an app runs */
 #define PICOBADGE_EXPORTS_IMAGE(PICOBADGE_EXPORT) \
@@ -141,6 +142,9 @@ enum picobadge_error {
   PB_E_NOT_STARTED = -73, /* the badge has not been started (badge_init) */
   PB_E_NO_LINK = -74, /* no link with that handle */
   PB_E_BEACON = -75, /* a time beacon refused: no event key, or its signature does not verify */
+  PB_E_ENROL = -76, /* an enrolment cert refused: no event key, or not the event key's for this badge */
+  PB_E_ENROL_LATE = -77, /* the badge's chain already started without an enrol block */
+  PB_E_GUEST = -78, /* sync: a chain without enrolment, GUEST_MAX guests held already */
   PB_E_NOT_IMAGE = -80, /* not an app image (magic or header size) */
   PB_E_IMAGE_FORMAT = -81, /* an app image format this core does not know (format 1, or an absurd length) */
   PB_E_IMAGE_TAMPERED = -82, /* the module is not the one the image's header names: tampered */

@@ -34,6 +34,7 @@ import { NativeFleet, NativeInterp } from './native-env.js'
 import { ATTACKS, AttackKind, Attack, HostileEnv, ScriptedPeer } from './hostile/index.js'
 import { HonestLosses } from './losses.js'
 import { beaconSign, eventKeyOf } from '../beacon.js'
+import { enrolCert } from '../enrol.js'
 import { SIM_EVENT_SECRET } from './event.js'
 export { SIM_EVENT_SECRET }
 
@@ -274,7 +275,13 @@ export class MeshSimulator {
     const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     this.call(n, (b, local) => b.init(local, hint))
     if (!n.badge) return
-    if (n.badge instanceof Badge) n.badge.eventKey(this.#eventKey) // firmware knows it (the app image check); native boards do not pass it yet
+    if (n.badge instanceof Badge) {
+      n.badge.eventKey(this.#eventKey) // firmware knows it (the app image check); native boards do not pass it yet
+      // Enrolled at the desk (docs/SYNC.md §6.1), every badge, the hostile one too (an attendee with one
+      // enrolled key; the keys it makes up are not), before its first post, which founds the chain with
+      // the enrol block. The core keeps the cert on flash; handing it over again at each start writes nothing.
+      n.badge.enrol(enrolCert(SIM_EVENT_SECRET, n.badge.identity()))
+    }
     n.owner = toHex(n.badge.identity())
     // What survived on flash is held: a STORED note lost with the power cut that came right after the write must not hide it.
     for (const c of n.badge.chains()) this.metrics.stored(n.index, toHex(c.owner), c.length, this.q.now)

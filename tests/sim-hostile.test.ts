@@ -3,8 +3,7 @@
 // honest cards have spread (minute 4), and the report measures what the
 // honest badges lost (host/sim/losses.ts). Each kind has two tests: one that
 // the attack really ran (its counters), and one on the honest figures #12
-// asks for. The one the core still loses is an `it.fails` (it fails on
-// purpose, and passes the suite while it does), with why beside it.
+// asks for. Each names the fix it failed without.
 
 import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'

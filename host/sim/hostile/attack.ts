@@ -7,7 +7,7 @@
 
 import type { Badge } from '../../badge.js'
 import type { Rng } from '../../rng.js'
-import type { HelloFields } from './hello.js'
+import { HelloFields, madeUpKey } from './hello.js'
 
 export interface HostileEnv {
   readonly index: number
@@ -62,3 +62,14 @@ export function reconnect (env: HostileEnv, links = 2): void {
 }
 
 export const randomU64 = (env: HostileEnv) => BigInt(env.rng.u32()) << 32n | BigInt(env.rng.u32())
+
+/** A scripted link once the attacker's own core has learned chains, on three links in four (the fourth it syncs honestly, to learn more). */
+export function scriptedOnceLearned (env: HostileEnv): boolean {
+  const b = env.core()
+  return b !== null && b.chains().length > 0 && env.rng.chance(0.75)
+}
+
+/** A HELLO under a key made up for the link (the attacker proves it: keys are free), claiming 8 chains and the true time. */
+export function madeUpHello (env: HostileEnv): HelloFields {
+  return { ...madeUpKey(env.rng), time: BigInt(env.trueTime()), chains: 8, fingerprint: randomU64(env) }
+}

@@ -3,8 +3,8 @@
 // it is and answers the WANT with a block signed by its own (made-up) key on
 // the chain's head: a card rewritten and re-dated if a badge stores it.
 
-import { Attack, HostileEnv, PeerView, randomU64, reconnect } from './attack.js'
-import { HelloFields, madeUpKey } from './hello.js'
+import { Attack, HostileEnv, PeerView, randomU64, reconnect, scriptedOnceLearned, madeUpHello } from './attack.js'
+import type { HelloFields } from './hello.js'
 import { signBlock } from './chains.js'
 import { toHex } from '../../bytes.js'
 
@@ -14,12 +14,9 @@ export class HijackAttack implements Attack {
   constructor (readonly env: HostileEnv) { this.#mallory = env.rng.bytes(32) }
 
   /** Honest sync on one link in four (and while it holds nothing to hijack), to learn chains. */
-  scripted (): boolean {
-    const b = this.env.core()
-    return b !== null && b.chains().length > 0 && this.env.rng.chance(0.75)
-  }
+  scripted (): boolean { return scriptedOnceLearned(this.env) }
 
-  hello (): HelloFields { return { ...madeUpKey(this.env.rng), time: BigInt(this.env.trueTime()), chains: 8, fingerprint: randomU64(this.env) } }
+  hello (): HelloFields { return madeUpHello(this.env) }
 
   list (peer: PeerView): Array<{ owner: Uint8Array, height: number }> {
     const held = this.env.core()?.chains().filter(c => toHex(c.owner) !== peer.owner) ?? []

@@ -4,8 +4,8 @@
 // nobody asked for). Enough of them fill an honest badge's store; a store
 // that makes room by evicting held chains loses honest ones.
 
-import { Attack, HostileEnv, randomU64, reconnect } from './attack.js'
-import { HelloFields, madeUpKey } from './hello.js'
+import { Attack, HostileEnv, randomU64, reconnect, scriptedOnceLearned, madeUpHello } from './attack.js'
+import type { HelloFields } from './hello.js'
 import { signBlock } from './chains.js'
 import { blocks } from './wire.js'
 import { toHex } from '../../bytes.js'
@@ -16,7 +16,7 @@ export class PushAttack implements Attack {
   #made = 0
   constructor (readonly env: HostileEnv) {}
   scripted (): boolean { return true }
-  hello (): HelloFields { return { ...madeUpKey(this.env.rng), time: BigInt(this.env.trueTime()), chains: 8, fingerprint: randomU64(this.env) } }
+  hello (): HelloFields { return madeUpHello(this.env) }
 
   #spam (): { owner: Uint8Array, block: Uint8Array } {
     const c = signBlock(this.env.rng.bytes(32), ['cards', { name: `push ${this.#made++}` }, this.env.trueTime()])

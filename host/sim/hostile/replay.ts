@@ -4,20 +4,17 @@
 // costing it a signature check if it verifies before it looks for
 // duplicates.
 
-import { Attack, HostileEnv, PeerView, randomU64, reconnect } from './attack.js'
-import { HelloFields, madeUpKey } from './hello.js'
+import { Attack, HostileEnv, PeerView, randomU64, reconnect, scriptedOnceLearned, madeUpHello } from './attack.js'
+import type { HelloFields } from './hello.js'
 import { loadChain, pack } from './chains.js'
 import { blocks } from './wire.js'
 import { toHex } from '../../bytes.js'
 
 export class ReplayAttack implements Attack {
   constructor (readonly env: HostileEnv) {}
-  scripted (): boolean {
-    const b = this.env.core()
-    return b !== null && b.chains().length > 0 && this.env.rng.chance(0.75)
-  }
+  scripted (): boolean { return scriptedOnceLearned(this.env) }
 
-  hello (): HelloFields { return { ...madeUpKey(this.env.rng), time: BigInt(this.env.trueTime()), chains: 8, fingerprint: randomU64(this.env) } }
+  hello (): HelloFields { return madeUpHello(this.env) }
 
   list (peer: PeerView): Array<{ owner: Uint8Array, height: number }> {
     const held = this.env.core()?.chains().filter(c => toHex(c.owner) !== peer.owner) ?? []

@@ -20,7 +20,8 @@ export interface SimReport {
   badgesHealth: { linksOk: number, linksFailed: number, violations: number, evictions: number, powerCuts: number, clockJumps: number }
   flash: { regionBytes: number, liveBytesMax: number, liveBytesMean: number, erasesMax: number }
   ramBytes: number
-  converged: { badges: number, agreeing: number, fingerprint: string }
+  /** Badges on at the end (counted), how many hold the most common chain set, and honest badges off at the end (a power cut: not counted). */
+  converged: { badges: number, agreeing: number, fingerprint: string, off: number }
   /** Chains whose time had passed; how often one came back to a badge (zombies: should be 0); the most badges that still held one at a check (badges waking up). */
   forgetting: { expiredChains: number, zombies: number, staleHolders: number }
   verifyCache: { hits: number, misses: number }
@@ -75,9 +76,10 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
   const prints = new Map<string, number>()
   let ram = 0
   let counted = 0
+  let off = 0 // honest badges off at the end (a power cut): not counted
   for (const n of sim.nodes) {
     erasesMax = Math.max(erasesMax, ...n.flash.eraseCounts)
-    if (!n.on || !n.badge) continue
+    if (!n.on || !n.badge) { if (!n.hostile) off++; continue }
     const s = n.badge.status(n.local(now))
     health.linksOk += s.linksOk; health.linksFailed += s.linksFailed; health.violations += s.violations
     health.evictions += s.evictions; health.clockJumps += s.clockJumps
@@ -130,7 +132,7 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
     badgesHealth: health,
     flash: { regionBytes: sim.nodes[0].flash.bytes.length, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
     ramBytes: ram,
-    converged: { badges: counted, agreeing, fingerprint: best },
+    converged: { badges: counted, agreeing, fingerprint: best, off },
     forgetting: { expiredChains: sim.forgotten, zombies: sim.zombies, staleHolders: sim.staleHolders },
     verifyCache: { hits: sim.cache.hits, misses: sim.cache.misses },
     timeline: sim.timeline,
@@ -193,7 +195,7 @@ export function renderReport (r: SimReport): string {
   const mark = (ok: boolean) => ok ? '✔' : '✘'
   const all = b.tracked > 0 && b.reachedAll === b.tracked
   if (b.tracked === 0) lines.push('· no badge posted yet: the event was too short (badges post within their first minutes: try --minutes 5)')
-  else lines.push(`${mark(all)} ${b.reachedAll} of ${b.tracked} posts reached all ${r.converged.badges} badges${b.to50.median !== undefined ? ` (half the floor in ${secs(b.to50.median)}, everyone in ${secs(b.to100.median)}, median)` : ''}`)
+  else lines.push(`${mark(all)} ${b.reachedAll} of ${b.tracked} posts reached all ${r.converged.badges} badges${b.to50.median !== undefined ? ` (half the floor in ${secs(b.to50.median)}, everyone in ${secs(b.to100.median)}, median)` : ''}${r.converged.off ? `; ${r.converged.off} more ${r.converged.off === 1 ? 'was' : 'were'} off at the end (a power cut) and ${r.converged.off === 1 ? 'is' : 'are'} not counted` : ''}`)
   lines.push(`${mark(r.converged.agreeing === r.converged.badges)} ${r.converged.agreeing === r.converged.badges ? `all ${r.converged.badges} badges hold exactly the same chains` : `${r.converged.agreeing} of ${r.converged.badges} badges hold the same chains (the rest were still catching up)`}`)
   if (r.forgetting.expiredChains > 0) lines.push(`${mark(r.forgetting.zombies === 0)} ${r.forgetting.expiredChains} cards expired and every badge forgot them; ${r.forgetting.zombies === 0 ? 'none came back' : `${r.forgetting.zombies} came back`}`)
   else lines.push(`· no card expired yet (a card lives an hour after its last update: try --minutes 90)`)

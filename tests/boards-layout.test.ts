@@ -15,7 +15,7 @@ import { writePartitionTable } from '../host/flash/partition-writer.js'
 import { planEsp32Flash } from '../host/flash/esp32.js'
 import { NRF52840, ADAFRUIT_APP_START, mergeNrf52 } from '../host/flash/nrf52.js'
 import { MemoryMap } from '../host/flash/memory-map.js'
-import { unsignedImage } from './support/esp32-board.js'
+import { unsignedImage, writeIdfBuild } from './support/esp32-board.js'
 
 const root = join(__dirname, '..')
 const read = (p: string) => readFileSync(join(root, p), 'utf8')
@@ -112,20 +112,7 @@ describe('ESP32: partitions.csv and what picobadge flash writes', () => {
     let app: string
     beforeAll(() => {
       dir = mkdtempSync(join(tmpdir(), 'pb-esp32-build-'))
-      mkdirSync(join(dir, 'bootloader')); mkdirSync(join(dir, 'partition_table'))
-      writeFileSync(join(dir, 'bootloader', 'bootloader.bin'), new Uint8Array(26000).fill(0xe9))
-      writeFileSync(join(dir, 'partition_table', 'partition-table.bin'), writePartitionTable(csv()))
-      writeFileSync(join(dir, 'picobadge.bin'), new Uint8Array(900_000).fill(0xe9))
-      // What idf.py build writes (tools/cmake/flash_targets.cmake): the files, their offsets, the settings.
-      writeFileSync(join(dir, 'flasher_args.json'), JSON.stringify({
-        write_flash_args: ['--flash_mode', 'dio', '--flash_size', '4MB', '--flash_freq', '40m'],
-        flash_settings: { flash_mode: 'dio', flash_size: '4MB', flash_freq: '40m' },
-        flash_files: { '0x1000': 'bootloader/bootloader.bin', '0x8000': 'partition_table/partition-table.bin', '0x10000': 'picobadge.bin' },
-        bootloader: { offset: '0x1000', file: 'bootloader/bootloader.bin', encrypted: 'false' },
-        app: { offset: '0x10000', file: 'picobadge.bin', encrypted: 'false' },
-        'partition-table': { offset: '0x8000', file: 'partition_table/partition-table.bin', encrypted: 'false' },
-        extra_esptool_args: { after: 'hard_reset', before: 'default_reset', stub: true, chip: 'esp32' }
-      }))
+      writeIdfBuild(dir, { bootloader: new Uint8Array(26000).fill(0xe9), table: writePartitionTable(csv()), app: new Uint8Array(900_000).fill(0xe9), appFile: 'picobadge.bin' })
       app = join(dir, 'app.pbimg')
       writeFileSync(app, unsignedImage(50_000, 7)) // whole and unchanged (length, SHA-512): flash checks that before planning
     })

@@ -38,6 +38,28 @@ export interface SyntheticBuild {
   imagePath: string
 }
 
+/**
+ * Writes what `idf.py build` leaves in a build folder (tools/cmake/flash_targets.cmake):
+ * bootloader/bootloader.bin @0x1000, partition_table/partition-table.bin @0x8000, the app @0x10000,
+ * and flasher_args.json naming them with their offsets and the flash settings.
+ */
+export function writeIdfBuild (dir: string, f: { bootloader: Uint8Array, table: Uint8Array, app: Uint8Array, appFile: string }): void {
+  mkdirSync(join(dir, 'bootloader'))
+  mkdirSync(join(dir, 'partition_table'))
+  writeFileSync(join(dir, 'bootloader', 'bootloader.bin'), f.bootloader)
+  writeFileSync(join(dir, 'partition_table', 'partition-table.bin'), f.table)
+  writeFileSync(join(dir, f.appFile), f.app)
+  writeFileSync(join(dir, 'flasher_args.json'), JSON.stringify({
+    write_flash_args: ['--flash_mode', 'dio', '--flash_size', '4MB', '--flash_freq', '40m'],
+    flash_settings: { flash_mode: 'dio', flash_size: '4MB', flash_freq: '40m' },
+    flash_files: { '0x1000': 'bootloader/bootloader.bin', '0x8000': 'partition_table/partition-table.bin', '0x10000': f.appFile },
+    bootloader: { offset: '0x1000', file: 'bootloader/bootloader.bin', encrypted: 'false' },
+    app: { offset: '0x10000', file: f.appFile, encrypted: 'false' },
+    'partition-table': { offset: '0x8000', file: 'partition_table/partition-table.bin', encrypted: 'false' },
+    extra_esptool_args: { after: 'hard_reset', before: 'default_reset', stub: true, chip: 'esp32' }
+  }, null, 2))
+}
+
 /** An ESP-IDF-shaped build folder: bootloader @0x1000, partition table @0x8000, app @0x10000, flasher_args.json. */
 export function syntheticBuild (opts: { withPicobadge?: boolean, imageSize?: number } = {}): SyntheticBuild {
   const dir = mkdtempSync(join(tmpdir(), 'picobadge-esp32-'))
@@ -52,20 +74,7 @@ export function syntheticBuild (opts: { withPicobadge?: boolean, imageSize?: num
   const table = writePartitionTable(parts)
   const app = randomBytes(0x2a345, 2)
   app[0] = 0xe9
-  mkdirSync(join(dir, 'bootloader'))
-  mkdirSync(join(dir, 'partition_table'))
-  writeFileSync(join(dir, 'bootloader', 'bootloader.bin'), bootloader)
-  writeFileSync(join(dir, 'partition_table', 'partition-table.bin'), table)
-  writeFileSync(join(dir, 'badge.bin'), app)
-  writeFileSync(join(dir, 'flasher_args.json'), JSON.stringify({
-    write_flash_args: ['--flash_mode', 'dio', '--flash_size', '4MB', '--flash_freq', '40m'],
-    flash_settings: { flash_mode: 'dio', flash_size: '4MB', flash_freq: '40m' },
-    flash_files: { '0x1000': 'bootloader/bootloader.bin', '0x8000': 'partition_table/partition-table.bin', '0x10000': 'badge.bin' },
-    bootloader: { offset: '0x1000', file: 'bootloader/bootloader.bin', encrypted: 'false' },
-    app: { offset: '0x10000', file: 'badge.bin', encrypted: 'false' },
-    'partition-table': { offset: '0x8000', file: 'partition_table/partition-table.bin', encrypted: 'false' },
-    extra_esptool_args: { after: 'hard_reset', before: 'default_reset', stub: true, chip: 'esp32' }
-  }, null, 2))
+  writeIdfBuild(dir, { bootloader, table, app, appFile: 'badge.bin' })
   const image = unsignedImage(opts.imageSize ?? 0x3001, 3)
   const imagePath = join(dir, 'app.pbimg')
   writeFileSync(imagePath, image)

@@ -25,6 +25,7 @@
 
 #include "board.h"
 #include "pb_hex.h"
+#include "pb_console.h"
 #include "port.h"
 
 #define SECTOR 4096u
@@ -101,13 +102,7 @@ int port_entropy(uint8_t *buf, size_t len)
   return 0;
 }
 
-void port_show_stored(const uint8_t owner[32], uint32_t height)
-{
-  char line[80];
-  int n = snprintf(line, sizeof line, "badge: new card from %02x%02x%02x%02x, %lu block%s\r\n",
-                   owner[0], owner[1], owner[2], owner[3], (unsigned long)height, height == 1 ? "" : "s");
-  if (n > 0) port_serial_write((const uint8_t *)line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
+void port_show_stored(const uint8_t owner[32], uint32_t height) { pb_console_stored(owner, height); }
 
 /* ---- serial: UART0, the console, shared by the board RPC (SLIP frames) and console lines ----- */
 

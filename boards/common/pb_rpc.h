@@ -2,8 +2,8 @@
  * pb_rpc.h: the board RPC of docs/RPC.md, served on the serial port. The
  * board hands every byte it reads from its serial port to pb_rpc_feed;
  * replies go out through port_serial_write. The first HELLO or CALL puts
- * the board in test mode (pb_badge_stop) until it restarts; ENROL and
- * BEACON reach the running badge and leave it running.
+ * the board in test mode (pb_badge_stop) until it restarts; IDENTITY,
+ * ENROL and BEACON reach the running badge and leave it running.
  */
 #ifndef PICOBADGE_PB_RPC_H
 #define PICOBADGE_PB_RPC_H

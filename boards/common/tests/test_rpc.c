@@ -186,6 +186,12 @@ int main(void)
     bcn[8] = 0x77;
     send_frame(0x04, 6, bcn, 72, 0);
     CHECK(take_reply(&type, &seq) == 0 && type == 0x84 && reply[0] == (uint8_t)-75);
+    /* IDENTITY: 0, the badge's key, the event key; it carries nothing. */
+    send_frame(0x05, 10, NULL, 0, 0);
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x85 && seq == 10 && reply_len == 4 + 32 + 32);
+    CHECK(reply[0] == 0 && !memcmp(reply + 4, badge_key, 32) && !memcmp(reply + 36, event_key, 32));
+    send_frame(0x05, 11, cert, 1, 0);
+    CHECK(expect_error(2));
     /* The wrong length is malformed (ERROR 2) and reaches nothing. */
     send_frame(0x03, 7, cert, 63, 0);
     CHECK(expect_error(2));

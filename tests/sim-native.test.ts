@@ -20,6 +20,11 @@ import { makeImage } from '../host/image.js'
 import { newKey } from '../host/keyfile.js'
 import { toHex } from '../host/bytes.js'
 import { simOptions } from '../host/sim/command.js'
+import { Badge } from '../host/badge.js'
+import { enrolCert } from '../host/enrol.js'
+import { SIM_EVENT_SECRET } from '../host/sim/event.js'
+import { stored } from './support/badges.js'
+import { decode } from 'cborg'
 
 const MIN = 60_000
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
@@ -85,6 +90,26 @@ describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => 
     mixed.close()
     for (const pid of pids) expect(alive(pid), `pid ${pid} after close`).toBe(false)
     expect(existsSync(mixed.fleet?.dir ?? '/nonexistent')).toBe(false)
+  })
+
+  it('native badges are enrolled like the V8 ones: their chains, as V8 neighbours hold them, start with the enrol block the desk signed', () => {
+    const s = sim({ ...hall(6, [0, 1, 2, 3, 4, 5], 0.3), minutes: 3, seed: 7, native: 2 })
+    s.run()
+    expect(report(s, 1).blocks.reachedAll).toBe(6)
+    const natives = s.nodes.filter(n => n.native)
+    expect(natives).toHaveLength(2)
+    const v8 = s.nodes.find(n => n.badge instanceof Badge)!.badge as Badge
+    for (const n of [...natives, s.nodes.find(x => !x.native)!]) {
+      const pk = n.badge!.identity()
+      const feed = stored(v8, pk)
+      expect(feed, `badge ${n.index}'s chain on a V8 badge`).toBeDefined()
+      expect(feed!.length).toBe(2) // the enrol block, then its card
+      const genesis = decode(feed!.blocks[0].body)
+      expect(genesis[0], `badge ${n.index}'s genesis`).toBe('enrol')
+      expect(hex(genesis[1])).toBe(hex(enrolCert(SIM_EVENT_SECRET, pk)))
+      // And on the native badge itself: its own chain is two blocks long too.
+      expect(chainsOf(n).get(hex(pk))).toBe(2)
+    }
   })
 
   it('a native badge killed (SIGKILL) with links up mid-sync restarts from its flash file, keeps its identity, and catches up', () => {

@@ -22,6 +22,9 @@ import { enrolCert } from '../host/enrol.js'
 import { beaconSign } from '../host/beacon.js'
 import { actionBytes } from '../host/badge.js'
 import { toHex } from '../host/bytes.js'
+import { T_ENROL, T_BEACON, T_IDENTITY, RpcError } from '../host/rpc/frames.js'
+import { Rng } from './support/rng.js'
+import { fuzzing } from './support/fuzz.js'
 
 const event = newKey('event-key')
 const stranger = newKey('event-key') // another event's key: its certs and beacons are forgeries here
@@ -61,7 +64,7 @@ async function postAndReadChain (rpc: BoardTarget, me: Uint8Array): Promise<{ le
 const contains = (hay: Uint8Array, needle: Uint8Array) => Buffer.from(hay).includes(Buffer.from(needle))
 
 describe('ENROL on the running native badge', () => {
-  it('refuses a cert for another badge and one by another key (-76, nothing changes); takes its own, which founds the chain', async () => {
+  it('refuses a cert for another badge and one by another key (-76), and neither reaches the chain; in test mode it answers -73', async () => {
     const { native, rpc } = board()
     try {
       const id = await askIdentity(rpc)
@@ -92,7 +95,7 @@ describe('ENROL on the running native badge', () => {
     } finally { expect((await native.close()).code, native.stderr).toBe(0) }
   })
 
-  it('takes its own cert (1, and 1 again before the first post) without stopping the badge; the first post writes the enrol block as the genesis; -77 for a late one', async () => {
+  it('takes its own cert (1, and 1 again before the first post) without stopping the badge; the first post writes the enrol block as the genesis', async () => {
     const { native, rpc } = board()
     try {
       const me = (await askIdentity(rpc)).badge
@@ -164,6 +167,45 @@ describe('BEACON on the running native badge', () => {
       // The badge kept running through all of it: a HELLO is what stops it.
       const st = await rpc.call({ name: 'badge_status', args: [{ io: 0 }, 10_000_000], reads: [{ offset: 0, length: 80 }] })
       expect(new DataView(st.reads[0].buffer).getBigUint64(64, true)).toBeGreaterThanOrEqual(BigInt(t2))
+    } finally { expect((await native.close()).code, native.stderr).toBe(0) }
+  })
+})
+
+describe('the running badge\'s requests, fuzzed (seeded: the line to replay a failure is printed)', () => {
+  const { SEED, CASES } = fuzzing('tests/native-hand-over.test.ts', 1219, 150)
+  it(`IDENTITY, ENROL and BEACON of any length and bytes: the right size is answered with a code the document lists, any other is ERROR 2; nothing is taken, and the badge runs on (seed ${SEED})`, async () => {
+    const { native, rpc } = board()
+    try {
+      const me = await askIdentity(rpc)
+      const rng = new Rng(SEED)
+      const sizes: Record<number, number> = { [T_ENROL]: 64, [T_BEACON]: 72, [T_IDENTITY]: 0 }
+      let answered = 0
+      for (let i = 0; i < CASES; i++) {
+        const type = rng.pick([T_ENROL, T_BEACON, T_IDENTITY])
+        // Half the time the right size (random bytes: no valid signature), else any size a frame could carry.
+        const len = rng.int(2) === 0 ? sizes[type] : rng.logInt(1, 300) - (rng.int(2) ? 1 : 0)
+        const payload = rng.bytes(len)
+        let reply: Uint8Array
+        try { reply = await rpc.request(type, payload) } catch (e) {
+          expect(e, `case ${i}: type ${type}, ${len} bytes`).toBeInstanceOf(RpcError)
+          expect((e as RpcError).code, `case ${i}: type ${type}, ${len} bytes`).toBe(2)
+          expect(len).not.toBe(sizes[type])
+          continue
+        }
+        expect(len, `case ${i}: type ${type} answered`).toBe(sizes[type])
+        answered++
+        const code = new DataView(reply.buffer, reply.byteOffset).getInt32(0, true)
+        if (type === T_ENROL) expect(code, `case ${i}`).toBe(-76) // no signature of the event key's in random bytes
+        if (type === T_BEACON) expect([0, -75], `case ${i}: ${code}`).toContain(code) // 0 only for a time not after the held one
+        if (type === T_IDENTITY) expect(toHex(reply.subarray(4, 36))).toBe(toHex(me.badge))
+      }
+      expect(answered).toBeGreaterThan(CASES / 4)
+      // Still running, still the same badge, and no cert taken: a post founds the chain alone.
+      const after = await askIdentity(rpc)
+      expect(after.code).toBe(0)
+      expect(toHex(after.badge)).toBe(toHex(me.badge))
+      const chain = await postAndReadChain(rpc, me.badge)
+      expect(chain.length).toBe(1)
     } finally { expect((await native.close()).code, native.stderr).toBe(0) }
   })
 })

@@ -227,7 +227,9 @@ describe('the native board\'s radio socket', () => {
     ['local time going backwards', cat(boot, request(0x02, 5000), request(0x02, 4000)), /backwards/],
     ['a payload longer than any request', Uint8Array.of(0x08, 0xff, 0xff), /longer than any request/],
     ['a stream that ends inside a message', Uint8Array.of(0x02, 8, 0, 1, 2), /ended inside the payload/],
-    ['a header cut short', Uint8Array.of(0x02, 8), /inside a message header/]
+    ['a header cut short', Uint8Array.of(0x02, 8), /inside a message header/],
+    ['ENROL with a 63-byte cert', cat(boot, request(0x0c, 5, new Uint8Array(63))), /malformed ENROL/],
+    ['BEACON with a 73-byte beacon', cat(boot, request(0x0d, 5, new Uint8Array(73))), /malformed BEACON/]
   ]
   for (const [what, bytes, line] of malformed) {
     it(`refuses ${what} with exit code 3 and one line`, async () => {

@@ -53,7 +53,7 @@ export async function beaconCommand (argv: string[]): Promise<number> {
     if (!out) process.stdout.write(`${toHex(beacon)}\n`)
     return 0
   }
-  const open = async () => { const b = new BoardTarget(await serialTransport(port, baud), { timeoutMs: 3000 }); return { board: b, close: () => b.close() } }
+  const open = async () => { const b = new BoardTarget(await serialTransport(port, baud), { timeoutMs: 3000, retries: 1 }); return { board: b, close: () => b.close() } }
   const reply = await onBoard(open, port, 'BEACON', b => handOverBeacon(b, beacon))
   const v = beaconVerdict(reply, beacon, key.publicKey)
   if (v.ok) process.stdout.write(`${v.line}\n`)

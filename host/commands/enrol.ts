@@ -63,7 +63,7 @@ export async function enrolCommand (argv: string[]): Promise<number> {
     if (!out) process.stdout.write(`${toHex(cert)}\n`)
     return 0
   }
-  const open = async () => { const b = new BoardTarget(await serialTransport(port, baud), { timeoutMs: 3000 }); return { board: b, close: () => b.close() } }
+  const open = async () => { const b = new BoardTarget(await serialTransport(port, baud), { timeoutMs: 3000, retries: 1 }); return { board: b, close: () => b.close() } }
   const v = await onBoard(open, port, hex === undefined ? 'IDENTITY' : 'ENROL', async b => {
     let badge: Uint8Array
     if (hex !== undefined) badge = fromHex(hex)

@@ -39,7 +39,7 @@
 _Static_assert(PB_RPC_REPLY_MAX >= 3 + 4 + 8 + 32 + 80 + 4, "the reply buffer holds BEACON's answer and its status read");
 
 enum { T_HELLO = 0x01, T_CALL = 0x02, T_ENROL = 0x03, T_BEACON = 0x04, T_IDENTITY = 0x05, T_ERROR = 0x7f, REPLY = 0x80 };
-enum { CERT_BYTES = 64, BEACON_BYTES = 72, KEY_BYTES = 32, STATUS_BYTES = 80, STATUS_MESH_TIME = 64 };
+enum { CERT_BYTES = 64, BEACON_BYTES = 72, KEY_BYTES = 32, STATUS_MESH_TIME = 64 /* badge_status: mesh time now, u64 */ };
 enum { E_TYPE = 1, E_MALFORMED = 2, E_EXPORT = 3, E_ARGC = 4, E_RANGE = 5, E_TRAP = 6 };
 enum { SLIP_END = 0xc0, SLIP_ESC = 0xdb, SLIP_ESC_END = 0xdc, SLIP_ESC_ESC = 0xdd };
 
@@ -273,7 +273,7 @@ static void beacon(uint16_t seq, const uint8_t *payload, size_t len)
   int rc = pb_badge_beacon(payload);
   uint8_t *p = reply_begin(T_BEACON | REPLY, seq);
   wr32(p, (uint32_t)rc);
-  /* The status lands after the answer's 44 bytes (reply holds PB_RPC_REPLY_MAX >= 1 KiB); its mesh time moves down. */
+  /* The status lands after the answer's 44 bytes (room checked by the _Static_assert above); its mesh time moves down. */
   uint8_t *status = p + 4 + 8 + KEY_BYTES;
   if (pb_badge_status(status) == 0) memmove(p + 4, status + STATUS_MESH_TIME, 8);
   else memset(p + 4, 0, 8);

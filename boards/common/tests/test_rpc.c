@@ -166,7 +166,7 @@ int main(void)
 
   /* ENROL and BEACON reach the running badge and leave it running (no test mode). */
   {
-    uint8_t cert[64], bcn[72];
+    uint8_t cert[64], bcn[73] = { 0 }; /* one byte more than a beacon, for the wrong-length case */
     for (int i = 0; i < 64; i++) cert[i] = (uint8_t)(0xc0 + i); /* C0 and DB inside: escaped on the wire */
     for (int i = 0; i < 72; i++) bcn[i] = (uint8_t)(0xd0 + i);
     send_frame(0x03, 3, cert, 64, 0);

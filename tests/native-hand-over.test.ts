@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { NativeBoard } from '../host/native/board.js'
+import { NativeBoard, NativeVariant } from '../host/native/board.js'
 import { BoardTarget } from '../host/rpc/board.js'
 import { askIdentity, handOverCert, handOverBeacon, enrolVerdict, beaconVerdict } from '../host/rpc/hand-over.js'
 import { coreWasmPath } from '../host/core.js'
@@ -32,8 +32,8 @@ const image = makeImage(readFileSync(coreWasmPath()), event.secretKey)
 const cli = fileURLToPath(new URL('../dist/host/cli.js', import.meta.url))
 const DAY = 86_400_000
 
-function board (): { native: NativeBoard, rpc: BoardTarget } {
-  const native = new NativeBoard({ image, eventKey: event.publicKey })
+function board (variant: NativeVariant = 'classic'): { native: NativeBoard, rpc: BoardTarget } {
+  const native = new NativeBoard({ image, eventKey: event.publicKey, variant })
   return { native, rpc: new BoardTarget(native.transport(), { timeoutMs: 5000 }) }
 }
 
@@ -208,6 +208,22 @@ describe('the running badge\'s requests, fuzzed (seeded: the line to replay a fa
       expect(chain.length).toBe(1)
     } finally { expect((await native.close()).code, native.stderr).toBe(0) }
   })
+})
+
+describe('under AddressSanitizer and UBSan', () => {
+  for (const variant of ['asan', 'asan-fast'] as const) {
+    it(`${variant}: IDENTITY, a refused and a taken cert, a kept and a forged beacon, test mode: the same codes, no report`, async () => {
+      const { native, rpc } = board(variant)
+      const me = await askIdentity(rpc)
+      const codes = [me.code, (await handOverCert(rpc, enrolCert(event.secretKey, new Uint8Array(32)))).code, (await handOverCert(rpc, enrolCert(event.secretKey, me.badge))).code,
+        (await handOverBeacon(rpc, beaconSign(event.secretKey, Date.now() + DAY))).code, (await handOverBeacon(rpc, beaconSign(stranger.secretKey, Date.now() + 2 * DAY))).code]
+      await rpc.hello()
+      codes.push((await handOverCert(rpc, enrolCert(event.secretKey, me.badge))).code)
+      expect(codes).toEqual([0, -76, 1, 1, -75, -73])
+      expect((await native.close()).code, native.stderr).toBe(0)
+      expect(native.stderr).not.toMatch(/runtime error|AddressSanitizer|LeakSanitizer/)
+    })
+  }
 })
 
 /** Runs the CLI; its exit code and output. */

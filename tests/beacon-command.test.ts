@@ -23,5 +23,6 @@ describe('picobadge beacon', () => {
     expect(meshTime(a, 10)).toBe(Date.parse('2026-12-01T09:00:00Z'))
     writeKeyFile(join(dir, 'badge.key'), newKey('badge-key'))
     await expect(beaconCommand(['--key', join(dir, 'badge.key')])).rejects.toThrow(KeyFileError)
+    await expect(beaconCommand(['--key', join(dir, 'event.key'), '--baud', '9600'])).rejects.toThrow(/--baud is the speed of --port/)
   })
 })

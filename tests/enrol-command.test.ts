@@ -30,5 +30,7 @@ describe('picobadge enrol', () => {
     writeKeyFile(join(dir, 'badge.key'), newKey('badge-key'))
     await expect(enrolCommand(['--key', join(dir, 'badge.key'), '--badge', toHex(a.identity())])).rejects.toThrow(KeyFileError)
     await expect(enrolCommand(['--key', join(dir, 'event.key'), '--badge', 'abc'])).rejects.toThrow(UsageError)
+    await expect(enrolCommand(['--key', join(dir, 'event.key')])).rejects.toThrow(/--badge PUBKEY is needed \(or --port PORT/)
+    await expect(enrolCommand(['--key', join(dir, 'event.key'), '--badge', toHex(a.identity()), '--baud', '9600'])).rejects.toThrow(/--baud is the speed of --port/)
   })
 })

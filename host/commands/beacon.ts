@@ -37,6 +37,7 @@ export async function beaconCommand (argv: string[]): Promise<number> {
   const keyPath = text(args, 'key')
   if (!keyPath) throw new UsageError('--key FILE is needed: the event key that signs the beacon')
   const port = text(args, 'port')
+  if (args.baud !== undefined && !port) throw new UsageError('--baud is the speed of --port PORT: give both, or neither')
   const baud = number(args, 'baud', 115200, 1200, 4_000_000)
   const key = readKeyFile(keyPath)
   if (key.kind !== 'event-key') throw new KeyFileError(`${keyPath} is a ${key.kind}: beacons are signed by the event key`)

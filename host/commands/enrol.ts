@@ -46,6 +46,7 @@ export async function enrolCommand (argv: string[]): Promise<number> {
   const port = text(args, 'port')
   if (hex === undefined && !port) throw new UsageError('--badge PUBKEY is needed (or --port PORT, to ask the badge): the badge\'s public key, 64 hex digits')
   if (hex !== undefined && !/^[0-9a-fA-F]{64}$/.test(hex)) throw new UsageError(`--badge: the badge's public key is 64 hex digits, not ${hex}`)
+  if (args.baud !== undefined && !port) throw new UsageError('--baud is the speed of --port PORT: give both, or neither')
   const baud = number(args, 'baud', 115200, 1200, 4_000_000)
   const key = readKeyFile(keyPath)
   if (key.kind !== 'event-key') throw new KeyFileError(`${keyPath} is a ${key.kind}: badges are enrolled by the event key`)

@@ -72,6 +72,31 @@ rmSync(corpus, { recursive: true, force: true })
 mkdirSync(corpus, { recursive: true })
 writeFileSync(join(corpus, 'conversation'), conversation())
 
+// A seed for fuzz-rpc: the running badge's requests as a desk sends them (fuzz_rpc.c's input format:
+// op, sequence u16, payload). IDENTITY; the badge's real cert, signed by the fuzz event key for the key
+// the fuzz badge makes from port_fuzz.c's fixed entropy (as `a` above), taken (1); a real beacon,
+// kept (1, passed on: the outbox); the same beacon again (0, not newer); then a HELLO (test mode) and
+// the cert again (-73). Mutations of it start from the paths where the core says yes.
+const { enrolCert } = await import(join(root, 'dist', 'host', 'enrol.js'))
+const { beaconSign } = await import(join(root, 'dist', 'host', 'beacon.js'))
+function desk () {
+  const me = new Badge({ entropy: buf => { for (let i = 0; i < buf.length; i++) buf[i] = 0xa5 ^ ((i * 29) & 0xff) } }).init(0, 1_760_000_000_000).identity()
+  const beacon = beaconSign(seedKey, 1_760_000_000_000)
+  const OP = { HELLO: 0x00, ENROL: 0x02, BEACON: 0x06, IDENTITY: 0x0a } // fuzz_rpc.c: (op & 3) == 2 and bits 2-3 pick the type
+  return Uint8Array.from([
+    OP.IDENTITY, 1, 0, 0,
+    OP.ENROL, 2, 0, ...enrolCert(seedKey, me),
+    OP.BEACON, 3, 0, ...beacon,
+    OP.BEACON, 4, 0, ...beacon,
+    OP.HELLO, 5, 0, 0,
+    OP.ENROL, 6, 0, ...enrolCert(seedKey, me)
+  ])
+}
+const rpcCorpus = join(dir, 'seeds-rpc')
+rmSync(rpcCorpus, { recursive: true, force: true })
+mkdirSync(rpcCorpus, { recursive: true })
+writeFileSync(join(rpcCorpus, 'desk'), desk())
+
 let failed = 0
 for (const target of ['radio', 'rpc']) {
   const bin = join(dir, `fuzz-${target}`)
@@ -80,7 +105,7 @@ for (const target of ['radio', 'rpc']) {
   mkdirSync(artifacts, { recursive: true })
   const t0 = Date.now()
   // libFuzzer takes a folder as its corpus (a file would only be replayed); it adds what it finds there.
-  const seeds = target === 'radio' ? [corpus] : []
+  const seeds = [target === 'radio' ? corpus : rpcCorpus]
   const r = spawnSync(bin, [`-runs=${runs}`, `-seed=${seed}`, '-max_len=4096', '-len_control=0', `-artifact_prefix=${artifacts}`, '-print_final_stats=1', ...seeds], { env, encoding: 'utf8', maxBuffer: 1 << 26 })
   const secs = ((Date.now() - t0) / 1000).toFixed(1)
   if (r.status === 0) process.stdout.write(`fuzz-${target}: ${runs} inputs, no crash, no sanitizer report (${secs} s)\n`)

@@ -10,11 +10,11 @@ import { newKey, writeKeyFile, KeyFileError } from '../host/keyfile.js'
 import { badge, meshTime } from './support/badges.js'
 
 describe('picobadge beacon', () => {
-  it('writes a beacon the event key\'s badges take, and refuses a badge key', () => {
+  it('writes a beacon the event key\'s badges take, and refuses a badge key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'beacon-'))
     const event = newKey('event-key')
     writeKeyFile(join(dir, 'event.key'), event)
-    beaconCommand(['--key', join(dir, 'event.key'), '--time', '2026-12-01T09:00:00Z', '--out', join(dir, 'b.bin')])
+    expect(await beaconCommand(['--key', join(dir, 'event.key'), '--time', '2026-12-01T09:00:00Z', '--out', join(dir, 'b.bin')])).toBe(0)
     const beacon = readFileSync(join(dir, 'b.bin'))
     expect(beacon).toHaveLength(72)
     const a = badge(601, { hint: 0 })
@@ -22,6 +22,7 @@ describe('picobadge beacon', () => {
     expect(a.beacon(beacon, 10)).toBe(1)
     expect(meshTime(a, 10)).toBe(Date.parse('2026-12-01T09:00:00Z'))
     writeKeyFile(join(dir, 'badge.key'), newKey('badge-key'))
-    expect(() => beaconCommand(['--key', join(dir, 'badge.key')])).toThrow(KeyFileError)
+    await expect(beaconCommand(['--key', join(dir, 'badge.key')])).rejects.toThrow(KeyFileError)
+    await expect(beaconCommand(['--key', join(dir, 'event.key'), '--baud', '9600'])).rejects.toThrow(/--baud is the speed of --port/)
   })
 })

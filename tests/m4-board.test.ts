@@ -17,6 +17,10 @@ import { buildVectors } from '../host/rpc/vectors.js'
 import { compare } from '../host/rpc/compare.js'
 import { serialTransport } from '../host/rpc/transport.js'
 import { m4Missing, buildM4 } from '../scripts/m4.mjs'
+import { askIdentity, handOverCert, handOverBeacon } from '../host/rpc/hand-over.js'
+import { enrolCert } from '../host/enrol.js'
+import { beaconSign } from '../host/beacon.js'
+import { readFileSync } from 'node:fs'
 
 const root = join(__dirname, '..')
 const out = join(root, 'build', 'm4')
@@ -86,6 +90,27 @@ async function bootWithFloor (floor: Uint8Array): Promise<string> {
     return qemu.output
   } finally { await qemu.close() }
 }
+
+describe(`the running badge takes a cert and a beacon over serial (docs/RPC.md)${why ? ` (skipped: ${why})` : ''}`, () => {
+  // In the RAM the board has left (104 B): the requests use the RPC's own buffers (boards/common/rpc.c).
+  maybe('IDENTITY, then its cert (1), a forged one (-76), a beacon a day ahead (1: the mesh clock is there)', async () => {
+    const secret = Buffer.from(JSON.parse(readFileSync(join(out, 'event-key.json'), 'utf8')).secretKey, 'hex') // scripts/m4.mjs's test key
+    const qemu = new M4Board({ elf })
+    try {
+      const board = new BoardTarget(await serialTransport(await qemu.ready), { timeoutMs: 30_000, retries: 1 })
+      try {
+        const id = await askIdentity(board)
+        expect(id.code).toBe(0)
+        expect((await handOverCert(board, enrolCert(secret, id.badge))).code).toBe(1)
+        expect((await handOverCert(board, enrolCert(new Uint8Array(32).fill(9), id.badge))).code).toBe(-76)
+        const t = Date.now() + 86_400_000
+        const b = await handOverBeacon(board, beaconSign(secret, t))
+        expect(b.code).toBe(1)
+        expect(b.meshTime).toBeGreaterThanOrEqual(BigInt(t))
+      } finally { await board.close() }
+    } finally { await qemu.close() }
+  }, 120_000)
+})
 
 describe(`rollback: the board never runs an app image older than its floor${why ? ` (skipped: ${why})` : ''}`, () => {
   // scripts/m4.mjs signs the image with app version 1.

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { spawnSync } from 'node:child_process'
 import { slipEncode, SlipDecoder } from '../host/slip.js'
-import { encodeFrame, decodeFrame, RpcError } from '../host/rpc/frames.js'
+import { encodeFrame, decodeFrame, RpcError, T_ENROL } from '../host/rpc/frames.js'
+import { askIdentity, beaconVerdict, enrolVerdict, handOverBeacon, handOverCert, onBoard, Requester } from '../host/rpc/hand-over.js'
 import { transportPair } from '../host/rpc/transport.js'
 import { SimulatedBoard, SimBoardOptions } from '../host/rpc/sim-board.js'
 import { BoardTarget } from '../host/rpc/board.js'
@@ -173,5 +174,52 @@ describe('picobadge test against a simulated board (docs/RPC.md)', () => {
     expect(p.stdout).toMatch(/agree {2}ed25519 verification: 60 vectors/)
     expect(p.stdout).toMatch(/(\d+) of \1 vectors agree/)
     expect(spawnSync(process.execPath, [cli, 'test'], { encoding: 'utf8' }).status).toBe(2)
+  })
+})
+
+describe('IDENTITY, ENROL and BEACON from the host (host/rpc/hand-over.ts)', () => {
+  const cert = new Uint8Array(64).fill(7)
+  const beacon = new Uint8Array(72)
+  const key = (b: number) => new Uint8Array(32).fill(b)
+
+  it('a board whose badge does not run answers -73, and the line says to restart it', async () => {
+    const board = simulated()
+    const r = await handOverCert(board, cert)
+    expect(r.code).toBe(-73)
+    expect(enrolVerdict(r, key(1), key(2))).toEqual({ ok: false, line: expect.stringMatching(/its badge is not running .*restart the board/) })
+    const b = await handOverBeacon(board, beacon)
+    expect(b.code).toBe(-73)
+    expect(beaconVerdict(b, beacon, key(2)).ok).toBe(false)
+    expect((await askIdentity(board)).code).toBe(-73)
+    await expect(board.request(T_ENROL, cert.subarray(1))).rejects.toThrow(/malformed request/)
+  })
+
+  it('silence is "no board answered on PORT", one line; ERROR 1 is firmware older than the request', async () => {
+    const silent = simulated({ silentAfter: 0 }, 20)
+    const open = (board: Requester) => async () => ({ board, close: async () => {} })
+    await expect(onBoard(open(silent), '/dev/ttyX', 'ENROL', b => handOverCert(b, cert))).rejects.toThrow(/^no board answered on \/dev\/ttyX: is a picobadge board there/)
+    const old: Requester = { request: async () => { throw new RpcError('the board refused the request: unknown request type', 1) } }
+    await expect(onBoard(open(old), '/dev/ttyY', 'BEACON', b => handOverBeacon(b, beacon))).rejects.toThrow('the board on /dev/ttyY does not know BEACON: its firmware is older than this picobadge (flash a new build)')
+    // A reply of the wrong size is the board's bug, said as such.
+    const short: Requester = { request: async () => new Uint8Array(10) }
+    await expect(handOverCert(short, cert)).rejects.toThrow(/ENROL reply is 10 bytes, not 68/)
+    await expect(handOverBeacon(short, beacon)).rejects.toThrow(/BEACON reply is 10 bytes, not 44/)
+  })
+
+  it('says why a cert or a beacon was refused from what the board reported', () => {
+    const me = key(1); const event = key(2)
+    const enrol = (code: number, badge = me, eventKey = event) => enrolVerdict({ code, badge, eventKey }, me, event)
+    expect(enrol(1).ok && enrol(0).ok).toBe(true)
+    expect(enrol(-76, key(9)).line).toMatch(/it is for badge 0101010101010101…, and this board is badge 0909090909090909…/)
+    expect(enrol(-76, me, key(8)).line).toMatch(/it trusts event key 0808080808080808…, and the cert is signed by 0202020202020202…/)
+    expect(enrol(-76).line).toMatch(/its signature does not verify/)
+    expect(enrol(-77).line).toMatch(/posted before it was enrolled/)
+    expect(enrol(-1003).line).toMatch(/firmware status -1003; the core trapped/)
+    const t = new Uint8Array(72); new DataView(t.buffer).setBigUint64(0, 1_700_000_000_000n, true)
+    const bv = (code: number, eventKey = event) => beaconVerdict({ code, meshTime: 1_700_000_001_000n, eventKey }, t, event)
+    expect(bv(1)).toEqual({ ok: true, line: 'the badge kept the beacon of 2023-11-14T22:13:20.000Z: its mesh clock reads 2023-11-14T22:13:21.000Z' })
+    expect(bv(0)).toEqual({ ok: false, line: 'the board refused the beacon (0): 2023-11-14T22:13:20.000Z is not newer than the beacon it holds; its mesh clock reads 2023-11-14T22:13:21.000Z' })
+    expect(bv(-75, key(8)).line).toMatch(/it trusts event key 0808080808080808…, and the beacon is signed by 0202020202020202…/)
+    expect(bv(-75).line).toMatch(/does not verify under the board's event key/)
   })
 })

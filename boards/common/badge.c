@@ -363,6 +363,34 @@ int pb_badge_action(const uint8_t *action, size_t len) {
 }
 
 /*
+ * The event key's two instruments, handed to the running badge (docs/RPC.md ENROL and BEACON; the
+ * simulator's radio socket): the core checks each against the event key badge_init's caller gave it
+ * and answers; nothing here judges them. Only a RUNNING badge takes them: in STOPPED the core is the
+ * RPC's (test mode) or never started, and a cert or a beacon given to it would not be the badge's.
+ */
+#define CERT_BYTES 64u
+#define BEACON_BYTES 72u
+
+int pb_badge_enrol(const uint8_t cert[64]) {
+  if (!g.running) return -73; /* PB_E_NOT_STARTED */
+  if (put(WIN_DATA, cert, CERT_BYTES) < 0) return PB_CORE_NOT_LOADED;
+  int64_t args[1] = {(int64_t)pb_core_io() + WIN_DATA};
+  int64_t r = -1;
+  int rc = call("badge_enrol", args, 1, &r);
+  return rc == PB_CORE_OK ? (int)r : rc;
+}
+
+int pb_badge_beacon(const uint8_t beacon[72]) {
+  if (!g.running) return -73; /* PB_E_NOT_STARTED */
+  if (put(WIN_DATA, beacon, BEACON_BYTES) < 0) return PB_CORE_NOT_LOADED;
+  int64_t args[2] = {(int64_t)pb_core_io() + WIN_DATA, port_now_ms()};
+  int64_t r = -1;
+  /* A beacon kept is passed on to the neighbours: the drain after the call sends it. */
+  int rc = call("badge_beacon", args, 2, &r);
+  return rc == PB_CORE_OK ? (int)r : rc;
+}
+
+/*
  * The reads: one call that writes len bytes at WIN_DATA, copied out before
  * the drain that follows every call (the drain reuses WIN_DATA). 0 or < 0.
  */

@@ -25,6 +25,12 @@ void pb_badge_frame(uint16_t handle, const uint8_t *data, size_t len);
 /* A local action (u8 name length, collection name, one CBOR item). 1 accepted, or the core's code. */
 int pb_badge_action(const uint8_t *action, size_t len);
 
+/* The event key's instruments, for a RUNNING badge (-73 otherwise): the core's answer, or a PB_CORE_* status.
+ * badge_enrol (docs/ABI.md): 1 taken, 0 taken before, -76 not the event key's for this badge, -77 too late.
+ * badge_beacon: 1 kept (the clock jumps if behind), 0 not newer than the one held, -75 refused. */
+int pb_badge_enrol(const uint8_t cert[64]);
+int pb_badge_beacon(const uint8_t beacon[72]);
+
 /* Reads for tools and the simulator: 0 or < 0. */
 int pb_badge_status(uint8_t out[80]);
 int pb_badge_identity(uint8_t out[32]);

@@ -12,6 +12,14 @@
  *     number, is a retry (the host missed or could not read our reply): the
  *     cached reply goes out again and nothing runs twice, so a store_write or
  *     sign_update is never applied twice by a slow board.
+ *   - Only HELLO and CALL put the board in test mode (the core becomes the
+ *     RPC's). IDENTITY, ENROL and BEACON are for the badge as it runs: they reach the
+ *     core through the badge runner (pb_badge_enrol / pb_badge_beacon), which
+ *     answers -73 once the badge is stopped, so a request never mixes the two
+ *     uses of the one core instance.
+ *   - IDENTITY, ENROL and BEACON use no buffer of their own: the payload is read in rx,
+ *     the answer is built in reply (the status read of BEACON uses reply as
+ *     its 80 bytes of scratch). The M4 board has no RAM to spare for more.
  */
 #include <string.h>
 
@@ -27,8 +35,11 @@
 #define PB_RPC_REPLY_MAX 4096
 #endif
 #define PB_RPC_MAX_ARGS 16
+/* BEACON builds its 44-byte answer in reply and reads the badge's 80 status bytes behind it (beacon()). */
+_Static_assert(PB_RPC_REPLY_MAX >= 3 + 4 + 8 + 32 + 80 + 4, "the reply buffer holds BEACON's answer and its status read");
 
-enum { T_HELLO = 0x01, T_CALL = 0x02, T_ERROR = 0x7f, REPLY = 0x80 };
+enum { T_HELLO = 0x01, T_CALL = 0x02, T_ENROL = 0x03, T_BEACON = 0x04, T_IDENTITY = 0x05, T_ERROR = 0x7f, REPLY = 0x80 };
+enum { CERT_BYTES = 64, BEACON_BYTES = 72, KEY_BYTES = 32, STATUS_MESH_TIME = 64 /* badge_status: mesh time now, u64 */ };
 enum { E_TYPE = 1, E_MALFORMED = 2, E_EXPORT = 3, E_ARGC = 4, E_RANGE = 5, E_TRAP = 6 };
 enum { SLIP_END = 0xc0, SLIP_ESC = 0xdb, SLIP_ESC_END = 0xdc, SLIP_ESC_ESC = 0xdd };
 
@@ -217,6 +228,59 @@ static void call(uint16_t seq, const uint8_t *payload, size_t len)
   reply_end(n);
 }
 
+/* Writes code · the badge's key · the event key the board trusts at p (WHO_BYTES); the key read's status (0, or < 0 and zeros). */
+enum { WHO_BYTES = 4 + 2 * KEY_BYTES };
+static int who(uint8_t *p, int code)
+{
+  int rc = pb_badge_identity(p + 4);
+  if (rc != 0) memset(p + 4, 0, KEY_BYTES); /* no identity: no core, or never started */
+  wr32(p, (uint32_t)code);
+  memcpy(p + 4 + KEY_BYTES, port_event_key(), KEY_BYTES);
+  return rc;
+}
+
+/* IDENTITY: which badge this is and which event key it trusts, for the desk that is about to enrol it. */
+static void identity(uint16_t seq, size_t len)
+{
+  if (len != 0) { reply_error(seq, E_MALFORMED, "IDENTITY carries nothing"); return; }
+  uint8_t *p = reply_begin(T_IDENTITY | REPLY, seq);
+  int rc = who(p, 0);
+  if (rc != 0) wr32(p, (uint32_t)rc);
+  reply_end(WHO_BYTES);
+}
+
+/*
+ * ENROL: the badge's enrolment cert, for the running badge (badge_enrol). The reply carries the
+ * core's answer and what the host needs to say why a cert was refused: the badge's key (a cert
+ * made for another badge) and the event key the board trusts (a cert signed by another key).
+ */
+static void enrol(uint16_t seq, const uint8_t *payload, size_t len)
+{
+  if (len != CERT_BYTES) { reply_error(seq, E_MALFORMED, "ENROL carries a 64-byte cert"); return; }
+  int rc = pb_badge_enrol(payload);
+  uint8_t *p = reply_begin(T_ENROL | REPLY, seq);
+  who(p, rc);
+  reply_end(WHO_BYTES);
+}
+
+/*
+ * BEACON: a time beacon for the running badge (badge_beacon). The reply carries the core's answer,
+ * the badge's mesh time after it (status byte 64; 0 when there is no status) and the event key.
+ */
+static void beacon(uint16_t seq, const uint8_t *payload, size_t len)
+{
+  if (len != BEACON_BYTES) { reply_error(seq, E_MALFORMED, "BEACON carries a 72-byte beacon"); return; }
+  int rc = pb_badge_beacon(payload);
+  uint8_t *p = reply_begin(T_BEACON | REPLY, seq);
+  wr32(p, (uint32_t)rc);
+  /* The status lands after the answer's 44 bytes (room checked by the _Static_assert above); its mesh time moves down. */
+  uint8_t *status = p + 4 + 8 + KEY_BYTES;
+  if (pb_badge_status(status) == 0) memmove(p + 4, status + STATUS_MESH_TIME, 8);
+  else memset(p + 4, 0, 8);
+  memcpy(p + 12, port_event_key(), KEY_BYTES);
+  reply_end(4 + 8 + KEY_BYTES);
+}
+
 /* One whole frame in rx[0..rx_len). */
 static void frame(void)
 {
@@ -224,15 +288,18 @@ static void frame(void)
   if (pb_rpc_crc32(0, rx, rx_len - 4) != rd32(rx + rx_len - 4)) return; /* garbage: the host retries */
   if (last_req_len == rx_len && memcmp(last_req, rx, rx_len) == 0) { send_reply(); return; }
 
-  /* The first request puts the board in test mode (docs/RPC.md) until it restarts. */
-  if (!test_mode) {
+  uint8_t type = rx[0];
+  uint16_t seq = (uint16_t)(rx[1] | rx[2] << 8);
+  /* The first HELLO or CALL puts the board in test mode (docs/RPC.md) until it restarts. */
+  if ((type == T_HELLO || type == T_CALL) && !test_mode) {
     test_mode = 1;
     pb_badge_stop();
   }
-  uint8_t type = rx[0];
-  uint16_t seq = (uint16_t)(rx[1] | rx[2] << 8);
   if (type == T_HELLO) hello(seq);
   else if (type == T_CALL) call(seq, rx + 3, rx_len - 7);
+  else if (type == T_ENROL) enrol(seq, rx + 3, rx_len - 7);
+  else if (type == T_BEACON) beacon(seq, rx + 3, rx_len - 7);
+  else if (type == T_IDENTITY) identity(seq, rx_len - 7);
   else reply_error(seq, E_TYPE, "unknown request type");
   memcpy(last_req, rx, rx_len);
   last_req_len = rx_len;

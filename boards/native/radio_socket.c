@@ -51,7 +51,9 @@ enum {
   RQ_ACTION = 0x08,
   RQ_STATUS = 0x09,
   RQ_IDENTITY = 0x0A,
-  RQ_CHAINS = 0x0B
+  RQ_CHAINS = 0x0B,
+  RQ_ENROL = 0x0C,  /* the desk's enrolment cert (pb_badge_enrol) */
+  RQ_BEACON = 0x0D  /* the organiser's time beacon (pb_badge_beacon) */
 };
 /* Board messages (board -> simulator). */
 enum {
@@ -205,8 +207,8 @@ static int refuse(const char *name, const char *why, uint16_t len) {
 
 static const char *request_name(uint8_t type) {
   static const char *const names[] = {"?", "BOOT", "TICK", "ADVERT", "LINK_UP", "LINK_DOWN", "LINK_READY",
-                                      "FRAME", "ACTION", "STATUS", "IDENTITY", "CHAINS"};
-  return type <= RQ_CHAINS ? names[type] : "unknown";
+                                      "FRAME", "ACTION", "STATUS", "IDENTITY", "CHAINS", "ENROL", "BEACON"};
+  return type <= RQ_BEACON ? names[type] : "unknown";
 }
 
 int radio_socket_serve_one(void) {
@@ -220,7 +222,7 @@ int radio_socket_serve_one(void) {
   uint8_t type = g.in[0];
   uint16_t len = get_u16(g.in + 1);
   const char *name = request_name(type);
-  if (type < RQ_BOOT || type > RQ_CHAINS) {
+  if (type < RQ_BOOT || type > RQ_BEACON) {
     fprintf(stderr, "radio: unknown request type 0x%02x (payload %u bytes)\n", type, len);
     return -1;
   }
@@ -265,6 +267,12 @@ int radio_socket_serve_one(void) {
     case RQ_CHAINS:
       if (rest != 4) return refuse(name, "expected the local time and a start index (12 bytes)", len);
       break;
+    case RQ_ENROL:
+      if (rest != 64) return refuse(name, "expected the local time and a 64-byte cert (72 bytes)", len);
+      break;
+    case RQ_BEACON:
+      if (rest != 72) return refuse(name, "expected the local time and a 72-byte beacon (80 bytes)", len);
+      break;
   }
 
   g.local = local;
@@ -306,6 +314,12 @@ int radio_socket_serve_one(void) {
     case RQ_CHAINS:
       result = pb_badge_chains(get_u32(p), g.data, sizeof g.data);
       if (result >= 0) emit(BM_DATA, g.data, (size_t)result * CHAIN_RECORD, NULL, 0);
+      break;
+    case RQ_ENROL:
+      result = pb_badge_enrol(p);
+      break;
+    case RQ_BEACON:
+      result = pb_badge_beacon(p);
       break;
   }
   uint8_t done[8];

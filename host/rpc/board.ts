@@ -22,6 +22,9 @@ export class BoardTarget implements CoreTarget {
     transport.onData(bytes => decoder.push(bytes))
   }
 
+  /** One request of any type; the reply's payload. Throws RpcError on an ERROR reply or silence. */
+  async request (type: number, payload: Uint8Array): Promise<Uint8Array> { return await this.#request(type, payload) }
+
   async #request (type: number, payload: Uint8Array): Promise<Uint8Array> {
     const retries = this.opts.retries ?? 3
     // A retry keeps its sequence number: a board that ran the request but

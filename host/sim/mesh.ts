@@ -275,13 +275,13 @@ export class MeshSimulator {
     const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     this.call(n, (b, local) => b.init(local, hint))
     if (!n.badge) return
-    if (n.badge instanceof Badge) {
-      n.badge.eventKey(this.#eventKey) // firmware knows it (the app image check); native boards do not pass it yet
-      // Enrolled at the desk (docs/SYNC.md §6.1), every badge, the hostile one too (an attendee with one
-      // enrolled key; the keys it makes up are not), before its first post, which founds the chain with
-      // the enrol block. The core keeps the cert on flash; handing it over again at each start writes nothing.
-      n.badge.enrol(enrolCert(SIM_EVENT_SECRET, n.badge.identity()))
-    }
+    // Firmware knows the event key (the app image check); a native board gives its --event-key to its core at every start.
+    if (n.badge instanceof Badge) n.badge.eventKey(this.#eventKey)
+    // Enrolled at the desk (docs/SYNC.md §6.1), every badge, the hostile one too (an attendee with one
+    // enrolled key; the keys it makes up are not), before its first post, which founds the chain with
+    // the enrol block. The core keeps the cert on flash; handing it over again at each start writes nothing.
+    // A native board takes it over its radio socket (ENROL), as a board takes it over serial (docs/RPC.md).
+    if (n.badge instanceof Badge || n.badge instanceof NativeBadge) n.badge.enrol(enrolCert(SIM_EVENT_SECRET, n.badge.identity()))
     n.owner = toHex(n.badge.identity())
     // What survived on flash is held: a STORED note lost with the power cut that came right after the write must not hide it.
     for (const c of n.badge.chains()) this.metrics.stored(n.index, toHex(c.owner), c.length, this.q.now)
@@ -571,7 +571,7 @@ export class MeshSimulator {
     const n = this.nodes[(k * 7) % this.nodes.length]
     if (n.hostile) return
     const beacon = beaconSign(SIM_EVENT_SECRET, EPOCH + this.q.now)
-    this.call(n, (b, local) => { if (b instanceof Badge) b.beacon(beacon, local) })
+    this.call(n, (b, local) => { if (b instanceof Badge || b instanceof NativeBadge) b.beacon(beacon, local) })
   }
 
   #tick (n: SimBadge): void {

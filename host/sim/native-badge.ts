@@ -11,6 +11,7 @@ import { NativeBadgeError, NativePool, NativeSpawn } from './native-pool.js'
 // Requests (simulator -> board) and board messages (board -> simulator).
 const BOOT = 0x01; const TICK = 0x02; const ADVERT = 0x03; const LINK_UP = 0x04; const LINK_DOWN = 0x05
 const LINK_READY = 0x06; const FRAME = 0x07; const ACTION = 0x08; const STATUS = 0x09; const IDENTITY = 0x0a; const CHAINS = 0x0b
+const ENROL = 0x0c; const BEACON = 0x0d
 const M_ADVERTISE = 0x81; const M_CONNECT = 0x82; const M_DISCONNECT = 0x83; const M_SEND = 0x84; const M_STORED = 0x85
 const M_DATA = 0x8a; const M_DONE = 0x8f
 
@@ -104,6 +105,24 @@ export class NativeBadge implements MeshBadge {
 
   post (collection: string, payload: CborValue, local: number): number {
     return this.#call(ACTION, local, actionBytes(collection, payload)).result
+  }
+
+  /**
+   * The desk's enrolment cert (64 bytes), as Badge.enrol: 1 taken, 0 taken before; throws BadgeError
+   * (-76 not the event key's for this badge, -77 the chain started without one). The board knows the
+   * event key from its --event-key, given to its core at every start (boards/common/badge.c).
+   */
+  enrol (cert: Uint8Array): number {
+    if (cert.length !== 64) throw new RangeError('enrol: a cert is 64 bytes')
+    const rc = this.#call(ENROL, this.#local, cert).result
+    if (rc < 0) throw new BadgeError(rc, `${this.spawn.label}: enrol`)
+    return rc
+  }
+
+  /** A time beacon (72 bytes), as Badge.beacon: 1 kept, 0 not newer, -75 refused. */
+  beacon (bytes: Uint8Array, local: number): number {
+    if (bytes.length !== 72) throw new RangeError('beacon: 72 bytes')
+    return this.#call(BEACON, local, bytes).result
   }
 
   drain (): OutboxRecord[] {

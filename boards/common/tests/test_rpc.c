@@ -16,6 +16,7 @@
 #define CAP 64u
 static uint8_t window[CAP];
 static int calls, stops;
+static int running;
 static int64_t last_args[8];
 
 int pb_core_arity(const char *name)
@@ -38,7 +39,35 @@ uint32_t pb_core_io(void) { return IO; }
 uint32_t pb_core_io_cap(void) { return CAP; }
 uint8_t *pb_core_window(void) { return window; }
 uint32_t pb_core_memory_used(void) { return 60156; }
-void pb_badge_stop(void) { stops++; }
+void pb_badge_stop(void) { stops++; running = 0; }
+
+/* The badge runner's side of ENROL and BEACON: what arrived, and the answers a running badge gives. */
+static int enrols, beacons;
+static uint8_t got_cert[64], got_beacon[72];
+static const uint8_t event_key[32] = { 0xee, 1, 2, 3 };
+static const uint8_t badge_key[32] = { 0xba, 0xd9, 0xe0 };
+int pb_badge_enrol(const uint8_t cert[64])
+{
+  if (!running) return -73;
+  enrols++;
+  memcpy(got_cert, cert, 64);
+  return cert[0] == 0x77 ? -76 : 1;
+}
+int pb_badge_beacon(const uint8_t beacon[72])
+{
+  if (!running) return -73;
+  beacons++;
+  memcpy(got_beacon, beacon, 72);
+  return beacon[8] == 0x77 ? -75 : 1;
+}
+int pb_badge_identity(uint8_t out[32]) { memcpy(out, badge_key, 32); return 0; }
+int pb_badge_status(uint8_t out[80])
+{
+  memset(out, 0xaa, 80);
+  for (int i = 0; i < 8; i++) out[64 + i] = (uint8_t)(0x10 + i); /* the mesh time */
+  return 0;
+}
+const uint8_t *port_event_key(void) { return event_key; }
 
 static uint8_t out[1 << 16];
 static size_t out_len;
@@ -133,6 +162,46 @@ int main(void)
   CHECK(pb_rpc_crc32(pb_rpc_crc32(0, (const uint8_t *)"1234", 4), (const uint8_t *)"56789", 5) == 0xcbf43926u);
 
   pb_rpc_init("test board");
+  running = 1; /* the badge runs until the first HELLO or CALL stops it */
+
+  /* ENROL and BEACON reach the running badge and leave it running (no test mode). */
+  {
+    uint8_t cert[64], bcn[73] = { 0 }; /* one byte more than a beacon, for the wrong-length case */
+    for (int i = 0; i < 64; i++) cert[i] = (uint8_t)(0xc0 + i); /* C0 and DB inside: escaped on the wire */
+    for (int i = 0; i < 72; i++) bcn[i] = (uint8_t)(0xd0 + i);
+    send_frame(0x03, 3, cert, 64, 0);
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x83 && seq == 3 && reply_len == 4 + 32 + 32);
+    CHECK(reply[0] == 1 && reply[1] == 0 && reply[2] == 0 && reply[3] == 0);
+    CHECK(!memcmp(reply + 4, badge_key, 32) && !memcmp(reply + 36, event_key, 32));
+    CHECK(enrols == 1 && !memcmp(got_cert, cert, 64));
+    send_frame(0x03, 3, cert, 64, 0); /* a retry: answered from the cache, not handed over twice */
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x83 && enrols == 1);
+    cert[0] = 0x77; /* the fake's refusal: the core's code goes back as it is, sign and all */
+    send_frame(0x03, 4, cert, 64, 0);
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x83 && reply[0] == (uint8_t)-76 && reply[3] == 0xff);
+    send_frame(0x04, 5, bcn, 72, 0);
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x84 && seq == 5 && reply_len == 4 + 8 + 32);
+    CHECK(reply[0] == 1 && reply[4] == 0x10 && reply[11] == 0x17 && !memcmp(reply + 12, event_key, 32));
+    CHECK(beacons == 1 && !memcmp(got_beacon, bcn, 72));
+    bcn[8] = 0x77;
+    send_frame(0x04, 6, bcn, 72, 0);
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x84 && reply[0] == (uint8_t)-75);
+    /* IDENTITY: 0, the badge's key, the event key; it carries nothing. */
+    send_frame(0x05, 10, NULL, 0, 0);
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x85 && seq == 10 && reply_len == 4 + 32 + 32);
+    CHECK(reply[0] == 0 && !memcmp(reply + 4, badge_key, 32) && !memcmp(reply + 36, event_key, 32));
+    send_frame(0x05, 11, cert, 1, 0);
+    CHECK(expect_error(2));
+    /* The wrong length is malformed (ERROR 2) and reaches nothing. */
+    send_frame(0x03, 7, cert, 63, 0);
+    CHECK(expect_error(2));
+    send_frame(0x04, 8, bcn, 73, 0);
+    CHECK(expect_error(2));
+    send_frame(0x04, 9, NULL, 0, 0);
+    CHECK(expect_error(2));
+    CHECK(enrols == 2 && beacons == 2);
+    CHECK(stops == 0 && !pb_rpc_test_mode() && running);
+  }
 
   /* Console text before a frame, and a frame with a bad CRC: dropped, no answer, not test mode yet. */
   pb_rpc_feed((const uint8_t *)"hello world\r\n", 13);
@@ -238,6 +307,14 @@ int main(void)
     } else passed++;
   }
   CHECK(stops == 1); /* test mode began once */
+
+  /* In test mode the badge is stopped: ENROL is the runner's -73 (not started), and the core is not touched. */
+  {
+    uint8_t cert[64] = { 1 };
+    send_frame(0x03, 30, cert, 64, 0);
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x83 && reply[0] == (uint8_t)-73 && enrols == 2);
+    CHECK(stops == 1);
+  }
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

@@ -5,7 +5,11 @@
  * unless the input says to break it, SLIP escapes — with raw noise between
  * them. CALLs name a real export most of the time, with any arguments,
  * writes and reads, so the fuzzer reaches every export with hostile
- * pointers and lengths. Nothing may crash or trip a sanitizer.
+ * pointers and lengths. IDENTITY asks the running badge its key; ENROL and BEACON carry a cert or a beacon to the
+ * running badge (before any HELLO or CALL stops it): the right length most
+ * of the time, from the input's bytes (they do not verify: the fuzzer has
+ * no event key), and sometimes any length. Nothing may crash or trip a
+ * sanitizer.
  */
 #include "fuzz_common.h"
 #include "pb_rpc.h"
@@ -104,14 +108,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       pb_rpc_feed(bytes, n);
       continue;
     }
-    uint8_t type = (op & 3) == 0 ? 0x01 : (op & 3) == 1 ? 0x02 : fuzz_u8(&in);
+    /* (op & 3) == 2: ENROL, BEACON, IDENTITY or any type, chosen by bits 2-3. */
+    uint8_t pick = (uint8_t)((op >> 2) & 3);
+    uint8_t type = (op & 3) == 0 ? 0x01 : (op & 3) == 1 ? 0x02 : pick == 0 ? 0x03 : pick == 1 ? 0x04 : pick == 2 ? 0x05 : fuzz_u8(&in);
     uint16_t seq = fuzz_u16(&in);
     size_t len = 3;
     frame[0] = type;
     frame[1] = (uint8_t)seq;
     frame[2] = (uint8_t)(seq >> 8);
     if (type == 0x02 && !(op & 0x40)) len += call_payload(&in, frame + 3, sizeof frame - 7);
-    else {
+    else if ((type == 0x03 || type == 0x04) && !(op & 0x40)) {
+      /* A cert (64) or a beacon (72) of the input's bytes, zero-filled when the input runs out. */
+      size_t want = type == 0x03 ? 64 : 72;
+      n = fuzz_bytes(&in, want, &bytes);
+      memcpy(frame + 3, bytes, n);
+      memset(frame + 3 + n, 0, want - n);
+      len += want;
+    } else {
       n = fuzz_bytes(&in, fuzz_u8(&in), &bytes);
       memcpy(frame + 3, bytes, n);
       len += n;

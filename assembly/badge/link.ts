@@ -149,7 +149,7 @@ export class Link {
   helloItems: u32 = 0;
   helloFp: u64 = 0;
   // The rest of our HELLO and all of the peer's, kept to sign and check the PROOFs (proof.ts).
-  // The nonces are two u64 fields each: 16 contiguous bytes (nonceAt(), peerNonceAt()).
+  // The nonces are two u64 fields each: 16 contiguous bytes (nonceAt(), peerNonceAt()), ours then the peer's (linkKeyDerive).
   nonce0: u64 = 0;
   nonce1: u64 = 0;
   peerNonce0: u64 = 0;
@@ -523,13 +523,12 @@ export class Link {
     proofFrame(m, this.peerNonceAt());
     const p = this.body();
     proofSign(m, p);
-    // Both nonces are known now, and both sides derive the same key: the central's nonce first.
-    const mine = this.nonceAt();
-    const theirs = this.peerNonceAt();
-    linkKeyDerive(this.rx + 256, this.central ? mine : theirs, this.central ? theirs : mine, this.keyAt());
+    // Both nonces are known now (ours, then the peer's: nonceAt()), and both sides derive the same key.
+    linkKeyDerive(this.rx + 256, this.nonceAt(), this.central, this.keyAt());
     this.keyed();
-    this.proofItems = <u32>itemCount();
-    this.proofFp = rangeFp(0, itemCount());
+    const n = itemCount();
+    this.proofItems = <u32>n;
+    this.proofFp = rangeFp(0, n);
     store<u16>(p, <u16>this.proofItems, 64);
     store<u64>(p, this.proofFp, 66);
     this.commit(MSG_PROOF, 74);

@@ -81,15 +81,17 @@ export function proofVerify(sig: usize, pk: usize, p: usize): bool {
 }
 
 /**
- * Derives a link's key (LINK_KEY bytes at out) from its two nonces, the
- * central's first, with [p, p + 64) as workspace: both sides get the same
- * key, and neither could know it before it drew its own nonce.
+ * Derives a link's key (LINK_KEY bytes at out) from its two nonces, ours at
+ * nonces and the peer's right after it, with [p, p + 64) as workspace: the
+ * central's nonce goes first, so both sides get the same key, and neither
+ * could know it before it drew its own nonce.
  */
-export function linkKeyDerive(p: usize, central: usize, peripheral: usize, out: usize): void {
+export function linkKeyDerive(p: usize, nonces: usize, central: bool, out: usize): void {
   store<u64>(p, 0x676461626f636970); // "picobadg"
   store<u32>(p, 0x50462065, 8); // "e FP"
-  memory.copy(p + 12, central, NONCE);
-  memory.copy(p + 12 + NONCE, peripheral, NONCE);
+  const ours: usize = central ? 12 : 12 + NONCE;
+  memory.copy(p + ours, nonces, NONCE);
+  memory.copy(p + (24 + NONCE - ours), nonces + NONCE, NONCE);
   SHA512_ONE_SHOT.update(p, 12 + 2 * NONCE);
   SHA512_ONE_SHOT.final(p);
   memory.copy(out, p, LINK_KEY);

@@ -22,7 +22,7 @@
 
 import { WireReader, WireWriter } from './wire';
 import {
-  KEY_END, itemCount, itemKey, itemFp, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound, ownerCompare,
+  KEY_END, itemCount, itemKey, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound, ownerCompare,
 } from './items';
 import { repoRefuses } from '../repo/repo';
 

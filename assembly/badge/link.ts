@@ -144,8 +144,7 @@ export class Link {
   central: bool = false;
   addrKey: u64 = 0;
   peerFp: u64 = 0;
-  // What our HELLO said: both sides decide from the two HELLOs alone, so they decide alike
-  // even when a set changes while the HELLOs cross.
+  // What our HELLO said of our set (its chains and digest, a hint): kept to sign our PROOF over it.
   helloItems: u32 = 0;
   helloFp: u64 = 0;
   // The rest of our HELLO and all of the peer's, kept to sign and check the PROOFs (proof.ts).

@@ -114,7 +114,7 @@ export const TX_WINDOW: u32 = 4;
 // (1 and 10 of 1,000 chains differing: the same bytes; 100: 2% fewer), and costs half the RAM in the
 // control queue.
 export const RECON_CAP: u32 = 768;
-// The control queue: at most one small message being sent (HELLO, 2 + 76 B, is the largest; PROOF 2 + 65 and
+// The control queue: at most one small message being sent (HELLO, 2 + 76 B, is the largest; PROOF 2 + 75 and
 // BEACON 2 + 73 are smaller) and one RECON reply (2 + 1 + RECON_CAP) wait at once (link.ts): 849 B per link RAM.
 export const CTL_CAP: u32 = 2 + 76 + 2 + 1 + RECON_CAP;
 // Open WANTs we ask on one link: owner 32 + two heights 8 = 40 B each, 640 B per link RAM.

@@ -3,12 +3,13 @@
 // One encoding, here, so that everything that crafts a HELLO agrees with the core.
 //
 // HELLO body (75 bytes): version u8 | public key 32 | nonce 16 | mesh time u64 | chains u16 |
-// fingerprint u64 | beacon time u64. PROOF: a signature by the sender's key over
-// "picobadge PROOF2" | the receiver's nonce | the sender's HELLO body.
+// set digest u64 | beacon time u64. PROOF: a signature by the sender's key over
+// "picobadge PROOF2" | the receiver's nonce | the sender's HELLO body, then the sender's set
+// summary for the link, chains u16 | fingerprint u64, keyed by the link's key (protocol 3).
 
 import { signWith, publicKeyOf } from './ed25519.js'
 
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 export const MSG_HELLO = 1
 export const MSG_PROOF = 7
 export const HELLO_BODY = 75
@@ -63,9 +64,27 @@ export function proofMessageBytes (peerNonce: Uint8Array, ownHello: Hello): Uint
   return Uint8Array.from([...DOMAIN, ...peerNonce.subarray(0, 16), ...helloBody(ownHello)])
 }
 
-/** The PROOF message (type, 64-byte signature) for our HELLO `own`, by the key of `seed`, answering the peer's nonce. */
-export function proofMessage (seed: Uint8Array, peerNonce: Uint8Array, own: Hello): Uint8Array {
-  return Uint8Array.from([MSG_PROOF, ...signWith(seed, proofMessageBytes(peerNonce, own))])
+/** A PROOF's set summary: chains and the keyed fingerprint of the whole set. */
+export interface Summary { chains: number, fp: bigint }
+
+/**
+ * The PROOF message (type, 64-byte signature, summary) for our HELLO `own`, by the key of `seed`,
+ * answering the peer's nonce. The summary defaults to what the HELLO said (a badge's set summary
+ * is keyed, so a host that does not compute it claims a set the badge will reconcile with).
+ */
+export function proofMessage (seed: Uint8Array, peerNonce: Uint8Array, own: Hello, summary: Summary = { chains: own.chains ?? 0, fp: own.fp ?? 0n }): Uint8Array {
+  const tail = new Uint8Array(10)
+  const v = new DataView(tail.buffer)
+  v.setUint16(0, summary.chains, true)
+  v.setBigUint64(2, BigInt.asUintN(64, summary.fp), true)
+  return Uint8Array.from([MSG_PROOF, ...signWith(seed, proofMessageBytes(peerNonce, own)), ...tail])
+}
+
+/** Reads a PROOF message's summary; undefined when it is not a PROOF of this version's size. */
+export function parseProofSummary (msg: Uint8Array): Summary | undefined {
+  if (msg.length !== 1 + 64 + 10 || msg[0] !== MSG_PROOF) return undefined
+  const v = new DataView(msg.buffer, msg.byteOffset + 65, 10)
+  return { chains: v.getUint16(0, true), fp: v.getBigUint64(2, true) }
 }
 
 /** A key pair for speaking as a badge: seed and public key. */

@@ -107,11 +107,11 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
       let given = 0
       // The HELLO: mostly good, sometimes each way it can be wrong.
       const h = rng.int(13)
-      if (h === 0) link.send(hello(pk, BigInt(T0), { version: rng.pick([0, 1, ...Array.from({ length: 250 }, (_, i) => 3 + i)]) }))
+      if (h === 0) link.send(hello(pk, BigInt(T0), { version: rng.pick([0, 1, 2, ...Array.from({ length: 250 }, (_, i) => 4 + i)]) }))
       else if (h === 1) link.send(hello(self, BigInt(T0)))
       else if (h === 2) link.send(hello(pk, BigInt(T0)).subarray(0, 1 + rng.int(75)))
       else if (h === 3) link.send(Uint8Array.from([MSG.WANT, ...xOwner, 0]))
-      else if (h === 4) { link.send(hello(pk, BigInt(T0))); link.send(Uint8Array.from([MSG.PROOF, ...rng.bytes(64)])) } // a PROOF nobody signed
+      else if (h === 4) { link.send(hello(pk, BigInt(T0))); link.send(Uint8Array.from([MSG.PROOF, ...rng.bytes(64 + 10)])) } // a PROOF nobody signed
       else link.greet(seed, BigInt(T0), { fp: BigInt(rng.u32()) })
       // Often the offer of a chain first, so the badge asks for it and the moves about blocks meet a WANT.
       if (h > 4 && rng.int(2)) link.send(reconList([{ owner: xOwner, height: x.feed.length }]))

@@ -34,7 +34,7 @@ describe('HELLO proves possession of the key (#12, finding 6)', () => {
     expect(lines.join('\n')).not.toMatch(/second link to the same badge/)
     // The impersonator's PROOF, whatever it sends, does not verify: the link drops, counted.
     fake.t = r.t
-    fake.send(Uint8Array.from([MSG.PROOF, ...randomBytes(64)]))
+    fake.send(Uint8Array.from([MSG.PROOF, ...randomBytes(64 + 10)])) // a signature and a set summary
     expect(lines.at(-1)).toMatch(/link 50: a PROOF that does not verify/)
     expect(Number(a.status(fake.t).meshTime)).toBeLessThan(T0 + fake.t + 2 * 60_000) // its +1 h never counted
   })
@@ -71,7 +71,7 @@ describe('HELLO proves possession of the key (#12, finding 6)', () => {
     expect(lines.at(-1)).toBe('link 1: bad or repeated HELLO')
     expect(early.sent(MSG.WANT)).toBeUndefined()
     const proofFirst = new HostileLink(a, 2, early.t + 10, false, Uint8Array.of(2, 0, 0xee, 0, 0, 0xc0)) // another address: the first is backed off now
-    proofFirst.send(Uint8Array.from([MSG.PROOF, ...randomBytes(64)]))
+    proofFirst.send(Uint8Array.from([MSG.PROOF, ...randomBytes(64 + 10)]))
     expect(lines.at(-1)).toBe('link 2: bad or repeated HELLO')
   })
 

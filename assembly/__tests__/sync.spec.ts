@@ -66,13 +66,13 @@ describe('advertisement (23 bytes, legacy)', () => {
   });
 
   it('finds its structure after others, and ignores everything else', () => {
-    const p = bytes('020106' + '0309abcd' + '13ffffffb2a1b2c3d40100' + '0807060504030201' + '03');
+    const p = bytes('020106' + '0309abcd' + '13ffffffb3a1b2c3d40100' + '0807060504030201' + '03');
     expect(readAdvert(p, 27, a)).toBe(true);
     expect(a.items).toBe(1);
     expect(readAdvert(p, 26, a)).toBe(false); // its last byte cut off
-    expect(readAdvert(bytes('020106' + '13ff5900b2a1b2c3d40100' + '0807060504030201' + '03'), 23, a)).toBe(false); // another company
-    expect(readAdvert(bytes('020106' + '13ffffffb1a1b2c3d40100' + '0807060504030201' + '03'), 23, a)).toBe(false); // another version (1)
-    expect(readAdvert(bytes('020106' + '12ffffffb2a1b2c3d40100' + '08070605040302'), 22, a)).toBe(false); // wrong length
+    expect(readAdvert(bytes('020106' + '13ff5900b3a1b2c3d40100' + '0807060504030201' + '03'), 23, a)).toBe(false); // another company
+    expect(readAdvert(bytes('020106' + '13ffffffb2a1b2c3d40100' + '0807060504030201' + '03'), 23, a)).toBe(false); // another version (2: unkeyed fingerprints)
+    expect(readAdvert(bytes('020106' + '12ffffffb3a1b2c3d40100' + '08070605040302'), 22, a)).toBe(false); // wrong length
     expect(readAdvert(bytes('ff'), 1, a)).toBe(false);
     expect(readAdvert(bytes('00'), 1, a)).toBe(false);
     expect(readAdvert(heap.alloc(40), 40, a)).toBe(false); // longer than 31

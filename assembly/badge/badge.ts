@@ -18,7 +18,7 @@ import { outboxPut, outboxClear, outboxDropped, ADVERTISE, CONNECT, DISCONNECT }
 import { linkAt, linkByHandle, freeLinkSlots } from './link';
 import { MAX_LINKS } from '../profile';
 import { post } from './post';
-import { itemsRefresh, itemsInvalidate, itemCount, itemsFingerprint } from '../sync/items';
+import { itemsRefresh, itemsInvalidate, itemCount, itemsDigest } from '../sync/items';
 import { Advert, readAdvert, writeAdvert, ADV_SIZE } from '../sync/advert';
 import { peersClear, peerSlot, peerHeard, peerDone, peerHoldOff, peerSynced, peerRefused, peerLinked, addrKey, addrOfKey } from '../sync/peers';
 import { later } from '../store/time';
@@ -56,10 +56,10 @@ let violations: u32 = 0;
 const advert = changetype<Advert>(memory.data(<i32>offsetof<Advert>(), 8)); // static: no constructor runs
 const advBuf: usize = memory.data(<i32>(<usize>ADV_SIZE));
 
-/** The set digest two badges compare: fingerprint and count, folded. */
+/** The set digest two badges compare to decide whether to connect (items.ts: a hint, never proof of sync). */
 function digest(): u64 {
   itemsRefresh();
-  return itemsFingerprint() ^ (<u64>itemCount() * 0x9e3779b97f4a7c15);
+  return itemsDigest();
 }
 
 function myId(): u32 { return bswap<u32>(load<u32>(publicKeyOf)); }
@@ -71,7 +71,7 @@ function refreshAdvert(): void {
   if (d == advDigest && free == advFree) return;
   const p = outboxPut(ADVERTISE, 0, ADV_SIZE);
   if (p == 0) return; // tried again on the next call
-  writeAdvert(p, publicKeyOf, <u32>itemCount(), itemsFingerprint(), <u32>free);
+  writeAdvert(p, publicKeyOf, <u32>itemCount(), d, <u32>free);
   advDigest = d;
   advFree = free;
 }
@@ -137,7 +137,8 @@ export function badgeAdvertSeen(addr: usize, data: usize, len: u32, local: u64):
   if (!readAdvert(data, len, advert)) return 0;
   const key = addrKey(addr);
   const slot = peerSlot(key, local);
-  const go = peerHeard(slot, advert.id, advert.fp ^ (<u64>advert.items * 0x9e3779b97f4a7c15), advert.free, digest(), myId(), local);
+  // The same digest as the HELLO's (peerDone is given that one): P3 compares them.
+  const go = peerHeard(slot, advert.id, advert.fp, advert.free, digest(), myId(), local);
   if (!go || connecting != 0 || freeLinkSlots() == 0) return 0;
   // P4 (peers.ts): one never synced with not while gated.
   if (!peerSynced(slot) && local < gateUntil) return 0;
@@ -252,5 +253,5 @@ export function badgeStatus(out: usize, local: u64): void {
   store<u64>(out, tx, 48);
   store<u64>(out, rx, 56);
   store<u64>(out, meshNow(local), 64);
-  store<u64>(out, itemsFingerprint(), 72);
+  store<u64>(out, itemsDigest(), 72);
 }

@@ -12,9 +12,10 @@
 // peer is backed off.
 //
 // Conversation (both sides run the same code; the central leads):
-//   both      HELLO                      key, nonce, clock, and whether the sets differ at all
+//   both      HELLO                      key, nonce, clock, the set's digest (a hint)
 //   both      PROOF                      the key's signature over our nonce and its HELLO (proof.ts);
-//                                        nothing a HELLO says counts before it (P1)
+//                                        nothing a HELLO says counts before it (P1); and the set's
+//                                        summary keyed by the link's key: whether the sets differ
 //   either    BEACON                     once, when ours is newer than the peer's HELLO says (beacon.ts)
 //   central   RECON (opening)            when they differ
 //   each      RECON replies              until one side answers all-SKIP
@@ -26,7 +27,7 @@
 
 import { reconcile, openRecon, SKIP } from '../sync/recon';
 import { WireReader, WireWriter } from '../sync/wire';
-import { itemsRefresh, itemCount, itemsFingerprint, heightOf, keyOfOwner, ownerCompare } from '../sync/items';
+import { itemsRefresh, itemCount, itemsDigest, itemsKeyed, rangeFp, heightOf, keyOfOwner, ownerCompare } from '../sync/items';
 import {
   FRAME_FIRST, FRAME_LAST, FRAME_SEQ, ATT_OVERHEAD, PROTOCOL_VERSION, MSG_MAX, HELLO_SIZE, PROOF_SIZE, BEACON_SIZE,
   MSG_HELLO, MSG_RECON, MSG_WANT, MSG_BLOCKS, MSG_END, MSG_DONE, MSG_PROOF, MSG_BEACON,
@@ -38,7 +39,7 @@ import { repoLoad, repoFreeChains, repoFreeBlocks, repoChainIndex } from '../rep
 import { scanFeedBlock, OUT_BLOCK_SIZE, OUT_KEY_OFFSET, OUT_KEY_LEN, OUT_SIZE, SCAN_OK } from '../feed/block';
 import { clockObserve, meshNow } from './clock';
 import { publicKeyOf } from './identity';
-import { nonceDraw, helloWrite, proofFrame, proofSign, proofVerify, HELLO_BODY } from './proof';
+import { nonceDraw, helloWrite, proofFrame, proofSign, proofVerify, linkKeyDerive, HELLO_BODY } from './proof';
 import { beaconOffer, beaconTimeHeld, beaconWrite, BEACON_BYTES } from './beacon';
 import { peerDone, peerBlame } from '../sync/peers';
 import { logEvent } from './log';
@@ -143,12 +144,11 @@ export class Link {
   central: bool = false;
   addrKey: u64 = 0;
   peerFp: u64 = 0;
-  // What our HELLO said: both sides decide from the two HELLOs alone, so they decide alike
-  // even when a set changes while the HELLOs cross.
+  // What our HELLO said of our set (its chains and digest, a hint): kept to sign our PROOF over it.
   helloItems: u32 = 0;
   helloFp: u64 = 0;
   // The rest of our HELLO and all of the peer's, kept to sign and check the PROOFs (proof.ts).
-  // The nonces are two u64 fields each: 16 contiguous bytes (nonceAt(), peerNonceAt()).
+  // The nonces are two u64 fields each: 16 contiguous bytes (nonceAt(), peerNonceAt()), ours then the peer's (linkKeyDerive).
   nonce0: u64 = 0;
   nonce1: u64 = 0;
   peerNonce0: u64 = 0;
@@ -158,6 +158,12 @@ export class Link {
   peerTime: u64 = 0;
   peerBeacon: u64 = 0;
   peerItems: u32 = 0;
+  // The link's key (16 contiguous bytes, keyAt()), drawn when our PROOF is signed; and the keyed
+  // summary of our set that PROOF carried, which the peer's is compared with (K1, sync/items.ts).
+  key0: u64 = 0;
+  key1: u64 = 0;
+  proofItems: u32 = 0;
+  proofFp: u64 = 0;
   proven: bool = false; // the peer's PROOF verified: its HELLO counts (P1)
   beaconSent: bool = false;
   gotBeacon: bool = false;
@@ -246,11 +252,18 @@ export class Link {
 
   private nonceAt(): usize { return changetype<usize>(this) + offsetof<Link>('nonce0'); }
   private peerNonceAt(): usize { return changetype<usize>(this) + offsetof<Link>('peerNonce0'); }
+  private keyAt(): usize { return changetype<usize>(this) + offsetof<Link>('key0'); }
+
+  /** Brings the set up to date and keys its fingerprints for this link (K1). */
+  private keyed(): void {
+    itemsRefresh();
+    itemsKeyed(this.keyAt());
+  }
 
   private queueHello(local: u64): void {
     itemsRefresh();
     this.helloItems = <u32>itemCount();
-    this.helloFp = itemsFingerprint();
+    this.helloFp = itemsDigest();
     this.helloTime = meshNow(local);
     this.helloBeacon = beaconTimeHeld();
     nonceDraw(this.nonceAt(), local);
@@ -382,7 +395,7 @@ export class Link {
     this.closing = true;
     this.ok = ok;
     itemsRefresh();
-    peerDone(this.addrKey, ok, itemsFingerprint(), this.peerFp, now);
+    peerDone(this.addrKey, ok, itemsDigest(), this.peerFp, now);
   }
 
   violation(why: i32, now: u64): void {
@@ -502,13 +515,22 @@ export class Link {
   }
 
   private sendProof(): i32 {
-    // What it signs is built in rx past the HELLO (rx holds MSG_MAX bytes).
-    if (!this.room(64)) return R_QUEUE;
+    // What it signs, and the link's key, are built in rx past the HELLO (rx holds MSG_MAX bytes).
+    if (!this.room(74)) return R_QUEUE;
     const m = this.rx + 128;
     helloWrite(m + 32, publicKeyOf, this.nonceAt(), this.helloTime, this.helloItems, this.helloFp, this.helloBeacon);
     proofFrame(m, this.peerNonceAt());
-    proofSign(m, this.body());
-    this.commit(MSG_PROOF, 64);
+    const p = this.body();
+    proofSign(m, p);
+    // Both nonces are known now (ours, then the peer's: nonceAt()), and both sides derive the same key.
+    linkKeyDerive(this.rx + 256, this.nonceAt(), this.central, this.keyAt());
+    this.keyed();
+    const n = itemCount();
+    this.proofItems = <u32>n;
+    this.proofFp = rangeFp(0, n);
+    store<u16>(p, <u16>this.proofItems, 64);
+    store<u64>(p, this.proofFp, 66);
+    this.commit(MSG_PROOF, 74);
     return NONE;
   }
 
@@ -519,17 +541,21 @@ export class Link {
   }
 
   private checkProof(local: u64): i32 {
-    // What the peer signed, if it holds its key: built in rx past the signature.
-    const m = this.rx + 72;
+    // The peer's keyed summary, read before what the peer signed is built over it in rx.
+    const items = <u32>load<u16>(this.rx, 65);
+    const fp = load<u64>(this.rx, 67);
+    const m = this.rx + 80;
     helloWrite(m + 32, this.peerPk, this.peerNonceAt(), this.peerTime, this.peerItems, this.peerFp, this.peerBeacon);
     proofFrame(m, this.nonceAt());
     if (!proofVerify(this.rx + 1, this.peerPk, m)) return R_PROOF;
     if (linkToPeer(this.peerPk) >= 0) return R_DUPLICATE;
     this.proven = true;
     clockObserve(this.peerTime, keyOfOwner(this.peerPk), local);
-    if (this.peerItems == this.helloItems && this.peerFp == this.helloFp) { this.reconDone = true; return NONE; }
+    // Both sides compare the same two summaries, each made under the link's key before either was
+    // seen (so an author cannot have picked chains to make different sets agree): they decide alike.
+    if (items == this.proofItems && fp == this.proofFp) { this.reconDone = true; return NONE; }
     if (this.central) {
-      itemsRefresh();
+      this.keyed();
       if (!this.room(RECON_CAP)) return R_QUEUE;
       this.commit(MSG_RECON, <u32>openRecon(this.body(), RECON_CAP));
     }
@@ -552,7 +578,7 @@ export class Link {
   }
 
   private onRecon(now: u64): i32 {
-    itemsRefresh();
+    this.keyed();
     // The reply is written straight into the queue; an honest peer leaves room for it (CTL_CAP).
     if (!this.room(RECON_CAP)) return R_QUEUE;
     if (this.rounds >= <u8>RECON_ROUNDS_MAX) return R_ROUNDS;

@@ -9,16 +9,27 @@
 // is nothing else's signature (the domain: not a block, not a beacon).
 // HELLO body, at fixed offsets:
 //   version 0 | public key 1 | nonce 33 | mesh time 49 | chains 57 (u16) | fingerprint 59 | beacon time 67
+// A PROOF also carries, after its signature, the sender's set summary for
+// this link: chains u16 | fingerprint u64, keyed (sync/items.ts) by the
+// link's key, which both sides draw from the two HELLO nonces
+//   first 16 bytes of SHA-512("picobadge FP" (12) | central's nonce | peripheral's nonce)
+// once both are known. The HELLO's own fingerprint is the set's unkeyed
+// digest, sent before the peer's nonce is known: a hint, never a proof of
+// sync (#12, finding 6). The summary is not signed: it is the peer's word
+// about its set, as every RECON is, and a peer that lies about its set
+// only withholds from itself.
 // Invariant P1: nothing a HELLO says takes effect before its PROOF verified
 // (link.ts: `proven`).
 
 import { sign, verify } from '../crypto/ed25519';
+import { SHA512_ONE_SHOT } from '../crypto/sha512';
 import { seed, publicKeyOf, hostEntropy } from './identity';
 import { PROTOCOL_VERSION, HELLO_SIZE } from '../sync/messages';
 
 export const HELLO_BODY: u32 = HELLO_SIZE - 1; // 75
 export const NONCE: u32 = 16;
 export const PROOF_MESSAGE: u32 = 16 + NONCE + HELLO_BODY; // 107: what a PROOF signs
+export const LINK_KEY: u32 = 16;
 
 let drawn: u64 = 0;
 
@@ -67,6 +78,23 @@ export function proofSign(p: usize, out: usize): void {
 /** True when sig is pk's signature of the PROOF_MESSAGE bytes at p. */
 export function proofVerify(sig: usize, pk: usize, p: usize): bool {
   return verify(sig, pk, p, PROOF_MESSAGE) == 1;
+}
+
+/**
+ * Derives a link's key (LINK_KEY bytes at out) from its two nonces, ours at
+ * nonces and the peer's right after it, with [p, p + 64) as workspace: the
+ * central's nonce goes first, so both sides get the same key, and neither
+ * could know it before it drew its own nonce.
+ */
+export function linkKeyDerive(p: usize, nonces: usize, central: bool, out: usize): void {
+  store<u64>(p, 0x676461626f636970); // "picobadg"
+  store<u32>(p, 0x50462065, 8); // "e FP"
+  const ours: usize = central ? 12 : 12 + NONCE;
+  memory.copy(p + ours, nonces, NONCE);
+  memory.copy(p + (24 + NONCE - ours), nonces + NONCE, NONCE);
+  SHA512_ONE_SHOT.update(p, 12 + 2 * NONCE);
+  SHA512_ONE_SHOT.final(p);
+  memory.copy(out, p, LINK_KEY);
 }
 
 export { publicKeyOf };

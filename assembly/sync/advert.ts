@@ -4,15 +4,15 @@
 // connect. AD structures:
 //   02 01 06                          flags: LE general discoverable, no BR/EDR
 //   13 FF FF FF                       manufacturer data, company 0xFFFF (no company: testing / private use)
-//      B2                             magic and protocol version 2 (messages.ts)
+//      B3                             magic and protocol version 3 (messages.ts)
 //      id (4)                         the first 4 bytes of the badge's public key
 //      items u16 LE                   chains held
-//      fingerprint u64 LE             of the whole chain set (items.ts)
+//      digest u64 LE                  of the whole chain set (items.ts): a hint to connect, never proof of sync
 //      free u8                        connection slots free (0: do not connect)
 // 23 bytes. Other advertisers are ignored.
 
 export const ADV_SIZE: u32 = 23;
-const MAGIC: u32 = 0xb2; // 0xB0 | PROTOCOL_VERSION: badges of another version do not connect
+const MAGIC: u32 = 0xb3; // 0xB0 | PROTOCOL_VERSION: badges of another version do not connect
 
 export class Advert {
   id: u32 = 0;

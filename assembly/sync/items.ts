@@ -1,28 +1,47 @@
 // The set a badge reconciles with its neighbours: one item per chain it
 // holds, (owner, height), sorted by a 64-bit key, the owner's first eight
 // bytes read big-endian (so key order is byte order). Each item has a
-// 64-bit fingerprint, the first eight bytes of SHA-512(owner | height u32 |
-// head signature); a range's fingerprint is the sum of its items' mod 2^64
-// with the count beside it (Negentropy's additive construction). Two badges
-// whose range fingerprints and counts agree hold the same chains at the
-// same heads there, barring a 64-bit collision, which an author could only
-// engineer against their own chains.
+// 64-bit hash, the first eight bytes of SHA-512(owner | height u32 | head
+// signature).
+//
+// Two summaries of the set, for two uses (#12, finding 6):
+// - the digest: the first eight bytes of SHA-512 over the items' hashes in
+//   key order. Adverts and HELLOs carry it, sent before a link has a key, so
+//   it is only a hint: "connect, we differ" (docs/SYNC.md §1). It is not
+//   additive: sets built to agree on it (2^32 work, a birthday search)
+//   agree only while neither changes at all; any chain both take on, from
+//   anyone, tells them apart again.
+// - the fingerprints that decide "in sync, skip" on a link (the PROOF's
+//   whole-set one, each RECON range's): each item's hash passed through
+//   SipHash-2-4 under the link's key (itemsKeyed), summed mod 2^64, with the
+//   count beside it (Negentropy's additive construction). Summed without a
+//   key, the hashes were public and additive: an author holding many chains
+//   (or versions of one) could pick versions so that two different sets sum
+//   alike (Wagner's generalised birthday, seconds of work) and hide another's
+//   chain from every badge that held one set and met the other. The key is
+//   drawn from both ends' fresh nonces at the handshake (link.ts), so nobody
+//   can choose items against it in advance.
+//   Two badges whose keyed fingerprints and counts agree on a range hold the
+//   same chains at the same heads there, barring a collision of the items'
+//   64-bit hashes, which an author could only engineer against their own
+//   chain (with a 2^32 search).
 //
 // The view follows the repo's chain slots: when the repo's version moved,
 // only chains whose head changed are hashed again, and the sorted order is
 // repaired by insertion sort over slot numbers (already almost sorted), so
 // keeping it fresh costs little per stored block. The view keeps only what
-// the repo does not: per slot the head key its fingerprint was made for and
-// the fingerprint; owners, keys and heights are read from the repo's slots
+// the repo does not: per slot the head key its hash was made for and the
+// hash; owners, keys and heights are read from the repo's slots
 // (every user refreshes first, and nothing changes the repo while the view
 // is read). The head key witnesses owner and height too: a head block
 // names its author and sits at one height (a 64-bit collision of head keys
 // could only be made by an author, against their own chain).
 
 import { SHA512_ONE_SHOT } from '../crypto/sha512';
+import { sipHash64 } from '../crypto/siphash';
 import { MAX_CHAINS, repoVersion, repoSlotHeight, repoSlotOwner, repoSlotHead, repoSlotHeadKey } from '../repo/repo';
 
-// Per chain slot: the head key the fingerprint was made for, and the fingerprint: 16 B RAM per slot.
+// Per chain slot: the head key the hash was made for, and the item's hash (unkeyed): 16 B RAM per slot.
 // The two u64 share one record per slot (one address, then constant offsets).
 const REC_SIZE: usize = 16;
 const HEAD_AT: usize = 0;
@@ -38,7 +57,10 @@ const hasher = SHA512_ONE_SHOT;
 
 let count: i32 = 0;
 let builtAt: u32 = 0xffffffff;
-let total: u64 = 0;
+let digest: u64 = 0;
+// The key itemFp() uses: the link being served sets it (itemsKeyed) before any fingerprint is made.
+let key0: u64 = 0;
+let key1: u64 = 0;
 
 export const KEY_END: u64 = 0xffffffffffffffff;
 
@@ -51,7 +73,19 @@ export const KEY_END: u64 = 0xffffffffffffffff;
   store<u8>(p, on ? load<u8>(p) | bit : load<u8>(p) & ~bit);
 }
 @inline export function itemKey(i: i32): u64 { return keyOfOwner(repoSlotOwner(slotAt(i))); }
-@inline export function itemFp(i: i32): u64 { return load<u64>(recOf(slotAt(i)), FP_AT); }
+/** Item i's fingerprint under the current link's key (itemsKeyed). */
+export function itemFp(i: i32): u64 { return sipHash64(key0, key1, load<u64>(recOf(slotAt(i)), FP_AT)); }
+
+/**
+ * Sets the key of the fingerprints (itemFp, rangeFp) to the 16 bytes at k,
+ * a link's (link.ts). Invariant K1: every fingerprint sent or compared on a
+ * link is made under that link's key; each link sets it before it makes or
+ * reads one, and nothing between that and its last use sets another.
+ */
+export function itemsKeyed(k: usize): void {
+  key0 = load<u64>(k);
+  key1 = load<u64>(k, 8);
+}
 @inline export function itemHeight(i: i32): u32 { return <u32>repoSlotHeight(slotAt(i)); }
 @inline export function itemOwner(i: i32): usize { return repoSlotOwner(slotAt(i)); }
 
@@ -88,7 +122,6 @@ export function itemsRefresh(): void {
     const c = slotAt(i);
     if (repoSlotHeight(c) > 0) { store<u16>(order + (<usize>n << 1), <u16>c); n++; }
   }
-  total = 0;
   for (let c = 0; c < MAX_CHAINS; c++) {
     const h = repoSlotHeight(c);
     if (h <= 0) { setListed(c, false); continue; }
@@ -106,7 +139,6 @@ export function itemsRefresh(): void {
       hasher.final(hashOut);
       store<u64>(rec, load<u64>(hashOut), FP_AT);
     }
-    total += load<u64>(rec, FP_AT);
   }
   count = n;
   // A slot freed and taken again by another owner between refreshes sits in the kept part under its new key: sorting fixes that too.
@@ -117,6 +149,10 @@ export function itemsRefresh(): void {
       store<u16>(order + (<usize>(j - 1) << 1), a);
     }
   }
+  // The digest, over the hashes in key order (one order for one set; the length counts the items).
+  for (let i = 0; i < count; i++) hasher.update(recOf(slotAt(i)) + FP_AT, 8);
+  hasher.final(hashOut);
+  digest = load<u64>(hashOut);
 }
 
 /** Forces the next refresh to rebuild from scratch (after a remount). */
@@ -127,7 +163,8 @@ export function itemsInvalidate(): void {
 }
 
 export function itemCount(): i32 { return count; }
-export function itemsFingerprint(): u64 { return total; }
+/** The set's digest: a hint for adverts and HELLOs, never a proof of sync (see the top). */
+export function itemsDigest(): u64 { return digest; }
 
 /** Index of the first item whose key is at least k (count when none is). */
 export function lowerBound(k: u64): i32 {

@@ -10,7 +10,7 @@ import { Badge } from '../../host/badge.js'
 import { ADDR_B } from './pipe.js'
 import { IO_DATA } from '../../host/core.js'
 import { Framer } from '../../host/sim/hostile/wire.js'
-import { Hello, helloMessage, parseHello, proofMessage, helloKey } from '../../host/hello.js'
+import { Hello, helloMessage, parseHello, proofMessage, helloKey, PROTOCOL_VERSION } from '../../host/hello.js'
 
 export { MSG, reconList, reconFp, advert, want, blocks, end } from '../../host/sim/hostile/wire.js'
 const MTU = 247
@@ -18,7 +18,7 @@ const MTU = 247
 export interface HelloOptions { version?: number, chains?: number, fp?: bigint, nonce?: Uint8Array, beacon?: bigint }
 
 /** A HELLO message (host/hello.ts) for key pk, unproven. */
-export function hello (pk: Uint8Array, time: bigint, { version = 2, chains = 1, fp = 0x1234n, nonce = new Uint8Array(16), beacon = 0n }: HelloOptions = {}): Uint8Array {
+export function hello (pk: Uint8Array, time: bigint, { version = PROTOCOL_VERSION, chains = 1, fp = 0x1234n, nonce = new Uint8Array(16), beacon = 0n }: HelloOptions = {}): Uint8Array {
   return helloMessage({ version, pk, nonce, time, chains, fp, beacon })
 }
 
@@ -54,7 +54,7 @@ export class HostileLink {
    */
   greet (seed: Uint8Array, time: bigint, opts: HelloOptions = {}): { hello: Uint8Array, proof: Uint8Array } {
     const { pk } = helloKey(seed)
-    const h: Hello = { version: opts.version ?? 2, pk, nonce: opts.nonce ?? randomBytes(16), time, chains: opts.chains ?? 1, fp: opts.fp ?? 0x1234n, beacon: opts.beacon ?? 0n }
+    const h: Hello = { version: opts.version ?? PROTOCOL_VERSION, pk, nonce: opts.nonce ?? randomBytes(16), time, chains: opts.chains ?? 1, fp: opts.fp ?? 0x1234n, beacon: opts.beacon ?? 0n }
     const hello = helloMessage(h)
     const proof = proofMessage(seed, this.badgeHello().nonce, h)
     this.send(hello)

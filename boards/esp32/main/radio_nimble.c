@@ -216,11 +216,11 @@ static int gap_event(struct ble_gap_event *event, void *arg)
   switch (event->type) {
   case BLE_GAP_EVENT_DISC: {
     const struct ble_gap_disc_desc *d = &event->disc;
-    /* Only connectable picobadge advertisements reach the queue: 13 FF FF FF B2 (docs/SYNC.md, 1: B0 + protocol version 2). */
+    /* Only connectable picobadge advertisements reach the queue: 13 FF FF FF B3 (docs/SYNC.md, 1: B0 + protocol version 3). */
     if (d->event_type != BLE_HCI_ADV_RPT_EVTYPE_ADV_IND || d->length_data > 31) return 0;
     int ours = 0;
     for (int i = 0; i + 4 < d->length_data; i++)
-      if (d->data[i] == 0x13 && d->data[i + 1] == 0xff && d->data[i + 2] == 0xff && d->data[i + 3] == 0xff && d->data[i + 4] == 0xb2) ours = 1;
+      if (d->data[i] == 0x13 && d->data[i + 1] == 0xff && d->data[i + 2] == 0xff && d->data[i + 3] == 0xff && d->data[i + 4] == 0xb3) ours = 1;
     if (!ours) return 0;
     remember_type(&d->addr);
     e.kind = EV_ADVERT;

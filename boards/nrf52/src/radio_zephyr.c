@@ -211,10 +211,10 @@ static void scanned(const bt_addr_le_t *addr, int8_t rssi, uint8_t type, struct 
   static struct board_event e; /* Bluetooth RX thread only */
   (void)rssi;
   if (type != BT_GAP_ADV_TYPE_ADV_IND || ad->len > 31) return;
-  /* Only picobadge advertisements reach the queue: 13 FF FF FF B2 (docs/SYNC.md, 1: B0 + protocol version 2). */
+  /* Only picobadge advertisements reach the queue: 13 FF FF FF B3 (docs/SYNC.md, 1: B0 + protocol version 3). */
   int ours = 0;
   for (int i = 0; i + 4 < ad->len; i++)
-    if (ad->data[i] == 0x13 && ad->data[i + 1] == 0xff && ad->data[i + 2] == 0xff && ad->data[i + 3] == 0xff && ad->data[i + 4] == 0xb2) ours = 1;
+    if (ad->data[i] == 0x13 && ad->data[i + 1] == 0xff && ad->data[i + 2] == 0xff && ad->data[i + 3] == 0xff && ad->data[i + 4] == 0xb3) ours = 1;
   if (!ours) return;
   int k;
   for (k = 0; k < SEEN_MAX; k++) if (memcmp(seen[k].addr, addr->a.val, 6) == 0) break;

@@ -3,7 +3,7 @@
 import type { SimReport } from '../host/sim/report.js'
 import type { Room } from '../host/sim/venue.js'
 
-/** Simulated milliseconds per wall-clock millisecond; 0 runs as fast as the machine can. */
+/** Simulated milliseconds per wall-clock second; 0 runs as fast as the machine can. */
 export type Speed = number
 
 export type ToWorker =

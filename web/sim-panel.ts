@@ -50,6 +50,7 @@ export function setUpSim (): void {
     } else if (m.type === 'frame') {
       view.push(m, performance.now())
       state.simTime = m.t
+      state.spread = m.spotlight ? m.spotlight.holders / m.xs.length : 0
       const on = m.flags.reduce((k, f) => k + (f & 1), 0)
       const spot = m.spotlight ? `; the oldest live post (badge ${m.spotlight.poster}'s) is on ${m.spotlight.holders} badges` : ''
       lastSummary = `${(m.t / 60000).toFixed(1)} of ${((view.venue?.end ?? 0) / 60000).toFixed(1)} min: ${on} badges on, ${m.links.length / 2} links up, ${m.posts} posts${m.expired ? `, ${m.expired} expired` : ''}${spot}`

@@ -100,7 +100,7 @@ export class SimView {
     for (let i = 0; i < n; i++) {
       if (f.cards[i] > 0 && f.flags[i] & FLAG_ON) {
         c.fillStyle = COLORS.halo
-        c.beginPath(); c.arc(px[i], py[i], r + Math.min(10, 1.5 * Math.sqrt(f.cards[i])) * (s / 3 + 0.5), 0, Math.PI * 2); c.fill()
+        c.beginPath(); c.arc(px[i], py[i], r + Math.min(8, 1.2 * Math.sqrt(f.cards[i]) * Math.min(2, s / 4 + 0.5)), 0, Math.PI * 2); c.fill()
       }
     }
     for (let i = 0; i < n; i++) {

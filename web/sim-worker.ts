@@ -26,7 +26,7 @@ const SLICE_MS = 25
 const STEP = 1000
 
 let run = 0
-let speed: Speed = 0
+let speed: Speed = 0 // simulated ms per wall-clock second
 let anchor = { wall: 0, sim: 0 }
 
 scope.onmessage = e => {
@@ -53,7 +53,7 @@ async function start (argv: string[], id: number): Promise<void> {
     let t = 0
     while (t < sim.end) {
       if (id !== run) return // stopped, or another run started
-      const target = speed > 0 ? Math.min(sim.end, Math.floor(anchor.sim + (performance.now() - anchor.wall) * speed)) : sim.end
+      const target = speed > 0 ? Math.min(sim.end, Math.floor(anchor.sim + (performance.now() - anchor.wall) * speed / 1000)) : sim.end
       const sliceEnd = performance.now() + SLICE_MS
       while (t < target && performance.now() < sliceEnd) { t = Math.min(target, t + STEP); sim.runUntil(t) }
       const f = frameOf(sim)
@@ -64,6 +64,10 @@ async function start (argv: string[], id: number): Promise<void> {
     sim.close()
     post({ type: 'report', report: r, text: renderReport(r) })
   } catch (err) {
-    post({ type: 'error', message: (err as Error).message })
+    const message = (err as Error).message
+    // Every badge is its own instance of the core, and each instance's memory reserves address space (its
+    // guard regions); Chromium keeps all of a page's WebAssembly memories in one 1 TiB cage, which holds
+    // about 120 of them. Node has no such cage: picobadge sim runs thousands.
+    post({ type: 'error', message: /Out of memory.*Wasm memory/i.test(message) ? `this browser has no room for another badge's core after ${current?.nodes.filter(n => n.badge !== null).length ?? 0} (each badge is its own core.wasm instance, and Chromium holds about 120 in a page): run fewer badges here, or picobadge sim in Node for more` : message })
   }
 }

@@ -11,7 +11,7 @@
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -19,6 +19,10 @@ import { startWebServer, type WebServer } from '../host/web/server.js'
 import { SimulatedEsp32 } from '../host/flash/esp32-rom.js'
 import { syntheticBuild, APP_PARTITION } from './support/esp32-board.js'
 import { fakeWebSerial } from './support/web-serial-bridge.js'
+import { MemoryMap } from '../host/flash/memory-map.js'
+import { makeImage, eventPublicKey } from '../host/image.js'
+import { toHex } from '../host/bytes.js'
+import { Rng } from './support/rng.js'
 
 const root = join(__dirname, '..')
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(p => existsSync(p))
@@ -164,6 +168,38 @@ suite('picobadge web in headless Chromium', () => {
     await page.screenshot({ path: join(shots, 'web-phone.png'), fullPage: true })
     expect(errors).toEqual([])
     await page.close()
+  })
+
+  it('makes the nRF52840 .uf2 that picobadge flash --out makes, and checks the signature against a given event key', async () => {
+    const rng = new Rng(52)
+    const dir = mkdtempSync(join(tmpdir(), 'picobadge-web-nrf52-'))
+    const seed = new Uint8Array(32).fill(5)
+    writeFileSync(join(dir, 'zephyr.hex'), new MemoryMap([[0x26000, rng.bytes(40_000)], [0x40000, rng.bytes(1234)]]).asHexString())
+    writeFileSync(join(dir, 'app.pbimg'), makeImage(rng.bytes(20_000), seed))
+    const cli = spawnSync(process.execPath, [join(root, 'dist/host/cli.js'), 'flash', '--board', 'nrf52', '--hex', join(dir, 'zephyr.hex'), '--app', join(dir, 'app.pbimg'), '--out', join(dir, 'cli.uf2')], { encoding: 'utf8' })
+    expect(cli.status, cli.stderr).toBe(0)
+    const page = await open()
+    await page.goto(web.url)
+    await page.click('#tab-flash')
+    await page.selectOption('#flash-board', 'nrf52')
+    await page.setInputFiles('#flash-hex', join(dir, 'zephyr.hex'))
+    await page.setInputFiles('#flash-app', join(dir, 'app.pbimg'))
+    // Another event's key: the signature check refuses the image, and no file is offered.
+    await page.fill('#flash-key', toHex(eventPublicKey(new Uint8Array(32).fill(9))))
+    await page.click('#flash-go')
+    await page.waitForFunction(() => (window as any).picobadge.flash === 'error')
+    expect(await page.evaluate(() => (window as any).picobadge.flashMessage)).toMatch(/app\.pbimg is not an app image a badge would run: .*\(-83\)/)
+    expect(await page.locator('#flash-log a').count()).toBe(0)
+    // This event's key: the file, byte for byte the command's.
+    await page.fill('#flash-key', toHex(eventPublicKey(seed)))
+    await page.click('#flash-go')
+    await page.waitForFunction(() => (window as any).picobadge.flash === 'done')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#flash-log a')])
+    await download.saveAs(join(dir, 'page.uf2'))
+    expect(Buffer.compare(readFileSync(join(dir, 'page.uf2')), readFileSync(join(dir, 'cli.uf2')))).toBe(0)
+    expect(errors).toEqual([])
+    await page.close()
+    rmSync(dir, { recursive: true, force: true })
   })
 
   describe('flashing an ESP32 through the page: simulated ROM bootloader', () => {

@@ -16,6 +16,7 @@ import { toUf2 } from '../host/flash/uf2.js'
 import { fromHex } from '../host/bytes.js'
 import { BrowserFlashPort, webSerial } from './serial-port.js'
 import { state } from './page-state.js'
+import { coreModules } from './core-modules.js'
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
 const bytesOf = async (f: File): Promise<Uint8Array> => new Uint8Array(await f.arrayBuffer())
@@ -75,7 +76,8 @@ export function setUpFlash (): void {
     log.textContent = ''
     progress.value = 0
     const run = board.value === 'esp32' ? flashEsp32 : makeUf2
-    run().catch(err => say(`Not flashed: ${(err as Error).message}`, 'error')).finally(() => { go.disabled = false })
+    // The signature check is the core's own verifier, as in picobadge flash: the page needs the core first.
+    coreModules.then(run).catch(err => say(`Not flashed: ${(err as Error).message}`, 'error')).finally(() => { go.disabled = false })
   })
 
   async function appImage (): Promise<{ path: string, data: Uint8Array } | undefined> {

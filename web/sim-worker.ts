@@ -4,7 +4,7 @@
 // at the speed the page asks, with a picture (sim-frame.ts) after each slice
 // and the report at the end: the object `picobadge sim --json` prints.
 
-import { provideCoreModule } from '../host/core.js'
+import { coreModules } from './core-modules.js'
 import { MeshSimulator, CARD_TTL } from '../host/sim/mesh.js'
 import { simOptions } from '../host/sim/command.js'
 import { report, renderReport } from '../host/sim/report.js'
@@ -13,12 +13,6 @@ import type { ToWorker, FromWorker, Speed } from './sim-messages.js'
 
 const scope = self as unknown as { postMessage (m: FromWorker, transfer?: Transferable[]): void, onmessage: ((e: MessageEvent<ToWorker>) => void) | null }
 const post = (m: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(m, transfer)
-
-/** Both builds of the core (docs/ABI.md): badges run `badge`; the event's desk signs with the feed API's `host`. */
-const modules = Promise.all([
-  WebAssembly.compileStreaming(fetch('/build/core.wasm')).then(m => provideCoreModule('badge', m)),
-  WebAssembly.compileStreaming(fetch('/build/core-host.wasm')).then(m => provideCoreModule('host', m))
-])
 
 /** The longest the worker computes before it yields (to answer the page, and to draw). */
 const SLICE_MS = 25
@@ -41,7 +35,7 @@ let current: MeshSimulator | null = null
 
 async function start (argv: string[], id: number): Promise<void> {
   try {
-    await modules
+    await coreModules
     const { options } = simOptions(argv)
     if (options.native) throw new Error('native badges run as processes, which a page cannot start: use picobadge sim --native')
     current?.close()

@@ -23,6 +23,9 @@ import { MemoryMap } from '../host/flash/memory-map.js'
 import { makeImage, eventPublicKey } from '../host/image.js'
 import { toHex } from '../host/bytes.js'
 import { Rng } from './support/rng.js'
+import { SimulatedBoard } from '../host/rpc/sim-board.js'
+import { transportPair } from '../host/rpc/transport.js'
+import type { SerialDevice } from '../host/flash/virtual-port.js'
 
 const root = join(__dirname, '..')
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(p => existsSync(p))
@@ -200,6 +203,29 @@ suite('picobadge web in headless Chromium', () => {
     expect(errors).toEqual([])
     await page.close()
     rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('the serial monitor shows a board\'s console, and a board that answers the RPC what it holds', async () => {
+    const page = await open()
+    const serial = await fakeWebSerial(page)
+    const [host, board] = transportPair()
+    // The cable: the page's port on one end, the simulated RPC board (host/rpc/sim-board.ts) on the other.
+    const device: SerialDevice = { receive: bytes => host.write(bytes), signals: () => {}, attach: line => host.onData(bytes => line.send(bytes, 115200)) }
+    serial.plug(device)
+    await page.goto(web.url)
+    await page.click('#tab-serial')
+    await page.click('#serial-open')
+    await page.waitForFunction(() => document.getElementById('serial-state')!.textContent!.startsWith('Port open'))
+    const sim = new SimulatedBoard(board, { board: 'simulated board' }) // it prints its boot line as it starts
+    await page.waitForFunction(() => document.getElementById('serial-console')!.textContent!.includes('booted, RPC ready'))
+    await page.click('#serial-ask')
+    await page.waitForFunction(() => document.getElementById('serial-badge')!.children.length > 0, null, { timeout: 20_000 })
+    const shown = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('#serial-badge dt')).map(dt => [dt.textContent, dt.nextElementSibling!.textContent])))
+    expect(shown.board).toBe('simulated board')
+    expect(shown['core memory']).toBe(`${sim.core.x.memory_used()} bytes`)
+    expect(sim.calls).toBe(2) // badge_identity and store_stats, nothing that writes
+    expect(errors).toEqual([])
+    await page.close()
   })
 
   describe('flashing an ESP32 through the page: simulated ROM bootloader', () => {

@@ -4,7 +4,7 @@
 // folders, and a busy port is one clear line and exit code 1.
 
 import { describe, it, expect, afterAll } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { startWebServer, type WebServer } from '../host/web/server.js'
@@ -59,6 +59,21 @@ describe('picobadge web: the server', () => {
     for (const path of ['/host/../package.json', '/web/..%2f..%2fpackage.json', '/node_modules/cborg/../../package.json', '/build/../package.json', '/etc/passwd']) {
       expect((await get(path)).status, path).toBe(404)
     }
+  })
+
+  it.skipIf(!built)('picobadge web prints the address it serves on, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [join(root, 'dist/host/cli.js'), 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (b: Buffer) => { out += b.toString(); if (out.includes('\n')) resolve(out) })
+      child.on('exit', code => reject(new Error(`exited ${code} before printing its address`)))
+    })
+    const url = /open (http:\/\/127\.0\.0\.1:\d+\/) in a Chromium browser/.exec(line)?.[1]
+    expect(url, line).toBeDefined()
+    expect((await fetch(url!)).status).toBe(200)
+    const exit = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
+    child.kill('SIGTERM')
+    expect(await exit).toBe(0)
   })
 
   it.skipIf(!built)('a busy port is one line on stderr and exit code 1', async () => {

@@ -59,9 +59,11 @@ async function start (argv: string[], id: number): Promise<void> {
     post({ type: 'report', report: r, text: renderReport(r) })
   } catch (err) {
     const message = (err as Error).message
-    // Every badge is its own instance of the core, and each instance's memory reserves address space (its
-    // guard regions); Chromium keeps all of a page's WebAssembly memories in one 1 TiB cage, which holds
-    // about 120 of them. Node has no such cage: picobadge sim runs thousands.
-    post({ type: 'error', message: /Out of memory.*Wasm memory/i.test(message) ? `this browser has no room for another badge's core after ${current?.nodes.filter(n => n.badge !== null).length ?? 0} (each badge is its own core.wasm instance, and Chromium holds about 120 in a page): run fewer badges here, or picobadge sim in Node for more` : message })
+    // Every badge is its own instance of the core, and each instance's memory reserves address space for
+    // its guard regions (how V8 checks bounds with the trap handler); Chromium keeps all of a page's
+    // WebAssembly memories in one 1 TiB cage, which holds about 120 of them. Without the trap handler
+    // V8 checks bounds in code and reserves nothing extra. Node has no cage: picobadge sim runs thousands.
+    const made = current?.nodes.filter(n => n.badge !== null).length ?? 0
+    post({ type: 'error', message: /Out of memory.*Wasm memory/i.test(message) ? `this browser has no room for another badge's core after ${made}: each badge is its own core.wasm instance, and Chromium holds about 120 in a page. Run fewer badges, start Chromium with --disable-features=WebAssemblyTrapHandler (then it holds hundreds), or run picobadge sim in Node` : message })
   }
 }

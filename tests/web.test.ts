@@ -24,6 +24,9 @@ import { makeImage, eventPublicKey } from '../host/image.js'
 import { toHex } from '../host/bytes.js'
 import { Rng } from './support/rng.js'
 import { SimulatedBoard } from '../host/rpc/sim-board.js'
+import { SimulatedDfuBootloader } from './support/adafruit-dfu-bootloader.js'
+import { appBinary, mergeNrf52, ADAFRUIT_APP_START, NRF52840 } from '../host/flash/nrf52.js'
+import type { Transport } from '../host/rpc/transport.js'
 import { transportPair } from '../host/rpc/transport.js'
 import type { SerialDevice } from '../host/flash/virtual-port.js'
 
@@ -188,12 +191,23 @@ suite('picobadge web in headless Chromium', () => {
     await page.close()
   })
 
-  it('makes the nRF52840 .uf2 that picobadge flash --out makes, and checks the signature against a given event key', async () => {
+  /** A Zephyr-shaped firmware for an Adafruit nRF52840 board and an app image signed by `seed`, in a scratch folder. */
+  function nrf52Files (seed: Uint8Array): { dir: string, firmware: MemoryMap, image: Uint8Array } {
     const rng = new Rng(52)
     const dir = mkdtempSync(join(tmpdir(), 'picobadge-web-nrf52-'))
+    const firmware = new MemoryMap([[0x26000, rng.bytes(40_000)], [0x40000, rng.bytes(1234)]])
+    const image = makeImage(rng.bytes(20_000), seed)
+    writeFileSync(join(dir, 'zephyr.hex'), firmware.asHexString())
+    writeFileSync(join(dir, 'app.pbimg'), image)
+    return { dir, firmware, image }
+  }
+
+  /** A SerialDevice (the fake port's far end) on one end of a Transport pair, at 115200 baud. */
+  const deviceOn = (t: Transport): SerialDevice => ({ receive: bytes => t.write(bytes), signals: () => {}, attach: line => t.onData(bytes => line.send(bytes, 115200)) })
+
+  it('makes the nRF52840 .uf2 that picobadge flash --out makes, and checks the signature against a given event key', async () => {
     const seed = new Uint8Array(32).fill(5)
-    writeFileSync(join(dir, 'zephyr.hex'), new MemoryMap([[0x26000, rng.bytes(40_000)], [0x40000, rng.bytes(1234)]]).asHexString())
-    writeFileSync(join(dir, 'app.pbimg'), makeImage(rng.bytes(20_000), seed))
+    const { dir } = nrf52Files(seed)
     const cli = spawnSync(process.execPath, [join(root, 'dist/host/cli.js'), 'flash', '--board', 'nrf52', '--hex', join(dir, 'zephyr.hex'), '--app', join(dir, 'app.pbimg'), '--out', join(dir, 'cli.uf2')], { encoding: 'utf8' })
     expect(cli.status, cli.stderr).toBe(0)
     const page = await open()
@@ -220,13 +234,37 @@ suite('picobadge web in headless Chromium', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  it('flashes an nRF52840 through the Adafruit bootloader\'s serial DFU (simulated), as picobadge flash --port does', async () => {
+    const seed = new Uint8Array(32).fill(5)
+    const { dir, firmware, image } = nrf52Files(seed)
+    const bin = appBinary(mergeNrf52(firmware, image, NRF52840))
+    const page = await open()
+    const serial = await fakeWebSerial(page)
+    const [host, device] = transportPair()
+    const bootloader = new SimulatedDfuBootloader(device)
+    serial.plug(deviceOn(host))
+    await page.goto(web.url)
+    await page.click('#tab-flash')
+    await page.selectOption('#flash-board', 'nrf52')
+    await page.setInputFiles('#flash-hex', join(dir, 'zephyr.hex'))
+    await page.setInputFiles('#flash-app', join(dir, 'app.pbimg'))
+    await page.click('#flash-dfu')
+    await page.waitForFunction(() => ['done', 'error'].includes((window as any).picobadge.flash), null, { timeout: 90_000 })
+    const state = await page.evaluate(() => (window as any).picobadge)
+    expect(state.flash, state.flashMessage).toBe('done')
+    expect(bootloader.result).toBe('activated')
+    expect(Buffer.compare(Buffer.from(bootloader.flash.subarray(ADAFRUIT_APP_START, ADAFRUIT_APP_START + bin.length)), Buffer.from(bin))).toBe(0)
+    expect(errors).toEqual([])
+    await page.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
   it('the serial monitor shows a board\'s console, and a board that answers the RPC what it holds', async () => {
     const page = await open()
     const serial = await fakeWebSerial(page)
     const [host, board] = transportPair()
     // The cable: the page's port on one end, the simulated RPC board (host/rpc/sim-board.ts) on the other.
-    const device: SerialDevice = { receive: bytes => host.write(bytes), signals: () => {}, attach: line => host.onData(bytes => line.send(bytes, 115200)) }
-    serial.plug(device)
+    serial.plug(deviceOn(host))
     await page.goto(web.url)
     await page.click('#tab-serial')
     await page.click('#serial-open')

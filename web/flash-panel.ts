@@ -4,14 +4,18 @@
 // signature; placed in the picobadge partition), refused before any port
 // is asked for; then the same session (host/flash/esp32-session.ts) runs on
 // the port the browser hands over. For the nRF52840 the page makes the
-// merged .uf2 (host/flash/nrf52.ts, uf2.ts) to drop on the bootloader's drive.
+// merged .uf2 (host/flash/nrf52.ts, uf2.ts) to drop on the bootloader's drive,
+// or sends it through the Adafruit bootloader's serial DFU (host/flash/dfu.ts),
+// as picobadge flash --board nrf52 --port does.
 
 import { parseFlasherArgs, regionOf, FlasherArgsError, type BuildFolder } from '../host/flash/flasher-args-json.js'
 import { planEsp32 } from '../host/flash/esp32-plan.js'
 import { flashEsp32Port } from '../host/flash/esp32-session.js'
 import { checkAppImage } from '../host/image-check.js'
 import { describeImage } from '../host/image.js'
-import { parseHex, mergeNrf52, checkUf2Start, NRF52840 } from '../host/flash/nrf52.js'
+import { parseHex, mergeNrf52, checkUf2Start, appBinary, NRF52840 } from '../host/flash/nrf52.js'
+import { dfuFlash } from '../host/flash/dfu.js'
+import { serialTransport } from './serial-transport.js'
 import { toUf2 } from '../host/flash/uf2.js'
 import { fromHex } from '../host/bytes.js'
 import { BrowserFlashPort, webSerial } from './serial-port.js'
@@ -61,24 +65,29 @@ export function setUpFlash (): void {
   const progress = $<HTMLProgressElement>('flash-progress')
   const status = $('flash-status'); const log = $('flash-log')
   const go = $<HTMLButtonElement>('flash-go')
+  const dfu = $<HTMLButtonElement>('flash-dfu')
   const say = (text: string, s: typeof state.flash) => { status.textContent = text; state.flash = s; state.flashMessage = text }
   const showBoard = () => {
     for (const el of form.querySelectorAll<HTMLElement>('.esp32-only')) el.hidden = board.value !== 'esp32'
     for (const el of form.querySelectorAll<HTMLElement>('.nrf52-only')) el.hidden = board.value !== 'nrf52'
     go.textContent = board.value === 'esp32' ? 'Flash' : 'Make the .uf2'
+    dfu.hidden = board.value !== 'nrf52'
   }
   board.addEventListener('change', showBoard)
   showBoard()
 
-  form.addEventListener('submit', e => {
-    e.preventDefault()
-    go.disabled = true
+  const start = (run: () => Promise<void>) => {
+    go.disabled = dfu.disabled = true
     log.textContent = ''
     progress.value = 0
-    const run = board.value === 'esp32' ? flashEsp32 : makeUf2
     // The signature check is the core's own verifier, as in picobadge flash: the page needs the core first.
-    coreModules.then(run).catch(err => say(`Not flashed: ${(err as Error).message}`, 'error')).finally(() => { go.disabled = false })
+    coreModules.then(run).catch(err => say(`Not flashed: ${(err as Error).message}`, 'error')).finally(() => { go.disabled = dfu.disabled = false })
+  }
+  form.addEventListener('submit', e => {
+    e.preventDefault()
+    start(board.value === 'esp32' ? flashEsp32 : makeUf2)
   })
+  dfu.addEventListener('click', () => start(flashDfu))
 
   async function appImage (): Promise<{ path: string, data: Uint8Array } | undefined> {
     const f = $<HTMLInputElement>('flash-app').files?.[0]
@@ -109,7 +118,8 @@ export function setUpFlash (): void {
     say(`Flashed the ${report.chip} (${report.stub ? 'flasher stub' : 'ROM bootloader'}); every region verified by MD5${report.appPartition ? `; the app image is in partition "${report.appPartition.label}"` : ''}. The board was reset into its firmware.`, 'done')
   }
 
-  async function makeUf2 (): Promise<void> {
+  /** The firmware and the app image as one memory map, the image checked first (picobadge flash --board nrf52 does the same). */
+  async function nrf52Map () {
     const hexFile = $<HTMLInputElement>('flash-hex').files?.[0]
     const app = await appImage()
     if (!hexFile && !app) throw new Error('pick the firmware (.hex), the app image, or both')
@@ -118,7 +128,25 @@ export function setUpFlash (): void {
       checkAppImage(app.data, app.path, eventKey($<HTMLInputElement>('flash-key').value))
       log.textContent += `${app.path}: ${describeImage(app.data)}\n`
     }
-    const map = mergeNrf52(firmware, app?.data, NRF52840)
+    return mergeNrf52(firmware, app?.data, NRF52840)
+  }
+
+  async function flashDfu (): Promise<void> {
+    const serial = webSerial()
+    if (!serial) throw new Error('this browser has no Web Serial: make the .uf2 instead, or open the page in Chrome, Edge or another Chromium browser')
+    const bin = appBinary(await nrf52Map())
+    say('Double-tap the board\'s reset button, then pick its serial port…', 'running')
+    const port = await serial.requestPort()
+    await port.open({ baudRate: 115200 })
+    const t = serialTransport(port)
+    try {
+      await dfuFlash(t, bin, { progress: (sent, total) => { progress.value = sent / total; status.textContent = `Sending ${bin.length} bytes over serial DFU: ${(sent / total * 100).toFixed(0)}%` } })
+    } finally { await t.close() }
+    say(`Flashed ${bin.length} bytes over serial DFU; the bootloader checked them and starts the firmware.`, 'done')
+  }
+
+  async function makeUf2 (): Promise<void> {
+    const map = await nrf52Map()
     checkUf2Start(map)
     const uf2 = toUf2(map)
     const a = document.createElement('a')

@@ -43,7 +43,7 @@ export class PackageResolver {
   /** The folder a served package lives in, or undefined for one that is not served. */
   dirOf (name: string): string | undefined { return this.#pkgs.get(name)?.dir }
 
-  /** The URL a bare specifier resolves to, and whether that file is CommonJS (served wrapped as a module). */
+  /** The URL a bare specifier resolves to: a browser edition for node:, else the package's browser or ESM entry. */
   resolve (spec: string): string {
     if (spec.startsWith('node:')) {
       const name = spec.slice(5)

@@ -41,6 +41,13 @@ export function fromHex (hex: string): Uint8Array {
   return out
 }
 
+/** Bytes as a string of one char per byte: a cheap, exact map key (Node's Buffer latin1, without Buffer, which browsers lack). */
+export function latin1 (b: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[])
+  return s
+}
+
 const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder()
 export const s2b = (s: string): Uint8Array => utf8Encoder.encode(s)

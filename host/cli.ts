@@ -2,6 +2,7 @@
 // The `picobadge` command: one subcommand per job.
 
 import { simCommand, demoCommand, SIM_HELP } from './sim/command.js'
+import { webCommand, WEB_HELP } from './commands/web.js'
 import { UsageError } from './args.js'
 import { keysCommand, KEYS_HELP } from './commands/keys.js'
 import { buildCommand, BUILD_HELP } from './commands/build.js'
@@ -38,6 +39,7 @@ commands:
   test    run the shared test vectors on a board and in Node, and compare
   beacon  sign the time with the event key: badges' clocks may jump to it
   enrol   sign a badge's key with the event key: its chain is admitted over guests
+  web     a browser page: flash a badge over Web Serial, watch a simulated mesh live
   help    this text; \`picobadge <command> --help\` for a command's options
 `
 
@@ -64,7 +66,8 @@ const commands: Record<string, { run: (argv: string[]) => void | number | Promis
   monitor: { run: monitorCommand, help: MONITOR_HELP },
   test: { run: testCommand, help: TEST_HELP },
   beacon: { run: beaconCommand, help: BEACON_HELP },
-  enrol: { run: enrolCommand, help: ENROL_HELP }
+  enrol: { run: enrolCommand, help: ENROL_HELP },
+  web: { run: webCommand, help: WEB_HELP }
 }
 
 /** Errors that are the user's input or situation, not a bug: a message, no stack. */

@@ -147,6 +147,12 @@ export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accel
 }
 
 const compiled: Partial<Record<CoreBuild, WebAssembly.Module>> = {}
+/**
+ * Hands over a compiled build where there are no files to read it from: a
+ * browser page (picobadge web) fetches build/core.wasm and gives it here
+ * before it makes any badge, so everything after runs the same code as Node.
+ */
+export function provideCoreModule (build: CoreBuild, module: WebAssembly.Module): void { compiled[build] = module }
 /** A build of the module, compiled once per process (instances are cheap; compiling is not). */
 export function coreModule (build: CoreBuild = 'badge'): WebAssembly.Module {
   return (compiled[build] ??= new WebAssembly.Module(readFileSync(coreWasmPath(build)) as Uint8Array<ArrayBuffer>))
@@ -201,7 +207,7 @@ export class Core {
  * picofeed's suite and the interop tests on what badges run, and the bench
  * to compare the two).
  */
-export function feedBuild (env: string | undefined = process.env.PICOBADGE_CORE): CoreBuild {
+export function feedBuild (env: string | undefined = globalThis.process?.env.PICOBADGE_CORE): CoreBuild { // no process in a browser page
   if (env === undefined || env === '' || env === 'host') return 'host'
   if (env === 'badge') return 'badge'
   throw new Error(`PICOBADGE_CORE is '${env}': it must be 'host' or 'badge'`)

@@ -4,7 +4,7 @@
 // key (--key) the core's own verifier checks the signature too, as the
 // firmware will. A board that would refuse the image never gets it.
 
-import { createHash } from 'node:crypto'
+import { sha512, bytesEqual } from './hash.js'
 import { readImageHeader, verifyImage, ImageError, IMAGE_HEADER, IMAGE_ERRORS } from './image.js'
 
 /** An app image file that is not one the firmware would run. */
@@ -22,8 +22,7 @@ export function checkAppImage (image: Uint8Array, path: string, eventPk?: Uint8A
   if (header.headerSize !== IMAGE_HEADER) refuse(path, -81)
   const module = image.subarray(IMAGE_HEADER)
   if (header.length !== module.length) refuse(path, -84, `its header says the module is ${header.length} bytes, the file holds ${module.length}: ${module.length < header.length ? 'cut short' : 'longer than it says'}`)
-  const sha = createHash('sha512').update(module).digest()
-  if (!sha.equals(header.sha512)) refuse(path, -82)
+  if (!bytesEqual(sha512(module), header.sha512)) refuse(path, -82)
   if (eventPk) {
     try { verifyImage(image, eventPk) } catch (e) {
       if (e instanceof ImageError) refuse(path, e.code)

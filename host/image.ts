@@ -1,9 +1,10 @@
 // Signed app images (docs/ABI.md, "App image"): made here, checked by the
 // core's own verifier, the same code the firmware runs before it starts an
-// app. The SHA-512 of the module is computed with node:crypto when making
+// app. The SHA-512 of the module is computed with host/hash.ts when making
 // an image; checking goes through the core alone.
 
-import { createHash } from 'node:crypto'
+import { sha512 } from './hash.js'
+import { toHex } from './bytes.js'
 import { core, Core, IO_PK, IO_DATA } from './core.js'
 import { publicKeyOf, signWith } from './ed25519.js'
 
@@ -61,7 +62,7 @@ export function signedImage (module: Uint8Array, sign: (message: Uint8Array) => 
   v.setUint16(6, IMAGE_HEADER, true)
   v.setUint32(8, module.length, true)
   v.setUint32(12, version, true)
-  image.set(createHash('sha512').update(module).digest(), 16)
+  image.set(sha512(module), 16)
   image.set(sign(image.subarray(0, IMAGE_SIGNED)), IMAGE_SIGNED)
   image.set(module, IMAGE_HEADER)
   return image
@@ -83,7 +84,7 @@ export function describeImage (image: Uint8Array): string {
   if (h.format !== IMAGE_FORMAT) return `app image format ${h.format} (this picobadge makes and badges run format ${IMAGE_FORMAT}: rebuild it with picobadge build), module ${h.length} bytes`
   // A version in the range of build times reads as one; a hand-set --version (small) does not.
   const when = h.version >= 1_000_000_000 ? ` (built ${new Date(h.version * 1000).toISOString().replace('.000Z', 'Z')})` : ''
-  return `app version ${h.version}${when}, module ${h.length} bytes, sha512 ${Buffer.from(h.sha512.subarray(0, 8)).toString('hex')}…`
+  return `app version ${h.version}${when}, module ${h.length} bytes, sha512 ${toHex(h.sha512.subarray(0, 8))}…`
 }
 
 /**

@@ -2,7 +2,8 @@
 # What the tests need from the system, beyond Node: the C toolchain that
 # builds the native board (cmake, make, gcc) and Debian's clang with its
 # runtime, for libFuzzer; and for the Cortex-M4 board under QEMU
-# (boards/mps2), Debian's arm-none-eabi-gcc with newlib-nano and qemu-system-arm. Installs only what is missing, from Debian's
+# (boards/mps2), Debian's arm-none-eabi-gcc with newlib-nano and qemu-system-arm; and Debian's
+# chromium, the headless browser tests/web.test.ts drives (picobadge web). Installs only what is missing, from Debian's
 # packages, when it can (root, apt-get); otherwise says what to install.
 # `.ci/run` calls it; on your own machine `npm test` tells you when
 # something is missing (README, "Run a badge on your computer").
@@ -27,6 +28,7 @@ if ! command -v arm-none-eabi-gcc >/dev/null || [ ! -e "$(arm-none-eabi-gcc -mcp
   need+=(libnewlib-arm-none-eabi)
 fi
 command -v qemu-system-arm >/dev/null || need+=(qemu-system-arm)
+command -v chromium >/dev/null || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then echo "system tools: all present"; exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -11,7 +11,7 @@
 // partition with esp_partition_find_first(0x40, 0x00, "picobadge").
 // partitions.csv line:   picobadge, 0x40, 0x00, , 256K
 
-import { createHash } from 'node:crypto'
+import { md5, bytesEqual } from '../hash.js'
 
 export const PARTITION_TABLE_OFFSET = 0x8000
 export const PARTITION_TABLE_MAX = 0xc00
@@ -43,8 +43,7 @@ export function parsePartitionTable (bin: Uint8Array, source = 'partition table'
     const magic = view.getUint16(o, true)
     if (magic === 0xffff) break
     if (magic === PARTITION_MD5_MAGIC) {
-      const digest = createHash('md5').update(bin.subarray(0, o)).digest()
-      if (!digest.equals(Buffer.from(bin.subarray(o + 16, o + 32)))) throw new PartitionTableError(`${source}: the MD5 entry at byte ${o} does not match the entries before it (corrupt table)`)
+      if (!bytesEqual(md5(bin.subarray(0, o)), bin.subarray(o + 16, o + 32))) throw new PartitionTableError(`${source}: the MD5 entry at byte ${o} does not match the entries before it (corrupt table)`)
       md5Seen = true
       continue
     }

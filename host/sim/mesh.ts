@@ -16,7 +16,7 @@
 
 import { Badge, MeshBadge, OutboxRecord } from '../badge.js'
 import { NorFlash, NorGeometry, NRF52840, PowerLoss } from '../nor-flash.js'
-import { toHex } from '../bytes.js'
+import { toHex, latin1 } from '../bytes.js'
 import { EventQueue } from './queue.js'
 import { Rng } from '../rng.js'
 import { Venue, Walker } from './venue.js'
@@ -228,7 +228,7 @@ export class MeshSimulator {
   #carryOut (n: SimBadge, records: OutboxRecord[]): void {
     for (const r of records) {
       switch (r.kind) {
-        case 'advertise': n.advData = r.data; n.advKey = Buffer.from(r.data).toString('latin1'); break
+        case 'advertise': n.advData = r.data; n.advKey = latin1(r.data); break
         case 'connect': this.#connect(n, r.addr); break
         case 'disconnect': {
           const l = n.links.get(r.link)

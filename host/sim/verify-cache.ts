@@ -7,8 +7,11 @@
 
 import { createPublicKey, verify as nodeVerify, KeyObject } from 'node:crypto'
 import type { Accelerator } from '../core.js'
+import { latin1 } from '../bytes.js'
 
 const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00])
+
+const concatBytes = (a: Uint8Array, b: Uint8Array): Uint8Array => { const o = new Uint8Array(a.length + b.length); o.set(a); o.set(b, a.length); return o }
 
 export class VerifyCache {
   readonly #yes = new Set<string>()
@@ -17,10 +20,11 @@ export class VerifyCache {
   misses = 0
 
   #key (pk: Uint8Array): KeyObject | null {
-    const k = Buffer.from(pk).toString('latin1')
+    const k = latin1(pk)
     let o = this.#keys.get(k)
     if (o === undefined) {
-      try { o = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pk]), format: 'der', type: 'spki' }) } catch { o = null }
+      // Any TypedArray will do for Node; not Buffer, which a browser page (picobadge web) lacks.
+      try { o = createPublicKey({ key: concatBytes(SPKI_PREFIX, pk) as Buffer, format: 'der', type: 'spki' }) } catch { o = null }
       if (this.#keys.size > 100_000) this.#keys.clear()
       this.#keys.set(k, o)
     }
@@ -28,7 +32,7 @@ export class VerifyCache {
   }
 
   readonly accelerate: Accelerator = (sig, pk, msg) => {
-    const id = Buffer.from(sig).toString('latin1') + Buffer.from(pk).toString('latin1') + Buffer.from(msg).toString('latin1')
+    const id = latin1(sig) + latin1(pk) + latin1(msg)
     if (this.#yes.has(id)) { this.hits++; return true }
     this.misses++
     const key = this.#key(pk)

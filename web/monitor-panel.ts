@@ -1,0 +1,88 @@
+// The "Talk to a badge" panel: a serial monitor on a port the browser hands
+// over (the board's console as text, as `picobadge monitor` shows it), and
+// for a board that answers the test RPC, what it holds (rpc-view.ts). While
+// the RPC talks, the port's bytes go to it; what is not a frame comes back
+// to the console.
+
+import { webSerial, type WebSerialPort } from './serial-port.js'
+import { askBadge } from './rpc-view.js'
+import type { Transport } from '../host/rpc/transport.js'
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
+/** The console keeps its last 200 000 characters: a badge logs for hours. */
+const KEEP = 200_000
+
+export function setUpMonitor (): void {
+  const form = $<HTMLFormElement>('serial-form')
+  const openBtn = $<HTMLButtonElement>('serial-open'); const closeBtn = $<HTMLButtonElement>('serial-close')
+  const askBtn = $<HTMLButtonElement>('serial-ask'); const view = $('serial-badge')
+  const stateEl = $('serial-state'); const out = $('serial-console')
+  let port: WebSerialPort | null = null
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null
+  let rpcSink: ((bytes: Uint8Array) => void) | null = null
+  const text = new TextDecoder()
+  const show = (bytes: Uint8Array) => {
+    out.textContent = (out.textContent + text.decode(bytes, { stream: true })).slice(-KEEP)
+    out.scrollTop = out.scrollHeight
+  }
+
+  form.addEventListener('submit', e => {
+    e.preventDefault()
+    const serial = webSerial()
+    if (!serial) { stateEl.textContent = 'This browser has no Web Serial: open the page in Chrome, Edge or another Chromium browser.'; return }
+    void (async () => {
+      try {
+        port = await serial.requestPort()
+        const baud = Number($<HTMLSelectElement>('serial-baud').value)
+        await port.open({ baudRate: baud })
+        stateEl.textContent = `Port open at ${baud} baud.`
+        openBtn.disabled = true; closeBtn.disabled = false; askBtn.disabled = false
+        while (port?.readable) {
+          reader = port.readable.getReader()
+          try {
+            for (;;) {
+              const { value, done } = await reader.read()
+              if (done) break
+              if (rpcSink) rpcSink(value); else show(value)
+            }
+          } finally { reader.releaseLock(); reader = null }
+        }
+      } catch (err) {
+        stateEl.textContent = `The port closed: ${(err as Error).message}`
+      } finally {
+        openBtn.disabled = false; closeBtn.disabled = true; askBtn.disabled = true
+      }
+    })()
+  })
+  askBtn.addEventListener('click', () => {
+    const p = port
+    if (!p?.writable) return
+    askBtn.disabled = true
+    const listeners: Array<(b: Uint8Array) => void> = []
+    let writing = Promise.resolve()
+    const transport: Transport = {
+      // One writer at a time: each write waits for the one before to release the stream.
+      write (bytes) { writing = writing.then(async () => { const w = p.writable!.getWriter(); try { await w.write(bytes) } finally { w.releaseLock() } }).catch(() => {}) },
+      onData (fn) { listeners.push(fn) },
+      async close () { rpcSink = null }
+    }
+    rpcSink = bytes => { for (const fn of listeners) fn(bytes) }
+    const row = (k: string, v: string) => { const dt = document.createElement('dt'); dt.textContent = k; const dd = document.createElement('dd'); dd.textContent = v; return [dt, dd] }
+    askBadge(transport, show).then(b => {
+      const store = typeof b.store === 'string' ? [row('store', b.store)] : Object.entries(b.store).map(([k, v]) => row(k, String(v)))
+      view.replaceChildren(...row('board', b.board), ...row('core memory', `${b.memoryUsed} bytes`), ...row('identity', b.identity), ...store.flat())
+      stateEl.textContent = `The board answered: ${b.board}.`
+    }, err => {
+      stateEl.textContent = `No RPC answer: ${(err as Error).message} (a board answers only when its firmware has the test RPC: docs/RPC.md)`
+    }).finally(() => { rpcSink = null; askBtn.disabled = !port })
+  })
+  closeBtn.addEventListener('click', () => {
+    void (async () => {
+      const p = port; port = null
+      await reader?.cancel().catch(() => {})
+      await p?.close().catch(() => {})
+      askBtn.disabled = true
+      stateEl.textContent = 'No port open.'
+    })()
+  })
+}

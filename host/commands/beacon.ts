@@ -4,9 +4,9 @@
 // and passes it on to its neighbours (docs/SYNC.md §7); neighbours alone
 // move a clock only by bounded slew.
 
-import { writeFileSync } from 'node:fs'
 import { parseArgs, text, UsageError } from '../args.js'
-import { readKeyFile, KeyFileError } from '../keyfile.js'
+import { readEventKey } from '../keyfile.js'
+import { writeOutput } from '../write.js'
 import { beaconSign } from '../beacon.js'
 import { toHex } from '../bytes.js'
 
@@ -26,15 +26,15 @@ export function beaconCommand (argv: string[]): void {
   const args = parseArgs(argv, ['key', 'time', 'out'], [])
   const keyPath = text(args, 'key')
   if (!keyPath) throw new UsageError('--key FILE is needed: the event key that signs the beacon')
-  const key = readKeyFile(keyPath)
-  if (key.kind !== 'event-key') throw new KeyFileError(`${keyPath} is a ${key.kind}: beacons are signed by the event key`)
+  // The event key as build and flash read it: a badge key refused, one others can read warned of.
+  const key = readEventKey(keyPath, warning => process.stderr.write(`warning: ${warning}\n`))
   const t = text(args, 'time')
   const time = t === undefined ? Date.now() : /^\d+$/.test(t) ? Number(t) : Date.parse(t)
   if (!Number.isSafeInteger(time) || time < 0) throw new UsageError(`--time: not a time: ${t}`)
   const beacon = beaconSign(key.secretKey, time)
   const out = text(args, 'out')
   if (out) {
-    writeFileSync(out, beacon)
+    writeOutput(out, beacon, { what: 'beacon' }) // all or nothing, one line if it cannot
     process.stdout.write(`wrote beacon ${new Date(time).toISOString()} (${time}) to ${out}\n`)
   } else process.stdout.write(`${toHex(beacon)}\n`)
 }

@@ -8,9 +8,9 @@
 // core is not the badge's (boards/common/badge.c), so the cert reaches a
 // badge through its firmware (badge_enrol), not through `--port` yet.
 
-import { writeFileSync } from 'node:fs'
 import { parseArgs, text, UsageError } from '../args.js'
-import { readKeyFile, KeyFileError } from '../keyfile.js'
+import { readEventKey } from '../keyfile.js'
+import { writeOutput } from '../write.js'
 import { enrolCert } from '../enrol.js'
 import { fromHex, toHex } from '../bytes.js'
 
@@ -33,12 +33,12 @@ export function enrolCommand (argv: string[]): void {
   if (!keyPath) throw new UsageError('--key FILE is needed: the event key that enrols badges')
   const hex = text(args, 'badge')
   if (!hex || !/^[0-9a-fA-F]{64}$/.test(hex)) throw new UsageError('--badge PUBKEY is needed: the badge\'s public key, 64 hex digits')
-  const key = readKeyFile(keyPath)
-  if (key.kind !== 'event-key') throw new KeyFileError(`${keyPath} is a ${key.kind}: badges are enrolled by the event key`)
+  // The event key as build and flash read it: a badge key refused, one others can read warned of.
+  const key = readEventKey(keyPath, warning => process.stderr.write(`warning: ${warning}\n`))
   const cert = enrolCert(key.secretKey, fromHex(hex))
   const out = text(args, 'out')
   if (out) {
-    writeFileSync(out, cert)
+    writeOutput(out, cert, { what: 'enrolment cert' }) // all or nothing, one line if it cannot
     process.stdout.write(`wrote the enrolment cert of badge ${hex.slice(0, 16)}… to ${out}\n`)
   } else process.stdout.write(`${toHex(cert)}\n`)
 }

@@ -22,7 +22,6 @@
 import { CborReader } from './cbor';
 import { STATE_MAX, MAX_COLLECTIONS } from '../profile';
 import { findObject, stateOf } from './objects';
-import { E_APP_COLLECTIONS, E_APP_STATE, E_APP_NAME, E_APP_NAME_TAKEN } from '../abi/errors';
 
 export { STATE_MAX };
 export const NEVER: u64 = 0xffffffffffffffff;
@@ -134,7 +133,11 @@ function sameName(a: string, b: string): bool {
 // host no instance to ask why, so it could only guess among the causes.
 // Every mount (engine_mount, badge_init) answers it before touching flash,
 // so an app that asked for too much never runs, and the host says which ask.
-// One code per cause (abi/errors.ts, docs/ABI.md).
+// One code per cause (docs/ABI.md, "Error codes"):
+export const E_APP_COLLECTIONS: i32 = -90; // more than MAX_COLLECTIONS collections
+export const E_APP_STATE: i32 = -91; // a state size outside 0 … STATE_MAX bytes
+export const E_APP_NAME: i32 = -92; // a name that is not 1 to 32 ASCII characters
+export const E_APP_NAME_TAKEN: i32 = -93; // a name registered already
 let refusal: i32 = 0;
 
 function refusalOf(name: string, stateSize: i32): i32 {

@@ -8,6 +8,7 @@ import { NorFlash, NorGeometry, NRF52840, flashImports } from './nor-flash.js'
 import { StoreError } from './repo.js'
 import { ENGINE_ERRORS } from './engine.js'
 import { cborEncode, CborValue } from './cbor.js'
+import { isAppRefusal, appRefusalOf } from './app-refusal.js'
 
 /** Codes the badge exports return, beyond the engine's (docs/ABI.md). */
 export const BADGE_ERRORS: Record<number, string> = {
@@ -25,8 +26,9 @@ export const BADGE_ERRORS: Record<number, string> = {
 
 export class BadgeError extends Error {
   override name = 'BadgeError'
-  constructor (readonly code: number, what: string) {
-    super(`${what}: ${BADGE_ERRORS[code] ?? 'error'} (${code})`)
+  /** `line` replaces the generic message when the host can say more (an app refused at start). */
+  constructor (readonly code: number, what: string, line?: string) {
+    super(line ?? `${what}: ${BADGE_ERRORS[code] ?? 'error'} (${code})`)
   }
 }
 
@@ -149,7 +151,10 @@ export class Badge implements MeshBadge {
   /** Starts (or restarts after a power cut) the badge; `hint` is the host's idea of the mesh time, 0 for none. */
   init (local: number, hint = 0): this {
     const { sectorSize, wordSize, size } = this.geometry
-    this.#check(this.core.x.badge_init(sectorSize, wordSize, size, BigInt(local), BigInt(hint)), 'init')
+    const rc = this.core.x.badge_init(sectorSize, wordSize, size, BigInt(local), BigInt(hint))
+    // An app that asked for what the engine cannot hold: which collection, why, what to do (app-refusal.ts).
+    if (isAppRefusal(rc)) throw new BadgeError(rc, 'init', appRefusalOf(this.core, rc))
+    this.#check(rc, 'init')
     return this
   }
 

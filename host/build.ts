@@ -10,7 +10,8 @@ import { resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { makeImage, verifyImage, defaultVersion } from './image.js'
 import { publicKeyOf } from './ed25519.js'
-import { hostImports } from './core.js'
+import { Badge, BadgeError } from './badge.js'
+import { isAppRefusal } from './app-refusal.js'
 
 /** The badge calls firmware makes: an app module must export every one. */
 export const BADGE_EXPORTS = ['badge_init', 'badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity', 'io', 'io_cap']
@@ -55,7 +56,7 @@ export async function compileApp (entry: string): Promise<Uint8Array> {
   return binary
 }
 
-/** Checks that a module is a badge app: the badge ABI exported, only firmware imports, one fixed memory, a start that completes. */
+/** Checks that a module is a badge app: the badge ABI exported, only firmware imports, one fixed memory, a start that completes and a badge_init that takes it. */
 export function checkBadgeModule (module: Uint8Array): void {
   let m: WebAssembly.Module
   try { m = new WebAssembly.Module(module as Uint8Array<ArrayBuffer>) } catch (e) { throw new BuildError(`not a valid WebAssembly module: ${(e as Error).message}`) }
@@ -65,17 +66,23 @@ export function checkBadgeModule (module: Uint8Array): void {
   if (!exports.has('memory')) throw new BuildError('not a badge app: it exports no memory')
   const extra = WebAssembly.Module.imports(m).map(i => `${i.module}.${i.name}`).filter(n => !ALLOWED_IMPORTS.includes(n))
   if (extra.length) throw new BuildError(`the app imports what badge firmware does not provide: ${extra.join(', ')}`)
-  // Its start code runs as it will on the badge: registering collections.
-  let instance: WebAssembly.Instance
-  try { instance = new WebAssembly.Instance(m, hostImports({})) } catch (e) {
-    throw new BuildError(`the app stops while it starts (${(e as Error).message}): most likely a collection the engine cannot hold (registerCollection): more than 8, a state over 48 bytes, or a name that is not 1 to 32 ASCII characters or is taken`)
+  // Its start code runs as it will on the badge (registering collections), then badge_init on a
+  // simulated flash part: an app that asked for what the engine cannot hold is refused there, by
+  // code, and the line says which collection, why, and what to do (host/app-refusal.ts).
+  let badge: Badge
+  try { badge = new Badge({ module: m }) } catch (e) {
+    throw new BuildError(`the app traps while it starts (${(e as Error).message}): a statement of its top-level code (outside any function) fails`)
   }
   // A badge lends the core one 64 KiB page, and nothing more.
-  const memory = instance.exports.memory as WebAssembly.Memory
+  const memory = badge.core.x.memory
   const pages = memory.buffer.byteLength / 65536
   let grows = true
   try { memory.grow(1) } catch { grows = false }
   if (pages !== 1 || grows) throw new BuildError(`not a badge app: its memory is ${pages} page(s)${grows ? ' and can grow' : ''}; a badge gives the core exactly one 64 KiB page (build with asconfig.json's release target)`)
+  try { badge.init(0) } catch (e) {
+    if (!(e instanceof BadgeError)) throw e
+    throw new BuildError(isAppRefusal(e.code) ? e.message : `the app does not start on a simulated badge: ${e.message}`)
+  }
 }
 
 export interface BuildResult { module: Uint8Array, image: Uint8Array }

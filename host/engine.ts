@@ -4,6 +4,7 @@
 
 import { Core, instantiateCore, FlashImports, IO_DATA, IO_OUT, IO_PK } from './core.js'
 import { StoreError, STORE_ERRORS, RegionGeometry } from './repo.js'
+import { APP_REFUSALS } from './app-refusal.js'
 
 /** Why a feed was refused (docs/ABI.md), by code. */
 export const ENGINE_ERRORS: Record<number, string> = {
@@ -16,7 +17,8 @@ export const ENGINE_ERRORS: Record<number, string> = {
   [-65]: 'AlreadyExpired',
   [-66]: 'Rejected',
   [-67]: 'FeedTooLong',
-  [-68]: 'Backdated'
+  [-68]: 'Backdated',
+  ...APP_REFUSALS // mount: the app's start asked for what the engine cannot hold
 }
 
 export interface EngineStats { objects: number, timers: number, pending: number, evictions: number, rejections: number, lastReason: number }

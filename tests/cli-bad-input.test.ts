@@ -177,6 +177,35 @@ describe('picobadge flash', () => {
   })
 })
 
+describe('picobadge enrol and beacon', () => {
+  const badge = 'ab'.repeat(32) // any 64 hex digits: a badge's public key as the desk reads it off the badge
+  it('refuse missing and wrong-kind keys and unwritable outputs in a line, and write nothing half', () => {
+    refused(['enrol', '--badge', badge], /--key FILE is needed: the event key that enrols badges/)
+    refused(['enrol', '--key', path('event.key'), '--badge', '12'], /--badge PUBKEY is needed: the badge's public key, 64 hex digits/)
+    refused(['enrol', '--key', path('none.key'), '--badge', badge], /cannot read key file .*none\.key/)
+    refused(['enrol', '--key', path('badge.key'), '--badge', badge], /badge\.key is a badge-key, not an event key/)
+    refused(['beacon', '--key', path('badge.key')], /badge\.key is a badge-key, not an event key/)
+    refused(['beacon', '--key', path('event.key'), '--time', 'yesterday'], /--time: not a time: yesterday/)
+    for (const [cmd, what] of [[['enrol', '--key', path('event.key'), '--badge', badge], 'enrolment cert'], [['beacon', '--key', path('event.key')], 'beacon']] as const) {
+      refused([...cmd, '--out', path('nodir/x.bin')], new RegExp(`cannot write the ${what} .*: the folder .*nodir does not exist`))
+      refused([...cmd, '--out', dir], /is a folder; give a file name/)
+      if (existsSync('/dev/full')) refused([...cmd, '--out', '/dev/full'], /no space left on the device/)
+    }
+    noTemp()
+  })
+
+  it('warn when the event key is readable by others, as build and flash do', () => {
+    const loose = path('loose-desk.key')
+    writeFileSync(loose, readFileSync(path('event.key')))
+    chmodSync(loose, 0o644)
+    for (const args of [['enrol', '--key', loose, '--badge', badge], ['beacon', '--key', loose]]) {
+      const r = run(args)
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.stderr).toMatch(/^warning: .*loose-desk\.key is readable by others .*chmod 600/)
+    }
+  })
+})
+
 describe('picobadge monitor, test, ports, demo, and the command itself', () => {
   it('refuses missing ports, out-of-range numbers and unknown options, in a line', () => {
     refused(['monitor'], /--port is needed/)

@@ -55,7 +55,7 @@ describe('sync never evicts a held chain (#12, finding 3)', () => {
     const st = a.status(links[2].link.t)
     expect(st.evictions).toBe(0)
     expect(st.violations).toBe(0) // a full store is nobody's fault
-  }, 60_000)
+  })
 })
 
 describe('the per-link bound on new chains (#12, finding 3)', () => {
@@ -123,7 +123,7 @@ describe('an evicted chain never returns before its hold ends (#12, finding 5)',
     let rc = 0
     try { repo.write(run, later + HOLD - 1) } catch (err) { rc = (err as StoreError).code }
     expect(rc, 'after a remount, the chain evicted last came back before its hold').toBe(E_EVICTED)
-  }, 60_000)
+  })
 })
 
 describe('the collector when every tombstone slot is held (#12, finding 5)', () => {
@@ -147,5 +147,5 @@ describe('the collector when every tombstone slot is held (#12, finding 5)', () 
     a.tick(10 * SEC + SKEW + SEC)
     expect(a.chains().length).toBe(0)
     expect(a.status(10 * SEC + SKEW + SEC).evictions).toBe(MAX_CHAINS + 1)
-  }, 60_000)
+  })
 })

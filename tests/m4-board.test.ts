@@ -122,7 +122,7 @@ describe(`rollback: the board never runs an app image older than its floor${why 
     expect(await bootWithFloor(floorSector(1))).toMatch(/booted, RPC ready/)
     // A floor sector nobody erased (all zeros, QEMU's RAM) is not a floor of 0: no image runs.
     expect(await bootWithFloor(new Uint8Array(4096))).toMatch(/version floor cannot be read: no image runs \(-86\)/)
-  }, 120_000)
+  })
 })
 
 describe(`the firmware owns exactly 192 KiB of RAM${why ? ` (skipped: ${why})` : ''}`, () => {
@@ -171,5 +171,5 @@ describe(`the firmware owns exactly 192 KiB of RAM${why ? ` (skipped: ${why})` :
         expect(qemu.output).not.toMatch(/RPC ready/)
       } finally { await qemu.close() }
     } finally { rmSync(dir, { recursive: true, force: true }) }
-  }, 180_000)
+  })
 })

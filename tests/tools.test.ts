@@ -94,7 +94,9 @@ describe('picobadge build (AssemblyScript compiler, core verifier)', () => {
     expect(readFileSync(entry, 'utf8')).toContain("registerCollection('wellen-\\u00fc'")
     const p = run('build', '--key', join(dir, 'event.key'), '--entry', entry, '--out', join(dir, 'w.pbimg'))
     expect(p.status).toBe(1)
-    expect(p.stderr).toMatch(/the app stops while it starts .*registerCollection.*ASCII/)
+    // One error line after the progress lines: which registration, why, what to do (tests/app-refusal.test.ts has every cause).
+    expect(p.stderr).toMatch(/\npicobadge build: the app cannot start \(-92\): the registerCollection after 'status' \(call 3\) has a name that is not 1 to 32 ASCII characters: rename the collection\n$/)
+    expect(p.stderr.match(/^picobadge build:/gm)).toHaveLength(1)
     expect(existsSync(join(dir, 'w.pbimg'))).toBe(false)
   })
 })

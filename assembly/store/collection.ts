@@ -128,16 +128,38 @@ function sameName(a: string, b: string): bool {
   return a.length == b.length && memory.compare(changetype<usize>(a), changetype<usize>(b), <usize>a.length << 1) == 0;
 }
 
+// Why the app cannot run, or 0: the first registration the engine refused.
+// A refusal is recorded, not trapped: a trap in the module's start leaves the
+// host no instance to ask why, so it could only guess among the causes.
+// Every mount (engine_mount, badge_init) answers it before touching flash,
+// so an app that asked for too much never runs, and the host says which ask.
+// One code per cause (docs/ABI.md, "Error codes"):
+export const E_APP_COLLECTIONS: i32 = -90; // more than MAX_COLLECTIONS collections
+export const E_APP_STATE: i32 = -91; // a state size outside 0 … STATE_MAX bytes
+export const E_APP_NAME: i32 = -92; // a name that is not 1 to 32 ASCII characters
+export const E_APP_NAME_TAKEN: i32 = -93; // a name registered already
+let refusal: i32 = 0;
+
+function refusalOf(name: string, stateSize: i32): i32 {
+  if (registered >= MAX_COLLECTIONS) return E_APP_COLLECTIONS;
+  if (stateSize < 0 || stateSize > STATE_MAX) return E_APP_STATE;
+  if (!nameIsAscii(name)) return E_APP_NAME;
+  for (let i = 0; i < registered; i++) if (sameName(collectionAt(i).name, name)) return E_APP_NAME_TAKEN;
+  return 0;
+}
+
 /**
  * Registers a collection; only before the first mount (the app's start
- * code). Returns its index. A collection the engine cannot hold (more than
+ * code). Returns its index, or -1 when the engine cannot hold it (more than
  * MAX_COLLECTIONS, a state over STATE_MAX bytes, a name that is not 1 to
- * 32 ASCII characters or is taken) stops the module's start: an app that
- * would silently miss a collection never runs (`picobadge build` says why).
+ * 32 ASCII characters or is taken) or refused one before: the first such
+ * refusal is kept (appRefusal) and every later registration is ignored, so
+ * the registry ends just before the collection that was refused (the host
+ * names it by the ones before: host/app-refusal.ts).
  */
 export function registerCollection(name: string, identity: u8, stateSize: i32, compute: Compute, expiresAt: ExpiresAt): i32 {
-  if (registered >= MAX_COLLECTIONS || stateSize < 0 || stateSize > STATE_MAX || !nameIsAscii(name)) unreachable();
-  for (let i = 0; i < registered; i++) if (sameName(collectionAt(i).name, name)) unreachable();
+  if (refusal == 0) refusal = refusalOf(name, stateSize);
+  if (refusal != 0) return -1;
   const c = changetype<Collection>(registry + <usize>registered * RECORD);
   c.namePtr = changetype<usize>(name);
   c.computeFn = changetype<usize>(compute);
@@ -147,6 +169,9 @@ export function registerCollection(name: string, identity: u8, stateSize: i32, c
   c.identity = identity;
   return registered++;
 }
+
+/** Why the app cannot run (E_APP_*), or 0: what mount answers first. */
+export function appRefusal(): i32 { return refusal; }
 
 export function collectionCount(): i32 { return registered; }
 /** The collection with index i (0 ≤ i < collectionCount()). */

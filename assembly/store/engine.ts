@@ -65,7 +65,7 @@ import { verify } from '../crypto/ed25519';
 import { verifyRun, BATCH_MAX } from '../crypto/batch';
 import { hostAccepts } from '../crypto/accept';
 import { CborReader } from './cbor';
-import { Collection, BlockContext, ACCEPT, NEVER, PER_AUTHOR, collectionAt, collectionCount, expiresAt } from './collection';
+import { Collection, BlockContext, ACCEPT, NEVER, PER_AUTHOR, collectionAt, collectionCount, expiresAt, appRefusal } from './collection';
 import { clearObjects, used, collectionOf, stateOf, chainOf, findObject, addObject, dropObject, refsOf, objectCount } from './objects';
 import { timersReset, timerSet, timerCancel, timersAdvance, timersNow, timerNextDue, timerCount, expiryOf } from './timers';
 import { sameKey, sameSig } from '../feed/equal';
@@ -547,8 +547,14 @@ function drainPending(now: u64): i32 {
 
 // ---- mount: replay ----------------------------------------------------------------
 
-/** Mounts the repo and rebuilds every state by replaying the stored chains. 0 or an error. */
+/**
+ * Mounts the repo and rebuilds every state by replaying the stored chains. 0 or an error.
+ * An app whose start asked for what the engine cannot hold is refused first (E_APP_*,
+ * collection.ts), before the flash is read: it never runs with a collection missing.
+ */
 export function mount(sectorSize: u32, wordSize: u32, regionSize: u32, now: u64): i32 {
+  const refused = appRefusal();
+  if (refused != 0) return refused;
   const rc = repoMount(sectorSize, wordSize, regionSize);
   if (rc != 0) return rc;
   clearObjects();

@@ -41,6 +41,7 @@
 #include "pb_badge.h"
 #include "pb_core.h"
 #include "port.h"
+#include "picobadge_abi.h"
 
 /* The window layout: the same offsets the Node host uses (docs/ABI.md), for no reason but familiarity. */
 #define WIN_ADDR 192u
@@ -90,6 +91,29 @@ static void badge_log(const char *what, int64_t code) {
   while (d) line[n++] = digits[--d];
   line[n++] = '\n';
   port_serial_write((const uint8_t *)line, n);
+}
+
+/* An app whose start asked for what the engine cannot hold (docs/ABI.md, -90 ... -93): the one real
+ * cause and what to do, as one console line; 0 for any other code. `picobadge build` refuses such an
+ * app and names the collection; a board sees one only in an image signed without that check. */
+static int app_refused(int64_t code) {
+  const char *why;
+  switch (code) {
+  case PB_E_APP_COLLECTIONS: why = "(-90): it registers more collections than a badge holds (8); merge two or drop one"; break;
+  case PB_E_APP_STATE: why = "(-91): a collection asks for a state over 48 bytes; store less per object"; break;
+  case PB_E_APP_NAME: why = "(-92): a collection's name is not 1 to 32 ASCII characters; rename it"; break;
+  case PB_E_APP_NAME_TAKEN: why = "(-93): two collections have the same name; give each its own"; break;
+  default: return 0;
+  }
+  static const char head[] = "badge: the app cannot start ", tail[] = ", and rebuild it (picobadge build names the collection)\n";
+  char line[sizeof head + 96 + sizeof tail]; /* every `why` above is under 96 characters */
+  size_t n = 0, w = strlen(why);
+  if (w > 96) w = 96;
+  memcpy(line, head, sizeof head - 1); n += sizeof head - 1;
+  memcpy(line + n, why, w); n += w;
+  memcpy(line + n, tail, sizeof tail - 1); n += sizeof tail - 1;
+  port_serial_write((const uint8_t *)line, n);
+  return 1;
 }
 
 static uint16_t get_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
@@ -287,7 +311,7 @@ int pb_badge_start(int64_t hint) {
   g.running = 0;
   port_radio_enable(1);
   int rc = init(hint);
-  if (rc < 0) badge_log("badge_init failed:", rc);
+  if (rc < 0 && !app_refused(rc)) badge_log("badge_init failed:", rc);
   return rc;
 }
 

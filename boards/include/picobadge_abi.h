@@ -1,5 +1,5 @@
 /*
- * picobadge_abi.h: the badge ABI for firmware (docs/ABI.md, version 2.0).
+ * picobadge_abi.h: the badge ABI for firmware (docs/ABI.md, version 3.1).
  *
  * The core is build/core.wasm, run under WAMR. Firmware registers the
  * imports below as native symbols, instantiates the module, and calls the
@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define PICOBADGE_ABI_VERSION_MAJOR 3
-#define PICOBADGE_ABI_VERSION_MINOR 0
+#define PICOBADGE_ABI_VERSION_MINOR 1
 
 /* The module's linear memory: exactly one 64 KiB page, fixed (docs/ABI.md, Memory). WAMR needs bulk memory enabled. */
 #define PICOBADGE_MEMORY_PAGES 1
@@ -152,6 +152,10 @@ enum picobadge_error {
   PB_E_IMAGE_LENGTH = -84, /* the module ended before its length, or ran past it */
   PB_E_IMAGE_ORDER = -85, /* image_verify_update or _end without a good header first */
   PB_E_IMAGE_ROLLBACK = -86, /* a signed image whose app version is below the badge's version floor */
+  PB_E_APP_COLLECTIONS = -90, /* the app registers more collections than the engine holds (8): badge_init, engine_mount */
+  PB_E_APP_STATE = -91, /* the app registers a collection whose state is over 48 bytes */
+  PB_E_APP_NAME = -92, /* the app registers a collection whose name is not 1 to 32 ASCII characters */
+  PB_E_APP_NAME_TAKEN = -93, /* the app registers two collections of one name */
   PB_E_VARINT_TRUNCATED = -10, /* the buffer ends inside the size varint */
   PB_E_BUFFER_UNDERFLOW = -11, /* the declared size runs past the buffer */
   PB_E_UNKNOWN_HEADER = -12, /* unknown header type */

@@ -5,9 +5,9 @@
 // move a clock only by bounded slew. With --port the beacon goes to the
 // running badge over its serial port (the RPC's BEACON request, docs/RPC.md).
 
-import { writeFileSync } from 'node:fs'
 import { parseArgs, text, number, UsageError } from '../args.js'
-import { readKeyFile, KeyFileError } from '../keyfile.js'
+import { readEventKey } from '../keyfile.js'
+import { writeOutput } from '../write.js'
 import { beaconSign } from '../beacon.js'
 import { toHex } from '../bytes.js'
 import { BoardTarget } from '../rpc/board.js'
@@ -39,15 +39,15 @@ export async function beaconCommand (argv: string[]): Promise<number> {
   const port = text(args, 'port')
   if (args.baud !== undefined && !port) throw new UsageError('--baud is the speed of --port PORT: give both, or neither')
   const baud = number(args, 'baud', 115200, 1200, 4_000_000)
-  const key = readKeyFile(keyPath)
-  if (key.kind !== 'event-key') throw new KeyFileError(`${keyPath} is a ${key.kind}: beacons are signed by the event key`)
+  // The event key as build and flash read it: a badge key refused, one others can read warned of.
+  const key = readEventKey(keyPath, warning => process.stderr.write(`warning: ${warning}\n`))
   const t = text(args, 'time')
   const time = t === undefined ? Date.now() : /^\d+$/.test(t) ? Number(t) : Date.parse(t)
   if (!Number.isSafeInteger(time) || time < 0) throw new UsageError(`--time: not a time: ${t}`)
   const beacon = beaconSign(key.secretKey, time)
   const out = text(args, 'out')
   if (out) {
-    writeFileSync(out, beacon)
+    writeOutput(out, beacon, { what: 'beacon' }) // all or nothing, one line if it cannot
     process.stdout.write(`wrote beacon ${new Date(time).toISOString()} (${time}) to ${out}\n`)
   }
   if (!port) {

@@ -7,9 +7,9 @@
 // RPC's ENROL request, docs/RPC.md), which answers with the core's code;
 // without --badge the badge's key is asked of the badge first (IDENTITY).
 
-import { writeFileSync } from 'node:fs'
 import { parseArgs, text, number, UsageError } from '../args.js'
-import { readKeyFile, KeyFileError } from '../keyfile.js'
+import { readEventKey } from '../keyfile.js'
+import { writeOutput } from '../write.js'
 import { enrolCert } from '../enrol.js'
 import { fromHex, toHex } from '../bytes.js'
 import { BoardTarget } from '../rpc/board.js'
@@ -48,13 +48,13 @@ export async function enrolCommand (argv: string[]): Promise<number> {
   if (hex !== undefined && !/^[0-9a-fA-F]{64}$/.test(hex)) throw new UsageError(`--badge: the badge's public key is 64 hex digits, not ${hex}`)
   if (args.baud !== undefined && !port) throw new UsageError('--baud is the speed of --port PORT: give both, or neither')
   const baud = number(args, 'baud', 115200, 1200, 4_000_000)
-  const key = readKeyFile(keyPath)
-  if (key.kind !== 'event-key') throw new KeyFileError(`${keyPath} is a ${key.kind}: badges are enrolled by the event key`)
+  // The event key as build and flash read it: a badge key refused, one others can read warned of.
+  const key = readEventKey(keyPath, warning => process.stderr.write(`warning: ${warning}\n`))
   const out = text(args, 'out')
   const sign = (badge: Uint8Array): Uint8Array => {
     const cert = enrolCert(key.secretKey, badge)
     if (out) {
-      writeFileSync(out, cert)
+      writeOutput(out, cert, { what: 'enrolment cert' }) // all or nothing, one line if it cannot
       process.stdout.write(`wrote the enrolment cert of badge ${toHex(badge).slice(0, 16)}… to ${out}\n`)
     }
     return cert

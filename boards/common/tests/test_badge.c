@@ -3,7 +3,8 @@
  * call sequence and its arguments (absolute addresses, local time from
  * port_now_ms), the outbox drained until empty and carried out in order,
  * malformed outboxes stopped at the bad record without reading past the
- * bytes moved, link tracking for stop, a trap restarting the badge.
+ * bytes moved, link tracking for stop, a trap restarting the badge, an
+ * app refused at start named by its cause.
  * Prints "N passed, N failed"; exit 1 on any failure.
  */
 #include <stdio.h>
@@ -329,6 +330,19 @@ int main(void) {
   result_for_chains = 13;
   CHECK(pb_badge_chains(0, chains, sizeof chains) == -1); /* more than fit: refused */
   CHECK(pb_badge_chains(0, chains, 99) == -1);
+
+  /* an app the core refused at start (-90 ... -93): one console line with the cause, not a bare number; not running */
+  reset();
+  result_for_init = -91;
+  CHECK(pb_badge_start(0) == -91);
+  CHECK(pb_badge_running() == 0);
+  CHECK(log_lines == 1);
+  CHECK(strcmp(last_log, "badge: the app cannot start (-91): a collection asks for a state over 48 bytes; store less per object, "
+                         "and rebuild it (picobadge build names the collection)\n") == 0);
+  reset();
+  result_for_init = -41; /* any other refusal: the number, as before */
+  CHECK(pb_badge_start(0) == -41);
+  CHECK(log_lines == 1 && strcmp(last_log, "badge: badge_init failed: -41\n") == 0);
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

@@ -116,6 +116,25 @@ describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => 
     }
   })
 
+  it('replays from its seed: a native badge has the V8 badge\'s key for that seed and index, and two runs give the same report', () => {
+    // The simulator hands each board its entropy at BOOT (never the OS's), drawn where a V8 badge draws its own.
+    const opts = { ...hall(5, [0, 2, 4], 0.3), minutes: 2, seed: 31 }
+    const v8 = sim(opts)
+    v8.runUntil(10_000)
+    const once = (): SimReport => {
+      const s = sim({ ...opts, native: 2 })
+      s.runUntil(10_000)
+      for (const n of s.nodes) expect(hex(n.badge!.identity()), `badge ${n.index}'s key`).toBe(hex(v8.nodes[n.index].badge!.identity()))
+      s.run()
+      const { wallSeconds, badgeMinutesPerSecond, ...r } = report(s, 1) // the only wall-clock fields
+      s.close()
+      return r as SimReport
+    }
+    const a = once()
+    expect(a.native.badges).toBe(2)
+    expect(once()).toEqual(a)
+  })
+
   it('a native badge killed (SIGKILL) with links up mid-sync restarts from its flash file, keeps its identity, and catches up', () => {
     // Many posters, so blocks keep flowing; the native badges (3 and 9 of 12) never post, so what they write is what sync brings.
     const opts = { ...hall(12, [0, 1, 2, 4, 5, 6, 7, 8, 10, 11], 0.3), minutes: 6, seed: 4, native: 2 }
@@ -207,7 +226,7 @@ describe('the native board\'s radio socket', () => {
     })
   }
 
-  const boot = request(0x01, 0, new Uint8Array(8))
+  const boot = request(0x01, 0, new Uint8Array(8 + 32)) // hint 0, 32 bytes of entropy
   const cat = (...xs: Uint8Array[]) => Uint8Array.from(Buffer.concat(xs))
 
   it('answers well-formed requests in lockstep and exits 0 when the simulator closes the socket', async () => {
@@ -225,6 +244,7 @@ describe('the native board\'s radio socket', () => {
   const malformed: Array<[string, Uint8Array, RegExp]> = [
     ['an unknown request type', Uint8Array.of(0x7f, 0, 0), /unknown request type 0x7f/],
     ['BOOT without its hint', request(0x01, 0), /malformed BOOT/],
+    ['BOOT without its entropy', request(0x01, 0, new Uint8Array(8)), /malformed BOOT/],
     ['a frame longer than an ATT MTU allows', cat(boot, request(0x07, 5, new Uint8Array(2 + 245))), /malformed FRAME/],
     ['an advert of 32 bytes', cat(boot, request(0x03, 5, new Uint8Array(6 + 32))), /malformed ADVERT/],
     ['LINK_UP with central = 2', cat(boot, request(0x04, 5, Uint8Array.of(1, 0, 247, 0, 2, 1, 2, 3, 4, 5, 6))), /central is neither/],

@@ -22,6 +22,11 @@
  *     backwards): it is the local time of the request being served, or of
  *     the last one between requests.
  *
+ *   - With a socket the board's entropy is the simulator's too (BOOT carries
+ *     it), so a run replays from its seed: port_entropy hands out each of
+ *     BOOT's bytes at most once, says how many (ENTROPY), and fails rather
+ *     than fall back on the OS's randomness when they run out.
+ *
  * No malloc; the buffers are static.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -62,6 +67,7 @@ enum {
   BM_DISCONNECT = 0x83,
   BM_SEND = 0x84,
   BM_STORED = 0x85,
+  BM_ENTROPY = 0x86, /* how many of BOOT's entropy bytes port_entropy handed out */
   BM_DATA = 0x8A,
   BM_DONE = 0x8F
 };
@@ -73,6 +79,7 @@ enum {
 #define ADV_MAX 31u       /* legacy advertising data */
 #define FRAME_MAX 244u    /* ATT MTU 247 - 3 */
 #define CHAIN_RECORD 100u
+#define ENTROPY 32u       /* BOOT's entropy bytes: one identity seed (assembly/badge/identity.ts) */
 
 static struct {
   int fd;             /* the socket, or -1 */
@@ -80,6 +87,8 @@ static struct {
   int radio_on;       /* port_radio_enable */
   int broken;         /* a write to the simulator failed: it is gone */
   int64_t local;      /* the local time of the request being served (or the last one) */
+  uint8_t entropy[ENTROPY]; /* the simulator's entropy for this boot (BOOT) */
+  uint32_t entropy_used;    /* how many of them port_entropy handed out: each byte at most once */
   uint8_t in[HEADER + IN_MAX];
   uint8_t out[OUT_MAX];
   uint32_t out_len;
@@ -198,6 +207,21 @@ int radio_socket_clock(int64_t *local) {
   return 1;
 }
 
+int radio_socket_entropy(uint8_t *buf, size_t len) {
+  if (g.fd < 0) return 0;
+  /* The simulator's run must replay from its seed: never the OS's randomness here, even when BOOT's run out. */
+  if (len > ENTROPY - g.entropy_used) {
+    fprintf(stderr, "radio: the core asked for %zu bytes of entropy; %u of BOOT's 32 are left\n", len, (unsigned)(ENTROPY - g.entropy_used));
+    return -1;
+  }
+  memcpy(buf, g.entropy + g.entropy_used, len);
+  g.entropy_used += (uint32_t)len;
+  uint8_t n[2];
+  put_u16(n, (uint16_t)len);
+  emit(BM_ENTROPY, n, 2, NULL, 0);
+  return 1;
+}
+
 /* ---- serving one request ---------------------------------------------------------------- */
 
 static int refuse(const char *name, const char *why, uint16_t len) {
@@ -241,7 +265,7 @@ int radio_socket_serve_one(void) {
   /* Check the whole payload's shape before anything runs. */
   switch (type) {
     case RQ_BOOT:
-      if (rest != 8) return refuse(name, "expected local and hint (16 bytes)", len);
+      if (rest != 8 + ENTROPY) return refuse(name, "expected local, hint and 32 bytes of entropy (48 bytes)", len);
       break;
     case RQ_TICK:
     case RQ_STATUS:
@@ -280,6 +304,8 @@ int radio_socket_serve_one(void) {
   switch (type) {
     case RQ_BOOT:
       g.booted = 1;
+      memcpy(g.entropy, p + 8, ENTROPY);
+      g.entropy_used = 0;
       result = pb_badge_start(get_i64(p));
       break;
     case RQ_TICK:

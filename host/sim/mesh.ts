@@ -29,7 +29,7 @@ import { Metrics } from './metrics.js'
 import { cborEncode, CborValue } from '../cbor.js'
 import { createBlockSegment, sizeOfBlockSegment, HDR_AUTHOR } from '../segment.js'
 import { IO_DATA } from '../core.js'
-import { NativeBadge } from './native-badge.js'
+import { BOOT_ENTROPY, NativeBadge } from './native-badge.js'
 import { NativeFleet, NativeInterp } from './native-env.js'
 import { ATTACKS, AttackKind, Attack, HostileEnv, ScriptedPeer } from './hostile/index.js'
 import { HonestLosses } from './losses.js'
@@ -254,12 +254,13 @@ export class MeshSimulator {
   powerOn (n: SimBadge): void {
     if (n.on) return
     n.flash.powerOn()
+    // The first boot knows roughly when the event started (flashed that morning); later boots know nothing.
+    const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     if (n.native) {
       this.fleet ??= new NativeFleet({ interp: this.opts.nativeInterp, timeoutMs: this.opts.nativeTimeoutMs })
-      n.badge = this.fleet.start(n.index)
-      // The board's key comes from the OS; take from n.rng what a V8 badge's first key takes, so the
-      // rest of the run (the plan, power cuts) is the same as the all-V8 run with this seed.
-      if (n.owner === '') n.rng.fill(new Uint8Array(32))
+      // BOOT hands the board the bytes a V8 badge's entropy would draw from n.rng next (a clone's: n.rng
+      // moves on by what the board took, below), so its key and the rest of the run are the all-V8 run's.
+      n.badge = this.fleet.start(n.index, n.rng.clone().bytes(BOOT_ENTROPY))
     } else {
       n.badge = new Badge({
         flash: n.flash,
@@ -271,9 +272,8 @@ export class MeshSimulator {
     n.on = true
     n.bootAt = this.q.now
     n.heard.clear()
-    // The first boot knows roughly when the event started (flashed that morning); later boots know nothing.
-    const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     this.call(n, (b, local) => b.init(local, hint))
+    if (n.badge instanceof NativeBadge) n.rng.fill(new Uint8Array(n.badge.entropyTaken))
     if (!n.badge) return
     // Firmware knows the event key (the app image check); a native board gives its --event-key to its core at every start.
     if (n.badge instanceof Badge) n.badge.eventKey(this.#eventKey)

@@ -13,7 +13,7 @@ const BOOT = 0x01; const TICK = 0x02; const ADVERT = 0x03; const LINK_UP = 0x04;
 const LINK_READY = 0x06; const FRAME = 0x07; const ACTION = 0x08; const STATUS = 0x09; const IDENTITY = 0x0a; const CHAINS = 0x0b
 const ENROL = 0x0c; const BEACON = 0x0d
 const M_ADVERTISE = 0x81; const M_CONNECT = 0x82; const M_DISCONNECT = 0x83; const M_SEND = 0x84; const M_STORED = 0x85
-const M_DATA = 0x8a; const M_DONE = 0x8f
+const M_ENTROPY = 0x86; const M_DATA = 0x8a; const M_DONE = 0x8f
 
 /** One request: type, payload length u16 LE, the local time i64 LE, then the rest. */
 export function request (type: number, local: number, ...parts: Uint8Array[]): Uint8Array {
@@ -34,13 +34,18 @@ const u16 = (n: number) => Uint8Array.of(n & 0xff, (n >> 8) & 0xff)
 const u32 = (n: number) => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff)
 const i64 = (n: number) => { const b = new Uint8Array(8); new DataView(b.buffer).setBigInt64(0, BigInt(n), true); return b }
 
-export interface NativeAnswer { records: OutboxRecord[], data: Uint8Array[], result: number }
+/** What BOOT carries for the board's port_entropy (boards/native/README.md): one identity seed. */
+export const BOOT_ENTROPY = 32
+
+/** entropy: how many of BOOT's entropy bytes the board's core took while answering. */
+export interface NativeAnswer { records: OutboxRecord[], data: Uint8Array[], entropy: number, result: number }
 
 /** Splits an answer into outbox records, DATA payloads and DONE's result; throws on anything else. */
 export function parseAnswer (bytes: Uint8Array): NativeAnswer {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const records: OutboxRecord[] = []
   const data: Uint8Array[] = []
+  let entropy = 0
   for (let o = 0; o < bytes.length;) {
     if (o + 3 > bytes.length) throw new NativeBadgeError('radio answer: a message header cut short')
     const type = bytes[o]; const len = v.getUint16(o + 1, true)
@@ -54,11 +59,12 @@ export function parseAnswer (bytes: Uint8Array): NativeAnswer {
       case M_DISCONNECT: want(len === 2); records.push({ kind: 'disconnect', link: v.getUint16(p, true) }); break
       case M_SEND: want(len >= 2); records.push({ kind: 'send', link: v.getUint16(p, true), frame: body.slice(2) }); break
       case M_STORED: want(len === 36); records.push({ kind: 'stored', owner: body.slice(0, 32), height: v.getUint32(p + 32, true) }); break
+      case M_ENTROPY: want(len === 2); entropy += v.getUint16(p, true); break
       case M_DATA: data.push(body); break
       case M_DONE:
         want(len === 8)
         if (p + len !== bytes.length) throw new NativeBadgeError('radio answer: bytes after DONE')
-        return { records, data, result: Number(v.getBigInt64(p, true)) }
+        return { records, data, entropy, result: Number(v.getBigInt64(p, true)) }
       default: throw new NativeBadgeError(`radio answer: unknown message type 0x${type.toString(16)}`)
     }
     o = p + len
@@ -71,11 +77,19 @@ export class NativeBadge implements MeshBadge {
   #pending: OutboxRecord[] = []
   #local = 0
   #closed = false
+  #entropyTaken = 0
 
-  /** Starts the board process (it waits for BOOT: call init). */
-  constructor (readonly pool: NativePool, readonly spawn: NativeSpawn) {
+  /**
+   * Starts the board process (it waits for BOOT: call init). entropy: the BOOT_ENTROPY bytes its
+   * port_entropy hands out (the simulator's, so a run replays from its seed; never the OS's).
+   */
+  constructor (readonly pool: NativePool, readonly spawn: NativeSpawn, readonly entropy: Uint8Array) {
+    if (entropy.length !== BOOT_ENTROPY) throw new RangeError(`native badge: BOOT carries ${BOOT_ENTROPY} bytes of entropy`)
     this.id = pool.spawn(spawn)
   }
+
+  /** How many of the entropy bytes the board has taken (each at most once, in order). */
+  get entropyTaken (): number { return this.#entropyTaken }
 
   get pid (): number | undefined { return this.pool.pid(this.id) }
 
@@ -84,11 +98,12 @@ export class NativeBadge implements MeshBadge {
     this.#local = Math.max(this.#local, local)
     const a = parseAnswer(this.pool.call(this.id, request(type, this.#local, ...parts)))
     for (const r of a.records) this.#pending.push(r)
+    this.#entropyTaken += a.entropy
     return a
   }
 
   init (local: number, hint = 0): this {
-    const rc = this.#call(BOOT, local, i64(hint)).result
+    const rc = this.#call(BOOT, local, i64(hint), this.entropy).result
     if (rc < 0) throw new BadgeError(rc, `${this.spawn.label}: init`)
     return this
   }

@@ -22,10 +22,12 @@
  *     backwards): it is the local time of the request being served, or of
  *     the last one between requests.
  *
- *   - With a socket the board's entropy is the simulator's too (BOOT carries
- *     it), so a run replays from its seed: port_entropy hands out each of
- *     BOOT's bytes at most once, says how many (ENTROPY), and fails rather
- *     than fall back on the OS's randomness when they run out.
+ *   - With a socket the board's entropy is the simulator's too, so a run
+ *     replays from its seed (never the OS's randomness): port_entropy hands
+ *     out BOOT's 32 bytes first, each once, and says how many (ENTROPY:
+ *     the simulator's generator moves on by as many, as a V8 badge's
+ *     identity draws them); after them, a stream drawn from them (the
+ *     link nonces of proof.ts: fresh per link, the seed's, not secret).
  *
  * No malloc; the buffers are static.
  */
@@ -42,6 +44,7 @@
 
 #include "pb_badge.h"
 #include "port.h"
+#include "port_native.h"
 #include "radio_socket.h"
 
 /* Requests (simulator -> board). */
@@ -58,7 +61,8 @@ enum {
   RQ_IDENTITY = 0x0A,
   RQ_CHAINS = 0x0B,
   RQ_ENROL = 0x0C,  /* the desk's enrolment cert (pb_badge_enrol) */
-  RQ_BEACON = 0x0D  /* the organiser's time beacon (pb_badge_beacon) */
+  RQ_BEACON = 0x0D, /* the organiser's time beacon (pb_badge_beacon) */
+  RQ_CUT = 0x0E     /* the power dies in the n-th flash program or erase from now (port_native_cut_at) */
 };
 /* Board messages (board -> simulator). */
 enum {
@@ -89,6 +93,7 @@ static struct {
   int64_t local;      /* the local time of the request being served (or the last one) */
   uint8_t entropy[ENTROPY]; /* the simulator's entropy for this boot (BOOT) */
   uint32_t entropy_used;    /* how many of them port_entropy handed out: each byte at most once */
+  uint64_t stream;          /* then a stream drawn from them (link nonces, proof.ts) */
   uint8_t in[HEADER + IN_MAX];
   uint8_t out[OUT_MAX];
   uint32_t out_len;
@@ -207,18 +212,27 @@ int radio_socket_clock(int64_t *local) {
   return 1;
 }
 
+/* splitmix64: the stream after BOOT's bytes (simulator only: a run's nonces are its seed's, not secrets). */
+static uint64_t stream_next(void) {
+  uint64_t z = (g.stream += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
 int radio_socket_entropy(uint8_t *buf, size_t len) {
   if (g.fd < 0) return 0;
-  /* The simulator's run must replay from its seed: never the OS's randomness here, even when BOOT's run out. */
-  if (len > ENTROPY - g.entropy_used) {
-    fprintf(stderr, "radio: the core asked for %zu bytes of entropy; %u of BOOT's 32 are left\n", len, (unsigned)(ENTROPY - g.entropy_used));
-    return -1;
+  /* BOOT's bytes first (a new badge's identity seed: what a V8 badge draws), then the stream. */
+  uint32_t from_boot = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (g.entropy_used < ENTROPY) { buf[i] = g.entropy[g.entropy_used++]; from_boot++; }
+    else buf[i] = (uint8_t)stream_next();
   }
-  memcpy(buf, g.entropy + g.entropy_used, len);
-  g.entropy_used += (uint32_t)len;
-  uint8_t n[2];
-  put_u16(n, (uint16_t)len);
-  emit(BM_ENTROPY, n, 2, NULL, 0);
+  if (from_boot) {
+    uint8_t n[2];
+    put_u16(n, (uint16_t)from_boot);
+    emit(BM_ENTROPY, n, 2, NULL, 0);
+  }
   return 1;
 }
 
@@ -231,8 +245,8 @@ static int refuse(const char *name, const char *why, uint16_t len) {
 
 static const char *request_name(uint8_t type) {
   static const char *const names[] = {"?", "BOOT", "TICK", "ADVERT", "LINK_UP", "LINK_DOWN", "LINK_READY",
-                                      "FRAME", "ACTION", "STATUS", "IDENTITY", "CHAINS", "ENROL", "BEACON"};
-  return type <= RQ_BEACON ? names[type] : "unknown";
+                                      "FRAME", "ACTION", "STATUS", "IDENTITY", "CHAINS", "ENROL", "BEACON", "CUT"};
+  return type <= RQ_CUT ? names[type] : "unknown";
 }
 
 int radio_socket_serve_one(void) {
@@ -246,7 +260,7 @@ int radio_socket_serve_one(void) {
   uint8_t type = g.in[0];
   uint16_t len = get_u16(g.in + 1);
   const char *name = request_name(type);
-  if (type < RQ_BOOT || type > RQ_BEACON) {
+  if (type < RQ_BOOT || type > RQ_CUT) {
     fprintf(stderr, "radio: unknown request type 0x%02x (payload %u bytes)\n", type, len);
     return -1;
   }
@@ -297,6 +311,10 @@ int radio_socket_serve_one(void) {
     case RQ_BEACON:
       if (rest != 72) return refuse(name, "expected the local time and a 72-byte beacon (80 bytes)", len);
       break;
+    case RQ_CUT:
+      if (rest != 4) return refuse(name, "expected the local time and a write count (12 bytes)", len);
+      if (get_u32(p) == 0) return refuse(name, "the write count is 0 (1 is the next write)", len);
+      break;
   }
 
   g.local = local;
@@ -306,6 +324,8 @@ int radio_socket_serve_one(void) {
       g.booted = 1;
       memcpy(g.entropy, p + 8, ENTROPY);
       g.entropy_used = 0;
+      g.stream = 0;
+      for (unsigned i = 0; i < ENTROPY; i++) g.stream = (g.stream << 8 | g.stream >> 56) ^ g.entropy[i];
       result = pb_badge_start(get_i64(p));
       break;
     case RQ_TICK:
@@ -346,6 +366,9 @@ int radio_socket_serve_one(void) {
       break;
     case RQ_BEACON:
       result = pb_badge_beacon(p);
+      break;
+    case RQ_CUT:
+      port_native_cut_at(get_u32(p));
       break;
   }
   uint8_t done[8];

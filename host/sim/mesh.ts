@@ -259,7 +259,8 @@ export class MeshSimulator {
     if (n.native) {
       this.fleet ??= new NativeFleet({ interp: this.opts.nativeInterp, timeoutMs: this.opts.nativeTimeoutMs })
       // BOOT hands the board the bytes a V8 badge's entropy would draw from n.rng next (a clone's: n.rng
-      // moves on by what the board took, below), so its key and the rest of the run are the all-V8 run's.
+      // moves on by what the board took of them, below), so its key is the all-V8 run's. Its link nonces come
+      // from a stream those bytes seed, not from n.rng: with power cuts (drawn from n.rng) the runs part.
       n.badge = this.fleet.start(n.index, n.rng.clone().bytes(BOOT_ENTROPY))
     } else {
       n.badge = new Badge({
@@ -304,15 +305,9 @@ export class MeshSimulator {
   cutPower (n: SimBadge, { midWrite = false, offFor = 30_000 } = {}): void {
     const back = () => this.q.after(offFor, () => this.powerOn(n))
     if (!midWrite) { this.powerOff(n); back(); return }
-    if (n.badge instanceof NativeBadge) {
-      // The process is killed in the middle of its next request (a tick), whatever it was writing.
-      n.rng.int(3) // what a V8 badge's cut point takes from n.rng, as above
-      n.badge.killMidCall(n.local(this.q.now))
-      this.powerOff(n)
-      back()
-      return
-    }
-    n.flash.cutPowerAt(1 + n.rng.int(3))
+    // A native board cuts its own power at that write (it exits 137 half-way through it).
+    const at = 1 + n.rng.int(3)
+    if (n.badge instanceof NativeBadge) n.badge.cutPowerAt(at); else n.flash.cutPowerAt(at)
     const watch = () => { if (!n.on) back(); else this.q.after(50, watch) }
     this.q.after(50, watch)
   }

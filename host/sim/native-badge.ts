@@ -6,12 +6,13 @@
 
 import { BadgeError, BadgeStatus, ChainInfo, MeshBadge, OutboxRecord, actionBytes, parseStatus } from '../badge.js'
 import { CborValue } from '../cbor.js'
-import { NativeBadgeError, NativePool, NativeSpawn } from './native-pool.js'
+import { NativeBadgeError, NativePool, NativePowerCut, NativeSpawn } from './native-pool.js'
+import { PowerLoss } from '../nor-flash.js'
 
 // Requests (simulator -> board) and board messages (board -> simulator).
 const BOOT = 0x01; const TICK = 0x02; const ADVERT = 0x03; const LINK_UP = 0x04; const LINK_DOWN = 0x05
 const LINK_READY = 0x06; const FRAME = 0x07; const ACTION = 0x08; const STATUS = 0x09; const IDENTITY = 0x0a; const CHAINS = 0x0b
-const ENROL = 0x0c; const BEACON = 0x0d
+const ENROL = 0x0c; const BEACON = 0x0d; const CUT = 0x0e
 const M_ADVERTISE = 0x81; const M_CONNECT = 0x82; const M_DISCONNECT = 0x83; const M_SEND = 0x84; const M_STORED = 0x85
 const M_ENTROPY = 0x86; const M_DATA = 0x8a; const M_DONE = 0x8f
 
@@ -78,6 +79,7 @@ export class NativeBadge implements MeshBadge {
   #local = 0
   #closed = false
   #entropyTaken = 0
+  #cutArmed = false
 
   /**
    * Starts the board process (it waits for BOOT: call init). entropy: the BOOT_ENTROPY bytes its
@@ -96,7 +98,17 @@ export class NativeBadge implements MeshBadge {
   #call (type: number, local: number, ...parts: Uint8Array[]): NativeAnswer {
     if (this.#closed) throw new NativeBadgeError(`${this.spawn.label}: the process was killed`)
     this.#local = Math.max(this.#local, local)
-    const a = parseAnswer(this.pool.call(this.id, request(type, this.#local, ...parts)))
+    let answer: Uint8Array
+    try {
+      answer = this.pool.call(this.id, request(type, this.#local, ...parts))
+    } catch (e) {
+      // The cut it was told to make (cutPowerAt): power is gone mid-call, as a V8 badge's NorFlash throws PowerLoss.
+      if (!(e instanceof NativePowerCut) || !this.#cutArmed) throw e
+      this.#closed = true
+      this.pool.kill(this.id) // already gone: this reaps it
+      throw new PowerLoss(`${this.spawn.label}: power cut mid-write`)
+    }
+    const a = parseAnswer(answer)
     for (const r of a.records) this.#pending.push(r)
     this.#entropyTaken += a.entropy
     return a
@@ -185,10 +197,14 @@ export class NativeBadge implements MeshBadge {
     this.pool.kill(this.id)
   }
 
-  /** Power cut in the middle of the next thing the badge does: a TICK is sent and the process killed without waiting. */
-  killMidCall (local: number): void {
-    if (this.#closed) return
-    this.#closed = true
-    this.pool.cutDuring(this.id, request(TICK, Math.max(this.#local, local)))
+  /**
+   * As NorFlash.cutPowerAt: the power dies in the n-th flash program or erase from now (1 = the next),
+   * half of it written (the board exits 137; boards/native/port_native.c). The call it happens in
+   * throws PowerLoss. Counted in writes, not in wall-clock time, so a run replays from its seed.
+   */
+  cutPowerAt (n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) throw new RangeError('cutPowerAt: n must be a positive integer')
+    this.#call(CUT, this.#local, u32(n))
+    this.#cutArmed = true
   }
 }

@@ -13,7 +13,9 @@
 //     the caller bumps ctl[SEQ] after each POSTED: the worker serves every
 //     SEQ exactly once (STATE alone cannot tell a new request from the last).
 //   - An answer is either every board message up to and including DONE, or
-//     an error line (the process died, the answer did not fit, a timeout).
+//     an error line (the process died, the answer did not fit, a timeout),
+//     or the line of a board that exited 137 mid-request: its own simulated
+//     power cut (NativePowerCut), which the simulator asked for.
 //   - Every process this pool spawned is in `live` until the worker saw it
 //     exit; close(), a process 'exit' hook and the board's own rule (it exits
 //     when the simulator's end of the socket closes) each end them, so none
@@ -23,10 +25,12 @@ import { Worker } from 'node:worker_threads'
 
 const STATE = 0; const OP = 1; const ID = 2; const LEN = 3; const STATUS = 4; const PID = 5; const SEQ = 6
 const IDLE = 0; const POSTED = 1; const ANSWERED = 2
-const OP_SPAWN = 1; const OP_CALL = 2; const OP_KILL = 3; const OP_CUT = 4
+const OP_SPAWN = 1; const OP_CALL = 2; const OP_KILL = 3
 const DATA_BYTES = 1 << 20
 
 export class NativeBadgeError extends Error { override name = 'NativeBadgeError' }
+/** The board exited 137 in the middle of a request: the simulated power cut it was told to make (CUT). */
+export class NativePowerCut extends NativeBadgeError { override name = 'NativePowerCut' }
 
 // The worker's code, plain JavaScript (it runs from a string, so it needs no build step or file path).
 const WORKER = String.raw`
@@ -101,7 +105,8 @@ function finish (b) {
   b.finished = true // kept in boards (so later calls get the same line) until KILL or the pool's close
   // The answer to SPAWN when the process could not start at all.
   if (b.pid === undefined && Atomics.load(ctl, STATE) === 1 && ctl[OP] === 1) return fail(died(b))
-  if (pending && pending.board === b) { pending = null; fail(died(b)) }
+  // Exit 137 is the board's own simulated power cut (CUT, or PICOBADGE_CUT_AFTER_WRITES): status 2, not an error.
+  if (pending && pending.board === b) { pending = null; answer(b.code === 137 ? 2 : 1, Buffer.from(died(b))) }
   for (const f of b.onExit.splice(0)) f()
 }
 
@@ -122,10 +127,6 @@ function serve () {
   if (b.exited) return fail(died(b))
   const req = Buffer.from(data.subarray(0, n))
   if (op === 2) { pending = { board: b }; b.sock.write(req); return }
-  if (op === 4) { // a power cut during the request: send it, then kill at once (the board may be mid-write)
-    b.sock.write(req, () => kill(b, () => answer(0, Buffer.alloc(0))))
-    return
-  }
   fail('unknown operation ' + op)
 }
 
@@ -209,6 +210,7 @@ export class NativePool {
     const out = this.#data.slice(0, n)
     const status = c[STATUS]
     Atomics.store(c, STATE, IDLE)
+    if (status === 2) throw new NativePowerCut(new TextDecoder().decode(out))
     if (status !== 0) throw new NativeBadgeError(new TextDecoder().decode(out))
     return out
   }
@@ -232,13 +234,6 @@ export class NativePool {
     const pid = this.#pids.get(id)
     if (pid === undefined) return
     try { this.#run(OP_KILL, id, new Uint8Array(0)) } finally { this.#pids.delete(id); live.delete(pid) }
-  }
-
-  /** A power cut in the middle of a request: sent, then SIGKILL without waiting for its answer. */
-  cutDuring (id: number, request: Uint8Array): void {
-    const pid = this.#pids.get(id)
-    if (pid === undefined) return
-    try { this.#run(OP_CUT, id, request) } finally { this.#pids.delete(id); live.delete(pid) }
   }
 
   /** Kills every board and stops the worker. Safe to call twice. */

@@ -20,7 +20,7 @@ import { makeImage } from '../host/image.js'
 import { newKey } from '../host/keyfile.js'
 import { toHex } from '../host/bytes.js'
 import { simOptions } from '../host/sim/command.js'
-import { Badge } from '../host/badge.js'
+import { Badge, actionBytes } from '../host/badge.js'
 import { enrolCert } from '../host/enrol.js'
 import { SIM_EVENT_SECRET } from '../host/sim/event.js'
 import { stored } from './support/badges.js'
@@ -266,6 +266,17 @@ describe('the native board\'s radio socket', () => {
     expect(types).toContain(0x8a)
   })
 
+  it('CUT: the power dies (exit 137) in the flash write it names, not before and with no answer to that request', async () => {
+    const post = request(0x08, 2000, actionBytes('cards', { name: 'cut' })) // a post writes its chain's first block
+    const ok = await board(cat(boot, request(0x0e, 1000, Uint8Array.of(200, 0, 0, 0)), post), 'cut-later')
+    expect(ok.code).toBe(0) // 200 writes from now: the post wrote fewer
+    const r = await board(cat(boot, request(0x0e, 1000, Uint8Array.of(1, 0, 0, 0)), post, request(0x02, 3000)), 'cut-next')
+    expect(r.code).toBe(137)
+    const types: number[] = []
+    for (let o = 0; o < r.answer.length; o += 3 + r.answer.readUInt16LE(o + 1)) types.push(r.answer[o])
+    expect(types.filter(t => t === 0x8f).length, 'DONE for BOOT and CUT only').toBe(2)
+  })
+
   const malformed: Array<[string, Uint8Array, RegExp]> = [
     ['an unknown request type', Uint8Array.of(0x7f, 0, 0), /unknown request type 0x7f/],
     ['BOOT without its hint', request(0x01, 0), /malformed BOOT/],
@@ -278,7 +289,8 @@ describe('the native board\'s radio socket', () => {
     ['a stream that ends inside a message', Uint8Array.of(0x02, 8, 0, 1, 2), /ended inside the payload/],
     ['a header cut short', Uint8Array.of(0x02, 8), /inside a message header/],
     ['ENROL with a 63-byte cert', cat(boot, request(0x0c, 5, new Uint8Array(63))), /malformed ENROL/],
-    ['BEACON with a 73-byte beacon', cat(boot, request(0x0d, 5, new Uint8Array(73))), /malformed BEACON/]
+    ['BEACON with a 73-byte beacon', cat(boot, request(0x0d, 5, new Uint8Array(73))), /malformed BEACON/],
+    ['CUT at the 0th write', cat(boot, request(0x0e, 5, new Uint8Array(4))), /malformed CUT.*write count is 0/]
   ]
   for (const [what, bytes, line] of malformed) {
     it(`refuses ${what} with exit code 3 and one line`, async () => {

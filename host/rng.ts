@@ -36,13 +36,6 @@ export class Rng {
   chance (p: number): boolean { return this.next() < p }
   fill (buf: Uint8Array): void { for (let i = 0; i < buf.length; i++) buf[i] = this.u32() & 0xff }
   bytes (n: number): Uint8Array { const b = new Uint8Array(n); this.fill(b); return b }
-  /** A generator in this one's state: what it would draw next, drawn without moving this one. */
-  clone (): Rng {
-    const r = new Rng(0)
-    r.#a = this.#a; r.#b = this.#b; r.#c = this.#c; r.#d = this.#d
-    return r
-  }
-
   /** A new generator drawn from this one (one stream per badge keeps runs stable as code changes). */
   fork (): Rng { return new Rng(this.u32()) }
 }

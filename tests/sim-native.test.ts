@@ -47,11 +47,12 @@ function hall (badges: number, who: number[], every = 0.5): Pick<SimOptions, 'ba
 
 /**
  * A report without what differs by design between a native badge and a V8 one in its place: wall-clock
- * time, the native count, and signature checks (a native core verifies under WAMR, not through the
- * simulator's memo, so they are not counted). Everything else must be the all-V8 run's, event for event.
+ * time, the native count, signature checks (a native core verifies under WAMR, not through the
+ * simulator's memo, so they are not counted), and flash and RAM figures (the V8 badges' only: the radio
+ * socket does not carry a board's). Everything else must be the all-V8 run's, event for event.
  */
 function behaviour (r: SimReport): object {
-  const { wallSeconds, badgeMinutesPerSecond, verifyCache, native, honest: { signatureChecks, handshakeChecks, ...honest }, ...rest } = r
+  const { wallSeconds, badgeMinutesPerSecond, verifyCache, native, flash, ramBytes, honest: { signatureChecks, handshakeChecks, ...honest }, ...rest } = r
   return { ...rest, honest }
 }
 
@@ -82,7 +83,7 @@ describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => 
     expect(pids.length).toBe(2)
     for (const pid of pids) expect(alive(pid)).toBe(true)
     const r = report(mixed, 1)
-    // A native badge has the key a V8 badge in its place draws (BOOT hands it the seed's entropy), and its
+    // A native badge has the key a V8 badge in its place draws (its entropy is the simulator's), and its
     // core is the same code: the run is the all-V8 run, event for event.
     expect(behaviour(r)).toEqual(behaviour(v8))
     expect(r.native).toEqual({ badges: 2, interp: 'classic' })
@@ -130,10 +131,8 @@ describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => 
   })
 
   it('replays from its seed: a native badge has the V8 badge\'s key for that seed and index, and two runs give the same report', () => {
-    // The simulator hands each board its entropy at BOOT (never the OS's), drawn where a V8 badge draws its own.
+    // A board asks the simulator for entropy when its core does (never the OS's): it draws it where a V8 badge does.
     // Power cuts too, half of them in the middle of a flash write (a native board counts its writes to it).
-    // (Not the all-V8 run's cuts: a V8 badge draws its link nonces from the generator its cuts are drawn
-    // from, a native board from the stream BOOT seeds. Without cuts the runs are one: the tests below.)
     const opts = { ...hall(5, [0, 2, 4], 0.3), minutes: 3, seed: 31, powerCutEvery: 1 }
     const v8 = sim(opts)
     v8.runUntil(10_000)
@@ -150,6 +149,8 @@ describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => 
     expect(a.native.badges).toBe(2)
     expect(a.badgesHealth.powerCuts).toBeGreaterThan(2)
     expect(once()).toEqual(a)
+    v8.run()
+    expect(behaviour(a as SimReport)).toEqual(behaviour(report(v8, 1))) // the all-V8 run, event for event, cuts and all
   })
 
   it('a native badge killed (SIGKILL) with links up mid-sync restarts from its flash file, keeps its identity, and catches up', () => {
@@ -251,18 +252,22 @@ describe('the native board\'s radio socket', () => {
     })
   }
 
-  const boot = request(0x01, 0, new Uint8Array(8 + 32)) // hint 0, 32 bytes of entropy
   const cat = (...xs: Uint8Array[]) => Uint8Array.from(Buffer.concat(xs))
+  // BOOT (hint 0) on a fresh flash: the core makes its key and the board asks for 32 bytes (ENTROPY),
+  // which it reads next (ENTROPY_BYTES): sent ahead here, the socket keeps them until then.
+  const boot = cat(request(0x01, 0, new Uint8Array(8)), Uint8Array.of(0x0f, 32, 0), new Uint8Array(32).fill(7))
 
   it('answers well-formed requests in lockstep and exits 0 when the simulator closes the socket', async () => {
     const r = await board(cat(boot, request(0x02, 1000), request(0x0a, 1000)), 'good')
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    // BOOT: ADVERTISE then DONE(0); TICK: DONE; IDENTITY: DATA(32) then DONE(0).
+    // BOOT: ENTROPY (32), ADVERTISE then DONE(0); TICK: DONE; IDENTITY: DATA(32) then DONE(0).
     const types: number[] = []
     for (let o = 0; o < r.answer.length; o += 3 + r.answer.readUInt16LE(o + 1)) types.push(r.answer[o])
     expect(types.filter(t => t === 0x8f).length).toBe(3)
     expect(types).toContain(0x81)
+    expect(types[0]).toBe(0x86)
+    expect(r.answer.subarray(3, 5)).toEqual(Buffer.from([32, 0]))
     expect(types).toContain(0x8a)
   })
 
@@ -280,7 +285,8 @@ describe('the native board\'s radio socket', () => {
   const malformed: Array<[string, Uint8Array, RegExp]> = [
     ['an unknown request type', Uint8Array.of(0x7f, 0, 0), /unknown request type 0x7f/],
     ['BOOT without its hint', request(0x01, 0), /malformed BOOT/],
-    ['BOOT without its entropy', request(0x01, 0, new Uint8Array(8)), /malformed BOOT/],
+    ['a BOOT whose ENTROPY is answered with 31 bytes', cat(request(0x01, 0, new Uint8Array(8)), Uint8Array.of(0x0f, 31, 0), new Uint8Array(31)), /did not answer ENTROPY 32/],
+    ['a BOOT whose ENTROPY is answered with another request', cat(request(0x01, 0, new Uint8Array(8)), request(0x02, 5)), /did not answer ENTROPY 32/],
     ['a frame longer than an ATT MTU allows', cat(boot, request(0x07, 5, new Uint8Array(2 + 245))), /malformed FRAME/],
     ['an advert of 32 bytes', cat(boot, request(0x03, 5, new Uint8Array(6 + 32))), /malformed ADVERT/],
     ['LINK_UP with central = 2', cat(boot, request(0x04, 5, Uint8Array.of(1, 0, 247, 0, 2, 1, 2, 3, 4, 5, 6))), /central is neither/],

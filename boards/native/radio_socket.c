@@ -16,18 +16,17 @@
  *     message is the simulator's bug: serve_one says what on stderr and
  *     returns < 0 (the board exits with 3).
  *   - Board messages collect in out[] (OUT_MAX bytes) and go out when it
- *     would overflow and at DONE; each message is at most MSG_MAX payload,
+ *     would overflow, at ENTROPY and at DONE; each message is at most MSG_MAX payload,
  *     so any one always fits after a flush.
  *   - g.local only grows while the board runs (port_now_ms must never go
  *     backwards): it is the local time of the request being served, or of
  *     the last one between requests.
  *
  *   - With a socket the board's entropy is the simulator's too, so a run
- *     replays from its seed (never the OS's randomness): port_entropy hands
- *     out BOOT's 32 bytes first, each once, and says how many (ENTROPY:
- *     the simulator's generator moves on by as many, as a V8 badge's
- *     identity draws them); after them, a stream drawn from them (the
- *     link nonces of proof.ts: fresh per link, the seed's, not secret).
+ *     replays from its seed (never the OS's randomness): port_entropy asks
+ *     for it in the middle of the request (ENTROPY n: the messages so far
+ *     go out) and reads the simulator's n bytes (ENTROPY_BYTES) before the
+ *     core goes on, as a V8 badge's entropy callback draws them then.
  *
  * No malloc; the buffers are static.
  */
@@ -62,7 +61,8 @@ enum {
   RQ_CHAINS = 0x0B,
   RQ_ENROL = 0x0C,  /* the desk's enrolment cert (pb_badge_enrol) */
   RQ_BEACON = 0x0D, /* the organiser's time beacon (pb_badge_beacon) */
-  RQ_CUT = 0x0E     /* the power dies in the n-th flash program or erase from now (port_native_cut_at) */
+  RQ_CUT = 0x0E,    /* the power dies in the n-th flash program or erase from now (port_native_cut_at) */
+  RQ_ENTROPY_BYTES = 0x0F /* only inside a request, right after the board's ENTROPY: the bytes it asked for */
 };
 /* Board messages (board -> simulator). */
 enum {
@@ -71,7 +71,7 @@ enum {
   BM_DISCONNECT = 0x83,
   BM_SEND = 0x84,
   BM_STORED = 0x85,
-  BM_ENTROPY = 0x86, /* how many of BOOT's entropy bytes port_entropy handed out */
+  BM_ENTROPY = 0x86, /* port_entropy asks the simulator for n bytes (answered by RQ_ENTROPY_BYTES) */
   BM_DATA = 0x8A,
   BM_DONE = 0x8F
 };
@@ -83,7 +83,6 @@ enum {
 #define ADV_MAX 31u       /* legacy advertising data */
 #define FRAME_MAX 244u    /* ATT MTU 247 - 3 */
 #define CHAIN_RECORD 100u
-#define ENTROPY 32u       /* BOOT's entropy bytes: one identity seed (assembly/badge/identity.ts) */
 
 static struct {
   int fd;             /* the socket, or -1 */
@@ -91,9 +90,7 @@ static struct {
   int radio_on;       /* port_radio_enable */
   int broken;         /* a write to the simulator failed: it is gone */
   int64_t local;      /* the local time of the request being served (or the last one) */
-  uint8_t entropy[ENTROPY]; /* the simulator's entropy for this boot (BOOT) */
-  uint32_t entropy_used;    /* how many of them port_entropy handed out: each byte at most once */
-  uint64_t stream;          /* then a stream drawn from them (link nonces, proof.ts) */
+  int failed;         /* the simulator broke the protocol inside a request (ENTROPY): the board exits 3 */
   uint8_t in[HEADER + IN_MAX];
   uint8_t out[OUT_MAX];
   uint32_t out_len;
@@ -212,26 +209,19 @@ int radio_socket_clock(int64_t *local) {
   return 1;
 }
 
-/* splitmix64: the stream after BOOT's bytes (simulator only: a run's nonces are its seed's, not secrets). */
-static uint64_t stream_next(void) {
-  uint64_t z = (g.stream += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 int radio_socket_entropy(uint8_t *buf, size_t len) {
   if (g.fd < 0) return 0;
-  /* BOOT's bytes first (a new badge's identity seed: what a V8 badge draws), then the stream. */
-  uint32_t from_boot = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (g.entropy_used < ENTROPY) { buf[i] = g.entropy[g.entropy_used++]; from_boot++; }
-    else buf[i] = (uint8_t)stream_next();
-  }
-  if (from_boot) {
-    uint8_t n[2];
-    put_u16(n, (uint16_t)from_boot);
-    emit(BM_ENTROPY, n, 2, NULL, 0);
+  /* The core asks mid-request: ask the simulator (ENTROPY n) and wait for its n bytes (ENTROPY_BYTES). */
+  uint8_t h[HEADER];
+  uint8_t n[2];
+  put_u16(n, (uint16_t)len);
+  emit(BM_ENTROPY, n, 2, NULL, 0);
+  flush();
+  if (len > MSG_MAX || g.broken || read_exact(h, HEADER) != 1 || h[0] != RQ_ENTROPY_BYTES || get_u16(h + 1) != len ||
+      read_exact(buf, len) != 1) {
+    fprintf(stderr, "radio: the simulator did not answer ENTROPY %zu with as many bytes\n", len);
+    g.failed = 1;
+    return -1;
   }
   return 1;
 }
@@ -279,7 +269,7 @@ int radio_socket_serve_one(void) {
   /* Check the whole payload's shape before anything runs. */
   switch (type) {
     case RQ_BOOT:
-      if (rest != 8 + ENTROPY) return refuse(name, "expected local, hint and 32 bytes of entropy (48 bytes)", len);
+      if (rest != 8) return refuse(name, "expected local and hint (16 bytes)", len);
       break;
     case RQ_TICK:
     case RQ_STATUS:
@@ -322,10 +312,6 @@ int radio_socket_serve_one(void) {
   switch (type) {
     case RQ_BOOT:
       g.booted = 1;
-      memcpy(g.entropy, p + 8, ENTROPY);
-      g.entropy_used = 0;
-      g.stream = 0;
-      for (unsigned i = 0; i < ENTROPY; i++) g.stream = (g.stream << 8 | g.stream >> 56) ^ g.entropy[i];
       result = pb_badge_start(get_i64(p));
       break;
     case RQ_TICK:
@@ -371,6 +357,7 @@ int radio_socket_serve_one(void) {
       port_native_cut_at(get_u32(p));
       break;
   }
+  if (g.failed) return -1;
   uint8_t done[8];
   put_i64(done, result);
   emit(BM_DONE, done, 8, NULL, 0);

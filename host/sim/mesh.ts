@@ -29,7 +29,7 @@ import { Metrics } from './metrics.js'
 import { cborEncode, CborValue } from '../cbor.js'
 import { createBlockSegment, sizeOfBlockSegment, HDR_AUTHOR } from '../segment.js'
 import { IO_DATA } from '../core.js'
-import { BOOT_ENTROPY, NativeBadge } from './native-badge.js'
+import { NativeBadge } from './native-badge.js'
 import { NativeFleet, NativeInterp } from './native-env.js'
 import { ATTACKS, AttackKind, Attack, HostileEnv, ScriptedPeer } from './hostile/index.js'
 import { HonestLosses } from './losses.js'
@@ -258,10 +258,8 @@ export class MeshSimulator {
     const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     if (n.native) {
       this.fleet ??= new NativeFleet({ interp: this.opts.nativeInterp, timeoutMs: this.opts.nativeTimeoutMs })
-      // BOOT hands the board the bytes a V8 badge's entropy would draw from n.rng next (a clone's: n.rng
-      // moves on by what the board took of them, below), so its key is the all-V8 run's. Its link nonces come
-      // from a stream those bytes seed, not from n.rng: with power cuts (drawn from n.rng) the runs part.
-      n.badge = this.fleet.start(n.index, n.rng.clone().bytes(BOOT_ENTROPY))
+      // Its core's entropy is n.rng's, drawn when it asks (over the radio socket), as a V8 badge's below.
+      n.badge = this.fleet.start(n.index, buf => n.rng.fill(buf))
     } else {
       n.badge = new Badge({
         flash: n.flash,
@@ -274,7 +272,6 @@ export class MeshSimulator {
     n.bootAt = this.q.now
     n.heard.clear()
     this.call(n, (b, local) => b.init(local, hint))
-    if (n.badge instanceof NativeBadge) n.rng.fill(new Uint8Array(n.badge.entropyTaken))
     if (!n.badge) return
     // Firmware knows the event key (the app image check); a native board gives its --event-key to its core at every start.
     if (n.badge instanceof Badge) n.badge.eventKey(this.#eventKey)

@@ -12,7 +12,7 @@ import { PowerLoss } from '../nor-flash.js'
 // Requests (simulator -> board) and board messages (board -> simulator).
 const BOOT = 0x01; const TICK = 0x02; const ADVERT = 0x03; const LINK_UP = 0x04; const LINK_DOWN = 0x05
 const LINK_READY = 0x06; const FRAME = 0x07; const ACTION = 0x08; const STATUS = 0x09; const IDENTITY = 0x0a; const CHAINS = 0x0b
-const ENROL = 0x0c; const BEACON = 0x0d; const CUT = 0x0e
+const ENROL = 0x0c; const BEACON = 0x0d; const CUT = 0x0e; const ENTROPY_BYTES = 0x0f
 const M_ADVERTISE = 0x81; const M_CONNECT = 0x82; const M_DISCONNECT = 0x83; const M_SEND = 0x84; const M_STORED = 0x85
 const M_ENTROPY = 0x86; const M_DATA = 0x8a; const M_DONE = 0x8f
 
@@ -35,18 +35,13 @@ const u16 = (n: number) => Uint8Array.of(n & 0xff, (n >> 8) & 0xff)
 const u32 = (n: number) => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff)
 const i64 = (n: number) => { const b = new Uint8Array(8); new DataView(b.buffer).setBigInt64(0, BigInt(n), true); return b }
 
-/** What BOOT carries for the board's port_entropy (boards/native/README.md): one identity seed. */
-export const BOOT_ENTROPY = 32
-
-/** entropy: how many of BOOT's entropy bytes the board's core took while answering. */
-export interface NativeAnswer { records: OutboxRecord[], data: Uint8Array[], entropy: number, result: number }
+export interface NativeAnswer { records: OutboxRecord[], data: Uint8Array[], result: number }
 
 /** Splits an answer into outbox records, DATA payloads and DONE's result; throws on anything else. */
 export function parseAnswer (bytes: Uint8Array): NativeAnswer {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const records: OutboxRecord[] = []
   const data: Uint8Array[] = []
-  let entropy = 0
   for (let o = 0; o < bytes.length;) {
     if (o + 3 > bytes.length) throw new NativeBadgeError('radio answer: a message header cut short')
     const type = bytes[o]; const len = v.getUint16(o + 1, true)
@@ -60,12 +55,12 @@ export function parseAnswer (bytes: Uint8Array): NativeAnswer {
       case M_DISCONNECT: want(len === 2); records.push({ kind: 'disconnect', link: v.getUint16(p, true) }); break
       case M_SEND: want(len >= 2); records.push({ kind: 'send', link: v.getUint16(p, true), frame: body.slice(2) }); break
       case M_STORED: want(len === 36); records.push({ kind: 'stored', owner: body.slice(0, 32), height: v.getUint32(p + 32, true) }); break
-      case M_ENTROPY: want(len === 2); entropy += v.getUint16(p, true); break
+      case M_ENTROPY: want(len === 2); break // the board asked for entropy here, and was answered (NativePool.call)
       case M_DATA: data.push(body); break
       case M_DONE:
         want(len === 8)
         if (p + len !== bytes.length) throw new NativeBadgeError('radio answer: bytes after DONE')
-        return { records, data, entropy, result: Number(v.getBigInt64(p, true)) }
+        return { records, data, result: Number(v.getBigInt64(p, true)) }
       default: throw new NativeBadgeError(`radio answer: unknown message type 0x${type.toString(16)}`)
     }
     o = p + len
@@ -78,20 +73,26 @@ export class NativeBadge implements MeshBadge {
   #pending: OutboxRecord[] = []
   #local = 0
   #closed = false
-  #entropyTaken = 0
   #cutArmed = false
 
   /**
-   * Starts the board process (it waits for BOOT: call init). entropy: the BOOT_ENTROPY bytes its
-   * port_entropy hands out (the simulator's, so a run replays from its seed; never the OS's).
+   * Starts the board process (it waits for BOOT: call init). entropy fills what the board's core asks
+   * for, when it asks (its identity seed, link nonces), as a V8 Badge's entropy option: the simulator's
+   * generator, so a run replays from its seed; never the OS's.
    */
-  constructor (readonly pool: NativePool, readonly spawn: NativeSpawn, readonly entropy: Uint8Array) {
-    if (entropy.length !== BOOT_ENTROPY) throw new RangeError(`native badge: BOOT carries ${BOOT_ENTROPY} bytes of entropy`)
+  constructor (readonly pool: NativePool, readonly spawn: NativeSpawn, readonly entropy: (buf: Uint8Array) => void) {
     this.id = pool.spawn(spawn)
   }
 
-  /** How many of the entropy bytes the board has taken (each at most once, in order). */
-  get entropyTaken (): number { return this.#entropyTaken }
+  /** The bytes for the board's ENTROPY n, the last message of `sofar`: ENTROPY_BYTES with n of them. */
+  #entropyBytes (sofar: Uint8Array): Uint8Array {
+    const n = sofar.length >= 5 && sofar[sofar.length - 5] === M_ENTROPY ? sofar[sofar.length - 2] | (sofar[sofar.length - 1] << 8) : -1
+    if (n < 0) throw new NativeBadgeError(`${this.spawn.label}: an answer part that does not end with ENTROPY`)
+    const out = new Uint8Array(3 + n)
+    out[0] = ENTROPY_BYTES; out[1] = n & 0xff; out[2] = n >> 8
+    this.entropy(out.subarray(3))
+    return out
+  }
 
   get pid (): number | undefined { return this.pool.pid(this.id) }
 
@@ -100,7 +101,7 @@ export class NativeBadge implements MeshBadge {
     this.#local = Math.max(this.#local, local)
     let answer: Uint8Array
     try {
-      answer = this.pool.call(this.id, request(type, this.#local, ...parts))
+      answer = this.pool.call(this.id, request(type, this.#local, ...parts), sofar => this.#entropyBytes(sofar))
     } catch (e) {
       // The cut it was told to make (cutPowerAt): power is gone mid-call, as a V8 badge's NorFlash throws PowerLoss.
       if (!(e instanceof NativePowerCut) || !this.#cutArmed) throw e
@@ -110,12 +111,11 @@ export class NativeBadge implements MeshBadge {
     }
     const a = parseAnswer(answer)
     for (const r of a.records) this.#pending.push(r)
-    this.#entropyTaken += a.entropy
     return a
   }
 
   init (local: number, hint = 0): this {
-    const rc = this.#call(BOOT, local, i64(hint), this.entropy).result
+    const rc = this.#call(BOOT, local, i64(hint)).result
     if (rc < 0) throw new BadgeError(rc, `${this.spawn.label}: init`)
     return this
   }

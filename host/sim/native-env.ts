@@ -51,8 +51,8 @@ export class NativeFleet {
   /** The flash file of badge i (created erased by the board at its first boot). */
   flashPath (i: number): string { return join(this.dir, `badge-${i}.flash`) }
 
-  /** Spawns badge i's board process on its flash file; it waits for BOOT (NativeBadge.init), which hands it `entropy`. */
-  start (i: number, entropy: Uint8Array): NativeBadge {
+  /** Spawns badge i's board process on its flash file; it waits for BOOT (NativeBadge.init). `entropy` answers its core's asks. */
+  start (i: number, entropy: (buf: Uint8Array) => void): NativeBadge {
     if (this.#closed) throw new Error('native fleet: closed')
     return new NativeBadge(this.pool, {
       label: `native badge ${i}`,

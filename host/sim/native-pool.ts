@@ -12,7 +12,9 @@
 //     goes IDLE -> POSTED (caller) -> ANSWERED (worker) -> IDLE (caller), and
 //     the caller bumps ctl[SEQ] after each POSTED: the worker serves every
 //     SEQ exactly once (STATE alone cannot tell a new request from the last).
-//   - An answer is either every board message up to and including DONE, or
+//   - An answer is either every board message up to and including DONE (in
+//     parts when the board asks for entropy: each ENTROPY ends a part, and
+//     the bytes sent back start the next), or
 //     an error line (the process died, the answer did not fit, a timeout),
 //     or the line of a board that exited 137 mid-request: its own simulated
 //     power cut (NativePowerCut), which the simulator asked for.
@@ -25,7 +27,7 @@ import { Worker } from 'node:worker_threads'
 
 const STATE = 0; const OP = 1; const ID = 2; const LEN = 3; const STATUS = 4; const PID = 5; const SEQ = 6
 const IDLE = 0; const POSTED = 1; const ANSWERED = 2
-const OP_SPAWN = 1; const OP_CALL = 2; const OP_KILL = 3
+const OP_SPAWN = 1; const OP_CALL = 2; const OP_KILL = 3; const OP_MORE = 4
 const DATA_BYTES = 1 << 20
 
 export class NativeBadgeError extends Error { override name = 'NativeBadgeError' }
@@ -69,10 +71,11 @@ function onData (b, chunk) {
     const len = b.buf[b.scan + 1] | (b.buf[b.scan + 2] << 8)
     if (b.scan + 3 + len > b.buf.length) break
     b.scan += 3 + len
-    if (type !== 0x8f) continue
+    if (type !== 0x8f && type !== 0x86) continue
+    // DONE ends the answer; ENTROPY (the board waits for bytes) ends this part of it: status 3.
     const msgs = b.buf.subarray(0, b.scan)
     b.buf = b.buf.subarray(b.scan); b.scan = 0
-    if (pending && pending.board === b) { pending = null; answer(0, msgs) } else { b.stray = true }
+    if (pending && pending.board === b) { pending = null; answer(type === 0x86 ? 3 : 0, msgs) } else { b.stray = true }
   }
 }
 
@@ -126,7 +129,7 @@ function serve () {
   if (!b) return fail('no such native board (it exited before this call)')
   if (b.exited) return fail(died(b))
   const req = Buffer.from(data.subarray(0, n))
-  if (op === 2) { pending = { board: b }; b.sock.write(req); return }
+  if (op === 2 || op === 4) { pending = { board: b }; b.sock.write(req); return } // a request, or the rest of one (op 4: entropy)
   fail('unknown operation ' + op)
 }
 
@@ -172,6 +175,7 @@ export class NativePool {
   readonly #worker: Worker
   readonly #pids = new Map<number, number>()
   #closed = false
+  #asked = false // the last answer part ended with the board's ENTROPY: it waits for bytes
 
   /** timeoutMs: the longest one request may take before the board is killed and the call fails. */
   constructor (readonly timeoutMs = 60_000) {
@@ -211,7 +215,8 @@ export class NativePool {
     const status = c[STATUS]
     Atomics.store(c, STATE, IDLE)
     if (status === 2) throw new NativePowerCut(new TextDecoder().decode(out))
-    if (status !== 0) throw new NativeBadgeError(new TextDecoder().decode(out))
+    this.#asked = status === 3
+    if (status !== 0 && status !== 3) throw new NativeBadgeError(new TextDecoder().decode(out))
     return out
   }
 
@@ -226,8 +231,22 @@ export class NativePool {
 
   pid (id: number): number | undefined { return this.#pids.get(id) }
 
-  /** One request; every board message of the answer, DONE last. */
-  call (id: number, request: Uint8Array): Uint8Array { return this.#run(OP_CALL, id, request) }
+  /**
+   * One request; every board message of the answer, DONE last. When the board asks for entropy in the
+   * middle (its ENTROPY message, then it waits), `more` gets the answer so far and returns what to send it.
+   */
+  call (id: number, request: Uint8Array, more?: (sofar: Uint8Array) => Uint8Array): Uint8Array {
+    let out = this.#run(OP_CALL, id, request)
+    if (!this.#asked) return out
+    const parts: Uint8Array[] = []
+    while (this.#asked) {
+      parts.push(out)
+      if (!more) throw new NativeBadgeError(`native board ${id}: asked for entropy in a call that has none to give`)
+      out = this.#run(OP_MORE, id, more(out))
+    }
+    parts.push(out)
+    return Uint8Array.from(Buffer.concat(parts))
+  }
 
   /** SIGKILL, and returns once the process is gone (its flash file is no longer written). */
   kill (id: number): void {

@@ -254,8 +254,6 @@ export class MeshSimulator {
   powerOn (n: SimBadge): void {
     if (n.on) return
     n.flash.powerOn()
-    // The first boot knows roughly when the event started (flashed that morning); later boots know nothing.
-    const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     if (n.native) {
       this.fleet ??= new NativeFleet({ interp: this.opts.nativeInterp, timeoutMs: this.opts.nativeTimeoutMs })
       // Its core's entropy is n.rng's, drawn when it asks (over the radio socket), as a V8 badge's below.
@@ -271,6 +269,8 @@ export class MeshSimulator {
     n.on = true
     n.bootAt = this.q.now
     n.heard.clear()
+    // The first boot knows roughly when the event started (flashed that morning); later boots know nothing.
+    const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     this.call(n, (b, local) => b.init(local, hint))
     if (!n.badge) return
     // Firmware knows the event key (the app image check); a native board gives its --event-key to its core at every start.

@@ -8,6 +8,7 @@
  * the power in the middle of a write: after N programs and erases the next
  * one writes only the first part of its bytes and the process _exits(137),
  * as a badge whose battery dies mid-write leaves a half-programmed word run.
+ * The simulator arms the same cut over its radio socket (CUT, radio_socket.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -112,6 +113,8 @@ static int cut_here(const uint8_t *p, uint32_t len, uint32_t addr)
   _exit(137);
 }
 
+void port_native_cut_at(uint32_t n) { cut_after = n > 0 ? (long)n - 1 : -1; }
+
 int port_flash_read(uint32_t addr, uint8_t *buf, uint32_t len)
 {
   if (!in_flash(addr, len)) return -1;
@@ -213,6 +216,8 @@ int64_t port_now_ms(void)
 
 int port_entropy(uint8_t *buf, size_t len)
 {
+  int sim = radio_socket_entropy(buf, len); /* under the simulator, its bytes (the run replays from its seed) */
+  if (sim) return sim < 0 ? -1 : 0;
   while (len) {
     ssize_t n = getrandom(buf, len, 0);
     if (n < 0 && errno == EINTR) continue;

@@ -12,6 +12,8 @@
 
 /* The flash region as a file of size bytes (a multiple of 4 KiB sectors): created 0xFF-filled, else reused as it is. */
 int port_native_flash_open(const char *path, uint32_t size);
+/* The power dies in the n-th flash program or erase from now (n >= 1): half of it is written, then _exit(137). */
+void port_native_cut_at(uint32_t n);
 /* The app version floor (floor_native.c) in the file FLASH.floor next to the flash file; before pb_core_load_app. */
 int port_native_floor_open(const char *flash_path);
 /* The app partition: the image file, read where it lies (as a board reads its partition). */

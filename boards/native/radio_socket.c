@@ -16,11 +16,17 @@
  *     message is the simulator's bug: serve_one says what on stderr and
  *     returns < 0 (the board exits with 3).
  *   - Board messages collect in out[] (OUT_MAX bytes) and go out when it
- *     would overflow and at DONE; each message is at most MSG_MAX payload,
+ *     would overflow, at ENTROPY and at DONE; each message is at most MSG_MAX payload,
  *     so any one always fits after a flush.
  *   - g.local only grows while the board runs (port_now_ms must never go
  *     backwards): it is the local time of the request being served, or of
  *     the last one between requests.
+ *
+ *   - With a socket the board's entropy is the simulator's too, so a run
+ *     replays from its seed (never the OS's randomness): port_entropy asks
+ *     for it in the middle of the request (ENTROPY n: the messages so far
+ *     go out) and reads the simulator's n bytes (ENTROPY_BYTES) before the
+ *     core goes on, as a V8 badge's entropy callback draws them then.
  *
  * No malloc; the buffers are static.
  */
@@ -37,6 +43,7 @@
 
 #include "pb_badge.h"
 #include "port.h"
+#include "port_native.h"
 #include "radio_socket.h"
 
 /* Requests (simulator -> board). */
@@ -53,7 +60,9 @@ enum {
   RQ_IDENTITY = 0x0A,
   RQ_CHAINS = 0x0B,
   RQ_ENROL = 0x0C,  /* the desk's enrolment cert (pb_badge_enrol) */
-  RQ_BEACON = 0x0D  /* the organiser's time beacon (pb_badge_beacon) */
+  RQ_BEACON = 0x0D, /* the organiser's time beacon (pb_badge_beacon) */
+  RQ_CUT = 0x0E,    /* the power dies in the n-th flash program or erase from now (port_native_cut_at) */
+  RQ_ENTROPY_BYTES = 0x0F /* only inside a request, right after the board's ENTROPY: the bytes it asked for */
 };
 /* Board messages (board -> simulator). */
 enum {
@@ -62,6 +71,7 @@ enum {
   BM_DISCONNECT = 0x83,
   BM_SEND = 0x84,
   BM_STORED = 0x85,
+  BM_ENTROPY = 0x86, /* port_entropy asks the simulator for n bytes (answered by RQ_ENTROPY_BYTES) */
   BM_DATA = 0x8A,
   BM_DONE = 0x8F
 };
@@ -80,6 +90,7 @@ static struct {
   int radio_on;       /* port_radio_enable */
   int broken;         /* a write to the simulator failed: it is gone */
   int64_t local;      /* the local time of the request being served (or the last one) */
+  int failed;         /* the simulator broke the protocol inside a request (ENTROPY): the board exits 3 */
   uint8_t in[HEADER + IN_MAX];
   uint8_t out[OUT_MAX];
   uint32_t out_len;
@@ -198,6 +209,23 @@ int radio_socket_clock(int64_t *local) {
   return 1;
 }
 
+int radio_socket_entropy(uint8_t *buf, size_t len) {
+  if (g.fd < 0) return 0;
+  /* The core asks mid-request: ask the simulator (ENTROPY n) and wait for its n bytes (ENTROPY_BYTES). */
+  uint8_t h[HEADER];
+  uint8_t n[2];
+  put_u16(n, (uint16_t)len);
+  emit(BM_ENTROPY, n, 2, NULL, 0);
+  flush();
+  if (len > MSG_MAX || g.broken || read_exact(h, HEADER) != 1 || h[0] != RQ_ENTROPY_BYTES || get_u16(h + 1) != len ||
+      read_exact(buf, len) != 1) {
+    fprintf(stderr, "radio: the simulator did not answer ENTROPY %zu with as many bytes\n", len);
+    g.failed = 1;
+    return -1;
+  }
+  return 1;
+}
+
 /* ---- serving one request ---------------------------------------------------------------- */
 
 static int refuse(const char *name, const char *why, uint16_t len) {
@@ -207,8 +235,8 @@ static int refuse(const char *name, const char *why, uint16_t len) {
 
 static const char *request_name(uint8_t type) {
   static const char *const names[] = {"?", "BOOT", "TICK", "ADVERT", "LINK_UP", "LINK_DOWN", "LINK_READY",
-                                      "FRAME", "ACTION", "STATUS", "IDENTITY", "CHAINS", "ENROL", "BEACON"};
-  return type <= RQ_BEACON ? names[type] : "unknown";
+                                      "FRAME", "ACTION", "STATUS", "IDENTITY", "CHAINS", "ENROL", "BEACON", "CUT"};
+  return type <= RQ_CUT ? names[type] : "unknown";
 }
 
 int radio_socket_serve_one(void) {
@@ -222,7 +250,7 @@ int radio_socket_serve_one(void) {
   uint8_t type = g.in[0];
   uint16_t len = get_u16(g.in + 1);
   const char *name = request_name(type);
-  if (type < RQ_BOOT || type > RQ_BEACON) {
+  if (type < RQ_BOOT || type > RQ_CUT) {
     fprintf(stderr, "radio: unknown request type 0x%02x (payload %u bytes)\n", type, len);
     return -1;
   }
@@ -273,6 +301,10 @@ int radio_socket_serve_one(void) {
     case RQ_BEACON:
       if (rest != 72) return refuse(name, "expected the local time and a 72-byte beacon (80 bytes)", len);
       break;
+    case RQ_CUT:
+      if (rest != 4) return refuse(name, "expected the local time and a write count (12 bytes)", len);
+      if (get_u32(p) == 0) return refuse(name, "the write count is 0 (1 is the next write)", len);
+      break;
   }
 
   g.local = local;
@@ -321,7 +353,11 @@ int radio_socket_serve_one(void) {
     case RQ_BEACON:
       result = pb_badge_beacon(p);
       break;
+    case RQ_CUT:
+      port_native_cut_at(get_u32(p));
+      break;
   }
+  if (g.failed) return -1;
   uint8_t done[8];
   put_i64(done, result);
   emit(BM_DONE, done, 8, NULL, 0);

@@ -6,6 +6,7 @@
 #ifndef PICOBADGE_RADIO_SOCKET_H
 #define PICOBADGE_RADIO_SOCKET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Connects to "unix:PATH" or adopts "fd:N" (an inherited socket). The fd, or < 0 with a line on stderr. */
@@ -14,5 +15,7 @@ int radio_socket_open(const char *spec);
 int radio_socket_serve_one(void);
 /* 1 and *local when the simulator owns time (the local time of the request being served), else 0. */
 int radio_socket_clock(int64_t *local);
+/* When the simulator owns entropy (a socket): asks it for len bytes (1, or -1 when it did not answer); else 0 (use the OS's). */
+int radio_socket_entropy(uint8_t *buf, size_t len);
 
 #endif /* PICOBADGE_RADIO_SOCKET_H */

@@ -256,10 +256,8 @@ export class MeshSimulator {
     n.flash.powerOn()
     if (n.native) {
       this.fleet ??= new NativeFleet({ interp: this.opts.nativeInterp, timeoutMs: this.opts.nativeTimeoutMs })
-      n.badge = this.fleet.start(n.index)
-      // The board's key comes from the OS; take from n.rng what a V8 badge's first key takes, so the
-      // rest of the run (the plan, power cuts) is the same as the all-V8 run with this seed.
-      if (n.owner === '') n.rng.fill(new Uint8Array(32))
+      // Its core's entropy is n.rng's, drawn when it asks (over the radio socket), as a V8 badge's below.
+      n.badge = this.fleet.start(n.index, buf => n.rng.fill(buf))
     } else {
       n.badge = new Badge({
         flash: n.flash,
@@ -304,15 +302,9 @@ export class MeshSimulator {
   cutPower (n: SimBadge, { midWrite = false, offFor = 30_000 } = {}): void {
     const back = () => this.q.after(offFor, () => this.powerOn(n))
     if (!midWrite) { this.powerOff(n); back(); return }
-    if (n.badge instanceof NativeBadge) {
-      // The process is killed in the middle of its next request (a tick), whatever it was writing.
-      n.rng.int(3) // what a V8 badge's cut point takes from n.rng, as above
-      n.badge.killMidCall(n.local(this.q.now))
-      this.powerOff(n)
-      back()
-      return
-    }
-    n.flash.cutPowerAt(1 + n.rng.int(3))
+    // A native board cuts its own power at that write (it exits 137 half-way through it).
+    const at = 1 + n.rng.int(3)
+    if (n.badge instanceof NativeBadge) n.badge.cutPowerAt(at); else n.flash.cutPowerAt(at)
     const watch = () => { if (!n.on) back(); else this.q.after(50, watch) }
     this.q.after(50, watch)
   }

@@ -6,14 +6,15 @@
 
 import { BadgeError, BadgeStatus, ChainInfo, MeshBadge, OutboxRecord, actionBytes, parseStatus } from '../badge.js'
 import { CborValue } from '../cbor.js'
-import { NativeBadgeError, NativePool, NativeSpawn } from './native-pool.js'
+import { NativeBadgeError, NativePool, NativePowerCut, NativeSpawn } from './native-pool.js'
+import { PowerLoss } from '../nor-flash.js'
 
 // Requests (simulator -> board) and board messages (board -> simulator).
 const BOOT = 0x01; const TICK = 0x02; const ADVERT = 0x03; const LINK_UP = 0x04; const LINK_DOWN = 0x05
 const LINK_READY = 0x06; const FRAME = 0x07; const ACTION = 0x08; const STATUS = 0x09; const IDENTITY = 0x0a; const CHAINS = 0x0b
-const ENROL = 0x0c; const BEACON = 0x0d
+const ENROL = 0x0c; const BEACON = 0x0d; const CUT = 0x0e; const ENTROPY_BYTES = 0x0f
 const M_ADVERTISE = 0x81; const M_CONNECT = 0x82; const M_DISCONNECT = 0x83; const M_SEND = 0x84; const M_STORED = 0x85
-const M_DATA = 0x8a; const M_DONE = 0x8f
+const M_ENTROPY = 0x86; const M_DATA = 0x8a; const M_DONE = 0x8f
 
 /** One request: type, payload length u16 LE, the local time i64 LE, then the rest. */
 export function request (type: number, local: number, ...parts: Uint8Array[]): Uint8Array {
@@ -54,6 +55,7 @@ export function parseAnswer (bytes: Uint8Array): NativeAnswer {
       case M_DISCONNECT: want(len === 2); records.push({ kind: 'disconnect', link: v.getUint16(p, true) }); break
       case M_SEND: want(len >= 2); records.push({ kind: 'send', link: v.getUint16(p, true), frame: body.slice(2) }); break
       case M_STORED: want(len === 36); records.push({ kind: 'stored', owner: body.slice(0, 32), height: v.getUint32(p + 32, true) }); break
+      case M_ENTROPY: want(len === 2); break // the board asked for entropy here, and was answered (NativePool.call)
       case M_DATA: data.push(body); break
       case M_DONE:
         want(len === 8)
@@ -71,10 +73,25 @@ export class NativeBadge implements MeshBadge {
   #pending: OutboxRecord[] = []
   #local = 0
   #closed = false
+  #cutArmed = false
 
-  /** Starts the board process (it waits for BOOT: call init). */
-  constructor (readonly pool: NativePool, readonly spawn: NativeSpawn) {
+  /**
+   * Starts the board process (it waits for BOOT: call init). entropy fills what the board's core asks
+   * for, when it asks (its identity seed, link nonces), as a V8 Badge's entropy option: the simulator's
+   * generator, so a run replays from its seed; never the OS's.
+   */
+  constructor (readonly pool: NativePool, readonly spawn: NativeSpawn, readonly entropy: (buf: Uint8Array) => void) {
     this.id = pool.spawn(spawn)
+  }
+
+  /** The bytes for the board's ENTROPY n, the last message of `sofar`: ENTROPY_BYTES with n of them. */
+  #entropyBytes (sofar: Uint8Array): Uint8Array {
+    const n = sofar.length >= 5 && sofar[sofar.length - 5] === M_ENTROPY ? sofar[sofar.length - 2] | (sofar[sofar.length - 1] << 8) : -1
+    if (n < 0) throw new NativeBadgeError(`${this.spawn.label}: an answer part that does not end with ENTROPY`)
+    const out = new Uint8Array(3 + n)
+    out[0] = ENTROPY_BYTES; out[1] = n & 0xff; out[2] = n >> 8
+    this.entropy(out.subarray(3))
+    return out
   }
 
   get pid (): number | undefined { return this.pool.pid(this.id) }
@@ -82,7 +99,17 @@ export class NativeBadge implements MeshBadge {
   #call (type: number, local: number, ...parts: Uint8Array[]): NativeAnswer {
     if (this.#closed) throw new NativeBadgeError(`${this.spawn.label}: the process was killed`)
     this.#local = Math.max(this.#local, local)
-    const a = parseAnswer(this.pool.call(this.id, request(type, this.#local, ...parts)))
+    let answer: Uint8Array
+    try {
+      answer = this.pool.call(this.id, request(type, this.#local, ...parts), sofar => this.#entropyBytes(sofar))
+    } catch (e) {
+      // The cut it was told to make (cutPowerAt): power is gone mid-call, as a V8 badge's NorFlash throws PowerLoss.
+      if (!(e instanceof NativePowerCut) || !this.#cutArmed) throw e
+      this.#closed = true
+      this.pool.kill(this.id) // already gone: this reaps it
+      throw new PowerLoss(`${this.spawn.label}: power cut mid-write`)
+    }
+    const a = parseAnswer(answer)
     for (const r of a.records) this.#pending.push(r)
     return a
   }
@@ -170,10 +197,14 @@ export class NativeBadge implements MeshBadge {
     this.pool.kill(this.id)
   }
 
-  /** Power cut in the middle of the next thing the badge does: a TICK is sent and the process killed without waiting. */
-  killMidCall (local: number): void {
-    if (this.#closed) return
-    this.#closed = true
-    this.pool.cutDuring(this.id, request(TICK, Math.max(this.#local, local)))
+  /**
+   * As NorFlash.cutPowerAt: the power dies in the n-th flash program or erase from now (1 = the next),
+   * half of it written (the board exits 137; boards/native/port_native.c). The call it happens in
+   * throws PowerLoss. Counted in writes, not in wall-clock time, so a run replays from its seed.
+   */
+  cutPowerAt (n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) throw new RangeError('cutPowerAt: n must be a positive integer')
+    this.#call(CUT, this.#local, u32(n))
+    this.#cutArmed = true
   }
 }

@@ -51,15 +51,15 @@ export class NativeFleet {
   /** The flash file of badge i (created erased by the board at its first boot). */
   flashPath (i: number): string { return join(this.dir, `badge-${i}.flash`) }
 
-  /** Spawns badge i's board process on its flash file; it waits for BOOT (NativeBadge.init). */
-  start (i: number): NativeBadge {
+  /** Spawns badge i's board process on its flash file; it waits for BOOT (NativeBadge.init). `entropy` answers its core's asks. */
+  start (i: number, entropy: (buf: Uint8Array) => void): NativeBadge {
     if (this.#closed) throw new Error('native fleet: closed')
     return new NativeBadge(this.pool, {
       label: `native badge ${i}`,
       command: this.binary,
       args: ['--flash', this.flashPath(i), '--app', this.#image, '--event-key', this.#eventKey, '--radio', 'fd:3', '--name', `sim-${i}`],
       serialLog: join(this.dir, `badge-${i}.serial.log`)
-    })
+    }, entropy)
   }
 
   close (): void {

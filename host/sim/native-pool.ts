@@ -12,8 +12,12 @@
 //     goes IDLE -> POSTED (caller) -> ANSWERED (worker) -> IDLE (caller), and
 //     the caller bumps ctl[SEQ] after each POSTED: the worker serves every
 //     SEQ exactly once (STATE alone cannot tell a new request from the last).
-//   - An answer is either every board message up to and including DONE, or
-//     an error line (the process died, the answer did not fit, a timeout).
+//   - An answer is either every board message up to and including DONE (in
+//     parts when the board asks for entropy: each ENTROPY ends a part, and
+//     the bytes sent back start the next), or
+//     an error line (the process died, the answer did not fit, a timeout),
+//     or the line of a board that exited 137 mid-request: its own simulated
+//     power cut (NativePowerCut), which the simulator asked for.
 //   - Every process this pool spawned is in `live` until the worker saw it
 //     exit; close(), a process 'exit' hook and the board's own rule (it exits
 //     when the simulator's end of the socket closes) each end them, so none
@@ -23,10 +27,12 @@ import { Worker } from 'node:worker_threads'
 
 const STATE = 0; const OP = 1; const ID = 2; const LEN = 3; const STATUS = 4; const PID = 5; const SEQ = 6
 const IDLE = 0; const POSTED = 1; const ANSWERED = 2
-const OP_SPAWN = 1; const OP_CALL = 2; const OP_KILL = 3; const OP_CUT = 4
+const OP_SPAWN = 1; const OP_CALL = 2; const OP_KILL = 3; const OP_MORE = 4
 const DATA_BYTES = 1 << 20
 
 export class NativeBadgeError extends Error { override name = 'NativeBadgeError' }
+/** The board exited 137 in the middle of a request: the simulated power cut it was told to make (CUT). */
+export class NativePowerCut extends NativeBadgeError { override name = 'NativePowerCut' }
 
 // The worker's code, plain JavaScript (it runs from a string, so it needs no build step or file path).
 const WORKER = String.raw`
@@ -65,10 +71,11 @@ function onData (b, chunk) {
     const len = b.buf[b.scan + 1] | (b.buf[b.scan + 2] << 8)
     if (b.scan + 3 + len > b.buf.length) break
     b.scan += 3 + len
-    if (type !== 0x8f) continue
+    if (type !== 0x8f && type !== 0x86) continue
+    // DONE ends the answer; ENTROPY (the board waits for bytes) ends this part of it: status 3.
     const msgs = b.buf.subarray(0, b.scan)
     b.buf = b.buf.subarray(b.scan); b.scan = 0
-    if (pending && pending.board === b) { pending = null; answer(0, msgs) } else { b.stray = true }
+    if (pending && pending.board === b) { pending = null; answer(type === 0x86 ? 3 : 0, msgs) } else { b.stray = true }
   }
 }
 
@@ -101,7 +108,8 @@ function finish (b) {
   b.finished = true // kept in boards (so later calls get the same line) until KILL or the pool's close
   // The answer to SPAWN when the process could not start at all.
   if (b.pid === undefined && Atomics.load(ctl, STATE) === 1 && ctl[OP] === 1) return fail(died(b))
-  if (pending && pending.board === b) { pending = null; fail(died(b)) }
+  // Exit 137 is the board's own simulated power cut (CUT, or PICOBADGE_CUT_AFTER_WRITES): status 2, not an error.
+  if (pending && pending.board === b) { pending = null; answer(b.code === 137 ? 2 : 1, Buffer.from(died(b))) }
   for (const f of b.onExit.splice(0)) f()
 }
 
@@ -121,11 +129,7 @@ function serve () {
   if (!b) return fail('no such native board (it exited before this call)')
   if (b.exited) return fail(died(b))
   const req = Buffer.from(data.subarray(0, n))
-  if (op === 2) { pending = { board: b }; b.sock.write(req); return }
-  if (op === 4) { // a power cut during the request: send it, then kill at once (the board may be mid-write)
-    b.sock.write(req, () => kill(b, () => answer(0, Buffer.alloc(0))))
-    return
-  }
+  if (op === 2 || op === 4) { pending = { board: b }; b.sock.write(req); return } // a request, or the rest of one (op 4: entropy)
   fail('unknown operation ' + op)
 }
 
@@ -171,6 +175,7 @@ export class NativePool {
   readonly #worker: Worker
   readonly #pids = new Map<number, number>()
   #closed = false
+  #asked = false // the last answer part ended with the board's ENTROPY: it waits for bytes
 
   /** timeoutMs: the longest one request may take before the board is killed and the call fails. */
   constructor (readonly timeoutMs = 60_000) {
@@ -209,7 +214,9 @@ export class NativePool {
     const out = this.#data.slice(0, n)
     const status = c[STATUS]
     Atomics.store(c, STATE, IDLE)
-    if (status !== 0) throw new NativeBadgeError(new TextDecoder().decode(out))
+    if (status === 2) throw new NativePowerCut(new TextDecoder().decode(out))
+    this.#asked = status === 3
+    if (status !== 0 && status !== 3) throw new NativeBadgeError(new TextDecoder().decode(out))
     return out
   }
 
@@ -224,21 +231,28 @@ export class NativePool {
 
   pid (id: number): number | undefined { return this.#pids.get(id) }
 
-  /** One request; every board message of the answer, DONE last. */
-  call (id: number, request: Uint8Array): Uint8Array { return this.#run(OP_CALL, id, request) }
+  /**
+   * One request; every board message of the answer, DONE last. When the board asks for entropy in the
+   * middle (its ENTROPY message, then it waits), `more` gets the answer so far and returns what to send it.
+   */
+  call (id: number, request: Uint8Array, more?: (sofar: Uint8Array) => Uint8Array): Uint8Array {
+    let out = this.#run(OP_CALL, id, request)
+    if (!this.#asked) return out
+    const parts: Uint8Array[] = []
+    while (this.#asked) {
+      parts.push(out)
+      if (!more) throw new NativeBadgeError(`native board ${id}: asked for entropy in a call that has none to give`)
+      out = this.#run(OP_MORE, id, more(out))
+    }
+    parts.push(out)
+    return Uint8Array.from(Buffer.concat(parts))
+  }
 
   /** SIGKILL, and returns once the process is gone (its flash file is no longer written). */
   kill (id: number): void {
     const pid = this.#pids.get(id)
     if (pid === undefined) return
     try { this.#run(OP_KILL, id, new Uint8Array(0)) } finally { this.#pids.delete(id); live.delete(pid) }
-  }
-
-  /** A power cut in the middle of a request: sent, then SIGKILL without waiting for its answer. */
-  cutDuring (id: number, request: Uint8Array): void {
-    const pid = this.#pids.get(id)
-    if (pid === undefined) return
-    try { this.#run(OP_CUT, id, request) } finally { this.#pids.delete(id); live.delete(pid) }
   }
 
   /** Kills every board and stops the worker. Safe to call twice. */

@@ -3,7 +3,8 @@
 // call sequence firmware makes: init once, then tick / advert / link /
 // frame / action as things happen, draining the outbox after each call.
 
-import { Core, coreModule, instantiateCore, IO_DATA, IO_OUT, Accelerator } from './core.js'
+import { Core, CoreOptions, coreModule, instantiateCore, IO_DATA, IO_OUT, Accelerator } from './core.js'
+import type { CorePool } from './core-pool.js'
 import { NorFlash, NorGeometry, NRF52840, flashImports } from './nor-flash.js'
 import { StoreError } from './repo.js'
 import { ENGINE_ERRORS } from './engine.js'
@@ -64,6 +65,8 @@ export interface BadgeOptions {
   log?: (line: string) => void
   /** Another build of the core (benchmarks build one with bigger tables); default build/core.wasm. */
   module?: WebAssembly.Module
+  /** Run on a pool of instances shared with other badges (host/core-pool.ts) instead of an instance of its own; not with `module`. */
+  pool?: CorePool
 }
 
 /** The 80 status bytes of badge_status (docs/ABI.md, "Status"). */
@@ -133,12 +136,14 @@ export class Badge implements MeshBadge {
     this.flash = opts.flash ?? new NorFlash(NRF52840)
     this.geometry = this.flash.geometry
     const flash = this.flash
-    this.core = new Core(instantiateCore(opts.module ?? coreModule(), {
+    const options: CoreOptions = {
       accelerate: opts.accelerate,
       entropy: opts.entropy,
       log: opts.log,
       flash: m => flashImports(flash, m)
-    }))
+    }
+    if (opts.pool && opts.module) throw new RangeError('Badge: a pool runs its own build of the core: give pool or module, not both')
+    this.core = opts.pool ? opts.pool.core(options) : new Core(instantiateCore(opts.module ?? coreModule(), options))
   }
 
   #check (rc: number, what: string): number {

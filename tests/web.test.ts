@@ -5,7 +5,8 @@
 // mesh view is drawn (screenshots at start, mid-spread and end); an ESP32
 // is flashed through the page over a Web Serial port whose far end is the
 // simulated ROM bootloader, and a damaged image is refused before any byte
-// is written; the frame rate with 200 badges is printed (not asserted);
+// is written; the frame rate with 200 badges, in a browser started without
+// flags, is printed (not asserted);
 // the page works at phone width. Skipped, saying why, without chromium or
 // without the built page (npm run build).
 
@@ -107,8 +108,10 @@ suite('picobadge web in headless Chromium', () => {
     await page.close()
   })
 
+  // More badges than the page's pool has core instances (64, web/sim-worker.ts): badges are swapped in and
+  // out of the instances all along (host/core-pool.ts), and the report is still figure for figure Node's.
   it('a seeded simulation runs to its end in the page and reports what picobadge sim --json reports in Node', async () => {
-    const o = { badges: 12, minutes: 4, seed: 7, powerCuts: 3, hostile: ['clock', 'forge'] } // in the order the page lists them, as it passes them on
+    const o = { badges: 70, minutes: 2, seed: 7, powerCuts: 3, hostile: ['clock', 'forge'] } // in the order the page lists them, as it passes them on
     const cli = spawnSync(process.execPath, [join(root, 'dist/host/cli.js'), 'sim', '--badges', String(o.badges), '--minutes', String(o.minutes), '--seed', String(o.seed), '--power-cuts', String(o.powerCuts), '--hostile', o.hostile.join(','), '--json', '--quiet'], { encoding: 'utf8' })
     expect(cli.status, cli.stderr).toBe(0)
     const node = JSON.parse(cli.stdout)
@@ -146,35 +149,19 @@ suite('picobadge web in headless Chromium', () => {
     await page.close()
   })
 
-  // 200 badges do not fit in a Chromium page as it starts: each is its own core.wasm instance, and
-  // Chromium keeps a page's WebAssembly memories, with the guard regions of V8's trap handler, in one
-  // 1 TiB cage: about 120 of them (the page says so, and what to do). Without the trap handler V8
-  // checks bounds in code and reserves nothing extra, so this browser is started that way.
+  // 200 badges in a Chromium page as it starts, no flags: they share the Worker's pool of core instances.
   it('measures the frame rate with 200 badges (printed, not asserted)', async () => {
-    const roomy = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-features=WebAssemblyTrapHandler'] })
-    try {
-      const page = await roomy.newPage({ viewport: { width: 1280, height: 900 } })
-      page.on('console', m => { if (m.type() === 'error') errors.push(m.text()) })
-      page.on('pageerror', e => errors.push(e.message))
-      await page.goto(web.url)
-      await runSim(page, { badges: 200, minutes: 30, seed: 1, speed: '10000' })
-      await page.waitForFunction('window.picobadge.simTime > 5000', null, { timeout: 60_000 })
-      await page.waitForTimeout(3000)
-      const fps = await page.evaluate(() => (window as any).picobadge.fps)
-      console.log(`mesh view with 200 badges: ${fps.toFixed(1)} frames per second in headless Chromium`)
-      await page.click('#sim-stop')
-      expect(fps).toBeGreaterThan(0) // it was drawing at all
-      expect(errors).toEqual([])
-    } finally { await roomy.close() }
-  })
-
-  it('says what to do when the browser has no room for more badge cores', async () => {
     const page = await open()
     await page.goto(web.url)
-    await runSim(page, { badges: 400, minutes: 1, seed: 1, speed: '0' })
-    await page.waitForFunction(() => (window as any).picobadge.sim !== 'running', null, { timeout: 60_000 })
-    expect(await page.evaluate(() => (window as any).picobadge.sim)).toBe('error')
-    expect(await page.textContent('#sim-status')).toMatch(/no room for another badge's core after \d+: .*--disable-features=WebAssemblyTrapHandler.*picobadge sim in Node/)
+    await runSim(page, { badges: 200, minutes: 30, seed: 1, speed: '10000' })
+    await page.waitForFunction('window.picobadge.simTime > 5000 || window.picobadge.sim !== "running"', null, { timeout: 60_000 })
+    expect(await page.evaluate(() => (window as any).picobadge.sim), await page.textContent('#sim-status') ?? '').toBe('running')
+    await page.waitForTimeout(3000)
+    const fps = await page.evaluate(() => (window as any).picobadge.fps)
+    console.log(`mesh view with 200 badges: ${fps.toFixed(1)} frames per second in headless Chromium, started without flags`)
+    await page.click('#sim-stop')
+    expect(fps).toBeGreaterThan(0) // it was drawing at all
+    expect(errors).toEqual([])
     await page.close()
   })
 

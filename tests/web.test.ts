@@ -30,6 +30,8 @@ import { appBinary, mergeNrf52, ADAFRUIT_APP_START, NRF52840 } from '../host/fla
 import type { Transport } from '../host/rpc/transport.js'
 import { transportPair } from '../host/rpc/transport.js'
 import type { SerialDevice } from '../host/flash/virtual-port.js'
+import { SlipDecoder, slipEncode } from '../host/slip.js'
+import { decodeFrame, encodeFrame, T_IDENTITY, T_HELLO, REPLY } from '../host/rpc/frames.js'
 
 const root = join(__dirname, '..')
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(p => existsSync(p))
@@ -189,6 +191,9 @@ suite('picobadge web in headless Chromium', () => {
     return { dir, firmware, image }
   }
 
+  /** The rows of what the board reported, label to value. */
+  const shownRows = (page: Page) => page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('#serial-badge dt')).map(dt => [dt.textContent, dt.nextElementSibling!.textContent])))
+
   /** A SerialDevice (the fake port's far end) on one end of a Transport pair, at 115200 baud. */
   const deviceOn = (t: Transport): SerialDevice => ({ receive: bytes => t.write(bytes), signals: () => {}, attach: line => t.onData(bytes => line.send(bytes, 115200)) })
 
@@ -259,11 +264,46 @@ suite('picobadge web in headless Chromium', () => {
     const sim = new SimulatedBoard(board, { board: 'simulated board' }) // it prints its boot line as it starts
     await page.waitForFunction(() => document.getElementById('serial-console')!.textContent!.includes('booted, RPC ready'))
     await page.click('#serial-ask')
-    await page.waitForFunction(() => document.getElementById('serial-badge')!.children.length > 0, null, { timeout: 20_000 })
-    const shown = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('#serial-badge dt')).map(dt => [dt.textContent, dt.nextElementSibling!.textContent])))
+    // This board runs no badge (IDENTITY: -73), so there is nothing to stop: the page reads its store at once.
+    await page.waitForFunction(() => document.querySelector('#serial-badge dt:nth-of-type(2)') !== null, null, { timeout: 20_000 })
+    const shown = await shownRows(page)
+    expect(shown.badge).toMatch(/^not running/)
     expect(shown.board).toBe('simulated board')
     expect(shown['core memory']).toBe(`${sim.core.x.memory_used()} bytes`)
     expect(sim.calls).toBe(2) // badge_identity and store_stats, nothing that writes
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('asks a running badge who it is without stopping it, and reads its store only when asked', async () => {
+    const page = await open()
+    const serial = await fakeWebSerial(page)
+    const [host, board] = transportPair()
+    const badgeKey = new Uint8Array(32).fill(0xb1); const eventKey = new Uint8Array(32).fill(0xe2)
+    // A running badge's board: IDENTITY answered with its keys (docs/RPC.md); the requests it gets are kept.
+    const seen: number[] = []
+    const decoder = new SlipDecoder(raw => {
+      const f = decodeFrame(raw)
+      if (!f) return
+      seen.push(f.type)
+      const p = new Uint8Array(68); p.set(badgeKey, 4); p.set(eventKey, 36)
+      if (f.type === T_IDENTITY) board.write(slipEncode(encodeFrame({ type: f.type | REPLY, seq: f.seq, payload: p })))
+    })
+    board.onData(bytes => decoder.push(bytes))
+    serial.plug(deviceOn(host))
+    await page.goto(web.url)
+    await page.click('#tab-serial')
+    await page.click('#serial-open')
+    await page.waitForFunction(() => document.getElementById('serial-state')!.textContent!.startsWith('Port open'))
+    await page.click('#serial-ask')
+    await page.waitForFunction(() => !(document.getElementById('serial-store') as HTMLButtonElement).hidden, null, { timeout: 20_000 })
+    const shown = await shownRows(page)
+    expect(shown).toEqual({ badge: 'running', identity: toHex(badgeKey), 'event key it trusts': toHex(eventKey) })
+    expect(seen).toEqual([T_IDENTITY]) // no HELLO, no CALL: the badge runs on
+    expect(await page.textContent('#serial-state')).toMatch(/runs on\. Reading its store stops it/)
+    await page.click('#serial-store') // asked: now HELLO (this board does not answer it)
+    await page.waitForFunction(() => document.getElementById('serial-state')!.textContent!.startsWith('No RPC answer'), null, { timeout: 20_000 })
+    expect(seen[1]).toBe(T_HELLO)
     expect(errors).toEqual([])
     await page.close()
   })

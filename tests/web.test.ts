@@ -167,6 +167,34 @@ suite('picobadge web in headless Chromium', () => {
     await page.close()
   })
 
+  it('says what to pick in the page when it refuses, never a command-line option', async () => {
+    const page = await open()
+    await fakeWebSerial(page)
+    await page.goto(web.url)
+    // The simulator: more hostile kinds ticked than badges.
+    await runSim(page, { badges: 2, minutes: 1, seed: 1, speed: '0', hostile: ['clock', 'forge', 'flood'] })
+    await page.waitForFunction(() => (window as any).picobadge.sim !== 'running', null, { timeout: 20_000 })
+    const sim = await page.textContent('#sim-status')
+    expect(sim).toBe('The simulation stopped: “Hostile badges (one per kind ticked)”: more hostile badges than badges')
+    // Flashing an ESP32: nothing picked; then an app image with no partition table to place it by.
+    await page.click('#tab-flash')
+    const refusal = async () => {
+      await page.click('#flash-go')
+      await page.waitForFunction(() => (window as any).picobadge.flash === 'error')
+      const m: string = await page.evaluate(() => (window as any).picobadge.flashMessage)
+      await page.evaluate(() => { (window as any).picobadge.flash = 'idle' })
+      return m
+    }
+    expect(await refusal()).toBe('Not flashed: nothing to flash: pick an ESP-IDF build folder, its files, or a signed app image')
+    const build = syntheticBuild()
+    try {
+      await page.setInputFiles('#flash-app', build.imagePath)
+      expect(await refusal()).toBe('Not flashed: to place the app image I need the partition table (0x8000): pick the ESP-IDF build folder, or its files with partition-table.bin (at 0x8000) among them')
+    } finally { rmSync(build.dir, { recursive: true, force: true }) }
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it('works at phone width (390 × 844)', async () => {
     const page = await open({ width: 390, height: 844 })
     await page.goto(web.url)
@@ -212,7 +240,7 @@ suite('picobadge web in headless Chromium', () => {
     await page.fill('#flash-key', toHex(eventPublicKey(new Uint8Array(32).fill(9))))
     await page.click('#flash-go')
     await page.waitForFunction(() => (window as any).picobadge.flash === 'error')
-    expect(await page.evaluate(() => (window as any).picobadge.flashMessage)).toMatch(/app\.pbimg is not an app image a badge would run: .*\(-83\)/)
+    expect(await page.evaluate(() => (window as any).picobadge.flashMessage)).toMatch(/app\.pbimg is not an app image a badge would run: .*\(-83\); check that the event public key field holds/)
     expect(await page.locator('#flash-log a').count()).toBe(0)
     // This event's key: the file, byte for byte the command's.
     await page.fill('#flash-key', toHex(eventPublicKey(seed)))

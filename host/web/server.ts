@@ -30,7 +30,7 @@ const TYPES: Record<string, string> = {
 }
 
 /** The builds of the core the page loads (web/core-modules.ts). */
-const CORE_BUILDS = ['/build/core.wasm', '/build/core-host.wasm', '/build/core-pooled.wasm']
+export const CORE_BUILDS = ['/build/core.wasm', '/build/core-host.wasm', '/build/core-pooled.wasm']
 
 /** The package's root: two folders above dist/host/web/ (or host/web/ when run from source). */
 export function packageRoot (): string {

@@ -13,6 +13,7 @@
 //
 // INVARIANT: a badge's state lives in exactly one place: its snapshot, or
 // the instance it is swapped into (then its snapshot is stale and unread).
+// An instance inside an export call keeps its badge until the call returns.
 // Every export call and every read or write of core memory for a badge
 // happens while it is swapped in: PooledCore's exports, `u8`, `i32` and
 // `x.memory` swap it in first. A view taken from them is only good until
@@ -37,6 +38,8 @@ export interface Slot {
   readonly i32: Int32Array
   readonly globals: WebAssembly.Global[]
   resident: Tenant | null
+  /** Export calls under way in this instance: a slot inside a call is never given up (its badge's state is mid-change). */
+  busy: number
   /** The pool's clock when the resident was last used: the least recently used slot is the one given up. */
   used: number
 }
@@ -109,8 +112,10 @@ export class CorePool {
   }
 
   #leastRecentlyUsed (): Slot {
-    let best = this.#slots[0]
-    for (const s of this.#slots) if (s.used < best.used) best = s
+    let best: Slot | null = null
+    for (const s of this.#slots) if (s.busy === 0 && (best === null || s.used < best.used)) best = s
+    // Only when an import called another badge (reentry), with every instance already inside a call.
+    if (best === null) throw new Error(`core pool: all ${this.#slots.length} instances are inside a call (an import called another badge): none can be lent`)
     return best
   }
 
@@ -138,6 +143,7 @@ export class CorePool {
       i32: new Int32Array(memory.buffer),
       globals: this.#globals.map(name => instance.exports[name] as WebAssembly.Global),
       resident: null,
+      busy: 0,
       used: 0
     }
     if (this.#fresh === null) {
@@ -180,7 +186,11 @@ export class CorePool {
   exportsFor (core: Tenant): CoreExports {
     const x: Record<string, unknown> = {}
     for (const name of this.#functions) {
-      x[name] = (...args: unknown[]) => (this.enter(core).exports as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...args)
+      x[name] = (...args: unknown[]) => {
+        const slot = this.enter(core)
+        slot.busy++
+        try { return (slot.exports as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...args) } finally { slot.busy-- }
+      }
     }
     Object.defineProperty(x, 'memory', { get: () => this.enter(core).memory })
     return x as unknown as CoreExports

@@ -49,6 +49,15 @@ describe('core pool', () => {
     expect(badges[1].chains()[0].length).toBe(badges[0].chains()[0].length)
   })
 
+  it('never lends an instance that is inside a call: a badge its imports call finds none free, and says so', () => {
+    const pool = new CorePool(1)
+    const other = new Badge({ pool })
+    other.init(1_000)
+    // Its entropy import asks another badge of the pool for its key: the one instance is inside badge_init.
+    const badge = new Badge({ pool, entropy: buf => { other.identity(); buf.fill(7) } })
+    expect(() => badge.init(1_000)).toThrow(/all 1 instances are inside a call \(an import called another badge\): none can be lent/)
+  })
+
   it('takes a size of at least one instance, and the pooled build', () => {
     expect(() => new CorePool(0)).toThrow(/0 instances: it takes a whole number from 1/)
     expect(() => new CorePool(2, new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])))).toThrow(/exports no globals to swap: it takes build\/core-pooled\.wasm/)

@@ -3,12 +3,13 @@
 // call sequence firmware makes: init once, then tick / advert / link /
 // frame / action as things happen, draining the outbox after each call.
 
-import { Core, CoreOptions, coreModule, instantiateCore, IO_DATA, IO_OUT, Accelerator } from './core.js'
-import type { CorePool } from './core-pool.js'
+import { Core, coreModule, instantiateCore, IO_DATA, IO_OUT, Accelerator } from './core.js'
 import { NorFlash, NorGeometry, NRF52840, flashImports } from './nor-flash.js'
 import { StoreError } from './repo.js'
 import { ENGINE_ERRORS } from './engine.js'
 import { cborEncode, CborValue } from './cbor.js'
+import type { CoreOptions } from './core.js'
+import type { CorePool } from './core-pool.js'
 
 /** Codes the badge exports return, beyond the engine's (docs/ABI.md). */
 export const BADGE_ERRORS: Record<number, string> = {

@@ -9,6 +9,8 @@ import { StoreError } from './repo.js'
 import { ENGINE_ERRORS } from './engine.js'
 import { cborEncode, CborValue } from './cbor.js'
 import { isAppRefusal, appRefusalOf } from './app-refusal.js'
+import type { CoreOptions } from './core.js'
+import type { CorePool } from './core-pool.js'
 
 /** Codes the badge exports return, beyond the engine's (docs/ABI.md). */
 export const BADGE_ERRORS: Record<number, string> = {
@@ -66,6 +68,8 @@ export interface BadgeOptions {
   log?: (line: string) => void
   /** Another build of the core (benchmarks build one with bigger tables); default build/core.wasm. */
   module?: WebAssembly.Module
+  /** Run on a pool of instances shared with other badges (host/core-pool.ts) instead of an instance of its own; not with `module`. */
+  pool?: CorePool
 }
 
 /** The 80 status bytes of badge_status (docs/ABI.md, "Status"). */
@@ -135,12 +139,14 @@ export class Badge implements MeshBadge {
     this.flash = opts.flash ?? new NorFlash(NRF52840)
     this.geometry = this.flash.geometry
     const flash = this.flash
-    this.core = new Core(instantiateCore(opts.module ?? coreModule(), {
+    const options: CoreOptions = {
       accelerate: opts.accelerate,
       entropy: opts.entropy,
       log: opts.log,
       flash: m => flashImports(flash, m)
-    }))
+    }
+    if (opts.pool && opts.module) throw new RangeError('Badge: a pool runs its own build of the core: give pool or module, not both')
+    this.core = opts.pool ? opts.pool.core(options) : new Core(instantiateCore(opts.module ?? coreModule(), options))
   }
 
   #check (rc: number, what: string): number {

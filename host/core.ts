@@ -71,8 +71,9 @@ export interface CoreExports {
  * build` use it); `host` has bigger caches for speed and serves the
  * picofeed-compatible feed API in Node. Same sources, same verdicts.
  */
-export type CoreBuild = 'badge' | 'host'
-const FILES: Record<CoreBuild, string> = { badge: 'core.wasm', host: 'core-host.wasm' }
+export type CoreBuild = 'badge' | 'host' | 'pooled'
+/** `pooled` is the badge build with its mutable globals exported (scripts/pooled-core.mjs), for host/core-pool.ts only. */
+const FILES: Record<CoreBuild, string> = { badge: 'core.wasm', host: 'core-host.wasm', pooled: 'core-pooled.wasm' }
 
 /** Where a build of the module lives, from source (host/) or compiled (dist/host/). */
 export function coreWasmPath (build: CoreBuild = 'badge'): string {
@@ -112,7 +113,7 @@ export interface CoreOptions {
   flash?: (memory: () => WebAssembly.Memory) => FlashImports
 }
 
-const NO_FLASH: FlashImports = { read: () => -1, program: () => -1, erase: () => -1 }
+export const NO_FLASH: FlashImports = { read: () => -1, program: () => -1, erase: () => -1 }
 
 /** Host imports: aborts become exceptions; no acceleration and no flash unless given. */
 export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accelerate, flash, entropy, log }: CoreOptions = {}): WebAssembly.Imports {
@@ -178,17 +179,23 @@ export class Core {
   readonly x: CoreExports
   readonly io: number
   readonly dataCap: number
-  /** The memory is fixed-size (never grows), so these views stay valid. */
-  readonly u8: Uint8Array
-  readonly i32: Int32Array
+  /** The memory is fixed-size (never grows), so these views stay valid once made. */
+  #u8?: Uint8Array
+  #i32?: Int32Array
 
   constructor (exports: CoreExports = instantiateCore()) {
     this.x = exports
     this.io = exports.io()
     this.dataCap = exports.io_cap() - IO_DATA
-    this.u8 = new Uint8Array(exports.memory.buffer)
-    this.i32 = new Int32Array(exports.memory.buffer)
   }
+
+  /**
+   * The core's memory. Read it right after the call whose results it holds: a
+   * pooled core (host/core-pool.ts) answers with the memory of the instance it
+   * is swapped into now, which serves other badges once this one is swapped out.
+   */
+  get u8 (): Uint8Array { return (this.#u8 ??= new Uint8Array(this.x.memory.buffer)) }
+  get i32 (): Int32Array { return (this.#i32 ??= new Int32Array(this.x.memory.buffer)) }
 
   /** Reads the i-th i32 of the scan-result area. */
   out (i: number): number { return this.i32[((this.io + IO_OUT) >> 2) + i] }

@@ -6,17 +6,18 @@
 
 import { sha512, bytesEqual } from './hash.js'
 import { readImageHeader, verifyImage, ImageError, IMAGE_HEADER, IMAGE_ERRORS } from './image.js'
+import { COMMAND_ADVICE, type FlashAdvice } from './flash/advice.js'
 
 /** An app image file that is not one the firmware would run. */
 export class AppImageError extends Error { override name = 'AppImageError' }
 
-const refuse = (path: string, code: number, what?: string): never => {
-  const todo = code === -83 ? 'check that --key is the event key your badges trust, or build the image with it' : 'rebuild it with picobadge build'
+const refuse = (path: string, code: number, what?: string, advice: FlashAdvice = COMMAND_ADVICE): never => {
+  const todo = code === -83 ? advice.wrongKey : 'rebuild it with picobadge build'
   throw new AppImageError(`${path} is not an app image a badge would run: ${what ?? IMAGE_ERRORS[code]} (${code}); ${todo}`)
 }
 
 /** Checks length and SHA-512 (and, given the event's public key, the signature); returns the module. */
-export function checkAppImage (image: Uint8Array, path: string, eventPk?: Uint8Array): Uint8Array {
+export function checkAppImage (image: Uint8Array, path: string, eventPk?: Uint8Array, advice: FlashAdvice = COMMAND_ADVICE): Uint8Array {
   let header
   try { header = readImageHeader(image) } catch (e) { return refuse(path, (e as ImageError).code ?? -80, image.length < IMAGE_HEADER ? `${image.length} bytes, shorter than an image's ${IMAGE_HEADER}-byte header` : undefined) }
   if (header.headerSize !== IMAGE_HEADER) refuse(path, -81)
@@ -25,7 +26,7 @@ export function checkAppImage (image: Uint8Array, path: string, eventPk?: Uint8A
   if (!bytesEqual(sha512(module), header.sha512)) refuse(path, -82)
   if (eventPk) {
     try { verifyImage(image, eventPk) } catch (e) {
-      if (e instanceof ImageError) refuse(path, e.code)
+      if (e instanceof ImageError) refuse(path, e.code, undefined, advice)
       throw e
     }
   }

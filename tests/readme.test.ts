@@ -46,9 +46,11 @@
 
 import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { coreWasmPath } from '../host/core.js'
+import { CORE_BUILDS } from '../host/web/server.js'
+import { PAGE_PACKAGES } from '../host/web/modules.js'
 import { root, readme, run, section, commandLines, codeBlock, withOption } from './support/readme.js'
 
 describe('README', () => {
@@ -129,11 +131,19 @@ describe('README', () => {
     expect(text).toContain(`(${used().toLocaleString('en-US')} B)`)
   })
 
-  it('npm pack holds what the installed command needs (the README installs it from a clone or a tarball)', () => {
+  it('npm pack holds what the installed command and its page need (the README installs it from a clone or a tarball)', () => {
     expect(readme).toMatch(/npm install -g \./)
     const p = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })
     expect(p.status, p.stderr).toBe(0)
     const files = (JSON.parse(p.stdout)[0].files as Array<{ path: string }>).map(f => f.path)
     for (const f of ['dist/host/cli.js', 'build/core.wasm', 'build/core-host.wasm', 'asconfig.json', 'assembly/index.ts']) expect(files).toContain(f)
+    // What `picobadge web` serves from an install (host/web/server.ts): the page, its compiled code, every build of the core it loads,
+    // and the npm packages it imports, installed with the package (its dependencies, or theirs).
+    const page = ['web/index.html', 'web/style.css', ...readdirSync(join(root, 'dist/web')).filter(f => f.endsWith('.js')).map(f => `dist/web/${f}`), ...CORE_BUILDS.map(b => b.slice(1))]
+    expect(page.filter(f => !files.includes(f))).toEqual([])
+    const pkg = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }
+    const installed = new Set(Object.keys(pkg(root).dependencies ?? {}))
+    for (const d of [...installed]) for (const dd of Object.keys(pkg(join(root, 'node_modules', d)).dependencies ?? {})) installed.add(dd)
+    expect(PAGE_PACKAGES.filter(p => !installed.has(p))).toEqual([])
   })
 })

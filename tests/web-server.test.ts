@@ -41,7 +41,7 @@ describe('picobadge web: the server', () => {
     expect(() => rewriteImports("import x from 'node:net'", resolver)).toThrow(/node:net has no browser edition/)
   })
 
-  it.skipIf(!built)('serves the page, modules with resolved imports and core.wasm; nothing outside its folders', async () => {
+  it.skipIf(!built)('serves the page, modules with resolved imports and every build of the core; nothing outside its folders', async () => {
     const web = await startWebServer({ port: 0, root })
     servers.push(web)
     const get = (path: string) => fetch(new URL(path, web.url))
@@ -51,9 +51,11 @@ describe('picobadge web: the server', () => {
     const cbor = await get('/host/cbor.js')
     expect(cbor.headers.get('content-type')).toMatch(/^text\/javascript/)
     expect(await cbor.text()).toContain("from '/node_modules/cborg/cborg.js'")
-    const wasm = await get('/build/core.wasm')
-    expect(wasm.headers.get('content-type')).toBe('application/wasm')
-    expect(WebAssembly.validate(new Uint8Array(await wasm.arrayBuffer()))).toBe(true)
+    for (const build of ['core', 'core-host', 'core-pooled']) { // every build web/core-modules.ts loads
+      const wasm = await get(`/build/${build}.wasm`)
+      expect(wasm.headers.get('content-type'), build).toBe('application/wasm')
+      expect(WebAssembly.validate(new Uint8Array(await wasm.arrayBuffer())), build).toBe(true)
+    }
     const atob = await (await get('/node_modules/atob-lite/atob-browser.js')).text()
     expect(atob).toContain('export default module.exports') // CommonJS, served as a module
     for (const path of ['/host/../package.json', '/web/..%2f..%2fpackage.json', '/node_modules/cborg/../../package.json', '/build/../package.json', '/etc/passwd']) {

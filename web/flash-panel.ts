@@ -10,6 +10,7 @@
 
 import { parseFlasherArgs, regionOf, FlasherArgsError, type BuildFolder } from '../host/flash/flasher-args-json.js'
 import { planEsp32 } from '../host/flash/esp32-plan.js'
+import type { FlashAdvice } from '../host/flash/advice.js'
 import { flashEsp32Port } from '../host/flash/esp32-session.js'
 import { checkAppImage } from '../host/image-check.js'
 import { describeImage } from '../host/image.js'
@@ -51,11 +52,19 @@ function readBuild (files: Map<string, Uint8Array>, folder: string): BuildFolder
   })
 }
 
+/** What a refusal tells the user to pick: this page's fields, never a command line. */
+const PAGE_ADVICE: FlashAdvice = {
+  table: offset => `pick the ESP-IDF build folder, or its files with partition-table.bin (at ${offset}) among them`,
+  nothing: 'pick an ESP-IDF build folder, its files, or a signed app image',
+  wrongKey: 'check that the event public key field holds the key your badges trust, or sign the image with it',
+  debugger: 'flash this firmware with a debugger instead of the .uf2'
+}
+
 /** The event's public key from the text field: empty for none, else 32 bytes in hex. */
 function eventKey (text: string): Uint8Array | undefined {
   const t = text.trim()
   if (t === '') return undefined
-  if (!/^[0-9a-fA-F]{64}$/.test(t)) throw new Error(`the event key must be 64 hex digits (its public half, as picobadge keys shows it), not ${t.length} characters`)
+  if (!/^[0-9a-fA-F]{64}$/.test(t)) throw new Error(`the event key must be 64 hex digits (its public half), not ${t.length} characters`)
   return fromHex(t)
 }
 
@@ -101,7 +110,7 @@ export function setUpFlash (): void {
     const app = await appImage()
     const build = files.size ? { folder: readBuild(files, folder), name: folder } : undefined
     // Checked and placed before the port is even asked for: a board that would refuse the image never gets it.
-    const plan = planEsp32({ build, app, eventKey: eventKey($<HTMLInputElement>('flash-key').value) })
+    const plan = planEsp32({ build, app, eventKey: eventKey($<HTMLInputElement>('flash-key').value), advice: PAGE_ADVICE })
     if (app) log.textContent += `${app.path}: ${describeImage(app.data)}\n`
     say('Pick the board\'s serial port…', 'running')
     const port = await serial.requestPort()
@@ -125,7 +134,7 @@ export function setUpFlash (): void {
     if (!hexFile && !app) throw new Error('pick the firmware (.hex), the app image, or both')
     const firmware = hexFile ? parseHex(await hexFile.text(), hexFile.name) : undefined
     if (app) {
-      checkAppImage(app.data, app.path, eventKey($<HTMLInputElement>('flash-key').value))
+      checkAppImage(app.data, app.path, eventKey($<HTMLInputElement>('flash-key').value), PAGE_ADVICE)
       log.textContent += `${app.path}: ${describeImage(app.data)}\n`
     }
     return mergeNrf52(firmware, app?.data, NRF52840)
@@ -147,7 +156,7 @@ export function setUpFlash (): void {
 
   async function makeUf2 (): Promise<void> {
     const map = await nrf52Map()
-    checkUf2Start(map)
+    checkUf2Start(map, undefined, PAGE_ADVICE)
     const uf2 = toUf2(map)
     const a = document.createElement('a')
     a.href = URL.createObjectURL(new Blob([uf2 as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }))

@@ -1,11 +1,12 @@
 // The "Talk to a badge" panel: a serial monitor on a port the browser hands
 // over (the board's console as text, as `picobadge monitor` shows it), and
-// for a board that answers the test RPC, what it holds (rpc-view.ts). While
+// for a board that answers the test RPC, what it reports (rpc-view.ts): who
+// it is while it runs, and its store when asked (which stops the badge). While
 // the RPC talks, the port's bytes go to it; what is not a frame comes back
 // to the console.
 
 import { webSerial, type WebSerialPort } from './serial-port.js'
-import { askBadge } from './rpc-view.js'
+import { askRunning, askStore, type Row } from './rpc-view.js'
 import type { Transport } from '../host/rpc/transport.js'
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
@@ -16,6 +17,7 @@ export function setUpMonitor (): void {
   const form = $<HTMLFormElement>('serial-form')
   const openBtn = $<HTMLButtonElement>('serial-open'); const closeBtn = $<HTMLButtonElement>('serial-close')
   const askBtn = $<HTMLButtonElement>('serial-ask'); const view = $('serial-badge')
+  const storeBtn = $<HTMLButtonElement>('serial-store')
   const stateEl = $('serial-state'); const out = $('serial-console')
   let port: WebSerialPort | null = null
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null
@@ -50,14 +52,15 @@ export function setUpMonitor (): void {
       } catch (err) {
         stateEl.textContent = `The port closed: ${(err as Error).message}`
       } finally {
-        openBtn.disabled = false; closeBtn.disabled = true; askBtn.disabled = true
+        openBtn.disabled = false; closeBtn.disabled = true; askBtn.disabled = true; storeBtn.hidden = true
       }
     })()
   })
-  askBtn.addEventListener('click', () => {
+  /** Runs one RPC exchange on the open port: its bytes go to the RPC meanwhile, and the buttons wait. */
+  const withRpc = <T>(ask: (t: Transport) => Promise<T>): Promise<T> => {
     const p = port
-    if (!p?.writable) return
-    askBtn.disabled = true
+    if (!p?.writable) return Promise.reject(new Error('no port open'))
+    askBtn.disabled = storeBtn.disabled = true
     const listeners: Array<(b: Uint8Array) => void> = []
     let writing = Promise.resolve()
     const transport: Transport = {
@@ -67,21 +70,35 @@ export function setUpMonitor (): void {
       async close () { rpcSink = null }
     }
     rpcSink = bytes => { for (const fn of listeners) fn(bytes) }
-    const row = (k: string, v: string) => { const dt = document.createElement('dt'); dt.textContent = k; const dd = document.createElement('dd'); dd.textContent = v; return [dt, dd] }
-    askBadge(transport, show).then(b => {
-      const store = typeof b.store === 'string' ? [row('store', b.store)] : Object.entries(b.store).map(([k, v]) => row(k, String(v)))
-      view.replaceChildren(...row('board', b.board), ...row('core memory', `${b.memoryUsed} bytes`), ...row('identity', b.identity), ...store.flat())
-      stateEl.textContent = `The board answered: ${b.board}.`
-    }, err => {
-      stateEl.textContent = `No RPC answer: ${(err as Error).message} (a board answers only when its firmware has the test RPC: docs/RPC.md)`
-    }).finally(() => { rpcSink = null; askBtn.disabled = !port })
+    return ask(transport).finally(() => { rpcSink = null; askBtn.disabled = storeBtn.disabled = !port })
+  }
+  /** What the board reported so far, a row per label (a later answer replaces an earlier one's row). */
+  let shown = new Map<string, string>()
+  const showRows = (rows: Row[]) => {
+    for (const [k, v] of rows) shown.set(k, v)
+    view.replaceChildren(...[...shown].flatMap(([k, v]) => { const dt = document.createElement('dt'); dt.textContent = k; const dd = document.createElement('dd'); dd.textContent = v; return [dt, dd] }))
+  }
+  const noAnswer = (err: unknown) => { stateEl.textContent = `No RPC answer: ${(err as Error).message} (a board answers only when its firmware has the test RPC: docs/RPC.md)` }
+  const readStore = () => withRpc(t => askStore(t, show)).then(b => {
+    showRows(b.rows)
+    storeBtn.hidden = true
+    stateEl.textContent = `The board answered: ${b.board}. It is in test mode now: restart it to run the badge again.`
+  }, noAnswer)
+  askBtn.addEventListener('click', () => {
+    shown = new Map()
+    withRpc(t => askRunning(t, show)).then(r => {
+      showRows(r.rows)
+      // A running badge keeps running: reading its store (HELLO, CALL) would stop it, so that waits to be asked.
+      if (r.running) { storeBtn.hidden = false; stateEl.textContent = 'The badge answered and runs on. Reading its store stops it until the board restarts.' } else return readStore()
+    }, noAnswer).catch(noAnswer)
   })
+  storeBtn.addEventListener('click', () => { void readStore() })
   closeBtn.addEventListener('click', () => {
     void (async () => {
       const p = port; port = null
       await reader?.cancel().catch(() => {})
       await p?.close().catch(() => {})
-      askBtn.disabled = true
+      askBtn.disabled = true; storeBtn.hidden = true
       stateEl.textContent = 'No port open.'
     })()
   })

@@ -20,6 +20,19 @@ export function simArgv (form: HTMLFormElement): string[] {
   return argv
 }
 
+/**
+ * A message of `picobadge sim`'s option parser in the page's words: each
+ * `--name` becomes the label of the form field named `name` (the fields are
+ * named after the options they become, simArgv).
+ */
+export function inFormWords (form: HTMLFormElement, message: string): string {
+  return message.replace(/--([a-z-]+)/g, (flag, name: string) => {
+    const field = form.elements.namedItem(name)
+    const label = field instanceof HTMLInputElement ? field.labels?.[0]?.textContent : name === 'hostile' ? form.querySelector('#sim-hostile legend')?.textContent : undefined
+    return label ? `“${label.trim()}”` : flag
+  })
+}
+
 export function setUpSim (): void {
   const form = $<HTMLFormElement>('sim-form')
   const run = $<HTMLButtonElement>('sim-run'); const stop = $<HTMLButtonElement>('sim-stop')
@@ -62,7 +75,7 @@ export function setUpSim (): void {
       status.textContent = `The event is over: ${lastSummary}. ${state.fps ? `Drawn at ${state.fps.toFixed(0)} frames per second.` : ''}`
       finish('done')
     } else if (m.type === 'error') {
-      status.textContent = `The simulation stopped: ${m.message}`
+      status.textContent = `The simulation stopped: ${inFormWords(form, m.message)}`
       finish('error')
     }
   }
@@ -76,7 +89,7 @@ export function setUpSim (): void {
     worker.onerror = e => { status.textContent = `The simulation could not start: ${e.message}`; finish('error') }
     state.sim = 'running'; state.simReport = null; state.fps = 0; frameTimes = []
     out.textContent = 'Running…'; charts.replaceChildren()
-    status.textContent = 'Running: every badge has its own core.'
+    status.textContent = 'Running: every badge runs the core, on the instances the page shares among them.'
     run.disabled = true; stop.disabled = false
     send({ type: 'start', argv: simArgv(form), speed: Number(speed.value) })
   })

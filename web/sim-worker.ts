@@ -1,10 +1,17 @@
 // The simulator in a Web Worker, so the page stays responsive: the same
-// MeshSimulator, the same core.wasm per badge and the same options parser
-// as `picobadge sim` (host/sim/command.ts), run in slices of simulated time
-// at the speed the page asks, with a picture (sim-frame.ts) after each slice
+// MeshSimulator, the same core per badge and the same options parser as
+// `picobadge sim` (host/sim/command.ts), run in slices of simulated time at
+// the speed the page asks, with a picture (sim-frame.ts) after each slice
 // and the report at the end: the object `picobadge sim --json` prints.
+//
+// The badges share a pool of core instances (host/core-pool.ts), each
+// swapped in for its calls: every instance's memory reserves ~10 GiB of
+// address space for V8's bounds checks, and Chromium keeps a page's
+// memories in one 1 TiB cage, so a page holds only ~120 instances. On the
+// pool it holds as many badges as it has RAM for (64 KiB each), no flags.
 
 import { coreModules } from './core-modules.js'
+import { CorePool } from '../host/core-pool.js'
 import { MeshSimulator, CARD_TTL } from '../host/sim/mesh.js'
 import { simOptions } from '../host/sim/command.js'
 import { report, renderReport } from '../host/sim/report.js'
@@ -18,6 +25,10 @@ const post = (m: FromWorker, transfer: Transferable[] = []): void => scope.postM
 const SLICE_MS = 25
 /** Simulated time run between looks at the clock: one radio epoch. */
 const STEP = 1000
+/** Core instances the badges share: about half of what a page holds, so the rest of the page keeps room for its own. */
+const POOL_INSTANCES = 64
+/** One pool for the Worker's life: a new one per run would leave the last run's memories to the garbage collector. */
+let pool: CorePool | null = null
 
 let run = 0
 let speed: Speed = 0 // simulated ms per wall-clock second
@@ -37,9 +48,10 @@ async function start (argv: string[], id: number): Promise<void> {
   try {
     await coreModules
     const { options } = simOptions(argv)
-    if (options.native) throw new Error('native badges run as processes, which a page cannot start: use picobadge sim --native')
+    if (options.native) throw new Error('native badges run as processes, which a page cannot start')
     current?.close()
-    const sim = current = new MeshSimulator(options)
+    pool ??= new CorePool(POOL_INSTANCES)
+    const sim = current = new MeshSimulator({ ...options, cores: pool })
     post({ type: 'venue', rooms: sim.venue.rooms, width: sim.venue.width, height: sim.venue.height, badges: sim.nodes.length, end: sim.end, ttl: options.ttl ?? CARD_TTL })
     const wall0 = performance.now()
     sim.start()
@@ -59,11 +71,7 @@ async function start (argv: string[], id: number): Promise<void> {
     post({ type: 'report', report: r, text: renderReport(r) })
   } catch (err) {
     const message = (err as Error).message
-    // Every badge is its own instance of the core, and each instance's memory reserves address space for
-    // its guard regions (how V8 checks bounds with the trap handler); Chromium keeps all of a page's
-    // WebAssembly memories in one 1 TiB cage, which holds about 120 of them. Without the trap handler
-    // V8 checks bounds in code and reserves nothing extra. Node has no cage: picobadge sim runs thousands.
-    const made = current?.nodes.filter(n => n.badge !== null).length ?? 0
-    post({ type: 'error', message: /Out of memory.*Wasm memory/i.test(message) ? `this browser has no room for another badge's core after ${made}: each badge is its own core.wasm instance, and Chromium holds about 120 in a page. Run fewer badges, start Chromium with --disable-features=WebAssemblyTrapHandler (then it holds hundreds), or run picobadge sim in Node` : message })
+    // The pool makes do with the instances it has when the browser refuses more; it fails only when it has none.
+    post({ type: 'error', message: /Out of memory.*Wasm memory/i.test(message) ? `this browser has no room left for the simulator's core (${message}): close other tabs, then reload the page` : message })
   }
 }

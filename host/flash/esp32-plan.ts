@@ -13,6 +13,7 @@ import { parsePartitionTable, findAppPartition, PARTITION_TABLE_OFFSET, type Par
 import { FlashError } from './errors.js'
 import { FLASH_SECTOR_SIZE } from './protocol.js'
 import { checkAppImage } from '../image-check.js'
+import { COMMAND_ADVICE, type FlashAdvice } from './advice.js'
 
 export interface FlashPlan {
   regions: FlashRegion[]
@@ -33,11 +34,14 @@ export interface Esp32PlanInput {
   appOnly?: boolean
   stub?: boolean
   eventKey?: Uint8Array
+  /** What a refusal tells the user to give (default: the command's options). */
+  advice?: FlashAdvice
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`
 
 export function planEsp32 (o: Esp32PlanInput): FlashPlan {
+  const advice = o.advice ?? COMMAND_ADVICE
   let regions: FlashRegion[] = []
   let stub = o.stub ?? true
   let tableOffset = PARTITION_TABLE_OFFSET
@@ -58,10 +62,10 @@ export function planEsp32 (o: Esp32PlanInput): FlashPlan {
   if (o.app) {
     const image = o.app.data
     if (image.length === 0) throw new FlashError(`the app image is empty: ${o.app.path}`)
-    checkAppImage(image, o.app.path, o.eventKey) // a board that would refuse it never gets it
+    checkAppImage(image, o.app.path, o.eventKey, advice) // a board that would refuse it never gets it
     const table = regions.find(r => r.offset === tableOffset)
     if (!table) {
-      if (!o.appOnly) throw new FlashError(`to place the app image I need the partition table (${hex(tableOffset)}): give --build DIR or --file ${hex(tableOffset)}=partition-table.bin`)
+      if (!o.appOnly) throw new FlashError(`to place the app image I need the partition table (${hex(tableOffset)}): ${advice.table(hex(tableOffset))}`)
       if (!stub) throw new FlashError(`--app-only without a partition table reads it from the board, which needs the flasher stub: drop --no-stub, or give --build DIR or --file ${hex(tableOffset)}=partition-table.bin`)
       return { regions: [], stub, appFromBoard: { offset: -1, path: o.app.path, data: image }, tableOffset }
     }
@@ -69,7 +73,7 @@ export function planEsp32 (o: Esp32PlanInput): FlashPlan {
     const app = { offset: appPartition.offset, path: o.app.path, data: image }
     regions = o.appOnly ? [app] : [...regions.filter(r => r.offset !== app.offset), app].sort((a, b) => a.offset - b.offset)
   }
-  if (regions.length === 0) throw new FlashError('nothing to flash: give --build DIR, --file OFFSET=PATH or --app IMAGE')
+  if (regions.length === 0) throw new FlashError(`nothing to flash: ${advice.nothing}`)
   checkLayout(regions)
   return { regions, appPartition, stub, tableOffset }
 }

@@ -10,6 +10,7 @@
 //   0x0F4000 – 0x100000   the Adafruit nRF52 bootloader (never written)
 // The firmware must stay below the badge region; the image must fit its region.
 
+import { COMMAND_ADVICE, type FlashAdvice } from './advice.js'
 import { MemoryMap } from './memory-map.js'
 
 export interface Nrf52Layout { flashSize: number, region: number, regionSize: number, image: number, imageSize: number, bootloader: number }
@@ -82,8 +83,8 @@ export function appBinary (map: MemoryMap, start = ADAFRUIT_APP_START): Uint8Arr
  * the application start are the MBR and SoftDevice area it keeps (a HEX
  * built for the nRF52840 DK starts at 0x0). Such a HEX is for a debugger.
  */
-export function checkUf2Start (map: MemoryMap, start = ADAFRUIT_APP_START): void {
+export function checkUf2Start (map: MemoryMap, start = ADAFRUIT_APP_START, advice: FlashAdvice = COMMAND_ADVICE): void {
   for (const [addr] of map) {
-    if (addr < start) throw new Nrf52ImageError(`the firmware has bytes at ${hex(addr)}, in the MBR and SoftDevice area below ${hex(start)} that the Adafruit bootloader keeps: a UF2 cannot write them (build the firmware for the Adafruit board, or write --out FILE.hex and flash it with a debugger)`)
+    if (addr < start) throw new Nrf52ImageError(`the firmware has bytes at ${hex(addr)}, in the MBR and SoftDevice area below ${hex(start)} that the Adafruit bootloader keeps: a UF2 cannot write them (build the firmware for the Adafruit board, or ${advice.debugger})`)
   }
 }

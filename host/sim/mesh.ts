@@ -31,6 +31,7 @@ import { createBlockSegment, sizeOfBlockSegment, HDR_AUTHOR } from '../segment.j
 import { IO_DATA } from '../core.js'
 import { NativeBadge } from './native-badge.js'
 import { NativeFleet, NativeInterp } from './native-env.js'
+import type { CorePool } from '../core-pool.js'
 import { ATTACKS, AttackKind, Attack, HostileEnv, ScriptedPeer } from './hostile/index.js'
 import { HonestLosses } from './losses.js'
 import { beaconSign, eventKeyOf } from '../beacon.js'
@@ -99,6 +100,8 @@ export interface SimOptions {
   nativeInterp?: NativeInterp
   /** The longest one request to a native board may take (ms; default 60 s): then it is killed and the run fails. */
   nativeTimeoutMs?: number
+  /** Run the V8 badges on this pool of core instances (host/core-pool.ts; a browser page holds only ~120 instances); default one each. */
+  cores?: CorePool
 }
 
 /** Which badges are native: k of them spread evenly over the indices, skipping hostile ones. */
@@ -263,7 +266,8 @@ export class MeshSimulator {
         flash: n.flash,
         accelerate: this.opts.accelerate === false ? undefined : (sig, pk, msg) => { if (isHandshake(msg)) n.handshakeVerifies++; else n.verifies++; return this.cache.accelerate(sig, pk, msg) },
         entropy: buf => n.rng.fill(buf),
-        log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined
+        log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined,
+        pool: this.opts.cores
       })
     }
     n.on = true

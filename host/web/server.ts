@@ -3,8 +3,10 @@
 //   /                    web/index.html (the page; web/*.css beside it)
 //   /web/*.js            the page's code, compiled by tsc into dist/web/
 //   /host/*.js           the library code the CLI runs (dist/host/), unchanged
-//   /build/core.wasm     the core every simulated badge runs (and core-host.wasm,
-//                        the build the feed API signs with: docs/ABI.md)
+//   /build/core.wasm     the badge build of the core; core-pooled.wasm, the same
+//                        with its globals exported, which the simulated badges
+//                        share (host/core-pool.ts); core-host.wasm, the build the
+//                        feed API signs with (docs/ABI.md)
 //   /node_modules/P/…    the npm packages the page imports (modules.ts)
 // Every JavaScript file is served with its bare specifiers resolved
 // (modules.ts). Paths are confined to these folders: '..' never leaves them.
@@ -26,6 +28,9 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.json': 'application/json'
 }
+
+/** The builds of the core the page loads (web/core-modules.ts). */
+export const CORE_BUILDS = ['/build/core.wasm', '/build/core-host.wasm', '/build/core-pooled.wasm']
 
 /** The package's root: two folders above dist/host/web/ (or host/web/ when run from source). */
 export function packageRoot (): string {
@@ -57,7 +62,7 @@ function locate (root: string, resolver: PackageResolver, path: string): { file:
     const file = inside(join(dist, 'host'), path.slice(6))
     return file ? { file, module: true, cjs: false } : undefined
   }
-  if (path === '/build/core.wasm' || path === '/build/core-host.wasm') return { file: join(root, path.slice(1)), module: false, cjs: false }
+  if (CORE_BUILDS.includes(path)) return { file: join(root, path.slice(1)), module: false, cjs: false }
   if (path.startsWith('/node_modules/')) {
     const rest = path.slice(14)
     const name = PAGE_PACKAGES.find(p => rest.startsWith(p + '/'))

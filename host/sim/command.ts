@@ -13,7 +13,7 @@ conference floor, talking over a model of Bluetooth LE.
 
 usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
 
-  --badges N        badges on the floor, 2 to 5000 (default 40)
+  --badges N        badges on the floor, 2 to 10000 (default 40)
   --minutes M       simulated minutes, 0.1 to 1440 (default 10)
   --seed S          random seed, 0 to 2^32-1; the same seed replays the same event (default 1)
   --posters F       share of badges that post a contact card, 0 to 1 (default 0.3, at most 80 badges)
@@ -64,7 +64,7 @@ const HOSTILE: HostileKind[] = HOSTILE_KINDS
 export function simOptions (argv: string[]): { options: SimOptions, json: boolean, quiet: boolean, each: boolean, fromMinute: number } {
   const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile', 'attack-from', 'native', 'native-interp'], ['json', 'quiet', 'no-accelerate', 'help'])
   if (args.help) throw new UsageError('')
-  const badges = number(args, 'badges', 40, 2, 5000)
+  const badges = number(args, 'badges', 40, 2, 10_000)
   const fromMinute = number(args, 'attack-from', 0, 0, 24 * 60, false)
   const each = args.hostile === 'each'
   const hostile = typeof args.hostile === 'string' && !each

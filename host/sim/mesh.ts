@@ -15,7 +15,8 @@
 // same calls; the rest of the simulator cannot tell them apart.
 
 import { Badge, MeshBadge, OutboxRecord } from '../badge.js'
-import { NorFlash, NorGeometry, NRF52840, PowerLoss } from '../nor-flash.js'
+import { FlashPart, NorGeometry, NRF52840, PowerLoss } from '../nor-flash.js'
+import { SectorFlash } from './sector-flash.js'
 import { toHex } from '../bytes.js'
 import { EventQueue } from './queue.js'
 import { Rng } from '../rng.js'
@@ -149,7 +150,7 @@ export class SimBadge {
   constructor (
     readonly index: number,
     readonly addr: Uint8Array,
-    readonly flash: NorFlash,
+    readonly flash: FlashPart,
     readonly walker: Walker,
     readonly rng: Rng,
     readonly drift: number,
@@ -194,7 +195,7 @@ export class MeshSimulator {
     for (let i = 0; i < opts.badges; i++) {
       const r = this.rng.fork()
       const addr = Uint8Array.of(i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff, 0x5a, 0xb0, 0xc0)
-      const n = new SimBadge(i, addr, new NorFlash(opts.geometry ?? NRF52840, { seed: r.u32() }), new Walker(this.venue, r.fork(), opts.dwellMinutes), r, r.range(-50e-6, 50e-6), mtu, hostile.get(i)?.kind)
+      const n = new SimBadge(i, addr, new SectorFlash(opts.geometry ?? NRF52840, { seed: r.u32() }), new Walker(this.venue, r.fork(), opts.dwellMinutes), r, r.range(-50e-6, 50e-6), mtu, hostile.get(i)?.kind)
       this.nodes.push(n)
       this.#byAddr.set(toHex(addr), n)
     }
@@ -702,17 +703,18 @@ export class MeshSimulator {
   staleHolders = 0
   forgotten = 0
 
+  #countedBadges: number | undefined
+
   #sample (): void {
     if (this.timeline.length % 6 === 0) { this.checkForgotten(); this.losses.check(this) }
+    // Coverage from the tracks' counters: (live post, counted badge) pairs held, over all such pairs.
     let pairs = 0; let held = 0
     const now = this.q.now
+    const counted = this.#countedBadges ??= this.nodes.reduce((k, n) => k + (this.metrics.counted(n.index) ? 1 : 0), 0)
     for (const track of this.metrics.blocks.values()) {
       if (now - track.postedAt > (this.opts.ttl ?? CARD_TTL)) continue // expired cards are no longer expected anywhere
-      for (let i = 0; i < this.nodes.length; i++) {
-        if (!this.metrics.counted(i)) continue
-        pairs++
-        if (!Number.isNaN(track.times[i])) held++
-      }
+      pairs += counted
+      held += track.countedHolders
     }
     let chains = 0; let links = 0
     for (const n of this.nodes) {

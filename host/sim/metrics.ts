@@ -13,6 +13,8 @@ export interface BlockTrack {
   /** First time each badge held it (ms of virtual time), NaN while it has not. */
   times: Float64Array
   holders: number
+  /** Holders among the counted badges (the honest ones): a counter, so a sample never rescans every badge. */
+  countedHolders: number
 }
 
 export class Metrics {
@@ -39,7 +41,7 @@ export class Metrics {
     let g = this.#generation.get(owner) ?? 0
     if (height === 1 && this.#generation.has(owner)) g++
     this.#generation.set(owner, g)
-    const track: BlockTrack = { owner, generation: g, height, poster, postedAt: t, times: new Float64Array(this.badges).fill(NaN), holders: 0 }
+    const track: BlockTrack = { owner, generation: g, height, poster, postedAt: t, times: new Float64Array(this.badges).fill(NaN), holders: 0, countedHolders: 0 }
     this.blocks.set(this.#key(owner, g, height), track)
     this.#hold(poster, owner, height, t, false)
   }
@@ -57,6 +59,7 @@ export class Metrics {
       if (track && Number.isNaN(track.times[i])) {
         track.times[i] = t
         track.holders++
+        if (this.counted(i)) track.countedHolders++
         if (delivered) this.deliveries++
       }
     }

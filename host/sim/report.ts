@@ -130,7 +130,7 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
       bytesPerDeliveredBlock: m.deliveries ? m.linkBytes / m.deliveries : 0
     },
     badgesHealth: health,
-    flash: { regionBytes: sim.nodes[0].flash.bytes.length, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
+    flash: { regionBytes: sim.nodes[0].flash.geometry.size, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
     ramBytes: ram,
     converged: { badges: counted, agreeing, fingerprint: best, off },
     forgetting: { expiredChains: sim.forgotten, zombies: sim.zombies, staleHolders: sim.staleHolders },

@@ -159,7 +159,7 @@ describe('picobadge sim (the command)', () => {
   })
 
   it('explains bad arguments and exits with 2', () => {
-    for (const args of [['--badges', 'many'], ['--badges', '1'], ['--mtu', '300'], ['--frobnicate'], ['--hostile', 'nice']]) {
+    for (const args of [['--badges', 'many'], ['--badges', '1'], ['--mtu', '300'], ['--frobnicate'], ['--hostile', 'nice'], ['--venue', '/nonexistent/venue.json']]) {
       const p = spawnSync(process.execPath, [cli, 'sim', ...args], { encoding: 'utf8' })
       expect(p.status, args.join(' ')).toBe(2)
       expect(p.stderr).toMatch(/picobadge sim: .+/)

@@ -120,16 +120,28 @@ function readVenue (file: string, badges: number): Venue {
   return venue
 }
 
-/** Runs a simulation with a progress bar; returns its report. */
+/** Runs a simulation with a progress bar (simulated minute, badges, time left); returns its report. */
 export function simulate (options: SimOptions, quiet: boolean, label = 'simulating'): SimReport {
   const bar = quiet ? undefined : progressBar()
-  const onProgress = bar ? (f: number) => bar(label, f) : undefined
+  const what = `${label} ${options.badges} badges`
+  // On a terminal the bar shows the time left; in a log (a line every 10%) the label carries it.
+  const tty = process.stderr.isTTY === true
+  let first: { t: number, f: number } | undefined
+  const left = (f: number): string => {
+    const t = performance.now()
+    first ??= { t, f }
+    return tty || f - first.f < 0.05 || f >= 1 ? '' : `, ~${Math.round((t - first.t) / 1000 / (f - first.f) * (1 - f))} s left`
+  }
+  const onProgress = bar ? (f: number) => bar(`${what}, minute ${(f * options.minutes).toFixed(options.minutes < 10 ? 1 : 0)} of ${options.minutes}${left(f)}`, f) : undefined
   const t0 = performance.now()
   const sim = new MeshSimulator({ ...options, onProgress })
   try {
+    sim.start() // every badge built and booted: the setup, timed apart from the event
+    const t1 = performance.now()
     sim.run()
     onProgress?.(1)
-    return report(sim, (performance.now() - t0) / 1000)
+    const t2 = performance.now()
+    return report(sim, (t2 - t0) / 1000, { setupSeconds: (t1 - t0) / 1000, runSeconds: (t2 - t1) / 1000 })
   } finally {
     sim.close() // native board processes end here, whatever happened
   }

@@ -340,6 +340,19 @@ export class MeshSimulator {
     }
   }
 
+  /** Whether another badge that is on is within radio range of n (the grid of the last radio epoch). */
+  hasNeighbour (n: SimBadge): boolean {
+    const cx = Math.floor(n.walker.x / RANGE)
+    const cy = Math.floor(n.walker.y / RANGE)
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        if (cx + dx < 0 || cy + dy < 0) continue
+        for (const m of this.#grid.get((cy + dy) * this.#cols + cx + dx) ?? []) if (m !== n && m.on && this.#distance(n, m) < RANGE) return true
+      }
+    }
+    return false
+  }
+
   #distance (a: SimBadge, b: SimBadge): number {
     return effectiveDistance(a.walker.x - b.walker.x, a.walker.y - b.walker.y, a.walker.room === b.walker.room)
   }

@@ -368,8 +368,14 @@ export class MeshSimulator {
         if (cx + dx < 0 || cy + dy < 0) continue
         const cell = this.#grid.get((cy + dy) * this.#cols + cx + dx)
         if (!cell) continue
+        const nx = n.walker.x; const ny = n.walker.y
         for (const m of cell) {
           if (m === n || !m.on) continue
+          // Two thirds of the 3x3 cells lie beyond range: skipped without the square root. Exact: at
+          // dx² + dy² ≥ RANGE², #distance ≥ RANGE too (sqrt is monotone and RANGE² a square), and
+          // no random number is drawn for a pair out of range either way.
+          const dx = nx - m.walker.x; const dy = ny - m.walker.y
+          if (dx * dx + dy * dy >= RANGE * RANGE) continue
           const d = this.#distance(n, m)
           if (d >= RANGE || !this.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
           const seen = m.heard.get(n.index)

@@ -71,8 +71,9 @@ export class SectorFlash implements FlashPart {
       const at = addr - s * size
       const n = Math.min(len, size - at)
       const part = this.#sectors[s]
-      if (part) part.readInto(at, dst, offset, n)
-      else dst.fill(0xff, offset, offset + n)
+      if (!part) dst.fill(0xff, offset, offset + n)
+      else if (n <= 64) { const b = part.bytes; for (let i = 0; i < n; i++) dst[offset + i] = b[at + i] } // the core's small reads (record headers, keys): checked above, copied here
+      else dst.set(part.bytes.subarray(at, at + n), offset)
       addr += n; offset += n; len -= n
     }
   }

@@ -18,7 +18,7 @@ import { Badge, MeshBadge, OutboxRecord } from '../badge.js'
 import { FlashPart, NorGeometry, NRF52840, PowerLoss } from '../nor-flash.js'
 import { SectorFlash } from './sector-flash.js'
 import { toHex } from '../bytes.js'
-import { EventQueue } from './queue.js'
+import { EventQueue, SimEvent } from './queue.js'
 import { Rng } from '../rng.js'
 import { Venue, Walker } from './venue.js'
 import {
@@ -147,6 +147,9 @@ export class SimBadge {
   handshakeVerifies = 0
   /** When its attack starts (ms of simulated time); before, a hostile badge of a #12 kind syncs honestly. */
   attackFrom = 0
+  /** Its tick and its advert: one event each, put back in the queue each time it runs (queue.ts, again). */
+  tickEvent: SimEvent | null = null
+  advertEvent: SimEvent | null = null
   constructor (
     readonly index: number,
     readonly addr: Uint8Array,
@@ -358,7 +361,7 @@ export class MeshSimulator {
   }
 
   #advertise (n: SimBadge): void {
-    this.q.after(ADV_INTERVAL + this.rng.range(0, ADV_JITTER), () => this.#advertise(n))
+    this.q.again(n.advertEvent!, this.q.now + ADV_INTERVAL + this.rng.range(0, ADV_JITTER))
     if (!n.on || n.advData === null) return
     this.metrics.advertBytes += (n.advData.length + ADV_OVERHEAD) * ADV_CHANNELS
     const cx = Math.floor(n.walker.x / RANGE)
@@ -380,7 +383,7 @@ export class MeshSimulator {
           if (d >= RANGE || !this.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
           const seen = m.heard.get(n.index)
           if (seen && seen.key === n.advKey && this.q.now - seen.t < DUP_FILTER_RESET) continue
-          m.heard.set(n.index, { key: n.advKey, t: this.q.now })
+          if (seen) { seen.key = n.advKey; seen.t = this.q.now } else m.heard.set(n.index, { key: n.advKey, t: this.q.now }) // updated in place: no garbage a second per pair
           const data = n.advData
           this.call(m, (b, local) => { b.advert(n.addr, data, local) })
         }
@@ -571,8 +574,8 @@ export class MeshSimulator {
         n.attack = ATTACKS[h.kind as AttackKind](this.#hostileEnv(n))
         n.attackFrom = (h.fromMinute ?? 0) * 60_000
       }
-      this.q.at(this.rng.range(0, TICK), () => this.#tick(n))
-      this.q.at(this.rng.range(0, ADV_INTERVAL), () => this.#advertise(n))
+      n.tickEvent = this.q.at(this.rng.range(0, TICK), () => this.#tick(n))
+      n.advertEvent = this.q.at(this.rng.range(0, ADV_INTERVAL), () => this.#advertise(n))
       if ((this.opts.powerCutEvery ?? 0) > 0) this.#schedulePowerCut(n)
     }
     for (const p of this.opts.plan ?? this.#defaultPlan()) this.q.at(p.at, () => this.post(p.badge, p.collection, p.payload))
@@ -595,7 +598,7 @@ export class MeshSimulator {
   }
 
   #tick (n: SimBadge): void {
-    this.q.after(TICK, () => this.#tick(n))
+    this.q.again(n.tickEvent!, this.q.now + TICK)
     this.call(n, (b, local) => { b.tick(local) })
     if (n.attack && n.on && this.q.now >= n.attackFrom) {
       // Scripted links that have lasted long enough are hung up (the attacker reconnects in its tick).

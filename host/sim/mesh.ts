@@ -267,7 +267,8 @@ export class MeshSimulator {
     } else {
       n.badge = new Badge({
         flash: n.flash,
-        accelerate: this.opts.accelerate === false ? undefined : (sig, pk, msg) => { if (isHandshake(msg)) n.handshakeVerifies++; else n.verifies++; return this.cache.accelerate(sig, pk, msg) },
+        // A link's PROOF is checked by one badge once: remembering it would only fill the memo (beacons are shared: remembered).
+        accelerate: this.opts.accelerate === false ? undefined : (sig, pk, msg) => { if (!isHandshake(msg)) { n.verifies++; return this.cache.accelerate(sig, pk, msg) } n.handshakeVerifies++; return startsWith(msg, PROOF_DOMAIN) ? this.cache.check(sig, pk, msg) : this.cache.accelerate(sig, pk, msg) },
         entropy: buf => n.rng.fill(buf),
         log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined
       })

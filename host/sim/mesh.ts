@@ -244,7 +244,7 @@ export class MeshSimulator {
         }
         case 'send': this.#send(n, r.link, r.frame); break
         case 'stored': {
-          const owner = toHex(r.owner)
+          const owner = this.metrics.owner(toHex(r.owner))
           if (this.#expired.has(owner) && !n.hostile) this.zombies++
           this.metrics.stored(n.index, owner, r.height, this.q.now)
           break
@@ -289,7 +289,7 @@ export class MeshSimulator {
     }
     n.owner = toHex(n.badge.identity())
     // What survived on flash is held: a STORED note lost with the power cut that came right after the write must not hide it.
-    for (const c of n.badge.chains()) this.metrics.stored(n.index, toHex(c.owner), c.length, this.q.now)
+    for (const c of n.badge.chains()) this.metrics.stored(n.index, this.metrics.owner(toHex(c.owner)), c.length, this.q.now)
   }
 
   /** Power fails: the badge's links break and its RAM is gone; flash keeps what was committed. */

@@ -34,6 +34,15 @@ export class Metrics {
     this.#held = Array.from({ length: badges }, () => new Map())
   }
 
+  readonly #owners = new Map<string, string>()
+  /** One string per owner key for the run: the per-badge maps and sets that hold owners then share it (10,000 badges × 80 chains). */
+  owner (hex: string): string {
+    const o = this.#owners.get(hex)
+    if (o !== undefined) return o
+    this.#owners.set(hex, hex)
+    return hex
+  }
+
   #key (owner: string, generation: number, height: number): string { return `${owner}:${generation}:${height}` }
 
   /** Badge `poster` posted the block at `height` of its own chain, at time t. */

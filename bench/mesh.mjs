@@ -1,8 +1,4 @@
-// The badge issue's figures:
-//   - simulator speed: simulated badge-minutes per wall-clock second for
-//     100 and 1,000 badges, 10 minutes each (target: 1,000 badges × 10
-//     minutes in under 60 s), with the verification memo the simulator
-//     lends every core (the core asks it only where its yes is the core's);
+// The badge issue's figures (the simulator's speed is bench/sim-scale.mjs's, one process per size):
 //   - reconciliation traffic: bytes on air to sync two badges whose chain
 //     sets differ in k of n = 1,000 chains, against sending every head
 //     (owner, height, head signature) — target at least 10× less at k = 1.
@@ -14,8 +10,6 @@
 import { spawnSync } from 'node:child_process'
 import { cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { MeshSimulator } from '../dist/host/sim/mesh.js'
-import { report } from '../dist/host/sim/report.js'
 import { sync } from '../dist/host/sim/pipe.js'
 import { Badge } from '../dist/host/badge.js'
 import { NorFlash } from '../dist/host/nor-flash.js'
@@ -24,15 +18,6 @@ import * as PB from '../dist/host/index.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const T0 = 1_760_000_000_000
-
-function simSpeed (badges, minutes) {
-  const t0 = performance.now()
-  const sim = new MeshSimulator({ badges, minutes, seed: 1 })
-  sim.run()
-  const wall = (performance.now() - t0) / 1000
-  const r = report(sim, wall)
-  return { badges, minutes, wall, rate: (badges * minutes) / wall, reached: `${r.blocks.reachedAll}/${r.blocks.tracked}` }
-}
 
 /**
  * The core with 1,024-chain tables, compiled from a copy of assembly/ with
@@ -99,7 +84,6 @@ function reconciliation (module, n, k, blocks) {
 }
 
 export async function run () {
-  const speed = [simSpeed(100, 10), simSpeed(1000, 10)]
   const module = bigCore()
   const blocks = []
   for (let i = 0; i < 1000; i++) {
@@ -109,11 +93,10 @@ export async function run () {
     blocks.push(Uint8Array.from(f.buffer.subarray(4)))
   }
   const traffic = [1, 10, 100].map(k => reconciliation(module, 1000, k, blocks))
-  return { speed, traffic }
+  return { traffic }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { speed, traffic } = await run()
-  for (const s of speed) console.log(`${s.badges} badges × ${s.minutes} min: ${s.wall.toFixed(1)} s, ${s.rate.toFixed(0)} badge-minutes/s, posts reaching everyone ${s.reached}`)
+  const { traffic } = await run()
   for (const t of traffic) console.log(`k=${t.k} of n=${t.n}: ${t.total} bytes in ${t.rounds} link(s) (reconciliation ${t.reconciliation}), every head ${t.naive}, ${t.ratio.toFixed(1)}× less`)
 }

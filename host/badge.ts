@@ -4,7 +4,7 @@
 // frame / action as things happen, draining the outbox after each call.
 
 import { Core, coreModule, instantiateCore, IO_DATA, IO_OUT, Accelerator } from './core.js'
-import { NorFlash, NorGeometry, NRF52840, flashImports } from './nor-flash.js'
+import { NorFlash, NorGeometry, NRF52840, flashImports, FlashPart } from './nor-flash.js'
 import { StoreError } from './repo.js'
 import { ENGINE_ERRORS } from './engine.js'
 import { cborEncode, CborValue } from './cbor.js'
@@ -62,7 +62,7 @@ export interface BadgeStatus {
 
 export interface BadgeOptions {
   /** The flash part the badge's region lives on (default: a fresh nRF52840-sized region). */
-  flash?: NorFlash
+  flash?: FlashPart
   accelerate?: Accelerator
   entropy?: (buf: Uint8Array) => void
   log?: (line: string) => void
@@ -132,7 +132,7 @@ const OUTBOX_CHUNK = 8192
 
 export class Badge implements MeshBadge {
   readonly core: Core
-  readonly flash: NorFlash
+  readonly flash: FlashPart
   readonly geometry: NorGeometry
 
   constructor (opts: BadgeOptions = {}) {

@@ -17,6 +17,26 @@ export const NRF52840: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 256 
 /** ESP32 SPI flash: 4 KiB sectors (byte writes, kept to words here); a 256 KiB region. */
 export const ESP32: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 256 * 1024 }
 
+/**
+ * What the core's flash imports and a badge need of a flash part: NorFlash
+ * here, or the simulator's sector-at-a-time part (host/sim/sector-flash.ts),
+ * which keeps the same rules with only the sectors in use in memory.
+ */
+export interface FlashPart {
+  readonly geometry: NorGeometry
+  readonly eraseCounts: Uint32Array
+  readonly stats: { reads: number, programs: number, erases: number, bytesProgrammed: number, bytesRead: number }
+  mutations: number
+  read (addr: number, len: number): Uint8Array
+  readInto (addr: number, dst: Uint8Array, offset: number, len: number): void
+  program (addr: number, data: Uint8Array): void
+  programFrom (addr: number, src: Uint8Array, offset: number, len: number): void
+  programWords (addr: number, src32: Uint32Array, word: number, len: number): void
+  erase (sectorAddr: number): void
+  cutPowerAt (n: number, mode?: 'before' | 'torn'): void
+  powerOn (): void
+}
+
 export class FlashRuleError extends Error { override name = 'FlashRuleError' }
 export class PowerLoss extends Error { override name = 'PowerLoss' }
 
@@ -31,7 +51,7 @@ function prng (seed: number): () => number {
   }
 }
 
-export class NorFlash {
+export class NorFlash implements FlashPart {
   readonly bytes: Uint8Array
   readonly eraseCounts: Uint32Array
   readonly stats = { reads: 0, programs: 0, erases: 0, bytesProgrammed: 0, bytesRead: 0 }
@@ -201,7 +221,7 @@ export const FLASH_SETS_BITS = -3
  * (the core must see its own mistakes); a power cut propagates as an
  * exception, which aborts the core's call exactly as a real cut stops the CPU.
  */
-export function flashImports (flash: NorFlash, memory: () => WebAssembly.Memory) {
+export function flashImports (flash: FlashPart, memory: () => WebAssembly.Memory) {
   const code = (e: unknown): number => {
     if (!(e instanceof FlashRuleError)) throw e
     return /aligned/.test(e.message) ? FLASH_MISALIGNED : /outside/.test(e.message) ? FLASH_OUT_OF_RANGE : FLASH_SETS_BITS

@@ -140,6 +140,23 @@ describe('mesh simulation (simulated BLE radio and NOR flash, real core.wasm)', 
     }
   })
 
+  it('says why the badges that do not agree do not: out of range, or still catching up', () => {
+    const venue = new Venue([
+      { name: 'A', x: 0, y: 0, w: 15, h: 15 },
+      { name: 'B', x: 200, y: 0, w: 15, h: 15 },
+      { name: 'C', x: 400, y: 0, w: 15, h: 15 }
+    ])
+    // Nobody walks: badges 7 and 8 stand together in B, badge 9 alone in C, the rest in A, where badge 0 posts.
+    const sim = new MeshSimulator({ badges: 10, minutes: 3, seed: 9, venue, dwellMinutes: [1e6, 1e6], plan: plan([0], () => 1) })
+    sim.nodes.forEach((n, i) => {
+      const [x, room] = i === 9 ? [405, 2] : i >= 7 ? [205 + i - 7, 1] : [2 + i, 0]
+      Object.assign(n.walker, { x, y: 7, room })
+    })
+    const r = report(sim.run(), 1)
+    expect(r.converged.agreeing).toBe(7)
+    expect(r.converged.disagreeing).toEqual({ woke: 0, outOfRange: 1, ahead: 0, behind: 2 })
+  })
+
   it('replays exactly from its seed', () => {
     const run = () => { const r = report(new MeshSimulator({ badges: 12, minutes: 6, seed: 21 }).run(), 1); return JSON.stringify({ ...r, wallSeconds: 0, badgeMinutesPerSecond: 0, verifyCache: 0 }) }
     expect(run()).toBe(run())
@@ -159,7 +176,7 @@ describe('picobadge sim (the command)', () => {
   })
 
   it('explains bad arguments and exits with 2', () => {
-    for (const args of [['--badges', 'many'], ['--badges', '1'], ['--mtu', '300'], ['--frobnicate'], ['--hostile', 'nice']]) {
+    for (const args of [['--badges', 'many'], ['--badges', '1'], ['--mtu', '300'], ['--frobnicate'], ['--hostile', 'nice'], ['--venue', '/nonexistent/venue.json']]) {
       const p = spawnSync(process.execPath, [cli, 'sim', ...args], { encoding: 'utf8' })
       expect(p.status, args.join(' ')).toBe(2)
       expect(p.stderr).toMatch(/picobadge sim: .+/)

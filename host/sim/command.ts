@@ -7,16 +7,23 @@ import { report, renderReport, SimReport } from './report.js'
 import { progressBar } from '../progress.js'
 import { parseArgs, number, UsageError } from '../args.js'
 import { NATIVE_VARIANTS, NativeVariant } from '../native/board.js'
+import { readFileSync } from 'node:fs'
+import { parseVenue, venueCapacity, VenueError } from './venue-file.js'
+import type { Venue } from './venue.js'
 
 export const SIM_HELP = `picobadge sim — a simulated event: badges running the real core.wasm, on a
 conference floor, talking over a model of Bluetooth LE.
 
 usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
 
-  --badges N        badges on the floor, 2 to 5000 (default 40)
+  --badges N        badges on the floor, 2 to 10000 (default 40)
   --minutes M       simulated minutes, 0.1 to 1440 (default 10)
   --seed S          random seed, 0 to 2^32-1; the same seed replays the same event (default 1)
   --posters F       share of badges that post a contact card, 0 to 1 (default 0.3, at most 80 badges)
+  --venue FILE      the floor, described in a small JSON file: rooms (position, size,
+                    capacity), which rooms people walk to from each, and sessions
+                    (docs/VENUE.md); default: wings of a hall and 9 talk rooms, about
+                    25 people a room, as many wings as the badges need
   --mtu N           largest ATT MTU the badges negotiate, 23 to 247 (default 247)
   --power-cuts M    each badge loses power about every M minutes, 0 to 1e6 (default 0: never)
   --hostile KINDS   hostile badges, one per kind named (comma-separated; a kind named twice
@@ -62,9 +69,9 @@ const HOSTILE: HostileKind[] = HOSTILE_KINDS
 
 /** Reads the sim options from command-line arguments. */
 export function simOptions (argv: string[]): { options: SimOptions, json: boolean, quiet: boolean, each: boolean, fromMinute: number } {
-  const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile', 'attack-from', 'native', 'native-interp'], ['json', 'quiet', 'no-accelerate', 'help'])
+  const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile', 'attack-from', 'native', 'native-interp', 'venue'], ['json', 'quiet', 'no-accelerate', 'help'])
   if (args.help) throw new UsageError('')
-  const badges = number(args, 'badges', 40, 2, 5000)
+  const badges = number(args, 'badges', 40, 2, 10_000)
   const fromMinute = number(args, 'attack-from', 0, 0, 24 * 60, false)
   const each = args.hostile === 'each'
   const hostile = typeof args.hostile === 'string' && !each
@@ -77,6 +84,7 @@ export function simOptions (argv: string[]): { options: SimOptions, json: boolea
   const native = number(args, 'native', 0, 0, badges - (hostile?.length ?? 0))
   const interp = args['native-interp'] ?? 'classic'
   if (typeof interp !== 'string' || !NATIVE_VARIANTS.includes(interp as NativeVariant)) throw new UsageError(`--native-interp: classic or fast (or ${NATIVE_VARIANTS.slice(2).join(', ')}), not ${String(interp)}`)
+  const venue = typeof args.venue === 'string' ? readVenue(args.venue, badges) : undefined
   return {
     each,
     fromMinute,
@@ -90,23 +98,50 @@ export function simOptions (argv: string[]): { options: SimOptions, json: boolea
       hostile,
       accelerate: !args['no-accelerate'],
       native,
-      nativeInterp: interp as NativeVariant
+      nativeInterp: interp as NativeVariant,
+      venue
     },
     json: args.json === true,
     quiet: args.quiet === true
   }
 }
 
-/** Runs a simulation with a progress bar; returns its report. */
+/** The floor of --venue FILE, for `badges` people; a UsageError (one line) when it cannot be read or is wrong. */
+function readVenue (file: string, badges: number): Venue {
+  let text: string
+  try { text = readFileSync(file, 'utf8') } catch (e) { throw new UsageError(`--venue: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`) }
+  let venue: Venue
+  try { venue = parseVenue(text) } catch (e) {
+    if (e instanceof VenueError) throw new UsageError(`--venue ${file}: ${e.message.replace(/^venue: /, '')}`)
+    throw e
+  }
+  const room = venueCapacity(venue)
+  if (room < badges) throw new UsageError(`--venue ${file}: its rooms hold ${room} people, fewer than the ${badges} badges`)
+  return venue
+}
+
+/** Runs a simulation with a progress bar (simulated minute, badges, time left); returns its report. */
 export function simulate (options: SimOptions, quiet: boolean, label = 'simulating'): SimReport {
   const bar = quiet ? undefined : progressBar()
-  const onProgress = bar ? (f: number) => bar(label, f) : undefined
+  const what = `${label} ${options.badges} badges`
+  // On a terminal the bar shows the time left; in a log (a line every 10%) the label carries it.
+  const tty = process.stderr.isTTY === true
+  let first: { t: number, f: number } | undefined
+  const left = (f: number): string => {
+    const t = performance.now()
+    first ??= { t, f }
+    return tty || f - first.f < 0.05 || f >= 1 ? '' : `, ~${Math.round((t - first.t) / 1000 / (f - first.f) * (1 - f))} s left`
+  }
+  const onProgress = bar ? (f: number) => bar(`${what}, minute ${(f * options.minutes).toFixed(options.minutes < 10 ? 1 : 0)} of ${options.minutes}${left(f)}`, f) : undefined
   const t0 = performance.now()
   const sim = new MeshSimulator({ ...options, onProgress })
   try {
+    sim.start() // every badge built and booted: the setup, timed apart from the event
+    const t1 = performance.now()
     sim.run()
     onProgress?.(1)
-    return report(sim, (performance.now() - t0) / 1000)
+    const t2 = performance.now()
+    return report(sim, (t2 - t0) / 1000, { setupSeconds: (t1 - t0) / 1000, runSeconds: (t2 - t1) / 1000 })
   } finally {
     sim.close() // native board processes end here, whatever happened
   }

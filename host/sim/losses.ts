@@ -67,7 +67,7 @@ export class HonestLosses {
       const chains = n.badge.chains()
       const held = new Set<string>()
       for (const c of chains) {
-        const owner = toHex(c.owner)
+        const owner = sim.metrics.owner(toHex(c.owner))
         held.add(owner)
         const o = owners.get(owner)
         if (!o) continue

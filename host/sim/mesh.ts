@@ -15,9 +15,10 @@
 // same calls; the rest of the simulator cannot tell them apart.
 
 import { Badge, MeshBadge, OutboxRecord } from '../badge.js'
-import { NorFlash, NorGeometry, NRF52840, PowerLoss } from '../nor-flash.js'
+import { FlashPart, NorGeometry, NRF52840, PowerLoss } from '../nor-flash.js'
+import { SectorFlash } from './sector-flash.js'
 import { toHex, latin1 } from '../bytes.js'
-import { EventQueue } from './queue.js'
+import { EventQueue, SimEvent } from './queue.js'
 import { Rng } from '../rng.js'
 import { Venue, Walker } from './venue.js'
 import {
@@ -149,10 +150,13 @@ export class SimBadge {
   handshakeVerifies = 0
   /** When its attack starts (ms of simulated time); before, a hostile badge of a #12 kind syncs honestly. */
   attackFrom = 0
+  /** Its tick and its advert: one event each, put back in the queue each time it runs (queue.ts, again). */
+  tickEvent: SimEvent | null = null
+  advertEvent: SimEvent | null = null
   constructor (
     readonly index: number,
     readonly addr: Uint8Array,
-    readonly flash: NorFlash,
+    readonly flash: FlashPart,
     readonly walker: Walker,
     readonly rng: Rng,
     readonly drift: number,
@@ -197,7 +201,7 @@ export class MeshSimulator {
     for (let i = 0; i < opts.badges; i++) {
       const r = this.rng.fork()
       const addr = Uint8Array.of(i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff, 0x5a, 0xb0, 0xc0)
-      const n = new SimBadge(i, addr, new NorFlash(opts.geometry ?? NRF52840, { seed: r.u32() }), new Walker(this.venue, r.fork(), opts.dwellMinutes), r, r.range(-50e-6, 50e-6), mtu, hostile.get(i)?.kind)
+      const n = new SimBadge(i, addr, new SectorFlash(opts.geometry ?? NRF52840, { seed: r.u32() }), new Walker(this.venue, r.fork(), opts.dwellMinutes), r, r.range(-50e-6, 50e-6), mtu, hostile.get(i)?.kind)
       this.nodes.push(n)
       this.#byAddr.set(toHex(addr), n)
     }
@@ -243,7 +247,7 @@ export class MeshSimulator {
         }
         case 'send': this.#send(n, r.link, r.frame); break
         case 'stored': {
-          const owner = toHex(r.owner)
+          const owner = this.metrics.owner(toHex(r.owner))
           if (this.#expired.has(owner) && !n.hostile) this.zombies++
           this.metrics.stored(n.index, owner, r.height, this.q.now)
           break
@@ -264,7 +268,8 @@ export class MeshSimulator {
     } else {
       n.badge = new Badge({
         flash: n.flash,
-        accelerate: this.opts.accelerate === false ? undefined : (sig, pk, msg) => { if (isHandshake(msg)) n.handshakeVerifies++; else n.verifies++; return this.cache.accelerate(sig, pk, msg) },
+        // A link's PROOF is checked by one badge once: remembering it would only fill the memo (beacons are shared: remembered).
+        accelerate: this.opts.accelerate === false ? undefined : (sig, pk, msg) => { if (!isHandshake(msg)) { n.verifies++; return this.cache.accelerate(sig, pk, msg) } n.handshakeVerifies++; return startsWith(msg, PROOF_DOMAIN) ? this.cache.check(sig, pk, msg) : this.cache.accelerate(sig, pk, msg) },
         entropy: buf => n.rng.fill(buf),
         log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined,
         pool: this.opts.cores
@@ -286,7 +291,7 @@ export class MeshSimulator {
     if (n.badge instanceof Badge || n.badge instanceof NativeBadge) n.badge.enrol(enrolCert(SIM_EVENT_SECRET, n.badge.identity()))
     n.owner = toHex(n.badge.identity())
     // What survived on flash is held: a STORED note lost with the power cut that came right after the write must not hide it.
-    for (const c of n.badge.chains()) this.metrics.stored(n.index, toHex(c.owner), c.length, this.q.now)
+    for (const c of n.badge.chains()) this.metrics.stored(n.index, this.metrics.owner(toHex(c.owner)), c.length, this.q.now)
   }
 
   /** Power fails: the badge's links break and its RAM is gone; flash keeps what was committed. */
@@ -335,12 +340,25 @@ export class MeshSimulator {
     }
   }
 
+  /** Whether another badge that is on is within radio range of n (the grid of the last radio epoch). */
+  hasNeighbour (n: SimBadge): boolean {
+    const cx = Math.floor(n.walker.x / RANGE)
+    const cy = Math.floor(n.walker.y / RANGE)
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        if (cx + dx < 0 || cy + dy < 0) continue
+        for (const m of this.#grid.get((cy + dy) * this.#cols + cx + dx) ?? []) if (m !== n && m.on && this.#distance(n, m) < RANGE) return true
+      }
+    }
+    return false
+  }
+
   #distance (a: SimBadge, b: SimBadge): number {
     return effectiveDistance(a.walker.x - b.walker.x, a.walker.y - b.walker.y, a.walker.room === b.walker.room)
   }
 
   #advertise (n: SimBadge): void {
-    this.q.after(ADV_INTERVAL + this.rng.range(0, ADV_JITTER), () => this.#advertise(n))
+    this.q.again(n.advertEvent!, this.q.now + ADV_INTERVAL + this.rng.range(0, ADV_JITTER))
     if (!n.on || n.advData === null) return
     this.metrics.advertBytes += (n.advData.length + ADV_OVERHEAD) * ADV_CHANNELS
     const cx = Math.floor(n.walker.x / RANGE)
@@ -350,13 +368,19 @@ export class MeshSimulator {
         if (cx + dx < 0 || cy + dy < 0) continue
         const cell = this.#grid.get((cy + dy) * this.#cols + cx + dx)
         if (!cell) continue
+        const nx = n.walker.x; const ny = n.walker.y
         for (const m of cell) {
           if (m === n || !m.on) continue
+          // Two thirds of the 3x3 cells lie beyond range: skipped without the square root. Exact: at
+          // dx² + dy² ≥ RANGE², #distance ≥ RANGE too (sqrt is monotone and RANGE² a square), and
+          // no random number is drawn for a pair out of range either way.
+          const dx = nx - m.walker.x; const dy = ny - m.walker.y
+          if (dx * dx + dy * dy >= RANGE * RANGE) continue
           const d = this.#distance(n, m)
           if (d >= RANGE || !this.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
           const seen = m.heard.get(n.index)
           if (seen && seen.key === n.advKey && this.q.now - seen.t < DUP_FILTER_RESET) continue
-          m.heard.set(n.index, { key: n.advKey, t: this.q.now })
+          if (seen) { seen.key = n.advKey; seen.t = this.q.now } else m.heard.set(n.index, { key: n.advKey, t: this.q.now }) // updated in place: no garbage a second per pair
           const data = n.advData
           this.call(m, (b, local) => { b.advert(n.addr, data, local) })
         }
@@ -547,8 +571,8 @@ export class MeshSimulator {
         n.attack = ATTACKS[h.kind as AttackKind](this.#hostileEnv(n))
         n.attackFrom = (h.fromMinute ?? 0) * 60_000
       }
-      this.q.at(this.rng.range(0, TICK), () => this.#tick(n))
-      this.q.at(this.rng.range(0, ADV_INTERVAL), () => this.#advertise(n))
+      n.tickEvent = this.q.at(this.rng.range(0, TICK), () => this.#tick(n))
+      n.advertEvent = this.q.at(this.rng.range(0, ADV_INTERVAL), () => this.#advertise(n))
       if ((this.opts.powerCutEvery ?? 0) > 0) this.#schedulePowerCut(n)
     }
     for (const p of this.opts.plan ?? this.#defaultPlan()) this.q.at(p.at, () => this.post(p.badge, p.collection, p.payload))
@@ -571,7 +595,7 @@ export class MeshSimulator {
   }
 
   #tick (n: SimBadge): void {
-    this.q.after(TICK, () => this.#tick(n))
+    this.q.again(n.tickEvent!, this.q.now + TICK)
     this.call(n, (b, local) => { b.tick(local) })
     if (n.attack && n.on && this.q.now >= n.attackFrom) {
       // Scripted links that have lasted long enough are hung up (the attacker reconnects in its tick).
@@ -698,17 +722,18 @@ export class MeshSimulator {
   staleHolders = 0
   forgotten = 0
 
+  #countedBadges: number | undefined
+
   #sample (): void {
     if (this.timeline.length % 6 === 0) { this.checkForgotten(); this.losses.check(this) }
+    // Coverage from the tracks' counters: (live post, counted badge) pairs held, over all such pairs.
     let pairs = 0; let held = 0
     const now = this.q.now
+    const counted = this.#countedBadges ??= this.nodes.reduce((k, n) => k + (this.metrics.counted(n.index) ? 1 : 0), 0)
     for (const track of this.metrics.blocks.values()) {
       if (now - track.postedAt > (this.opts.ttl ?? CARD_TTL)) continue // expired cards are no longer expected anywhere
-      for (let i = 0; i < this.nodes.length; i++) {
-        if (!this.metrics.counted(i)) continue
-        pairs++
-        if (!Number.isNaN(track.times[i])) held++
-      }
+      pairs += counted
+      held += track.countedHolders
     }
     let chains = 0; let links = 0
     for (const n of this.nodes) {

@@ -13,6 +13,8 @@ export interface BlockTrack {
   /** First time each badge held it (ms of virtual time), NaN while it has not. */
   times: Float64Array
   holders: number
+  /** Holders among the counted badges (the honest ones): a counter, so a sample never rescans every badge. */
+  countedHolders: number
 }
 
 export class Metrics {
@@ -32,6 +34,15 @@ export class Metrics {
     this.#held = Array.from({ length: badges }, () => new Map())
   }
 
+  readonly #owners = new Map<string, string>()
+  /** One string per owner key for the run: the per-badge maps and sets that hold owners then share it (10,000 badges × 80 chains). */
+  owner (hex: string): string {
+    const o = this.#owners.get(hex)
+    if (o !== undefined) return o
+    this.#owners.set(hex, hex)
+    return hex
+  }
+
   #key (owner: string, generation: number, height: number): string { return `${owner}:${generation}:${height}` }
 
   /** Badge `poster` posted the block at `height` of its own chain, at time t. */
@@ -39,7 +50,7 @@ export class Metrics {
     let g = this.#generation.get(owner) ?? 0
     if (height === 1 && this.#generation.has(owner)) g++
     this.#generation.set(owner, g)
-    const track: BlockTrack = { owner, generation: g, height, poster, postedAt: t, times: new Float64Array(this.badges).fill(NaN), holders: 0 }
+    const track: BlockTrack = { owner, generation: g, height, poster, postedAt: t, times: new Float64Array(this.badges).fill(NaN), holders: 0, countedHolders: 0 }
     this.blocks.set(this.#key(owner, g, height), track)
     this.#hold(poster, owner, height, t, false)
   }
@@ -57,6 +68,7 @@ export class Metrics {
       if (track && Number.isNaN(track.times[i])) {
         track.times[i] = t
         track.holders++
+        if (this.counted(i)) track.countedHolders++
         if (delivered) this.deliveries++
       }
     }

@@ -2,10 +2,24 @@
 // page a newcomer reads in ten seconds.
 
 import { SKEW } from './mesh.js'
-import type { MeshSimulator } from './mesh.js'
+import type { MeshSimulator, SimBadge } from './mesh.js'
 import { Badge } from '../badge.js'
+import { toHex } from '../bytes.js'
 
 export interface Spread { median?: number, p90?: number, max?: number }
+
+/**
+ * Why the counted badges that do not hold the most common chain set do not,
+ * each badge under the first that applies: it came back from a power cut in
+ * the last WOKE_MS; no badge that is on is within radio range of it; it holds
+ * a chain longer than (or missing from) the common set, news still spreading
+ * from it; else it lacks some of the common set: still catching up.
+ */
+export interface Disagreeing { woke: number, outOfRange: number, ahead: number, behind: number }
+export const WOKE_MS = 5 * 60_000
+
+/** Where the wall time went: building the badges, then running the event; and the cost of one simulated badge-minute. */
+export interface Timing { setupSeconds: number, runSeconds: number, badgeMinutes: number, msPerBadgeMinute: number }
 
 export interface SimReport {
   badges: number
@@ -13,6 +27,7 @@ export interface SimReport {
   seed: number
   wallSeconds: number
   badgeMinutesPerSecond: number
+  timing: Timing
   posts: number
   /** Posted blocks that reached every badge, and how long that took (seconds; median / p90 / worst over blocks). */
   blocks: { tracked: number, reachedAll: number, to50: Spread, to95: Spread, to100: Spread }
@@ -21,7 +36,7 @@ export interface SimReport {
   flash: { regionBytes: number, liveBytesMax: number, liveBytesMean: number, erasesMax: number }
   ramBytes: number
   /** Badges on at the end (counted), how many hold the most common chain set, and honest badges off at the end (a power cut: not counted). */
-  converged: { badges: number, agreeing: number, fingerprint: string, off: number }
+  converged: { badges: number, agreeing: number, fingerprint: string, off: number, disagreeing: Disagreeing }
   /** Chains whose time had passed; how often one came back to a badge (zombies: should be 0); the most badges that still held one at a check (badges waking up). */
   forgetting: { expiredChains: number, zombies: number, staleHolders: number }
   verifyCache: { hits: number, misses: number }
@@ -58,7 +73,7 @@ function spread (xs: number[]): Spread {
   return { median: s[(s.length - 1) >> 1], p90: s[Math.min(s.length - 1, Math.floor(s.length * 0.9))], max: s[s.length - 1] }
 }
 
-export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
+export function report (sim: MeshSimulator, wallSeconds: number, phases: { setupSeconds: number, runSeconds: number } = { setupSeconds: 0, runSeconds: wallSeconds }): SimReport {
   sim.checkForgotten()
   const m = sim.metrics
   const now = sim.q.now
@@ -98,6 +113,7 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
   }
   let best = ''; let agreeing = 0
   for (const [fp, k] of prints) if (k > agreeing) { best = fp; agreeing = k }
+  const disagreeing = whyNotAgreeing(sim, best)
   const minutes = now / 60_000
   sim.losses.check(sim)
   const L = sim.losses
@@ -117,6 +133,7 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
     seed: sim.opts.seed,
     wallSeconds,
     badgeMinutesPerSecond: (sim.nodes.length * minutes) / Math.max(wallSeconds, 1e-9),
+    timing: { ...phases, badgeMinutes: sim.nodes.length * minutes, msPerBadgeMinute: sim.nodes.length * minutes > 0 ? wallSeconds * 1000 / (sim.nodes.length * minutes) : 0 },
     posts: m.blocks.size,
     blocks: { tracked: m.blocks.size, reachedAll, to50: spread(to50), to95: spread(to95), to100: spread(to100) },
     radio: {
@@ -130,9 +147,9 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
       bytesPerDeliveredBlock: m.deliveries ? m.linkBytes / m.deliveries : 0
     },
     badgesHealth: health,
-    flash: { regionBytes: sim.nodes[0].flash.bytes.length, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
+    flash: { regionBytes: sim.nodes[0].flash.geometry.size, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
     ramBytes: ram,
-    converged: { badges: counted, agreeing, fingerprint: best, off },
+    converged: { badges: counted, agreeing, fingerprint: best, off, disagreeing },
     forgetting: { expiredChains: sim.forgotten, zombies: sim.zombies, staleHolders: sim.staleHolders },
     verifyCache: { hits: sim.cache.hits, misses: sim.cache.misses },
     timeline: sim.timeline,
@@ -149,6 +166,31 @@ export function report (sim: MeshSimulator, wallSeconds: number): SimReport {
     },
     hostile: { badges: list.length, list, kinds }
   }
+}
+
+/** Sorts the counted badges off the common chain set (fingerprint `best`) by why (see Disagreeing). */
+function whyNotAgreeing (sim: MeshSimulator, best: string): Disagreeing {
+  const out: Disagreeing = { woke: 0, outOfRange: 0, ahead: 0, behind: 0 }
+  const now = sim.q.now
+  const off: SimBadge[] = []
+  let common: Map<string, number> | undefined
+  for (const n of sim.nodes) {
+    if (!n.on || !n.badge || !sim.metrics.counted(n.index)) continue
+    const fp = n.badge.status(n.local(now)).fingerprint.toString(16).padStart(16, '0')
+    if (fp === best) common ??= heights(n)
+    else off.push(n)
+  }
+  for (const n of off) {
+    if (n.bootAt > 0 && now - n.bootAt < WOKE_MS) out.woke++
+    else if (!sim.hasNeighbour(n)) out.outOfRange++
+    else if ([...heights(n)].some(([owner, h]) => h > (common?.get(owner) ?? 0))) out.ahead++
+    else out.behind++
+  }
+  return out
+}
+
+function heights (n: SimBadge): Map<string, number> {
+  return new Map(n.badge!.chains().map(c => [toHex(c.owner), c.length]))
 }
 
 const kib = (n: number) => `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KiB`
@@ -179,6 +221,17 @@ function renderAttack (r: SimReport, mark: (ok: boolean) => string): string[] {
   return out
 }
 
+/** Why the rest do not agree, biggest reason first. */
+function renderWhy (d: Disagreeing): string {
+  const parts: Array<[number, string]> = [
+    [d.behind, 'still catching up'],
+    [d.ahead, 'holding news still spreading from them'],
+    [d.outOfRange, 'out of range of every other badge'],
+    [d.woke, `back from a power cut in the last ${WOKE_MS / 60_000} min`]
+  ]
+  return parts.filter(([k]) => k > 0).sort((a, b) => b[0] - a[0]).map(([k, what]) => `${k} ${what}`).join(', ')
+}
+
 /** The report as a page of text. */
 export function renderReport (r: SimReport): string {
   const lines: string[] = []
@@ -196,7 +249,7 @@ export function renderReport (r: SimReport): string {
   const all = b.tracked > 0 && b.reachedAll === b.tracked
   if (b.tracked === 0) lines.push('· no badge posted yet: the event was too short (badges post within their first minutes: try --minutes 5)')
   else lines.push(`${mark(all)} ${b.reachedAll} of ${b.tracked} posts reached all ${r.converged.badges} badges${b.to50.median !== undefined ? ` (half the floor in ${secs(b.to50.median)}, everyone in ${secs(b.to100.median)}, median)` : ''}${r.converged.off ? `; ${r.converged.off} more ${r.converged.off === 1 ? 'was' : 'were'} off at the end (a power cut) and ${r.converged.off === 1 ? 'is' : 'are'} not counted` : ''}`)
-  lines.push(`${mark(r.converged.agreeing === r.converged.badges)} ${r.converged.agreeing === r.converged.badges ? `all ${r.converged.badges} badges hold exactly the same chains` : `${r.converged.agreeing} of ${r.converged.badges} badges hold the same chains (the rest were still catching up)`}`)
+  lines.push(`${mark(r.converged.agreeing === r.converged.badges)} ${r.converged.agreeing === r.converged.badges ? `all ${r.converged.badges} badges hold exactly the same chains` : `${r.converged.agreeing} of ${r.converged.badges} badges hold the same chains; the rest: ${renderWhy(r.converged.disagreeing)}`}`)
   if (r.forgetting.expiredChains > 0) lines.push(`${mark(r.forgetting.zombies === 0)} ${r.forgetting.expiredChains} cards expired and every badge forgot them; ${r.forgetting.zombies === 0 ? 'none came back' : `${r.forgetting.zombies} came back`}`)
   else lines.push(`· no card expired yet (a card lives an hour after its last update: try --minutes 90)`)
   if (r.hostile.badges) lines.push(...renderAttack(r, mark))

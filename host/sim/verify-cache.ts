@@ -31,14 +31,18 @@ export class VerifyCache {
     return o
   }
 
+  /** The strict verdict, not remembered: for a signature only one badge ever checks (a link's PROOF). */
+  readonly check: Accelerator = (sig, pk, msg) => {
+    const key = this.#key(pk)
+    if (key === null) return false
+    try { return nodeVerify(null, msg, key, sig) } catch { return false }
+  }
+
   readonly accelerate: Accelerator = (sig, pk, msg) => {
     const id = latin1(sig) + latin1(pk) + latin1(msg)
     if (this.#yes.has(id)) { this.hits++; return true }
     this.misses++
-    const key = this.#key(pk)
-    if (key === null) return false
-    let ok = false
-    try { ok = nodeVerify(null, msg, key, sig) } catch { ok = false }
+    const ok = this.check(sig, pk, msg)
     if (ok) {
       if (this.#yes.size > 200_000) this.#yes.clear()
       this.#yes.add(id)

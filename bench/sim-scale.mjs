@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// One size of the simulator's scaling rows (issue #15), in its own process so
+// its peak resident set is its own: `node bench/sim-scale.mjs BADGES MINUTES`
+// prints JSON. The event is the default one (floor, seed 1) but with the same
+// 30 posters at every size, so each badge has the same work to do and what
+// is compared is the simulator's cost, not a bigger event: the cost of one
+// simulated badge-minute of the event (building the badges timed apart).
+import { MeshSimulator } from '../dist/host/sim/mesh.js'
+import { report } from '../dist/host/sim/report.js'
+
+const badges = Number(process.argv[2] ?? 100)
+const minutes = Number(process.argv[3] ?? 10)
+const POSTERS = 30
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+const t0 = performance.now()
+const c0 = cpu()
+const sim = new MeshSimulator({ badges, minutes, seed: 1, posters: Math.min(1, POSTERS / badges) })
+sim.start()
+const t1 = performance.now()
+const c1 = cpu()
+sim.run()
+const t2 = performance.now()
+const c2 = cpu()
+const r = report(sim, (t2 - t0) / 1000, { setupSeconds: (t1 - t0) / 1000, runSeconds: (t2 - t1) / 1000 })
+console.log(JSON.stringify({
+  badges,
+  minutes,
+  posters: POSTERS,
+  setupSeconds: r.timing.setupSeconds,
+  runSeconds: r.timing.runSeconds,
+  // The event's cost alone: building the badges is per badge too, but once per run, not per minute.
+  runMsPerBadgeMinute: r.timing.runSeconds * 1000 / (badges * minutes),
+  setupMsPerBadge: r.timing.setupSeconds * 1000 / badges,
+  // CPU time (all of the process's threads: the garbage collector's too): on a shared machine, steadier than wall time.
+  runCpuMsPerBadgeMinute: (c2 - c1) / (badges * minutes),
+  setupCpuMsPerBadge: (c1 - c0) / badges,
+  rss: process.resourceUsage().maxRSS * 1024,
+  linear: sim.nodes.reduce((sum, n) => sum + (n.badge?.core.x.memory.buffer.byteLength ?? 0), 0),
+  reached: `${r.blocks.reachedAll}/${r.blocks.tracked}`,
+  agreeing: `${r.converged.agreeing}/${r.converged.badges}`
+}))

@@ -6,7 +6,7 @@
 
 import { Transport } from './transport.js'
 import { SlipDecoder, slipEncode } from '../slip.js'
-import { decodeFrame, encodeFrame, decodeCall, RpcError, T_HELLO, T_CALL, T_ENROL, T_BEACON, T_IDENTITY, T_ERROR, REPLY } from './frames.js'
+import { decodeFrame, encodeFrame, decodeCall, RpcError, T_HELLO, T_CALL, T_ENROL, T_BEACON, T_IDENTITY, T_STATUS, T_ERROR, REPLY } from './frames.js'
 import { RestartingCore } from './target.js'
 import type { Core } from '../core.js'
 
@@ -67,11 +67,11 @@ export class SimulatedBoard {
       this.#reply(f.type | REPLY, f.seq, Uint8Array.from([...p, ...new TextEncoder().encode(this.opts.board ?? 'simulated board')]))
       return
     }
-    if (f.type === T_ENROL || f.type === T_BEACON || f.type === T_IDENTITY) {
-      // This board runs no badge (its core is the RPC's, as in test mode): -73, not started, with no badge key.
+    if (f.type === T_ENROL || f.type === T_BEACON || f.type === T_IDENTITY || f.type === T_STATUS) {
+      // This board runs no badge (its core is the RPC's, as in test mode): -73, not started, with no badge key and no status.
       const want = f.type === T_ENROL ? 64 : f.type === T_BEACON ? 72 : 0
       if (f.payload.length !== want) { error(2, 'malformed request'); return }
-      const p = new Uint8Array(f.type === T_BEACON ? 44 : 68)
+      const p = new Uint8Array(f.type === T_BEACON ? 44 : f.type === T_STATUS ? 84 : 68)
       new DataView(p.buffer).setInt32(0, -73, true)
       this.#reply(f.type | REPLY, f.seq, p)
       return

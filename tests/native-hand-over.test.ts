@@ -327,6 +327,9 @@ describe('picobadge enrol|beacon|status --port, on a pty', () => {
       expect(json.code, json.stderr).toBe(0)
       expect(JSON.parse(json.stdout)).toMatchObject({ chains: 0, clockJumps: 1, newIdentity: true })
       expect(JSON.parse(json.stdout).meshTime).toBeGreaterThan(Date.now() + DAY / 2)
+      // The second run asked with the same bytes as the first (a new session numbers from the same start):
+      // the board read the status afresh, so its clock is later than the first run's, not the cached answer.
+      expect(JSON.parse(json.stdout).meshTime).toBeGreaterThan(Number(/\((\d+) ms\)/.exec(status.stdout)![1]))
     } finally {
       await native.kill('SIGTERM')
       await native.close()

@@ -11,7 +11,8 @@
  *   - A request equal to the previous one, byte for byte with its sequence
  *     number, is a retry (the host missed or could not read our reply): the
  *     cached reply goes out again and nothing runs twice, so a store_write or
- *     sign_update is never applied twice by a slow board.
+ *     sign_update is never applied twice by a slow board. STATUS, a read
+ *     that changes nothing, is the exception: always answered afresh.
  *   - Only HELLO and CALL put the board in test mode (the core becomes the
  *     RPC's). IDENTITY, ENROL, BEACON and STATUS are for the badge as it runs: they reach the
  *     core through the badge runner (pb_badge_enrol / pb_badge_beacon /
@@ -304,9 +305,11 @@ static void frame(void)
 {
   if (rx_len < 7) return;
   if (pb_rpc_crc32(0, rx, rx_len - 4) != rd32(rx + rx_len - 4)) return; /* garbage: the host retries */
-  if (last_req_len == rx_len && memcmp(last_req, rx, rx_len) == 0) { send_reply(); return; }
-
   uint8_t type = rx[0];
+  /* STATUS only reads: it is answered afresh every time, never from the cache, because a new host
+   * session numbers from the same start and its first STATUS may equal the last session's byte for byte. */
+  if (type != T_STATUS && last_req_len == rx_len && memcmp(last_req, rx, rx_len) == 0) { send_reply(); return; }
+
   uint16_t seq = (uint16_t)(rx[1] | rx[2] << 8);
   /* The first HELLO or CALL puts the board in test mode (docs/RPC.md) until it restarts. */
   if ((type == T_HELLO || type == T_CALL) && !test_mode) {

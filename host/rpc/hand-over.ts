@@ -58,7 +58,7 @@ export function statusGroups (s: BadgeStatus): Array<[label: string, value: stri
     ['blocks', `${s.blocksReceived} received · ${s.blocksSent} sent · ${s.notesDropped} notes dropped`],
     ['links', `${s.linksUp} up · ${s.connections} made · ${s.linksOk} synced · ${s.linksFailed} cut short · ${s.violations} dropped for misbehaviour`],
     ['bytes', `${s.bytesReceived} received · ${s.bytesSent} sent`],
-    ['identity', s.newIdentity ? 'made at this start' : 'kept from flash']
+    ['its key', s.newIdentity ? 'made at this start' : 'kept from flash']
   ]
 }
 

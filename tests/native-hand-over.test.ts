@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { NativeBoard, NativeVariant } from '../host/native/board.js'
 import { BoardTarget } from '../host/rpc/board.js'
+import { serialTransport } from '../host/rpc/transport.js'
 import { askIdentity, askStatus, handOverCert, handOverBeacon, enrolVerdict, beaconVerdict } from '../host/rpc/hand-over.js'
 import { coreWasmPath } from '../host/core.js'
 import { makeImage } from '../host/image.js'
@@ -330,6 +331,14 @@ describe('picobadge enrol|beacon|status --port, on a pty', () => {
       // The second run asked with the same bytes as the first (a new session numbers from the same start):
       // the board read the status afresh, so its clock is later than the first run's, not the cached answer.
       expect(JSON.parse(json.stdout).meshTime).toBeGreaterThan(Number(/\((\d+) ms\)/.exec(status.stdout)![1]))
+      // A HELLO (as picobadge test sends) puts the board in test mode: no running badge, no status; exit 1, one line.
+      const t = new BoardTarget(await serialTransport(port, 115200), { timeoutMs: 5000 })
+      await t.hello()
+      await t.close()
+      const stopped = await run(['status', '--port', port])
+      expect(stopped.code).toBe(1)
+      expect(stopped.stderr).toMatch(/^picobadge status: the board on .* answered no status: its badge is not running \(a HELLO or CALL put it in test mode/)
+      oneLine(stopped)
     } finally {
       await native.kill('SIGTERM')
       await native.close()

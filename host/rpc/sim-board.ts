@@ -13,7 +13,7 @@ import { decodeFrame, encodeFrame, decodeCall, RpcError, T_HELLO, T_CALL, T_ENRO
 import { RestartingCore } from './target.js'
 import type { Core } from '../core.js'
 import { IO_DATA } from '../core.js'
-import { Badge, BadgeError } from '../badge.js'
+import { BadgeError, type Badge } from '../badge.js'
 
 export interface SimBoardOptions {
   board?: string

@@ -13,6 +13,7 @@ import { monitorCommand, MONITOR_HELP } from './commands/monitor.js'
 import { portsCommand, PORTS_HELP } from './commands/ports.js'
 import { beaconCommand, BEACON_HELP } from './commands/beacon.js'
 import { enrolCommand, ENROL_HELP } from './commands/enrol.js'
+import { statusCommand, STATUS_HELP } from './commands/status.js'
 import { RpcError } from './rpc/frames.js'
 import { KeyFileError } from './keyfile.js'
 import { BuildError } from './build.js'
@@ -39,6 +40,7 @@ commands:
   test    run the shared test vectors on a board and in Node, and compare
   beacon  sign the time with the event key: badges' clocks may jump to it
   enrol   sign a badge's key with the event key: its chain is admitted over guests
+  status  what the running badge on a serial port holds: mesh clock, chains, counters
   web     a browser page: flash a badge over Web Serial, watch a simulated mesh live
   help    this text; \`picobadge <command> --help\` for a command's options
 `
@@ -67,6 +69,7 @@ const commands: Record<string, { run: (argv: string[]) => void | number | Promis
   test: { run: testCommand, help: TEST_HELP },
   beacon: { run: beaconCommand, help: BEACON_HELP },
   enrol: { run: enrolCommand, help: ENROL_HELP },
+  status: { run: statusCommand, help: STATUS_HELP },
   web: { run: webCommand, help: WEB_HELP }
 }
 

@@ -75,21 +75,24 @@ writeFileSync(join(corpus, 'conversation'), conversation())
 // A seed for fuzz-rpc: the running badge's requests as a desk sends them (fuzz_rpc.c's input format:
 // op, sequence u16, payload). IDENTITY; the badge's real cert, signed by the fuzz event key for the key
 // the fuzz badge makes from port_fuzz.c's fixed entropy (as `a` above), taken (1); a real beacon,
-// kept (1, passed on: the outbox); the same beacon again (0, not newer); then a HELLO (test mode) and
-// the cert again (-73). Mutations of it start from the paths where the core says yes.
+// kept (1, passed on: the outbox); the same beacon again (0, not newer); STATUS (the badge's 80 bytes);
+// then a HELLO (test mode), the cert again and STATUS (-73 both). Mutations of it start from the paths
+// where the core says yes.
 const { enrolCert } = await import(join(root, 'dist', 'host', 'enrol.js'))
 const { beaconSign } = await import(join(root, 'dist', 'host', 'beacon.js'))
 function desk () {
   const me = new Badge({ entropy: buf => { for (let i = 0; i < buf.length; i++) buf[i] = 0xa5 ^ ((i * 29) & 0xff) } }).init(0, 1_760_000_000_000).identity()
   const beacon = beaconSign(seedKey, 1_760_000_000_000)
-  const OP = { HELLO: 0x00, ENROL: 0x02, BEACON: 0x06, IDENTITY: 0x0a } // fuzz_rpc.c: (op & 3) == 2 and bits 2-3 pick the type
+  const OP = { HELLO: 0x00, ENROL: 0x02, BEACON: 0x06, IDENTITY: 0x0a, STATUS: 0x0e } // fuzz_rpc.c: (op & 3) == 2 and bits 2-4 pick the type
   return Uint8Array.from([
     OP.IDENTITY, 1, 0, 0,
     OP.ENROL, 2, 0, ...enrolCert(seedKey, me),
     OP.BEACON, 3, 0, ...beacon,
     OP.BEACON, 4, 0, ...beacon,
+    OP.STATUS, 7, 0, 0,
     OP.HELLO, 5, 0, 0,
-    OP.ENROL, 6, 0, ...enrolCert(seedKey, me)
+    OP.ENROL, 6, 0, ...enrolCert(seedKey, me),
+    OP.STATUS, 8, 0, 0
   ])
 }
 const rpcCorpus = join(dir, 'seeds-rpc')

@@ -17,7 +17,7 @@ import { buildVectors } from '../host/rpc/vectors.js'
 import { compare } from '../host/rpc/compare.js'
 import { serialTransport } from '../host/rpc/transport.js'
 import { m4Missing, buildM4 } from '../scripts/m4.mjs'
-import { askIdentity, handOverCert, handOverBeacon } from '../host/rpc/hand-over.js'
+import { askIdentity, askStatus, handOverCert, handOverBeacon } from '../host/rpc/hand-over.js'
 import { enrolCert } from '../host/enrol.js'
 import { beaconSign } from '../host/beacon.js'
 import { readFileSync } from 'node:fs'
@@ -91,9 +91,9 @@ async function bootWithFloor (floor: Uint8Array): Promise<string> {
   } finally { await qemu.close() }
 }
 
-describe(`the running badge takes a cert and a beacon over serial (docs/RPC.md)${why ? ` (skipped: ${why})` : ''}`, () => {
+describe(`the running badge takes a cert and a beacon and tells its status over serial (docs/RPC.md)${why ? ` (skipped: ${why})` : ''}`, () => {
   // In the RAM the board has left (48 B): the requests use the RPC's own buffers (boards/common/rpc.c).
-  maybe('IDENTITY, then its cert (1), a forged one (-76), a beacon a day ahead (1: the mesh clock is there)', async () => {
+  maybe('IDENTITY, then its cert (1), a forged one (-76), a beacon a day ahead (1: the mesh clock is there), STATUS (the same clock, one adjustment)', async () => {
     const secret = Buffer.from(JSON.parse(readFileSync(join(out, 'event-key.json'), 'utf8')).secretKey, 'hex') // scripts/m4.mjs's test key
     const qemu = new M4Board({ elf })
     try {
@@ -107,6 +107,10 @@ describe(`the running badge takes a cert and a beacon over serial (docs/RPC.md)$
         const b = await handOverBeacon(board, beaconSign(secret, t))
         expect(b.code).toBe(1)
         expect(b.meshTime).toBeGreaterThanOrEqual(BigInt(t))
+        const st = await askStatus(board) // read into the reply buffer: no RAM of its own
+        expect(st.code).toBe(0)
+        expect(st.status).toMatchObject({ chains: 0, clockJumps: 1, newIdentity: true })
+        expect(st.status!.meshTime).toBeGreaterThanOrEqual(Number(b.meshTime))
       } finally { await board.close() }
     } finally { await qemu.close() }
   }, 120_000)

@@ -4,7 +4,9 @@
 // founds its chain (the genesis is the enrol block); a cert for another
 // badge or by another key is refused (-76) and changes nothing; a beacon
 // moves the mesh clock; a stale one is refused (0), a forged one (-75).
-// `picobadge enrol|beacon --port` say so on a pty, as on a USB port.
+// STATUS reads the running badge's status at the board's own clock: what
+// it holds (chains, counters, the mesh clock) without stopping it.
+// `picobadge enrol|beacon|status --port` say so on a pty, as on a USB port.
 
 import { describe, it, expect } from 'vitest'
 import { spawn } from 'node:child_process'
@@ -14,7 +16,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { NativeBoard, NativeVariant } from '../host/native/board.js'
 import { BoardTarget } from '../host/rpc/board.js'
-import { askIdentity, handOverCert, handOverBeacon, enrolVerdict, beaconVerdict } from '../host/rpc/hand-over.js'
+import { serialTransport } from '../host/rpc/transport.js'
+import { askIdentity, askStatus, handOverCert, handOverBeacon, enrolVerdict, beaconVerdict } from '../host/rpc/hand-over.js'
 import { coreWasmPath } from '../host/core.js'
 import { makeImage } from '../host/image.js'
 import { newKey, writeKeyFile } from '../host/keyfile.js'
@@ -22,7 +25,7 @@ import { enrolCert } from '../host/enrol.js'
 import { beaconSign } from '../host/beacon.js'
 import { actionBytes } from '../host/badge.js'
 import { toHex } from '../host/bytes.js'
-import { T_ENROL, T_BEACON, T_IDENTITY, RpcError } from '../host/rpc/frames.js'
+import { T_ENROL, T_BEACON, T_IDENTITY, T_STATUS, RpcError } from '../host/rpc/frames.js'
 import { Rng } from './support/rng.js'
 import { fuzzing } from './support/fuzz.js'
 
@@ -130,6 +133,46 @@ describe('ENROL on the running native badge', () => {
   })
 })
 
+describe('STATUS on the running native badge', () => {
+  it('a fresh badge holds nothing; after a post (and a restart from its flash) it holds its chain; in test mode STATUS answers -73', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-status-'))
+    try {
+      const flash = join(dir, 'flash.bin')
+      const first = new NativeBoard({ image, eventKey: event.publicKey, flash })
+      const rpc1 = new BoardTarget(first.transport(), { timeoutMs: 5000 })
+      const fresh = await askStatus(rpc1)
+      expect(fresh.code).toBe(0)
+      expect(fresh.status).toMatchObject({ chains: 0, blocksReceived: 0, blocksSent: 0, linksUp: 0, newIdentity: true })
+      const me = (await askIdentity(rpc1)).badge
+      expect((await askStatus(rpc1)).code).toBe(0) // the badge still runs: STATUS is no HELLO
+      await postAndReadChain(rpc1, me) // test mode from here on
+      expect(await askStatus(rpc1)).toEqual({ code: -73 })
+      expect((await first.close()).code, first.stderr).toBe(0)
+      const again = new NativeBoard({ image, eventKey: event.publicKey, flash }) // the same badge, running again
+      const rpc2 = new BoardTarget(again.transport(), { timeoutMs: 5000 })
+      const after = await askStatus(rpc2)
+      expect(after.code).toBe(0)
+      expect(after.status).toMatchObject({ chains: 1, newIdentity: false })
+      expect(after.status!.fingerprint).not.toBe(fresh.status!.fingerprint) // the chain set changed
+      expect((await again.close()).code, again.stderr).toBe(0)
+    } finally { rmSync(dir, { recursive: true, force: true }) }
+  })
+
+  it('after a kept beacon the mesh clock reads at least its time and counts one adjustment', async () => {
+    const { native, rpc } = board()
+    try {
+      const before = (await askStatus(rpc)).status!
+      const t1 = Date.now() + DAY
+      expect(before.meshTime).toBeLessThan(t1)
+      expect((await handOverBeacon(rpc, beaconSign(event.secretKey, t1))).code).toBe(1)
+      const after = (await askStatus(rpc)).status!
+      expect(after.meshTime).toBeGreaterThanOrEqual(t1)
+      expect(after.meshTime).toBeLessThan(t1 + DAY)
+      expect(after.clockJumps).toBe(before.clockJumps + 1)
+    } finally { expect((await native.close()).code, native.stderr).toBe(0) }
+  })
+})
+
 describe('BEACON on the running native badge', () => {
   it('a beacon moves the mesh clock; a stale one is refused (0), a forged or tampered one (-75), and neither moves it', async () => {
     const { native, rpc } = board()
@@ -173,15 +216,15 @@ describe('BEACON on the running native badge', () => {
 
 describe('the running badge\'s requests, fuzzed (seeded: the line to replay a failure is printed)', () => {
   const { SEED, CASES } = fuzzing('tests/native-hand-over.test.ts', 1219, 150)
-  it(`IDENTITY, ENROL and BEACON of any length and bytes: the right size is answered with a code the document lists, any other is ERROR 2; nothing is taken, and the badge runs on (seed ${SEED})`, async () => {
+  it(`IDENTITY, ENROL, BEACON and STATUS of any length and bytes: the right size is answered with a code the document lists, any other is ERROR 2; nothing is taken, and the badge runs on (seed ${SEED})`, async () => {
     const { native, rpc } = board()
     try {
       const me = await askIdentity(rpc)
       const rng = new Rng(SEED)
-      const sizes: Record<number, number> = { [T_ENROL]: 64, [T_BEACON]: 72, [T_IDENTITY]: 0 }
+      const sizes: Record<number, number> = { [T_ENROL]: 64, [T_BEACON]: 72, [T_IDENTITY]: 0, [T_STATUS]: 0 }
       let answered = 0
       for (let i = 0; i < CASES; i++) {
-        const type = rng.pick([T_ENROL, T_BEACON, T_IDENTITY])
+        const type = rng.pick([T_ENROL, T_BEACON, T_IDENTITY, T_STATUS])
         // Half the time the right size (random bytes: no valid signature), else any size a frame could carry.
         const len = rng.int(2) === 0 ? sizes[type] : rng.logInt(1, 300) - (rng.int(2) ? 1 : 0)
         const payload = rng.bytes(len)
@@ -198,6 +241,7 @@ describe('the running badge\'s requests, fuzzed (seeded: the line to replay a fa
         if (type === T_ENROL) expect(code, `case ${i}`).toBe(-76) // no signature of the event key's in random bytes
         if (type === T_BEACON) expect([0, -75], `case ${i}: ${code}`).toContain(code) // 0 only for a time not after the held one
         if (type === T_IDENTITY) expect(toHex(reply.subarray(4, 36))).toBe(toHex(me.badge))
+        if (type === T_STATUS) expect([code, reply.length, new DataView(reply.buffer, reply.byteOffset).getUint32(4 + 28, true)], `case ${i}`).toEqual([0, 84, 0]) // no chain taken
       }
       expect(answered).toBeGreaterThan(CASES / 4)
       // Still running, still the same badge, and no cert taken: a post founds the chain alone.
@@ -212,14 +256,15 @@ describe('the running badge\'s requests, fuzzed (seeded: the line to replay a fa
 
 describe('under AddressSanitizer and UBSan', () => {
   for (const variant of ['asan', 'asan-fast'] as const) {
-    it(`${variant}: IDENTITY, a refused and a taken cert, a kept and a forged beacon, test mode: the same codes, no report`, async () => {
+    it(`${variant}: IDENTITY, a refused and a taken cert, a kept and a forged beacon, STATUS, test mode: the same codes, no report`, async () => {
       const { native, rpc } = board(variant)
       const me = await askIdentity(rpc)
       const codes = [me.code, (await handOverCert(rpc, enrolCert(event.secretKey, new Uint8Array(32)))).code, (await handOverCert(rpc, enrolCert(event.secretKey, me.badge))).code,
-        (await handOverBeacon(rpc, beaconSign(event.secretKey, Date.now() + DAY))).code, (await handOverBeacon(rpc, beaconSign(stranger.secretKey, Date.now() + 2 * DAY))).code]
+        (await handOverBeacon(rpc, beaconSign(event.secretKey, Date.now() + DAY))).code, (await handOverBeacon(rpc, beaconSign(stranger.secretKey, Date.now() + 2 * DAY))).code,
+        (await askStatus(rpc)).code]
       await rpc.hello()
-      codes.push((await handOverCert(rpc, enrolCert(event.secretKey, me.badge))).code)
-      expect(codes).toEqual([0, -76, 1, 1, -75, -73])
+      codes.push((await handOverCert(rpc, enrolCert(event.secretKey, me.badge))).code, (await askStatus(rpc)).code)
+      expect(codes).toEqual([0, -76, 1, 1, -75, 0, -73, -73])
       expect((await native.close()).code, native.stderr).toBe(0)
       expect(native.stderr).not.toMatch(/runtime error|AddressSanitizer|LeakSanitizer/)
     })
@@ -237,7 +282,7 @@ function run (args: string[]): Promise<{ code: number | null, stdout: string, st
   })
 }
 
-describe('picobadge enrol|beacon --port, on a pty', () => {
+describe('picobadge enrol|beacon|status --port, on a pty', () => {
   it('hands the cert and the beacon to the running board and prints its answer; a refusal is one line and exit 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pb-hand-over-cli-'))
     const native = new NativeBoard({ image, eventKey: event.publicKey, serial: 'pty' })
@@ -273,6 +318,27 @@ describe('picobadge enrol|beacon --port, on a pty', () => {
       expect(fake.code).toBe(1)
       expect(fake.stderr).toMatch(/\(-75\): it trusts event key/)
       oneLine(fake)
+
+      // What the badge holds now, while it runs: the clock the kept beacon set; the same as JSON.
+      const status = await run(['status', '--port', port])
+      expect(status.code, status.stderr).toBe(0)
+      expect(status.stdout).toMatch(/^mesh clock {2}\d{4}-\d\d-\d\dT.* ms\) · 1 adjustments$/m)
+      expect(status.stdout).toMatch(/^chains {6}0 held · 0 evicted · digest [0-9a-f]{16}$/m)
+      const json = await run(['status', '--port', port, '--json'])
+      expect(json.code, json.stderr).toBe(0)
+      expect(JSON.parse(json.stdout)).toMatchObject({ chains: 0, clockJumps: 1, newIdentity: true })
+      expect(JSON.parse(json.stdout).meshTime).toBeGreaterThan(Date.now() + DAY / 2)
+      // The second run asked with the same bytes as the first (a new session numbers from the same start):
+      // the board read the status afresh, so its clock is later than the first run's, not the cached answer.
+      expect(JSON.parse(json.stdout).meshTime).toBeGreaterThan(Number(/\((\d+) ms\)/.exec(status.stdout)![1]))
+      // A HELLO (as picobadge test sends) puts the board in test mode: no running badge, no status; exit 1, one line.
+      const t = new BoardTarget(await serialTransport(port, 115200), { timeoutMs: 5000 })
+      await t.hello()
+      await t.close()
+      const stopped = await run(['status', '--port', port])
+      expect(stopped.code).toBe(1)
+      expect(stopped.stderr).toMatch(/^picobadge status: the board on .* answered no status: its badge is not running \(a HELLO or CALL put it in test mode/)
+      oneLine(stopped)
     } finally {
       await native.kill('SIGTERM')
       await native.close()

@@ -7,8 +7,12 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { spawnSync } from 'node:child_process'
 import { slipEncode, SlipDecoder } from '../host/slip.js'
-import { encodeFrame, decodeFrame, RpcError, T_ENROL } from '../host/rpc/frames.js'
-import { askIdentity, beaconVerdict, enrolVerdict, handOverBeacon, handOverCert, onBoard, Requester } from '../host/rpc/hand-over.js'
+import { encodeFrame, decodeFrame, RpcError, T_ENROL, T_STATUS } from '../host/rpc/frames.js'
+import { askIdentity, askStatus, beaconVerdict, enrolVerdict, handOverBeacon, handOverCert, onBoard, Requester, statusGroups, statusRefusal } from '../host/rpc/hand-over.js'
+import { Badge } from '../host/badge.js'
+import { newKey } from '../host/keyfile.js'
+import { enrolCert } from '../host/enrol.js'
+import { beaconSign } from '../host/beacon.js'
 import { transportPair } from '../host/rpc/transport.js'
 import { SimulatedBoard, SimBoardOptions } from '../host/rpc/sim-board.js'
 import { BoardTarget } from '../host/rpc/board.js'
@@ -177,7 +181,7 @@ describe('picobadge test against a simulated board (docs/RPC.md)', () => {
   })
 })
 
-describe('IDENTITY, ENROL and BEACON from the host (host/rpc/hand-over.ts)', () => {
+describe('IDENTITY, STATUS, ENROL and BEACON from the host (host/rpc/hand-over.ts)', () => {
   const cert = new Uint8Array(64).fill(7)
   const beacon = new Uint8Array(72)
   const key = (b: number) => new Uint8Array(32).fill(b)
@@ -191,7 +195,40 @@ describe('IDENTITY, ENROL and BEACON from the host (host/rpc/hand-over.ts)', () 
     expect(b.code).toBe(-73)
     expect(beaconVerdict(b, beacon, key(2)).ok).toBe(false)
     expect((await askIdentity(board)).code).toBe(-73)
+    expect(await askStatus(board)).toEqual({ code: -73 })
+    expect(statusRefusal(-73)).toMatch(/its badge is not running .*restart the board/)
     await expect(board.request(T_ENROL, cert.subarray(1))).rejects.toThrow(/malformed request/)
+    await expect(board.request(T_STATUS, cert.subarray(0, 1))).rejects.toThrow(/malformed request/)
+  })
+
+  it('a board running a badge answers from it (its key, its status, the cert and beacon it takes) until a HELLO stops it', async () => {
+    const event = newKey('event-key')
+    let local = 1_000
+    const badge = new Badge().init(local)
+    badge.eventKey(event.publicKey)
+    const { board, device } = simulatedPair({ running: { badge, eventKey: event.publicKey, clock: () => local } })
+    const id = await askIdentity(board)
+    expect(id.code).toBe(0)
+    expect(Buffer.from(id.badge).equals(Buffer.from(badge.identity()))).toBe(true)
+    const fresh = await askStatus(board)
+    expect(fresh).toEqual({ code: 0, status: badge.status(local) })
+    expect(statusGroups(fresh.status!).map(([k]) => k)).toEqual(['mesh clock', 'chains', 'blocks', 'links', 'bytes', 'its key'])
+    expect((await handOverCert(board, enrolCert(event.secretKey, id.badge))).code).toBe(1)
+    local += 1_000
+    const t = 1_900_000_000_000
+    const b = await handOverBeacon(board, beaconSign(event.secretKey, t))
+    expect(b.code).toBe(1)
+    expect(b.meshTime).toBeGreaterThanOrEqual(BigInt(t))
+    badge.post('cards', { name: 'Ada' }, local += 1_000)
+    const after = (await askStatus(board)).status!
+    expect(after).toMatchObject({ chains: 1, clockJumps: fresh.status!.clockJumps + 1 })
+    expect(after.meshTime).toBeGreaterThanOrEqual(t)
+    await board.hello() // test mode: the badge's requests answer -73 from here on; its key is still its key
+    expect(device.testMode).toBe(true)
+    expect(await askStatus(board)).toEqual({ code: -73 })
+    expect((await handOverCert(board, enrolCert(event.secretKey, id.badge))).code).toBe(-73)
+    expect((await handOverBeacon(board, beaconSign(event.secretKey, t + 1))).code).toBe(-73)
+    expect((await askIdentity(board)).code).toBe(0)
   })
 
   it('silence is "no board answered on PORT", one line; ERROR 1 is firmware older than the request', async () => {
@@ -204,6 +241,7 @@ describe('IDENTITY, ENROL and BEACON from the host (host/rpc/hand-over.ts)', () 
     const short: Requester = { request: async () => new Uint8Array(10) }
     await expect(handOverCert(short, cert)).rejects.toThrow(/ENROL reply is 10 bytes, not 68/)
     await expect(handOverBeacon(short, beacon)).rejects.toThrow(/BEACON reply is 10 bytes, not 44/)
+    await expect(askStatus(short)).rejects.toThrow(/STATUS reply is 10 bytes, not 84/)
   })
 
   it('says why a cert or a beacon was refused from what the board reported', () => {

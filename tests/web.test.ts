@@ -31,7 +31,9 @@ import type { Transport } from '../host/rpc/transport.js'
 import { transportPair } from '../host/rpc/transport.js'
 import type { SerialDevice } from '../host/flash/virtual-port.js'
 import { SlipDecoder, slipEncode } from '../host/slip.js'
-import { decodeFrame, encodeFrame, T_IDENTITY, T_HELLO, REPLY } from '../host/rpc/frames.js'
+import { decodeFrame, encodeFrame, T_IDENTITY, T_STATUS, T_HELLO, T_ERROR, REPLY } from '../host/rpc/frames.js'
+import { Badge } from '../host/badge.js'
+import { statusGroups } from '../host/rpc/hand-over.js'
 
 const root = join(__dirname, '..')
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(p => existsSync(p))
@@ -303,12 +305,47 @@ suite('picobadge web in headless Chromium', () => {
     await page.close()
   })
 
+  it('shows a running badge\'s status from STATUS next to IDENTITY, refreshes it when asked, and never stops the badge', async () => {
+    const page = await open()
+    const serial = await fakeWebSerial(page)
+    const [host, board] = transportPair()
+    serial.plug(deviceOn(host))
+    // The simulated board running a real badge (a Badge in V8) at a local clock the test moves.
+    let local = 5_000
+    const badge = new Badge().init(local)
+    const eventKey = new Uint8Array(32).fill(0xe3)
+    await page.goto(web.url)
+    await page.click('#tab-serial')
+    await page.click('#serial-open')
+    await page.waitForFunction(() => document.getElementById('serial-state')!.textContent!.startsWith('Port open'))
+    const sim = new SimulatedBoard(board, { running: { badge, eventKey, clock: () => local } })
+    await page.click('#serial-ask')
+    await page.waitForFunction(() => !(document.getElementById('serial-status') as HTMLButtonElement).hidden, null, { timeout: 20_000 })
+    const shown = await shownRows(page)
+    expect(shown).toEqual({ badge: 'running', identity: toHex(badge.identity()), 'event key it trusts': toHex(eventKey), ...Object.fromEntries(statusGroups(badge.status(local))) })
+    expect(shown.chains).toMatch(/^0 held/)
+    // The badge posts a card and time passes: the refreshed view shows its chain and its clock.
+    local += 60_000
+    badge.post('cards', { name: 'Ada' }, local)
+    await page.click('#serial-status')
+    await page.waitForFunction(() => /^Status read/.test(document.getElementById('serial-state')!.textContent!), null, { timeout: 20_000 })
+    const after = await shownRows(page)
+    expect(after.chains).toMatch(/^1 held/)
+    expect(after).toEqual({ ...shown, ...Object.fromEntries(statusGroups(badge.status(local))) })
+    expect(after['mesh clock']).not.toBe(shown['mesh clock'])
+    expect(sim.calls).toBe(0) // no CALL, and no HELLO: the badge runs on
+    expect(sim.testMode).toBe(false)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it('asks a running badge who it is without stopping it, and reads its store only when asked', async () => {
     const page = await open()
     const serial = await fakeWebSerial(page)
     const [host, board] = transportPair()
     const badgeKey = new Uint8Array(32).fill(0xb1); const eventKey = new Uint8Array(32).fill(0xe2)
-    // A running badge's board: IDENTITY answered with its keys (docs/RPC.md); the requests it gets are kept.
+    // A running badge's board: IDENTITY answered with its keys (docs/RPC.md), STATUS with ERROR 1 as firmware
+    // from before it; the requests it gets are kept.
     const seen: number[] = []
     const decoder = new SlipDecoder(raw => {
       const f = decodeFrame(raw)
@@ -316,6 +353,7 @@ suite('picobadge web in headless Chromium', () => {
       seen.push(f.type)
       const p = new Uint8Array(68); p.set(badgeKey, 4); p.set(eventKey, 36)
       if (f.type === T_IDENTITY) board.write(slipEncode(encodeFrame({ type: f.type | REPLY, seq: f.seq, payload: p })))
+      if (f.type === T_STATUS) board.write(slipEncode(encodeFrame({ type: T_ERROR, seq: f.seq, payload: Uint8Array.of(1) })))
     })
     board.onData(bytes => decoder.push(bytes))
     serial.plug(deviceOn(host))
@@ -326,12 +364,12 @@ suite('picobadge web in headless Chromium', () => {
     await page.click('#serial-ask')
     await page.waitForFunction(() => !(document.getElementById('serial-store') as HTMLButtonElement).hidden, null, { timeout: 20_000 })
     const shown = await shownRows(page)
-    expect(shown).toEqual({ badge: 'running', identity: toHex(badgeKey), 'event key it trusts': toHex(eventKey) })
-    expect(seen).toEqual([T_IDENTITY]) // no HELLO, no CALL: the badge runs on
+    expect(shown).toEqual({ badge: 'running', identity: toHex(badgeKey), 'event key it trusts': toHex(eventKey), status: expect.stringMatching(/older than the STATUS request/) })
+    expect(seen).toEqual([T_IDENTITY, T_STATUS]) // no HELLO, no CALL: the badge runs on
     expect(await page.textContent('#serial-state')).toMatch(/runs on\. Reading its store stops it/)
     await page.click('#serial-store') // asked: now HELLO (this board does not answer it)
     await page.waitForFunction(() => document.getElementById('serial-state')!.textContent!.startsWith('No RPC answer'), null, { timeout: 20_000 })
-    expect(seen[1]).toBe(T_HELLO)
+    expect(seen[2]).toBe(T_HELLO)
     expect(errors).toEqual([])
     await page.close()
   })

@@ -1,18 +1,16 @@
 // For a board that answers the test RPC (docs/RPC.md; host/rpc/board.ts is
 // the client `picobadge test` uses), what it reports, in two steps:
-//   1. IDENTITY (0x05), which a running badge answers without stopping: its
-//      public key and the event key its board trusts (host/rpc/hand-over.ts).
+//   1. IDENTITY (0x05) and STATUS (0x06), which a running badge answers
+//      without stopping: its public key and the event key its board trusts,
+//      then its status as the board reads it at its own clock (mesh clock,
+//      chains, counters; host/rpc/hand-over.ts). STATUS again refreshes it.
 //   2. Only when asked, or when the badge is not running anyway: HELLO
 //      (board, core memory) and calls that only read, badge_identity and
 //      store_stats (blocks, chains, live bytes, free sectors). HELLO and
 //      CALL put the board in test mode: its badge stops until it restarts.
-// badge_status is not asked for: it takes the badge's own clock, which a
-// host cannot know, and would move it; the RPC gives no status fields
-// otherwise (BEACON's answer carries the mesh time, but needs a beacon
-// signed by the event key).
 
 import { BoardTarget } from '../host/rpc/board.js'
-import { askIdentity } from '../host/rpc/hand-over.js'
+import { askIdentity, askStatus, statusGroups, statusRefusal } from '../host/rpc/hand-over.js'
 import { RpcError } from '../host/rpc/frames.js'
 import type { Transport } from '../host/rpc/transport.js'
 import { toHex } from '../host/bytes.js'
@@ -27,7 +25,20 @@ export interface RunningView { rows: Row[], running: boolean }
 
 const rpcTarget = (transport: Transport, console: (bytes: Uint8Array) => void) => new BoardTarget(transport, { timeoutMs: 1500, retries: 1, console })
 
-/** Step 1: the badge's key and its event key, from a badge that goes on running. */
+/** The running badge's status, a row per group of fields; one 'status' row saying why when there is none. */
+export async function askStatusRows (transport: Transport, console: (bytes: Uint8Array) => void): Promise<Row[]> {
+  let r
+  try {
+    r = await askStatus(rpcTarget(transport, console))
+  } catch (e) {
+    // ERROR 1: firmware from before STATUS (it may still know IDENTITY).
+    if (e instanceof RpcError && e.code === 1) return [['status', 'its firmware is older than the STATUS request: update it to see its status while it runs']]
+    throw e
+  }
+  return r.status ? statusGroups(r.status) : [['status', `none: ${statusRefusal(r.code)}`]]
+}
+
+/** Step 1: the badge's key and its event key, then its status, from a badge that goes on running. */
 export async function askRunning (transport: Transport, console: (bytes: Uint8Array) => void): Promise<RunningView> {
   let r
   try {
@@ -37,7 +48,7 @@ export async function askRunning (transport: Transport, console: (bytes: Uint8Ar
     if (e instanceof RpcError && e.code === 1) return { rows: [['badge', 'its firmware is older than the IDENTITY request: update it to see who it is while it runs']], running: true }
     throw e
   }
-  if (r.code === 0) return { rows: [['badge', 'running'], ['identity', toHex(r.badge)], ['event key it trusts', toHex(r.eventKey)]], running: true }
+  if (r.code === 0) return { rows: [['badge', 'running'], ['identity', toHex(r.badge)], ['event key it trusts', toHex(r.eventKey)], ...await askStatusRows(transport, console)], running: true }
   if (r.code === -73) return { rows: [['badge', 'not running (in test mode since a HELLO or CALL, or its start failed)']], running: false }
   return { rows: [['badge', `the board could not ask its core (IDENTITY answered ${r.code})`]], running: false }
 }

@@ -3,7 +3,7 @@
  * board hands every byte it reads from its serial port to pb_rpc_feed;
  * replies go out through port_serial_write. The first HELLO or CALL puts
  * the board in test mode (pb_badge_stop) until it restarts; IDENTITY,
- * ENROL and BEACON reach the running badge and leave it running. They call
+ * ENROL, BEACON and STATUS reach the running badge and leave it running. They call
  * the badge runner (pb_badge.h), so pb_rpc_feed must run on the one task
  * that drives the badge, as every board here does (its event loop).
  */

@@ -11,15 +11,16 @@
  *   - A request equal to the previous one, byte for byte with its sequence
  *     number, is a retry (the host missed or could not read our reply): the
  *     cached reply goes out again and nothing runs twice, so a store_write or
- *     sign_update is never applied twice by a slow board.
+ *     sign_update is never applied twice by a slow board. STATUS, a read
+ *     that changes nothing, is the exception: always answered afresh.
  *   - Only HELLO and CALL put the board in test mode (the core becomes the
- *     RPC's). IDENTITY, ENROL and BEACON are for the badge as it runs: they reach the
- *     core through the badge runner (pb_badge_enrol / pb_badge_beacon), which
- *     answers -73 once the badge is stopped, so a request never mixes the two
- *     uses of the one core instance.
- *   - IDENTITY, ENROL and BEACON use no buffer of their own: the payload is read in rx,
- *     the answer is built in reply (the status read of BEACON uses reply as
- *     its 80 bytes of scratch). The M4 board has no RAM to spare for more.
+ *     RPC's). IDENTITY, ENROL, BEACON and STATUS are for the badge as it runs: they reach the
+ *     core through the badge runner (pb_badge_enrol / pb_badge_beacon /
+ *     pb_badge_status), and ENROL, BEACON and STATUS answer -73 once the badge
+ *     is stopped, so a request never mixes the two uses of the one core instance.
+ *   - IDENTITY, ENROL, BEACON and STATUS use no buffer of their own: the payload is read in rx,
+ *     the answer is built in reply (the status reads of BEACON and STATUS land
+ *     in reply). The M4 board has no RAM to spare for more.
  */
 #include <string.h>
 
@@ -37,9 +38,11 @@
 #define PB_RPC_MAX_ARGS 16
 /* BEACON builds its 44-byte answer in reply and reads the badge's 80 status bytes behind it (beacon()). */
 _Static_assert(PB_RPC_REPLY_MAX >= 3 + 4 + 8 + 32 + 80 + 4, "the reply buffer holds BEACON's answer and its status read");
+/* STATUS reads the badge's 80 status bytes straight into its answer, behind the code. */
+_Static_assert(PB_RPC_REPLY_MAX >= 3 + 4 + 80 + 4, "the reply buffer holds STATUS's answer");
 
-enum { T_HELLO = 0x01, T_CALL = 0x02, T_ENROL = 0x03, T_BEACON = 0x04, T_IDENTITY = 0x05, T_ERROR = 0x7f, REPLY = 0x80 };
-enum { CERT_BYTES = 64, BEACON_BYTES = 72, KEY_BYTES = 32, STATUS_MESH_TIME = 64 /* badge_status: mesh time now, u64 */ };
+enum { T_HELLO = 0x01, T_CALL = 0x02, T_ENROL = 0x03, T_BEACON = 0x04, T_IDENTITY = 0x05, T_STATUS = 0x06, T_ERROR = 0x7f, REPLY = 0x80 };
+enum { CERT_BYTES = 64, BEACON_BYTES = 72, KEY_BYTES = 32, STATUS_MESH_TIME = 64 /* badge_status: mesh time now, u64 */, STATUS_BYTES = 80 };
 enum { E_TYPE = 1, E_MALFORMED = 2, E_EXPORT = 3, E_ARGC = 4, E_RANGE = 5, E_TRAP = 6 };
 enum { SLIP_END = 0xc0, SLIP_ESC = 0xdb, SLIP_ESC_END = 0xdc, SLIP_ESC_ESC = 0xdd };
 
@@ -281,14 +284,32 @@ static void beacon(uint16_t seq, const uint8_t *payload, size_t len)
   reply_end(4 + 8 + KEY_BYTES);
 }
 
+/*
+ * STATUS: the running badge's 80 status bytes (badge_status at the board's own clock), for a desk
+ * or a page that shows what a badge holds without stopping it. Code 0 and the bytes, or a code
+ * < 0 and zeros: -73 when the badge is not running (test mode: the core is the RPC's, and its
+ * status would be the vectors', not the badge's).
+ */
+static void status(uint16_t seq, size_t len)
+{
+  if (len != 0) { reply_error(seq, E_MALFORMED, "STATUS carries nothing"); return; }
+  uint8_t *p = reply_begin(T_STATUS | REPLY, seq);
+  int rc = pb_badge_running() ? pb_badge_status(p + 4) : -73; /* PB_E_NOT_STARTED */
+  if (rc != 0) memset(p + 4, 0, STATUS_BYTES);
+  wr32(p, (uint32_t)rc);
+  reply_end(4 + STATUS_BYTES);
+}
+
 /* One whole frame in rx[0..rx_len). */
 static void frame(void)
 {
   if (rx_len < 7) return;
   if (pb_rpc_crc32(0, rx, rx_len - 4) != rd32(rx + rx_len - 4)) return; /* garbage: the host retries */
-  if (last_req_len == rx_len && memcmp(last_req, rx, rx_len) == 0) { send_reply(); return; }
-
   uint8_t type = rx[0];
+  /* STATUS only reads: it is answered afresh every time, never from the cache, because a new host
+   * session numbers from the same start and its first STATUS may equal the last session's byte for byte. */
+  if (type != T_STATUS && last_req_len == rx_len && memcmp(last_req, rx, rx_len) == 0) { send_reply(); return; }
+
   uint16_t seq = (uint16_t)(rx[1] | rx[2] << 8);
   /* The first HELLO or CALL puts the board in test mode (docs/RPC.md) until it restarts. */
   if ((type == T_HELLO || type == T_CALL) && !test_mode) {
@@ -300,6 +321,7 @@ static void frame(void)
   else if (type == T_ENROL) enrol(seq, rx + 3, rx_len - 7);
   else if (type == T_BEACON) beacon(seq, rx + 3, rx_len - 7);
   else if (type == T_IDENTITY) identity(seq, rx_len - 7);
+  else if (type == T_STATUS) status(seq, rx_len - 7);
   else reply_error(seq, E_TYPE, "unknown request type");
   memcpy(last_req, rx, rx_len);
   last_req_len = rx_len;

@@ -1,13 +1,14 @@
 // The board RPC's frames and messages (docs/RPC.md): type, sequence,
-// payload, CRC-32; HELLO, CALL, IDENTITY, ENROL and BEACON requests and their replies.
+// payload, CRC-32; HELLO, CALL, IDENTITY, ENROL, BEACON and STATUS requests and their replies.
 
 export const RPC_VERSION = 1
 export const T_HELLO = 0x01
 export const T_CALL = 0x02
-/** For the running badge (host/rpc/hand-over.ts): its key, and the event key's instruments. They leave it running, never in test mode. */
+/** For the running badge (host/rpc/hand-over.ts): its key, its status, and the event key's instruments. They leave it running, never in test mode. */
 export const T_ENROL = 0x03
 export const T_BEACON = 0x04
 export const T_IDENTITY = 0x05
+export const T_STATUS = 0x06
 export const T_ERROR = 0x7f
 export const REPLY = 0x80
 

@@ -1,11 +1,13 @@
-// IDENTITY, ENROL and BEACON (docs/RPC.md): which badge is on the port, and
-// the event key's two instruments handed to it while it RUNS. Unlike HELLO
+// IDENTITY, STATUS, ENROL and BEACON (docs/RPC.md): which badge is on the port,
+// what it holds (badge_status at the board's own clock), and the event key's
+// two instruments handed to it while it RUNS. Unlike HELLO
 // and CALL they do not put the board in test mode: the firmware gives the
 // cert to badge_enrol and the beacon to badge_beacon of the badge as it runs,
 // and answers with the core's code and what the host needs to say why a refusal happened (the badge's key,
 // the event key the board trusts, its mesh clock).
 
-import { T_ENROL, T_BEACON, T_IDENTITY, RpcError } from './frames.js'
+import { T_ENROL, T_BEACON, T_IDENTITY, T_STATUS, RpcError } from './frames.js'
+import { parseStatus, type BadgeStatus } from '../badge.js'
 import { CERT_BYTES } from '../enrol.js'
 import { BEACON_BYTES, beaconTime } from '../beacon.js'
 import { toHex } from '../bytes.js'
@@ -17,8 +19,12 @@ export interface Requester { request (type: number, payload: Uint8Array): Promis
 export interface EnrolReply { code: number, badge: Uint8Array, eventKey: Uint8Array }
 export interface BeaconReply { code: number, meshTime: bigint, eventKey: Uint8Array }
 
+/** STATUS's answer: code 0 and the running badge's status, or a code < 0 (-73: not running) and none. */
+export interface StatusReply { code: number, status?: BadgeStatus }
+
 const ENROL_REPLY = 4 + 32 + 32
 const BEACON_REPLY = 4 + 8 + 32
+const STATUS_REPLY = 4 + 80
 
 export function parseEnrolReply (p: Uint8Array): EnrolReply {
   if (p.length !== ENROL_REPLY) throw new RpcError(`the board's ENROL reply is ${p.length} bytes, not ${ENROL_REPLY}`)
@@ -30,6 +36,37 @@ export function parseBeaconReply (p: Uint8Array): BeaconReply {
   if (p.length !== BEACON_REPLY) throw new RpcError(`the board's BEACON reply is ${p.length} bytes, not ${BEACON_REPLY}`)
   const v = new DataView(p.buffer, p.byteOffset, p.length)
   return { code: v.getInt32(0, true), meshTime: v.getBigInt64(4, true), eventKey: p.slice(12, 44) }
+}
+
+export function parseStatusReply (p: Uint8Array): StatusReply {
+  if (p.length !== STATUS_REPLY) throw new RpcError(`the board's STATUS reply is ${p.length} bytes, not ${STATUS_REPLY}`)
+  const v = new DataView(p.buffer, p.byteOffset, p.length)
+  const code = v.getInt32(0, true)
+  return code === 0 ? { code, status: parseStatus(new DataView(p.buffer, p.byteOffset + 4, 80)) } : { code }
+}
+
+/** The running badge's status, read by the board at its own clock; the badge goes on running. */
+export async function askStatus (board: Requester): Promise<StatusReply> {
+  return parseStatusReply(await board.request(T_STATUS, new Uint8Array()))
+}
+
+/** A status in a few labelled lines, one per group of fields (docs/ABI.md "Status"): for a terminal or a page. */
+export function statusGroups (s: BadgeStatus): Array<[label: string, value: string]> {
+  return [
+    ['mesh clock', `${iso(s.meshTime)} (${s.meshTime} ms) · ${s.clockJumps} adjustments`],
+    ['chains', `${s.chains} held · ${s.evictions} evicted · digest ${s.fingerprint.toString(16).padStart(16, '0')}`],
+    ['blocks', `${s.blocksReceived} received · ${s.blocksSent} sent · ${s.notesDropped} notes dropped`],
+    ['links', `${s.linksUp} up · ${s.connections} made · ${s.linksOk} synced · ${s.linksFailed} cut short · ${s.violations} dropped for misbehaviour`],
+    ['bytes', `${s.bytesReceived} received · ${s.bytesSent} sent`],
+    ['its key', s.newIdentity ? 'made at this start' : 'kept from flash']
+  ]
+}
+
+/** Why a STATUS answer carries no status, in one line. */
+export function statusRefusal (code: number): string {
+  if (code === -73) return 'its badge is not running (a HELLO or CALL put it in test mode, e.g. picobadge test, or its start failed): restart the board and try again'
+  if (code <= -1000) return `the board could not read its core (firmware status ${code}; the core ${code === -1003 ? 'trapped and restarted' : 'did not answer'})`
+  return `the badge answered ${code}`
 }
 
 /** The running badge's key and the event key its board trusts (code 0), or code < 0 and no key. */

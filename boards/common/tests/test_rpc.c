@@ -61,10 +61,14 @@ int pb_badge_beacon(const uint8_t beacon[72])
   return beacon[8] == 0x77 ? -75 : 1;
 }
 int pb_badge_identity(uint8_t out[32]) { memcpy(out, badge_key, 32); return 0; }
+int pb_badge_running(void) { return running; }
+static int status_reads;
 int pb_badge_status(uint8_t out[80])
 {
+  status_reads++;
   memset(out, 0xaa, 80);
   for (int i = 0; i < 8; i++) out[64 + i] = (uint8_t)(0x10 + i); /* the mesh time */
+  out[64] = (uint8_t)(out[64] + status_reads - 1); /* it moves with every read (the first gives 0x10) */
   return 0;
 }
 const uint8_t *port_event_key(void) { return event_key; }
@@ -192,6 +196,18 @@ int main(void)
     CHECK(reply[0] == 0 && !memcmp(reply + 4, badge_key, 32) && !memcmp(reply + 36, event_key, 32));
     send_frame(0x05, 11, cert, 1, 0);
     CHECK(expect_error(2));
+    /* STATUS: 0 and the running badge's 80 status bytes (the mesh time at byte 64); it carries nothing. */
+    int reads_before = status_reads;
+    send_frame(0x06, 12, NULL, 0, 0);
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x86 && seq == 12 && reply_len == 4 + 80);
+    CHECK(reply[0] == 0 && reply[3] == 0 && reply[4] == 0xaa && reply[4 + 63] == 0xaa);
+    CHECK(reply[4 + 64] == (uint8_t)(0x10 + reads_before) && reply[4 + 71] == 0x17 && reply[4 + 79] == 0xaa);
+    CHECK(status_reads == reads_before + 1);
+    send_frame(0x06, 12, NULL, 0, 0); /* the same bytes again: a read, so answered afresh, never from the cache */
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x86 && reply_len == 84 && status_reads == reads_before + 2);
+    CHECK(reply[4 + 64] == (uint8_t)(0x10 + reads_before + 1)); /* the fake's clock moved: the new answer, not the cached one */
+    send_frame(0x06, 13, cert, 2, 0);
+    CHECK(expect_error(2) && status_reads == reads_before + 2);
     /* The wrong length is malformed (ERROR 2) and reaches nothing. */
     send_frame(0x03, 7, cert, 63, 0);
     CHECK(expect_error(2));
@@ -314,6 +330,12 @@ int main(void)
     send_frame(0x03, 30, cert, 64, 0);
     CHECK(take_reply(&type, &seq) == 0 && type == 0x83 && reply[0] == (uint8_t)-73 && enrols == 2);
     CHECK(stops == 1);
+    /* STATUS too: -73 and zeros, and the core (the RPC's now) is not read. */
+    int reads_before = status_reads;
+    send_frame(0x06, 31, NULL, 0, 0);
+    CHECK(take_reply(&type, &seq) == 0 && type == 0x86 && seq == 31 && reply_len == 84);
+    CHECK(reply[0] == (uint8_t)-73 && reply[3] == 0xff && reply[4] == 0 && reply[4 + 64] == 0 && reply[83] == 0);
+    CHECK(status_reads == reads_before && stops == 1 && pb_rpc_test_mode());
   }
 
   printf("%d passed, %d failed\n", passed, failed);

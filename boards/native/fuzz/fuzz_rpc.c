@@ -5,7 +5,7 @@
  * unless the input says to break it, SLIP escapes — with raw noise between
  * them. CALLs name a real export most of the time, with any arguments,
  * writes and reads, so the fuzzer reaches every export with hostile
- * pointers and lengths. IDENTITY asks the running badge its key; ENROL and BEACON carry a cert or a beacon to the
+ * pointers and lengths. IDENTITY asks the running badge its key and STATUS its status; ENROL and BEACON carry a cert or a beacon to the
  * running badge (before any HELLO or CALL stops it): the right length most
  * of the time, from the input's bytes (they do not verify: the fuzzer has
  * no event key), and sometimes any length. Nothing may crash or trip a
@@ -108,9 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       pb_rpc_feed(bytes, n);
       continue;
     }
-    /* (op & 3) == 2: ENROL, BEACON, IDENTITY or any type, chosen by bits 2-3. */
-    uint8_t pick = (uint8_t)((op >> 2) & 3);
-    uint8_t type = (op & 3) == 0 ? 0x01 : (op & 3) == 1 ? 0x02 : pick == 0 ? 0x03 : pick == 1 ? 0x04 : pick == 2 ? 0x05 : fuzz_u8(&in);
+    /* (op & 3) == 2: ENROL, BEACON, IDENTITY, STATUS (pick 0-3) or any type (4-7), chosen by bits 2-4. */
+    uint8_t pick = (uint8_t)((op >> 2) & 7);
+    uint8_t type = (op & 3) == 0 ? 0x01 : (op & 3) == 1 ? 0x02 : pick < 4 ? (uint8_t)(0x03 + pick) : fuzz_u8(&in);
     uint16_t seq = fuzz_u16(&in);
     size_t len = 3;
     frame[0] = type;

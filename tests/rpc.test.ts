@@ -231,6 +231,19 @@ describe('IDENTITY, STATUS, ENROL and BEACON from the host (host/rpc/hand-over.t
     expect((await askIdentity(board)).code).toBe(0)
   })
 
+  it('a second session handing the same beacon is answered afresh ("not newer"), not from the board\'s retry cache', async () => {
+    const event = newKey('event-key')
+    const badge = new Badge().init(1_000)
+    badge.eventKey(event.publicKey)
+    const [host, end] = transportPair()
+    const device = new SimulatedBoard(end, { running: { badge, eventKey: event.publicKey, clock: () => 2_000 } })
+    const beacon = beaconSign(event.secretKey, 1_900_000_000_000)
+    // Two desk runs one after the other: each a new BoardTarget on the same port.
+    expect((await handOverBeacon(new BoardTarget(host, { timeoutMs: 1000 }), beacon)).code).toBe(1)
+    expect((await handOverBeacon(new BoardTarget(host, { timeoutMs: 1000 }), beacon)).code).toBe(0)
+    expect(device.testMode).toBe(false)
+  })
+
   it('silence is "no board answered on PORT", one line; ERROR 1 is firmware older than the request', async () => {
     const silent = simulated({ silentAfter: 0 }, 20)
     const open = (board: Requester) => async () => ({ board, close: async () => {} })

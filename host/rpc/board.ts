@@ -9,7 +9,12 @@ import type { CoreTarget, Hello } from './target.js'
 
 export class BoardTarget implements CoreTarget {
   readonly name = 'board'
-  #seq = 1
+  // Each session starts at a random sequence number: sessions that numbered
+  // from the same start sent the same first bytes as the session before them,
+  // so the board took a new request for a retry and answered it from its cache
+  // (the same beacon handed twice read "kept", not "not newer"). Two sessions
+  // now look alike with a chance of 1 in 65,536, not always.
+  #seq = globalThis.crypto.getRandomValues(new Uint16Array(1))[0]
   #waiting = new Map<number, (f: { type: number, payload: Uint8Array }) => void>()
   #hello: Hello | undefined
 

@@ -67,14 +67,23 @@ console.log(b.chains().map(c => Buffer.from(c.owner).toString('hex')).join(','),
         const r = await nativeBoard(board(line), dir, async (stderr) => {
           const pty = /^serial: (\/dev\/pts\/\d+)$/m.exec(stderr)
           expect(pty, stderr).not.toBeNull()
-          const t = await new Promise<{ code: number | null, out: string }>(resolve => {
-            const c = spawn(process.execPath, [cli, 'test', '--port', pty![1]], { cwd: dir })
-            let out = ''
-            c.stdout.on('data', (b: Buffer) => { out += b.toString() })
-            c.on('exit', code => resolve({ code, out }))
-          })
-          expect(t.code, t.out).toBe(0)
-          expect(t.out).toMatch(/^(\d+) of \1 vectors agree/m)
+          // The block's lines to /dev/pts/5, in its order, to the pty the board named: enrol and status
+          // while the badge runs, then test (which stops it).
+          const onPort = lines.filter(l => l.startsWith('npx picobadge ') && l.includes('--port /dev/pts/5'))
+          expect(onPort.map(l => l.split(/\s+/)[2])).toEqual(['enrol', 'status', 'test'])
+          for (const l of onPort) {
+            const args = l.split(/\s+/).slice(2).map(a => a === '/dev/pts/5' ? pty![1] : a)
+            const t = await new Promise<{ code: number | null, out: string }>(resolve => {
+              const c = spawn(process.execPath, [cli, ...args], { cwd: dir })
+              let out = ''
+              c.stdout.on('data', (b: Buffer) => { out += b.toString() })
+              c.stderr.on('data', (b: Buffer) => { out += b.toString() })
+              c.on('exit', code => resolve({ code, out }))
+            })
+            expect(t.code, `${l}\n${t.out}`).toBe(0)
+            if (args[0] === 'status') expect(t.out).toMatch(/mesh clock/)
+            if (args[0] === 'test') expect(t.out).toMatch(/^(\d+) of \1 vectors agree/m)
+          }
         })
         expect(r.code, r.stderr).toBeNull() // ended by SIGTERM, after the test
       }
@@ -127,6 +136,9 @@ console.log(b.chains().map(c => Buffer.from(c.owner).toString('hex')).join(','),
         expect(uf2.process()).toBeGreaterThan(0)
         const image = readFileSync(join(dir, 'app.pbimg'))
         expect(Buffer.from(uf2.flash.subarray(NRF52840.image, NRF52840.image + image.length)).equals(image)).toBe(true)
+      } else if (l[0] === 'enrol' && l.includes('--port')) {
+        // To the badge on its cable: the same command runs against the native board's pty in "Run a badge on your computer".
+        expect(l.slice(1)).toEqual(['--key', 'event.key', '--port', '/dev/ttyACM0'])
       } else if (l[0] === 'enrol') {
         expect((await run(['keys', 'new', '--badge', '--out', 'badge.key'], dir)).status).toBe(0)
         const pub = Buffer.from(readKeyFile(join(dir, 'badge.key')).publicKey).toString('hex')
@@ -138,7 +150,7 @@ console.log(b.chains().map(c => Buffer.from(c.owner).toString('hex')).join(','),
       } else throw new Error(`README: no check for picobadge ${line}`)
       seen.push(l[0])
     }
-    expect(seen).toEqual(['keys', 'build', 'ports', 'flash', 'flash', 'monitor', 'flash', 'flash', 'enrol'])
+    expect(seen).toEqual(['keys', 'build', 'ports', 'flash', 'flash', 'monitor', 'flash', 'flash', 'enrol', 'enrol'])
     expect(existsSync(join(dir, 'badge.uf2'))).toBe(true)
     expect(verifyImage(readFileSync(join(dir, 'app.pbimg')), readKeyFile(join(dir, 'event.key')).publicKey).length).toBeGreaterThan(0)
     // The prose's board-less test.

@@ -26,6 +26,7 @@
 // | Run a badge on your computer | `keys new`, `build`, `picobadge-native --flash … --app … --event-key event.key` | for real, in a scratch folder: the board boots on the key file ("booted, RPC ready") and makes the flash file |
 // | Run a badge on your computer | `test --native`, `test --native --destructive` | for real: "N of N vectors agree" |
 // | Run a badge on your computer | `picobadge-native … --serial pty`, its `serial: /dev/pts/N` line, `test --port /dev/pts/N` | for real: the line's shape, then the test over that pty |
+// | Run a badge on your computer | `enrol --key event.key --port /dev/pts/5`, `status --port /dev/pts/5` | for real, in the block's order before `test --port`, over the pty the board named: the cert taken, the status shown |
 // | Run a badge on your computer | `sim --badges 40 --native 4` (prose) | the same options as the block's `--native 4` line, which runs |
 // | Run a badge on your computer | the memory table | the classic and fast rows' high-water marks and wasm stacks equal `--report-memory` after a boot (the "same after `picobadge test --destructive`" is not re-checked: --report-memory prints at exit, and a board under test is ended by its host) |
 // | Flash your first badge | `git clone`, `npm install`, `npm install -g .`, `npm pack` | not run (network, a global install); the `npm pack` tarball is checked to hold what the command needs |
@@ -34,6 +35,7 @@
 // | Flash your first badge | `monitor --port /dev/ttyUSB0 --reset` | needs hardware: `--reset` pulses a USB-serial bridge's DTR/RTS, which no pty or simulated port here has; options checked; tests/monitor.test.ts drives the decoding and the reset pulse on a transport pair |
 // | Flash your first badge | `flash --board nrf52 --hex … --app app.pbimg` | for real onto the simulated UF2 bootloader (tests/support/uf2-bootloader.ts), named with `--drive` (the README's line finds the drive under /media, /run/media, /Volumes or /mnt, which a test must not write) |
 // | Flash your first badge | `flash --board nrf52 --app … --key … --out badge.uf2` | for real |
+// | Flash your first badge | `enrol --key event.key --port /dev/ttyACM0` | needs hardware; the same command runs over the native board's pty above |
 // | Flash your first badge | `enrol --key event.key --badge PUBKEY --out badge.cert` | for real, PUBKEY a badge key's (`keys new --badge`): a 64-byte cert |
 // | Flash your first badge | `test --port /dev/ttyUSB0` (prose) | needs hardware; the same command runs over the native board's pty above |
 // | Flash your first badge | `test --simulated-board` (prose) | for real |
@@ -41,7 +43,7 @@
 // | Your own app | "the app cannot start (-91): …" | the line host/app-refusal.ts makes for it (tests/app-refusal.test.ts holds that to the core) |
 // | Use it from Node | the `Feed` block | run as written (by the package's name): prints "2 true" as its comment says |
 // | Remember and forget | the `BadgeEngine` block | run as written, with `feedBytes` a real feed: accepts its blocks |
-// | How fast | the bench table | not asserted: one run of `npm run bench` (timings); but the core's size and RAM rows, and "one 48.5 KiB module", equal the build |
+// | How fast | the bench table | not asserted: one run of `npm run bench` (timings); but the core's size and RAM rows, and "one 49.0 KiB module", equal the build |
 
 
 import { describe, it, expect } from 'vitest'

@@ -91,7 +91,7 @@ describe('picobadge build', () => {
 describe('picobadge sim', () => {
   it('refuses out-of-range numbers in a line, and its help states every limit it enforces', () => {
     const help = run(['sim', '--help']).stdout
-    for (const [opt, bad] of [['badges', '1'], ['badges', '5001'], ['minutes', '0'], ['minutes', '2000'], ['seed', '-1'], ['posters', '2'], ['mtu', '22'], ['power-cuts', '-1']]) {
+    for (const [opt, bad] of [['badges', '1'], ['badges', '10001'], ['minutes', '0'], ['minutes', '2000'], ['seed', '-1'], ['posters', '2'], ['mtu', '22'], ['power-cuts', '-1']]) {
       const r = refused(['sim', `--${opt}=${bad}`, '--quiet'], new RegExp(`--${opt} must be an? (integer|number) from `))
       const [, lo, hi] = /from (\S+) to (\S+),/.exec(r.stderr)!
       const range = new RegExp(`--${opt} .*${lo.replace('.', '\\.')} to (${hi}|2\\^32-1|1e6)`)
@@ -181,7 +181,11 @@ describe('picobadge enrol and beacon', () => {
   const badge = 'ab'.repeat(32) // any 64 hex digits: a badge's public key as the desk reads it off the badge
   it('refuse missing and wrong-kind keys and unwritable outputs in a line, and write nothing half', () => {
     refused(['enrol', '--badge', badge], /--key FILE is needed: the event key that enrols badges/)
-    refused(['enrol', '--key', path('event.key'), '--badge', '12'], /--badge PUBKEY is needed: the badge's public key, 64 hex digits/)
+    refused(['enrol', '--key', path('event.key'), '--badge', '12'], /--badge: the badge's public key is 64 hex digits, not 12/)
+    refused(['enrol', '--key', path('event.key')], /--badge PUBKEY is needed \(or --port PORT, to ask the badge\)/)
+    refused(['enrol', '--key', path('event.key'), '--badge', badge, '--baud', '9600'], /--baud is the speed of --port PORT/)
+    refused(['enrol', '--key', path('event.key'), '--port', '/dev/picobadge-no-such-port'], /\/dev\/picobadge-no-such-port/)
+    refused(['beacon', '--key', path('event.key'), '--port', '/dev/picobadge-no-such-port'], /\/dev\/picobadge-no-such-port/)
     refused(['enrol', '--key', path('none.key'), '--badge', badge], /cannot read key file .*none\.key/)
     refused(['enrol', '--key', path('badge.key'), '--badge', badge], /badge\.key is a badge-key, not an event key/)
     refused(['beacon', '--key', path('badge.key')], /badge\.key is a badge-key, not an event key/)

@@ -98,7 +98,7 @@ describe('README', () => {
       if (args.includes('--help')) {
         const h = await run(['sim', '--help'])
         expect(h.stdout).toMatch(/^usage: picobadge sim/m)
-        expect(h.stdout).toMatch(/--badges N +badges on the floor, 2 to 5000/) // the limits it enforces
+        expect(h.stdout).toMatch(/--badges N +badges on the floor, 2 to 10000/) // the limits it enforces
         continue
       }
       let short = withOption(args, '--minutes', '1')

@@ -16,7 +16,7 @@
 // | top | `npm test` | not run: it is the run this file belongs to |
 // | top | `npm start` | package.json's start is `picobadge demo`; its output block (next row) runs |
 // | What `npm start` shows | output block | README check: `picobadge demo --quiet`, for real |
-// | Bigger simulations | 7 `sim` lines | options in `sim --help`; each runs for real with `--minutes 1` (and `--attack-from 0.5`): the README says its figures are examples. Asserted: exit 0 and the report's shape (the ✔/✘ lines, the `--json` fields, the `--hostile each` table, the native badges' line, the help's limits) |
+// | Bigger simulations | 8 `sim` lines | options in `sim --help`; each runs for real with `--minutes 1` (and `--attack-from 0.5`; `--venue floor.json` on docs/VENUE.md's example floor): the README says its figures are examples. Asserted: exit 0 and the report's shape (the ✔/✘ lines, the `--json` fields, the `--hostile each` table, the native badges' line, the help's limits) |
 // | Bigger simulations | "The first of these ends with" | README check: `sim --badges 200 --minutes 10 --quiet`, for real |
 // | What decides the wall time | "about 8 s", "about a minute" | not asserted: timings (no timed assertions); `npm run bench` measures the simulator |
 // | What a ✘ means | output block | README check: `sim --badges 100 --minutes 1 --quiet`, for real |
@@ -48,7 +48,8 @@
 
 import { describe, it, expect } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { coreWasmPath } from '../host/core.js'
 import { CORE_BUILDS } from '../host/web/server.js'
@@ -92,9 +93,12 @@ describe('README', () => {
     const text = section('### Bigger simulations')
     expect(text).toMatch(/The figures in these lines are examples/)
     const lines = commandLines(text.slice(0, text.indexOf('The first of these')))
-    expect(lines.map(l => l[0])).toEqual(Array(7).fill('sim'))
+    expect(lines.map(l => l[0])).toEqual(Array(8).fill('sim'))
+    // `--venue floor.json`: the floor docs/VENUE.md shows, as written.
+    const venueDir = mkdtempSync(join(tmpdir(), 'readme-venue-'))
+    writeFileSync(join(venueDir, 'floor.json'), codeBlock(readFileSync(join(root, 'docs/VENUE.md'), 'utf8'), 'json'))
     for (const line of lines) {
-      const [, ...args] = line
+      const args = line.slice(1).map(a => a === 'floor.json' ? join(venueDir, 'floor.json') : a)
       if (args.includes('--help')) {
         const h = await run(['sim', '--help'])
         expect(h.stdout).toMatch(/^usage: picobadge sim/m)

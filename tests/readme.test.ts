@@ -117,12 +117,12 @@ describe('README', () => {
         expect(report.honest).toMatchObject({ badges: 57, postsNotDelivered: expect.any(Number) })
       } else if (short.includes('each')) {
         expect(r.stdout).toMatch(/^What one hostile badge of each kind cost the \d+ honest badges/m)
-        for (const kind of ['none', 'clock', 'hijack', 'push', 'replay', 'advert-spam', 'impersonate']) expect(r.stdout).toMatch(new RegExp(`^${kind} `, 'm'))
+        for (const kind of ['none', 'clock', 'hijack', 'push', 'replay', 'advert-spam', 'impersonate', 'collide']) expect(r.stdout).toMatch(new RegExp(`^${kind} `, 'm'))
       } else {
         expect(r.stdout).toMatch(/^[✔✘] \d+ of \d+ posts reached all \d+ badges/m)
         expect(r.stdout).toMatch(/^[✔✘] (all \d+ badges hold exactly|\d+ of \d+ badges hold) the same chains/m)
         if (short.includes('--native')) expect(r.stdout).toMatch(/^4 native badges \(real C under WAMR\)/m)
-        if (short.includes('all')) expect(r.stdout).toMatch(/^\d+ honest \+ 10 hostile badges/m)
+        if (short.includes('all')) expect(r.stdout).toMatch(/^\d+ honest \+ 11 hostile badges/m)
       }
     }
   })

@@ -10,9 +10,12 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { MeshSimulator, HostileKind, HOSTILE_KINDS, PlannedPost, SKEW } from '../host/sim/mesh.js'
 import { report, renderReport, SimReport } from '../host/sim/report.js'
+import { CollideAttack } from '../host/sim/hostile/index.js'
+import { itemHash, unkeyedSum } from '../host/sim/hostile/fp-collision.js'
+import { toHex } from '../host/bytes.js'
 
 const MIN = 60_000
-const ATTACKS: HostileKind[] = ['clock', 'hijack', 'push', 'replay', 'advert-spam', 'impersonate']
+const ATTACKS: HostileKind[] = ['clock', 'hijack', 'push', 'replay', 'advert-spam', 'impersonate', 'collide']
 /** Six honest cards posted in the first three minutes, before the attacks start (minute 4), and three late ones (minute 7) while they go on. */
 const plan: PlannedPost[] = [
   ...[0, 2, 4, 6, 8, 10].map((badge, i) => ({ badge, at: (0.5 + i * 0.4) * MIN, collection: 'cards', payload: { name: `badge ${badge}` } })),
@@ -147,15 +150,49 @@ describe('impersonate: HELLOs under another badge\'s key, links held (#12, findi
   })
 })
 
+describe('collide: two chain sets that protocol 2 summed alike, one with a victim\'s card (#12, finding 6)', () => {
+  const attackOf = () => {
+    const { sim } = run(['collide'])
+    return sim.nodes[15].attack as CollideAttack
+  }
+  // The collision is checked for real, so this test fails if the search or the item hash drifts from the core's (assembly/sync/items.ts).
+  it('the attacker ran: it ground a real collision against a victim\'s card, served it and claimed the colliding sum', () => {
+    const a = attackOf()
+    const { r, sim } = run(['collide'])
+    const k = r.hostile.kinds.collide
+    expect(k.collisionsGround).toBe(1)
+    expect(k.collidingHellos).toBeGreaterThan(20)
+    expect(k.servedWithVictim).toBeGreaterThan(0)
+    expect(k.servedWithoutVictim).toBeGreaterThan(0)
+    const { first, second } = a.collision!
+    const v = a.victim!
+    expect(first[0].hash).toBe(itemHash(v.owner, v.height, v.head))
+    expect(unkeyedSum(first)).toBe(unkeyedSum(second))
+    expect(first).toHaveLength(second.length)
+    const owners = (xs: typeof first) => xs.map(x => toHex(x.owner)).sort()
+    expect(owners(second)).not.toContain(toHex(v.owner))
+    expect(first.map(x => x.hash).sort()).not.toEqual(second.map(x => x.hash).sort())
+    // The victim is an honest badge's card.
+    expect(sim.nodes.some(n => !n.hostile && n.owner === toHex(v.owner))).toBe(true)
+  })
+  it('loses nothing: the keyed fingerprints see through it, every post (the victim\'s card too) reaches every honest badge', () => {
+    const { r, sim, held } = run(['collide'])
+    expect(figures(r)).toEqual(UNHARMED)
+    expect(held).toBe(POSTS * 15)
+    const v = attackOf().victim!
+    for (const n of sim.nodes) if (!n.hostile) expect(n.badge!.chains().some(c => toHex(c.owner) === toHex(v.owner) && c.length >= v.height)).toBe(true)
+  })
+})
+
 describe('every kind at once (--hostile all)', () => {
-  it('the report lists the hostile badges: "14 honest + 10 hostile badges", one per kind', () => {
+  it('the report lists the hostile badges: "14 honest + 11 hostile badges", one per kind', () => {
     const { r } = run(HOSTILE_KINDS)
-    expect(r.hostile.badges).toBe(10)
+    expect(r.hostile.badges).toBe(11)
     expect(r.honest.badges).toBe(14)
-    expect(r.hostile.list).toEqual(HOSTILE_KINDS.map((kind, i) => ({ badge: 23 - i, kind })))
+    expect(r.hostile.list).toEqual(HOSTILE_KINDS.map((kind, i) => ({ badge: 24 - i, kind })))
     for (const k of ATTACKS) expect(r.hostile.kinds[k].badges).toBe(1)
     const text = renderReport(r)
-    expect(text).toMatch(/^14 honest \+ 10 hostile badges/)
+    expect(text).toMatch(/^14 honest \+ 11 hostile badges/)
     for (const k of ATTACKS) expect(text).toContain(`  ${k} (1 badge): `)
   })
   it('shows the honest badges\' losses truthfully', () => {
@@ -201,8 +238,8 @@ describe('picobadge sim --hostile (the command)', () => {
     const p = sim('--hostile', 'all', '--json')
     expect(p.status).toBe(0)
     const r = JSON.parse(p.stdout)
-    expect(r.hostile.list.map((h: { kind: string }) => h.kind).sort()).toEqual(['advert-spam', 'clock', 'flood', 'forge', 'garbage', 'hijack', 'impersonate', 'push', 'reorder', 'replay'])
-    expect(r.honest.badges).toBe(4)
+    expect(r.hostile.list.map((h: { kind: string }) => h.kind).sort()).toEqual(['advert-spam', 'clock', 'collide', 'flood', 'forge', 'garbage', 'hijack', 'impersonate', 'push', 'reorder', 'replay'])
+    expect(r.honest.badges).toBe(3)
   })
   it('--hostile each runs the event without attackers and once per #12 attack, one row each', () => {
     const p = sim('--hostile', 'each', '--attack-from', '0.5', '--json')
@@ -213,7 +250,7 @@ describe('picobadge sim --hostile (the command)', () => {
     for (const r of rows.slice(1)) expect(r.hostile.list).toEqual([{ badge: 13, kind: r.kind }])
     expect(rows[1].hostile.kinds.clock.futureHellos).toBeGreaterThan(0) // the attack started at half a minute and ran
     const t = sim('--hostile', 'each', '--quiet')
-    expect(t.stdout.split('\n').filter(l => /^(none|clock|hijack|push|replay|advert-spam|impersonate) /.test(l))).toHaveLength(7)
+    expect(t.stdout.split('\n').filter(l => /^(none|clock|hijack|push|replay|advert-spam|impersonate|collide) /.test(l))).toHaveLength(8)
   })
   it('documents every kind in --help', () => {
     const h = spawnSync(process.execPath, [cli, 'sim', '--help'], { encoding: 'utf8' })

@@ -48,6 +48,9 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
                                    chain sets and free slots (connections to nobody)
                       impersonate  HELLOs under another badge's key (heard on earlier links),
                                    links held without DONE, to lock the victim out
+                      collide      versions of 8 chains of its own ground so that two sets, one
+                                   with a victim's card, have equal protocol-2 (unkeyed) sums;
+                                   each half of the badges is handed one set, HELLOs claim the sum
                     and older ones: garbage (random frames), reorder (swapped frames),
                     forge (chains with bad signatures), flood (40 valid new chains)
                     The report then says what the honest badges lost: posts not delivered,

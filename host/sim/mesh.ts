@@ -63,10 +63,10 @@ export type HostileKind =
   | 'reorder' // swaps consecutive frames
   | 'forge' // offers chains whose signatures do not verify
   | 'flood' // offers a flood of valid new chains (made with fresh keys)
-  | AttackKind // the attacks of issue #12, one file each in hostile/: clock, hijack, push, replay, advert-spam, impersonate
+  | AttackKind // the attacks of issue #12, one file each in hostile/: clock, hijack, push, replay, advert-spam, impersonate, collide
 
 /** Every hostile kind, in the order `--hostile all` assigns them. */
-export const HOSTILE_KINDS: HostileKind[] = ['clock', 'hijack', 'push', 'replay', 'advert-spam', 'impersonate', 'garbage', 'reorder', 'forge', 'flood']
+export const HOSTILE_KINDS: HostileKind[] = ['clock', 'hijack', 'push', 'replay', 'advert-spam', 'impersonate', 'collide', 'garbage', 'reorder', 'forge', 'flood']
 
 export interface PlannedPost { badge: number, at: number, collection: string, payload: CborValue }
 

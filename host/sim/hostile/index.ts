@@ -10,6 +10,7 @@ import { PushAttack } from './push.js'
 import { ReplayAttack } from './replay.js'
 import { AdvertSpamAttack } from './advert-spam.js'
 import { ImpersonateAttack } from './impersonate.js'
+import { CollideAttack } from './collide.js'
 
 export const ATTACKS = {
   clock: (env: HostileEnv) => new ClockAttack(env),
@@ -17,9 +18,11 @@ export const ATTACKS = {
   push: (env: HostileEnv) => new PushAttack(env),
   replay: (env: HostileEnv) => new ReplayAttack(env),
   'advert-spam': (env: HostileEnv) => new AdvertSpamAttack(env),
-  impersonate: (env: HostileEnv) => new ImpersonateAttack(env)
+  impersonate: (env: HostileEnv) => new ImpersonateAttack(env),
+  collide: (env: HostileEnv) => new CollideAttack(env)
 } as const
 
 export type AttackKind = keyof typeof ATTACKS
 export type { Attack, HostileEnv, PeerView } from './attack.js'
 export { ScriptedPeer } from './peer.js'
+export { CollideAttack } from './collide.js'

@@ -175,13 +175,10 @@ describe('collide: two chain sets that protocol 2 summed alike, one with a victi
     // The victim is an honest badge's card.
     expect(sim.nodes.some(n => !n.hostile && n.owner === toHex(v.owner))).toBe(true)
   })
-  it('loses nothing: the keyed fingerprints see through it, every post (the victim\'s card too) reaches every honest badge', () => {
-    const { r, sim, held } = run(['collide'])
-    expect(figures(r)).toEqual(UNHARMED)
-    expect(held).toBe(POSTS * 15)
-    const v = attackOf().victim!
-    for (const n of sim.nodes) if (!n.hostile) expect(n.badge!.chains().some(c => toHex(c.owner) === toHex(v.owner) && c.length >= v.height)).toBe(true)
-  })
+  // No "loses nothing" test of its own: in this run the victim's card has spread before the attack
+  // starts, so the run would show no loss under protocol 2 either (a test that could not fail). The
+  // attack that does harm under protocol 2 is tests/hostile-fingerprint.test.ts; this kind's losses
+  // are part of "every kind at once" below.
 })
 
 describe('every kind at once (--hostile all)', () => {

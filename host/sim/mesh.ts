@@ -136,7 +136,15 @@ export class SimBadge {
   advKey = ''
   readonly links = new Map<number, SimLink>()
   nextHandle = 1
+  /**
+   * Adverts heard, by advertiser: its advert's bytes and when, for the duplicate filter (#advertise).
+   * Invariant: holds every advertiser heard in the last DUP_FILTER_RESET; an older entry filters nothing
+   * (#advertise treats it as absent), so an honest badge's tick drops them (forgetStaleAdverts) and the map
+   * stays the size of the badge's neighbourhood, not of everyone it ever passed (hundreds an hour).
+   * A hostile badge keeps them all: its attack reads the map in insertion order (neighbours).
+   */
   readonly heard = new Map<number, { key: string, t: number }>()
+  heardPrunedAt = 0
   owner = ''
   posts = 0
   /** Links the badge had up when it last lost power. */
@@ -163,6 +171,13 @@ export class SimBadge {
     readonly mtu: number,
     readonly hostile: HostileKind | undefined
   ) {}
+
+  /** Drops adverts heard DUP_FILTER_RESET or longer ago (at most once per DUP_FILTER_RESET); see heard. */
+  forgetStaleAdverts (now: number): void {
+    if (this.hostile || now - this.heardPrunedAt < DUP_FILTER_RESET) return
+    this.heardPrunedAt = now
+    for (const [i, h] of this.heard) if (now - h.t >= DUP_FILTER_RESET) this.heard.delete(i)
+  }
 
   /** The badge's own clock: ms since it booted, running drift fast or slow. */
   local (t: number): number { return Math.floor((t - this.bootAt) * (1 + this.drift)) }
@@ -597,6 +612,7 @@ export class MeshSimulator {
   #tick (n: SimBadge): void {
     this.q.again(n.tickEvent!, this.q.now + TICK)
     this.call(n, (b, local) => { b.tick(local) })
+    n.forgetStaleAdverts(this.q.now)
     if (n.attack && n.on && this.q.now >= n.attackFrom) {
       // Scripted links that have lasted long enough are hung up (the attacker reconnects in its tick).
       const after = n.attack.hangUpAfter

@@ -115,6 +115,9 @@ export function nativeIndices (badges: number, k: number, hostile: Set<number> =
   return out
 }
 
+/** Badges near a cell, with their positions (see MeshSimulator.#neighbourhood). */
+interface Neighbourhood { badges: SimBadge[], xs: Float64Array, ys: Float64Array, rooms: Int32Array }
+
 export class SimLink {
   up = true
   readonly queue: [Uint8Array[], Uint8Array[]] = [[], []]
@@ -136,7 +139,15 @@ export class SimBadge {
   advKey = ''
   readonly links = new Map<number, SimLink>()
   nextHandle = 1
+  /**
+   * Adverts heard, by advertiser: its advert's bytes and when, for the duplicate filter (#advertise).
+   * Invariant: holds every advertiser heard in the last DUP_FILTER_RESET; an older entry filters nothing
+   * (#advertise treats it as absent), so an honest badge's tick drops them (forgetStaleAdverts) and the map
+   * stays the size of the badge's neighbourhood, not of everyone it ever passed (hundreds an hour).
+   * A hostile badge keeps them all: its attack reads the map in insertion order (neighbours).
+   */
   readonly heard = new Map<number, { key: string, t: number }>()
+  heardPrunedAt = 0
   owner = ''
   posts = 0
   /** Links the badge had up when it last lost power. */
@@ -164,6 +175,13 @@ export class SimBadge {
     readonly hostile: HostileKind | undefined
   ) {}
 
+  /** Drops adverts heard DUP_FILTER_RESET or longer ago (at most once per DUP_FILTER_RESET); see heard. */
+  forgetStaleAdverts (now: number): void {
+    if (this.hostile || now - this.heardPrunedAt < DUP_FILTER_RESET) return
+    this.heardPrunedAt = now
+    for (const [i, h] of this.heard) if (now - h.t >= DUP_FILTER_RESET) this.heard.delete(i)
+  }
+
   /** The badge's own clock: ms since it booted, running drift fast or slow. */
   local (t: number): number { return Math.floor((t - this.bootAt) * (1 + this.drift)) }
 }
@@ -179,6 +197,8 @@ export class MeshSimulator {
   readonly #byAddr = new Map<string, SimBadge>()
   #grid = new Map<number, SimBadge[]>()
   #cols = 1
+  /** Per cell that advertised this radio epoch, its 3x3 neighbourhood (#neighbourhood); emptied with each new grid. */
+  readonly #around = new Map<number, Neighbourhood>()
   readonly timeline: Array<{ t: number, coverage: number, chains: number, links: number }> = []
   /** The native board processes and their files; made at start when opts.native > 0. */
   fleet: NativeFleet | null = null
@@ -333,6 +353,7 @@ export class MeshSimulator {
       cell.push(n)
     }
     this.#grid = grid
+    this.#around.clear()
     for (const n of this.nodes) {
       for (const l of n.links.values()) {
         if (l.a === n && this.#distance(l.a, l.b) >= RANGE) { this.metrics.linkBreaks++; this.#breakLink(l, 0) }
@@ -361,31 +382,54 @@ export class MeshSimulator {
     this.q.again(n.advertEvent!, this.q.now + ADV_INTERVAL + this.rng.range(0, ADV_JITTER))
     if (!n.on || n.advData === null) return
     this.metrics.advertBytes += (n.advData.length + ADV_OVERHEAD) * ADV_CHANNELS
+    const around = this.#neighbourhood(n)
+    const { badges, xs, ys, rooms } = around
+    const nx = n.walker.x; const ny = n.walker.y; const room = n.walker.room
+    for (let k = 0; k < badges.length; k++) {
+      const m = badges[k]
+      if (m === n || !m.on) continue
+      // Two thirds of the 3x3 cells lie beyond range: skipped without the square root. Exact: at
+      // dx² + dy² ≥ RANGE², the distance is ≥ RANGE too (sqrt is monotone and RANGE² a square), and
+      // no random number is drawn for a pair out of range either way.
+      const dx = nx - xs[k]; const dy = ny - ys[k]
+      if (dx * dx + dy * dy >= RANGE * RANGE) continue
+      const d = effectiveDistance(dx, dy, room === rooms[k]) // #distance(n, m), from the epoch's copies of the same numbers
+      if (d >= RANGE || !this.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
+      const seen = m.heard.get(n.index)
+      if (seen && seen.key === n.advKey && this.q.now - seen.t < DUP_FILTER_RESET) continue
+      if (seen) { seen.key = n.advKey; seen.t = this.q.now } else m.heard.set(n.index, { key: n.advKey, t: this.q.now }) // updated in place: no garbage a second per pair
+      const data = n.advData
+      this.call(m, (b, local) => { b.advert(n.addr, data, local) })
+    }
+  }
+
+  /**
+   * The badges of the 3x3 cells around n's cell, in the order an advert has always visited them
+   * (rows, then columns, then each cell in index order), with their positions and rooms copied
+   * into flat arrays. Walkers move only at a radio epoch, so the copies hold until the next one;
+   * every badge of a cell advertises once an epoch, so one copy serves them all.
+   */
+  #neighbourhood (n: SimBadge): Neighbourhood {
     const cx = Math.floor(n.walker.x / RANGE)
     const cy = Math.floor(n.walker.y / RANGE)
+    const key = cy * this.#cols + cx
+    let around = this.#around.get(key)
+    if (around) return around
+    const badges: SimBadge[] = []
     for (let dy = -1; dy <= 1; dy++) {
       for (let dx = -1; dx <= 1; dx++) {
         if (cx + dx < 0 || cy + dy < 0) continue
         const cell = this.#grid.get((cy + dy) * this.#cols + cx + dx)
-        if (!cell) continue
-        const nx = n.walker.x; const ny = n.walker.y
-        for (const m of cell) {
-          if (m === n || !m.on) continue
-          // Two thirds of the 3x3 cells lie beyond range: skipped without the square root. Exact: at
-          // dx² + dy² ≥ RANGE², #distance ≥ RANGE too (sqrt is monotone and RANGE² a square), and
-          // no random number is drawn for a pair out of range either way.
-          const dx = nx - m.walker.x; const dy = ny - m.walker.y
-          if (dx * dx + dy * dy >= RANGE * RANGE) continue
-          const d = this.#distance(n, m)
-          if (d >= RANGE || !this.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
-          const seen = m.heard.get(n.index)
-          if (seen && seen.key === n.advKey && this.q.now - seen.t < DUP_FILTER_RESET) continue
-          if (seen) { seen.key = n.advKey; seen.t = this.q.now } else m.heard.set(n.index, { key: n.advKey, t: this.q.now }) // updated in place: no garbage a second per pair
-          const data = n.advData
-          this.call(m, (b, local) => { b.advert(n.addr, data, local) })
-        }
+        if (cell) for (const m of cell) badges.push(m)
       }
     }
+    around = { badges, xs: new Float64Array(badges.length), ys: new Float64Array(badges.length), rooms: new Int32Array(badges.length) }
+    for (let k = 0; k < badges.length; k++) {
+      const w = badges[k].walker
+      around.xs[k] = w.x; around.ys[k] = w.y; around.rooms[k] = w.room
+    }
+    this.#around.set(key, around)
+    return around
   }
 
   #connect (n: SimBadge, addr: Uint8Array): void {
@@ -597,6 +641,7 @@ export class MeshSimulator {
   #tick (n: SimBadge): void {
     this.q.again(n.tickEvent!, this.q.now + TICK)
     this.call(n, (b, local) => { b.tick(local) })
+    n.forgetStaleAdverts(this.q.now)
     if (n.attack && n.on && this.q.now >= n.attackFrom) {
       // Scripted links that have lasted long enough are hung up (the attacker reconnects in its tick).
       const after = n.attack.hangUpAfter

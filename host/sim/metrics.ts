@@ -72,7 +72,7 @@ export class Metrics {
         if (delivered) this.deliveries++
       }
     }
-    this.#held[i].set(owner, { generation: g, height })
+    if (prev) { prev.generation = g; prev.height = height } else this.#held[i].set(owner, { generation: g, height }) // in place: no garbage per STORED note
   }
 
   /** Seconds from posting until `fraction` of the counted badges held the block; undefined when it never got there. */

@@ -113,6 +113,23 @@ suite('picobadge web in headless Chromium', () => {
     await page.close()
   })
 
+  it('without Web Serial (browsers other than Chromium) the page says what is missing; with it, it does not', async () => {
+    const page = await open()
+    await page.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'serial', { get: () => undefined, configurable: true }) })
+    await page.goto(web.url)
+    await page.waitForFunction(() => (window as any).picobadge !== undefined)
+    expect(await page.isVisible('#no-serial')).toBe(true)
+    expect(await page.textContent('#no-serial')).toMatch(/no Web Serial.*Chrome, Edge or another Chromium browser/)
+    await page.close()
+    // With it (Chromium on http://127.0.0.1 is a secure context), the notice stays hidden.
+    const chromium = await open()
+    await chromium.goto(web.url)
+    await chromium.waitForFunction(() => (window as any).picobadge !== undefined)
+    expect(await chromium.evaluate(() => 'serial' in navigator)).toBe(true)
+    expect(await chromium.isVisible('#no-serial')).toBe(false)
+    await chromium.close()
+  })
+
   // More badges than the page's pool has core instances (64, web/sim-worker.ts): badges are swapped in and
   // out of the instances all along (host/core-pool.ts), and the report is still figure for figure Node's.
   it('a seeded simulation runs to its end in the page and reports what picobadge sim --json reports in Node', async () => {

@@ -18,7 +18,7 @@ export function frameOf (sim: MeshSimulator): FrameMessage {
   for (const b of sim.nodes) {
     xs[b.index] = b.walker.x; ys[b.index] = b.walker.y
     flags[b.index] = (b.on ? FLAG_ON : 0) | (b.hostile ? FLAG_HOSTILE : 0) | (b.posts > 0 ? FLAG_POSTER : 0)
-    for (const l of b.links.values()) if (l.up && l.a === b) pairs.push(l.a.index, l.b.index)
+    for (const h of b.links.values()) if (h.up && h.central) pairs.push(b.index, h.peer)
   }
   let spotlight: FrameMessage['spotlight'] = null
   let expired = 0

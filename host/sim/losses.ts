@@ -13,9 +13,14 @@
 // Checked every simulated minute (chains) and every 10 s (clocks).
 
 import { toHex } from '../bytes.js'
-import { EPOCH, SKEW, CARD_TTL } from './mesh.js'
-import type { MeshSimulator, SimBadge } from './mesh.js'
+import { EPOCH, SKEW } from './options.js'
+import type { SimBadge } from './shard.js'
+import type { Metrics } from './metrics.js'
 
+/** An honest owner as the checks see it: when it last posted, the highest block posted, how many chain generations, who. */
+export interface LossOwner { last: number, height: number, generations: number, poster: number }
+
+/** The simulator's totals (checks run per shard, LossCheck, and are added up here). */
 export class HonestLosses {
   /** (badge, honest chain) pairs lost before the chain's time while the badge's clock was within the skew bound. */
   evicted = 0
@@ -27,54 +32,57 @@ export class HonestLosses {
   clockAheadMax = 0
   /** How far the fastest honest clock ran ahead of the median honest clock at one sample, at most (ms). */
   clockSpreadMax = 0
-  readonly #held = new Map<number, Set<string>>()
-  readonly #lost = new Set<string>()
-  readonly #rewritten = new Set<string>()
-  readonly #clocks = new Map<number, number>()
 
-  /** One honest badge's mesh time at a sample. */
-  clock (n: SimBadge, meshTime: number): void { this.#clocks.set(n.index, meshTime) }
-
-  /** The end of a sample: every honest badge that is on has reported its clock. */
-  clockDone (trueTime: number): void {
-    const ts = [...this.#clocks.values()].sort((a, b) => a - b)
-    this.#clocks.clear()
-    if (ts.length === 0) return
+  /** One sample's honest mesh clocks (every honest badge that is on), against the true time. */
+  clocks (meshTimes: number[], trueTime: number): void {
+    if (meshTimes.length === 0) return
+    const ts = [...meshTimes].sort((a, b) => a - b)
     this.clockAheadMax = Math.max(this.clockAheadMax, ts[ts.length - 1] - trueTime)
     this.clockSpreadMax = Math.max(this.clockSpreadMax, ts[ts.length - 1] - ts[(ts.length - 1) >> 1])
   }
 
-  check (sim: MeshSimulator): void {
-    const now = sim.q.now
-    const ttl = sim.opts.ttl ?? CARD_TTL
-    const skew = SKEW
-    // Honest owners: when each last posted, the highest block posted, how many chain generations, who.
-    const owners = new Map<string, { last: number, height: number, generations: number, poster: number }>()
-    for (const t of sim.metrics.blocks.values()) {
+  /** The honest owners, from the blocks posted so far. */
+  static owners (metrics: Metrics): Map<string, LossOwner> {
+    const owners = new Map<string, LossOwner>()
+    for (const t of metrics.blocks.values()) {
       const o = owners.get(t.owner) ?? { last: 0, height: 0, generations: 0, poster: t.poster }
       o.last = Math.max(o.last, t.postedAt); o.height = Math.max(o.height, t.height); o.generations = Math.max(o.generations, t.generation + 1)
       owners.set(t.owner, o)
     }
-    const heads = new Map<string, { length: number, head: string }>()
-    for (const [owner, o] of owners) {
-      const p = sim.nodes[o.poster]
-      if (!p.on || !p.badge || o.generations > 1) continue
-      const c = p.badge.chains().find(c => toHex(c.owner) === owner)
-      if (c) heads.set(owner, { length: c.length, head: toHex(c.head) })
-    }
-    for (const n of sim.nodes) {
-      if (!n.on || !n.badge || !sim.metrics.counted(n.index)) continue
+    return owners
+  }
+
+  add (d: { evicted: number, prematureForgets: number, rewritten: number }): void {
+    this.evicted += d.evicted; this.prematureForgets += d.prematureForgets; this.rewritten += d.rewritten
+  }
+}
+
+/** One shard's check of its honest badges: what each held at the last check, and what was counted already. */
+export class LossCheck {
+  readonly #held = new Map<number, Set<string>>()
+  readonly #lost = new Set<string>()
+  readonly #rewritten = new Set<string>()
+
+  /**
+   * Counts what the counted badges `nodes` lost since the last check. `heads`: each single-generation
+   * owner's chain on its own badge (where that badge is on), to tell a rewritten card.
+   */
+  check (nodes: SimBadge[], owners: Map<string, LossOwner>, heads: Map<string, { length: number, head: string }>, now: number, ttl: number): { evicted: number, prematureForgets: number, rewritten: number } {
+    const out = { evicted: 0, prematureForgets: 0, rewritten: 0 }
+    const skew = SKEW
+    for (const n of nodes) {
+      if (!n.on || !n.badge) continue
       const chains = n.badge.chains()
       const held = new Set<string>()
       for (const c of chains) {
-        const owner = sim.metrics.owner(toHex(c.owner))
+        const owner = toHex(c.owner)
         held.add(owner)
         const o = owners.get(owner)
         if (!o) continue
         const h = heads.get(owner)
         const foreign = c.length > o.height || (h !== undefined && h.length === c.length && h.head !== toHex(c.head))
         const key = `${n.index}:${owner}`
-        if (foreign && !this.#rewritten.has(key)) { this.#rewritten.add(key); this.rewritten++ }
+        if (foreign && !this.#rewritten.has(key)) { this.#rewritten.add(key); out.rewritten++ }
       }
       const before = this.#held.get(n.index)
       this.#held.set(n.index, held)
@@ -89,9 +97,10 @@ export class HonestLosses {
         if (this.#lost.has(key)) continue
         this.#lost.add(key)
         ahead ??= n.badge.status(n.local(now)).meshTime - (EPOCH + now) > skew
-        if (ahead) this.prematureForgets++
-        else this.evicted++
+        if (ahead) out.prematureForgets++
+        else out.evicted++
       }
     }
+    return out
   }
 }

@@ -4,6 +4,8 @@
 // height): a chain forgotten by the collector and started again by its
 // owner is a new generation.
 
+import type { MetricNote } from './shard.js'
+
 export interface BlockTrack {
   owner: string
   generation: number
@@ -73,6 +75,20 @@ export class Metrics {
       }
     }
     if (prev) { prev.generation = g; prev.height = height } else this.#held[i].set(owner, { generation: g, height }) // in place: no garbage per STORED note
+  }
+
+  /**
+   * Applies the shards' block notes, in the order of (time, badge) and, for one badge, the order
+   * they happened: the order one shard holding every badge notes them in (queue.ts), so the
+   * generations and first times come out the same however the badges were split.
+   */
+  apply (notes: MetricNote[]): void {
+    notes.sort((a, b) => a.t - b.t || a.badge - b.badge) // stable: one badge's notes keep their order
+    for (const n of notes) {
+      const owner = this.owner(n.owner)
+      if (n.posted) this.posted(n.badge, owner, n.height, n.t)
+      else this.stored(n.badge, owner, n.height, n.t)
+    }
   }
 
   /** Seconds from posting until `fraction` of the counted badges held the block; undefined when it never got there. */

@@ -1,20 +1,34 @@
-// The simulator's event queue: a binary min-heap on (time, sequence), so
-// events at the same virtual time run in the order they were scheduled
-// and a seeded run replays exactly.
+// The simulator's event queue: a binary min-heap on (time, badge, origin,
+// origin's sequence). Every event acts on one badge and was caused by one
+// badge (itself, or a neighbour whose radio message it is), numbered by a
+// counter the causing badge keeps. So the order of a badge's events depends
+// only on the history of the badges involved, never on which other badges
+// share the queue: a shard holding half the floor (shard.ts) runs each
+// badge's events in the same order as one holding all of it, and a seeded
+// run replays exactly, on one thread or several.
 
-export interface SimEvent { t: number, seq: number, run: () => void }
+export interface SimEvent {
+  t: number
+  /** badge * MAX_BADGES + origin */
+  k: number
+  /** The origin's sequence number when it scheduled the event. */
+  seq: number
+  run: () => void
+}
+
+/** Badges a queue can order (the key packs two badge indices into one number). */
+export const MAX_BADGES = 1 << 15
 
 export class EventQueue {
   #heap: SimEvent[] = []
-  #seq = 0
   now = 0
 
   get size (): number { return this.#heap.length }
 
-  /** Runs fn at virtual time t (never earlier than now); returns the event, which again() can put back. */
-  at (t: number, run: () => void): SimEvent {
-    const e: SimEvent = { t: 0, seq: 0, run }
-    this.again(e, t)
+  /** Runs fn at virtual time t (never earlier than now), on `badge`, caused by `origin` with its sequence number `seq`. */
+  at (t: number, badge: number, origin: number, seq: number, run: () => void): SimEvent {
+    const e: SimEvent = { t: 0, k: 0, seq: 0, run }
+    this.again(e, t, badge, origin, seq)
     return e
   }
 
@@ -24,9 +38,10 @@ export class EventQueue {
    * garbage collector's old generation from filling with them (10,000 badges make 20,000 a second,
    * each living a simulated second: long enough to be promoted).
    */
-  again (e: SimEvent, t: number): void {
+  again (e: SimEvent, t: number, badge: number, origin: number, seq: number): void {
     e.t = Math.max(t, this.now)
-    e.seq = this.#seq++
+    e.k = badge * MAX_BADGES + origin
+    e.seq = seq
     const h = this.#heap
     h.push(e)
     let i = h.length - 1
@@ -37,9 +52,6 @@ export class EventQueue {
     }
     h[i] = e
   }
-
-  /** Runs fn after a delay. */
-  after (dt: number, run: () => void): void { this.at(this.now + dt, run) }
 
   /** Removes and returns the earliest event, advancing `now` to it. */
   pop (): SimEvent | undefined {
@@ -67,5 +79,5 @@ export class EventQueue {
 }
 
 function before (a: SimEvent, b: SimEvent): boolean {
-  return a.t < b.t || (a.t === b.t && a.seq < b.seq)
+  return a.t < b.t || (a.t === b.t && (a.k < b.k || (a.k === b.k && a.seq < b.seq)))
 }

@@ -14,6 +14,12 @@
 //   - Throughput: one connection event every CONN_INTERVAL carries up to
 //     PACKETS_PER_EVENT packets each way at 1 Mbit/s; the link layer
 //     retransmits, so frames on a live link arrive in order and intact.
+//   - Latency: nothing a badge sends reaches another's host sooner than
+//     REPORT_DELAY: an advertising event on three channels and the
+//     controller's report, a CONNECT_IND and its first connection event.
+//     A badge hears that a link ended at the link's next connection event
+//     (CONN_INTERVAL), or when it walks out of range (both ends at once).
+//     So the simulator's shards may run REPORT_DELAY apart (shard.ts).
 
 export const RANGE = 15
 export const WALL_FACTOR = 1.6
@@ -24,6 +30,7 @@ export const DUP_FILTER_RESET = 10_000
 export const CONNECT_SETUP = [40, 120] as const
 export const MAX_CONNECTIONS = 3
 export const CONN_INTERVAL = 30
+export const REPORT_DELAY = 5
 export const PACKETS_PER_EVENT = 4
 export const PHY_BYTES_PER_MS = 125 // 1 Mbit/s
 /** Bytes a data packet adds to its ATT payload on air: preamble, access address, LL header, MIC, CRC (14), L2CAP (4), ATT (3). */

@@ -1,10 +1,9 @@
 // The end of a simulated event, as numbers (for --json and tests) and as a
 // page a newcomer reads in ten seconds.
 
-import { SKEW } from './mesh.js'
-import type { MeshSimulator, SimBadge } from './mesh.js'
-import { Badge } from '../badge.js'
-import { toHex } from '../bytes.js'
+import { SKEW } from './options.js'
+import type { SimDriver } from './driver.js'
+import { NRF52840 } from '../nor-flash.js'
 
 export interface Spread { median?: number, p90?: number, max?: number }
 
@@ -73,10 +72,10 @@ function spread (xs: number[]): Spread {
   return { median: s[(s.length - 1) >> 1], p90: s[Math.min(s.length - 1, Math.floor(s.length * 0.9))], max: s[s.length - 1] }
 }
 
-export function report (sim: MeshSimulator, wallSeconds: number, phases: { setupSeconds: number, runSeconds: number } = { setupSeconds: 0, runSeconds: wallSeconds }): SimReport {
-  sim.checkForgotten()
+export function report (sim: SimDriver, wallSeconds: number, phases: { setupSeconds: number, runSeconds: number } = { setupSeconds: 0, runSeconds: wallSeconds }): SimReport {
+  const sum = sim.summary(WOKE_MS)
   const m = sim.metrics
-  const now = sim.q.now
+  const now = sim.now
   const to50: number[] = []; const to95: number[] = []; const to100: number[] = []
   let reachedAll = 0
   for (const track of m.blocks.values()) {
@@ -87,35 +86,16 @@ export function report (sim: MeshSimulator, wallSeconds: number, phases: { setup
   }
   const health = { linksOk: 0, linksFailed: 0, violations: 0, evictions: 0, powerCuts: m.powerCuts, clockJumps: 0 }
   const live: number[] = []
-  let erasesMax = 0
-  const prints = new Map<string, number>()
-  let ram = 0
-  let counted = 0
-  let off = 0 // honest badges off at the end (a power cut): not counted
-  for (const n of sim.nodes) {
-    erasesMax = Math.max(erasesMax, ...n.flash.eraseCounts)
-    if (!n.on || !n.badge) { if (!n.hostile) off++; continue }
-    const s = n.badge.status(n.local(now))
-    health.linksOk += s.linksOk; health.linksFailed += s.linksFailed; health.violations += s.violations
-    health.evictions += s.evictions; health.clockJumps += s.clockJumps
-    // Flash and RAM figures come from the V8 badges' cores (the radio socket does not carry them; same module).
-    if (n.badge instanceof Badge) {
-      const c = n.badge.core
-      c.x.store_stats(c.io + 128)
-      live.push(new DataView(c.u8.buffer, c.io + 128 + 16, 4).getUint32(0, true))
-      ram = c.x.memory_used()
-    }
-    if (m.counted(n.index)) {
-      counted++
-      const fp = s.fingerprint.toString(16).padStart(16, '0')
-      prints.set(fp, (prints.get(fp) ?? 0) + 1)
-    }
+  let erasesMax = 0; let ram = 0; let counted = 0; let off = 0; let verifies = 0; let handshakes = 0
+  for (const p of sum.parts) {
+    health.linksOk += p.health.linksOk; health.linksFailed += p.health.linksFailed; health.violations += p.health.violations
+    health.evictions += p.health.evictions; health.clockJumps += p.health.clockJumps
+    live.push(...p.live)
+    erasesMax = Math.max(erasesMax, p.erasesMax)
+    ram = Math.max(ram, p.ram)
+    counted += p.counted; off += p.off; verifies += p.verifies; handshakes += p.handshakes
   }
-  let best = ''; let agreeing = 0
-  for (const [fp, k] of prints) if (k > agreeing) { best = fp; agreeing = k }
-  const disagreeing = whyNotAgreeing(sim, best)
   const minutes = now / 60_000
-  sim.losses.check(sim)
   const L = sim.losses
   const list = (sim.opts.hostile ?? []).map(h => ({ badge: h.badge, kind: h.kind }))
   const kinds: Record<string, Record<string, number>> = {}
@@ -123,17 +103,17 @@ export function report (sim: MeshSimulator, wallSeconds: number, phases: { setup
     const k = kinds[h.kind] ??= { badges: 0 }
     k.badges++
   }
-  for (const [kind, c] of sim.hostileCounts) Object.assign(kinds[kind] ??= { badges: 0 }, c)
-  if (kinds['advert-spam']) kinds['advert-spam'].connectsToNowhere = sim.connectsToNowhere
-  let verifies = 0; let handshakes = 0
-  for (const n of sim.nodes) if (!n.hostile) { verifies += n.verifies; handshakes += n.handshakeVerifies }
+  for (const [kind, c] of sum.hostileCounts) Object.assign(kinds[kind] ??= { badges: 0 }, c)
+  if (kinds['advert-spam']) kinds['advert-spam'].connectsToNowhere = sum.counters.connectsToNowhere
+  const badges = sim.opts.badges
+  const native = sim.opts.native ?? 0
   return {
-    badges: sim.nodes.length,
+    badges,
     minutes,
     seed: sim.opts.seed,
     wallSeconds,
-    badgeMinutesPerSecond: (sim.nodes.length * minutes) / Math.max(wallSeconds, 1e-9),
-    timing: { ...phases, badgeMinutes: sim.nodes.length * minutes, msPerBadgeMinute: sim.nodes.length * minutes > 0 ? wallSeconds * 1000 / (sim.nodes.length * minutes) : 0 },
+    badgeMinutesPerSecond: (badges * minutes) / Math.max(wallSeconds, 1e-9),
+    timing: { ...phases, badgeMinutes: badges * minutes, msPerBadgeMinute: badges * minutes > 0 ? wallSeconds * 1000 / (badges * minutes) : 0 },
     posts: m.blocks.size,
     blocks: { tracked: m.blocks.size, reachedAll, to50: spread(to50), to95: spread(to95), to100: spread(to100) },
     radio: {
@@ -147,15 +127,15 @@ export function report (sim: MeshSimulator, wallSeconds: number, phases: { setup
       bytesPerDeliveredBlock: m.deliveries ? m.linkBytes / m.deliveries : 0
     },
     badgesHealth: health,
-    flash: { regionBytes: sim.nodes[0].flash.geometry.size, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
+    flash: { regionBytes: (sim.opts.geometry ?? NRF52840).size, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
     ramBytes: ram,
-    converged: { badges: counted, agreeing, fingerprint: best, off, disagreeing },
-    forgetting: { expiredChains: sim.forgotten, zombies: sim.zombies, staleHolders: sim.staleHolders },
-    verifyCache: { hits: sim.cache.hits, misses: sim.cache.misses },
+    converged: { badges: counted, agreeing: sum.agreeing, fingerprint: sum.best, off, disagreeing: sum.disagreeing },
+    forgetting: { expiredChains: sim.forgotten, zombies: sum.counters.zombies, staleHolders: sim.staleHolders },
+    verifyCache: { hits: sum.counters.cacheHits, misses: sum.counters.cacheMisses },
     timeline: sim.timeline,
-    native: { badges: sim.nativeCount, interp: sim.nativeCount ? sim.opts.nativeInterp ?? 'classic' : undefined },
+    native: { badges: native, interp: native ? sim.opts.nativeInterp ?? 'classic' : undefined },
     honest: {
-      badges: sim.nodes.length - list.length,
+      badges: badges - list.length,
       postsNotDelivered: m.blocks.size - reachedAll,
       chainsEvicted: L.evicted,
       cardsRewritten: L.rewritten,
@@ -166,31 +146,6 @@ export function report (sim: MeshSimulator, wallSeconds: number, phases: { setup
     },
     hostile: { badges: list.length, list, kinds }
   }
-}
-
-/** Sorts the counted badges off the common chain set (fingerprint `best`) by why (see Disagreeing). */
-function whyNotAgreeing (sim: MeshSimulator, best: string): Disagreeing {
-  const out: Disagreeing = { woke: 0, outOfRange: 0, ahead: 0, behind: 0 }
-  const now = sim.q.now
-  const off: SimBadge[] = []
-  let common: Map<string, number> | undefined
-  for (const n of sim.nodes) {
-    if (!n.on || !n.badge || !sim.metrics.counted(n.index)) continue
-    const fp = n.badge.status(n.local(now)).fingerprint.toString(16).padStart(16, '0')
-    if (fp === best) common ??= heights(n)
-    else off.push(n)
-  }
-  for (const n of off) {
-    if (n.bootAt > 0 && now - n.bootAt < WOKE_MS) out.woke++
-    else if (!sim.hasNeighbour(n)) out.outOfRange++
-    else if ([...heights(n)].some(([owner, h]) => h > (common?.get(owner) ?? 0))) out.ahead++
-    else out.behind++
-  }
-  return out
-}
-
-function heights (n: SimBadge): Map<string, number> {
-  return new Map(n.badge!.chains().map(c => [toHex(c.owner), c.length]))
 }
 
 const kib = (n: number) => `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KiB`

@@ -1,0 +1,222 @@
+// What drives a simulated event, however its badges are split: windows of
+// REPORT_DELAY of virtual time, each run by every shard (shard.ts) before
+// the messages between them are handed over; and, at the windows' edges,
+// what reads the whole floor: samples every SAMPLE, the checks of
+// forgetting and losses every minute, the report's figures at the end.
+// MeshSimulator (mesh.ts) drives shards on this thread, ThreadedSimulator
+// (threads.ts) on worker threads; both through ShardApi, so both give the
+// same run for the same options.
+
+import { Metrics } from './metrics.js'
+import { HonestLosses, LossOwner } from './losses.js'
+import { EPOCH, SAMPLE, CARD_TTL, SKEW, TICK, SimOptions, HostileKind } from './options.js'
+import { REPORT_DELAY } from './radio.js'
+import type { SampleParts, EndParts, ShardCounters, MetricNote } from './shard.js'
+import type { Disagreeing } from './report.js'
+import type { CborValue } from '../cbor.js'
+
+/** One shard as the simulator drives it (a MeshShard on this thread, or one on a worker). */
+export interface ShardApi {
+  /** Starts running the window up to `to`, the messages other shards sent it (packed) in hand. */
+  begin (to: number, incoming: Uint8Array[]): void
+  /** Waits for the window's end; the messages for each shard (packed; its own: empty). */
+  finish (): Uint8Array[]
+  sample (): SampleParts
+  notes (): MetricNote[]
+  counters (): ShardCounters
+  checkForgotten (expired: string[]): number
+  heads (owners: Array<[string, number]>): Array<[string, number, string]>
+  checkLosses (owners: Array<[string, LossOwner]>, heads: Array<[string, number, string]>, ttl: number): { evicted: number, prematureForgets: number, rewritten: number }
+  endParts (): EndParts
+  heights (i: number): Array<[string, number]>
+  whyNotAgreeing (best: string, common: Array<[string, number]>, on: number[], wokeMs: number): Disagreeing
+  post (i: number, collection: string, payload: CborValue): number
+  close (): void
+}
+
+/** The end of the event as the report reads it (report.ts). */
+export interface EndSummary {
+  parts: EndParts[]
+  best: string
+  agreeing: number
+  disagreeing: Disagreeing
+  counters: ShardCounters
+  hostileCounts: Map<HostileKind, Record<string, number>>
+}
+
+export const WINDOW = REPORT_DELAY
+
+export abstract class SimDriver {
+  readonly metrics: Metrics
+  readonly timeline: Array<{ t: number, coverage: number, chains: number, links: number }> = []
+  /** What the honest badges lost (hostile runs and honest runs measure alike). */
+  readonly losses = new HonestLosses()
+  readonly end: number
+  now = 0
+  /** The most badges seen holding an expired chain at one check (badges that slept through the expiry, until their clocks catch up). */
+  staleHolders = 0
+  forgotten = 0
+  #sampledAt = -1
+  #countedBadges: number
+  #started = false
+
+  constructor (readonly opts: SimOptions, readonly shards: ShardApi[]) {
+    const hostile = new Set((opts.hostile ?? []).map(h => h.badge))
+    this.metrics = new Metrics(opts.badges, i => !hostile.has(i))
+    this.#countedBadges = opts.badges - hostile.size
+    this.end = opts.minutes * 60_000
+  }
+
+  /** Boots every shard's badges (once). */
+  start (): void {
+    if (this.#started) return
+    this.#started = true
+    this.startShards()
+  }
+
+  protected abstract startShards (): void
+
+  /** Runs the event up to virtual time t (the windows before it, then the samples due at it). */
+  runUntil (t: number): void {
+    this.start()
+    let incoming: Uint8Array[][] = this.#held ?? this.shards.map(() => [])
+    this.#held = null
+    let nextProgress = this.now + TICK
+    while (this.now < t) {
+      this.#edge()
+      const to = Math.min(t, Math.floor(this.now / WINDOW) * WINDOW + WINDOW)
+      // Shards on other threads first: they run while this thread runs its own.
+      for (let k = this.shards.length - 1; k >= 0; k--) this.shards[k].begin(to, incoming[k])
+      const out = this.shards.map(s => s.finish())
+      incoming = this.shards.map((_, j) => out.map(o => o[j]).filter(b => b !== undefined && b.length > 4))
+      this.now = to
+      if (this.opts.onProgress && this.now >= nextProgress) {
+        this.opts.onProgress(Math.min(1, this.now / this.end))
+        nextProgress = this.now + TICK
+      }
+    }
+    this.#held = incoming
+    this.#edge()
+    this.metrics.apply(this.shards.flatMap(s => s.notes()))
+  }
+
+  /** Messages sent in the last window of a runUntil, for the next one. */
+  #held: Uint8Array[][] | null = null
+
+  /** Runs the whole event; returns when virtual time reaches the end. */
+  run (): this {
+    try {
+      this.runUntil(this.end)
+    } catch (e) {
+      this.close() // no native process outlives a failed run
+      throw e
+    }
+    return this
+  }
+
+  close (): void { for (const s of this.shards) s.close() }
+
+  /** The samples due at `now` (a window's edge). */
+  #edge (): void {
+    if (this.now % SAMPLE !== 0 || this.now <= this.#sampledAt) return
+    this.#sampledAt = this.now
+    this.#sample()
+  }
+
+  #sample (): void {
+    const parts = this.shards.map(s => s.sample())
+    this.metrics.apply(parts.flatMap(p => p.notes))
+    if (this.timeline.length % 6 === 0) { this.checkForgotten(); this.checkLosses() }
+    // Coverage from the tracks' counters: (live post, counted badge) pairs held, over all such pairs.
+    let pairs = 0; let held = 0
+    const now = this.now
+    for (const track of this.metrics.blocks.values()) {
+      if (now - track.postedAt > (this.opts.ttl ?? CARD_TTL)) continue // expired cards are no longer expected anywhere
+      pairs += this.#countedBadges
+      held += track.countedHolders
+    }
+    let chains = 0; let links = 0
+    for (const p of parts) { chains += p.chains; links += p.links }
+    this.losses.clocks(parts.flatMap(p => p.clocks), EPOCH + now)
+    this.timeline.push({ t: now, coverage: pairs ? held / pairs : 1, chains: chains / this.opts.badges, links })
+  }
+
+  /** Owners whose chains every badge should have forgotten by now: last post older than the TTL, the skew bound and a tick. */
+  expiredOwners (): Set<string> {
+    const last = new Map<string, number>()
+    for (const t of this.metrics.blocks.values()) last.set(t.owner, Math.max(last.get(t.owner) ?? 0, t.postedAt))
+    const out = new Set<string>()
+    const ttl = this.opts.ttl ?? CARD_TTL
+    for (const [owner, at] of last) if (this.now > at + ttl + SKEW + 2 * TICK) out.add(owner)
+    return out
+  }
+
+  /**
+   * Checks who still holds a chain whose time has passed. A badge may hold one for a while after
+   * waking up (until its clock has caught up); one that had forgotten a chain and holds it again is
+   * a zombie, and so is any block of such a chain stored after its time (counted by the shards).
+   */
+  checkForgotten (): void {
+    const expired = [...this.expiredOwners()]
+    this.forgotten = expired.length
+    let stale = 0
+    for (const s of this.shards) stale += s.checkForgotten(expired)
+    this.staleHolders = Math.max(this.staleHolders, stale)
+  }
+
+  /** Chains that came back to a badge after their time (should stay 0). */
+  get zombies (): number { return this.shards.reduce((k, s) => k + s.counters().zombies, 0) }
+
+  /** Honest chains lost before their time, and cards rewritten (losses.ts), on every shard. */
+  checkLosses (): void {
+    const owners = HonestLosses.owners(this.metrics)
+    const single: Array<[string, number]> = []
+    for (const [owner, o] of owners) if (o.generations <= 1) single.push([owner, o.poster])
+    const heads = this.shards.flatMap(s => s.heads(single))
+    const list = [...owners]
+    for (const s of this.shards) this.losses.add(s.checkLosses(list, heads, this.opts.ttl ?? CARD_TTL))
+  }
+
+  /** Posts on badge i now; returns the core's answer (1 accepted). */
+  post (i: number, collection: string, payload: CborValue): number {
+    return this.shards[i % this.shards.length].post(i, collection, payload)
+  }
+
+  /** The figures of the end, gathered from every shard (report.ts). */
+  summary (wokeMs: number): EndSummary {
+    this.checkForgotten()
+    const parts = this.shards.map(s => s.endParts())
+    // The most common chain set; a tie goes to the one held by the lowest badge index.
+    const prints = new Map<string, [number, number]>()
+    for (const p of parts) {
+      for (const [fp, k, first] of p.prints) {
+        const q = prints.get(fp)
+        if (q) { q[0] += k; q[1] = Math.min(q[1], first) } else prints.set(fp, [k, first])
+      }
+    }
+    let best = ''; let agreeing = 0; let first = Infinity
+    for (const [fp, [k, f]] of prints) if (k > agreeing || (k === agreeing && f < first)) { best = fp; agreeing = k; first = f }
+    const on = parts.flatMap(p => p.on)
+    const common = best ? this.shards[first % this.shards.length].heights(first) : []
+    const disagreeing: Disagreeing = { woke: 0, outOfRange: 0, ahead: 0, behind: 0 }
+    for (const s of this.shards) {
+      const d = s.whyNotAgreeing(best, common, on, wokeMs)
+      disagreeing.woke += d.woke; disagreeing.outOfRange += d.outOfRange; disagreeing.ahead += d.ahead; disagreeing.behind += d.behind
+    }
+    this.checkLosses()
+    const counters = { ...parts[0].counters }
+    for (const p of parts.slice(1)) for (const k of Object.keys(counters) as Array<keyof ShardCounters>) counters[k] += p.counters[k]
+    const hostileCounts = new Map<HostileKind, Record<string, number>>()
+    for (const p of parts) {
+      for (const [kind, c] of p.hostileCounts) {
+        const to = hostileCounts.get(kind) ?? {}
+        for (const [k, v] of Object.entries(c)) to[k] = (to[k] ?? 0) + v
+        hostileCounts.set(kind, to)
+      }
+    }
+    const m = this.metrics
+    m.linkBytes = counters.linkBytes; m.advertBytes = counters.advertBytes; m.frames = counters.frames
+    m.connections = counters.connections; m.connectFailures = counters.connectFailures; m.linkBreaks = counters.linkBreaks; m.powerCuts = counters.powerCuts
+    return { parts, best, agreeing, disagreeing, counters, hostileCounts }
+  }
+}

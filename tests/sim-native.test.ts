@@ -142,7 +142,14 @@ describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => 
     const once = (): SimReport => {
       const s = sim({ ...opts, native: 2 })
       s.runUntil(10_000)
-      for (const n of s.nodes) expect(hex(n.badge!.identity()), `badge ${n.index}'s key`).toBe(hex(v8.nodes[n.index].badge!.identity()))
+      // Every badge has a key by now (they make it at first boot); one cut off at the moment shows it when back.
+      let natives = 0
+      for (const n of s.nodes) {
+        if (!n.badge || !v8.nodes[n.index].badge) continue
+        expect(hex(n.badge.identity()), `badge ${n.index}'s key`).toBe(hex(v8.nodes[n.index].badge!.identity()))
+        if (n.native) natives++
+      }
+      expect(natives, 'native badges compared').toBeGreaterThan(0)
       s.run()
       const { wallSeconds, badgeMinutesPerSecond, ...r } = report(s, 1) // the only wall-clock fields
       s.close()

@@ -1,7 +1,8 @@
 // `picobadge sim` and the demo `npm start` runs: a simulated event, its
 // progress on stderr, and the report (text, or --json for machines).
 
-import { MeshSimulator, HostileKind, HOSTILE_KINDS, SimOptions } from './mesh.js'
+import { HostileKind, HOSTILE_KINDS, SimOptions } from './mesh.js'
+import { ThreadedSimulator, defaultThreads } from './threads.js'
 import { ATTACKS } from './hostile/index.js'
 import { report, renderReport, SimReport } from './report.js'
 import { progressBar } from '../progress.js'
@@ -64,6 +65,8 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
                     Build it first: node scripts/native.mjs
   --native-interp I the native board's WAMR interpreter: classic (default) or fast
                     (asan, asan-fast: the same under AddressSanitizer and UBSan)
+  --threads N       split the badges over N threads, 1 to 64 (default: one per core, about
+                    500 badges a thread at least); any N gives the same report for a seed
   --json            print the report as JSON on stdout (progress stays on stderr: --quiet drops it)
   --quiet           no progress bar
 `
@@ -71,8 +74,8 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
 const HOSTILE: HostileKind[] = HOSTILE_KINDS
 
 /** Reads the sim options from command-line arguments. */
-export function simOptions (argv: string[]): { options: SimOptions, json: boolean, quiet: boolean, each: boolean, fromMinute: number } {
-  const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile', 'attack-from', 'native', 'native-interp', 'venue'], ['json', 'quiet', 'no-accelerate', 'help'])
+export function simOptions (argv: string[]): { options: SimOptions, threads: number, json: boolean, quiet: boolean, each: boolean, fromMinute: number } {
+  const args = parseArgs(argv, ['badges', 'minutes', 'seed', 'posters', 'mtu', 'power-cuts', 'hostile', 'attack-from', 'native', 'native-interp', 'venue', 'threads'], ['json', 'quiet', 'no-accelerate', 'help'])
   if (args.help) throw new UsageError('')
   const badges = number(args, 'badges', 40, 2, 10_000)
   const fromMinute = number(args, 'attack-from', 0, 0, 24 * 60, false)
@@ -88,9 +91,12 @@ export function simOptions (argv: string[]): { options: SimOptions, json: boolea
   const interp = args['native-interp'] ?? 'classic'
   if (typeof interp !== 'string' || !NATIVE_VARIANTS.includes(interp as NativeVariant)) throw new UsageError(`--native-interp: classic or fast (or ${NATIVE_VARIANTS.slice(2).join(', ')}), not ${String(interp)}`)
   const venue = typeof args.venue === 'string' ? readVenue(args.venue, badges) : undefined
+  const threads = number(args, 'threads', native > 0 ? 1 : defaultThreads(badges), 1, Math.min(64, badges))
+  if (native > 0 && threads > 1) throw new UsageError('--threads: native badges run on one thread (--threads 1)')
   return {
     each,
     fromMinute,
+    threads,
     options: {
       badges,
       minutes: number(args, 'minutes', 10, 0.1, 24 * 60, false),
@@ -124,9 +130,9 @@ function readVenue (file: string, badges: number): Venue {
 }
 
 /** Runs a simulation with a progress bar (simulated minute, badges, time left); returns its report. */
-export function simulate (options: SimOptions, quiet: boolean, label = 'simulating'): SimReport {
+export function simulate (options: SimOptions, quiet: boolean, label = 'simulating', threads = 1): SimReport {
   const bar = quiet ? undefined : progressBar()
-  const what = `${label} ${options.badges} badges`
+  const what = `${label} ${options.badges} badges${threads > 1 ? ` on ${threads} threads` : ''}`
   // On a terminal the bar shows the time left; in a log (a line every 10%) the label carries it.
   const tty = process.stderr.isTTY === true
   let first: { t: number, f: number } | undefined
@@ -137,7 +143,7 @@ export function simulate (options: SimOptions, quiet: boolean, label = 'simulati
   }
   const onProgress = bar ? (f: number) => bar(`${what}, minute ${(f * options.minutes).toFixed(options.minutes < 10 ? 1 : 0)} of ${options.minutes}${left(f)}`, f) : undefined
   const t0 = performance.now()
-  const sim = new MeshSimulator({ ...options, onProgress })
+  const sim = new ThreadedSimulator({ ...options, onProgress }, threads)
   try {
     sim.start() // every badge built and booted: the setup, timed apart from the event
     const t1 = performance.now()
@@ -154,11 +160,11 @@ export function simulate (options: SimOptions, quiet: boolean, label = 'simulati
 export interface AttackRow { kind: string, honest: SimReport['honest'], hostile: SimReport['hostile'] }
 
 /** `--hostile each`: the event without hostile badges, then once per #12 attack with one badge of it (the last). */
-export function simulateEach (options: SimOptions, quiet: boolean, fromMinute = 0): AttackRow[] {
+export function simulateEach (options: SimOptions, quiet: boolean, fromMinute = 0, threads = 1): AttackRow[] {
   const rows: AttackRow[] = []
   for (const kind of ['none', ...Object.keys(ATTACKS)]) {
     const hostile = kind === 'none' ? undefined : [{ badge: options.badges - 1, kind: kind as HostileKind, fromMinute }]
-    const r = simulate({ ...options, hostile }, quiet, kind === 'none' ? 'no attack' : kind)
+    const r = simulate({ ...options, hostile }, quiet, kind === 'none' ? 'no attack' : kind, threads)
     rows.push({ kind, honest: r.honest, hostile: r.hostile })
   }
   return rows
@@ -189,13 +195,13 @@ export function renderEach (rows: AttackRow[]): string {
 }
 
 export function simCommand (argv: string[]): void {
-  const { options, json, quiet, each, fromMinute } = simOptions(argv)
+  const { options, threads, json, quiet, each, fromMinute } = simOptions(argv)
   if (each) {
-    const rows = simulateEach(options, quiet, fromMinute) // progress is on stderr, so it never mixes with --json on stdout
+    const rows = simulateEach(options, quiet, fromMinute, threads) // progress is on stderr, so it never mixes with --json on stdout
     process.stdout.write(json ? JSON.stringify(rows, null, 2) + '\n' : renderEach(rows) + '\n')
     return
   }
-  const r = simulate(options, quiet) // progress is on stderr, so it never mixes with --json on stdout
+  const r = simulate(options, quiet, 'simulating', threads) // progress is on stderr, so it never mixes with --json on stdout
   process.stdout.write(json ? JSON.stringify(r, null, 2) + '\n' : renderReport(r) + '\n')
 }
 

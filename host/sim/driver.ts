@@ -98,6 +98,17 @@ export abstract class SimDriver {
     this.#held = incoming
     this.#edge()
     this.metrics.apply(this.shards.flatMap(s => s.notes()))
+    this.#count(this.shards.map(s => s.counters()))
+  }
+
+  /** The shards' radio and power counters, added up into the metrics. */
+  #count (parts: ShardCounters[]): ShardCounters {
+    const counters = { ...parts[0] }
+    for (const p of parts.slice(1)) for (const k of Object.keys(counters) as Array<keyof ShardCounters>) counters[k] += p[k]
+    const m = this.metrics
+    m.linkBytes = counters.linkBytes; m.advertBytes = counters.advertBytes; m.frames = counters.frames
+    m.connections = counters.connections; m.connectFailures = counters.connectFailures; m.linkBreaks = counters.linkBreaks; m.powerCuts = counters.powerCuts
+    return counters
   }
 
   /** Messages sent in the last window of a runUntil, for the next one. */
@@ -204,19 +215,18 @@ export abstract class SimDriver {
       disagreeing.woke += d.woke; disagreeing.outOfRange += d.outOfRange; disagreeing.ahead += d.ahead; disagreeing.behind += d.behind
     }
     this.checkLosses()
-    const counters = { ...parts[0].counters }
-    for (const p of parts.slice(1)) for (const k of Object.keys(counters) as Array<keyof ShardCounters>) counters[k] += p.counters[k]
-    const hostileCounts = new Map<HostileKind, Record<string, number>>()
+    const counters = this.#count(parts.map(p => p.counters))
+    // Per kind, each counter added up over the shards, in the order of the kinds and counters' names (not of which shard counted first).
+    const sums = new Map<HostileKind, Map<string, number>>()
     for (const p of parts) {
       for (const [kind, c] of p.hostileCounts) {
-        const to = hostileCounts.get(kind) ?? {}
-        for (const [k, v] of Object.entries(c)) to[k] = (to[k] ?? 0) + v
-        hostileCounts.set(kind, to)
+        const to = sums.get(kind) ?? new Map<string, number>()
+        for (const [k, v] of Object.entries(c)) to.set(k, (to.get(k) ?? 0) + v)
+        sums.set(kind, to)
       }
     }
-    const m = this.metrics
-    m.linkBytes = counters.linkBytes; m.advertBytes = counters.advertBytes; m.frames = counters.frames
-    m.connections = counters.connections; m.connectFailures = counters.connectFailures; m.linkBreaks = counters.linkBreaks; m.powerCuts = counters.powerCuts
+    const hostileCounts = new Map<HostileKind, Record<string, number>>()
+    for (const kind of [...sums.keys()].sort()) hostileCounts.set(kind, Object.fromEntries([...sums.get(kind)!].sort(([a], [b]) => a < b ? -1 : 1)))
     return { parts, best, agreeing, disagreeing, counters, hostileCounts }
   }
 }

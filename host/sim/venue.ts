@@ -60,7 +60,8 @@ export class Venue {
   /** Whether every room is chosen alike at every time (no capacities that differ, no sessions): then a choice is one rng.int. */
   readonly uniform: boolean
 
-  constructor (rooms: Room[], opts: VenueOptions = {}) {
+  constructor (rooms: Room[], readonly options: VenueOptions = {}) {
+    const opts = options
     if (rooms.length === 0) throw new RangeError('venue: no rooms')
     this.rooms = rooms
     this.width = Math.max(...rooms.map(r => r.x + r.w))

@@ -1,0 +1,49 @@
+// A worker thread holding one shard of a threaded simulation (threads.ts):
+// it builds the shard from the options it was started with, then does what
+// the simulator asks, one request at a time, until told to close.
+
+import { workerData } from 'node:worker_threads'
+import { MeshShard } from './shard.js'
+import { Venue } from './venue.js'
+import { pack, unpack } from './message.js'
+import { ThreadChannel } from './thread-channel.js'
+import { STARTED } from './threads.js'
+import type { ShardRequest, WorkerData } from './threads.js'
+
+const data = workerData as WorkerData
+const channel = new ThreadChannel(data.port, data.signal, 1)
+const started = new Int32Array(data.signal)
+Atomics.store(started, STARTED, 1)
+Atomics.notify(started, STARTED)
+const venue = data.venue ? new Venue(data.venue.rooms, data.venue.options) : undefined
+let shard: MeshShard | null = null
+
+for (;;) {
+  const req = channel.receive() as ShardRequest
+  try {
+    if (req.op === 'open') {
+      shard = new MeshShard({ ...data.opts, venue }, data.index, data.count)
+      channel.send({ value: null })
+    } else if (req.op === 'begin' && 'to' in req) {
+      const s = shard!
+      for (const b of req.incoming) for (const m of unpack(b)) s.receive(m)
+      s.runUntil(req.to)
+      const out = s.outbox.map((ms, k) => {
+        if (k === s.index || ms.length === 0) return new Uint8Array(0)
+        const b = pack(ms)
+        ms.length = 0
+        return b
+      })
+      channel.send({ value: out }, out.map(b => b.buffer as ArrayBuffer))
+    } else {
+      const fn = (shard as unknown as Record<string, (...a: unknown[]) => unknown>)[req.op]
+      const value = req.op === 'counters' ? shard!.counters : fn.apply(shard, 'args' in req ? req.args : [])
+      channel.send({ value })
+      if (req.op === 'close') break
+    }
+  } catch (e) {
+    channel.send({ error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) })
+    if (req.op === 'close') break
+  }
+}
+data.port.close()

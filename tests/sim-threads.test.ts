@@ -1,0 +1,96 @@
+// The simulator split into shards (host/sim/shard.ts), on one thread and on
+// worker threads (host/sim/threads.ts): a seeded event gives the same report
+// bit for bit however its badges are split, hostile badges, power cuts and
+// all. Only the host's own figures may differ: wall time, and the hits of the
+// verification memo (each thread keeps its own).
+
+import { describe, it, expect } from 'vitest'
+import { MeshSimulator } from '../host/sim/mesh.js'
+import { ThreadedSimulator } from '../host/sim/threads.js'
+import { report, SimReport } from '../host/sim/report.js'
+import { pack, unpack, RadioMessage } from '../host/sim/message.js'
+import { simOptions } from '../host/sim/command.js'
+import type { SimOptions } from '../host/sim/options.js'
+import { Rng } from '../host/rng.js'
+
+const EVENT: SimOptions = {
+  badges: 36,
+  minutes: 3,
+  seed: 29,
+  posters: 0.3,
+  powerCutEvery: 2,
+  hostile: [{ badge: 35, kind: 'hijack' }, { badge: 34, kind: 'garbage' }, { badge: 33, kind: 'advert-spam' }, { badge: 32, kind: 'clock' }]
+}
+
+/** The report without what depends on the host rather than the event. */
+const event = (r: SimReport) => JSON.stringify({ ...r, wallSeconds: 0, badgeMinutesPerSecond: 0, timing: 0, verifyCache: 0 })
+
+describe('the simulator in shards and on threads', () => {
+  const one = report(new MeshSimulator(EVENT).run(), 1)
+
+  it('a seeded event is busy enough to show a difference: posts spread, links came and went, power was cut, hostile badges were counted', () => {
+    expect(one.blocks.tracked).toBeGreaterThan(3)
+    expect(one.blocks.to50.median).toBeDefined() // half the floor had them (power cuts every 2 minutes keep the rest from all of it)
+    expect(one.radio.connections).toBeGreaterThan(50)
+    expect(one.badgesHealth.powerCuts).toBeGreaterThan(5)
+    expect(Object.keys(one.hostile.kinds).length).toBe(4)
+    expect(one.hostile.kinds['advert-spam'].connectsToNowhere).toBeGreaterThan(0)
+  })
+
+  it('split into 2, 3 and 7 shards on one thread, gives the same report', () => {
+    for (const shards of [2, 3, 7]) expect(event(report(new MeshSimulator({ ...EVENT, shards }).run(), 1)), `${shards} shards`).toBe(event(one))
+  })
+
+  it('on 2 and 3 threads (worker threads), gives the same report', () => {
+    for (const threads of [2, 3]) {
+      const sim = new ThreadedSimulator(EVENT, threads)
+      try {
+        expect(event(report(sim.run(), 1)), `${threads} threads`).toBe(event(one))
+      } finally { sim.close() }
+    }
+  })
+
+  it('another seed gives another event (the comparison can tell)', () => {
+    expect(event(report(new MeshSimulator({ ...EVENT, seed: 30, shards: 2 }).run(), 1))).not.toBe(event(one))
+  })
+
+  it('stopped and resumed at odd times, a split run still replays the whole one', () => {
+    const sim = new MeshSimulator({ ...EVENT, shards: 2 })
+    for (let t = 0; t < sim.end; t += 7_777) sim.runUntil(t)
+    sim.runUntil(sim.end)
+    expect(event(report(sim, 1))).toBe(event(one))
+  })
+
+  it('refuses what cannot be split: a bad number of shards or threads, native badges on threads', () => {
+    expect(() => new MeshSimulator({ ...EVENT, shards: 0 })).toThrow(/shards must be a whole number/)
+    expect(() => new ThreadedSimulator(EVENT, 1.5)).toThrow(/threads must be a whole number/)
+    expect(() => new ThreadedSimulator({ ...EVENT, native: 1 }, 2)).toThrow(/native badges run on one thread/)
+    expect(() => simOptions(['--threads', '0'])).toThrow(/--threads/)
+    expect(() => simOptions(['--native', '1', '--threads', '2'])).toThrow(/native badges run on one thread/)
+    expect(simOptions(['--badges', '40']).threads).toBe(1) // too few badges to pay for a second thread
+  })
+})
+
+describe('radio messages between shards (host/sim/message.ts)', () => {
+  it('pack and unpack are exact for any messages', () => {
+    const rng = new Rng(5)
+    const bytes = (n: number) => { const b = new Uint8Array(n); rng.fill(b); return b }
+    for (let round = 0; round < 300; round++) {
+      const ms: RadioMessage[] = []
+      for (let i = rng.int(6); i > 0; i--) {
+        ms.push({
+          kind: 1 + rng.int(7),
+          t: rng.range(0, 1e8),
+          target: rng.int(10_000),
+          origin: rng.int(10_000),
+          seq: rng.u32(),
+          link: rng.int(10_000) * 2 ** 24 + rng.int(2 ** 24),
+          num: rng.u32(),
+          a: rng.chance(0.3) ? null : bytes(rng.int(65)),
+          b: rng.chance(0.3) ? null : bytes(rng.int(300))
+        })
+      }
+      expect(unpack(pack(ms))).toEqual(ms)
+    }
+  })
+})

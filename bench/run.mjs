@@ -55,6 +55,16 @@ console.log(`| core RAM, badge build (memory_used of one fixed 64 KiB page) | | 
     console.log(`| simulator: ${badges.toLocaleString('en')} badges × ${MINUTES} simulated min (${m.posters} posters at every size), CPU ms per simulated badge-minute (wall ms; building the badges apart, ${m.setupCpuMsPerBadge.toFixed(1)} CPU ms a badge); peak resident set | ${anchor.runCpuMsPerBadgeMinute.toFixed(2)} ms | ${m.runCpuMsPerBadgeMinute.toFixed(2)} ms (wall ${m.runMsPerBadgeMinute.toFixed(2)} ms: ${m.runSeconds.toFixed(0)} s + ${m.setupSeconds.toFixed(0)} s setup); ${(m.rss / 2 ** 20).toFixed(0)} MiB (${(m.linear / 2 ** 20).toFixed(0)} MiB linear); posts reaching all ${m.reached} | ${ratio.toFixed(2)}× | ${target} |`)
   }
   if (process.env.BENCH_SIM_10K !== '1') console.log('| simulator: 10,000 badges | | skipped (BENCH_SIM_10K=1 runs it: minutes and 2 GB) | | |')
+  // Threads (host/sim/threads.ts): the same event on 1 and on 2 threads, by wall time; the report digests must match.
+  const BADGES = 2000
+  const runs = [1, 2].map(threads => {
+    const p = spawnSync(process.execPath, [fileURLToPath(new URL('./sim-scale.mjs', import.meta.url)), String(BADGES), String(MINUTES), String(threads)], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    if (p.status !== 0) throw new Error(`bench/sim-scale.mjs ${BADGES} ${MINUTES} ${threads} failed: ${p.stderr}`)
+    return JSON.parse(p.stdout)
+  })
+  const [one, two] = runs
+  const speedup = one.runSeconds / two.runSeconds
+  console.log(`| simulator on 2 threads: ${BADGES.toLocaleString('en')} badges × ${MINUTES} simulated min, wall time of the event (anchor: 1 thread); the same report (digest ${two.digest === one.digest ? 'equal' : 'DIFFERENT'}) | ${one.runSeconds.toFixed(1)} s | ${two.runSeconds.toFixed(1)} s (CPU ${(two.runCpuMsPerBadgeMinute * BADGES * MINUTES / 1000).toFixed(0)} s; ${(two.rss / 2 ** 20).toFixed(0)} MiB) | ${speedup.toFixed(2)}× faster | close to 2× (≥ 1.6×) ${speedup >= 1.6 && two.digest === one.digest ? 'met' : 'MISSED'} |`)
 }
 const mesh = await runMesh()
 for (const t of mesh.traffic) {

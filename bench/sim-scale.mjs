@@ -1,20 +1,23 @@
 #!/usr/bin/env node
 // One size of the simulator's scaling rows (issue #15), in its own process so
-// its peak resident set is its own: `node bench/sim-scale.mjs BADGES MINUTES`
-// prints JSON. The event is the default one (floor, seed 1) but with the same
+// its peak resident set is its own: `node bench/sim-scale.mjs BADGES MINUTES
+// [THREADS]` prints JSON (THREADS: worker threads the badges are split
+// over, default 1; the report's digest shows the split changed nothing). The event is the default one (floor, seed 1) but with the same
 // 30 posters at every size, so each badge has the same work to do and what
 // is compared is the simulator's cost, not a bigger event: the cost of one
 // simulated badge-minute of the event (building the badges timed apart).
-import { MeshSimulator } from '../dist/host/sim/mesh.js'
+import { createHash } from 'node:crypto'
+import { ThreadedSimulator } from '../dist/host/sim/threads.js'
 import { report } from '../dist/host/sim/report.js'
 
 const badges = Number(process.argv[2] ?? 100)
 const minutes = Number(process.argv[3] ?? 10)
+const threads = Number(process.argv[4] ?? 1)
 const POSTERS = 30
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
 const t0 = performance.now()
 const c0 = cpu()
-const sim = new MeshSimulator({ badges, minutes, seed: 1, posters: Math.min(1, POSTERS / badges) })
+const sim = new ThreadedSimulator({ badges, minutes, seed: 1, posters: Math.min(1, POSTERS / badges) }, threads)
 sim.start()
 const t1 = performance.now()
 const c1 = cpu()
@@ -22,9 +25,12 @@ sim.run()
 const t2 = performance.now()
 const c2 = cpu()
 const r = report(sim, (t2 - t0) / 1000, { setupSeconds: (t1 - t0) / 1000, runSeconds: (t2 - t1) / 1000 })
+sim.close()
+const digest = createHash('sha256').update(JSON.stringify({ ...r, wallSeconds: 0, badgeMinutesPerSecond: 0, timing: 0, verifyCache: 0 })).digest('hex').slice(0, 16)
 console.log(JSON.stringify({
   badges,
   minutes,
+  threads,
   posters: POSTERS,
   setupSeconds: r.timing.setupSeconds,
   runSeconds: r.timing.runSeconds,
@@ -35,7 +41,9 @@ console.log(JSON.stringify({
   runCpuMsPerBadgeMinute: (c2 - c1) / (badges * minutes),
   setupCpuMsPerBadge: (c1 - c0) / badges,
   rss: process.resourceUsage().maxRSS * 1024,
-  linear: sim.nodes.reduce((sum, n) => sum + (n.badge?.core.x.memory.buffer.byteLength ?? 0), 0),
+  // Each badge's core has one 64 KiB page of linear memory (the badge build).
+  linear: badges * 65536,
+  digest,
   reached: `${r.blocks.reachedAll}/${r.blocks.tracked}`,
   agreeing: `${r.converged.agreeing}/${r.converged.badges}`
 }))

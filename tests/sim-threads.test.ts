@@ -6,7 +6,7 @@
 
 import { describe, it, expect } from 'vitest'
 import { MeshSimulator } from '../host/sim/mesh.js'
-import { ThreadedSimulator } from '../host/sim/threads.js'
+import { ThreadedSimulator, defaultThreads } from '../host/sim/threads.js'
 import { report, SimReport } from '../host/sim/report.js'
 import { pack, unpack, RadioMessage } from '../host/sim/message.js'
 import { simOptions } from '../host/sim/command.js'
@@ -67,7 +67,8 @@ describe('the simulator in shards and on threads', () => {
     expect(() => new ThreadedSimulator({ ...EVENT, native: 1 }, 2)).toThrow(/native badges run on one thread/)
     expect(() => simOptions(['--threads', '0'])).toThrow(/--threads/)
     expect(() => simOptions(['--native', '1', '--threads', '2'])).toThrow(/native badges run on one thread/)
-    expect(simOptions(['--badges', '40']).threads).toBe(1) // too few badges to pay for a second thread
+    expect(simOptions(['--badges', '40']).threads).toBeUndefined() // picked by the command: one per core, for enough badges
+    expect(defaultThreads(40)).toBe(1) // too few badges to pay for a second thread
   })
 })
 

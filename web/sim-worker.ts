@@ -13,7 +13,7 @@
 import { coreModules } from './core-modules.js'
 import { CorePool } from '../host/core-pool.js'
 import { MeshSimulator, CARD_TTL } from '../host/sim/mesh.js'
-import { simOptions } from '../host/sim/command.js'
+import { simOptions } from '../host/sim/sim-args.js'
 import { report, renderReport } from '../host/sim/report.js'
 import { frameOf } from './sim-frame.js'
 import type { ToWorker, FromWorker, Speed } from './sim-messages.js'

@@ -6,8 +6,8 @@
 
 export const MSG_ADVERT = 1 // an advertisement heard: a = advertiser's address, b = its data
 export const MSG_SPOOF = 2 // an advertisement from a made-up address (a hostile badge's): no duplicate filter
-export const MSG_CONNECT = 3 // a central's CONNECT_IND: num = MTU, a = the central's owner key (hex, latin1)
-export const MSG_ACCEPT = 4 // the peripheral took the link: a = its owner key
+export const MSG_CONNECT = 3 // a central's CONNECT_IND: num = MTU, a = the central's owner key (hex, latin1) when the target plays an attack
+export const MSG_ACCEPT = 4 // the peripheral took the link: a = its owner key when the central plays an attack
 export const MSG_REFUSE = 5 // the peripheral could not take it
 export const MSG_DOWN = 6 // the link ended at the sender's end
 export const MSG_FRAME = 7 // one frame on the link: b = its bytes

@@ -250,8 +250,8 @@ export class MeshShard {
     switch (m.kind) {
       case MSG_ADVERT: this.#heardAdvert(n, m.origin, m.a!, m.b!); break
       case MSG_SPOOF: this.call(n, (b, local) => { b.advert(m.a!, m.b!, local) }); break
-      case MSG_CONNECT: this.#connectInd(n, m.origin, m.link, m.num, latin1(m.a!)); break
-      case MSG_ACCEPT: this.#accepted(n, m.origin, m.link, latin1(m.a!)); break
+      case MSG_CONNECT: this.#connectInd(n, m.origin, m.link, m.num, m.a ? latin1(m.a) : ''); break
+      case MSG_ACCEPT: this.#accepted(n, m.origin, m.link, m.a ? latin1(m.a) : ''); break
       case MSG_REFUSE: { const h = n.byId.get(m.link); if (h) this.#forget(h); break }
       case MSG_DOWN: { const h = n.byId.get(m.link); if (h) this.#close(h, false, 0); break }
       case MSG_FRAME: this.#frameIn(n, m.link, m.b!); break
@@ -504,7 +504,7 @@ export class MeshShard {
       if (d >= RANGE || !n.rng.chance(ok * ok)) { this.counters.connectFailures++; return }
       const h = new HalfLink(linkId(n.index, n.begun++), n, target.index, n.nextHandle++ & 0xffff, Math.min(n.mtu, target.mtu), true)
       this.#keep(h)
-      this.#send(n, target.index, REPORT_DELAY, MSG_CONNECT, h.id, h.mtu, ascii(n.owner), null)
+      this.#send(n, target.index, REPORT_DELAY, MSG_CONNECT, h.id, h.mtu, this.#ownerFor(target.index, n), null)
     })
   }
 
@@ -522,8 +522,14 @@ export class MeshShard {
     h.up = true
     this.#keep(h)
     this.counters.connections++
-    this.#send(n, central, REPORT_DELAY, MSG_ACCEPT, id, 0, ascii(n.owner), null)
+    this.#send(n, central, REPORT_DELAY, MSG_ACCEPT, id, 0, this.#ownerFor(central, n), null)
     this.#linkUp(h, owner)
+  }
+
+  /** n's owner key, for badge i if i plays an attack (its script may pick its links by who is at the other end: #script), else nothing. */
+  #ownerFor (i: number, n: SimBadge): Uint8Array | null {
+    const kind = this.nodes[i].hostile
+    return kind !== undefined && kind in ATTACKS ? ascii(n.owner) : null
   }
 
   /** The peripheral took n's link: n's end comes up (or, if n dropped it meanwhile, tells the peripheral so). */

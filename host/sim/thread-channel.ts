@@ -8,12 +8,13 @@
 import { MessagePort, receiveMessageOnPort } from 'node:worker_threads'
 
 /**
- * How long a waiting thread keeps looking before it sleeps (ms). A window's partner is usually done
- * within a millisecond or two; a thread that sleeps instead is woken through the kernel (and, in a
- * virtual machine, the hypervisor): measured on this project's 2-vCPU machine, sleeping at every
- * window made a run on 2 threads no faster than on one.
+ * How long a waiting thread keeps looking before it sleeps (ms). Short: on this project's 2-vCPU
+ * machine a longer spin made a 2-thread run no faster (sleeping and waking at each 5-ms window costs
+ * about as much as the spin saves), and with more threads than free cores (3 on 2, or tests running
+ * beside each other) a spinning thread holds the core the thread it waits for needs: a 20-ms spin made
+ * a 3-thread test run take 211 s instead of 5.
  */
-const SPIN_MS = 20
+const SPIN_MS = 0.05
 
 export class ThreadChannel {
   readonly #signal: Int32Array
@@ -42,7 +43,7 @@ export class ThreadChannel {
         const m = receiveMessageOnPort(this.port)
         if (m) { this.#seen++; return m.message }
       }
-      if ((spin & 255) === 255 && performance.now() - since > SPIN_MS) Atomics.wait(this.#signal, this.inbox, this.#seen, 1000)
+      if ((spin & 31) === 31 && performance.now() - since > SPIN_MS) Atomics.wait(this.#signal, this.inbox, this.#seen, 1000)
     }
   }
 }

@@ -101,9 +101,11 @@ describe('mixed mesh: native badges (real C under WAMR) among V8 badges', () => 
     expect(want.size).toBe(5)
     for (const n of natives) expect(chainsOf(n)).toEqual(want)
     expect(mixed.nodes[3].posts).toBe(1)
+    const dir = mixed.fleet!.dir // close() lets go of the fleet: its folder's name is kept here
+    expect(existsSync(dir)).toBe(true)
     mixed.close()
     for (const pid of pids) expect(alive(pid), `pid ${pid} after close`).toBe(false)
-    expect(existsSync(mixed.fleet?.dir ?? '/nonexistent')).toBe(false)
+    expect(existsSync(dir), 'the flash files\' folder after close').toBe(false)
   })
 
   it('native badges are enrolled like the V8 ones: their chains, as V8 neighbours hold them, start with the enrol block the desk signed', () => {

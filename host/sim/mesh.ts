@@ -16,7 +16,6 @@
 
 import { MeshShard, SimBadge } from './shard.js'
 import { SimDriver, ShardApi } from './driver.js'
-import { pack, unpack } from './message.js'
 import type { SimOptions } from './options.js'
 import type { Venue } from './venue.js'
 import type { EventQueue } from './queue.js'
@@ -32,15 +31,9 @@ export class LocalShard implements ShardApi {
   #out: Uint8Array[] = []
   constructor (readonly shard: MeshShard) {}
   begin (to: number, incoming: Uint8Array[]): void {
-    const s = this.shard
-    for (const b of incoming) for (const m of unpack(b)) s.receive(m)
-    s.runUntil(to)
-    this.#out = s.outbox.map((ms, k) => {
-      if (k === s.index || ms.length === 0) return new Uint8Array(0)
-      const b = pack(ms)
-      ms.length = 0
-      return b
-    })
+    this.shard.receivePacked(incoming)
+    this.shard.runUntil(to)
+    this.#out = this.shard.takeOutbox()
   }
 
   finish (): Uint8Array[] { return this.#out }

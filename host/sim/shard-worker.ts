@@ -5,7 +5,6 @@
 import { workerData } from 'node:worker_threads'
 import { MeshShard } from './shard.js'
 import { Venue } from './venue.js'
-import { pack, unpack } from './message.js'
 import { ThreadChannel } from './thread-channel.js'
 import { STARTED } from './threads.js'
 import type { ShardRequest, WorkerData } from './threads.js'
@@ -25,15 +24,9 @@ for (;;) {
       shard = new MeshShard({ ...data.opts, venue }, data.index, data.count)
       channel.send({ value: null })
     } else if (req.op === 'begin' && 'to' in req) {
-      const s = shard!
-      for (const b of req.incoming) for (const m of unpack(b)) s.receive(m)
-      s.runUntil(req.to)
-      const out = s.outbox.map((ms, k) => {
-        if (k === s.index || ms.length === 0) return new Uint8Array(0)
-        const b = pack(ms)
-        ms.length = 0
-        return b
-      })
+      shard!.receivePacked(req.incoming)
+      shard!.runUntil(req.to)
+      const out = shard!.takeOutbox()
       channel.send({ value: out }, out.map(b => b.buffer as ArrayBuffer))
     } else {
       const fn = (shard as unknown as Record<string, (...a: unknown[]) => unknown>)[req.op]

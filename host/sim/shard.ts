@@ -49,8 +49,8 @@ import { LossCheck, LossOwner } from './losses.js'
 import { beaconSign, eventKeyOf } from '../beacon.js'
 import { enrolCert } from '../enrol.js'
 import { SIM_EVENT_SECRET } from './event.js'
-import { RadioMessage, MSG_ADVERT, MSG_SPOOF, MSG_CONNECT, MSG_ACCEPT, MSG_REFUSE, MSG_DOWN, MSG_FRAME } from './message.js'
-import { SimOptions, HostileKind, PlannedPost, nativeIndices, EPOCH, TICK, BEACON_EVERY, MAX_POSTERS, CARD_TTL } from './options.js'
+import { RadioMessage, pack, unpack, MSG_ADVERT, MSG_SPOOF, MSG_CONNECT, MSG_ACCEPT, MSG_REFUSE, MSG_DOWN, MSG_FRAME } from './message.js'
+import { SimOptions, HostileKind, PlannedPost, nativeIndices, EPOCH, TICK, BEACON_EVERY, MAX_POSTERS } from './options.js'
 import type { Disagreeing } from './report.js'
 
 const PROOF_DOMAIN = new TextEncoder().encode('picobadge PROOF2')
@@ -238,6 +238,21 @@ export class MeshShard {
     const m: RadioMessage = { kind, t: this.q.now + delay, target: to, origin: from.index, seq: from.seq++, link, num, a, b }
     if (this.owns(to)) this.receive(m)
     else this.outbox[to % this.count].push(m)
+  }
+
+  /** Takes the messages other shards packed for this one (message.ts) into its queue. */
+  receivePacked (batches: Uint8Array[]): void {
+    for (const b of batches) for (const m of unpack(b)) this.receive(m)
+  }
+
+  /** The messages for other shards' badges since the last take, packed, one buffer per shard (its own: empty). */
+  takeOutbox (): Uint8Array[] {
+    return this.outbox.map((ms, k) => {
+      if (k === this.index || ms.length === 0) return new Uint8Array(0)
+      const b = pack(ms)
+      ms.length = 0
+      return b
+    })
   }
 
   /** Takes a message sent to one of this shard's badges into its queue. */
@@ -941,4 +956,3 @@ export class MeshShard {
   }
 }
 
-export { CARD_TTL }

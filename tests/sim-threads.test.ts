@@ -97,6 +97,7 @@ describe('radio messages between shards (host/sim/message.ts)', () => {
           target: rng.int(10_000),
           origin: rng.int(10_000),
           seq: rng.u32(),
+          k: 0,
           link: rng.int(10_000) * 2 ** 24 + rng.int(2 ** 24),
           num: rng.u32(),
           a: rng.chance(0.3) ? null : bytes(rng.int(65)),

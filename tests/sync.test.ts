@@ -91,6 +91,54 @@ describe('sync protocol between two badges', () => {
     expect(oneBytes - blockBytes).toBeLessThan(everyHead / 5)
   })
 
+  // The set's digest hashes the items in key order (assembly/sync/items.ts), which the view keeps by
+  // repairing its order as chains arrive: one at a time (a new item checked against its neighbours),
+  // or several between two looks (sorted again). Any slip shows as a digest that depends on the order.
+  for (const seed of [1, 2, 3]) {
+    it(`a set's digest does not depend on the order its chains arrived in, one by one or in batches (seed ${seed})`, () => {
+      const rng = new Rng(seed)
+      const authors = Array.from({ length: 20 + rng.int(30) }, () => author())
+      const lengths = authors.map(x => { const n = 1 + rng.int(4); cards(x, n, T0 - 60_000); return n })
+      const run = (x: Author, from: number, to: number): Uint8Array => Uint8Array.from(x.feed.slice(from, to).buffer)
+      // Each author's chain arrives in two parts, the second growing the first (a new head).
+      const steps: Array<[number, number, number]> = []
+      authors.forEach((_, i) => { const cut = 1 + rng.int(lengths[i]); steps.push([i, 0, cut]); if (cut < lengths[i]) steps.push([i, cut, lengths[i]]) })
+      const shuffled = (): Array<[number, number, number]> => {
+        const order = [...steps]
+        for (let i = order.length - 1; i > 0; i--) { const j = rng.int(i + 1); [order[i], order[j]] = [order[j], order[i]] }
+        // A second part after its first: the pair's places are swapped where needed.
+        const at = new Map<number, number>()
+        order.forEach((st, k) => {
+          const first = at.get(st[0])
+          if (first === undefined) { at.set(st[0], k); return }
+          if (order[first][1] > st[1]) [order[first], order[k]] = [order[k], order[first]]
+        })
+        return order
+      }
+      const one = badge(300 + seed); const batched = badge(400 + seed); const sorted = badge(500 + seed)
+      for (const [i, from, to] of shuffled()) {
+        expect(give(one, run(authors[i], from, to), 0)).toBe(to - from)
+        one.status(0) // the view is refreshed after every chain
+      }
+      const order = shuffled()
+      for (let k = 0; k < order.length; k++) {
+        const [i, from, to] = order[k]
+        expect(give(batched, run(authors[i], from, to), 0)).toBe(to - from)
+        if (rng.int(4) === 0) batched.status(0) // and here after a few at a time
+      }
+      const byKey = authors.map((x, i) => [x, i] as const).sort((p, q) => p[0].pk < q[0].pk ? -1 : 1)
+      for (const [x, i] of byKey) expect(give(sorted, run(x, 0, lengths[i]), 0)).toBe(lengths[i])
+      const digest = sorted.status(0).fingerprint
+      expect(one.status(0).fingerprint).toBe(digest)
+      expect(batched.status(0).fingerprint).toBe(digest)
+      expect(chainSet(one)).toEqual(chainSet(sorted))
+      // The digest tells sets apart: one chain less is another digest.
+      const less = badge(600 + seed)
+      for (const [x, i] of byKey.slice(1)) give(less, run(x, 0, lengths[i]), 0)
+      expect(less.status(0).fingerprint).not.toBe(digest)
+    })
+  }
+
   it('after a sync that ended well, badges whose sets stay as they were do not connect again (P3)', () => {
     // Both hold the same 120 chains, and a one more: b's store is as full as sync fills it (128
     // chain slots, 8 kept free), so a's extra chain cannot come over and the difference outlasts the sync. The adverts and the HELLOs carry one digest,

@@ -111,6 +111,34 @@ function before(a: i32, b: i32): bool {
   return ownerCompare(itemOwner(a), itemOwner(b)) < 0;
 }
 
+/** True when slot c, the only item that may be out of order, sits between its neighbours. */
+function fitsInPlace(c: i32): bool {
+  let p = 0;
+  while (p < count && slotAt(p) != c) p++;
+  return (p == 0 || !before(p, p - 1)) && (p + 1 >= count || !before(p + 1, p));
+}
+
+/**
+ * Insertion sort of `order` (almost sorted: slot numbers in the kept order, new ones at the end).
+ * Each item's key is read once on the way through (the sorted prefix's largest is carried), since
+ * a key is a flash read; only an item out of place pays for the comparisons that move it.
+ */
+function sortItems(): void {
+  if (count < 2) return;
+  let top = itemKey(0);
+  for (let i = 1; i < count; i++) {
+    const k = itemKey(i);
+    if (k > top) { top = k; continue; }
+    if (k == top && !before(i, i - 1)) continue;
+    // Item i moves down; the prefix's largest (now at i) is still `top`.
+    for (let j = i; j > 0 && before(j, j - 1); j--) {
+      const a = load<u16>(order + (<usize>j << 1));
+      store<u16>(order + (<usize>j << 1), load<u16>(order + (<usize>(j - 1) << 1)));
+      store<u16>(order + (<usize>(j - 1) << 1), a);
+    }
+  }
+}
+
 /** Brings the view up to date with the repo. Cheap when nothing changed. */
 export function itemsRefresh(): void {
   const v = repoVersion();
@@ -122,33 +150,33 @@ export function itemsRefresh(): void {
     const c = slotAt(i);
     if (repoSlotHeight(c) > 0) { store<u16>(order + (<usize>n << 1), <u16>c); n++; }
   }
+  // Slots hashed again (new, or a new head): only they can be out of order, and only they need their owner read.
+  let moved = 0;
+  let movedSlot = -1;
   for (let c = 0; c < MAX_CHAINS; c++) {
     const h = repoSlotHeight(c);
     if (h <= 0) { setListed(c, false); continue; }
-    const owner = repoSlotOwner(c);
     const was = isListed(c);
     if (!was) { store<u16>(order + (<usize>n << 1), <u16>c); n++; setListed(c, true); }
     const head = repoSlotHeadKey(c);
     const rec = recOf(c);
     if (!was || load<u64>(rec, HEAD_AT) != head) {
       store<u64>(rec, head, HEAD_AT);
-      memory.copy(hashIn, owner, 32);
+      memory.copy(hashIn, repoSlotOwner(c), 32);
       store<u32>(hashIn + 32, <u32>h);
       if (repoSlotHead(c, hashIn + 36) != 0) memory.fill(hashIn + 36, 0, 64); // flash decay: an item nobody matches
       hasher.update(hashIn, 100);
       hasher.final(hashOut);
       store<u64>(rec, load<u64>(hashOut), FP_AT);
+      moved++;
+      movedSlot = c;
     }
   }
   count = n;
-  // A slot freed and taken again by another owner between refreshes sits in the kept part under its new key: sorting fixes that too.
-  for (let i = 1; i < count; i++) {
-    for (let j = i; j > 0 && before(j, j - 1); j--) {
-      const a = load<u16>(order + (<usize>j << 1));
-      store<u16>(order + (<usize>j << 1), load<u16>(order + (<usize>(j - 1) << 1)));
-      store<u16>(order + (<usize>(j - 1) << 1), a);
-    }
-  }
+  // The kept part is still in order (dropping items keeps it so); a slot freed and taken again by another
+  // owner between refreshes has a new head, so it counts as moved, and sorting puts it in its place.
+  if (moved == 1 && fitsInPlace(movedSlot)) moved = 0;
+  if (moved > 0) sortItems();
   // The digest, over the hashes in key order (one order for one set; the length counts the items).
   for (let i = 0; i < count; i++) hasher.update(recOf(slotAt(i)) + FP_AT, 8);
   hasher.final(hashOut);
@@ -166,9 +194,9 @@ export function itemCount(): i32 { return count; }
 /** The set's digest: a hint for adverts and HELLOs, never a proof of sync (see the top). */
 export function itemsDigest(): u64 { return digest; }
 
-/** Index of the first item whose key is at least k (count when none is). */
-export function lowerBound(k: u64): i32 {
-  let lo = 0;
+/** Index of the first item whose key is at least k (count when none is), searched from item `from` on (every key before it is below k). */
+export function lowerBound(k: u64, from: i32 = 0): i32 {
+  let lo = from;
   let hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -178,9 +206,9 @@ export function lowerBound(k: u64): i32 {
   return lo;
 }
 
-/** Index of the first item past the range that ends at bound (exclusive; KEY_END means "to the end"). */
-export function rangeEnd(bound: u64): i32 {
-  return bound == KEY_END ? count : lowerBound(bound);
+/** Index of the first item past the range that ends at bound (exclusive; KEY_END means "to the end"), searched from item `from` on. */
+export function rangeEnd(bound: u64, from: i32 = 0): i32 {
+  return bound == KEY_END ? count : lowerBound(bound, from);
 }
 
 /** Sum of the fingerprints of items [from, to). */

@@ -22,7 +22,7 @@
 
 import { WireReader, WireWriter } from './wire';
 import {
-  KEY_END, itemCount, itemKey, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, lowerBound, ownerCompare,
+  KEY_END, itemCount, itemKey, itemHeight, itemOwner, rangeEnd, rangeFp, heightOf, ownerCompare,
 } from './items';
 import { repoRefuses } from '../repo/repo';
 
@@ -171,8 +171,9 @@ function compareList(r: WireReader, n: i32, from: i32, to: i32, now: u64, sink: 
   }
   for (let j = from; j < to; j++) {
     let theirs: u32 = 0;
+    const mine = itemOwner(j); // a flash read: once per item, not once per comparison
     for (let i = 0; i < n; i++) {
-      if (ownerCompare(load<usize>(theirOwners + (<usize>i << alignof<usize>())), itemOwner(j)) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
+      if (ownerCompare(load<usize>(theirOwners + (<usize>i << alignof<usize>())), mine) == 0) { theirs = load<u32>(theirHeights + (<usize>i << 2)); break; }
     }
     if (theirs < itemHeight(j)) return true;
   }
@@ -196,6 +197,7 @@ export function reconcile(r: WireReader, ptr: usize, cap: usize, now: u64, sink:
   if (r.failed || n < 1 || n > RANGES_MAX) return -1;
   out.reset(ptr, cap);
   let lo: u64 = 0;
+  let from: i32 = 0; // our first item of the range: the previous range's end (keys are read from flash; each found once)
   let allSkip = true;
   let foldFrom: i32 = -1; // our first item of the folded remainder
   for (let k = 0; k < n; k++) {
@@ -204,8 +206,7 @@ export function reconcile(r: WireReader, ptr: usize, cap: usize, now: u64, sink:
     if (r.failed) return -1;
     // Bounds tile the key space in increasing order, and the last one ends it.
     if (bound <= lo || (k == n - 1) != (bound == KEY_END)) return -1;
-    const from = lowerBound(lo);
-    const to = rangeEnd(bound);
+    const to = rangeEnd(bound, from);
     let differs = false;
     let answer = LIST;
     if (mode == SKIP) {
@@ -233,6 +234,7 @@ export function reconcile(r: WireReader, ptr: usize, cap: usize, now: u64, sink:
       else if (!differs) out.skip(bound);
     }
     lo = bound;
+    from = to;
   }
   if (r.remaining() != 0) return -1;
   if (allSkip) return 0;

@@ -4,7 +4,7 @@
 // can run a window that long without hearing from the others. Packed into
 // bytes to cross a thread (threads.ts); packing is exact both ways.
 
-export const MSG_ADVERT = 1 // an advertisement heard: a = advertiser's address, b = its data
+export const MSG_ADVERT = 1 // an advertisement heard by some of the shard's badges: origin = the advertiser (and target, for the queue's order), a = the hearers' indices (u16 LE each), b = its data
 export const MSG_SPOOF = 2 // an advertisement from a made-up address (a hostile badge's): no duplicate filter
 export const MSG_CONNECT = 3 // a central's CONNECT_IND: num = MTU, a = the central's owner key (hex, latin1) when the target plays an attack
 export const MSG_ACCEPT = 4 // the peripheral took the link: a = its owner key when the central plays an attack
@@ -20,6 +20,8 @@ export interface RadioMessage {
   origin: number
   /** The origin's sequence number when it sent it (queue.ts orders by it). */
   seq: number
+  /** Its key in the target shard's queue (queue.ts; set there): a message is its own event. */
+  k: number
   /** The link it is about (shard.ts, linkId), or 0. */
   link: number
   num: number
@@ -69,6 +71,7 @@ export function unpack (buf: Uint8Array): RadioMessage[] {
       target: v.getUint32(o + 9, true),
       origin: v.getUint32(o + 13, true),
       seq: v.getUint32(o + 17, true),
+      k: 0,
       link: v.getFloat64(o + 21, true),
       num: v.getUint32(o + 29, true),
       a: null,

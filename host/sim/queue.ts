@@ -7,12 +7,16 @@
 // badge's events in the same order as one holding all of it, and a seeded
 // run replays exactly, on one thread or several.
 
-export interface SimEvent {
+/** What the queue orders: anything with a time and a key (shard.ts queues radio messages as they are). */
+export interface Queued {
   t: number
   /** badge * MAX_BADGES + origin */
   k: number
   /** The origin's sequence number when it scheduled the event. */
   seq: number
+}
+
+export interface SimEvent extends Queued {
   run: () => void
 }
 
@@ -20,7 +24,7 @@ export interface SimEvent {
 export const MAX_BADGES = 1 << 15
 
 export class EventQueue {
-  #heap: SimEvent[] = []
+  #heap: Queued[] = []
   now = 0
 
   get size (): number { return this.#heap.length }
@@ -38,7 +42,7 @@ export class EventQueue {
    * garbage collector's old generation from filling with them (10,000 badges make 20,000 a second,
    * each living a simulated second: long enough to be promoted).
    */
-  again (e: SimEvent, t: number, badge: number, origin: number, seq: number): void {
+  again (e: Queued, t: number, badge: number, origin: number, seq: number): void {
     e.t = Math.max(t, this.now)
     e.k = badge * MAX_BADGES + origin
     e.seq = seq
@@ -54,7 +58,7 @@ export class EventQueue {
   }
 
   /** Removes and returns the earliest event, advancing `now` to it. */
-  pop (): SimEvent | undefined {
+  pop (): Queued | undefined {
     const h = this.#heap
     if (h.length === 0) return undefined
     const top = h[0]
@@ -78,6 +82,6 @@ export class EventQueue {
   peekTime (): number { return this.#heap.length ? this.#heap[0].t : Infinity }
 }
 
-function before (a: SimEvent, b: SimEvent): boolean {
+function before (a: Queued, b: Queued): boolean {
   return a.t < b.t || (a.t === b.t && (a.k < b.k || (a.k === b.k && a.seq < b.seq)))
 }

@@ -62,17 +62,28 @@ export class SectorFlash implements FlashPart {
 
   readInto (addr: number, dst: Uint8Array, offset: number, len: number): void {
     this.#powered()
+    const size = this.#one.size
+    const s = (addr / size) | 0
+    const at = addr - s * size
+    // The core's reads (record headers, keys: thousands a badge-minute) are small and inside one
+    // sector: checked here in a few comparisons and copied byte by byte (a subarray would cost more).
+    if (at >= 0 && len >= 0 && at + len <= size && s < this.#sectors.length && (addr | 0) === addr && (len | 0) === len && len <= 64) {
+      this.stats.reads++
+      this.stats.bytesRead += len
+      const part = this.#sectors[s]
+      if (!part) dst.fill(0xff, offset, offset + len)
+      else { const b = part.bytes; for (let i = 0; i < len; i++) dst[offset + i] = b[at + i] }
+      return
+    }
     this.#range(addr, len)
     this.stats.reads++
     this.stats.bytesRead += len
-    const size = this.#one.size
     while (len > 0) {
       const s = Math.floor(addr / size)
       const at = addr - s * size
       const n = Math.min(len, size - at)
       const part = this.#sectors[s]
       if (!part) dst.fill(0xff, offset, offset + n)
-      else if (n <= 64) { const b = part.bytes; for (let i = 0; i < n; i++) dst[offset + i] = b[at + i] } // the core's small reads (record headers, keys): checked above, copied here
       else dst.set(part.bytes.subarray(at, at + n), offset)
       addr += n; offset += n; len -= n
     }

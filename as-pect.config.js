@@ -16,12 +16,12 @@ export default {
   include: ['assembly/__tests__/**/*.include.ts'],
   disclude: [/node_modules/],
   async instantiate (memory, createImports, instantiate, binary) {
-    // Every import is in env (docs/ABI.md, ABI 2.0). host_ed25519_verify: the
-    // accelerator, here with no opinion (0). The flash imports reach the
+    // Every import is in env (docs/ABI.md, ABI 2.0). host_ed25519_verify and
+    // host_ed25519_sign: the accelerators, here with no opinion (0). The flash imports reach the
     // module's own memory once it exists.
     let own
     const flash = ramFlash(() => own ?? memory)
-    const env = { memory, host_ed25519_verify: () => 0, flash_read: flash.read, flash_program: flash.program, flash_erase: flash.erase }
+    const env = { memory, host_ed25519_verify: () => 0, host_ed25519_sign: () => 0, flash_read: flash.read, flash_program: flash.program, flash_erase: flash.erase }
     const result = await instantiate(binary, createImports({ env }))
     const instance = result.instance ?? result
     own = instance.exports?.memory ?? memory

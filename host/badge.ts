@@ -3,7 +3,7 @@
 // call sequence firmware makes: init once, then tick / advert / link /
 // frame / action as things happen, draining the outbox after each call.
 
-import { Core, CoreExports, coreModule, instantiateCore, IO_DATA, IO_OUT, Accelerator } from './core.js'
+import { Core, CoreExports, coreModule, instantiateCore, IO_DATA, IO_OUT, Accelerator, Signer } from './core.js'
 import { NorFlash, NorGeometry, NRF52840, flashImports, FlashPart } from './nor-flash.js'
 import { StoreError } from './repo.js'
 import { ENGINE_ERRORS } from './engine.js'
@@ -64,6 +64,8 @@ export interface BadgeOptions {
   /** The flash part the badge's region lives on (default: a fresh nRF52840-sized region). */
   flash?: FlashPart
   accelerate?: Accelerator
+  /** Signs for the core where the host is faster (core.ts, Signer). */
+  sign?: Signer
   entropy?: (buf: Uint8Array) => void
   log?: (line: string) => void
   /** Another build of the core (benchmarks build one with bigger tables); default build/core.wasm. */
@@ -152,6 +154,7 @@ export class Badge implements MeshBadge {
     const flash = this.flash
     const options: CoreOptions = {
       accelerate: opts.accelerate,
+      sign: opts.sign,
       entropy: opts.entropy,
       log: opts.log,
       flash: m => flashImports(flash, m)

@@ -16,7 +16,7 @@ import { isAppRefusal } from './app-refusal.js'
 /** The badge calls firmware makes: an app module must export every one. */
 export const BADGE_EXPORTS = ['badge_init', 'badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity', 'io', 'io_cap']
 /** What firmware provides: an app module may import nothing else. */
-export const ALLOWED_IMPORTS = ['env.flash_read', 'env.flash_program', 'env.flash_erase', 'env.host_entropy', 'env.host_log', 'env.host_ed25519_verify']
+export const ALLOWED_IMPORTS = ['env.flash_read', 'env.flash_program', 'env.flash_erase', 'env.host_entropy', 'env.host_log', 'env.host_ed25519_verify', 'env.host_ed25519_sign']
 
 /** The package's asconfig.json: its release target is the badge build (one 64 KiB page, the badge profile). */
 function asconfigPath (): string {

@@ -165,6 +165,7 @@ export class CorePool {
     const ref: { memory?: WebAssembly.Memory } = {}
     const imports = hostImports(ref, {
       accelerate: (sig, pk, msg) => resident().options.accelerate?.(sig, pk, msg) ?? false,
+      sign: (seed, msg, out) => resident().options.sign?.(seed, msg, out) ?? false,
       entropy: buf => {
         const own = resident().options.entropy
         if (own) own(buf)

@@ -90,6 +90,8 @@ export function coreWasmPath (build: CoreBuild = 'badge'): string {
  * is always re-checked by the core.
  */
 export type Accelerator = (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array) => boolean
+/** A host signer (env.host_ed25519_sign): writes the RFC 8032 signature of msg under seed's key to out and returns true, or returns false to let the core sign. */
+export type Signer = (seed: Uint8Array, msg: Uint8Array, out: Uint8Array) => boolean
 
 /**
  * The flash region the core's block store lives on (docs/ABI.md): offsets
@@ -105,6 +107,8 @@ export interface FlashImports {
 /** What a core is instantiated with besides its module. */
 export interface CoreOptions {
   accelerate?: Accelerator
+  /** Signs for the core where the host is faster (env.host_ed25519_sign); by default the core signs. */
+  sign?: Signer
   /** Fills the buffer with random bytes (the badge's key is made from them once); defaults to the platform's CSPRNG. */
   entropy?: (buf: Uint8Array) => void
   /** Receives the core's log lines (link drops and why); ignored by default. */
@@ -116,7 +120,7 @@ export interface CoreOptions {
 export const NO_FLASH: FlashImports = { read: () => -1, program: () => -1, erase: () => -1 }
 
 /** Host imports: aborts become exceptions; no acceleration and no flash unless given. */
-export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accelerate, flash, entropy, log }: CoreOptions = {}): WebAssembly.Imports {
+export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accelerate, sign, flash, entropy, log }: CoreOptions = {}): WebAssembly.Imports {
   const view = (ptr: number, len: number) => new Uint8Array(memoryRef.memory!.buffer, ptr, len)
   const flashImports = flash ? flash(() => memoryRef.memory!) : NO_FLASH
   // Every import lives in `env`: WAMR releases before 2.x link natives only
@@ -133,6 +137,10 @@ export function hostImports (memoryRef: { memory?: WebAssembly.Memory }, { accel
       // Fast-accept hook: 0 means "no opinion", so the core's own verifier decides.
       host_ed25519_verify: accelerate
         ? (sig: number, pk: number, msg: number, len: number) => accelerate(view(sig, 64), view(pk, 32), view(msg, len)) ? 1 : 0
+        : () => 0,
+      // Signing hook: 0 means "sign it yourself".
+      host_ed25519_sign: sign
+        ? (seed: number, msg: number, len: number, out: number) => sign(view(seed, 32), view(msg, len), view(out, 64)) ? 1 : 0
         : () => 0,
       host_entropy (ptr: number, len: number): number {
         const buf = view(ptr, len)

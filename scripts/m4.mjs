@@ -71,7 +71,8 @@ export async function buildM4 ({ wamr, pool, appMax, out = join(root, 'build', '
   const cache = join(build, 'CMakeCache.txt')
   const defs = [`-DWAMR_DIR=${dir}`, `-DPB_VERIFIER=${join(root, 'build', 'verifier.wasm')}`, `-DPB_APP_IMAGE=${image}`, `-DPB_EVENT_KEY=${Buffer.from(key.publicKey).toString('hex')}`,
     // Unset, a size falls back to boards/mps2/CMakeLists.txt's default (never a stale cached one).
-    pool ? `-DPB_WAMR_POOL=${pool}` : '-UPB_WAMR_POOL', appMax ? `-DPB_APP_MAX=${appMax}` : '-UPB_APP_MAX']
+    pool ? `-DPB_WAMR_POOL=${pool}` : '-UPB_WAMR_POOL', appMax ? `-DPB_APP_MAX=${appMax}` : '-UPB_APP_MAX',
+    '-UPB_STACK_SIZE', '-UPB_RPC_FRAME_MAX', '-UPB_RPC_REPLY_MAX']
   // Another WAMR tree means a build from scratch, never a mix of two runtimes' objects.
   if (existsSync(cache) && !readFileSync(cache, 'utf8').includes(`WAMR_DIR:PATH=${dir}\n`)) rmSync(build, { recursive: true, force: true })
   const c = spawnSync('cmake', ['-S', join(root, 'boards', 'mps2'), '-B', build, `-DCMAKE_TOOLCHAIN_FILE=${join(root, 'boards', 'mps2', 'toolchain-arm-none-eabi.cmake')}`, ...defs], { encoding: 'utf8' })

@@ -28,7 +28,7 @@ describe('boards/include/picobadge_abi.h', () => {
     const declared = [...header.matchAll(/PICOBADGE_IMPORT\((\w+), (\w+), "\(([^)]*)\)/g)].map(m => ({ name: `${m[1]}.${m[2]}`, arity: m[3].replace(/~/g, 'x').length }))
     const actual = WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map(i => `${i.module}.${i.name}`).sort()
     expect(declared.map(d => d.name).sort()).toEqual(actual)
-    const host = hostImports({}, { flash: m => flashImports(new NorFlash(NRF52840), m), accelerate: () => false }) as Record<string, Record<string, Function>>
+    const host = hostImports({}, { flash: m => flashImports(new NorFlash(NRF52840), m), accelerate: () => false, sign: () => false }) as Record<string, Record<string, Function>>
     for (const d of declared) {
       const [mod, name] = d.name.split('.')
       expect(host[mod][name].length, d.name).toBe(d.arity)

@@ -92,7 +92,7 @@ async function bootWithFloor (floor: Uint8Array): Promise<string> {
 }
 
 describe(`the running badge takes a cert and a beacon and tells its status over serial (docs/RPC.md)${why ? ` (skipped: ${why})` : ''}`, () => {
-  // In the RAM the board has left (48 B): the requests use the RPC's own buffers (boards/common/rpc.c).
+  // In the RAM the board has left (32 B): the requests use the RPC's own buffers (boards/common/rpc.c).
   maybe('IDENTITY, then its cert (1), a forged one (-76), a beacon a day ahead (1: the mesh clock is there), STATUS (the same clock, one adjustment)', async () => {
     const secret = Buffer.from(JSON.parse(readFileSync(join(out, 'event-key.json'), 'utf8')).secretKey, 'hex') // scripts/m4.mjs's test key
     const qemu = new M4Board({ elf })

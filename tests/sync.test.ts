@@ -92,8 +92,8 @@ describe('sync protocol between two badges', () => {
   })
 
   // The set's digest hashes the items in key order (assembly/sync/items.ts), which the view keeps by
-  // repairing its order as chains arrive: one at a time (a new item checked against its neighbours),
-  // or several between two looks (sorted again). Any slip shows as a digest that depends on the order.
+  // repairing its order as chains arrive, one at a time or several between two looks (an insertion
+  // sort). Any slip shows as a digest that depends on the order.
   for (const seed of [1, 2, 3]) {
     it(`a set's digest does not depend on the order its chains arrived in, one by one or in batches (seed ${seed})`, () => {
       const rng = new Rng(seed)

@@ -111,34 +111,6 @@ function before(a: i32, b: i32): bool {
   return ownerCompare(itemOwner(a), itemOwner(b)) < 0;
 }
 
-/** True when slot c, the only item that may be out of order, sits between its neighbours. */
-function fitsInPlace(c: i32): bool {
-  let p = 0;
-  while (p < count && slotAt(p) != c) p++;
-  return (p == 0 || !before(p, p - 1)) && (p + 1 >= count || !before(p + 1, p));
-}
-
-/**
- * Insertion sort of `order` (almost sorted: slot numbers in the kept order, new ones at the end).
- * Each item's key is read once on the way through (the sorted prefix's largest is carried), since
- * a key is a flash read; only an item out of place pays for the comparisons that move it.
- */
-function sortItems(): void {
-  if (count < 2) return;
-  let top = itemKey(0);
-  for (let i = 1; i < count; i++) {
-    const k = itemKey(i);
-    if (k > top) { top = k; continue; }
-    if (k == top && !before(i, i - 1)) continue;
-    // Item i moves down; the prefix's largest (now at i) is still `top`.
-    for (let j = i; j > 0 && before(j, j - 1); j--) {
-      const a = load<u16>(order + (<usize>j << 1));
-      store<u16>(order + (<usize>j << 1), load<u16>(order + (<usize>(j - 1) << 1)));
-      store<u16>(order + (<usize>(j - 1) << 1), a);
-    }
-  }
-}
-
 /** Brings the view up to date with the repo. Cheap when nothing changed. */
 export function itemsRefresh(): void {
   const v = repoVersion();
@@ -150,9 +122,7 @@ export function itemsRefresh(): void {
     const c = slotAt(i);
     if (repoSlotHeight(c) > 0) { store<u16>(order + (<usize>n << 1), <u16>c); n++; }
   }
-  // Slots hashed again (new, or a new head): only they can be out of order, and only they need their owner read.
-  let moved = 0;
-  let movedSlot = -1;
+  // Only a slot hashed again (new, or a new head) needs its owner read from flash.
   for (let c = 0; c < MAX_CHAINS; c++) {
     const h = repoSlotHeight(c);
     if (h <= 0) { setListed(c, false); continue; }
@@ -168,15 +138,17 @@ export function itemsRefresh(): void {
       hasher.update(hashIn, 100);
       hasher.final(hashOut);
       store<u64>(rec, load<u64>(hashOut), FP_AT);
-      moved++;
-      movedSlot = c;
     }
   }
   count = n;
-  // The kept part is still in order (dropping items keeps it so); a slot freed and taken again by another
-  // owner between refreshes has a new head, so it counts as moved, and sorting puts it in its place.
-  if (moved == 1 && fitsInPlace(movedSlot)) moved = 0;
-  if (moved > 0) sortItems();
+  // A slot freed and taken again by another owner between refreshes sits in the kept part under its new key: sorting fixes that too.
+  for (let i = 1; i < count; i++) {
+    for (let j = i; j > 0 && before(j, j - 1); j--) {
+      const a = load<u16>(order + (<usize>j << 1));
+      store<u16>(order + (<usize>j << 1), load<u16>(order + (<usize>(j - 1) << 1)));
+      store<u16>(order + (<usize>(j - 1) << 1), a);
+    }
+  }
   // The digest, over the hashes in key order (one order for one set; the length counts the items).
   for (let i = 0; i < count; i++) hasher.update(recOf(slotAt(i)) + FP_AT, 8);
   hasher.final(hashOut);

@@ -1,5 +1,5 @@
 /*
- * picobadge_abi.h: the badge ABI for firmware (docs/ABI.md, version 3.1).
+ * picobadge_abi.h: the badge ABI for firmware (docs/ABI.md, version 4.0).
  *
  * The core is build/core.wasm, run under WAMR. Firmware registers the
  * imports below as native symbols, instantiates the module, and calls the
@@ -14,8 +14,8 @@
 
 #include <stdint.h>
 
-#define PICOBADGE_ABI_VERSION_MAJOR 3
-#define PICOBADGE_ABI_VERSION_MINOR 1
+#define PICOBADGE_ABI_VERSION_MAJOR 4
+#define PICOBADGE_ABI_VERSION_MINOR 0
 
 /* The module's linear memory: exactly one 64 KiB page, fixed (docs/ABI.md, Memory). WAMR needs bulk memory enabled. */
 #define PICOBADGE_MEMORY_PAGES 1
@@ -26,12 +26,13 @@
  * module names it knows (env, wasi_*, spectest), and every WAMR accepts env.
  * Register them all with wasm_runtime_register_natives("env", ...). Each is
  * required (an unregistered import traps at its first call); ed25519_verify
- * may always answer 0.
+ * and ed25519_sign may always answer 0.
  *
  * WAMR's '*' checks only that ONE byte at the pointer lies in the module's
  * memory, and '*~' checks the pointer with the length that follows it. So a
  * pointer whose length is fixed or comes later (ed25519_verify's signature,
- * key and message) is declared 'i' and the native checks the whole range
+ * key and message; ed25519_sign's seed, message and signature) is declared
+ * 'i' and the native checks the whole range
  * itself (wasm_runtime_validate_app_addr) before converting it.
  */
 /* PICOBADGE_IMPORT(module, name, WAMR signature, what it must do) */
@@ -41,7 +42,8 @@
   PICOBADGE_IMPORT(env, flash_erase, "(i)i", "erase the sector starting at addr to 0xFF; 0 or < 0") \
   PICOBADGE_IMPORT(env, host_entropy, "(*~)i", "fill ptr with len random bytes (hardware RNG); 0 or < 0") \
   PICOBADGE_IMPORT(env, host_log, "(*~)", "one UTF-8 console line") \
-  PICOBADGE_IMPORT(env, host_ed25519_verify, "(iiii)i", "sig (64), pk (32), msg (len) checked by the native: 1 valid, anything else no opinion (0 when there is no accelerator)")
+  PICOBADGE_IMPORT(env, host_ed25519_verify, "(iiii)i", "sig (64), pk (32), msg (len) checked by the native: 1 valid, anything else no opinion (0 when there is no accelerator)") \
+  PICOBADGE_IMPORT(env, host_ed25519_sign, "(iiii)i", "seed (32), msg (len), out (64) checked by the native: 1 after writing the RFC 8032 signature to out, anything else: the core signs (0 when there is no signer)")
 
 /* ---- exports: what firmware and tools call ------------------------------------------- */
 /* PICOBADGE_EXPORT(name, WAMR signature) */

@@ -39,6 +39,7 @@ import {
   FRAME_OVERHEAD, ADV_OVERHEAD, ADV_CHANNELS, REPORT_DELAY, CONN_INTERVAL, lossAt, effectiveDistance, frameTime
 } from './radio.js'
 import { VerifyCache } from './verify-cache.js'
+import { HostSigner } from './host-signer.js'
 import { cborEncode, CborValue } from '../cbor.js'
 import { createBlockSegment, sizeOfBlockSegment, HDR_AUTHOR } from '../segment.js'
 import { IO_DATA } from '../core.js'
@@ -180,7 +181,9 @@ export class MeshShard {
   readonly q = new EventQueue()
   readonly venue: Venue
   readonly nodes: SimBadge[] = []
-  readonly cache = new VerifyCache()
+  /** Signs for the badges' cores (host-signer.ts), and vouches for what it signed to the cache. */
+  readonly signer = new HostSigner()
+  readonly cache = new VerifyCache(this.signer)
   readonly end: number
   readonly counters: ShardCounters = { linkBytes: 0, advertBytes: 0, frames: 0, connections: 0, connectFailures: 0, linkBreaks: 0, powerCuts: 0, connectsToNowhere: 0, zombies: 0, cacheHits: 0, cacheMisses: 0 }
   readonly #byAddr = new Map<string, SimBadge>()
@@ -364,6 +367,7 @@ export class MeshShard {
         flash: n.flash,
         // A link's PROOF is checked by one badge once: remembering it would only fill the memo (beacons are shared: remembered).
         accelerate: this.opts.accelerate === false ? undefined : (sig, pk, msg) => { if (!isHandshake(msg)) { n.verifies++; return this.cache.accelerate(sig, pk, msg) } n.handshakeVerifies++; return startsWith(msg, PROOF_DOMAIN) ? this.cache.check(sig, pk, msg) : this.cache.accelerate(sig, pk, msg) },
+        sign: this.opts.accelerate === false ? undefined : this.signer.sign,
         entropy: buf => n.rng.fill(buf),
         log: this.opts.log ? line => this.opts.log!(n.index, line) : undefined,
         pool: this.opts.cores

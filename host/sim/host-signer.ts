@@ -1,0 +1,105 @@
+// The signer the simulator lends every badge's core (docs/ABI.md,
+// env.host_ed25519_sign). node:crypto (OpenSSL) signs in ~40 µs where the
+// badge build of the core takes ~100 µs (its base-point tables are what a
+// badge's RAM allows), and every link's handshake signs twice. Ed25519 is
+// deterministic, so the signatures, and every report, are the bytes the
+// core would make (tests/host-signer.test.ts).
+//
+// It also remembers the signatures it made lately, with their key and
+// message. A signature made with a key over a message is valid under that
+// key, so the simulator's check of a link's PROOF (verify-cache.ts) looks
+// here first and skips the verification (~75 µs) when the other end's
+// signature was made on this thread.
+//
+// In a browser page node:crypto is web/node/crypto.ts, which cannot sign:
+// the first call finds that out, and from then on the cores sign for
+// themselves.
+
+import { createPrivateKey, createPublicKey, sign, KeyObject } from 'node:crypto'
+
+// PKCS #8 for an Ed25519 seed (RFC 8410): this prefix, then the 32 bytes.
+const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
+const SPKI_LENGTH = 44
+// Keys kept (a run's badges, and a flood's fresh keys): past this many the cache starts again.
+const MAX_KEYS = 50_000
+// Signatures remembered: two generations of this many (a PROOF is checked milliseconds after it is made).
+const GENERATION = 4096
+
+interface Key { seed: Uint8Array, key: KeyObject, pk: Uint8Array }
+
+/** The first 30 bits of 32 or 64 random-looking bytes: a map key that makes lists one entry long. */
+const head30 = (b: Uint8Array): number => (b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24) & 0x3fffffff
+
+function same (a: Uint8Array, b: Uint8Array, at = 0): boolean {
+  if (at + b.length > a.length) return false
+  for (let i = 0; i < b.length; i++) if (a[at + i] !== b[i]) return false
+  return true
+}
+
+export class HostSigner {
+  readonly #keys = new Map<number, Key[]>()
+  #keyCount = 0
+  /** Signatures made, each entry its signature, key and message in one array, listed under the signature's first 30 bits. */
+  #made = new Map<number, Uint8Array[]>()
+  #older = new Map<number, Uint8Array[]>()
+  #madeCount = 0
+  /** False once signing failed to start here (a browser page): the cores sign. */
+  #works = true
+  signed = 0
+
+  /** The Signer a core is given (core.ts): signs msg with seed's key into out. */
+  readonly sign = (seed: Uint8Array, msg: Uint8Array, out: Uint8Array): boolean => {
+    if (!this.#works) return false
+    let k: Key
+    try {
+      k = this.#key(seed)
+      out.set(sign(null, msg, k.key))
+    } catch {
+      this.#works = false
+      return false
+    }
+    this.signed++
+    this.#remember(out, k.pk, msg)
+    return true
+  }
+
+  /** True when this signer made sig with the key pk over msg (so it is valid); false says nothing. */
+  made (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array): boolean {
+    if (sig.length !== 64 || pk.length !== 32) return false
+    const key = head30(sig)
+    return holds(this.#made.get(key), sig, pk, msg) || holds(this.#older.get(key), sig, pk, msg)
+  }
+
+  #key (seed: Uint8Array): Key {
+    const h = head30(seed)
+    const list = this.#keys.get(h)
+    if (list) for (const k of list) if (same(k.seed, seed)) return k
+    const der = new Uint8Array(PKCS8_PREFIX.length + 32)
+    der.set(PKCS8_PREFIX); der.set(seed, PKCS8_PREFIX.length)
+    const key = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' })
+    const spki = createPublicKey(key).export({ format: 'der', type: 'spki' })
+    if (spki.length !== SPKI_LENGTH) throw new Error('host signer: not an Ed25519 key')
+    const k: Key = { seed: seed.slice(), key, pk: new Uint8Array(spki.subarray(SPKI_LENGTH - 32)) }
+    if (this.#keyCount >= MAX_KEYS) { this.#keys.clear(); this.#keyCount = 0 }
+    const now = this.#keys.get(h) // not `list`: the map may just have been emptied
+    if (now) now.push(k); else this.#keys.set(h, [k])
+    this.#keyCount++
+    return k
+  }
+
+  #remember (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array): void {
+    if (this.#madeCount >= GENERATION) { this.#older = this.#made; this.#made = new Map(); this.#madeCount = 0 }
+    const e = new Uint8Array(96 + msg.length)
+    e.set(sig); e.set(pk, 64); e.set(msg, 96)
+    const key = head30(sig)
+    const list = this.#made.get(key)
+    if (list) list.push(e); else this.#made.set(key, [e])
+    this.#madeCount++
+  }
+}
+
+function holds (list: Uint8Array[] | undefined, sig: Uint8Array, pk: Uint8Array, msg: Uint8Array): boolean {
+  if (!list) return false
+  for (const e of list) if (e.length === 96 + msg.length && same(e, sig) && same(e, pk, 64) && same(e, msg, 96)) return true
+  return false
+}

@@ -62,6 +62,18 @@ export class LossCheck {
   readonly #held = new Map<number, Set<string>>()
   readonly #lost = new Set<string>()
   readonly #rewritten = new Set<string>()
+  /**
+   * One string per owner key: the sets of what each badge held live from one check to the next, so
+   * each would otherwise keep its own copy of every owner (10,000 badges × 80 chains × 80 bytes).
+   */
+  readonly #owners = new Map<string, string>()
+
+  #owner (hex: string): string {
+    const o = this.#owners.get(hex)
+    if (o !== undefined) return o
+    this.#owners.set(hex, hex)
+    return hex
+  }
 
   /**
    * Counts what the counted badges `nodes` lost since the last check. `heads`: each single-generation
@@ -75,14 +87,15 @@ export class LossCheck {
       const chains = n.badge.chains()
       const held = new Set<string>()
       for (const c of chains) {
-        const owner = toHex(c.owner)
+        const owner = this.#owner(toHex(c.owner))
         held.add(owner)
         const o = owners.get(owner)
         if (!o) continue
         const h = heads.get(owner)
         const foreign = c.length > o.height || (h !== undefined && h.length === c.length && h.head !== toHex(c.head))
+        if (!foreign) continue
         const key = `${n.index}:${owner}`
-        if (foreign && !this.#rewritten.has(key)) { this.#rewritten.add(key); out.rewritten++ }
+        if (!this.#rewritten.has(key)) { this.#rewritten.add(key); out.rewritten++ }
       }
       const before = this.#held.get(n.index)
       this.#held.set(n.index, held)

@@ -81,6 +81,7 @@ describe('the simulator in shards and on threads', () => {
     expect(() => simOptions(['--native', '1', '--threads', '2'])).toThrow(/native badges run on one thread/)
     expect(simOptions(['--badges', '40']).threads).toBeUndefined() // picked by the command: one per core, for enough badges
     expect(defaultThreads(40)).toBe(1) // too few badges to pay for a second thread
+    expect(defaultThreads(4999)).toBe(1)
   })
 })
 

@@ -63,7 +63,7 @@ usage: picobadge sim [--badges N] [--minutes M] [--seed S] [options]
   --native-interp I the native board's WAMR interpreter: classic (default) or fast
                     (asan, asan-fast: the same under AddressSanitizer and UBSan)
   --threads N       split the badges over N threads, 1 to 64 (default: one per core, about
-                    500 badges a thread at least); any N gives the same report for a seed
+                    5,000 badges a thread at least); any N gives the same report for a seed
   --json            print the report as JSON on stdout (progress stays on stderr: --quiet drops it)
   --quiet           no progress bar
 `

@@ -82,7 +82,9 @@ export async function buildM4 ({ wamr, pool, appMax, out = join(root, 'build', '
   if (b.status !== 0) {
     log(b.stdout + b.stderr)
     const overflow = /region `RAM' overflowed by (\d+) bytes/.exec(b.stdout + b.stderr)
-    throw new M4Error(overflow ? `the firmware does not fit in its 192 KiB of RAM: over by ${overflow[1]} bytes` : 'boards/mps2 did not build (above)')
+    // The first error line goes in the message too: a caller that keeps the log quiet (the tests) still says why.
+    const first = (b.stdout + b.stderr).split('\n').find(l => /error/i.test(l))?.trim()
+    throw new M4Error(overflow ? `the firmware does not fit in its 192 KiB of RAM: over by ${overflow[1]} bytes` : `boards/mps2 did not build (above${first ? `; first error: ${first}` : ''})`)
   }
   log(`m4: ${join(build, 'picobadge-mps2.elf')} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
   return { elf: join(build, 'picobadge-mps2.elf'), reportElf: join(build, 'picobadge-mps2-report.elf'), image, eventKey: key.publicKey, dir: out }

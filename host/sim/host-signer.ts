@@ -16,6 +16,7 @@
 // themselves.
 
 import { createPrivateKey, createPublicKey, sign, KeyObject } from 'node:crypto'
+import { SignatureMemo, head30 } from './signature-memo.js'
 
 // PKCS #8 for an Ed25519 seed (RFC 8410): this prefix, then the 32 bytes.
 const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
@@ -27,23 +28,18 @@ const GENERATION = 4096
 
 interface Key { seed: Uint8Array, key: KeyObject, pk: Uint8Array }
 
-/** The first 30 bits of 32 or 64 random-looking bytes: a map key that makes lists one entry long. */
-const head30 = (b: Uint8Array): number => (b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24) & 0x3fffffff
-
-function same (a: Uint8Array, b: Uint8Array, at = 0): boolean {
-  if (at + b.length > a.length) return false
-  for (let i = 0; i < b.length; i++) if (a[at + i] !== b[i]) return false
+function same (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false
   return true
 }
 
 export class HostSigner {
   readonly #keys = new Map<number, Key[]>()
   #keyCount = 0
-  /** Signatures made, each entry its signature, key and message in one array, listed under the signature's first 30 bits. */
-  #made = new Map<number, Uint8Array[]>()
-  #older = new Map<number, Uint8Array[]>()
-  #madeCount = 0
-  /** False once signing failed to start here (a browser page): the cores sign. */
+  /** Signatures made lately (signature-memo.ts). */
+  readonly #made = new SignatureMemo(GENERATION)
+  /** False once node:crypto said it cannot sign here (a browser page): the cores sign. */
   #works = true
   signed = 0
 
@@ -54,20 +50,20 @@ export class HostSigner {
     try {
       k = this.#key(seed)
       out.set(sign(null, msg, k.key))
-    } catch {
+    } catch (e) {
+      // Only the page's node:crypto (web/node/crypto.ts) turns the signer off; anything else is a real fault.
+      if (!(e instanceof Error && /not available in a browser page/.test(e.message))) throw e
       this.#works = false
       return false
     }
     this.signed++
-    this.#remember(out, k.pk, msg)
+    this.#made.add(out, k.pk, msg)
     return true
   }
 
   /** True when this signer made sig with the key pk over msg (so it is valid); false says nothing. */
   made (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array): boolean {
-    if (sig.length !== 64 || pk.length !== 32) return false
-    const key = head30(sig)
-    return holds(this.#made.get(key), sig, pk, msg) || holds(this.#older.get(key), sig, pk, msg)
+    return sig.length === 64 && pk.length === 32 && this.#made.has(sig, pk, msg)
   }
 
   #key (seed: Uint8Array): Key {
@@ -86,20 +82,4 @@ export class HostSigner {
     this.#keyCount++
     return k
   }
-
-  #remember (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array): void {
-    if (this.#madeCount >= GENERATION) { this.#older = this.#made; this.#made = new Map(); this.#madeCount = 0 }
-    const e = new Uint8Array(96 + msg.length)
-    e.set(sig); e.set(pk, 64); e.set(msg, 96)
-    const key = head30(sig)
-    const list = this.#made.get(key)
-    if (list) list.push(e); else this.#made.set(key, [e])
-    this.#madeCount++
-  }
-}
-
-function holds (list: Uint8Array[] | undefined, sig: Uint8Array, pk: Uint8Array, msg: Uint8Array): boolean {
-  if (!list) return false
-  for (const e of list) if (e.length === 96 + msg.length && same(e, sig) && same(e, pk, 64) && same(e, msg, 96)) return true
-  return false
 }

@@ -19,6 +19,7 @@ import type { Accelerator } from '../core.js'
 import { Core, coreModule, instantiateCore } from '../core.js'
 import { verifyWith } from '../ed25519.js'
 import type { HostSigner } from './host-signer.js'
+import { SignatureMemo } from './signature-memo.js'
 
 let verifier: Core | undefined
 /** The process's verifier core (made at the first check: a page provides the host build before it simulates). */
@@ -29,25 +30,9 @@ function verify (sig: Uint8Array, pk: Uint8Array, msg: Uint8Array): boolean {
   return sig.length === 64 && pk.length === 32 && verifyWith(sig, pk, msg, core())
 }
 
-/** Whether entry e holds exactly sig, pk and msg (in that order). */
-function holds (e: Uint8Array, sig: Uint8Array, pk: Uint8Array, msg: Uint8Array): boolean {
-  if (e.length !== sig.length + pk.length + msg.length) return false
-  let o = 0
-  for (let i = 0; i < sig.length; i++) if (e[o++] !== sig[i]) return false
-  for (let i = 0; i < pk.length; i++) if (e[o++] !== pk[i]) return false
-  for (let i = 0; i < msg.length; i++) if (e[o++] !== msg[i]) return false
-  return true
-}
-
 export class VerifyCache {
-  /**
-   * The signatures verified so far, each entry its signature, key and message in one array, listed under the
-   * signature's first 30 bits (random for any real signature, so a list is almost always one entry long):
-   * a number and a byte comparison, where a string of all three bytes cost ~2 µs to make and hash.
-   */
-  readonly #yes = new Map<number, Uint8Array[]>()
-  /** Entries in #yes. */
-  #size = 0
+  /** The signatures verified so far (signature-memo.ts): two generations of 100,000. */
+  readonly #yes = new SignatureMemo(100_000)
   hits = 0
   misses = 0
 
@@ -58,19 +43,10 @@ export class VerifyCache {
   readonly check: Accelerator = (sig, pk, msg) => this.signer?.made(sig, pk, msg) === true || verify(sig, pk, msg)
 
   readonly accelerate: Accelerator = (sig, pk, msg) => {
-    const key = (sig[0] | sig[1] << 8 | sig[2] << 16 | sig[3] << 24) & 0x3fffffff
-    const list = this.#yes.get(key)
-    if (list !== undefined) for (const e of list) if (holds(e, sig, pk, msg)) { this.hits++; return true }
+    if (this.#yes.has(sig, pk, msg)) { this.hits++; return true }
     this.misses++
     const ok = this.check(sig, pk, msg)
-    if (ok) {
-      if (this.#size > 200_000) { this.#yes.clear(); this.#size = 0 }
-      const e = new Uint8Array(sig.length + pk.length + msg.length)
-      e.set(sig); e.set(pk, sig.length); e.set(msg, sig.length + pk.length)
-      const now = this.#yes.get(key) // not `list`: the map may just have been emptied
-      if (now) now.push(e); else this.#yes.set(key, [e])
-      this.#size++
-    }
+    if (ok) this.#yes.add(sig, pk, msg)
     return ok
   }
 }

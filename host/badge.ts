@@ -109,6 +109,26 @@ export function actionBytes (collection: string, payload: CborValue): Uint8Array
 
 export interface ChainInfo { owner: Uint8Array, length: number, head: Uint8Array }
 
+/** A chain as store_chains lists it: owner (32 bytes), its length (u32 LE), its head block's signature (64). */
+export const CHAIN_RECORD = 100
+export const CHAIN_LENGTH_AT = 32
+export const CHAIN_HEAD_AT = 36
+
+/** The length at a record (records: CHAIN_RECORD bytes each; at: the record's offset). */
+export function chainLengthAt (records: Uint8Array, at: number): number {
+  return (records[at + CHAIN_LENGTH_AT] | records[at + CHAIN_LENGTH_AT + 1] << 8 | records[at + CHAIN_LENGTH_AT + 2] << 16 | records[at + CHAIN_LENGTH_AT + 3] << 24) >>> 0
+}
+
+/** The records of store_chains (CHAIN_RECORD bytes each) as objects, each with copies of its bytes. */
+export function chainInfos (records: Uint8Array): ChainInfo[] {
+  if (records.length % CHAIN_RECORD !== 0) throw new RangeError(`chains: ${records.length} bytes is not a whole number of ${CHAIN_RECORD}-byte records`)
+  const out: ChainInfo[] = []
+  for (let at = 0; at < records.length; at += CHAIN_RECORD) {
+    out.push({ owner: records.slice(at, at + 32), length: chainLengthAt(records, at), head: records.slice(at + CHAIN_HEAD_AT, at + CHAIN_RECORD) })
+  }
+  return out
+}
+
 /**
  * What the simulator drives: the badge ABI's calls with the outbox drained
  * after each. Badge (core.wasm in V8) and NativeBadge (host/sim/native-badge.ts,
@@ -127,6 +147,8 @@ export interface MeshBadge {
   status (local: number): BadgeStatus
   identity (): Uint8Array
   chains (): ChainInfo[]
+  /** The same as store_chains' records (CHAIN_RECORD bytes each), in one buffer: what the simulator's checks read. */
+  chainRecords (): Uint8Array
 }
 
 const IO_ADDR = 192 // 6 bytes of address, then the data area at IO_DATA
@@ -301,19 +323,26 @@ export class Badge implements MeshBadge {
   }
 
   /** The chains the badge holds: owner, length, head signature. */
-  chains (): Array<{ owner: Uint8Array, length: number, head: Uint8Array }> {
+  chains (): ChainInfo[] { return chainInfos(this.chainRecords()) }
+
+  /** The chains the badge holds, as store_chains lists them (CHAIN_RECORD bytes each), in one buffer. */
+  chainRecords (): Uint8Array {
     const c = this.core
-    const out: Array<{ owner: Uint8Array, length: number, head: Uint8Array }> = []
+    const parts: Uint8Array[] = []
+    let total = 0
     for (let start = 0; ;) {
       const n = c.x.store_chains(start, c.io + IO_DATA, c.dataCap)
       if (n < 0) throw new StoreError(n, 'chains')
       if (n === 0) break
-      for (let i = 0; i < n; i++) {
-        const p = IO_DATA + i * 100
-        out.push({ owner: c.get(p, 32), length: new DataView(c.u8.buffer, c.io + p + 32, 4).getUint32(0, true), head: c.get(p + 36, 64) })
-      }
+      const part = c.get(IO_DATA, n * CHAIN_RECORD)
+      parts.push(part)
+      total += part.length
       start += n
     }
+    if (parts.length === 1) return parts[0]
+    const out = new Uint8Array(total)
+    let o = 0
+    for (const p of parts) { out.set(p, o); o += p.length }
     return out
   }
 

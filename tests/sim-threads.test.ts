@@ -83,6 +83,23 @@ describe('the simulator in shards and on threads', () => {
     expect(defaultThreads(40)).toBe(1) // too few badges to pay for a second thread
     expect(defaultThreads(4999)).toBe(1)
   })
+
+  it('a query that fails on a worker or on this thread names its cause, and the threads stay in step', async () => {
+    const sim = new ThreadedSimulator({ ...EVENT, badges: 8, minutes: 1, hostile: [] }, 2)
+    try {
+      sim.start()
+      // Badge 1 lives on the worker, badge 2 on this thread: each refuses a post to a collection with no name.
+      expect(() => sim.post(1, '', 1)).toThrow(/shard worker: .*collection name/)
+      expect(() => sim.post(2, '', 1)).toThrow(/collection name/)
+      await run(sim)
+      // Every shard answered every query after: the answers are each shard's, in order.
+      expect(sim.zombies).toBe(0)
+      const r = report(sim, 1)
+      expect(r.converged.badges).toBe(8)
+    } finally {
+      sim.close()
+    }
+  })
 })
 
 describe('radio messages between shards (host/sim/message.ts)', () => {

@@ -15,15 +15,14 @@ import type { SampleParts, EndParts, ShardCounters, MetricNote } from './shard.j
 import type { Disagreeing } from './report.js'
 import type { CborValue } from '../cbor.js'
 
-/** One shard as the simulator drives it (a MeshShard on this thread, or one on a worker). */
-export interface ShardApi {
-  /** Starts running the window up to `to`, the messages other shards sent it (packed) in hand. */
-  begin (to: number, incoming: Uint8Array[]): void
-  /** Waits for the window's end; the messages for each shard (packed; its own: empty). */
-  finish (): Uint8Array[]
+/**
+ * What the simulator asks a shard between windows: MeshShard's methods of these names (shard.ts),
+ * answered on the shard's own thread.
+ */
+export interface ShardQueries {
   sample (): SampleParts
-  notes (): MetricNote[]
-  counters (): ShardCounters
+  takeNotes (): MetricNote[]
+  readCounters (): ShardCounters
   checkForgotten (expired: string[]): number
   heads (owners: Array<[string, number]>): Array<[string, number, string]>
   checkLosses (owners: Array<[string, LossOwner]>, heads: Array<[string, number, string]>, ttl: number): { evicted: number, prematureForgets: number, rewritten: number }
@@ -31,6 +30,20 @@ export interface ShardApi {
   heights (i: number): Array<[string, number]>
   whyNotAgreeing (best: string, common: Array<[string, number]>, on: number[], wokeMs: number): Disagreeing
   post (i: number, collection: string, payload: CborValue): number
+}
+export type Query = keyof ShardQueries
+/** Every query's name: what a shard's worker may be asked (shard-worker.ts). */
+export const QUERIES: readonly Query[] = ['sample', 'takeNotes', 'readCounters', 'checkForgotten', 'heads', 'checkLosses', 'endParts', 'heights', 'whyNotAgreeing', 'post']
+
+/** One shard as the simulator drives it (a MeshShard on this thread, or one on a worker). */
+export interface ShardApi {
+  /** Starts running the window up to `to`, the messages other shards sent it (packed) in hand. */
+  begin (to: number, incoming: Uint8Array[]): void
+  /** Waits for the window's end; the messages for each shard (packed; its own: empty). */
+  finish (): Uint8Array[]
+  /** Starts answering a query (a worker works on it while this thread goes on); answer() gives the answer or throws its error. */
+  ask<Q extends Query> (op: Q, args: Parameters<ShardQueries[Q]>): void
+  answer (): unknown
   close (): void
 }
 
@@ -97,8 +110,8 @@ export abstract class SimDriver {
     }
     this.#held = incoming
     this.#edge()
-    this.metrics.apply(this.shards.flatMap(s => s.notes()))
-    this.#count(this.shards.map(s => s.counters()))
+    this.metrics.apply(this.#all('takeNotes').flat())
+    this.#count(this.#all('readCounters'))
   }
 
   /** The shards' radio and power counters, added up into the metrics. */
@@ -109,6 +122,28 @@ export abstract class SimDriver {
     m.linkBytes = counters.linkBytes; m.advertBytes = counters.advertBytes; m.frames = counters.frames
     m.connections = counters.connections; m.connectFailures = counters.connectFailures; m.linkBreaks = counters.linkBreaks; m.powerCuts = counters.powerCuts
     return counters
+  }
+
+  /**
+   * The same query to every shard: workers first, so that they answer while this thread answers its
+   * own; the answers in shard order. Every answer is collected even when one failed (a worker's
+   * channel stays in step), then the first error is thrown.
+   */
+  #all<Q extends Query> (op: Q, ...args: Parameters<ShardQueries[Q]>): Array<ReturnType<ShardQueries[Q]>> {
+    for (let k = this.shards.length - 1; k >= 0; k--) this.shards[k].ask(op, args)
+    const out: Array<ReturnType<ShardQueries[Q]>> = []
+    let failed: unknown = null
+    for (const s of this.shards) {
+      try { out.push(s.answer() as ReturnType<ShardQueries[Q]>) } catch (e) { failed ??= e }
+    }
+    if (failed !== null) throw failed
+    return out
+  }
+
+  /** A query to shard k alone. */
+  #one<Q extends Query> (k: number, op: Q, ...args: Parameters<ShardQueries[Q]>): ReturnType<ShardQueries[Q]> {
+    this.shards[k].ask(op, args)
+    return this.shards[k].answer() as ReturnType<ShardQueries[Q]>
   }
 
   /** Messages sent in the last window of a runUntil, for the next one. */
@@ -135,7 +170,7 @@ export abstract class SimDriver {
   }
 
   #sample (): void {
-    const parts = this.shards.map(s => s.sample())
+    const parts = this.#all('sample')
     this.metrics.apply(parts.flatMap(p => p.notes))
     if (this.timeline.length % 6 === 0) { this.checkForgotten(); this.checkLosses() }
     // Coverage from the tracks' counters: (live post, counted badge) pairs held, over all such pairs.
@@ -171,32 +206,32 @@ export abstract class SimDriver {
     const expired = [...this.expiredOwners()]
     this.forgotten = expired.length
     let stale = 0
-    for (const s of this.shards) stale += s.checkForgotten(expired)
+    for (const k of this.#all('checkForgotten', expired)) stale += k
     this.staleHolders = Math.max(this.staleHolders, stale)
   }
 
   /** Chains that came back to a badge after their time (should stay 0). */
-  get zombies (): number { return this.shards.reduce((k, s) => k + s.counters().zombies, 0) }
+  get zombies (): number { return this.#all('readCounters').reduce((k, c) => k + c.zombies, 0) }
 
   /** Honest chains lost before their time, and cards rewritten (losses.ts), on every shard. */
   checkLosses (): void {
     const owners = HonestLosses.owners(this.metrics)
     const single: Array<[string, number]> = []
     for (const [owner, o] of owners) if (o.generations <= 1) single.push([owner, o.poster])
-    const heads = this.shards.flatMap(s => s.heads(single))
+    const heads = this.#all('heads', single).flat()
     const list = [...owners]
-    for (const s of this.shards) this.losses.add(s.checkLosses(list, heads, this.opts.ttl ?? CARD_TTL))
+    for (const d of this.#all('checkLosses', list, heads, this.opts.ttl ?? CARD_TTL)) this.losses.add(d)
   }
 
   /** Posts on badge i now; returns the core's answer (1 accepted). */
   post (i: number, collection: string, payload: CborValue): number {
-    return this.shards[i % this.shards.length].post(i, collection, payload)
+    return this.#one(i % this.shards.length, 'post', i, collection, payload)
   }
 
   /** The figures of the end, gathered from every shard (report.ts). */
   summary (wokeMs: number): EndSummary {
     this.checkForgotten()
-    const parts = this.shards.map(s => s.endParts())
+    const parts = this.#all('endParts')
     // The most common chain set; a tie goes to the one held by the lowest badge index.
     const prints = new Map<string, [number, number]>()
     for (const p of parts) {
@@ -208,10 +243,9 @@ export abstract class SimDriver {
     let best = ''; let agreeing = 0; let first = Infinity
     for (const [fp, [k, f]] of prints) if (k > agreeing || (k === agreeing && f < first)) { best = fp; agreeing = k; first = f }
     const on = parts.flatMap(p => p.on)
-    const common = best ? this.shards[first % this.shards.length].heights(first) : []
+    const common = best ? this.#one(first % this.shards.length, 'heights', first) : []
     const disagreeing: Disagreeing = { woke: 0, outOfRange: 0, ahead: 0, behind: 0 }
-    for (const s of this.shards) {
-      const d = s.whyNotAgreeing(best, common, on, wokeMs)
+    for (const d of this.#all('whyNotAgreeing', best, common, on, wokeMs)) {
       disagreeing.woke += d.woke; disagreeing.outOfRange += d.outOfRange; disagreeing.ahead += d.ahead; disagreeing.behind += d.behind
     }
     this.checkLosses()

@@ -12,7 +12,9 @@
 // behind and catches up when it hears a neighbour (docs/SYNC.md §7).
 // Checked every simulated minute (chains) and every 10 s (clocks).
 
-import { toHex } from '../bytes.js'
+import { fromHex } from '../bytes.js'
+import { CHAIN_HEAD_AT, CHAIN_RECORD, chainLengthAt } from '../badge.js'
+import type { OwnerIds } from './owner-ids.js'
 import { EPOCH, SKEW } from './options.js'
 import type { SimBadge } from './shard.js'
 import type { Metrics } from './metrics.js'
@@ -59,21 +61,12 @@ export class HonestLosses {
 
 /** One shard's check of its honest badges: what each held at the last check, and what was counted already. */
 export class LossCheck {
-  readonly #held = new Map<number, Set<string>>()
+  /** What each badge held at the last check: owner ids (OwnerIds), ascending. */
+  readonly #held = new Map<number, Int32Array>()
   readonly #lost = new Set<string>()
   readonly #rewritten = new Set<string>()
-  /**
-   * One string per owner key: the sets of what each badge held live from one check to the next, so
-   * each would otherwise keep its own copy of every owner (10,000 badges × 80 chains × 80 bytes).
-   */
-  readonly #owners = new Map<string, string>()
 
-  #owner (hex: string): string {
-    const o = this.#owners.get(hex)
-    if (o !== undefined) return o
-    this.#owners.set(hex, hex)
-    return hex
-  }
+  constructor (readonly ids: OwnerIds) {}
 
   /**
    * Counts what the counted badges `nodes` lost since the last check. `heads`: each single-generation
@@ -82,31 +75,41 @@ export class LossCheck {
   check (nodes: SimBadge[], owners: Map<string, LossOwner>, heads: Map<string, { length: number, head: string }>, now: number, ttl: number): { evicted: number, prematureForgets: number, rewritten: number } {
     const out = { evicted: 0, prematureForgets: 0, rewritten: 0 }
     const skew = SKEW
+    // This check's owners and heads by owner id: each badge's chains are then looked up by number.
+    const ownerOf: Array<LossOwner | undefined> = []
+    for (const [hex, o] of owners) ownerOf[this.ids.idOfHex(hex)] = o
+    const headOf: Array<{ length: number, head: Uint8Array } | undefined> = []
+    for (const [hex, h] of heads) headOf[this.ids.idOfHex(hex)] = { length: h.length, head: fromHex(h.head) }
     for (const n of nodes) {
       if (!n.on || !n.badge) continue
-      const chains = n.badge.chains()
-      const held = new Set<string>()
-      for (const c of chains) {
-        const owner = this.#owner(toHex(c.owner))
-        held.add(owner)
-        const o = owners.get(owner)
-        if (!o) continue
-        const h = heads.get(owner)
-        const foreign = c.length > o.height || (h !== undefined && h.length === c.length && h.head !== toHex(c.head))
+      const records = n.badge.chainRecords()
+      const held = new Int32Array(records.length / CHAIN_RECORD)
+      for (let i = 0, at = 0; i < held.length; i++, at += CHAIN_RECORD) {
+        const id = this.ids.idAt(records, at)
+        held[i] = id
+        const o = ownerOf[id]
+        if (o === undefined) continue
+        const length = chainLengthAt(records, at)
+        const h = headOf[id]
+        const foreign = length > o.height || (h !== undefined && h.length === length && !sameAt(h.head, records, at + CHAIN_HEAD_AT))
         if (!foreign) continue
-        const key = `${n.index}:${owner}`
+        const key = `${n.index}:${this.ids.hex(id)}`
         if (!this.#rewritten.has(key)) { this.#rewritten.add(key); out.rewritten++ }
       }
+      held.sort()
       const before = this.#held.get(n.index)
       this.#held.set(n.index, held)
       if (!before) continue
       // The badge's clock now (not at the last sample): a jump and the forgetting it causes come together.
       let ahead: boolean | undefined // asked only when something was lost
-      for (const owner of before) {
-        if (held.has(owner)) continue
-        const o = owners.get(owner)
+      let j = 0
+      for (let k = 0; k < before.length; k++) {
+        const id = before[k]
+        while (j < held.length && held[j] < id) j++
+        if (j < held.length && held[j] === id) continue
+        const o = ownerOf[id]
         if (!o || now >= o.last + ttl - skew) continue // gone in its time (or not an honest chain)
-        const key = `${n.index}:${owner}:${o.last}`
+        const key = `${n.index}:${this.ids.hex(id)}:${o.last}`
         if (this.#lost.has(key)) continue
         this.#lost.add(key)
         ahead ??= n.badge.status(n.local(now)).meshTime - (EPOCH + now) > skew
@@ -116,4 +119,10 @@ export class LossCheck {
     }
     return out
   }
+}
+
+/** Whether bytes[at, at + a.length) holds exactly a. */
+function sameAt (a: Uint8Array, bytes: Uint8Array, at: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== bytes[at + i]) return false
+  return true
 }

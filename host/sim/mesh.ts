@@ -15,7 +15,7 @@
 // same calls; the rest of the simulator cannot tell them apart.
 
 import { MeshShard, SimBadge } from './shard.js'
-import { SimDriver, ShardApi } from './driver.js'
+import { SimDriver, ShardApi, ShardQueries, Query } from './driver.js'
 import type { SimOptions } from './options.js'
 import type { Venue } from './venue.js'
 import type { EventQueue } from './queue.js'
@@ -26,9 +26,10 @@ export { EPOCH, SKEW, CARD_TTL, HOSTILE_KINDS, nativeIndices } from './options.j
 export type { SimOptions, HostileKind, PlannedPost } from './options.js'
 export { SimBadge, HalfLink, MeshShard } from './shard.js'
 
-/** A shard on this thread, as the driver drives it: its window runs in begin(). */
+/** A shard on this thread, as the driver drives it: its window runs in begin(), a query in ask(). */
 export class LocalShard implements ShardApi {
   #out: Uint8Array[] = []
+  #answer: { value: unknown } | { error: unknown } = { value: undefined }
   constructor (readonly shard: MeshShard) {}
   begin (to: number, incoming: Uint8Array[]): void {
     this.shard.receivePacked(incoming)
@@ -37,16 +38,22 @@ export class LocalShard implements ShardApi {
   }
 
   finish (): Uint8Array[] { return this.#out }
-  sample (): ReturnType<MeshShard['sample']> { return this.shard.sample() }
-  notes (): ReturnType<MeshShard['takeNotes']> { return this.shard.takeNotes() }
-  counters (): MeshShard['counters'] { return this.shard.counters }
-  checkForgotten (expired: string[]): number { return this.shard.checkForgotten(expired) }
-  heads (owners: Array<[string, number]>): Array<[string, number, string]> { return this.shard.heads(owners) }
-  checkLosses (...a: Parameters<MeshShard['checkLosses']>): ReturnType<MeshShard['checkLosses']> { return this.shard.checkLosses(...a) }
-  endParts (): ReturnType<MeshShard['endParts']> { return this.shard.endParts() }
-  heights (i: number): Array<[string, number]> { return this.shard.heights(i) }
-  whyNotAgreeing (...a: Parameters<MeshShard['whyNotAgreeing']>): ReturnType<MeshShard['whyNotAgreeing']> { return this.shard.whyNotAgreeing(...a) }
-  post (i: number, collection: string, payload: CborValue): number { return this.shard.post(i, collection, payload) }
+
+  ask<Q extends Query> (op: Q, args: Parameters<ShardQueries[Q]>): void {
+    try {
+      this.#answer = { value: (this.shard[op] as (...a: unknown[]) => unknown).apply(this.shard, args) }
+    } catch (error) {
+      this.#answer = { error }
+    }
+  }
+
+  answer (): unknown {
+    const a = this.#answer
+    this.#answer = { value: undefined }
+    if ('error' in a) throw a.error
+    return a.value
+  }
+
   close (): void { this.shard.close() }
 }
 

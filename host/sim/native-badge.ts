@@ -4,7 +4,7 @@
 // calls as a Badge in V8. Each call is one request answered in lockstep;
 // the radio and display messages of the answer are what drain() returns.
 
-import { BadgeError, BadgeStatus, ChainInfo, MeshBadge, OutboxRecord, actionBytes, parseStatus } from '../badge.js'
+import { BadgeError, BadgeStatus, CHAIN_RECORD, ChainInfo, MeshBadge, OutboxRecord, actionBytes, chainInfos, parseStatus } from '../badge.js'
 import { CborValue } from '../cbor.js'
 import { NativeBadgeError, NativePool, NativePowerCut, NativeSpawn } from './native-pool.js'
 import { PowerLoss } from '../nor-flash.js'
@@ -174,20 +174,25 @@ export class NativeBadge implements MeshBadge {
     return d
   }
 
-  chains (): ChainInfo[] {
-    const out: ChainInfo[] = []
+  chains (): ChainInfo[] { return chainInfos(this.chainRecords()) }
+
+  chainRecords (): Uint8Array {
+    const parts: Uint8Array[] = []
+    let total = 0
     for (let start = 0; ;) {
       const a = this.#call(CHAINS, this.#local, u32(start))
       if (a.result < 0) throw new BadgeError(a.result, `${this.spawn.label}: chains`)
       const d = a.data[0] ?? new Uint8Array(0)
-      if (d.length !== a.result * 100) throw new NativeBadgeError(`${this.spawn.label}: CHAINS answered ${d.length} bytes for ${a.result} chains`)
-      if (a.result === 0) return out
-      const v = new DataView(d.buffer, d.byteOffset, d.byteLength)
-      for (let i = 0; i < a.result; i++) {
-        out.push({ owner: d.slice(i * 100, i * 100 + 32), length: v.getUint32(i * 100 + 32, true), head: d.slice(i * 100 + 36, i * 100 + 100) })
-      }
+      if (d.length !== a.result * CHAIN_RECORD) throw new NativeBadgeError(`${this.spawn.label}: CHAINS answered ${d.length} bytes for ${a.result} chains`)
+      if (a.result === 0) break
+      parts.push(d)
+      total += d.length
       start += a.result
     }
+    const out = new Uint8Array(total)
+    let o = 0
+    for (const p of parts) { out.set(p, o); o += p.length }
+    return out
   }
 
   /** Power cut: SIGKILL now (between requests: flash holds every write the board finished). */

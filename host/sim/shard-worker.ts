@@ -8,6 +8,8 @@ import { Venue } from './venue.js'
 import { ThreadChannel } from './thread-channel.js'
 import { STARTED } from './threads.js'
 import type { ShardRequest, WorkerData } from './threads.js'
+import { QUERIES } from './driver.js'
+import type { Query } from './driver.js'
 
 const data = workerData as WorkerData
 const channel = new ThreadChannel(data.port, data.signal, 1)
@@ -28,11 +30,18 @@ for (;;) {
       shard!.runUntil(req.to)
       const out = shard!.takeOutbox()
       channel.send({ value: out }, out.map(b => b.buffer as ArrayBuffer))
+    } else if (req.op === 'start') {
+      shard!.start()
+      channel.send({ value: null })
+    } else if (req.op === 'close') {
+      shard?.close()
+      channel.send({ value: null })
+      break
+    } else if ((QUERIES as readonly string[]).includes(req.op) && 'args' in req) {
+      const fn = shard![req.op as Query] as (...a: unknown[]) => unknown
+      channel.send({ value: fn.apply(shard, req.args) })
     } else {
-      const fn = (shard as unknown as Record<string, (...a: unknown[]) => unknown>)[req.op]
-      const value = req.op === 'counters' ? shard!.counters : fn.apply(shard, 'args' in req ? req.args : [])
-      channel.send({ value })
-      if (req.op === 'close') break
+      throw new Error(`unknown request ${req.op}`)
     }
   } catch (e) {
     channel.send({ error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) })

@@ -27,7 +27,7 @@
 // native board processes instead (boards/native: the C firmware under real
 // WAMR), driven over the radio socket by NativeBadge with the same calls.
 
-import { Badge, MeshBadge, OutboxRecord } from '../badge.js'
+import { Badge, CHAIN_RECORD, MeshBadge, OutboxRecord } from '../badge.js'
 import { FlashPart, NRF52840, PowerLoss } from '../nor-flash.js'
 import { SectorFlash } from './sector-flash.js'
 import { toHex, latin1 } from '../bytes.js'
@@ -47,12 +47,14 @@ import { NativeBadge } from './native-badge.js'
 import { NativeFleet } from './native-env.js'
 import { ATTACKS, AttackKind, Attack, HostileEnv, ScriptedPeer } from './hostile/index.js'
 import { LossCheck, LossOwner } from './losses.js'
+import { OwnerIds } from './owner-ids.js'
 import { beaconSign, eventKeyOf } from '../beacon.js'
 import { enrolCert } from '../enrol.js'
 import { SIM_EVENT_SECRET } from './event.js'
 import { RadioMessage, pack, unpack, MSG_ADVERT, MSG_SPOOF, MSG_CONNECT, MSG_ACCEPT, MSG_REFUSE, MSG_DOWN, MSG_FRAME } from './message.js'
 import { SimOptions, HostileKind, PlannedPost, nativeIndices, EPOCH, TICK, BEACON_EVERY, MAX_POSTERS } from './options.js'
 import type { Disagreeing } from './report.js'
+import type { ShardQueries } from './driver.js'
 
 const PROOF_DOMAIN = new TextEncoder().encode('picobadge PROOF2')
 const BEACON_DOMAIN = new TextEncoder().encode('picobadge BEACON')
@@ -177,7 +179,7 @@ export interface EndParts {
   counters: ShardCounters
 }
 
-export class MeshShard {
+export class MeshShard implements ShardQueries {
   readonly q = new EventQueue()
   readonly venue: Venue
   readonly nodes: SimBadge[] = []
@@ -201,9 +203,12 @@ export class MeshShard {
   readonly #hearers: number[][]
   #notes: MetricNote[] = []
   readonly #counted: (i: number) => boolean
-  readonly #losses = new LossCheck()
+  /** Owners as numbers, for the checks of what each badge holds (owner-ids.ts). */
+  readonly #ownerIds = new OwnerIds()
+  readonly #losses = new LossCheck(this.#ownerIds)
   #expired = new Set<string>()
-  readonly #forgot = new Map<number, Set<string>>()
+  /** Per honest badge, the expired owners (ids) it was seen without. */
+  readonly #forgot = new Map<number, Set<number>>()
   #epochAt = -1
 
   constructor (readonly opts: SimOptions, readonly index = 0, readonly count = 1) {
@@ -885,6 +890,8 @@ export class MeshShard {
   /** The block notes since the last take, in the order they happened. */
   takeNotes (): MetricNote[] { const n = this.#notes; this.#notes = []; return n }
 
+  readCounters (): ShardCounters { return this.counters }
+
   /** Chains and links held now, the counted badges' mesh clocks, and the block notes. */
   sample (): SampleParts {
     let chains = 0; let links = 0
@@ -904,14 +911,18 @@ export class MeshShard {
   checkForgotten (expired: string[]): number {
     this.#expired = new Set(expired)
     if (expired.length === 0) return 0
+    const ids = this.#ownerIds
+    const gone = expired.map(o => ids.idOfHex(o))
     let stale = 0
     for (const n of this.own()) {
       if (!n.on || !n.badge || n.hostile) continue
-      const held = new Set(n.badge.chains().map(c => toHex(c.owner)))
+      const records = n.badge.chainRecords()
+      const held = new Set<number>()
+      for (let at = 0; at < records.length; at += CHAIN_RECORD) held.add(ids.idAt(records, at))
       let forgot = this.#forgot.get(n.index)
       if (!forgot) this.#forgot.set(n.index, forgot = new Set())
       let holds = false
-      for (const o of expired) {
+      for (const o of gone) {
         if (!held.has(o)) { forgot.add(o); continue }
         holds = true
         if (forgot.has(o)) { this.counters.zombies++; forgot.delete(o) }

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { MeshShard } from './shard.js'
 import { LocalShard } from './mesh.js'
-import { SimDriver, ShardApi } from './driver.js'
+import { SimDriver, ShardApi, ShardQueries, Query } from './driver.js'
 import { ThreadChannel } from './thread-channel.js'
 import type { SimOptions } from './options.js'
 import type { Room, VenueOptions } from './venue.js'
@@ -121,16 +121,16 @@ class WorkerShard implements ShardApi {
     const reply = this.#channel.receive() as { error?: string }
     if (reply.error !== undefined) throw new Error(`sim: shard worker: ${reply.error}`)
   }
-  sample (): ReturnType<ShardApi['sample']> { return this.#call('sample') }
-  notes (): ReturnType<ShardApi['notes']> { return this.#call('takeNotes') }
-  counters (): ReturnType<ShardApi['counters']> { return this.#call('counters') }
-  checkForgotten (expired: string[]): number { return this.#call('checkForgotten', expired) }
-  heads (owners: Array<[string, number]>): Array<[string, number, string]> { return this.#call('heads', owners) }
-  checkLosses (...a: Parameters<ShardApi['checkLosses']>): ReturnType<ShardApi['checkLosses']> { return this.#call('checkLosses', ...a) }
-  endParts (): ReturnType<ShardApi['endParts']> { return this.#call('endParts') }
-  heights (i: number): Array<[string, number]> { return this.#call('heights', i) }
-  whyNotAgreeing (...a: Parameters<ShardApi['whyNotAgreeing']>): ReturnType<ShardApi['whyNotAgreeing']> { return this.#call('whyNotAgreeing', ...a) }
-  post (i: number, collection: string, payload: CborValue): number { return this.#call('post', i, collection, payload) }
+  ask<Q extends Query> (op: Q, args: Parameters<ShardQueries[Q]>): void {
+    if (this.#exited) throw this.#exited
+    this.#channel.send({ op, args })
+  }
+
+  answer (): unknown {
+    const reply = this.#channel.receive() as { value?: unknown, error?: string }
+    if (reply.error !== undefined) throw new Error(`sim: shard worker: ${reply.error}`)
+    return reply.value
+  }
 
   close (): void {
     if (this.#exited) return

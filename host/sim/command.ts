@@ -8,6 +8,7 @@ import { report, renderReport, SimReport } from './report.js'
 import { progressBar } from '../progress.js'
 import { parseArgs, number } from '../args.js'
 import { simOptions } from './sim-args.js'
+import { keepHeapTight } from './heap.js'
 export { SIM_HELP, simOptions } from './sim-args.js'
 
 /** Runs a simulation with a progress bar (simulated minute, badges, time left); returns its report. */
@@ -23,6 +24,7 @@ export function simulate (options: SimOptions, quiet: boolean, label = 'simulati
     return tty || f - first.f < 0.05 || f >= 1 ? '' : `, ~${Math.round((t - first.t) / 1000 / (f - first.f) * (1 - f))} s left`
   }
   const onProgress = bar ? (f: number) => bar(`${what}, minute ${(f * options.minutes).toFixed(options.minutes < 10 ? 1 : 0)} of ${options.minutes}${left(f)}`, f) : undefined
+  keepHeapTight()
   const t0 = performance.now()
   const sim = new ThreadedSimulator({ ...options, onProgress }, threads)
   try {

@@ -11,12 +11,16 @@
 // here first and skips the verification (~75 µs) when the other end's
 // signature was made on this thread.
 //
+// With threads, what it signs goes to the threads' shared table too
+// (shared-signatures.ts), for a PROOF checked on another thread.
+//
 // In a browser page node:crypto is web/node/crypto.ts, which cannot sign:
 // the first call finds that out, and from then on the cores sign for
 // themselves.
 
 import { createPrivateKey, createPublicKey, sign, KeyObject } from 'node:crypto'
 import { SignatureMemo, head30 } from './signature-memo.js'
+import type { SharedSignatures } from './shared-signatures.js'
 
 // PKCS #8 for an Ed25519 seed (RFC 8410): this prefix, then the 32 bytes.
 const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
@@ -43,6 +47,9 @@ export class HostSigner {
   #works = true
   signed = 0
 
+  /** shared: the threads' table (shared-signatures.ts), told of every signature made here. */
+  constructor (readonly shared?: SharedSignatures) {}
+
   /** The Signer a core is given (core.ts): signs msg with seed's key into out. */
   readonly sign = (seed: Uint8Array, msg: Uint8Array, out: Uint8Array): boolean => {
     if (!this.#works) return false
@@ -56,6 +63,7 @@ export class HostSigner {
     }
     this.signed++
     this.#made.add(out, k.pk, msg)
+    this.shared?.add(out, k.pk, msg)
     return true
   }
 

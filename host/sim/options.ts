@@ -67,6 +67,8 @@ export interface SimOptions {
   cores?: CorePool
   /** Shards the badges are split into, run one after the other on this thread (threads.ts runs them on several); default 1. Any number gives the same run. */
   shards?: number
+  /** The threads' table of signatures known good (shared-signatures.ts), one SharedArrayBuffer for all; ThreadedSimulator gives it. */
+  signatures?: SharedArrayBuffer
 }
 
 /** Which badges are native: k of them spread evenly over the indices, skipping hostile ones. */

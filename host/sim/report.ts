@@ -38,7 +38,8 @@ export interface SimReport {
   converged: { badges: number, agreeing: number, fingerprint: string, off: number, disagreeing: Disagreeing }
   /** Chains whose time had passed; how often one came back to a badge (zombies: should be 0); the most badges that still held one at a check (badges waking up). */
   forgetting: { expiredChains: number, zombies: number, staleHolders: number }
-  verifyCache: { hits: number, misses: number }
+  /** The simulator's verification memo: answered from memory, not, and of those how many were verified for real (the rest: vouched for by a signer or the threads' table). */
+  verifyCache: { hits: number, misses: number, verified: number }
   timeline: Array<{ t: number, coverage: number, chains: number, links: number }>
   /** Badges that ran as native board processes (real C under WAMR, flash in a file), and the interpreter. */
   native: { badges: number, interp?: string }
@@ -131,7 +132,7 @@ export function report (sim: SimDriver, wallSeconds: number, phases: { setupSeco
     ramBytes: ram,
     converged: { badges: counted, agreeing: sum.agreeing, fingerprint: sum.best, off, disagreeing: sum.disagreeing },
     forgetting: { expiredChains: sim.forgotten, zombies: sum.counters.zombies, staleHolders: sim.staleHolders },
-    verifyCache: { hits: sum.counters.cacheHits, misses: sum.counters.cacheMisses },
+    verifyCache: { hits: sum.counters.cacheHits, misses: sum.counters.cacheMisses, verified: sum.counters.cacheVerified },
     timeline: sim.timeline,
     native: { badges: native, interp: native ? sim.opts.nativeInterp ?? 'classic' : undefined },
     honest: {

@@ -40,6 +40,7 @@ import {
 } from './radio.js'
 import { VerifyCache } from './verify-cache.js'
 import { HostSigner } from './host-signer.js'
+import { SharedSignatures } from './shared-signatures.js'
 import { cborEncode, CborValue } from '../cbor.js'
 import { createBlockSegment, sizeOfBlockSegment, HDR_AUTHOR } from '../segment.js'
 import { IO_DATA } from '../core.js'
@@ -156,7 +157,7 @@ export interface MetricNote { posted: boolean, t: number, badge: number, owner: 
 /** The shard's counters: sums over its badges, added up over shards. */
 export interface ShardCounters {
   linkBytes: number, advertBytes: number, frames: number, connections: number, connectFailures: number, linkBreaks: number, powerCuts: number
-  connectsToNowhere: number, zombies: number, cacheHits: number, cacheMisses: number
+  connectsToNowhere: number, zombies: number, cacheHits: number, cacheMisses: number, cacheVerified: number
 }
 
 /** A sample's part from one shard. */
@@ -184,10 +185,10 @@ export class MeshShard implements ShardQueries {
   readonly venue: Venue
   readonly nodes: SimBadge[] = []
   /** Signs for the badges' cores (host-signer.ts), and vouches for what it signed to the cache. */
-  readonly signer = new HostSigner()
-  readonly cache = new VerifyCache(this.signer)
+  readonly signer: HostSigner
+  readonly cache: VerifyCache
   readonly end: number
-  readonly counters: ShardCounters = { linkBytes: 0, advertBytes: 0, frames: 0, connections: 0, connectFailures: 0, linkBreaks: 0, powerCuts: 0, connectsToNowhere: 0, zombies: 0, cacheHits: 0, cacheMisses: 0 }
+  readonly counters: ShardCounters = { linkBytes: 0, advertBytes: 0, frames: 0, connections: 0, connectFailures: 0, linkBreaks: 0, powerCuts: 0, connectsToNowhere: 0, zombies: 0, cacheHits: 0, cacheMisses: 0, cacheVerified: 0 }
   readonly #byAddr = new Map<string, SimBadge>()
   #grid = new Map<number, SimBadge[]>()
   #cols = 1
@@ -215,6 +216,9 @@ export class MeshShard implements ShardQueries {
     if (!(opts.badges >= 2)) throw new RangeError('sim: at least 2 badges')
     if (opts.badges > MAX_BADGES) throw new RangeError(`sim: at most ${MAX_BADGES} badges`)
     if (!(opts.minutes > 0)) throw new RangeError('sim: minutes must be positive')
+    const shared = opts.signatures ? new SharedSignatures(opts.signatures) : undefined
+    this.signer = new HostSigner(shared)
+    this.cache = new VerifyCache(this.signer, shared)
     const rng = new Rng(opts.seed)
     this.venue = opts.venue ?? Venue.forBadges(opts.badges)
     this.end = opts.minutes * 60_000
@@ -981,6 +985,7 @@ export class MeshShard implements ShardQueries {
     }
     this.counters.cacheHits = this.cache.hits
     this.counters.cacheMisses = this.cache.misses
+    this.counters.cacheVerified = this.cache.verified
     return { health, live, erasesMax, prints: [...prints.values()], ram, counted, off, on, verifies, handshakes, hostileCounts: [...this.hostileCounts], counters: { ...this.counters } }
   }
 

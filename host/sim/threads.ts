@@ -15,6 +15,7 @@ import { MeshShard } from './shard.js'
 import { LocalShard } from './mesh.js'
 import { SimDriver, ShardApi, ShardQueries, Query } from './driver.js'
 import { ThreadChannel } from './thread-channel.js'
+import { SharedSignatures } from './shared-signatures.js'
 import type { SimOptions } from './options.js'
 import type { Room, VenueOptions } from './venue.js'
 import type { CborValue } from '../cbor.js'
@@ -149,6 +150,8 @@ export class ThreadedSimulator extends SimDriver {
     if (!(Number.isInteger(threads) && threads >= 1 && threads <= opts.badges)) throw new RangeError(`sim: threads must be a whole number from 1 to the number of badges, not ${threads}`)
     if (opts.cores) throw new RangeError('sim: a core pool serves one thread (run the page\'s simulation on one)')
     if ((opts.native ?? 0) > 0 && threads > 1) throw new RangeError('sim: native badges run on one thread (--threads 1)')
+    // Signatures one thread made or verified, for the others (shared-signatures.ts).
+    if (threads > 1) opts = { ...opts, signatures: new SharedSignatures().buffer }
     const local = new MeshShard(opts, 0, threads)
     const remote = Array.from({ length: threads - 1 }, (_, k) => new WorkerShard(opts, k + 1, threads))
     super(opts, [new LocalShard(local), ...remote])

@@ -13,13 +13,15 @@
 // web) gets it instead of a JavaScript verifier. Every link's PROOF is
 // checked here once: first against the simulator's signer (host-signer.ts),
 // which vouches for what it signed itself, so a PROOF made on this thread
-// costs a lookup instead of a verification.
+// costs a lookup instead of a verification; then in the threads' shared
+// table (shared-signatures.ts), for one made or verified on another thread.
 
 import type { Accelerator } from '../core.js'
 import { Core, coreModule, instantiateCore } from '../core.js'
 import { verifyWith } from '../ed25519.js'
 import type { HostSigner } from './host-signer.js'
 import { SignatureMemo } from './signature-memo.js'
+import type { SharedSignatures } from './shared-signatures.js'
 
 let verifier: Core | undefined
 /** The process's verifier core (made at the first check: a page provides the host build before it simulates). */
@@ -35,18 +37,27 @@ export class VerifyCache {
   readonly #yes = new SignatureMemo(100_000)
   hits = 0
   misses = 0
+  /** Signatures verified for real (not vouched for by a signer or a table). */
+  verified = 0
 
-  /** signer: the simulator's (host-signer.ts), whose own signatures need no check. */
-  constructor (readonly signer?: HostSigner) {}
+  /**
+   * signer: the simulator's (host-signer.ts), whose own signatures need no check. shared: the threads'
+   * table (shared-signatures.ts), where each thread's signer and cache write what they know good.
+   */
+  constructor (readonly signer?: HostSigner, readonly shared?: SharedSignatures) {}
 
-  /** The verdict, not remembered: for a signature only one badge ever checks (a link's PROOF). */
-  readonly check: Accelerator = (sig, pk, msg) => this.signer?.made(sig, pk, msg) === true || verify(sig, pk, msg)
+  /** The verdict, not remembered here: for a signature only one badge ever checks (a link's PROOF). */
+  readonly check: Accelerator = (sig, pk, msg) => {
+    if (this.signer?.made(sig, pk, msg) === true || this.shared?.has(sig, pk, msg) === true) return true
+    this.verified++
+    return verify(sig, pk, msg)
+  }
 
   readonly accelerate: Accelerator = (sig, pk, msg) => {
     if (this.#yes.has(sig, pk, msg)) { this.hits++; return true }
     this.misses++
     const ok = this.check(sig, pk, msg)
-    if (ok) this.#yes.add(sig, pk, msg)
+    if (ok) { this.#yes.add(sig, pk, msg); this.shared?.add(sig, pk, msg) }
     return ok
   }
 }

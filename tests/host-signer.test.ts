@@ -97,4 +97,17 @@ describe('HostSigner (the simulator\'s env.host_ed25519_sign)', () => {
       vi.resetModules()
     }
   })
+
+  it('lets any other failure through instead of quietly leaving the signing to the cores', async () => {
+    vi.resetModules()
+    vi.doMock('node:crypto', async () => ({ ...(await vi.importActual<object>('node:crypto')), sign: () => { throw new Error('OpenSSL: out of memory') } }))
+    try {
+      const { HostSigner: Failing } = await import('../host/sim/host-signer.js')
+      const s = new Failing()
+      expect(() => s.sign(hex(RFC8032[0][0]), new Uint8Array(0), new Uint8Array(64))).toThrow(/out of memory/)
+    } finally {
+      vi.doUnmock('node:crypto')
+      vi.resetModules()
+    }
+  })
 })

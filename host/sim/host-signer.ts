@@ -43,7 +43,7 @@ export class HostSigner {
   #keyCount = 0
   /** Signatures made lately (signature-memo.ts). */
   readonly #made = new SignatureMemo(GENERATION)
-  /** False once signing failed here (a browser page): the cores sign. */
+  /** False once node:crypto said it cannot sign here (a browser page): the cores sign. */
   #works = true
   signed = 0
 
@@ -57,7 +57,9 @@ export class HostSigner {
     try {
       k = this.#key(seed)
       out.set(sign(null, msg, k.key))
-    } catch {
+    } catch (e) {
+      // Only the page's node:crypto (web/node/crypto.ts) turns the signer off; anything else is a real fault.
+      if (!(e instanceof Error && /not available in a browser page/.test(e.message))) throw e
       this.#works = false
       return false
     }
@@ -78,7 +80,9 @@ export class HostSigner {
     if (list) for (const k of list) if (same(k.seed, seed)) return k
     const der = new Uint8Array(PKCS8_PREFIX.length + 32)
     der.set(PKCS8_PREFIX); der.set(seed, PKCS8_PREFIX.length)
-    const key = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' })
+    // A Uint8Array, which node:crypto takes (its types say Buffer): a page has no Buffer, and using one there
+    // threw a ReferenceError before the page's node:crypto could say that it cannot sign.
+    const key = createPrivateKey({ key: der as Uint8Array as Buffer, format: 'der', type: 'pkcs8' })
     const spki = createPublicKey(key).export({ format: 'der', type: 'spki' })
     if (spki.length !== SPKI_LENGTH) throw new Error('host signer: not an Ed25519 key')
     const k: Key = { seed: seed.slice(), key, pk: new Uint8Array(spki.subarray(SPKI_LENGTH - 32)) }

@@ -1,9 +1,11 @@
 // node:crypto for a browser page (host/web/modules.ts maps the specifier
-// here). The page's code imports it only through the simulator's signer
+// here). The page's code imports it through the simulator's signer
 // (host/sim/host-signer.ts), which finds at its first call that a page
 // cannot sign this way and leaves signing to the cores: their signatures
 // are the same bytes (Ed25519 is deterministic), so the report matches
-// Node's. Everything here says which call a page cannot make.
+// Node's; and through the threads' table (host/sim/shared-signatures.ts),
+// which a page, on one thread, never makes. Everything here says which
+// call a page cannot make.
 
 import { unavailable } from './unavailable.js'
 

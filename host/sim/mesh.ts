@@ -19,7 +19,6 @@ import { SimDriver, ShardApi, ShardQueries, Query } from './driver.js'
 import type { SimOptions } from './options.js'
 import type { Venue } from './venue.js'
 import type { EventQueue } from './queue.js'
-import type { CborValue } from '../cbor.js'
 
 export { SIM_EVENT_SECRET } from './event.js'
 export { EPOCH, SKEW, CARD_TTL, HOSTILE_KINDS, nativeIndices } from './options.js'

@@ -18,7 +18,6 @@ import { ThreadChannel } from './thread-channel.js'
 import { SharedSignatures } from './shared-signatures.js'
 import type { SimOptions } from './options.js'
 import type { Room, VenueOptions } from './venue.js'
-import type { CborValue } from '../cbor.js'
 
 /** What a shard's worker is started with (shard-worker.ts). */
 export interface WorkerData {

@@ -8,6 +8,7 @@
 // before. Ids are never reused: an owner's id holds for the whole run.
 
 import { toHex, fromHex } from '../bytes.js'
+import { head30 } from './signature-memo.js'
 
 export const OWNER_BYTES = 32
 
@@ -24,7 +25,7 @@ export class OwnerIds {
   /** The id of the key at bytes[at, at + 32), given one if new. */
   idAt (bytes: Uint8Array, at: number): number {
     if (!(at >= 0 && at + OWNER_BYTES <= bytes.length)) throw new RangeError(`owner ids: a key at ${at} overruns ${bytes.length} bytes`)
-    const head = (bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 | bytes[at + 3] << 24) & 0x3fffffff
+    const head = head30(bytes, at)
     let list = this.#byHead.get(head)
     if (list !== undefined) {
       for (const id of list) if (same(this.#keys[id], bytes, at)) return id

@@ -8,8 +8,8 @@
 // becomes the older and the older is dropped, so memory is bounded and
 // what was added lately is kept.
 
-/** The first 30 bits of a signature (or of any random-looking bytes): the map key. */
-export const head30 = (b: Uint8Array): number => (b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24) & 0x3fffffff
+/** The first 30 bits of a signature (or of any random-looking bytes, from `at`): the map key. */
+export const head30 = (b: Uint8Array, at = 0): number => (b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) & 0x3fffffff
 
 /** Whether e holds exactly sig, pk and msg (in that order). */
 function holds (e: Uint8Array, sig: Uint8Array, pk: Uint8Array, msg: Uint8Array): boolean {

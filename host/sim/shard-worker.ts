@@ -5,14 +5,14 @@
 import { workerData } from 'node:worker_threads'
 import { MeshShard } from './shard.js'
 import { Venue } from './venue.js'
-import { ThreadChannel } from './thread-channel.js'
+import { ThreadChannel, BytesMessage } from './thread-channel.js'
 import { STARTED } from './threads.js'
 import type { ShardRequest, WorkerData } from './threads.js'
 import { QUERIES } from './driver.js'
 import type { Query } from './driver.js'
 
 const data = workerData as WorkerData
-const channel = new ThreadChannel(data.port, data.signal, 1)
+const channel = new ThreadChannel(data.port, data.signal, 1, data.regions)
 const started = new Int32Array(data.signal)
 Atomics.store(started, STARTED, 1)
 Atomics.notify(started, STARTED)
@@ -20,7 +20,9 @@ const venue = data.venue ? new Venue(data.venue.rooms, data.venue.options) : und
 let shard: MeshShard | null = null
 
 for (;;) {
-  const req = channel.receive() as ShardRequest
+  const got = channel.receive() as ShardRequest | BytesMessage
+  // A window comes as bytes (thread-channel.ts): its end, and the messages other shards sent this one.
+  const req: ShardRequest = 'parts' in got ? { op: 'begin', to: got.num, incoming: got.parts } : got
   try {
     if (req.op === 'open') {
       shard = new MeshShard({ ...data.opts, venue }, data.index, data.count)
@@ -28,8 +30,7 @@ for (;;) {
     } else if (req.op === 'begin' && 'to' in req) {
       shard!.receivePacked(req.incoming)
       shard!.runUntil(req.to)
-      const out = shard!.takeOutbox()
-      channel.send({ value: out }, out.map(b => b.buffer as ArrayBuffer))
+      channel.sendBytes(0, shard!.takeOutbox())
     } else if (req.op === 'start') {
       shard!.start()
       channel.send({ value: null })

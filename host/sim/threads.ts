@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { MeshShard } from './shard.js'
 import { LocalShard } from './mesh.js'
 import { SimDriver, ShardApi, ShardQueries, Query } from './driver.js'
-import { ThreadChannel } from './thread-channel.js'
+import { ThreadChannel, channelMemory, BytesMessage } from './thread-channel.js'
 import { SharedSignatures } from './shared-signatures.js'
 import type { SimOptions } from './options.js'
 import type { Room, VenueOptions } from './venue.js'
@@ -27,6 +27,7 @@ export interface WorkerData {
   count: number
   port: MessagePort
   signal: SharedArrayBuffer
+  regions: SharedArrayBuffer
 }
 
 export type ShardRequest =
@@ -67,7 +68,7 @@ class WorkerShard implements ShardApi {
 
   constructor (opts: SimOptions, index: number, count: number) {
     const { port1, port2 } = new MessageChannel()
-    const signal = new SharedArrayBuffer(12)
+    const { signal, regions } = channelMemory()
     this.#signal = new Int32Array(signal)
     const v = opts.venue
     const data: WorkerData = {
@@ -77,12 +78,13 @@ class WorkerShard implements ShardApi {
       index,
       count,
       port: port2,
-      signal
+      signal,
+      regions
     }
     this.#worker = new Worker(workerScript(), { workerData: data, transferList: [port2] })
     this.#worker.on('error', e => { this.#exited = e })
     this.#worker.unref()
-    this.#channel = new ThreadChannel(port1, signal, 0)
+    this.#channel = new ThreadChannel(port1, signal, 0, regions)
   }
 
   #ask (req: ShardRequest, transfer: ArrayBuffer[] = []): unknown {
@@ -106,13 +108,13 @@ class WorkerShard implements ShardApi {
 
   begin (to: number, incoming: Uint8Array[]): void {
     if (this.#exited) throw this.#exited
-    this.#channel.send({ op: 'begin', to, incoming }, incoming.map(b => b.buffer as ArrayBuffer))
+    this.#channel.sendBytes(to, incoming)
   }
 
   finish (): Uint8Array[] {
-    const reply = this.#channel.receive() as { value?: Uint8Array[], error?: string }
-    if (reply.error !== undefined) throw new Error(`sim: shard worker: ${reply.error}`)
-    return reply.value!
+    const reply = this.#channel.receive() as BytesMessage | { error: string }
+    if ('error' in reply) throw new Error(`sim: shard worker: ${reply.error}`)
+    return reply.parts
   }
 
   /** Boots the shard's badges; startDone() waits for it (so the workers boot theirs while this thread boots its own). */

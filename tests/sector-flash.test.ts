@@ -6,6 +6,7 @@
 import { describe, it, expect } from 'vitest'
 import { NorFlash, FlashRuleError, PowerLoss, NorGeometry, FlashPart } from '../host/nor-flash.js'
 import { SectorFlash } from '../host/sim/sector-flash.js'
+import { SectorSlab } from '../host/sim/sector-slab.js'
 import { Rng } from '../host/rng.js'
 
 const G: NorGeometry = { sectorSize: 4096, wordSize: 4, size: 16 * 4096 }
@@ -98,5 +99,63 @@ describe('SectorFlash (the simulator\'s flash)', () => {
         expect(Buffer.from(got.subarray(s * 4096, s * 4096 + 4096)).equals(Buffer.from(a.bytes.subarray(s * 4096, s * 4096 + 4096))), `seed ${seed}, sector ${s}`).toBe(true)
       }
     }
+  })
+
+  it('parts sharing one slab keep their sectors apart, cuts and all, and give an erased sector\'s slot back', () => {
+    for (const seed of [8, 9]) {
+      const ops = workload(seed, 3000)
+      const slab = new SectorSlab(G.sectorSize, 1) // chunks of 2 sectors: many chunks, slots handed round
+      const alone = new SectorFlash(G, { seed })
+      const shared = new SectorFlash(G, { seed, slab })
+      const other = new SectorFlash(G, { seed: seed + 100, slab })
+      const noise = workload(seed + 1000, 3000)
+      const rng = new Rng(seed)
+      for (let i = 0; i < ops.length; i++) {
+        if (rng.chance(0.01)) { const n = 1 + rng.int(3); alone.cutPowerAt(n); shared.cutPowerAt(n) }
+        const ra = step(alone, ops[i]); const rb = step(shared, ops[i])
+        expect(rb, `seed ${seed}, operation ${i}`).toBe(ra)
+        if (ra === 'power loss') { alone.powerOn(); shared.powerOn() }
+        if (step(other, noise[i]) === 'power loss') other.powerOn()
+      }
+      expect(Buffer.from(shared.read(0, G.size)).equals(Buffer.from(alone.read(0, G.size)))).toBe(true)
+      expect(shared.stats).toEqual(alone.stats)
+      expect(slab.taken).toBeLessThanOrEqual(shared.sectorsInUse + other.sectorsInUse)
+      for (let s = 0; s < G.size / G.sectorSize; s++) { shared.erase(s * G.sectorSize); other.erase(s * G.sectorSize) }
+      expect(slab.taken).toBe(0)
+    }
+  })
+
+  it('refuses a slab of another sector size', () => {
+    expect(() => new SectorFlash(G, { slab: new SectorSlab(2048) })).toThrow(/slab's sectors are 2048/)
+  })
+})
+
+describe('SectorSlab', () => {
+  it('hands out erased slots, takes them back, and hands them out erased again', () => {
+    const slab = new SectorSlab(16, 2)
+    const slots = Array.from({ length: 9 }, () => slab.take())
+    expect(new Set(slots).size).toBe(9)
+    expect(slab.chunks.length).toBe(3) // 4 slots a chunk
+    expect(slab.taken).toBe(9)
+    for (const k of slots) {
+      const at = slab.offset(k)
+      expect([...slab.chunk(k).subarray(at, at + 16)].every(b => b === 0xff)).toBe(true)
+      slab.chunk(k).fill(k, at, at + 16)
+    }
+    // each slot's bytes are its own
+    for (const k of slots) expect(slab.chunk(k)[slab.offset(k) + 15]).toBe(k)
+    slab.give(slots[4])
+    const again = slab.take()
+    expect(again).toBe(slots[4])
+    expect([...slab.chunk(again).subarray(slab.offset(again), slab.offset(again) + 16)].every(b => b === 0xff)).toBe(true)
+    expect(slab.chunkWords(again).buffer).toBe(slab.chunk(again).buffer)
+    expect(slab.chunks.length).toBe(3)
+  })
+
+  it('refuses sector sizes that are not whole words and chunk sizes out of range', () => {
+    expect(() => new SectorSlab(0)).toThrow(RangeError)
+    expect(() => new SectorSlab(6)).toThrow(/multiple of 4/)
+    expect(() => new SectorSlab(4096, 17)).toThrow(/chunkBits/)
+    expect(() => new SectorSlab(4096, -1)).toThrow(/chunkBits/)
   })
 })

@@ -30,6 +30,7 @@
 import { Badge, CHAIN_RECORD, MeshBadge, OutboxRecord } from '../badge.js'
 import { FlashPart, NRF52840, PowerLoss } from '../nor-flash.js'
 import { SectorFlash } from './sector-flash.js'
+import { SectorSlab } from './sector-slab.js'
 import { toHex, latin1 } from '../bytes.js'
 import { EventQueue, SimEvent, MAX_BADGES } from './queue.js'
 import { Rng } from '../rng.js'
@@ -225,10 +226,12 @@ export class MeshShard implements ShardQueries {
     const hostile = new Map((opts.hostile ?? []).map(h => [h.badge, h]))
     this.#counted = i => !hostile.has(i)
     const mtu = opts.mtu ?? 247
+    const geometry = opts.geometry ?? NRF52840
+    const slab = new SectorSlab(geometry.sectorSize) // the flash sectors of this shard's badges (the others' stay erased here)
     for (let i = 0; i < opts.badges; i++) {
       const r = rng.fork()
       const addr = Uint8Array.of(i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff, 0x5a, 0xb0, 0xc0)
-      const n = new SimBadge(i, addr, new SectorFlash(opts.geometry ?? NRF52840, { seed: r.u32() }), new Walker(this.venue, r.fork(), opts.dwellMinutes), r, r.fork(), r.range(-50e-6, 50e-6), mtu, hostile.get(i)?.kind)
+      const n = new SimBadge(i, addr, new SectorFlash(geometry, { seed: r.u32(), slab }), new Walker(this.venue, r.fork(), opts.dwellMinutes), r, r.fork(), r.range(-50e-6, 50e-6), mtu, hostile.get(i)?.kind)
       this.nodes.push(n)
       this.#byAddr.set(toHex(addr), n)
     }

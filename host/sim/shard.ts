@@ -31,12 +31,13 @@ import { Badge, CHAIN_RECORD, MeshBadge, OutboxRecord } from '../badge.js'
 import { FlashPart, NRF52840, PowerLoss } from '../nor-flash.js'
 import { SectorFlash } from './sector-flash.js'
 import { SectorSlab } from './sector-slab.js'
+import { AdvertFilter } from './advert-filter.js'
 import { toHex, latin1 } from '../bytes.js'
 import { EventQueue, SimEvent, MAX_BADGES } from './queue.js'
 import { Rng } from '../rng.js'
 import { Venue, Walker } from './venue.js'
 import {
-  RANGE, ADV_INTERVAL, ADV_JITTER, SCAN_DUTY, DUP_FILTER_RESET, CONNECT_SETUP, MAX_CONNECTIONS,
+  RANGE, ADV_INTERVAL, ADV_JITTER, SCAN_DUTY, CONNECT_SETUP, MAX_CONNECTIONS,
   FRAME_OVERHEAD, ADV_OVERHEAD, ADV_CHANNELS, REPORT_DELAY, CONN_INTERVAL, lossAt, effectiveDistance, frameTime
 } from './radio.js'
 import { VerifyCache } from './verify-cache.js'
@@ -70,7 +71,6 @@ function hearersBytes (to: number[]): Uint8Array {
   for (let i = 0; i < to.length; i++) { out[2 * i] = to[i] & 0xff; out[2 * i + 1] = to[i] >> 8 }
   return out
 }
-const sameBytes = (a: Uint8Array, b: Uint8Array) => { if (a.length !== b.length) return false; for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false; return true }
 /** A link's number, the same at both ends: its central's index and how many links that central had begun. */
 const linkId = (central: number, k: number) => central * 2 ** 24 + (k % 2 ** 24)
 
@@ -104,14 +104,11 @@ export class SimBadge {
   /** Events and messages this badge caused (queue.ts orders by it). */
   seq = 0
   /**
-   * Adverts heard, by advertiser: its advert's bytes and when, for the duplicate filter (#heardAdvert).
-   * Invariant: holds every advertiser heard in the last DUP_FILTER_RESET; an older entry filters nothing
-   * (#heardAdvert treats it as absent), so an honest badge's tick drops them (forgetStaleAdverts) and the map
-   * stays the size of the badge's neighbourhood, not of everyone it ever passed (hundreds an hour).
-   * A hostile badge keeps them all: its attack reads the map in insertion order (neighbours).
+   * A hostile badge's neighbours: each advertiser it reported, in the order first heard since it booted,
+   * and when last reported (its attacks read them, HostileEnv.neighbours). Null on an honest badge: the
+   * duplicate filter itself is the shard's (advert-filter.ts).
    */
-  readonly heard = new Map<number, { data: Uint8Array, t: number }>()
-  heardPrunedAt = 0
+  readonly heard: Map<number, number> | null
   owner = ''
   posts = 0
   /** Links the badge had up when it last lost power. */
@@ -139,13 +136,8 @@ export class SimBadge {
     readonly drift: number,
     readonly mtu: number,
     readonly hostile: HostileKind | undefined
-  ) {}
-
-  /** Drops adverts heard DUP_FILTER_RESET or longer ago (at most once per DUP_FILTER_RESET); see heard. */
-  forgetStaleAdverts (now: number): void {
-    if (this.hostile || now - this.heardPrunedAt < DUP_FILTER_RESET) return
-    this.heardPrunedAt = now
-    for (const [i, h] of this.heard) if (now - h.t >= DUP_FILTER_RESET) this.heard.delete(i)
+  ) {
+    this.heard = hostile ? new Map() : null
   }
 
   /** The badge's own clock: ms since it booted, running drift fast or slow. */
@@ -203,6 +195,8 @@ export class MeshShard implements ShardQueries {
   readonly outbox: RadioMessage[][]
   /** The badges that caught the advert being sent, by shard (#advertise; empty between adverts). */
   readonly #hearers: number[][]
+  /** The duplicate filters of this shard's badges' scanners. */
+  readonly #filter: AdvertFilter
   #notes: MetricNote[] = []
   readonly #counted: (i: number) => boolean
   /** Owners as numbers, for the checks of what each badge holds (owner-ids.ts). */
@@ -239,6 +233,7 @@ export class MeshShard implements ShardQueries {
     this.#cols = Math.ceil(this.venue.width / RANGE) + 1
     this.outbox = Array.from({ length: count }, () => [])
     this.#hearers = Array.from({ length: count }, () => [])
+    this.#filter = new AdvertFilter(opts.badges)
   }
 
   /** Whether this shard holds badge i. */
@@ -387,7 +382,8 @@ export class MeshShard implements ShardQueries {
     }
     n.on = true
     n.bootAt = this.q.now
-    n.heard.clear()
+    this.#filter.forget(n.index)
+    n.heard?.clear()
     // The first boot knows roughly when the event started (flashed that morning); later boots know nothing.
     const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
     this.call(n, (b, local) => b.init(local, hint))
@@ -519,9 +515,8 @@ export class MeshShard implements ShardQueries {
   #heardAdvert (n: SimBadge, from: number, addr: Uint8Array, data: Uint8Array): void {
     if (!n.on) return
     const now = this.q.now
-    const seen = n.heard.get(from)
-    if (seen && now - seen.t < DUP_FILTER_RESET && (seen.data === data || sameBytes(seen.data, data))) return
-    if (seen) { seen.data = data; seen.t = now } else n.heard.set(from, { data, t: now }) // updated in place: no garbage a second per pair
+    if (!this.#filter.report(n.index, from, data, now)) return
+    n.heard?.set(from, now)
     this.call(n, (b, local) => { b.advert(addr, data, local) })
   }
 
@@ -810,7 +805,6 @@ export class MeshShard implements ShardQueries {
   #tick (n: SimBadge): void {
     this.q.again(n.tickEvent!, this.q.now + TICK, n.index, n.index, n.seq++)
     this.call(n, (b, local) => { b.tick(local) })
-    n.forgetStaleAdverts(this.q.now)
     if (n.attack && n.on && this.q.now >= n.attackFrom) {
       // Scripted links that have lasted long enough are hung up (the attacker reconnects in its tick).
       const after = n.attack.hangUpAfter
@@ -853,7 +847,7 @@ export class MeshShard implements ShardQueries {
       rng: n.rng,
       trueTime: () => EPOCH + Math.floor(this.q.now),
       core: () => n.on && n.badge instanceof Badge ? n.badge : null,
-      neighbours: () => [...n.heard].filter(([i, h]) => !this.nodes[i].hostile && this.q.now - h.t < 10_000).map(([i]) => i),
+      neighbours: () => [...n.heard!].filter(([i, t]) => !this.nodes[i].hostile && this.q.now - t < 10_000).map(([i]) => i),
       linkCount: () => n.links.size,
       connect: i => this.#connect(n, this.nodes[i].addr),
       spoofAdvert: (addr, data) => this.#spoofAdvert(n, addr, data),

@@ -75,7 +75,7 @@ function hearersBytes (to: number[]): Uint8Array {
 const linkId = (central: number, k: number) => central * 2 ** 24 + (k % 2 ** 24)
 
 /** Badges near a cell, with their positions (see MeshShard.#neighbourhood). */
-interface Neighbourhood { badges: SimBadge[], xs: Float64Array, ys: Float64Array, rooms: Int32Array }
+interface Neighbourhood { ids: Int32Array, xs: Float64Array, ys: Float64Array, rooms: Int32Array }
 
 /** One end of a link: each badge holds its own, and the two ends learn of each other only by radio messages. */
 export class HalfLink {
@@ -476,11 +476,14 @@ export class MeshShard implements ShardQueries {
     this.q.again(n.advertEvent!, this.q.now + ADV_INTERVAL + n.rng.range(0, ADV_JITTER), n.index, n.index, n.seq++)
     if (!n.on || n.advData === null) return
     this.counters.advertBytes += (n.advData.length + ADV_OVERHEAD) * ADV_CHANNELS
-    const { badges, xs, ys, rooms } = this.#neighbourhood(n)
+    const { ids, xs, ys, rooms } = this.#neighbourhood(n)
     const nx = n.walker.x; const ny = n.walker.y; const room = n.walker.room
-    for (let k = 0; k < badges.length; k++) {
-      const m = badges[k]
-      if (m === n) continue
+    const me = n.index
+    const count = this.count
+    // Indices and positions only (flat arrays): a badge's object is not touched unless it hears.
+    for (let k = 0; k < ids.length; k++) {
+      const m = ids[k]
+      if (m === me) continue
       // Two thirds of the 3x3 cells lie beyond range: skipped without the square root. Exact: at
       // dx² + dy² ≥ RANGE², the distance is ≥ RANGE too (sqrt is monotone and RANGE² a square), and
       // no random number is drawn for a pair out of range either way.
@@ -488,7 +491,7 @@ export class MeshShard implements ShardQueries {
       if (dx * dx + dy * dy >= RANGE * RANGE) continue
       const d = effectiveDistance(dx, dy, room === rooms[k]) // #distance(n, m), from the epoch's copies of the same numbers
       if (d >= RANGE || !n.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
-      this.#hearers[m.index % this.count].push(m.index)
+      this.#hearers[m % count].push(m)
     }
     this.#sendAdvert(n)
   }
@@ -540,10 +543,10 @@ export class MeshShard implements ShardQueries {
         if (cell) for (const m of cell) badges.push(m)
       }
     }
-    around = { badges, xs: new Float64Array(badges.length), ys: new Float64Array(badges.length), rooms: new Int32Array(badges.length) }
+    around = { ids: new Int32Array(badges.length), xs: new Float64Array(badges.length), ys: new Float64Array(badges.length), rooms: new Int32Array(badges.length) }
     for (let k = 0; k < badges.length; k++) {
       const w = badges[k].walker
-      around.xs[k] = w.x; around.ys[k] = w.y; around.rooms[k] = w.room
+      around.ids[k] = badges[k].index; around.xs[k] = w.x; around.ys[k] = w.y; around.rooms[k] = w.room
     }
     this.#around.set(key, around)
     return around

@@ -37,9 +37,9 @@ export type ShardRequest =
 
 /**
  * Threads the simulator uses when not told: one per core, with at least 5,000 badges each. Measured on
- * a 2-core machine (README, "Threads"): two threads ran 10,000 badges for an hour about 1.15x faster than
- * one, but short runs of 2,000 to 10,000 badges a few percent slower (the hand-overs at each 5-ms window
- * cost about what the second core gains, once a window is a millisecond of work).
+ * a 2-core machine (README, "Threads"): two threads ran 4,000 badges' fourth minute 1.3x faster than
+ * one, but 2,000 badges' first two minutes only 1.03x (the hand-overs at each 5-ms window, and V8's
+ * collector no longer having the second core to itself, cost about what the second core gains).
  */
 export function defaultThreads (badges: number): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(badges / 5000)))

@@ -26,10 +26,11 @@ export class Metrics {
   readonly blocks = new Map<string, BlockTrack>()
   readonly #generation = new Map<string, number>()
   /**
-   * Per badge, per owner: the generation and height it holds, as generation * HEIGHTS + height (a small
-   * integer, stored in the map itself: 10,000 badges x 80 owners of objects were ~30 MB).
+   * Per owner, per badge: the generation and height it holds, as generation * HEIGHTS + height, or -1
+   * for none. One array per owner, made when a badge first holds its chain: a map per badge of this
+   * was ~2.5 KB a badge (10,000 badges x 60 owners); an owner's array is 8 bytes a badge.
    */
-  readonly #held: Array<Map<string, number>>
+  readonly #held = new Map<string, Float64Array>()
   linkBytes = 0
   advertBytes = 0
   frames = 0
@@ -39,9 +40,7 @@ export class Metrics {
   linkBreaks = 0
   powerCuts = 0
 
-  constructor (readonly badges: number, readonly counted: (i: number) => boolean) {
-    this.#held = Array.from({ length: badges }, () => new Map())
-  }
+  constructor (readonly badges: number, readonly counted: (i: number) => boolean) {}
 
   readonly #owners = new Map<string, string>()
   /** One string per owner key for the run: the per-badge maps and sets that hold owners then share it (10,000 badges × 80 chains). */
@@ -70,8 +69,10 @@ export class Metrics {
   #hold (i: number, owner: string, height: number, t: number, delivered: boolean): void {
     const g = this.#generation.get(owner) ?? 0
     if (!(height < HEIGHTS)) throw new RangeError(`metrics: a chain ${height} blocks high (at most ${HEIGHTS - 1})`)
-    const prev = this.#held[i].get(owner)
-    const from = prev !== undefined && Math.floor(prev / HEIGHTS) === g ? prev % HEIGHTS : 0
+    let held = this.#held.get(owner)
+    if (!held) this.#held.set(owner, held = new Float64Array(this.badges).fill(-1))
+    const prev = held[i]
+    const from = prev >= 0 && Math.floor(prev / HEIGHTS) === g ? prev % HEIGHTS : 0
     if (height <= from) return
     for (let h = from + 1; h <= height; h++) {
       const track = this.blocks.get(this.#key(owner, g, h))
@@ -82,7 +83,7 @@ export class Metrics {
         if (delivered) this.deliveries++
       }
     }
-    this.#held[i].set(owner, g * HEIGHTS + height)
+    held[i] = g * HEIGHTS + height
   }
 
   /**

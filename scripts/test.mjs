@@ -18,6 +18,26 @@ const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const lines = []
 
+/**
+ * What a vitest JSON report says: tests passed, failed and skipped, and each failure named with the first
+ * lines of its message (printed again at the end, where CI's tail shows them). A file that failed without
+ * a failed test (it did not load, or a hook threw) counts as one failure; so does a non-zero exit with none.
+ */
+function vitestTally (report, status) {
+  const j = JSON.parse(readFileSync(report, 'utf8'))
+  const failures = []
+  for (const file of j.testResults ?? []) {
+    const where = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name
+    const failed = (file.assertionResults ?? []).filter(t => t.status === 'failed')
+    for (const t of failed) failures.push(`${where} > ${t.fullName}\n${firstLines((t.failureMessages ?? []).join('\n'))}`)
+    if (failed.length === 0 && file.status === 'failed') failures.push(`${where} (the file failed)\n${firstLines(file.message ?? '')}`)
+  }
+  if (failures.length === 0 && status !== 0) failures.push(`vitest exited with ${status} and no failed test (an unhandled error: see its output above)`)
+  return { passed: j.numPassedTests, failed: failures.length, skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0), failures }
+}
+const firstLines = (s) => stripAnsi(s).split('\n').slice(0, 8).map(l => `    ${l}`).join('\n')
+const failures = []
+
 function run (title, cmd, args, opts = {}) {
   process.stdout.write(`\n=== ${title}\n`)
   const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, FORCE_COLOR: '0' }, ...opts })
@@ -103,10 +123,10 @@ for (const config of ['tsconfig.json', 'tsconfig.test.json']) {
   const report = join(root, 'build', 'vitest-report.json')
   const r = run('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
   if (existsSync(report)) {
-    const j = JSON.parse(readFileSync(report, 'utf8'))
-    const failed = j.numFailedTests + (j.numFailedTestSuites ?? 0) + (r.status !== 0 && j.numFailedTests === 0 ? 1 : 0)
     // Skipped: the hardware-in-the-loop tests when no board is named (they say so in their names).
-    record('vitest', j.numPassedTests, failed, (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0))
+    const t = vitestTally(report, r.status)
+    record('vitest', t.passed, t.failed, t.skipped)
+    failures.push(...t.failures)
   } else record('vitest', 0, 1)
 }
 
@@ -138,12 +158,13 @@ for (const config of ['tsconfig.json', 'tsconfig.test.json']) {
   const files = ['tests/interop.test.ts', 'tests/api.test.ts', 'tests/fuzz-feed.test.ts', 'tests/ed25519-oracle.test.ts', 'tests/ed25519-halfsize.test.ts']
   const r = run('vitest: the feed API on the badge build', bin('vitest'), ['run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env: { ...process.env, FORCE_COLOR: '0', PICOBADGE_CORE: 'badge' } })
   if (existsSync(report)) {
-    const j = JSON.parse(readFileSync(report, 'utf8'))
-    const failed = j.numFailedTests + (j.numFailedTestSuites ?? 0) + (r.status !== 0 && j.numFailedTests === 0 ? 1 : 0)
-    record('vitest (feed API on the badge build)', j.numPassedTests, failed)
+    const t = vitestTally(report, r.status)
+    record('vitest (feed API on the badge build)', t.passed, t.failed, t.skipped)
+    failures.push(...t.failures.map(f => `(badge build) ${f}`))
   } else record('vitest (feed API on the badge build)', 0, 1)
 }
 
+if (failures.length > 0) process.stdout.write(`\n=== vitest failures (${failures.length})\n${failures.join('\n')}\n`)
 process.stdout.write('\n' + lines.join('\n') + '\n')
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`)
 process.exit(totals.failed === 0 ? 0 : 1)

@@ -53,11 +53,44 @@ const utf8Decoder = new TextDecoder()
 export const s2b = (s: string): Uint8Array => utf8Encoder.encode(s)
 export const b2s = (b: Uint8Array): string => utf8Decoder.decode(b)
 
-/** Equal length and equal bytes (throws unless both are Uint8Arrays). */
+/** Equal length and equal bytes from i on (throws unless both are Uint8Arrays): picofeed's cmp, which looped forever on two empty arrays. */
 export function cmp (a: Uint8Array, b: Uint8Array, i = 0): boolean {
-  if (au8(a).length !== au8(b).length) return false
-  while (a[i] === b[i++]) if (i === a.length) return true
-  return false
+  return au8(a).length === au8(b).length && sameBytes(a, b, i)
+}
+
+/** Equal length and equal bytes from `from` on, without cmp's type checks: for the simulator's hot paths. */
+export function sameBytes (a: Uint8Array, b: Uint8Array, from = 0): boolean {
+  if (a.length !== b.length) return false
+  for (let i = from; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/** RFC 4648 base64url without padding (a JWK's key fields), without Buffer, which a page lacks. */
+export function toBase64Url (b: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < b.length; i += 3) {
+    const n = b[i] << 16 | (b[i + 1] ?? 0) << 8 | (b[i + 2] ?? 0)
+    s += B64URL[n >> 18] + B64URL[n >> 12 & 63]
+    if (i + 1 < b.length) s += B64URL[n >> 6 & 63]
+    if (i + 2 < b.length) s += B64URL[n & 63]
+  }
+  return s
+}
+
+/** The bytes of an unpadded base64url string; throws on any other character or an impossible length. */
+export function fromBase64Url (s: string): Uint8Array {
+  if (s.length % 4 === 1) throw new RangeError(`base64url: a length of ${s.length} is impossible`)
+  const out = new Uint8Array(Math.floor(s.length * 3 / 4))
+  let acc = 0; let bits = 0; let o = 0
+  for (let i = 0; i < s.length; i++) {
+    const v = B64URL.indexOf(s[i])
+    if (v < 0) throw new RangeError(`base64url: ${JSON.stringify(s[i])} at ${i} is not a base64url character`)
+    acc = (acc << 6 | v) & 0xffffff; bits += 6
+    if (bits >= 8) { bits -= 8; out[o++] = acc >> bits & 0xff }
+  }
+  return out
 }
 
 export function cpy (to: Uint8Array, from: Uint8Array, offset = 0): Uint8Array {

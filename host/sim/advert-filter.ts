@@ -16,6 +16,7 @@
 //     with its live slots only, twice as large if they need it.
 
 import { DUP_FILTER_RESET } from './radio.js'
+import { sameBytes } from '../bytes.js'
 
 const EMPTY = -1
 const MIN_BITS = 10
@@ -113,10 +114,4 @@ export class AdvertFilter {
   #live (key: number, gen: number, t: number, now: number): boolean {
     return gen === this.#gen[key >>> 16] && now - t < DUP_FILTER_RESET
   }
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }

@@ -151,6 +151,9 @@ export interface MeshBadge {
   chainRecords (): Uint8Array
 }
 
+/** What drain() returns when the outbox is empty (frozen: the callers only read it). */
+const NO_RECORDS: OutboxRecord[] = Object.freeze([]) as unknown as OutboxRecord[]
+
 const IO_ADDR = 192 // 6 bytes of address, then the data area at IO_DATA
 const OUTBOX_CHUNK = 8192
 
@@ -261,11 +264,11 @@ export class Badge implements MeshBadge {
   /** Everything the badge asked its host to do since the last drain, in order. */
   drain (): OutboxRecord[] {
     const c = this.core
-    const out: OutboxRecord[] = []
     const base = this.#outboxAt
-    for (;;) {
-      const n = this.#outbox(base, this.#outboxCap)
-      if (n <= 0) break
+    let n = this.#outbox(base, this.#outboxCap)
+    if (n <= 0) return NO_RECORDS // most calls ask for nothing: no array for them
+    const out: OutboxRecord[] = []
+    for (; n > 0; n = this.#outbox(base, this.#outboxCap)) {
       const u8 = c.u8
       for (let o = 0; o < n;) {
         const kind = u8[base + o]
@@ -276,7 +279,7 @@ export class Badge implements MeshBadge {
         else if (kind === 2) out.push({ kind: 'connect', addr: u8.slice(p, p + 6) })
         else if (kind === 3) out.push({ kind: 'disconnect', link })
         else if (kind === 4) out.push({ kind: 'send', link, frame: u8.slice(p, p + len) })
-        else if (kind === 5) out.push({ kind: 'stored', owner: u8.slice(p, p + 32), height: new DataView(u8.buffer, p + 32, 4).getUint32(0, true) })
+        else if (kind === 5) out.push({ kind: 'stored', owner: u8.slice(p, p + 32), height: (u8[p + 32] | u8[p + 33] << 8 | u8[p + 34] << 16 | u8[p + 35] << 24) >>> 0 })
         else throw new Error(`outbox: unknown record kind ${kind}`)
         o += 6 + len
       }

@@ -74,6 +74,12 @@ function hearersBytes (to: number[]): Uint8Array {
 /** A link's number, the same at both ends: its central's index and how many links that central had begun. */
 const linkId = (central: number, k: number) => central * 2 ** 24 + (k % 2 ** 24)
 
+// The badge ABI's hot calls, for MeshShard.call (made once: a closure per call is an allocation).
+const TICK_CALL = (b: MeshBadge, local: number): void => { b.tick(local) }
+const FRAME = (b: MeshBadge, local: number, handle: number, frame: Uint8Array): void => { b.frame(handle, frame, local) }
+const ADVERT = (b: MeshBadge, local: number, addr: Uint8Array, data: Uint8Array): void => { b.advert(addr, data, local) }
+const LINK_READY = (b: MeshBadge, local: number, handle: number): void => { b.linkReady(handle, local) }
+
 /** Badges near a cell, with their positions (see MeshShard.#neighbourhood). */
 interface Neighbourhood { ids: Int32Array, xs: Float64Array, ys: Float64Array, rooms: Int32Array }
 
@@ -324,11 +330,15 @@ export class MeshShard implements ShardQueries {
 
   // ---- calling the badges ------------------------------------------------------------
 
-  /** Runs one ABI call on a badge and carries out its outbox; a power cut inside it turns the badge off. */
-  call (n: SimBadge, fn: (b: MeshBadge, local: number) => void): void {
+  /**
+   * Runs one ABI call on a badge and carries out its outbox; a power cut inside it turns the badge off.
+   * The hot calls (ticks, frames, adverts heard) pass a function made once and its arguments `x` and
+   * `y`, not a closure: a closure is allocated at each call, and there are several a badge-second.
+   */
+  call<X, Y> (n: SimBadge, fn: (b: MeshBadge, local: number, x: X, y: Y) => void, x?: X, y?: Y): void {
     if (!n.on || n.badge === null) return
     try {
-      fn(n.badge, n.local(this.q.now))
+      fn(n.badge, n.local(this.q.now), x as X, y as Y)
       this.#carryOut(n, n.badge.drain())
     } catch (e) {
       if (e instanceof PowerLoss) { this.powerOff(n); return }
@@ -520,7 +530,7 @@ export class MeshShard implements ShardQueries {
     const now = this.q.now
     if (!this.#filter.report(n.index, from, data, now)) return
     n.heard?.set(from, now)
-    this.call(n, (b, local) => { b.advert(addr, data, local) })
+    this.call(n, ADVERT, addr, data)
   }
 
   /**
@@ -666,7 +676,7 @@ export class MeshShard implements ShardQueries {
       if (h.queue.length > 0) this.#transmit(h)
       else {
         h.busy = false
-        if (!h.script) this.call(n, (b, local) => b.linkReady(h.handle, local))
+        if (!h.script) this.call(n, LINK_READY, h.handle)
       }
     })
   }
@@ -680,10 +690,10 @@ export class MeshShard implements ShardQueries {
     if (peerKind && !n.hostile) {
       // What the honest badge counts against the hostile one, frame by frame.
       const before = this.#violations(n)
-      this.call(n, (b, local) => b.frame(h.handle, frame, local))
+      this.call(n, FRAME, h.handle, frame)
       const k = this.#violations(n) - before
       if (k > 0) this.#countKind(peerKind, 'violations', k)
-    } else this.call(n, (b, local) => b.frame(h.handle, frame, local))
+    } else this.call(n, FRAME, h.handle, frame)
   }
 
   /** What a hostile badge does to its outgoing frames. */
@@ -807,7 +817,7 @@ export class MeshShard implements ShardQueries {
 
   #tick (n: SimBadge): void {
     this.q.again(n.tickEvent!, this.q.now + TICK, n.index, n.index, n.seq++)
-    this.call(n, (b, local) => { b.tick(local) })
+    this.call(n, TICK_CALL)
     if (n.attack && n.on && this.q.now >= n.attackFrom) {
       // Scripted links that have lasted long enough are hung up (the attacker reconnects in its tick).
       const after = n.attack.hangUpAfter

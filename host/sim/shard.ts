@@ -81,7 +81,13 @@ const ADVERT = (b: MeshBadge, local: number, addr: Uint8Array, data: Uint8Array)
 const LINK_READY = (b: MeshBadge, local: number, handle: number): void => { b.linkReady(handle, local) }
 
 /** Badges near a cell, with their positions (see MeshShard.#neighbourhood). */
-interface Neighbourhood { ids: Int32Array, xs: Float64Array, ys: Float64Array, rooms: Int32Array }
+interface Neighbourhood {
+  /** How many badges (the arrays are kept from epoch to epoch, and may be longer). */
+  size: number
+  /** The radio epoch it was made for. */
+  epoch: number
+  ids: Int32Array, xs: Float64Array, ys: Float64Array, rooms: Int32Array
+}
 
 /** One end of a link: each badge holds its own, and the two ends learn of each other only by radio messages. */
 export class HalfLink {
@@ -191,8 +197,10 @@ export class MeshShard implements ShardQueries {
   readonly #byAddr = new Map<string, SimBadge>()
   #grid = new Map<number, SimBadge[]>()
   #cols = 1
-  /** Per cell that advertised this radio epoch, its 3x3 neighbourhood (#neighbourhood); emptied with each new grid. */
+  /** Per cell that advertised, its 3x3 neighbourhood (#neighbourhood): valid for the radio epoch it names. */
   readonly #around = new Map<number, Neighbourhood>()
+  /** Radio epochs so far (#radioEpoch). */
+  #epochs = 0
   /** The native board processes and their files; made at start when opts.native > 0. */
   fleet: NativeFleet | null = null
   /** Per hostile kind: what its badges did and what the honest badges counted against them (this shard's part). */
@@ -347,7 +355,8 @@ export class MeshShard implements ShardQueries {
   }
 
   #carryOut (n: SimBadge, records: OutboxRecord[]): void {
-    for (const r of records) {
+    for (let i = 0; i < records.length; i++) { // indexed: a for-of here allocated an iterator result per record
+      const r = records[i]
       switch (r.kind) {
         case 'advertise': n.advData = r.data; break
         case 'connect': this.#connect(n, r.addr); break
@@ -440,7 +449,10 @@ export class MeshShard implements ShardQueries {
 
   /** Every second: people move; links whose ends walked apart break (each end breaks its own: both see the same distance). */
   #radioEpoch (): void {
-    const grid = new Map<number, SimBadge[]>()
+    // The cells' lists are emptied and filled again, not made anew each second (an empty list and no
+    // list mean the same to every reader).
+    const grid = this.#grid
+    for (const cell of grid.values()) cell.length = 0
     for (const n of this.nodes) {
       n.walker.at(this.q.now)
       const c = this.#cell(n.walker.x, n.walker.y)
@@ -448,8 +460,7 @@ export class MeshShard implements ShardQueries {
       if (!cell) grid.set(c, cell = [])
       cell.push(n)
     }
-    this.#grid = grid
-    this.#around.clear()
+    this.#epochs++
     for (let i = this.index; i < this.nodes.length; i += this.count) {
       const n = this.nodes[i]
       if (n.links.size === 0) continue
@@ -486,12 +497,12 @@ export class MeshShard implements ShardQueries {
     this.q.again(n.advertEvent!, this.q.now + ADV_INTERVAL + n.rng.range(0, ADV_JITTER), n.index, n.index, n.seq++)
     if (!n.on || n.advData === null) return
     this.counters.advertBytes += (n.advData.length + ADV_OVERHEAD) * ADV_CHANNELS
-    const { ids, xs, ys, rooms } = this.#neighbourhood(n)
+    const { size, ids, xs, ys, rooms } = this.#neighbourhood(n)
     const nx = n.walker.x; const ny = n.walker.y; const room = n.walker.room
     const me = n.index
     const count = this.count
     // Indices and positions only (flat arrays): a badge's object is not touched unless it hears.
-    for (let k = 0; k < ids.length; k++) {
+    for (let k = 0; k < size; k++) {
       const m = ids[k]
       if (m === me) continue
       // Two thirds of the 3x3 cells lie beyond range: skipped without the square root. Exact: at
@@ -544,21 +555,36 @@ export class MeshShard implements ShardQueries {
     const cy = Math.floor(n.walker.y / RANGE)
     const key = cy * this.#cols + cx
     let around = this.#around.get(key)
-    if (around) return around
-    const badges: SimBadge[] = []
+    if (around && around.epoch === this.#epochs) return around
+    let size = 0
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        if (cx + dx < 0 || cy + dy < 0) continue
+        size += this.#grid.get((cy + dy) * this.#cols + cx + dx)?.length ?? 0
+      }
+    }
+    // The cell's arrays from an earlier epoch, when they are long enough: a new set each second was
+    // a fifth of what a settled run allocated.
+    if (!around || around.ids.length < size) {
+      const cap = Math.max(size, 2 * (around?.ids.length ?? 0))
+      around = { size: 0, epoch: 0, ids: new Int32Array(cap), xs: new Float64Array(cap), ys: new Float64Array(cap), rooms: new Int32Array(cap) }
+      this.#around.set(key, around)
+    }
+    around.size = size
+    around.epoch = this.#epochs
+    let k = 0
     for (let dy = -1; dy <= 1; dy++) {
       for (let dx = -1; dx <= 1; dx++) {
         if (cx + dx < 0 || cy + dy < 0) continue
         const cell = this.#grid.get((cy + dy) * this.#cols + cx + dx)
-        if (cell) for (const m of cell) badges.push(m)
+        if (cell === undefined) continue
+        for (let j = 0; j < cell.length; j++) {
+          const m = cell[j]; const w = m.walker
+          around.ids[k] = m.index; around.xs[k] = w.x; around.ys[k] = w.y; around.rooms[k] = w.room
+          k++
+        }
       }
     }
-    around = { ids: new Int32Array(badges.length), xs: new Float64Array(badges.length), ys: new Float64Array(badges.length), rooms: new Int32Array(badges.length) }
-    for (let k = 0; k < badges.length; k++) {
-      const w = badges[k].walker
-      around.ids[k] = badges[k].index; around.xs[k] = w.x; around.ys[k] = w.y; around.rooms[k] = w.room
-    }
-    this.#around.set(key, around)
     return around
   }
 

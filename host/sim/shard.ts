@@ -564,7 +564,7 @@ export class MeshShard implements ShardQueries {
       }
     }
     // The cell's arrays from an earlier epoch, when they are long enough: a new set each second was
-    // a fifth of what a settled run allocated.
+    // 15 % of what a settled run allocated (1,000 badges, V8's sampling heap profiler).
     if (!around || around.ids.length < size) {
       const cap = Math.max(size, 2 * (around?.ids.length ?? 0))
       around = { size: 0, epoch: 0, ids: new Int32Array(cap), xs: new Float64Array(cap), ys: new Float64Array(cap), rooms: new Int32Array(cap) }

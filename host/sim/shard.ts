@@ -32,6 +32,7 @@ import { FlashPart, NRF52840, PowerLoss } from '../nor-flash.js'
 import { SectorFlash } from './sector-flash.js'
 import { SectorSlab } from './sector-slab.js'
 import { AdvertFilter } from './advert-filter.js'
+import { RadioGrid } from './radio-grid.js'
 import { toHex, latin1 } from '../bytes.js'
 import { EventQueue, SimEvent, MAX_BADGES } from './queue.js'
 import { Rng } from '../rng.js'
@@ -79,15 +80,6 @@ const TICK_CALL = (b: MeshBadge, local: number): void => { b.tick(local) }
 const FRAME = (b: MeshBadge, local: number, handle: number, frame: Uint8Array): void => { b.frame(handle, frame, local) }
 const ADVERT = (b: MeshBadge, local: number, addr: Uint8Array, data: Uint8Array): void => { b.advert(addr, data, local) }
 const LINK_READY = (b: MeshBadge, local: number, handle: number): void => { b.linkReady(handle, local) }
-
-/** Badges near a cell, with their positions (see MeshShard.#neighbourhood). */
-interface Neighbourhood {
-  /** How many badges (the arrays are kept from epoch to epoch, and may be longer). */
-  size: number
-  /** The radio epoch it was made for. */
-  epoch: number
-  ids: Int32Array, xs: Float64Array, ys: Float64Array, rooms: Int32Array
-}
 
 /** One end of a link: each badge holds its own, and the two ends learn of each other only by radio messages. */
 export class HalfLink {
@@ -195,12 +187,10 @@ export class MeshShard implements ShardQueries {
   readonly end: number
   readonly counters: ShardCounters = { linkBytes: 0, advertBytes: 0, frames: 0, connections: 0, connectFailures: 0, linkBreaks: 0, powerCuts: 0, connectsToNowhere: 0, zombies: 0, cacheHits: 0, cacheMisses: 0, cacheVerified: 0 }
   readonly #byAddr = new Map<string, SimBadge>()
-  #grid = new Map<number, SimBadge[]>()
-  #cols = 1
-  /** Per cell that advertised, its 3x3 neighbourhood (#neighbourhood): valid for the radio epoch it names. */
-  readonly #around = new Map<number, Neighbourhood>()
-  /** Radio epochs so far (#radioEpoch). */
-  #epochs = 0
+  /** Who is near whom since the last radio epoch (radio-grid.ts). */
+  readonly #grid: RadioGrid
+  /** A row of a neighbourhood: [from, to) in the grid's arrays (RadioGrid.row). */
+  readonly #run = new Int32Array(2)
   /** The native board processes and their files; made at start when opts.native > 0. */
   fleet: NativeFleet | null = null
   /** Per hostile kind: what its badges did and what the honest badges counted against them (this shard's part). */
@@ -244,7 +234,7 @@ export class MeshShard implements ShardQueries {
       this.#byAddr.set(toHex(addr), n)
     }
     for (const i of nativeIndices(opts.badges, opts.native ?? 0, new Set(hostile.keys()))) this.nodes[i].native = true
-    this.#cols = Math.ceil(this.venue.width / RANGE) + 1
+    this.#grid = new RadioGrid(opts.badges, this.venue.width, this.venue.height)
     this.outbox = Array.from({ length: count }, () => [])
     this.#hearers = Array.from({ length: count }, () => [])
     this.#filter = new AdvertFilter(opts.badges)
@@ -445,22 +435,10 @@ export class MeshShard implements ShardQueries {
 
   // ---- radio: advertising and connecting -------------------------------------------
 
-  #cell (x: number, y: number): number { return Math.floor(y / RANGE) * this.#cols + Math.floor(x / RANGE) }
-
   /** Every second: people move; links whose ends walked apart break (each end breaks its own: both see the same distance). */
   #radioEpoch (): void {
-    // The cells' lists are emptied and filled again, not made anew each second (an empty list and no
-    // list mean the same to every reader).
-    const grid = this.#grid
-    for (const cell of grid.values()) cell.length = 0
-    for (const n of this.nodes) {
-      n.walker.at(this.q.now)
-      const c = this.#cell(n.walker.x, n.walker.y)
-      let cell = grid.get(c)
-      if (!cell) grid.set(c, cell = [])
-      cell.push(n)
-    }
-    this.#epochs++
+    for (const n of this.nodes) n.walker.at(this.q.now)
+    this.#grid.fill(i => this.nodes[i].walker)
     for (let i = this.index; i < this.nodes.length; i += this.count) {
       const n = this.nodes[i]
       if (n.links.size === 0) continue
@@ -474,12 +452,12 @@ export class MeshShard implements ShardQueries {
 
   /** Whether another badge that is on (`on`, by index) is within radio range of n (the grid of the last radio epoch). */
   hasNeighbour (n: SimBadge, on: (i: number) => boolean): boolean {
-    const cx = Math.floor(n.walker.x / RANGE)
-    const cy = Math.floor(n.walker.y / RANGE)
+    const g = this.#grid; const run = this.#run
     for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        if (cx + dx < 0 || cy + dy < 0) continue
-        for (const m of this.#grid.get((cy + dy) * this.#cols + cx + dx) ?? []) if (m !== n && on(m.index) && this.#distance(n, m) < RANGE) return true
+      g.row(n.walker.x, n.walker.y, dy, run)
+      for (let k = run[0]; k < run[1]; k++) {
+        const m = this.nodes[g.ids[k]]
+        if (m !== n && on(m.index) && this.#distance(n, m) < RANGE) return true
       }
     }
     return false
@@ -497,22 +475,26 @@ export class MeshShard implements ShardQueries {
     this.q.again(n.advertEvent!, this.q.now + ADV_INTERVAL + n.rng.range(0, ADV_JITTER), n.index, n.index, n.seq++)
     if (!n.on || n.advData === null) return
     this.counters.advertBytes += (n.advData.length + ADV_OVERHEAD) * ADV_CHANNELS
-    const { size, ids, xs, ys, rooms } = this.#neighbourhood(n)
+    const { ids, xs, ys, rooms } = this.#grid
+    const run = this.#run
     const nx = n.walker.x; const ny = n.walker.y; const room = n.walker.room
     const me = n.index
     const count = this.count
-    // Indices and positions only (flat arrays): a badge's object is not touched unless it hears.
-    for (let k = 0; k < size; k++) {
-      const m = ids[k]
-      if (m === me) continue
-      // Two thirds of the 3x3 cells lie beyond range: skipped without the square root. Exact: at
-      // dx² + dy² ≥ RANGE², the distance is ≥ RANGE too (sqrt is monotone and RANGE² a square), and
-      // no random number is drawn for a pair out of range either way.
-      const dx = nx - xs[k]; const dy = ny - ys[k]
-      if (dx * dx + dy * dy >= RANGE * RANGE) continue
-      const d = effectiveDistance(dx, dy, room === rooms[k]) // #distance(n, m), from the epoch's copies of the same numbers
-      if (d >= RANGE || !n.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
-      this.#hearers[m % count].push(m)
+    // Indices and positions only (the grid's flat arrays): a badge's object is not touched unless it hears.
+    for (let row = -1; row <= 1; row++) {
+      this.#grid.row(nx, ny, row, run)
+      for (let k = run[0], end = run[1]; k < end; k++) {
+        const m = ids[k]
+        if (m === me) continue
+        // Two thirds of the 3x3 cells lie beyond range: skipped without the square root. Exact: at
+        // dx² + dy² ≥ RANGE², the distance is ≥ RANGE too (sqrt is monotone and RANGE² a square), and
+        // no random number is drawn for a pair out of range either way.
+        const dx = nx - xs[k]; const dy = ny - ys[k]
+        if (dx * dx + dy * dy >= RANGE * RANGE) continue
+        const d = effectiveDistance(dx, dy, room === rooms[k]) // #distance(n, m), from the epoch's copies of the same numbers
+        if (d >= RANGE || !n.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
+        this.#hearers[m % count].push(m)
+      }
     }
     this.#sendAdvert(n)
   }
@@ -542,50 +524,6 @@ export class MeshShard implements ShardQueries {
     if (!this.#filter.report(n.index, from, data, now)) return
     n.heard?.set(from, now)
     this.call(n, ADVERT, addr, data)
-  }
-
-  /**
-   * The badges of the 3x3 cells around n's cell, in the order an advert has always visited them
-   * (rows, then columns, then each cell in index order), with their positions and rooms copied
-   * into flat arrays. Walkers move only at a radio epoch, so the copies hold until the next one;
-   * every badge of a cell advertises once an epoch, so one copy serves them all.
-   */
-  #neighbourhood (n: SimBadge): Neighbourhood {
-    const cx = Math.floor(n.walker.x / RANGE)
-    const cy = Math.floor(n.walker.y / RANGE)
-    const key = cy * this.#cols + cx
-    let around = this.#around.get(key)
-    if (around && around.epoch === this.#epochs) return around
-    let size = 0
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        if (cx + dx < 0 || cy + dy < 0) continue
-        size += this.#grid.get((cy + dy) * this.#cols + cx + dx)?.length ?? 0
-      }
-    }
-    // The cell's arrays from an earlier epoch, when they are long enough: a new set each second was
-    // 15 % of what a settled run allocated (1,000 badges, V8's sampling heap profiler).
-    if (!around || around.ids.length < size) {
-      const cap = Math.max(size, 2 * (around?.ids.length ?? 0))
-      around = { size: 0, epoch: 0, ids: new Int32Array(cap), xs: new Float64Array(cap), ys: new Float64Array(cap), rooms: new Int32Array(cap) }
-      this.#around.set(key, around)
-    }
-    around.size = size
-    around.epoch = this.#epochs
-    let k = 0
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        if (cx + dx < 0 || cy + dy < 0) continue
-        const cell = this.#grid.get((cy + dy) * this.#cols + cx + dx)
-        if (cell === undefined) continue
-        for (let j = 0; j < cell.length; j++) {
-          const m = cell[j]; const w = m.walker
-          around.ids[k] = m.index; around.xs[k] = w.x; around.ys[k] = w.y; around.rooms[k] = w.room
-          k++
-        }
-      }
-    }
-    return around
   }
 
   /**
@@ -899,17 +837,15 @@ export class MeshShard implements ShardQueries {
   #spoofAdvert (n: SimBadge, addr: Uint8Array, data: Uint8Array): void {
     if (!n.on) return
     this.counters.advertBytes += (data.length + ADV_OVERHEAD) * ADV_CHANNELS
-    const cx = Math.floor(n.walker.x / RANGE)
-    const cy = Math.floor(n.walker.y / RANGE)
+    const g = this.#grid; const run = this.#run
     for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        if (cx + dx < 0 || cy + dy < 0) continue
-        for (const m of this.#grid.get((cy + dy) * this.#cols + cx + dx) ?? []) {
-          if (m === n || m.hostile) continue
-          const d = this.#distance(n, m)
-          if (d >= RANGE || !n.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
-          this.#send(n, m.index, REPORT_DELAY, MSG_SPOOF, 0, 0, addr, data)
-        }
+      g.row(n.walker.x, n.walker.y, dy, run)
+      for (let k = run[0]; k < run[1]; k++) {
+        const m = this.nodes[g.ids[k]]
+        if (m === n || m.hostile) continue
+        const d = this.#distance(n, m)
+        if (d >= RANGE || !n.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
+        this.#send(n, m.index, REPORT_DELAY, MSG_SPOOF, 0, 0, addr, data)
       }
     }
   }

@@ -47,7 +47,7 @@ describe('RadioGrid', () => {
       const n = 1 + rng.int(400)
       // Anywhere in the venue, and often exactly on a cell's or the venue's edge.
       const coord = (max: number) => rng.pick([0, max, 15 * rng.int(Math.floor(max / 15) + 1), rng.u32() / 2 ** 32 * max])
-      const spots: Placed[] = Array.from({ length: n }, () => ({ x: coord(width), y: coord(height), room: rng.int(5) }))
+      const spots: Array<{ x: number, y: number, room: number }> = Array.from({ length: n }, () => ({ x: coord(width), y: coord(height), room: rng.int(5) }))
       const g = new RadioGrid(n, width, height)
       g.fill(i => spots[i])
       for (let i = 0; i < n; i++) {

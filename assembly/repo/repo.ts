@@ -135,11 +135,6 @@ const cKey: usize = memory.data(<i32>(<usize>MAX_CHAINS * 4));
 const cHead: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 const cGenesis: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 const cKeyAt: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
-// One bit per chain slot, set whenever its head is set (setHead, and every slot at mount): the
-// chain-set view (sync/items.ts) hashes a slot again only when it finds the bit set, then clears
-// it (repoSlotSeen). Without it the view read every head from flash at each refresh to learn which
-// had moved. Invariant: a slot whose bit is clear has the head it had when its view last cleared it.
-const cMoved: usize = memory.data(<i32>((MAX_CHAINS + 7) >> 3));
 
 // Tombstones: owner's first 2 bytes, record address / 8 (0 = slot free).
 // Addresses fit a u16 up to a 512 KiB region, else a u32.
@@ -180,11 +175,7 @@ function prefixOf(sig: usize): u64 { return load<u64>(sig) & PREFIX_MASK; }
 
 function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
 function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
-function setHead(c: i32, i: i32): void {
-  store<i16>(cHead + (<usize>c << 1), <i16>i);
-  const p = cMoved + (<usize>c >> 3);
-  store<u8>(p, load<u8>(p) | <u8>(<u32>1 << <u32>(c & 7)));
-}
+function setHead(c: i32, i: i32): void { store<i16>(cHead + (<usize>c << 1), <i16>i); }
 function genesisOf(c: i32): i32 { return <i32>load<u16>(cGenesis + (<usize>c << 1)); }
 
 /** Reads the u32 at flash address a (0 when the read fails). */
@@ -394,7 +385,6 @@ function noteStamp(addr: u32, type: u8, stamp: u32): void {
 function clearTables(): void {
   memory.fill(bTab, 0, <usize>MAX_BLOCKS * 8);
   memory.fill(cHead, 0xff, <usize>MAX_CHAINS * 2);
-  memory.fill(cMoved, 0xff, <usize>((MAX_CHAINS + 7) >> 3));
   memory.fill(tAddr, 0, <usize>MAX_TOMBS * (TOMB_WIDE ? 4 : 2));
   tombCursor = 0;
   memory.fill(secMinStamp, 0xff, <usize>MAX_SECTORS * 4);
@@ -1071,16 +1061,10 @@ export function repoSlotHead(c: i32, out: usize): i32 {
   return readBlockPrefix(headOf(c), out, 64);
 }
 
-/** Whether the head of slot c was set since repoSlotSeen(c) (or the mount): see cMoved. */
-export function repoSlotMoved(c: i32): bool {
-  return c >= 0 && c < MAX_CHAINS && (load<u8>(cMoved + (<usize>c >> 3)) & (1 << (c & 7))) != 0;
-}
-
-/** The chain-set view took in slot c's head as it is now (clears the bit repoSlotMoved reads). */
-export function repoSlotSeen(c: i32): void {
-  if (c < 0 || c >= MAX_CHAINS) return;
-  const p = cMoved + (<usize>c >> 3);
-  store<u8>(p, load<u8>(p) & ~<u8>(<u32>1 << <u32>(c & 7)));
+/** The first 8 bytes of the head block's signature of the chain in slot c; 0 when the slot is free. */
+export function repoSlotHeadKey(c: i32): u64 {
+  if (repoSlotHeight(c) == 0 || readBlockPrefix(headOf(c), scratch, 8) != 0) return 0;
+  return load<u64>(scratch);
 }
 
 /** Free block slots: how many more blocks the index takes before something must be evicted. */

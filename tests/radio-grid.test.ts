@@ -66,5 +66,6 @@ describe('RadioGrid', () => {
     const g = new RadioGrid(2, 30, 30)
     expect(() => g.fill(i => ({ x: i === 1 ? -1 : 5, y: 5, room: 0 }))).toThrow(/badge 1 at \(-1, 5\)/)
     expect(() => g.fill(() => ({ x: 5, y: 100, room: 0 }))).toThrow(/outside the venue/)
+    expect(() => g.fill(() => ({ x: 45, y: 5, room: 0 }))).toThrow(/outside the venue/) // past the spare column: not the next row
   })
 })

@@ -57,7 +57,8 @@ export class RadioGrid {
     for (let i = 0; i < this.badges; i++) {
       const p = at(i)
       const c = this.cellAt(p.x, p.y)
-      if (!(p.x >= 0 && p.y >= 0 && c < this.cells)) throw new RangeError(`sim: badge ${i} at (${p.x}, ${p.y}) is outside the venue's grid`)
+      // Right of the spare column a cell number would name the next row's cells: refused too.
+      if (!(p.x >= 0 && p.y >= 0 && Math.floor(p.x / RANGE) < this.cols && c < this.cells)) throw new RangeError(`sim: badge ${i} at (${p.x}, ${p.y}) is outside the venue's grid`)
       cellOf[i] = c
       start[c + 1]++
     }

@@ -1,12 +1,11 @@
 // The chain-set view (assembly/sync/items.ts) keeps per chain slot the
-// item's hash and the head key it was made for, and hashes a slot again only
-// when its head key changed; it keeps its order by insertion sort. If a
-// change slipped past it (a chain evicted and its slot founded again in one
-// call, a remount), the badge would advertise a digest of a set it no longer
-// holds. Here a badge goes through seeded runs of everything that changes
-// its chains (new chains, longer chains, syncs, the collector's evictions, a
-// full store evicting to make room, remounts after power cuts), and after
-// each step the digest in its advertisement must equal the one computed from
+// item's hash and key, and hashes a slot again only when the repo marks its
+// head as set since (repo.ts, cMoved). If a change slipped past the mark,
+// the badge would advertise a digest of a set it no longer holds. Here a
+// badge goes through seeded runs of everything that changes its chains
+// (new chains, longer chains, syncs, the collector's evictions, a full
+// store evicting to make room, remounts after power cuts), and after each
+// step the digest in its advertisement must equal the one computed from
 // scratch from the chains it lists (store_chains), as items.ts defines it.
 import { describe, it, expect } from 'vitest'
 import { createHash } from 'node:crypto'

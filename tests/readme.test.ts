@@ -43,7 +43,7 @@
 // | Your own app | "the app cannot start (-91): …" | the line host/app-refusal.ts makes for it (tests/app-refusal.test.ts holds that to the core) |
 // | Use it from Node | the `Feed` block | run as written (by the package's name): prints "2 true" as its comment says |
 // | Remember and forget | the `BadgeEngine` block | run as written, with `feedBytes` a real feed: accepts its blocks |
-// | How fast | the bench table | not asserted: one run of `npm run bench` (timings); but the core's size and RAM rows, and "one 49.1 KiB module", equal the build |
+// | How fast | the bench table | not asserted: one run of `npm run bench` (timings); but the core's size and RAM rows, and "one 49.0 KiB module", equal the build |
 
 
 import { describe, it, expect } from 'vitest'

@@ -135,6 +135,13 @@ const cKey: usize = memory.data(<i32>(<usize>MAX_CHAINS * 4));
 const cHead: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 const cGenesis: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
 const cKeyAt: usize = memory.data(<i32>(<usize>MAX_CHAINS * 2));
+// One byte per chain slot, set whenever its head is set (setHead, and every slot at mount): the
+// chain-set view (sync/items.ts) hashes a slot again only when it finds the byte set, then clears
+// it (repoSlotSeen). Without it the view read every head from flash at each refresh to learn which
+// had moved. A byte, not a bit: setHead is inlined at every caller, and the bit's read-modify-write
+// cost the module more code than the 112 bytes of RAM it saved (the M4 board's app buffer is tight).
+// Invariant: a slot whose byte is clear has the head it had when the view last cleared it.
+const cMoved: usize = memory.data(<i32>MAX_CHAINS);
 
 // Tombstones: owner's first 2 bytes, record address / 8 (0 = slot free).
 // Addresses fit a u16 up to a 512 KiB region, else a u32.
@@ -175,7 +182,10 @@ function prefixOf(sig: usize): u64 { return load<u64>(sig) & PREFIX_MASK; }
 
 function sectorOfAddr(a: u32): u32 { return a / geometry.sectorSize; }
 function headOf(c: i32): i32 { return <i32>load<i16>(cHead + (<usize>c << 1)); }
-function setHead(c: i32, i: i32): void { store<i16>(cHead + (<usize>c << 1), <i16>i); }
+function setHead(c: i32, i: i32): void {
+  store<i16>(cHead + (<usize>c << 1), <i16>i);
+  store<u8>(cMoved + <usize>c, 1);
+}
 function genesisOf(c: i32): i32 { return <i32>load<u16>(cGenesis + (<usize>c << 1)); }
 
 /** Reads the u32 at flash address a (0 when the read fails). */
@@ -385,6 +395,7 @@ function noteStamp(addr: u32, type: u8, stamp: u32): void {
 function clearTables(): void {
   memory.fill(bTab, 0, <usize>MAX_BLOCKS * 8);
   memory.fill(cHead, 0xff, <usize>MAX_CHAINS * 2);
+  memory.fill(cMoved, 1, <usize>MAX_CHAINS);
   memory.fill(tAddr, 0, <usize>MAX_TOMBS * (TOMB_WIDE ? 4 : 2));
   tombCursor = 0;
   memory.fill(secMinStamp, 0xff, <usize>MAX_SECTORS * 4);
@@ -1061,11 +1072,11 @@ export function repoSlotHead(c: i32, out: usize): i32 {
   return readBlockPrefix(headOf(c), out, 64);
 }
 
-/** The first 8 bytes of the head block's signature of the chain in slot c; 0 when the slot is free. */
-export function repoSlotHeadKey(c: i32): u64 {
-  if (repoSlotHeight(c) == 0 || readBlockPrefix(headOf(c), scratch, 8) != 0) return 0;
-  return load<u64>(scratch);
-}
+/** Whether the head of slot c (0 <= c < MAX_CHAINS) was set since repoSlotSeen(c) or the mount: see cMoved. */
+export function repoSlotMoved(c: i32): bool { return load<u8>(cMoved + <usize>c) != 0; }
+
+/** The chain-set view took in slot c's head as it is now (0 <= c < MAX_CHAINS; clears cMoved's byte). */
+export function repoSlotSeen(c: i32): void { store<u8>(cMoved + <usize>c, 0); }
 
 /** Free block slots: how many more blocks the index takes before something must be evicted. */
 export function repoFreeBlocks(): i32 {

@@ -27,24 +27,26 @@
 //   chain (with a 2^32 search).
 //
 // The view follows the repo's chain slots: when the repo's version moved,
-// only chains whose head changed are hashed again, and the sorted order is
-// repaired by insertion sort over slot numbers (already almost sorted), so
-// keeping it fresh costs little per stored block. The view keeps only what
-// the repo does not: per slot the head key its hash was made for and the
-// hash; owners, keys and heights are read from the repo's slots
-// (every user refreshes first, and nothing changes the repo while the view
-// is read). The head key witnesses owner and height too: a head block
-// names its author and sits at one height (a 64-bit collision of head keys
-// could only be made by an author, against their own chain).
+// only slots whose head was set since the last refresh (the repo marks
+// them: repoSlotMoved) are hashed again, and the sorted order is repaired by
+// insertion sort over slot numbers (already almost sorted), so keeping it
+// fresh costs little per stored block, and nothing is read from flash for a
+// slot that did not move. Per slot the view keeps the item's hash and its
+// key (the owner's first eight bytes), both taken when the slot was last
+// hashed: a slot's owner changes only when the slot is freed and founded
+// again, and founding sets its head. Whole owners and heights are read from
+// the repo's slots (every user refreshes first, and nothing changes the repo
+// while the view is read). Sorting and searching compare keys in RAM; only
+// two owners with the same key are read from flash to be told apart.
 
 import { SHA512_ONE_SHOT } from '../crypto/sha512';
 import { sipHash64 } from '../crypto/siphash';
-import { MAX_CHAINS, repoVersion, repoSlotHeight, repoSlotOwner, repoSlotHead, repoSlotHeadKey } from '../repo/repo';
+import { MAX_CHAINS, repoVersion, repoSlotHeight, repoSlotOwner, repoSlotHead, repoSlotMoved, repoSlotSeen } from '../repo/repo';
 
-// Per chain slot: the head key the hash was made for, and the item's hash (unkeyed): 16 B RAM per slot.
+// Per chain slot: the item's key and its hash (unkeyed): 16 B RAM per slot.
 // The two u64 share one record per slot (one address, then constant offsets).
 const REC_SIZE: usize = 16;
-const HEAD_AT: usize = 0;
+const KEY_AT: usize = 0;
 const FP_AT: usize = 8;
 const sRec: usize = memory.data(<i32>(<usize>MAX_CHAINS * REC_SIZE));
 // One bit per chain slot: set when the slot is in `order` (it held a chain at the last refresh).
@@ -72,7 +74,8 @@ export const KEY_END: u64 = 0xffffffffffffffff;
   const bit: u8 = <u8>(<u32>1 << <u32>(c & 7));
   store<u8>(p, on ? load<u8>(p) | bit : load<u8>(p) & ~bit);
 }
-@inline export function itemKey(i: i32): u64 { return keyOfOwner(repoSlotOwner(slotAt(i))); }
+/** Item i's key (the owner's first eight bytes, big-endian), kept since its slot was hashed. */
+export function itemKey(i: i32): u64 { return load<u64>(recOf(slotAt(i)), KEY_AT); }
 /** Item i's fingerprint under the current link's key (itemsKeyed). */
 export function itemFp(i: i32): u64 { return sipHash64(key0, key1, load<u64>(recOf(slotAt(i)), FP_AT)); }
 
@@ -122,23 +125,23 @@ export function itemsRefresh(): void {
     const c = slotAt(i);
     if (repoSlotHeight(c) > 0) { store<u16>(order + (<usize>n << 1), <u16>c); n++; }
   }
-  // Only a slot hashed again (new, or a new head) needs its owner read from flash.
+  // Only a slot hashed again (new, or its head set since) is read from flash.
   for (let c = 0; c < MAX_CHAINS; c++) {
     const h = repoSlotHeight(c);
     if (h <= 0) { setListed(c, false); continue; }
     const was = isListed(c);
     if (!was) { store<u16>(order + (<usize>n << 1), <u16>c); n++; setListed(c, true); }
-    const head = repoSlotHeadKey(c);
+    if (was && !repoSlotMoved(c)) continue;
     const rec = recOf(c);
-    if (!was || load<u64>(rec, HEAD_AT) != head) {
-      store<u64>(rec, head, HEAD_AT);
-      memory.copy(hashIn, repoSlotOwner(c), 32);
-      store<u32>(hashIn + 32, <u32>h);
-      if (repoSlotHead(c, hashIn + 36) != 0) memory.fill(hashIn + 36, 0, 64); // flash decay: an item nobody matches
-      hasher.update(hashIn, 100);
-      hasher.final(hashOut);
-      store<u64>(rec, load<u64>(hashOut), FP_AT);
-    }
+    memory.copy(hashIn, repoSlotOwner(c), 32);
+    store<u64>(rec, keyOfOwner(hashIn), KEY_AT);
+    store<u32>(hashIn + 32, <u32>h);
+    // Flash decay: an item nobody matches, hashed again at the next refresh (the slot stays marked).
+    if (repoSlotHead(c, hashIn + 36) != 0) memory.fill(hashIn + 36, 0, 64);
+    else repoSlotSeen(c);
+    hasher.update(hashIn, 100);
+    hasher.final(hashOut);
+    store<u64>(rec, load<u64>(hashOut), FP_AT);
   }
   count = n;
   // A slot freed and taken again by another owner between refreshes sits in the kept part under its new key: sorting fixes that too.

@@ -24,6 +24,8 @@ import { DfuError } from './flash/dfu.js'
 import { PortError } from './rpc/transport.js'
 import { WriteError } from './write.js'
 import { AppImageError } from './image-check.js'
+import { NotBuiltError } from './not-built.js'
+import { NativeBoardError } from './native/board.js'
 
 const HELP = `picobadge — PicoStack for badge meshes
 
@@ -74,7 +76,7 @@ const commands: Record<string, { run: (argv: string[]) => void | number | Promis
 }
 
 /** Errors that are the user's input or situation, not a bug: a message, no stack. */
-const EXPECTED = [KeyFileError, BuildError, ImageError, Nrf52ImageError, Uf2DriveError, RpcError, DfuError, PortError, WriteError, AppImageError]
+const EXPECTED = [KeyFileError, BuildError, ImageError, Nrf52ImageError, Uf2DriveError, RpcError, DfuError, PortError, WriteError, AppImageError, NotBuiltError, NativeBoardError]
 
 /** A system error from a file or a port (ENOENT, EACCES, …): its message names the path, which is the one line worth showing. */
 const systemError = (e: unknown): e is NodeJS.ErrnoException => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string'

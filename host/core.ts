@@ -10,6 +10,7 @@
 
 import { readFileSync, existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { NotBuiltError } from './not-built.js'
 
 export interface CoreExports {
   memory: WebAssembly.Memory
@@ -81,7 +82,7 @@ export function coreWasmPath (build: CoreBuild = 'badge'): string {
     const p = fileURLToPath(new URL(dir + FILES[build], import.meta.url))
     if (existsSync(p)) return p
   }
-  throw new Error(`build/${FILES[build]} not found: run \`npm run build\``)
+  throw new NotBuiltError(`build/${FILES[build]} not found: run \`npm run build\``)
 }
 
 /**

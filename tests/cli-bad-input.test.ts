@@ -9,7 +9,7 @@
 import { describe, it, expect } from 'vitest'
 import { spawnSync, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, readdirSync, chmodSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, readdirSync, chmodSync, mkdirSync, cpSync, copyFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 
@@ -106,6 +106,21 @@ describe('picobadge sim', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^40 badges, 0\.1 simulated minutes/)
     expect(r.stdout).not.toMatch(/✘ 0 of 0 posts/)
+  })
+
+  it('--native before the native board is built says how to build it, in a line (a copy of dist/ beside a build/ without it)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cli-unbuilt-'))
+    cpSync(fileURLToPath(new URL('../dist', import.meta.url)), join(root, 'dist'), { recursive: true })
+    mkdirSync(join(root, 'build'))
+    for (const f of ['core.wasm', 'core-host.wasm', 'core-pooled.wasm']) copyFileSync(fileURLToPath(new URL(`../build/${f}`, import.meta.url)), join(root, 'build', f))
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ type: 'module' }))
+    symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), join(root, 'node_modules'))
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'host', 'cli.js'), 'sim', '--badges', '4', '--minutes', '0.1', '--native', '1', '--quiet'], { encoding: 'utf8', timeout: 120_000, cwd: dir })
+    const where = r.stderr
+    expect(r.status, where).toBe(1)
+    expect(r.stderr, where).toMatch(/^picobadge sim: the native board \(classic\) is not built: run `node scripts\/native\.mjs`/)
+    expect(r.stderr, where).not.toMatch(/internal error|a bug/)
+    expect(r.stderr.trimEnd().split('\n').length, where).toBe(1)
   })
 
   it('with --json, progress goes to stderr and stdout is only the JSON', () => {

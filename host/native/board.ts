@@ -16,6 +16,7 @@ import { makeImage } from '../image.js'
 import { newKey } from '../keyfile.js'
 import { toHex } from '../bytes.js'
 import type { Transport } from '../rpc/transport.js'
+import { NotBuiltError } from '../not-built.js'
 
 export type NativeVariant = 'classic' | 'fast' | 'asan' | 'asan-fast'
 export const NATIVE_VARIANTS: NativeVariant[] = ['classic', 'fast', 'asan', 'asan-fast']
@@ -35,7 +36,7 @@ function buildDir (): string {
 export function nativeBinaryPath (variant: NativeVariant = 'classic'): string {
   if (!NATIVE_VARIANTS.includes(variant)) throw new NativeBoardError(`no native board variant ${variant} (${NATIVE_VARIANTS.join(', ')})`)
   const p = join(buildDir(), 'native', variant, 'picobadge-native')
-  if (!existsSync(p)) throw new NativeBoardError(`the native board (${variant}) is not built: run \`node scripts/native.mjs\` (${p} is missing)`)
+  if (!existsSync(p)) throw new NotBuiltError(`the native board (${variant}) is not built: run \`node scripts/native.mjs\` (${p} is missing)`)
   return p
 }
 

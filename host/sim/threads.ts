@@ -17,6 +17,7 @@ import { SimDriver, ShardApi, ShardQueries, Query } from './driver.js'
 import { ThreadChannel, channelMemory, BytesMessage } from './thread-channel.js'
 import { SharedSignatures } from './shared-signatures.js'
 import type { SimOptions } from './options.js'
+import { NotBuiltError } from '../not-built.js'
 import type { Room, VenueOptions } from './venue.js'
 
 /** What a shard's worker is started with (shard-worker.ts). */
@@ -51,7 +52,7 @@ function workerScript (): URL {
   if (existsSync(fileURLToPath(here))) return here
   const built = new URL('../../dist/host/sim/shard-worker.js', import.meta.url)
   if (existsSync(fileURLToPath(built))) return built
-  throw new Error('sim: the shard worker is not built (npm run build)')
+  throw new NotBuiltError('the shard worker is not built: run `npm run build`')
 }
 
 /**

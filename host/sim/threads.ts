@@ -17,8 +17,8 @@ import { SimDriver, ShardApi, ShardQueries, Query } from './driver.js'
 import { ThreadChannel, channelMemory, BytesMessage } from './thread-channel.js'
 import { SharedSignatures } from './shared-signatures.js'
 import type { SimOptions } from './options.js'
-import { NotBuiltError } from '../not-built.js'
 import type { Room, VenueOptions } from './venue.js'
+import { NotBuiltError } from '../not-built.js'
 
 /** What a shard's worker is started with (shard-worker.ts). */
 export interface WorkerData {

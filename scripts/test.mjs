@@ -8,7 +8,7 @@
 // the feed API's suites run on both builds of the core (host and badge).
 
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
@@ -121,6 +121,7 @@ for (const config of ['tsconfig.json', 'tsconfig.test.json']) {
 {
   mkdirSync(join(root, 'build'), { recursive: true })
   const report = join(root, 'build', 'vitest-report.json')
+  rmSync(report, { force: true }) // a report left by an earlier run must not stand in for this one's
   const r = run('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
   if (existsSync(report)) {
     // Skipped: the hardware-in-the-loop tests when no board is named (they say so in their names).
@@ -155,6 +156,7 @@ for (const config of ['tsconfig.json', 'tsconfig.test.json']) {
 // feed fuzzers, and the Ed25519 oracles (hostile signatures included).
 {
   const report = join(root, 'build', 'vitest-badge-report.json')
+  rmSync(report, { force: true })
   const files = ['tests/interop.test.ts', 'tests/api.test.ts', 'tests/fuzz-feed.test.ts', 'tests/ed25519-oracle.test.ts', 'tests/ed25519-halfsize.test.ts']
   const r = run('vitest: the feed API on the badge build', bin('vitest'), ['run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env: { ...process.env, FORCE_COLOR: '0', PICOBADGE_CORE: 'badge' } })
   if (existsSync(report)) {

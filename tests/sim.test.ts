@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { MeshSimulator, SimBadge, PlannedPost } from '../host/sim/mesh.js'
 import { Venue } from '../host/sim/venue.js'
-import { report } from '../host/sim/report.js'
+import { report, renderReport } from '../host/sim/report.js'
 import { IO_DATA } from '../host/core.js'
 import type { Badge } from '../host/badge.js'
 
@@ -75,6 +75,10 @@ describe('mesh simulation (simulated BLE radio and NOR flash, real core.wasm)', 
     const held = chainsOf(sim.nodes[sleeper])
     expect(held.size).toBe(6) // it has every card
     sim.cutPower(sim.nodes[sleeper], { offFor: 55 * MIN - 1000 }) // back a second before minute 75 (a check of who holds what), after every card expired (~65)
+    // The cards were posted from minute 1 to 3.5: at 64 every one's hour is up, but the skew bound has not passed for any.
+    sim.runUntil(64 * MIN)
+    expect(sim.dueChains).toBe(6)
+    expect(sim.expiredOwners().size).toBe(0)
     sim.runUntil(70 * MIN)
     for (const n of sim.nodes) if (n.index !== sleeper) expect(chainsOf(n).size, `badge ${n.index} at 70 min`).toBe(0)
     sim.runUntil(76 * MIN)
@@ -82,10 +86,12 @@ describe('mesh simulation (simulated BLE radio and NOR flash, real core.wasm)', 
     sim.runUntil(90 * MIN)
     const r = report(sim, 1)
     for (const n of sim.nodes) expect(chainsOf(n).size, `badge ${n.index} at the end`).toBe(0)
+    expect(r.forgetting.dueChains).toBe(6)
     expect(r.forgetting.expiredChains).toBe(6)
     expect(r.forgetting.zombies).toBe(0)
     expect(r.forgetting.staleHolders).toBe(1) // the sleeper, until its clock caught up
     expect(r.badgesHealth.evictions).toBeGreaterThanOrEqual(6 * 29)
+    expect(renderReport(r)).toMatch(/Forgetting: 6 cards reached their hour .*; the badges' collectors evicted \d+ chains \(\d+\.\d a badge\); 6 cards are past the 5-minute clock skew bound, when every badge must have forgotten them; none came back\./)
   })
 
   it('a badge that loses power in the middle of a sync loses nothing it had stored', () => {

@@ -188,12 +188,22 @@ export abstract class SimDriver {
   }
 
   /** Owners whose chains every badge should have forgotten by now: last post older than the TTL, the skew bound and a tick. */
-  expiredOwners (): Set<string> {
+  expiredOwners (): Set<string> { return this.#ownersPast(SKEW + 2 * TICK) }
+
+  /**
+   * Cards whose hour is up on the mesh clock (last post older than the TTL): a badge forgets one when its
+   * own clock says so, within the skew bound of this, so the collectors' evictions include them before
+   * they count as expired.
+   */
+  get dueChains (): number { return this.#ownersPast(0).size }
+
+  /** Owners whose last post is more than the TTL and `grace` (ms) ago. */
+  #ownersPast (grace: number): Set<string> {
     const last = new Map<string, number>()
     for (const t of this.metrics.blocks.values()) last.set(t.owner, Math.max(last.get(t.owner) ?? 0, t.postedAt))
     const out = new Set<string>()
     const ttl = this.opts.ttl ?? CARD_TTL
-    for (const [owner, at] of last) if (this.now > at + ttl + SKEW + 2 * TICK) out.add(owner)
+    for (const [owner, at] of last) if (this.now > at + ttl + grace) out.add(owner)
     return out
   }
 

@@ -37,7 +37,7 @@ export interface SimReport {
   /** Badges on at the end (counted), how many hold the most common chain set, and honest badges off at the end (a power cut: not counted). */
   converged: { badges: number, agreeing: number, fingerprint: string, off: number, disagreeing: Disagreeing }
   /** Chains whose time had passed; how often one came back to a badge (zombies: should be 0); the most badges that still held one at a check (badges waking up). */
-  forgetting: { expiredChains: number, zombies: number, staleHolders: number }
+  forgetting: { dueChains: number, expiredChains: number, zombies: number, staleHolders: number }
   /** The simulator's verification memo: answered from memory, not, and of those how many were verified for real (the rest: vouched for by a signer or the threads' table). */
   verifyCache: { hits: number, misses: number, verified: number }
   timeline: Array<{ t: number, coverage: number, chains: number, links: number }>
@@ -131,7 +131,7 @@ export function report (sim: SimDriver, wallSeconds: number, phases: { setupSeco
     flash: { regionBytes: (sim.opts.geometry ?? NRF52840).size, liveBytesMax: Math.max(0, ...live), liveBytesMean: live.length ? live.reduce((a, b) => a + b, 0) / live.length : 0, erasesMax },
     ramBytes: ram,
     converged: { badges: counted, agreeing: sum.agreeing, fingerprint: sum.best, off, disagreeing: sum.disagreeing },
-    forgetting: { expiredChains: sim.forgotten, zombies: sum.counters.zombies, staleHolders: sim.staleHolders },
+    forgetting: { dueChains: sim.dueChains, expiredChains: sim.forgotten, zombies: sum.counters.zombies, staleHolders: sim.staleHolders },
     verifyCache: { hits: sum.counters.cacheHits, misses: sum.counters.cacheMisses, verified: sum.counters.cacheVerified },
     timeline: sim.timeline,
     native: { badges: native, interp: native ? sim.opts.nativeInterp ?? 'classic' : undefined },
@@ -215,7 +215,9 @@ export function renderReport (r: SimReport): string {
   lines.push(`  time to reach 95% of badges   median ${secs(b.to95.median)}, 90th percentile ${secs(b.to95.p90)}`)
   lines.push(`  time to reach every badge     median ${secs(b.to100.median)}, 90th percentile ${secs(b.to100.p90)}, worst ${secs(b.to100.max)}`)
   lines.push(`Agreement: ${r.converged.agreeing} of ${r.converged.badges} badges hold exactly the same chains (set fingerprint ${r.converged.fingerprint.slice(0, 8)}…).`)
-  lines.push(`Forgetting: ${r.forgetting.expiredChains} cards expired (an hour after their last update); the badges' collectors evicted ${r.badgesHealth.evictions} chains; ${r.forgetting.zombies === 0 ? 'none came back' : `${r.forgetting.zombies} came back (zombies!)`}.`)
+  const f = r.forgetting
+  const perBadge = r.converged.badges > 0 ? ` (${(r.badgesHealth.evictions / r.converged.badges).toFixed(1)} a badge)` : ''
+  lines.push(`Forgetting: ${f.dueChains} cards reached their hour (an hour after their last update); the badges' collectors evicted ${r.badgesHealth.evictions} chains${perBadge}; ${f.expiredChains} cards are past the ${SKEW / 60_000}-minute clock skew bound, when every badge must have forgotten them; ${f.zombies === 0 ? 'none came back' : `${f.zombies} came back (zombies!)`}.`)
   lines.push('')
   lines.push(`Radio: ${r.radio.connections} connections (${r.radio.connectFailures} attempts failed, ${r.radio.linkBreaks} links broke walking apart)`)
   lines.push(`  ${kib(r.radio.linkBytes)} on air over links, ${Math.round(r.radio.bytesPerDeliveredBlock)} bytes per delivered block; adverts ${kib(r.radio.advertBytes)}`)

@@ -36,9 +36,12 @@ export interface SimReport {
   ramBytes: number
   /** Badges on at the end (counted), how many hold the most common chain set, and honest badges off at the end (a power cut: not counted). */
   converged: { badges: number, agreeing: number, fingerprint: string, off: number, disagreeing: Disagreeing }
-  /** Chains whose time had passed; how often one came back to a badge (zombies: should be 0); the most badges that still held one at a check (badges waking up). */
+  /** Cards whose hour is up on the mesh clock (dueChains), and of those the ones past the skew bound too (expiredChains: every badge must have forgotten them); how often one came back to a badge (zombies: should be 0); the most badges that still held one at a check (badges waking up). */
   forgetting: { dueChains: number, expiredChains: number, zombies: number, staleHolders: number }
-  /** The simulator's verification memo: answered from memory, not, and of those how many were verified for real (the rest: vouched for by a signer or the threads' table). */
+  /**
+   * The simulator's verification memo: answered from memory, not, and of those how many were verified for real (the rest: vouched for by a signer or the threads' table).
+   * The simulator's own bookkeeping, not the event's: with threads each has its own memo, and which thread verifies a signature first is a race, so these may differ by a few between identical runs (the rest of the report does not).
+   */
   verifyCache: { hits: number, misses: number, verified: number }
   timeline: Array<{ t: number, coverage: number, chains: number, links: number }>
   /** Badges that ran as native board processes (real C under WAMR, flash in a file), and the interpreter. */

@@ -191,11 +191,19 @@ export abstract class SimDriver {
   expiredOwners (): Set<string> { return this.#ownersPast(SKEW + 2 * TICK) }
 
   /**
-   * Cards whose hour is up on the mesh clock (last post older than the TTL): a badge forgets one when its
-   * own clock says so, within the skew bound of this, so the collectors' evictions include them before
-   * they count as expired.
+   * Cards whose hour is up by the time their last block carries (the poster's mesh clock, which may have
+   * been behind when it posted, before it caught up with its peers' clocks). A badge
+   * forgets one when its own clock says so, so the collectors' evictions include these before they count
+   * as expired.
    */
-  get dueChains (): number { return this.#ownersPast(0).size }
+  get dueChains (): number {
+    const last = new Map<string, number>()
+    for (const t of this.metrics.blocks.values()) last.set(t.owner, Math.max(last.get(t.owner) ?? -Infinity, t.stampedAt))
+    const ttl = this.opts.ttl ?? CARD_TTL
+    let due = 0
+    for (const at of last.values()) if (this.now >= at + ttl) due++
+    return due
+  }
 
   /** Owners whose last post is more than the TTL and `grace` (ms) ago. */
   #ownersPast (grace: number): Set<string> {

@@ -12,6 +12,8 @@ export interface BlockTrack {
   height: number
   poster: number
   postedAt: number
+  /** The time the block carries (the poster's mesh clock, ms of virtual time): what its expiry counts from. */
+  stampedAt: number
   /** First time each badge held it (ms of virtual time), NaN while it has not. */
   times: Float64Array
   holders: number
@@ -53,12 +55,12 @@ export class Metrics {
 
   #key (owner: string, generation: number, height: number): string { return `${owner}:${generation}:${height}` }
 
-  /** Badge `poster` posted the block at `height` of its own chain, at time t. */
-  posted (poster: number, owner: string, height: number, t: number): void {
+  /** Badge `poster` posted the block at `height` of its own chain, at time t, its clock saying `stamp`. */
+  posted (poster: number, owner: string, height: number, t: number, stamp = t): void {
     let g = this.#generation.get(owner) ?? 0
     if (height === 1 && this.#generation.has(owner)) g++
     this.#generation.set(owner, g)
-    const track: BlockTrack = { owner, generation: g, height, poster, postedAt: t, times: new Float64Array(this.badges).fill(NaN), holders: 0, countedHolders: 0 }
+    const track: BlockTrack = { owner, generation: g, height, poster, postedAt: t, stampedAt: stamp, times: new Float64Array(this.badges).fill(NaN), holders: 0, countedHolders: 0 }
     this.blocks.set(this.#key(owner, g, height), track)
     this.#hold(poster, owner, height, t, false)
   }
@@ -95,7 +97,7 @@ export class Metrics {
     notes.sort((a, b) => a.t - b.t || a.badge - b.badge) // stable: one badge's notes keep their order
     for (const n of notes) {
       const owner = this.owner(n.owner)
-      if (n.posted) this.posted(n.badge, owner, n.height, n.t)
+      if (n.posted) this.posted(n.badge, owner, n.height, n.t, n.stamp)
       else this.stored(n.badge, owner, n.height, n.t)
     }
   }

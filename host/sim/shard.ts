@@ -149,7 +149,8 @@ export class SimBadge {
 }
 
 /** What a shard's badges noted about blocks since the last take (the simulator applies them in (time, badge) order). */
-export interface MetricNote { posted: boolean, t: number, badge: number, owner: string, height: number }
+/** `stamp`, on a post: the poster's mesh clock then (ms of virtual time), the time the block carries and its expiry counts from. */
+export interface MetricNote { posted: boolean, t: number, badge: number, owner: string, height: number, stamp?: number }
 
 /** The shard's counters: sums over its badges, added up over shards. */
 export interface ShardCounters {
@@ -689,7 +690,7 @@ export class MeshShard implements ShardQueries {
     this.call(n, (b, local) => { rc = b.post(collection, payload, local) })
     if (rc === 1 && n.badge) {
       const own = n.badge.chains().find(c => toHex(c.owner) === n.owner)
-      if (own) this.#notes.push({ posted: true, t: this.q.now, badge: i, owner: n.owner, height: own.length })
+      if (own) this.#notes.push({ posted: true, t: this.q.now, badge: i, owner: n.owner, height: own.length, stamp: n.badge.status(n.local(this.q.now)).meshTime - EPOCH })
       n.posts++
     }
     return rc

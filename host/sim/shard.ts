@@ -148,8 +148,10 @@ export class SimBadge {
   local (t: number): number { return Math.floor((t - this.bootAt) * (1 + this.drift)) }
 }
 
-/** What a shard's badges noted about blocks since the last take (the simulator applies them in (time, badge) order). */
-/** `stamp`, on a post: the poster's mesh clock then (ms of virtual time), the time the block carries and its expiry counts from. */
+/**
+ * What a shard's badges noted about blocks since the last take (the simulator applies them in (time, badge) order).
+ * `stamp`, on a post: the poster's mesh clock then (ms of virtual time), the time the block carries and its expiry counts from.
+ */
 export interface MetricNote { posted: boolean, t: number, badge: number, owner: string, height: number, stamp?: number }
 
 /** The shard's counters: sums over its badges, added up over shards. */

@@ -8,6 +8,7 @@
 // same run for the same options.
 
 import { Metrics } from './metrics.js'
+import type { BlockTrack } from './metrics.js'
 import { HonestLosses, LossOwner } from './losses.js'
 import { EPOCH, SAMPLE, CARD_TTL, SKEW, TICK, SimOptions, HostileKind } from './options.js'
 import { REPORT_DELAY } from './radio.js'
@@ -188,31 +189,30 @@ export abstract class SimDriver {
   }
 
   /** Owners whose chains every badge should have forgotten by now: last post older than the TTL, the skew bound and a tick. */
-  expiredOwners (): Set<string> { return this.#ownersPast(SKEW + 2 * TICK) }
+  expiredOwners (): Set<string> {
+    const out = new Set<string>()
+    const ttl = this.opts.ttl ?? CARD_TTL
+    for (const [owner, at] of this.#lastPosts(t => t.postedAt)) if (this.now > at + ttl + SKEW + 2 * TICK) out.add(owner)
+    return out
+  }
 
   /**
    * Cards whose hour is up by the time their last block carries (the poster's mesh clock, which may have
-   * been behind when it posted, before it caught up with its peers' clocks). A badge
-   * forgets one when its own clock says so, so the collectors' evictions include these before they count
-   * as expired.
+   * been behind when it posted, before it caught up with its peers' clocks). A badge forgets one when its
+   * own clock says so, so the collectors' evictions include these before they count as expired.
    */
   get dueChains (): number {
-    const last = new Map<string, number>()
-    for (const t of this.metrics.blocks.values()) last.set(t.owner, Math.max(last.get(t.owner) ?? -Infinity, t.stampedAt))
     const ttl = this.opts.ttl ?? CARD_TTL
     let due = 0
-    for (const at of last.values()) if (this.now >= at + ttl) due++
+    for (const at of this.#lastPosts(t => t.stampedAt).values()) if (this.now >= at + ttl) due++
     return due
   }
 
-  /** Owners whose last post is more than the TTL and `grace` (ms) ago. */
-  #ownersPast (grace: number): Set<string> {
+  /** Each owner's last post, by `time` (one of a block track's times). */
+  #lastPosts (time: (t: BlockTrack) => number): Map<string, number> {
     const last = new Map<string, number>()
-    for (const t of this.metrics.blocks.values()) last.set(t.owner, Math.max(last.get(t.owner) ?? 0, t.postedAt))
-    const out = new Set<string>()
-    const ttl = this.opts.ttl ?? CARD_TTL
-    for (const [owner, at] of last) if (this.now > at + ttl + grace) out.add(owner)
-    return out
+    for (const t of this.metrics.blocks.values()) last.set(t.owner, Math.max(last.get(t.owner) ?? -Infinity, time(t)))
+    return last
   }
 
   /**

@@ -31,7 +31,8 @@ export interface SimReport {
   /** Posted blocks that reached every badge, and how long that took (seconds; median / p90 / worst over blocks). */
   blocks: { tracked: number, reachedAll: number, to50: Spread, to95: Spread, to100: Spread }
   radio: { connections: number, connectFailures: number, linkBreaks: number, frames: number, linkBytes: number, advertBytes: number, deliveries: number, bytesPerDeliveredBlock: number }
-  badgesHealth: { linksOk: number, linksFailed: number, violations: number, evictions: number, powerCuts: number, clockJumps: number }
+  /** The badges' own counters, summed over the `badges` on at the end (hostile ones too: each counts since its last boot), and the power cuts. */
+  badgesHealth: { badges: number, linksOk: number, linksFailed: number, violations: number, evictions: number, powerCuts: number, clockJumps: number }
   flash: { regionBytes: number, liveBytesMax: number, liveBytesMean: number, erasesMax: number }
   ramBytes: number
   /** Badges on at the end (counted), how many hold the most common chain set, and honest badges off at the end (a power cut: not counted). */
@@ -88,10 +89,11 @@ export function report (sim: SimDriver, wallSeconds: number, phases: { setupSeco
     if (b !== undefined) to95.push(b)
     if (c !== undefined) { to100.push(c); reachedAll++ }
   }
-  const health = { linksOk: 0, linksFailed: 0, violations: 0, evictions: 0, powerCuts: m.powerCuts, clockJumps: 0 }
+  const health = { badges: 0, linksOk: 0, linksFailed: 0, violations: 0, evictions: 0, powerCuts: m.powerCuts, clockJumps: 0 }
   const live: number[] = []
   let erasesMax = 0; let ram = 0; let counted = 0; let off = 0; let verifies = 0; let handshakes = 0
   for (const p of sum.parts) {
+    health.badges += p.on.length
     health.linksOk += p.health.linksOk; health.linksFailed += p.health.linksFailed; health.violations += p.health.violations
     health.evictions += p.health.evictions; health.clockJumps += p.health.clockJumps
     live.push(...p.live)
@@ -219,7 +221,7 @@ export function renderReport (r: SimReport): string {
   lines.push(`  time to reach every badge     median ${secs(b.to100.median)}, 90th percentile ${secs(b.to100.p90)}, worst ${secs(b.to100.max)}`)
   lines.push(`Agreement: ${r.converged.agreeing} of ${r.converged.badges} badges hold exactly the same chains (set fingerprint ${r.converged.fingerprint.slice(0, 8)}…).`)
   const f = r.forgetting
-  const perBadge = r.converged.badges > 0 ? ` (${(r.badgesHealth.evictions / r.converged.badges).toFixed(1)} a badge)` : ''
+  const perBadge = r.badgesHealth.badges > 0 ? ` (${(r.badgesHealth.evictions / r.badgesHealth.badges).toFixed(1)} a badge)` : ''
   lines.push(`Forgetting: ${f.dueChains} cards reached their hour (an hour after their last update); the badges' collectors evicted ${r.badgesHealth.evictions} chains${perBadge}; ${f.expiredChains} cards are past the ${SKEW / 60_000}-minute clock skew bound, when every badge must have forgotten them; ${f.zombies === 0 ? 'none came back' : `${f.zombies} came back (zombies!)`}.`)
   lines.push('')
   lines.push(`Radio: ${r.radio.connections} connections (${r.radio.connectFailures} attempts failed, ${r.radio.linkBreaks} links broke walking apart)`)

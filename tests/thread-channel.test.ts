@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { MessageChannel, Worker } from 'node:worker_threads'
-import { ThreadChannel, channelMemory, REGION_BYTES, BytesMessage } from '../host/sim/thread-channel.js'
+import { ThreadChannel, channelMemory, REGION_BYTES, SLOTS, BytesMessage } from '../host/sim/thread-channel.js'
 
 /** Both ends of one channel, on this thread: each message is there before it is received, so nothing blocks. */
 function pair (): [ThreadChannel, ThreadChannel, () => void] {
@@ -59,6 +59,22 @@ describe('ThreadChannel', () => {
     close()
   })
 
+  it('holds SLOTS messages sent ahead of the receiver, bytes and values mixed, and gives them in order', () => {
+    const [a, b, close] = pair()
+    for (let round = 0; round < 3; round++) { // the ring wraps: each slot is written again
+      for (let k = 0; k < SLOTS; k++) {
+        if (k === 1) a.send({ round, k })
+        else a.sendBytes(round * 10 + k, [new Uint8Array([k, round])])
+      }
+      for (let k = 0; k < SLOTS; k++) {
+        const got = b.receive()
+        if (k === 1) expect(got).toEqual({ round, k })
+        else expect(got).toEqual({ num: round * 10 + k, parts: [new Uint8Array([k, round])] })
+      }
+    }
+    close()
+  })
+
   it('refuses regions of the wrong size', () => {
     const { port1 } = new MessageChannel()
     const { signal } = channelMemory()
@@ -89,6 +105,36 @@ describe('ThreadChannel', () => {
       expect(got.num).toBe(2 * k)
       expect([...got.parts[0]]).toEqual([(k & 0x7f) * 2, 2])
       expect(got.parts[1].length).toBe(k)
+    }
+    me.send({ op: 'close' })
+    await new Promise(resolve => worker.once('exit', resolve))
+    port1.close()
+  })
+
+  it('makes a sender that is SLOTS messages ahead wait until the receiver takes one (a real worker sending 50 at once)', async () => {
+    const { port1, port2 } = new MessageChannel()
+    const { signal, regions } = channelMemory()
+    const url = new URL('../dist/host/sim/thread-channel.js', import.meta.url).href
+    const code = `
+      const { workerData } = require('node:worker_threads')
+      import(${JSON.stringify(url)}).then(({ ThreadChannel }) => {
+        const c = new ThreadChannel(workerData.port, workerData.signal, 1, workerData.regions)
+        for (let k = 0; k < 50; k++) c.sendBytes(k, [new Uint8Array(1000 + k).fill(k)])
+        c.receive()
+        workerData.port.close()
+      })`
+    const worker = new Worker(code, { eval: true, workerData: { port: port2, signal, regions }, transferList: [port2] })
+    const me = new ThreadChannel(port1, signal, 0, regions)
+    const counts = new Int32Array(signal)
+    for (let k = 0; k < 50; k++) {
+      // The worker sends as fast as it can; it can never be more than SLOTS messages ahead of what was taken.
+      const t0 = Date.now()
+      while (Atomics.load(counts, 0) - k < SLOTS && Atomics.load(counts, 0) < 50 && Date.now() - t0 < 200) { /* give it time to run ahead */ }
+      expect(Atomics.load(counts, 0) - k).toBeLessThanOrEqual(SLOTS)
+      const got = me.receive() as BytesMessage
+      expect(got.num).toBe(k)
+      expect(got.parts[0].length).toBe(1000 + k)
+      expect(got.parts[0].every(x => x === k)).toBe(true)
     }
     me.send({ op: 'close' })
     await new Promise(resolve => worker.once('exit', resolve))

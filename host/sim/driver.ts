@@ -1,17 +1,21 @@
 // What drives a simulated event, however its badges are split: windows of
-// REPORT_DELAY of virtual time, each run by every shard (shard.ts) before
-// the messages between them are handed over; and, at the windows' edges,
-// what reads the whole floor: samples every SAMPLE, the checks of
-// forgetting and losses every minute, the report's figures at the end.
+// virtual time run by every shard (shard.ts), the messages between them
+// handed over at the windows' edges; and, at the edges of SAMPLE, what
+// reads the whole floor: samples every SAMPLE, the checks of forgetting
+// and losses every minute, the report's figures at the end.
 // MeshSimulator (mesh.ts) drives shards on this thread, ThreadedSimulator
 // (threads.ts) on worker threads; both through ShardApi, so both give the
 // same run for the same options.
+//
+// The windows of a segment run on every shard as far ahead of each other
+// as exactness allows (windows.ts).
 
 import { Metrics } from './metrics.js'
 import type { BlockTrack } from './metrics.js'
 import { HonestLosses, LossOwner } from './losses.js'
 import { EPOCH, SAMPLE, CARD_TTL, SKEW, TICK, SimOptions, HostileKind } from './options.js'
-import { REPORT_DELAY } from './radio.js'
+import { runSegment, WINDOW } from './windows.js'
+import type { WindowRunner } from './windows.js'
 import type { SampleParts, EndParts, ShardCounters, MetricNote } from './shard.js'
 import type { Disagreeing } from './report.js'
 import type { CborValue } from '../cbor.js'
@@ -36,12 +40,8 @@ export type Query = keyof ShardQueries
 /** Every query's name: what a shard's worker may be asked (shard-worker.ts). */
 export const QUERIES: readonly Query[] = ['sample', 'takeNotes', 'readCounters', 'checkForgotten', 'heads', 'checkLosses', 'endParts', 'heights', 'whyNotAgreeing', 'post']
 
-/** One shard as the simulator drives it (a MeshShard on this thread, or one on a worker). */
-export interface ShardApi {
-  /** Starts running the window up to `to`, the messages other shards sent it (packed) in hand. */
-  begin (to: number, incoming: Uint8Array[]): void
-  /** Waits for the window's end; the messages for each shard (packed; its own: empty). */
-  finish (): Uint8Array[]
+/** One shard as the simulator drives it (a MeshShard on this thread, or one on a worker): its windows (windows.ts) and its queries. */
+export interface ShardApi extends WindowRunner {
   /** Starts answering a query (a worker works on it while this thread goes on); answer() gives the answer or throws its error. */
   ask<Q extends Query> (op: Q, args: Parameters<ShardQueries[Q]>): void
   answer (): unknown
@@ -58,7 +58,6 @@ export interface EndSummary {
   hostileCounts: Map<HostileKind, Record<string, number>>
 }
 
-export const WINDOW = REPORT_DELAY
 
 export abstract class SimDriver {
   readonly metrics: Metrics
@@ -79,6 +78,7 @@ export abstract class SimDriver {
     this.metrics = new Metrics(opts.badges, i => !hostile.has(i))
     this.#countedBadges = opts.badges - hostile.size
     this.end = opts.minutes * 60_000
+    this.#held = shards.map(() => [])
   }
 
   /** Boots every shard's badges (once). */
@@ -90,26 +90,25 @@ export abstract class SimDriver {
 
   protected abstract startShards (): void
 
-  /** Runs the event up to virtual time t (the windows before it, then the samples due at it). */
+  /** Runs the event up to virtual time t (segments up to each sample's edge, then the samples due at t). */
   runUntil (t: number): void {
     this.start()
-    let incoming: Uint8Array[][] = this.#held ?? this.shards.map(() => [])
-    this.#held = null
-    let nextProgress = this.now + TICK
     while (this.now < t) {
       this.#edge()
-      const to = Math.min(t, Math.floor(this.now / WINDOW) * WINDOW + WINDOW)
-      // Shards on other threads first: they run while this thread runs its own.
-      for (let k = this.shards.length - 1; k >= 0; k--) this.shards[k].begin(to, incoming[k])
-      const out = this.shards.map(s => s.finish())
-      incoming = this.shards.map((_, j) => out.map(o => o[j]).filter(b => b !== undefined && b.length > 4))
-      this.now = to
-      if (this.opts.onProgress && this.now >= nextProgress) {
-        this.opts.onProgress(Math.min(1, this.now / this.end))
-        nextProgress = this.now + TICK
-      }
+      // A segment ends at the next sample's edge: there every shard has run every window (windows.ts).
+      const end = Math.min(t, Math.floor(this.now / SAMPLE) * SAMPLE + SAMPLE)
+      const bounds: number[] = []
+      for (let at = Math.floor(this.now / WINDOW) * WINDOW + WINDOW; at < end; at += WINDOW) bounds.push(at)
+      bounds.push(end)
+      let nextProgress = this.now + TICK
+      this.#held = runSegment(this.shards, bounds, this.#held, at => {
+        if (this.opts.onProgress && at >= nextProgress) {
+          this.opts.onProgress(Math.min(1, at / this.end))
+          nextProgress = at + TICK
+        }
+      })
+      this.now = end
     }
-    this.#held = incoming
     this.#edge()
     this.metrics.apply(this.#all('takeNotes').flat())
     this.#count(this.#all('readCounters'))
@@ -147,8 +146,8 @@ export abstract class SimDriver {
     return this.shards[k].answer() as ReturnType<ShardQueries[Q]>
   }
 
-  /** Messages sent in the last window of a runUntil, for the next one. */
-  #held: Uint8Array[][] | null = null
+  /** Per shard, the messages of the last segment's last two windows, for the next segment's first. */
+  #held: Uint8Array[][]
 
   /** Runs the whole event; returns when virtual time reaches the end. */
   run (): this {

@@ -27,6 +27,7 @@ export { SimBadge, HalfLink, MeshShard } from './shard.js'
 
 /** A shard on this thread, as the driver drives it: its window runs in begin(), a query in ask(). */
 export class LocalShard implements ShardApi {
+  readonly local = true
   #out: Uint8Array[] = []
   #answer: { value: unknown } | { error: unknown } = { value: undefined }
   constructor (readonly shard: MeshShard) {}

@@ -4,7 +4,7 @@
 // drives shards on one thread, so a seeded run gives the same report on
 // any number of threads (tests/sim-threads.test.ts).
 //
-// A window is a few milliseconds of work, so the threads hand messages
+// A window is under a millisecond of work, so the threads hand messages
 // over through blocking channels (thread-channel.ts), not event loops.
 
 import { Worker, MessageChannel, MessagePort } from 'node:worker_threads'
@@ -39,7 +39,7 @@ export type ShardRequest =
 /**
  * Threads the simulator uses when not told: one per core, with at least 5,000 badges each. Measured on
  * a 2-core machine (README, "Threads"): two threads ran 4,000 badges' fourth minute 1.3x faster than
- * one, but 2,000 badges' first two minutes only 1.03x (the hand-overs at each 5-ms window, and V8's
+ * one, but 2,000 badges' first two minutes only 1.03x (the hand-overs at each window, and V8's
  * collector no longer having the second core to itself, cost about what the second core gains).
  */
 export function defaultThreads (badges: number): number {
@@ -69,6 +69,7 @@ const START_TIMEOUT = 60_000
 
 /** A shard on a worker thread. */
 class WorkerShard implements ShardApi {
+  readonly local = false
   readonly #worker: Worker
   readonly #channel: ThreadChannel
   readonly #signal: Int32Array

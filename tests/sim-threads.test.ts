@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll } from 'vitest'
 import { MeshSimulator } from '../host/sim/mesh.js'
 import { ThreadedSimulator, defaultThreads } from '../host/sim/threads.js'
 import { report, SimReport } from '../host/sim/report.js'
-import { pack, unpack, RadioMessage } from '../host/sim/message.js'
+import { pack, unpack, RadioMessage, MSG_ADVERT, MSG_FRAME } from '../host/sim/message.js'
 import { simOptions } from '../host/sim/command.js'
 import type { SimOptions } from '../host/sim/options.js'
 import { Rng } from '../host/rng.js'
@@ -128,6 +128,30 @@ describe('radio messages between shards (host/sim/message.ts)', () => {
         })
       }
       expect(unpack(pack(ms))).toEqual(ms)
+      expect(unpack(pack(ms), [])).toEqual(ms)
     }
+  })
+
+  it('unpack reuses a badge\'s advert data while its bytes stay the same, and copies it when they change', () => {
+    const advert = (origin: number, data: number[]): RadioMessage => ({ kind: MSG_ADVERT, t: 5, target: origin, origin, seq: 1, k: 0, link: 0, num: 0, a: Uint8Array.of(1, 0, 2, 0), b: Uint8Array.from(data) })
+    const adverts: Array<Uint8Array | undefined> = []
+    const [first] = unpack(pack([advert(7, [1, 2, 3])]), adverts)
+    const [again] = unpack(pack([advert(7, [1, 2, 3])]), adverts)
+    expect(again.b).toBe(first.b) // the same object: nothing copied
+    expect([...again.a!]).toEqual([1, 0, 2, 0])
+    const [longer] = unpack(pack([advert(7, [1, 2, 3, 4])]), adverts)
+    const [changed] = unpack(pack([advert(7, [1, 2, 4])]), adverts)
+    const [other] = unpack(pack([advert(8, [1, 2, 4])]), adverts)
+    expect([...longer.b!]).toEqual([1, 2, 3, 4])
+    expect([...changed.b!]).toEqual([1, 2, 4])
+    expect(changed.b).not.toBe(first.b)
+    expect([...first.b!]).toEqual([1, 2, 3]) // what was handed out before is not written over
+    expect(other.b).not.toBe(changed.b) // per badge
+    // Frames are never shared: each is a copy of its own.
+    const frame = (b: number[]): RadioMessage => ({ ...advert(7, b), kind: MSG_FRAME })
+    const [f1] = unpack(pack([frame([1, 2, 4])]), adverts)
+    const [f2] = unpack(pack([frame([1, 2, 4])]), adverts)
+    expect(f1.b).not.toBe(f2.b)
+    expect(f1.b).not.toBe(adverts[7])
   })
 })

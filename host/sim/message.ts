@@ -57,8 +57,15 @@ export function pack (ms: readonly RadioMessage[]): Uint8Array {
   return out
 }
 
-/** The messages of pack(), each byte string a copy of its own. */
-export function unpack (buf: Uint8Array): RadioMessage[] {
+/**
+ * The messages of pack(). Each byte string is a copy of its own, but for an advert's: its list of
+ * hearers is a view of `buf` (read once, when the advert arrives), and its data is `adverts[origin]`
+ * when that holds the same bytes, else a copy that goes there. A badge advertises the same bytes
+ * second after second, so most adverts copy nothing, and a scanner's duplicate filter finds them the
+ * same object (advert-filter.ts). `adverts`: the last advert data unpacked from each badge (a shard
+ * keeps one; callers that keep none get copies).
+ */
+export function unpack (buf: Uint8Array, adverts?: Array<Uint8Array | undefined>): RadioMessage[] {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   const count = v.getUint32(0, true)
   const out: RadioMessage[] = []
@@ -78,9 +85,23 @@ export function unpack (buf: Uint8Array): RadioMessage[] {
       b: null
     }
     o += HEAD
-    if (al !== 0xffff) { m.a = buf.slice(o, o + al); o += al }
-    if (bl !== 0xffffffff) { m.b = buf.slice(o, o + bl); o += bl }
+    const advert = m.kind === MSG_ADVERT && adverts !== undefined
+    if (al !== 0xffff) { m.a = advert ? buf.subarray(o, o + al) : buf.slice(o, o + al); o += al }
+    if (bl !== 0xffffffff) {
+      if (advert) {
+        const last = adverts[m.origin]
+        m.b = last !== undefined && last.length === bl && sameAt(last, buf, o) ? last : (adverts[m.origin] = buf.slice(o, o + bl))
+      } else m.b = buf.slice(o, o + bl)
+      o += bl
+    }
     out.push(m)
   }
   return out
+}
+
+/** Whether buf holds exactly the bytes of `want` at `at`. */
+function sameAt (want: Uint8Array, buf: Uint8Array, at: number): boolean {
+  if (at + want.length > buf.length) return false
+  for (let i = 0; i < want.length; i++) if (buf[at + i] !== want[i]) return false
+  return true
 }

@@ -119,7 +119,7 @@ export class EventQueue {
       const slot = this.#cur & (BUCKETS - 1)
       const bucket = this.#ring[slot]
       if (bucket.length > 0) {
-        if (this.#sorted[slot] === 0) { bucket.sort(latestFirst); this.#sorted[slot] = 1 }
+        if (this.#sorted[slot] === 0) { sortLatestFirst(bucket); this.#sorted[slot] = 1 }
         return bucket
       }
       this.#sorted[slot] = 0
@@ -162,8 +162,25 @@ function before (a: Queued, b: Queued): boolean {
   return a.t < b.t || (a.t === b.t && (a.k < b.k || (a.k === b.k && a.seq < b.seq)))
 }
 
-/** Sort order of a bucket: latest first (no two events compare equal: an origin numbers its events). */
-function latestFirst (a: Queued, b: Queued): number { return before(a, b) ? 1 : -1 }
+/**
+ * Sorts a bucket latest first, in place (no two events compare equal: an origin numbers its events).
+ * A binary insertion sort: a bucket holds tens of events, and Array.prototype.sort copied each bucket
+ * it sorted, a quarter of what a settled run allocated (V8's sampling heap profiler, 1,000 badges).
+ */
+function sortLatestFirst (b: Queued[]): void {
+  for (let i = 1; i < b.length; i++) {
+    const e = b[i]
+    // b[0, i) is sorted: e goes after every event that is later than it, as again() inserts.
+    let lo = 0; let hi = i
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (before(e, b[mid])) lo = mid + 1
+      else hi = mid
+    }
+    for (let j = i; j > lo; j--) b[j] = b[j - 1]
+    b[lo] = e
+  }
+}
 
 function heapPush (h: Queued[], e: Queued): void {
   h.push(e)

@@ -66,12 +66,10 @@ const startsWith = (m: Uint8Array, d: Uint8Array) => m.length >= d.length && d.e
 /** Whether a signed message is a link's PROOF or a time beacon (host/hello.ts, host/beacon.ts) rather than a block. */
 const isHandshake = (m: Uint8Array) => startsWith(m, PROOF_DOMAIN) || startsWith(m, BEACON_DOMAIN)
 const ascii = (s: string) => Uint8Array.from(s, c => c.charCodeAt(0))
-/** Badge indices as u16 little-endian bytes (MAX_BADGES is 2^15): MSG_ADVERT's list of hearers. */
-function hearersBytes (to: number[]): Uint8Array {
-  const out = new Uint8Array(to.length * 2)
-  for (let i = 0; i < to.length; i++) { out[2 * i] = to[i] & 0xff; out[2 * i + 1] = to[i] >> 8 }
-  return out
-}
+/** Bytes of each arena of hearers' lists (MeshShard.#inArena): about 500 adverts. */
+const ARENA_BYTES = 16_384
+/** What takeOutbox gives a shard nothing was sent to (two a window, thousands a simulated minute: one array, never written). */
+const NO_MESSAGES = new Uint8Array(0)
 /** A link's number, the same at both ends: its central's index and how many links that central had begun. */
 const linkId = (central: number, k: number) => central * 2 ** 24 + (k % 2 ** 24)
 
@@ -200,8 +198,16 @@ export class MeshShard implements ShardQueries {
   readonly hostileCounts = new Map<HostileKind, Record<string, number>>()
   /** Messages for badges of other shards, by shard. */
   readonly outbox: RadioMessage[][]
-  /** The badges that caught the advert being sent, by shard (#advertise; empty between adverts). */
-  readonly #hearers: number[][]
+  /**
+   * The badges that caught the advert being sent, by shard: MSG_ADVERT's list (u16 little-endian indices;
+   * MAX_BADGES is 2^15), filled to #heard bytes (#advertise; 0 between adverts). Reused: an array per
+   * advert was a quarter of what a settled run allocated.
+   */
+  readonly #hearers: Uint8Array[]
+  readonly #heard: Int32Array
+  /** Where the hearers' lists of the adverts in flight are kept (#inArena). */
+  #arena = new Uint8Array(ARENA_BYTES)
+  #arenaAt = 0
   /** The duplicate filters of this shard's badges' scanners. */
   readonly #filter: AdvertFilter
   #notes: MetricNote[] = []
@@ -239,7 +245,8 @@ export class MeshShard implements ShardQueries {
     for (const i of nativeIndices(opts.badges, opts.native ?? 0, new Set(hostile.keys()))) this.nodes[i].native = true
     this.#grid = new RadioGrid(opts.badges, this.venue.width, this.venue.height)
     this.outbox = Array.from({ length: count }, () => [])
-    this.#hearers = Array.from({ length: count }, () => [])
+    this.#hearers = Array.from({ length: count }, () => new Uint8Array(256))
+    this.#heard = new Int32Array(count)
     this.#filter = new AdvertFilter(opts.badges)
   }
 
@@ -266,15 +273,18 @@ export class MeshShard implements ShardQueries {
     else this.outbox[to % this.count].push(m)
   }
 
+  /** The last advert data unpacked from each badge of other shards (message.ts, unpack: reused while it is the same). */
+  readonly #adverts: Array<Uint8Array | undefined> = []
+
   /** Takes the messages other shards packed for this one (message.ts) into its queue. */
   receivePacked (batches: Uint8Array[]): void {
-    for (const b of batches) for (const m of unpack(b)) this.receive(m)
+    for (const b of batches) for (const m of unpack(b, this.#adverts)) this.receive(m)
   }
 
   /** The messages for other shards' badges since the last take, packed, one buffer per shard (its own: empty). */
   takeOutbox (): Uint8Array[] {
     return this.outbox.map((ms, k) => {
-      if (k === this.index || ms.length === 0) return new Uint8Array(0)
+      if (k === this.index || ms.length === 0) return NO_MESSAGES
       const b = pack(ms)
       ms.length = 0
       return b
@@ -496,10 +506,32 @@ export class MeshShard implements ShardQueries {
         if (dx * dx + dy * dy >= RANGE * RANGE) continue
         const d = effectiveDistance(dx, dy, room === rooms[k]) // #distance(n, m), from the epoch's copies of the same numbers
         if (d >= RANGE || !n.rng.chance(SCAN_DUTY * (1 - lossAt(d)))) continue
-        this.#hearers[m % count].push(m)
+        this.#hear(m % count, m)
       }
     }
     this.#sendAdvert(n)
+  }
+
+  /** Adds badge m, of shard s, to the hearers of the advert being sent. */
+  #hear (s: number, m: number): void {
+    const at = this.#heard[s]
+    let to = this.#hearers[s]
+    if (at + 2 > to.length) { const wider = new Uint8Array(2 * to.length); wider.set(to); this.#hearers[s] = to = wider }
+    to[at] = m & 0xff; to[at + 1] = m >> 8
+    this.#heard[s] = at + 2
+  }
+
+  /**
+   * The first `bytes` of `from`, copied into the arena (a view of it): a list of hearers lives until its
+   * advert arrives, and a copy of its own (a typed array and its buffer, for 20 bytes) was a sixth of
+   * what a settled run allocated. An arena that is full is left to the views still on it.
+   */
+  #inArena (from: Uint8Array, bytes: number): Uint8Array {
+    if (this.#arenaAt + bytes > this.#arena.length) { this.#arena = new Uint8Array(Math.max(ARENA_BYTES, bytes)); this.#arenaAt = 0 }
+    const at = this.#arenaAt; const arena = this.#arena
+    for (let i = 0; i < bytes; i++) arena[at + i] = from[i] // no subarray to set() from: one view a list, not two
+    this.#arenaAt = at + bytes
+    return this.#arena.subarray(at, at + bytes)
   }
 
   /**
@@ -511,10 +543,10 @@ export class MeshShard implements ShardQueries {
     const t = this.q.now + REPORT_DELAY
     const seq = n.seq++
     for (let s = 0; s < this.count; s++) {
-      const to = this.#hearers[s]
-      if (to.length === 0) continue
-      const m: RadioMessage = { kind: MSG_ADVERT, t, target: n.index, origin: n.index, seq, k: 0, link: 0, num: 0, a: hearersBytes(to), b: n.advData }
-      to.length = 0
+      const bytes = this.#heard[s]
+      if (bytes === 0) continue
+      const m: RadioMessage = { kind: MSG_ADVERT, t, target: n.index, origin: n.index, seq, k: 0, link: 0, num: 0, a: this.#inArena(this.#hearers[s], bytes), b: n.advData }
+      this.#heard[s] = 0
       if (s === this.index) this.receive(m)
       else this.outbox[s].push(m)
     }

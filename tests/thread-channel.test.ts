@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { MessageChannel, Worker } from 'node:worker_threads'
+import { MessageChannel, MessagePort, Worker } from 'node:worker_threads'
 import { ThreadChannel, channelMemory, REGION_BYTES, SLOTS, BytesMessage } from '../host/sim/thread-channel.js'
 
 /** Both ends of one channel, on this thread: each message is there before it is received, so nothing blocks. */
@@ -7,6 +7,22 @@ function pair (): [ThreadChannel, ThreadChannel, () => void] {
   const { port1, port2 } = new MessageChannel()
   const { signal, regions } = channelMemory()
   return [new ThreadChannel(port1, signal, 0, regions), new ThreadChannel(port2, signal, 1, regions), () => { port1.close(); port2.close() }]
+}
+
+/** A real worker running `body` with `c`, its end of a channel, and this thread's end. */
+function withWorker (body: string): { worker: Worker, me: ThreadChannel, port: MessagePort, signal: SharedArrayBuffer } {
+  const { port1, port2 } = new MessageChannel()
+  const { signal, regions } = channelMemory()
+  const url = new URL('../dist/host/sim/thread-channel.js', import.meta.url).href
+  const code = `
+    const { workerData } = require('node:worker_threads')
+    import(${JSON.stringify(url)}).then(({ ThreadChannel }) => {
+      const c = new ThreadChannel(workerData.port, workerData.signal, 1, workerData.regions)
+      ${body}
+      workerData.port.close()
+    })`
+  const worker = new Worker(code, { eval: true, workerData: { port: port2, signal, regions }, transferList: [port2] })
+  return { worker, me: new ThreadChannel(port1, signal, 0, regions), port: port1, signal }
 }
 
 describe('ThreadChannel', () => {
@@ -83,22 +99,12 @@ describe('ThreadChannel', () => {
   })
 
   it('wakes a receiver blocked on another thread (a real worker echoing bytes back, doubled)', async () => {
-    const { port1, port2 } = new MessageChannel()
-    const { signal, regions } = channelMemory()
-    const url = new URL('../dist/host/sim/thread-channel.js', import.meta.url).href
-    const code = `
-      const { workerData } = require('node:worker_threads')
-      import(${JSON.stringify(url)}).then(({ ThreadChannel }) => {
-        const c = new ThreadChannel(workerData.port, workerData.signal, 1, workerData.regions)
-        for (;;) {
-          const m = c.receive()
-          if (!('parts' in m)) break
-          c.sendBytes(m.num * 2, m.parts.map(p => p.map(x => x * 2)))
-        }
-        workerData.port.close()
-      })`
-    const worker = new Worker(code, { eval: true, workerData: { port: port2, signal, regions }, transferList: [port2] })
-    const me = new ThreadChannel(port1, signal, 0, regions)
+    const { worker, me, port } = withWorker(`
+      for (;;) {
+        const m = c.receive()
+        if (!('parts' in m)) break
+        c.sendBytes(m.num * 2, m.parts.map(p => p.map(x => x * 2)))
+      }`)
     for (let k = 1; k <= 200; k++) {
       me.sendBytes(k, [new Uint8Array([k & 0x7f, 1]), new Uint8Array(k)])
       const got = me.receive() as BytesMessage
@@ -108,23 +114,13 @@ describe('ThreadChannel', () => {
     }
     me.send({ op: 'close' })
     await new Promise(resolve => worker.once('exit', resolve))
-    port1.close()
+    port.close()
   })
 
   it('makes a sender that is SLOTS messages ahead wait until the receiver takes one (a real worker sending 50 at once)', async () => {
-    const { port1, port2 } = new MessageChannel()
-    const { signal, regions } = channelMemory()
-    const url = new URL('../dist/host/sim/thread-channel.js', import.meta.url).href
-    const code = `
-      const { workerData } = require('node:worker_threads')
-      import(${JSON.stringify(url)}).then(({ ThreadChannel }) => {
-        const c = new ThreadChannel(workerData.port, workerData.signal, 1, workerData.regions)
-        for (let k = 0; k < 50; k++) c.sendBytes(k, [new Uint8Array(1000 + k).fill(k)])
-        c.receive()
-        workerData.port.close()
-      })`
-    const worker = new Worker(code, { eval: true, workerData: { port: port2, signal, regions }, transferList: [port2] })
-    const me = new ThreadChannel(port1, signal, 0, regions)
+    const { worker, me, port, signal } = withWorker(`
+      for (let k = 0; k < 50; k++) c.sendBytes(k, [new Uint8Array(1000 + k).fill(k)])
+      c.receive()`)
     const counts = new Int32Array(signal)
     for (let k = 0; k < 50; k++) {
       // The worker sends as fast as it can; it can never be more than SLOTS messages ahead of what was taken.
@@ -138,6 +134,6 @@ describe('ThreadChannel', () => {
     }
     me.send({ op: 'close' })
     await new Promise(resolve => worker.once('exit', resolve))
-    port1.close()
+    port.close()
   })
 })

@@ -86,14 +86,7 @@ export class EventQueue {
     b &= BUCKETS - 1
     const bucket = this.#ring[b]
     if (this.#sorted[b] === 0) { bucket.push(e); return }
-    // The current bucket is sorted latest first: e goes after every event that is later than it.
-    let lo = 0; let hi = bucket.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (before(e, bucket[mid])) lo = mid + 1
-      else hi = mid
-    }
-    bucket.splice(lo, 0, e)
+    bucket.splice(placeIn(bucket, e, bucket.length), 0, e) // the current bucket is sorted latest first
   }
 
   /** Removes and returns the earliest event, advancing `now` to it. */
@@ -162,6 +155,17 @@ function before (a: Queued, b: Queued): boolean {
   return a.t < b.t || (a.t === b.t && (a.k < b.k || (a.k === b.k && a.seq < b.seq)))
 }
 
+/** Where e goes in b[0, end), which is sorted latest first: after every event that is later than it. */
+function placeIn (b: Queued[], e: Queued, end: number): number {
+  let lo = 0; let hi = end
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (before(e, b[mid])) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 /**
  * Sorts a bucket latest first, in place (no two events compare equal: an origin numbers its events).
  * A binary insertion sort: a bucket holds tens of events, and Array.prototype.sort copied each bucket
@@ -170,13 +174,7 @@ function before (a: Queued, b: Queued): boolean {
 function sortLatestFirst (b: Queued[]): void {
   for (let i = 1; i < b.length; i++) {
     const e = b[i]
-    // b[0, i) is sorted: e goes after every event that is later than it, as again() inserts.
-    let lo = 0; let hi = i
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (before(e, b[mid])) lo = mid + 1
-      else hi = mid
-    }
+    const lo = placeIn(b, e, i) // b[0, i) is sorted
     for (let j = i; j > lo; j--) b[j] = b[j - 1]
     b[lo] = e
   }

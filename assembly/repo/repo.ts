@@ -129,6 +129,12 @@ const NO_CHAIN: i32 = <i32>C_MASK;
 const HEIGHT_MAX: i32 = <i32>H_MASK; // a chain can never get this high: it holds at most MAX_BLOCKS blocks
 
 const bTab: usize = memory.data(<i32>(<usize>MAX_BLOCKS * 8));
+// INVARIANT: every slot at or above blockEnd is free (0), so a scan of the table stops there. A new
+// block takes the lowest free slot (freeBlockSlot), so blockEnd is the most blocks held at once since
+// mount, not MAX_BLOCKS: a badge of an event holds a few hundred of 1,024. findBlock runs for every
+// block a peer offers, and scanning all 8 KiB of the table was the core's costliest function in a
+// simulated event's first minutes (the cache misses of thousands of badges; on an M4, 1,024 compares).
+let blockEnd: i32 = 0;
 
 // Chains: owner's first 4 bytes, head (-1 = slot free), genesis, offset of the owner key in the genesis block.
 const cKey: usize = memory.data(<i32>(<usize>MAX_CHAINS * 4));
@@ -210,7 +216,7 @@ function blockHasSig(i: i32, sig: usize): bool {
 /** Index of the block whose signature is the 64 bytes at sig, or -1. A prefix match is confirmed on flash. */
 export function findBlock(sig: usize): i32 {
   const k = prefixOf(sig);
-  for (let i = 0; i < MAX_BLOCKS; i++) {
+  for (let i = 0; i < blockEnd; i++) {
     const e = load<u64>(bTab + (<usize>i << 3));
     if ((e & PREFIX_MASK) == k && e != 0 && blockHasSig(i, sig)) return i;
   }
@@ -220,7 +226,7 @@ export function findBlock(sig: usize): i32 {
 /** Index of the block whose record is at addr, or -1 (no flash read). */
 function blockAtAddr(addr: u32): i32 {
   const a = <u64>(addr >> 3);
-  for (let i = 0; i < MAX_BLOCKS; i++) {
+  for (let i = 0; i < blockEnd; i++) {
     if (((load<u64>(bTab + (<usize>i << 3)) >> A_SHIFT) & A_MASK) == a) return i;
   }
   return -1;
@@ -230,12 +236,13 @@ function blockAtAddr(addr: u32): i32 {
 function blockAt(c: i32, h: i32): i32 {
   const want = <u64>c | (<u64>h << <u64>CHAIN_BITS);
   const mask = C_MASK | (H_MASK << <u64>CHAIN_BITS);
-  for (let i = 0; i < MAX_BLOCKS; i++) {
+  for (let i = 0; i < blockEnd; i++) {
     if (((load<u64>(bTab + (<usize>i << 3)) >> C_SHIFT) & mask) == want) return i;
   }
   return -1;
 }
 
+/** The lowest free slot (at most blockEnd: this scan stops there, or at the first hole below it), or -1. */
 function freeBlockSlot(): i32 {
   for (let i = 0; i < MAX_BLOCKS; i++) if (load<u64>(bTab + (<usize>i << 3)) == 0) return i;
   return -1;
@@ -246,6 +253,7 @@ function addBlock(sig: usize, addr: u32): i32 {
   const i = freeBlockSlot();
   if (i < 0) return -1;
   setEnt(i, prefixOf(sig) | (<u64>(addr >> 3) << A_SHIFT) | (<u64>NO_CHAIN << C_SHIFT));
+  if (i == blockEnd) blockEnd++;
   blockCount++;
   return i;
 }
@@ -394,6 +402,7 @@ function noteStamp(addr: u32, type: u8, stamp: u32): void {
 
 function clearTables(): void {
   memory.fill(bTab, 0, <usize>MAX_BLOCKS * 8);
+  blockEnd = 0;
   memory.fill(cHead, 0xff, <usize>MAX_CHAINS * 2);
   memory.fill(cMoved, 1, <usize>MAX_CHAINS);
   memory.fill(tAddr, 0, <usize>MAX_TOMBS * (TOMB_WIDE ? 4 : 2));
@@ -442,7 +451,7 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   mountPass(n, PASS_BLOCKS, 0, records > MAX_BLOCKS);
   // Pass 4: link blocks to parents and chains (R5), apply tombstones (R2).
   // Until a block is placed, its height field holds 1 + its parent's index.
-  for (let i = 0; i < MAX_BLOCKS; i++) {
+  for (let i = 0; i < blockEnd; i++) {
     if (!used(i) || chainOf(i) != NO_CHAIN || heightOf(i) != 0) continue;
     setHeight(i, parentOf(i) + 1);
   }
@@ -466,7 +475,7 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   }
   // Which chain: follow parents to a block that knows its chain; a block whose
   // parents run out (or loop) is dropped, and so, in turn, are its children.
-  for (let i = 0; i < MAX_BLOCKS; i++) {
+  for (let i = 0; i < blockEnd; i++) {
     if (!used(i) || chainOf(i) != NO_CHAIN) continue;
     const j = chainedAncestor(i);
     if (j < 0) forget(i);
@@ -479,12 +488,12 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
     const t = findTomb(tomb);
     if (t < 0) continue;
     const ts = tombStamp(t);
-    for (let i = 0; i < MAX_BLOCKS; i++) {
+    for (let i = 0; i < blockEnd; i++) {
       if (used(i) && !flagged(i) && chainOf(i) == c && stampOf(i) < ts) forget(i);
     }
   }
   // Heights: a block is one above its parent; one whose path to the genesis is broken goes.
-  for (let i = 0; i < MAX_BLOCKS; i++) {
+  for (let i = 0; i < blockEnd; i++) {
     if (!used(i) || flagged(i)) continue;
     let d = 0;
     let j = i;
@@ -499,7 +508,7 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   }
   // A chain's head is its highest block.
   let placed = 0;
-  for (let i = 0; i < MAX_BLOCKS; i++) {
+  for (let i = 0; i < blockEnd; i++) {
     if (!used(i)) continue;
     const c = chainOf(i);
     const h = headOf(c);
@@ -513,7 +522,7 @@ export function repoMount(sectorSize: u32, wordSize: u32, regionSize: u32): i32 
   // heights. Forks cannot be written, but flash is untrusted: then keep only
   // the path to each head.
   if (placed != heights) keepHeadPaths();
-  for (let i = 0; i < MAX_BLOCKS; i++) {
+  for (let i = 0; i < blockEnd; i++) {
     if (!used(i)) continue;
     setFlag(i, false);
     // Live bytes per sector, for compaction (logMount zeroed them; nothing above adds any).
@@ -538,7 +547,7 @@ function chainedAncestor(i: i32): i32 {
 
 /** Mount, when flash holds a fork: marks the path from each chain's head down by parent signatures, and drops the rest. */
 function keepHeadPaths(): void {
-  for (let i = 0; i < MAX_BLOCKS; i++) if (used(i)) setFlag(i, false);
+  for (let i = 0; i < blockEnd; i++) if (used(i)) setFlag(i, false);
   for (let c = 0; c < MAX_CHAINS; c++) {
     let i = headOf(c);
     while (i >= 0) {
@@ -548,7 +557,7 @@ function keepHeadPaths(): void {
       i = p >= 0 && chainOf(p) == c && heightOf(p) == heightOf(i) - 1 ? p : -1;
     }
   }
-  for (let i = 0; i < MAX_BLOCKS; i++) if (used(i) && !flagged(i)) forget(i);
+  for (let i = 0; i < blockEnd; i++) if (used(i) && !flagged(i)) forget(i);
 }
 
 const PASS_ENDS: i32 = 0;
@@ -900,7 +909,7 @@ export function repoEvictChain(c: i32, until: u64, now: u64): i32 {
   // The chain holds one block per height up to its head's: stop at the last.
   const all = heightOf(headOf(c));
   let n = 0;
-  for (let i = 0; i < MAX_BLOCKS && n < all; i++) {
+  for (let i = 0; i < blockEnd && n < all; i++) {
     if (used(i) && chainOf(i) == c) {
       dropBlock(i);
       n++;

@@ -2,7 +2,7 @@
 // sameBytes) and base64url, against the obvious rule and Node's Buffer.
 
 import { describe, it, expect } from 'vitest'
-import { cmp, sameBytes, toBase64Url, fromBase64Url } from '../host/bytes.js'
+import { cmp, sameBytes, sameAt, toBase64Url, fromBase64Url } from '../host/bytes.js'
 import { Rng } from './support/rng.js'
 
 describe('byte comparison', () => {
@@ -21,6 +21,18 @@ describe('byte comparison', () => {
     expect(cmp(Uint8Array.of(1, 2, 3), Uint8Array.of(9, 2, 3), 1)).toBe(true)
     expect(sameBytes(Uint8Array.of(1, 2, 3), Uint8Array.of(9, 2, 4), 1)).toBe(false)
     expect(() => cmp([1] as unknown as Uint8Array, Uint8Array.of(1))).toThrow()
+  })
+
+  it('sameAt: want at an offset of buf, against a slice; false past either end', () => {
+    const rng = new Rng(12)
+    for (let k = 0; k < 2000; k++) {
+      const buf = rng.bytes(rng.int(10))
+      const at = rng.int(12) - 1
+      const want = rng.int(2) === 0 && at >= 0 ? buf.slice(at, at + rng.int(5)) : rng.bytes(rng.int(4))
+      if (want.length > 0 && rng.int(3) === 0) want[rng.int(want.length)] ^= 1 << rng.int(8)
+      const rule = at >= 0 && at + want.length <= buf.length && want.every((x, i) => x === buf[at + i])
+      expect(sameAt(want, buf, at)).toBe(rule)
+    }
   })
 })
 

@@ -12,7 +12,7 @@
 // behind and catches up when it hears a neighbour (docs/SYNC.md §7).
 // Checked every simulated minute (chains) and every 10 s (clocks).
 
-import { fromHex } from '../bytes.js'
+import { fromHex, sameAt } from '../bytes.js'
 import { CHAIN_HEAD_AT, CHAIN_RECORD, chainLengthAt } from '../badge.js'
 import type { OwnerIds } from './owner-ids.js'
 import { EPOCH, SKEW } from './options.js'
@@ -119,10 +119,4 @@ export class LossCheck {
     }
     return out
   }
-}
-
-/** Whether bytes[at, at + a.length) holds exactly a. */
-function sameAt (a: Uint8Array, bytes: Uint8Array, at: number): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== bytes[at + i]) return false
-  return true
 }

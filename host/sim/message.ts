@@ -4,6 +4,8 @@
 // can run a window that long without hearing from the others. Packed into
 // bytes to cross a thread (threads.ts); packing is exact both ways.
 
+import { sameAt } from '../bytes.js'
+
 export const MSG_ADVERT = 1 // an advertisement heard by some of the shard's badges: origin = the advertiser (and target, for the queue's order), a = the hearers' indices (u16 LE each), b = its data
 export const MSG_SPOOF = 2 // an advertisement from a made-up address (a hostile badge's): no duplicate filter
 export const MSG_CONNECT = 3 // a central's CONNECT_IND: num = MTU, a = the central's owner key (hex, latin1) when the target plays an attack
@@ -97,11 +99,4 @@ export function unpack (buf: Uint8Array, adverts?: Array<Uint8Array | undefined>
     out.push(m)
   }
   return out
-}
-
-/** Whether buf holds exactly the bytes of `want` at `at`. */
-function sameAt (want: Uint8Array, buf: Uint8Array, at: number): boolean {
-  if (at + want.length > buf.length) return false
-  for (let i = 0; i < want.length; i++) if (buf[at + i] !== want[i]) return false
-  return true
 }

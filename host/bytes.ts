@@ -58,7 +58,6 @@ export function cmp (a: Uint8Array, b: Uint8Array, i = 0): boolean {
   return au8(a).length === au8(b).length && sameBytes(a, b, i)
 }
 
-/** Equal length and equal bytes from `from` on, without cmp's type checks: for the simulator's hot paths. */
 /** Whether buf holds exactly the bytes of `want` at `at` (compared in place: no view made). */
 export function sameAt (want: Uint8Array, buf: Uint8Array, at: number): boolean {
   if (at < 0 || at + want.length > buf.length) return false
@@ -66,6 +65,7 @@ export function sameAt (want: Uint8Array, buf: Uint8Array, at: number): boolean 
   return true
 }
 
+/** Equal length and equal bytes from `from` on, without cmp's type checks: for the simulator's hot paths. */
 export function sameBytes (a: Uint8Array, b: Uint8Array, from = 0): boolean {
   if (a.length !== b.length) return false
   for (let i = from; i < a.length; i++) if (a[i] !== b[i]) return false

@@ -11,7 +11,7 @@ export {
 } from './abi/store';
 export { engine_mount, engine_dispatch, engine_tick, engine_state, engine_collection, engine_stats } from './abi/engine';
 export {
-  badge_init, badge_tick, badge_advert, badge_link_up, badge_link_down, badge_link_ready, badge_frame, badge_action,
+  badge_init, badge_tick, badge_idle, badge_advert, badge_link_up, badge_link_down, badge_link_ready, badge_frame, badge_action,
   badge_outbox, badge_status, badge_identity, badge_event_key, badge_beacon, badge_enrol,
 } from './abi/badge';
 export { image_verify_begin, image_verify_update, image_verify_end } from './abi/image';

@@ -137,6 +137,8 @@ export function chainInfos (records: Uint8Array): ChainInfo[] {
 export interface MeshBadge {
   init (local: number, hint?: number): unknown
   tick (local: number): unknown
+  /** How long from local (ms) a tick would do nothing (docs/ABI.md, badge_idle); absent: tick every second. */
+  idle? (local: number): number
   advert (addr: Uint8Array, data: Uint8Array, local: number): unknown
   linkUp (link: number, mtu: number, central: boolean, addr: Uint8Array, local: number): unknown
   linkDown (link: number, local: number): unknown
@@ -165,6 +167,7 @@ export class Badge implements MeshBadge {
   // dictionary (V8), so `core.x.badge_tick` is a hash lookup at every call, and a simulator of a thousand
   // badges sees a thousand of them at the same line (about 60 ns a call on the project's machine).
   readonly #tick: CoreExports['badge_tick']
+  readonly #idle: CoreExports['badge_idle']
   readonly #advert: CoreExports['badge_advert']
   readonly #frame: CoreExports['badge_frame']
   readonly #linkReady: CoreExports['badge_link_ready']
@@ -188,6 +191,7 @@ export class Badge implements MeshBadge {
     this.core = opts.pool ? opts.pool.core(options) : new Core(instantiateCore(opts.module ?? coreModule(), options))
     const x = this.core.x
     this.#tick = x.badge_tick
+    this.#idle = x.badge_idle
     this.#advert = x.badge_advert
     this.#frame = x.badge_frame
     this.#linkReady = x.badge_link_ready
@@ -213,6 +217,9 @@ export class Badge implements MeshBadge {
 
   /** Time passes; returns the number of chains the collector forgot. */
   tick (local: number): number { return this.#check(this.#tick(BigInt(local)), 'tick') }
+
+  /** How long from local (ms) badge_tick would do nothing: until then, and until any other call, ticks may be skipped. */
+  idle (local: number): number { return this.#check(this.#idle(BigInt(local)), 'idle') }
 
   /** An advertisement heard from addr (6 bytes); true when the badge asks to connect. */
   advert (addr: Uint8Array, data: Uint8Array, local: number): boolean {

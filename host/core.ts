@@ -43,6 +43,7 @@ export interface CoreExports {
   store_stats(out: number): number
   badge_init(sectorSize: number, wordSize: number, regionSize: number, local: bigint, hint: bigint): number
   badge_tick(local: bigint): number
+  badge_idle(local: bigint): number
   badge_advert(addr: number, data: number, len: number, local: bigint): number
   badge_link_up(handle: number, mtu: number, central: number, addr: number, local: bigint): number
   badge_link_down(handle: number, local: bigint): number

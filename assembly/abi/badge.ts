@@ -6,7 +6,7 @@
 import { inWindow } from './window';
 import { E_RANGE } from './errors';
 import {
-  badgeInit, badgeTick, badgeAdvertSeen, badgeLinkUp, badgeLinkDown, badgeLinkReady, badgeFrame, badgeAction, badgeStatus,
+  badgeInit, badgeTick, badgeIdle, badgeAdvertSeen, badgeLinkUp, badgeLinkDown, badgeLinkReady, badgeFrame, badgeAction, badgeStatus,
   badgeStarted, E_NOT_STARTED,
 } from '../badge/badge';
 import { outboxDrain } from '../badge/outbox';
@@ -23,6 +23,11 @@ export function badge_init(sectorSize: u32, wordSize: u32, regionSize: u32, loca
 /** Time passes. The number of chains the collector evicted, or an error. */
 export function badge_tick(local: i64): i32 {
   return badgeTick(<u64>local);
+}
+
+/** How many ms from `local` badge_tick would do nothing: the host may skip its ticks until then, unless another call comes first. */
+export function badge_idle(local: i64): i32 {
+  return badgeIdle(<u64>local);
 }
 
 /** An advertisement (len ≤ 31 bytes at data) from the 6-byte address at addr. 1 when the badge asks to connect. */

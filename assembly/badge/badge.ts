@@ -7,7 +7,7 @@
 // Time: every call carries the host's monotonic milliseconds (`local`);
 // the engine runs on the mesh clock (clock.ts).
 
-import { mount, tick as engineTick, latestBlockDate, engineStats, SKEW } from '../store/engine';
+import { mount, tick as engineTick, quietUntil, latestBlockDate, engineStats, SKEW } from '../store/engine';
 import { identityLoad, identityIsNew, publicKeyOf } from './identity';
 import { clockStart, meshNow, clockJumps } from './clock';
 import { beaconClear } from './beacon';
@@ -129,6 +129,20 @@ export function badgeTick(local: u64): i32 {
   for (let i = 0; i < MAX_LINKS; i++) linkAt(i).tick(local);
   refreshAdvert();
   return evicted;
+}
+
+/**
+ * How long from `local` (ms) badgeTick would do nothing but move the clocks: no link to watch, no
+ * connection attempt to time out, the advertisement current, nothing the collector must do
+ * sooner. Any other call may end that: the host asks again after it (docs/ABI.md, badge_idle).
+ */
+export function badgeIdle(local: u64): i32 {
+  if (!started) return E_NOT_STARTED;
+  const free = freeLinkSlots();
+  if (connecting != 0 || free != MAX_LINKS || free != advFree || digest() != advDigest) return 0;
+  const at = quietUntil();
+  const now = meshNow(local);
+  return at <= now ? 0 : <i32>min(at - now, <u64>i32.MAX_VALUE);
 }
 
 /** An advertisement from the 6-byte address at addr. 1 when it asks the host to connect, else 0. */

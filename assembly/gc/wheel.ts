@@ -142,6 +142,17 @@ export class TimerWheel<T> {
     return n;
   }
 
+  /**
+   * A time before which advance() only moves the clock (W2, W3): the clock itself while a timer is
+   * due or in level 0 (due within the current 64 ticks), else the start of the next 64-tick round,
+   * where level 1 and up are swept again.
+   */
+  quietUntil(): u64 {
+    for (let l = 0; l < SLOTS; l++) if (this.head(l) != NONE) return this.clock;
+    if (this.head(DUE) != NONE) return this.clock;
+    return ((this.tick >> SLOT_BITS) + 1) << (SLOT_BITS + TICK_SHIFT);
+  }
+
   /** Takes the next due timer (oldest first), or -1. It is no longer scheduled. */
   nextDue(): i32 {
     const id = this.head(DUE);

@@ -67,7 +67,7 @@ import { hostAccepts } from '../crypto/accept';
 import { CborReader } from './cbor';
 import { Collection, BlockContext, ACCEPT, NEVER, PER_AUTHOR, collectionAt, collectionCount, expiresAt, appRefusal } from './collection';
 import { clearObjects, used, collectionOf, stateOf, chainOf, findObject, addObject, dropObject, refsOf, objectCount } from './objects';
-import { timersReset, timerSet, timerCancel, timersAdvance, timersNow, timerNextDue, timerCount, expiryOf } from './timers';
+import { timersReset, timerSet, timerCancel, timersAdvance, timersNow, timerNextDue, timerCount, expiryOf, timersQuietUntil } from './timers';
 import { sameKey, sameSig } from '../feed/equal';
 import { pendingAdd, pendingFind, pendingAt, pendingLen, pendingRemove, pendingClear, pendingCount, pendingScratch } from './pending';
 import { MAX_OBJECTS, STATE_MAX, MAX_FEED_BLOCKS, PENDING_BYTES, BLOCK_MAX } from '../profile';
@@ -348,6 +348,9 @@ export function tick(now: u64): i32 {
   if (evictOwed) evicted += evictUnreferenced(now);
   return evicted;
 }
+
+/** A mesh time before which tick() only moves the collector's clock: 0 while it owes an eviction. */
+export function quietUntil(): u64 { return evictOwed ? 0 : timersQuietUntil(); }
 
 /**
  * Evicts the chains no state refers to any more, which the collector could

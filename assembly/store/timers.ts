@@ -33,6 +33,8 @@ export function timerCancel(slot: i32): void { if (NARROW) w8.cancel(slot); else
 export function timersAdvance(now: u64): void { if (NARROW) w8.advance(now); else w32.advance(now); }
 /** The collector's clock: the latest time it was advanced or reset to. */
 export function timersNow(): u64 { return NARROW ? w8.now() : w32.now(); }
+/** A time before which advancing only moves the clock (gc/wheel.ts, quietUntil). */
+export function timersQuietUntil(): u64 { return NARROW ? w8.quietUntil() : w32.quietUntil(); }
 /** The next slot whose time has come, or -1. */
 export function timerNextDue(): i32 { return NARROW ? w8.nextDue() : w32.nextDue(); }
 export function timerCount(): i32 { return NARROW ? w8.count() : w32.count(); }

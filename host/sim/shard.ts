@@ -76,7 +76,8 @@ const linkId = (central: number, k: number) => central * 2 ** 24 + (k % 2 ** 24)
 // The badge ABI's hot calls, for MeshShard.call (made once: a closure per call is an allocation).
 const TICK_CALL = (b: MeshBadge, local: number): void => { b.tick(local) }
 const FRAME = (b: MeshBadge, local: number, handle: number, frame: Uint8Array): void => { b.frame(handle, frame, local) }
-const ADVERT = (b: MeshBadge, local: number, addr: Uint8Array, data: Uint8Array): void => { b.advert(addr, data, local) }
+// An advert the badge did not act on (false: no connection asked for) leaves its idle() as it was (docs/ABI.md, badge_idle).
+const ADVERT = (b: MeshBadge, local: number, addr: Uint8Array, data: Uint8Array): boolean => b.advert(addr, data, local) === false
 const LINK_READY = (b: MeshBadge, local: number, handle: number): void => { b.linkReady(handle, local) }
 
 /** One end of a link: each badge holds its own, and the two ends learn of each other only by radio messages. */
@@ -96,6 +97,8 @@ export class SimBadge {
   native = false
   on = false
   bootAt = 0
+  /** Its local time before which a tick would do nothing (MeshBadge.idle, asked after each tick; call() resets it); 0: tick. */
+  quietUntil = 0
   advData: Uint8Array | null = null
   /** Link ends, by the badge's own handle, and by link number. */
   readonly links = new Map<number, HalfLink>()
@@ -345,11 +348,13 @@ export class MeshShard implements ShardQueries {
    * Runs one ABI call on a badge and carries out its outbox; a power cut inside it turns the badge off.
    * The hot calls (ticks, frames, adverts heard) pass a function made once and its arguments `x` and
    * `y`, not a closure: a closure is allocated at each call, and there are several a badge-second.
+   * `fn` returns true when the call left the badge's idle() answer as it was; after any other call
+   * the badge's next tick runs (#tick asks idle() after it).
    */
-  call<X, Y> (n: SimBadge, fn: (b: MeshBadge, local: number, x: X, y: Y) => void, x?: X, y?: Y): void {
+  call<X, Y> (n: SimBadge, fn: (b: MeshBadge, local: number, x: X, y: Y) => boolean | void, x?: X, y?: Y): void {
     if (!n.on || n.badge === null) return
     try {
-      fn(n.badge, n.local(this.q.now), x as X, y as Y)
+      if (fn(n.badge, n.local(this.q.now), x as X, y as Y) !== true) n.quietUntil = 0
       this.#carryOut(n, n.badge.drain())
     } catch (e) {
       if (e instanceof PowerLoss) { this.powerOff(n); return }
@@ -408,7 +413,7 @@ export class MeshShard implements ShardQueries {
     n.heard?.clear()
     // The first boot knows roughly when the event started (flashed that morning); later boots know nothing.
     const hint = n.owner === '' ? EPOCH - Math.floor(n.rng.range(0, 120_000)) : 0
-    this.call(n, (b, local) => b.init(local, hint))
+    this.call(n, (b, local) => { b.init(local, hint) })
     if (!n.badge) return
     // Firmware knows the event key (the app image check); a native board gives its --event-key to its core at every start.
     if (n.badge instanceof Badge) n.badge.eventKey(this.#eventKey)
@@ -417,6 +422,7 @@ export class MeshShard implements ShardQueries {
     // the enrol block. The core keeps the cert on flash; handing it over again at each start writes nothing.
     // A native board takes it over its radio socket (ENROL), as a board takes it over serial (docs/RPC.md).
     if (n.badge instanceof Badge || n.badge instanceof NativeBadge) n.badge.enrol(enrolCert(SIM_EVENT_SECRET, n.badge.identity()))
+    n.quietUntil = 0 // eventKey and enrol were called directly: the next tick runs (it asks idle() after it)
     n.owner = toHex(n.badge.identity())
     // What survived on flash is held: a STORED note lost with the power cut that came right after the write must not hide it.
     for (const c of n.badge.chains()) this.#notes.push({ posted: false, t: this.q.now, badge: n.index, owner: toHex(c.owner), height: c.length })
@@ -816,7 +822,12 @@ export class MeshShard implements ShardQueries {
 
   #tick (n: SimBadge): void {
     this.q.again(n.tickEvent!, this.q.now + TICK, n.index, n.index, n.seq++)
-    this.call(n, TICK_CALL)
+    const local = n.local(this.q.now)
+    if (local >= n.quietUntil) {
+      this.call(n, TICK_CALL)
+      // Asked right after the tick: the instance is in cache (a badge touched cold costs microseconds at 10,000 badges).
+      if (n.on && n.badge?.idle) n.quietUntil = local + n.badge.idle(local)
+    }
     if (n.attack && n.on && this.q.now >= n.attackFrom) {
       // Scripted links that have lasted long enough are hung up (the attacker reconnects in its tick).
       const after = n.attack.hangUpAfter

@@ -33,6 +33,9 @@ function offset(): u64 {
   return below(5_000);
 }
 
+/** How many steps of property() found the wheel quiet past its clock (quietUntil > now). */
+let quietSteps = 0;
+
 /** Runs ops against the wheel and a plain array of expiries; returns the number of timers fired. */
 function property<T>(n: i32, ops: i32, s: u64): i32 {
   seed = s;
@@ -58,6 +61,12 @@ function property<T>(n: i32, ops: i32, s: u64): i32 {
       // Small steps mostly, sometimes huge jumps, sometimes none.
       const j = below(6);
       const step: u64 = j == 0 ? 0 : j < 4 ? below(4_000) : j == 4 ? below(3_600_000 * 24 * 30) : (<u64>1 << 44) + below(1 << 30);
+      // quietUntil is a lower bound: no timer falls due before it, unless it says "now" (the clock).
+      const quiet = wheel.quietUntil();
+      if (quiet > wheel.now()) {
+        quietSteps++;
+        for (let i = 0; i < n; i++) if (live[i] && at[i] < quiet) expect(false).toBe(true, 'a timer is due before quietUntil');
+      }
       now += step;
       wheel.advance(now);
       // Everything due fires now, nothing else.
@@ -149,6 +158,26 @@ describe('TimerWheel', () => {
   });
   it('agrees with a sorted reference at the engine\'s size (seed 4, 254 timers: the most u8 links allow)', () => {
     expect(property<u8>(254, 2_000, 4)).toBeGreaterThan(100);
+  });
+  it('is quiet until a round edge when no timer is in level 0, and says so in the property runs', () => {
+    const w = makeWheel<u8>(4);
+    w.reset(0);
+    expect(w.quietUntil()).toBe(64 << 10); // no timer: the next 64-tick round
+    w.schedule(0, 200_000); // level 1 (tick 195)
+    expect(w.quietUntil()).toBe(64 << 10);
+    w.schedule(1, 5_000); // level 0: now
+    expect(w.quietUntil()).toBe(0);
+    w.cancel(1);
+    w.advance(64 << 10);
+    expect(w.nextDue()).toBe(-1);
+    expect(w.quietUntil()).toBe(128 << 10);
+    w.advance(192 << 10); // timer 0 is filed in level 0 now: quiet no longer
+    expect(w.quietUntil()).toBe(192 << 10);
+    w.advance(200_000);
+    expect(w.nextDue()).toBe(0);
+    quietSteps = 0;
+    property<u8>(64, 4_000, 6);
+    expect(quietSteps).toBeGreaterThan(100);
   });
   it('agrees with a sorted reference with the same ops on every link width (seed 5)', () => {
     const a = property<u8>(32, 3_000, 5);

@@ -291,8 +291,8 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     give(a, cards(author(), 2, T0 - 1000), 0)
     const before = chainSet(a)
     const x = a.core.x as unknown as Record<string, (...args: unknown[]) => number>
-    const names = ['badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity']
-    const arity: Record<string, string> = { badge_tick: 'L', badge_advert: 'iiiL', badge_link_up: 'iiiiL', badge_link_down: 'iL', badge_link_ready: 'iL', badge_frame: 'iiiL', badge_action: 'iiL', badge_outbox: 'ii', badge_status: 'iL', badge_identity: 'i' }
+    const names = ['badge_tick', 'badge_advert', 'badge_link_up', 'badge_link_down', 'badge_link_ready', 'badge_frame', 'badge_action', 'badge_outbox', 'badge_status', 'badge_identity', 'badge_idle']
+    const arity: Record<string, string> = { badge_idle: 'L', badge_tick: 'L', badge_advert: 'iiiL', badge_link_up: 'iiiiL', badge_link_down: 'iL', badge_link_ready: 'iL', badge_frame: 'iiiL', badge_action: 'iiL', badge_outbox: 'ii', badge_status: 'iL', badge_identity: 'i' }
     const io = a.core.io
     const ptr = () => rng.int(2) ? io + rng.int(a.core.x.io_cap() - 64) : rng.pick([0, 8, io - 1, io, io + 100, io + a.core.x.io_cap() - 1, io + a.core.x.io_cap(), 0x7fffffff, -1, 4 * 65536 - 4, rng.u32() | 0])
     // What each export may answer (docs/ABI.md): its values, or its documented refusals.
@@ -306,7 +306,8 @@ describe(`sync fuzz (seed ${SEED}, ${CASES} cases)`, () => {
       badge_action: rc => rc === 1 || (rc < 0 && documented(rc)),
       badge_outbox: rc => rc >= 0 || rc === -1,
       badge_status: rc => [0, -1].includes(rc),
-      badge_identity: rc => [0, -1].includes(rc)
+      badge_identity: rc => [0, -1].includes(rc),
+      badge_idle: rc => rc >= 0 // ms, capped at 2^31 - 1: an i32 is never above it
     }
     const seen = new Map<string, Set<number>>(names.map(n => [n, new Set()]))
     let now = 0

@@ -422,7 +422,6 @@ export class MeshShard implements ShardQueries {
     // the enrol block. The core keeps the cert on flash; handing it over again at each start writes nothing.
     // A native board takes it over its radio socket (ENROL), as a board takes it over serial (docs/RPC.md).
     if (n.badge instanceof Badge || n.badge instanceof NativeBadge) n.badge.enrol(enrolCert(SIM_EVENT_SECRET, n.badge.identity()))
-    n.quietUntil = 0 // eventKey and enrol were called directly: the next tick runs (it asks idle() after it)
     n.owner = toHex(n.badge.identity())
     // What survived on flash is held: a STORED note lost with the power cut that came right after the write must not hide it.
     for (const c of n.badge.chains()) this.#notes.push({ posted: false, t: this.q.now, badge: n.index, owner: toHex(c.owner), height: c.length })

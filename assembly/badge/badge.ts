@@ -135,6 +135,8 @@ export function badgeTick(local: u64): i32 {
  * How long from `local` (ms) badgeTick would do nothing but move the clocks: no link to watch, no
  * connection attempt to time out, the advertisement current, nothing the collector must do
  * sooner. Any other call may end that: the host asks again after it (docs/ABI.md, badge_idle).
+ * Reading the mesh clock moves its guard against going backwards (clock.ts) to `local`: harmless,
+ * since the next call comes at `local` or later and reads the same time.
  */
 export function badgeIdle(local: u64): i32 {
   if (!started) return E_NOT_STARTED;

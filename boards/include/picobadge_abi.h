@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define PICOBADGE_ABI_VERSION_MAJOR 4
-#define PICOBADGE_ABI_VERSION_MINOR 0
+#define PICOBADGE_ABI_VERSION_MINOR 1
 
 /* The module's linear memory: exactly one 64 KiB page, fixed (docs/ABI.md, Memory). WAMR needs bulk memory enabled. */
 #define PICOBADGE_MEMORY_PAGES 1
@@ -91,6 +91,7 @@
   PICOBADGE_EXPORT(io_cap, "()i") \
   PICOBADGE_EXPORT(badge_init, "(iiiII)i") \
   PICOBADGE_EXPORT(badge_tick, "(I)i") \
+  PICOBADGE_EXPORT(badge_idle, "(I)i") \
   PICOBADGE_EXPORT(badge_advert, "(iiiI)i") \
   PICOBADGE_EXPORT(badge_link_up, "(iiiiI)i") \
   PICOBADGE_EXPORT(badge_link_down, "(iI)i") \

@@ -26,6 +26,14 @@
 // (advertise, connect, disconnect, send). With `native`, some badges are
 // native board processes instead (boards/native: the C firmware under real
 // WAMR), driven over the radio socket by NativeBadge with the same calls.
+//
+// Skipped ticks (docs/ABI.md, badge_idle): right after a tick the shard asks
+// the badge how long its ticks would do nothing, and skips them until then
+// (SimBadge.quietUntil). Every call that may change the badge goes through
+// call(), which ends the skip unless its function says the badge's answer
+// stands (an advert it did not act on). A new call into a badge outside
+// call() must only read it, or end the skip itself; today's (chains,
+// status, chainRecords, identity, and the attacks' reads) only read.
 
 import { Badge, CHAIN_RECORD, MeshBadge, OutboxRecord } from '../badge.js'
 import { FlashPart, NRF52840, PowerLoss } from '../nor-flash.js'

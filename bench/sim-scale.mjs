@@ -10,12 +10,14 @@ import { createHash } from 'node:crypto'
 import { ThreadedSimulator } from '../dist/host/sim/threads.js'
 import { report } from '../dist/host/sim/report.js'
 import { keepHeapTight } from '../dist/host/sim/heap.js'
+import { compileWasmWrappers } from '../dist/host/sim/wasm-wrappers.js'
 
 const badges = Number(process.argv[2] ?? 100)
 const minutes = Number(process.argv[3] ?? 10)
 const threads = Number(process.argv[4] ?? 1)
 const POSTERS = 30
 keepHeapTight() // as the sim command does (host/sim/heap.ts)
+compileWasmWrappers() // and host/sim/wasm-wrappers.ts
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
 const t0 = performance.now()
 const c0 = cpu()

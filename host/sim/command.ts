@@ -9,6 +9,7 @@ import { progressBar } from '../progress.js'
 import { parseArgs, number } from '../args.js'
 import { simOptions } from './sim-args.js'
 import { keepHeapTight } from './heap.js'
+import { compileWasmWrappers } from './wasm-wrappers.js'
 export { SIM_HELP, simOptions } from './sim-args.js'
 
 /** Runs a simulation with a progress bar (simulated minute, badges, time left); returns its report. */
@@ -25,6 +26,7 @@ export function simulate (options: SimOptions, quiet: boolean, label = 'simulati
   }
   const onProgress = bar ? (f: number) => bar(`${what}, minute ${(f * options.minutes).toFixed(options.minutes < 10 ? 1 : 0)} of ${options.minutes}${left(f)}`, f) : undefined
   keepHeapTight()
+  compileWasmWrappers()
   const t0 = performance.now()
   const sim = new ThreadedSimulator({ ...options, onProgress }, threads)
   try {

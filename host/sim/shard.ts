@@ -84,7 +84,7 @@ const linkId = (central: number, k: number) => central * 2 ** 24 + (k % 2 ** 24)
 // The badge ABI's hot calls, for MeshShard.call (made once: a closure per call is an allocation).
 const TICK_CALL = (b: MeshBadge, local: number): void => { b.tick(local) }
 const FRAME = (b: MeshBadge, local: number, handle: number, frame: Uint8Array): void => { b.frame(handle, frame, local) }
-// An advert the badge did not act on (false: no connection asked for) leaves its idle() as it was (docs/ABI.md, badge_idle).
+// An advert the badge did not act on (false: no connection asked for) leaves its idle() as it was and its outbox empty (docs/ABI.md, badge_idle and badge_advert).
 const ADVERT = (b: MeshBadge, local: number, addr: Uint8Array, data: Uint8Array): boolean => b.advert(addr, data, local) === false
 const LINK_READY = (b: MeshBadge, local: number, handle: number): void => { b.linkReady(handle, local) }
 
@@ -356,13 +356,16 @@ export class MeshShard implements ShardQueries {
    * Runs one ABI call on a badge and carries out its outbox; a power cut inside it turns the badge off.
    * The hot calls (ticks, frames, adverts heard) pass a function made once and its arguments `x` and
    * `y`, not a closure: a closure is allocated at each call, and there are several a badge-second.
-   * `fn` returns true when the call left the badge's idle() answer as it was; after any other call
-   * the badge's next tick runs (#tick asks idle() after it).
+   * `fn` returns true when the call left the badge as it was for its host: its idle() answer, and
+   * nothing in its outbox; after any other call the outbox is drained and the badge's next tick runs
+   * (#tick asks idle() after it).
    */
   call<X, Y> (n: SimBadge, fn: (b: MeshBadge, local: number, x: X, y: Y) => boolean | void, x?: X, y?: Y): void {
     if (!n.on || n.badge === null) return
     try {
-      if (fn(n.badge, n.local(this.q.now), x as X, y as Y) !== true) n.quietUntil = 0
+      // An advert the badge did not act on left its outbox empty too (docs/ABI.md, badge_advert): no drain.
+      if (fn(n.badge, n.local(this.q.now), x as X, y as Y) === true) return
+      n.quietUntil = 0
       this.#carryOut(n, n.badge.drain())
     } catch (e) {
       if (e instanceof PowerLoss) { this.powerOff(n); return }

@@ -34,7 +34,7 @@ static int64_t call_args[256][5];
 static int ncalls;
 static int trap_on_next; /* the next call of this name traps */
 static const char *trap_name;
-static int64_t result_for_link_up = 1, result_for_init = 0, result_for_chains = 0;
+static int64_t result_for_link_up = 1, result_for_init = 0, result_for_chains = 0, result_for_advert = 0;
 
 static int count_calls(const char *name) {
   int k = 0;
@@ -70,6 +70,7 @@ int pb_core_call(const char *name, const int64_t *args, uint32_t argc, int64_t *
   if (strcmp(name, "badge_init") == 0) { *result = result_for_init; return PB_CORE_OK; }
   if (strcmp(name, "badge_event_key") == 0) { *result = window[DATA] == 0xEE ? 0 : -1; return PB_CORE_OK; }
   if (strcmp(name, "badge_link_up") == 0) { *result = result_for_link_up; return PB_CORE_OK; }
+  if (strcmp(name, "badge_advert") == 0) { *result = result_for_advert; return PB_CORE_OK; }
   if (strcmp(name, "badge_status") == 0) { for (int i = 0; i < 80; i++) window[DATA + i] = (uint8_t)(i + 1); *result = 0; return PB_CORE_OK; }
   if (strcmp(name, "badge_identity") == 0) { memset(window + DATA, 0xAB, 32); *result = 0; return PB_CORE_OK; }
   if (strcmp(name, "store_chains") == 0) { memset(window + DATA, 0xCD, (size_t)args[2]); *result = result_for_chains; return PB_CORE_OK; }
@@ -173,10 +174,22 @@ int main(void) {
   CHECK(c == 0);
   CHECK(call_args[c][0] == IO + 192 && call_args[c][1] == IO + DATA && call_args[c][2] == 4 && call_args[c][3] == 6000);
   CHECK(memcmp(window + 192, addr, 6) == 0 && memcmp(window + DATA, data, 4) == 0);
+  /* answered 0, it left nothing in the outbox (docs/ABI.md): not drained; answered 1 (CONNECT) or an error: drained */
+  CHECK(count_calls("badge_outbox") == 0);
+  result_for_advert = 1;
+  rec(0, 2, 0, addr, 6);
+  pb_badge_advert(addr, data, 4);
+  CHECK(count_calls("badge_outbox") == 2 && strcmp(calls[ncalls - 1], "badge_outbox") == 0);
+  CHECK(strstr(radio, "C") != NULL);
+  result_for_advert = -73;
+  pb_badge_advert(addr, data, 4);
+  CHECK(count_calls("badge_outbox") == 3);
+  result_for_advert = 0;
   /* an advert over 31 bytes never reaches the core */
+  reset();
   uint8_t big[64] = {0};
   pb_badge_advert(addr, big, 32);
-  CHECK(count_calls("badge_advert") == 1);
+  CHECK(count_calls("badge_advert") == 0);
 
   /* frames: in the window at DATA; larger than the window: dropped */
   reset();
